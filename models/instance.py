@@ -1,0 +1,250 @@
+"""The instance a planner writes (SPEC section 2), as pydantic models.
+
+Each model checks what can be checked of one item on its own; `models.load` checks what ties the
+items together (ids, references, cycles) and gathers every problem before it reports.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, NonNegativeInt, PositiveInt
+
+from models.fields import Date, DateRange, Id, Month, Share, Strict
+
+
+class Mode(str, Enum):
+    OFFLINE = "offline"
+    BLENDED = "blended"
+    ONLINE = "online"
+    OFFSITE = "offsite"
+
+    @property
+    def uses_venue(self) -> bool:
+        return self in (Mode.OFFLINE, Mode.BLENDED)
+
+    @property
+    def takes_teachers_away(self) -> bool:
+        return self is not Mode.ONLINE
+
+    @property
+    def needs_trainers(self) -> bool:
+        return self is not Mode.OFFSITE
+
+
+class HolidayRule(str, Enum):
+    REQUIRED = "required"
+    FORBIDDEN = "forbidden"
+    ALLOWED = "allowed"
+
+
+def _parse_headcount(value: Any) -> int | str:
+    if value == "all":
+        return "all"
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f'{value!r} is not a headcount: give a positive whole number or "all"')
+    return int(value)
+
+
+def _parse_priority(value: Any) -> int | str:
+    if value == "mandatory":
+        return "mandatory"
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(
+            f'{value!r} is not a priority: give "mandatory" or a positive whole number'
+        )
+    return int(value)
+
+
+Headcount = Annotated[int | Literal["all"], BeforeValidator(_parse_headcount)]
+Priority = Annotated[int | Literal["mandatory"], BeforeValidator(_parse_priority)]
+
+
+class HolidayWindow(DateRange):
+    name: str
+
+
+class Blackout(DateRange):
+    name: str
+    audiences: list[Id] = Field(min_length=1)
+
+
+class Calendar(Strict):
+    public_holidays: Literal["CN"] | list[Date] = "CN"
+    extra_workdays: list[Date] = []
+    holiday_windows: list[HolidayWindow] = []
+    blackouts: list[Blackout] = []
+
+
+class Audience(Strict):
+    id: Id
+    name: str
+
+
+class Town(Strict):
+    id: Id
+    name: str
+    rural: bool = False
+    teachers: dict[Id, NonNegativeInt] = {}
+    max_absence_share: Share | None = None
+
+    @property
+    def total_teachers(self) -> int:
+        return sum(self.teachers.values())
+
+    def pool(self, audiences: list[str]) -> int:
+        """Teachers of this town in any of the given audiences."""
+        return sum(self.teachers.get(audience, 0) for audience in audiences)
+
+
+class Venue(Strict):
+    id: Id
+    name: str
+    town: Id
+    capacity: PositiveInt
+    features: list[str] = []
+    cost_per_day: NonNegativeInt = 0
+    unavailable: list[DateRange] = []
+
+
+class Trainer(Strict):
+    id: Id
+    name: str
+    topics: list[str] = Field(min_length=1)
+    town: Id | None = None
+    unavailable: list[DateRange] = []
+    available: list[DateRange] | None = None
+    max_days: NonNegativeInt
+    fee_per_day: NonNegativeInt = 0
+
+
+class Project(Strict):
+    id: Id
+    name: str
+    audiences: list[Id] = Field(min_length=1)
+    headcount: Headcount
+    mode: Mode
+    days: PositiveInt
+    sessions: PositiveInt | None = None
+    max_session_size: PositiveInt | None = None
+    phases: PositiveInt = 1
+    min_gap_days: NonNegativeInt = 0
+    months: list[Month] | None = None
+    preferred_months: list[Month] | None = None
+    holiday: HolidayRule = HolidayRule.ALLOWED
+    weekdays_only: bool | None = None
+    topics: list[str] = []
+    trainers_per_session: NonNegativeInt = 1
+    rural_quota: Share | None = None
+    venue_rural: Literal["required", "preferred"] | None = None
+    venue_features: list[str] = []
+    after: list[Id] = []
+    priority: Priority
+    category: str | None = None
+    office: str | None = None
+
+    @property
+    def mandatory(self) -> bool:
+        return self.priority == "mandatory"
+
+    @property
+    def drop_weight(self) -> int:
+        """The priority weight lost when the project is dropped (0 for a mandatory one)."""
+        return 0 if self.priority == "mandatory" else int(self.priority)
+
+    @property
+    def allowed_months(self) -> set[int]:
+        return set(self.months) if self.months else set(range(1, 13))
+
+    @property
+    def wanted_months(self) -> set[int]:
+        """Preferred months; absent means the allowed months."""
+        return set(self.preferred_months) if self.preferred_months else self.allowed_months
+
+    @property
+    def trainer_count(self) -> int:
+        """Trainers each session-phase needs: none for off-site study."""
+        return self.trainers_per_session if self.mode.needs_trainers else 0
+
+
+class Policy(Strict):
+    rural_quota: Share = 0.0
+    max_absence_share: Share = 1.0
+    weekdays_only: bool = True
+
+
+class Weights(Strict):
+    """Objective weights, whole numbers. The defaults put a planner's concerns in this order:
+    keep every project (dropped) > rural seats (rural) > preferred months (preference)
+    > fewest teachers away on the busiest school day (balance) > money (cost).
+
+    A priority point is worth 1,000,000 (more than the whole yuan cost of any district project,
+    so no project is dropped to save money); a day outside the preferred months 1,000 (a day's
+    hall and trainers); a rural seat 200; a teacher off the peak day 20; a yuan 1.
+    """
+
+    dropped: NonNegativeInt = 1_000_000
+    rural: NonNegativeInt = 200
+    preference: NonNegativeInt = 1_000
+    balance: NonNegativeInt = 20
+    cost: NonNegativeInt = 1
+
+
+class Objective(Strict):
+    weights: Weights = Weights()
+
+
+class Instance(Strict):
+    schema_: Literal["training-instance/1"] = Field(alias="schema")
+    name: str
+    year: Annotated[int, Field(ge=1900, le=2200)]
+    calendar: Calendar = Calendar()
+    audiences: list[Audience] = Field(min_length=1)
+    towns: list[Town] = Field(min_length=1)
+    venues: list[Venue] = []
+    trainers: list[Trainer] = []
+    projects: list[Project] = Field(min_length=1)
+    policy: Policy = Policy()
+    objective: Objective = Objective()
+
+    def town(self, town_id: str) -> Town:
+        return next(town for town in self.towns if town.id == town_id)
+
+    def project(self, project_id: str) -> Project:
+        return next(project for project in self.projects if project.id == project_id)
+
+    def headcount(self, project: Project) -> int:
+        """The number of teachers the project trains; "all" is every teacher of its audiences."""
+        if project.headcount == "all":
+            return self.pool(project)
+        return int(project.headcount)
+
+    def pool(self, project: Project) -> int:
+        return sum(town.pool(project.audiences) for town in self.towns)
+
+    def rural_pool(self, project: Project) -> int:
+        return sum(town.pool(project.audiences) for town in self.towns if town.rural)
+
+    def rural_quota_seats(self, project: Project) -> int:
+        """Seats that must go to rural towns: ceil(quota × headcount); none for "all"."""
+        if project.headcount == "all":
+            return 0
+        quota = project.rural_quota if project.rural_quota is not None else self.policy.rural_quota
+        # Rounded to 9 places first so that 0.3 × 100 is 30, not 31 after float error.
+        return math.ceil(round(quota * int(project.headcount), 9))
+
+    def weekdays_only(self, project: Project) -> bool:
+        if project.weekdays_only is not None:
+            return project.weekdays_only
+        return self.policy.weekdays_only
+
+    def absence_cap(self, town: Town) -> int:
+        """Most seats of the town away at once on a school day."""
+        share = (
+            town.max_absence_share
+            if town.max_absence_share is not None
+            else self.policy.max_absence_share
+        )
+        return math.floor(round(share * town.total_teachers, 9))

@@ -1,0 +1,93 @@
+"""The solution the solver writes (SPEC section 4)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from enum import Enum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from models.fields import Date, Id
+
+
+class Status(str, Enum):
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"
+    INFEASIBLE = "INFEASIBLE"
+    UNKNOWN = "UNKNOWN"
+
+    @property
+    def has_schedule(self) -> bool:
+        return self in (Status.OPTIMAL, Status.FEASIBLE)
+
+
+class SessionPhase(BaseModel):
+    """One phase of one session (class) of a project: its dates, venue, trainers and seats."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    project: Id
+    session: int = Field(ge=1)
+    phase: int = Field(ge=1)
+    start: Date
+    end: Date
+    venue: Id | None = None
+    trainers: list[Id] = []
+    seats: dict[Id, int] = {}
+
+    @property
+    def size(self) -> int:
+        return sum(self.seats.values())
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+class Solution(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    schema_: str = Field(default="training-solution/1", alias="schema")
+    instance: str
+    status: Status
+    objective: int | None = None
+    bound: int | None = None
+    solve_seconds: float = 0.0
+    kpis: dict[str, int] = {}
+    dropped: list[Id] = []
+    sessions: list[SessionPhase] = []
+
+    @property
+    def gap(self) -> float | None:
+        """Relative distance between the objective and the proven bound (0 when optimal)."""
+        if self.objective is None or self.bound is None:
+            return None
+        if self.objective == self.bound:
+            return 0.0
+        return abs(self.objective - self.bound) / max(abs(self.objective), 1)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True, indent=2)
+
+    def write(self, path: Path) -> None:
+        write_text_atomically(path, self.to_json() + "\n")
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    write_bytes_atomically(path, text.encode("utf-8"))
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: a reader never sees half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,1 @@
+"""The training scheduler: calendar, CP-SAT model, solve, checks and outputs."""

@@ -1,0 +1,134 @@
+"""The year as the solver sees it: which days are working days, school days, holidays, and on
+which days each project's sessions may start.
+
+Days are numbered from 0 (1 January of the instance year); a session of `days` days starting
+on day s occupies s, s+1, …, s+days-1, consecutive calendar days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+
+from models.instance import HolidayRule, Instance, Project
+
+
+class YearCalendar:
+    def __init__(self, instance: Instance):
+        self.instance = instance
+        self.first_day = dt.date(instance.year, 1, 1)
+        self.length = (dt.date(instance.year + 1, 1, 1) - self.first_day).days
+        self.dates = [self.first_day + dt.timedelta(days=day) for day in range(self.length)]
+        self.public_holidays, self.makeup_workdays = self._statutory_days()
+
+    def _statutory_days(self) -> tuple[set[dt.date], set[dt.date]]:
+        calendar = self.instance.calendar
+        if calendar.public_holidays == "CN":
+            from chinese_calendar import constants
+
+            return set(constants.holidays), set(constants.workdays)
+        return set(calendar.public_holidays), set(calendar.extra_workdays)
+
+    def day(self, date: dt.date) -> int:
+        return (date - self.first_day).days
+
+    def date(self, day: int) -> dt.date:
+        return self.first_day + dt.timedelta(days=day)
+
+    def is_working_day(self, date: dt.date) -> bool:
+        """Monday to Friday except public holidays, plus make-up working days."""
+        if date in self.makeup_workdays:
+            return True
+        return date.weekday() < 5 and date not in self.public_holidays
+
+    @cached_property
+    def holiday_window_of_day(self) -> list[int | None]:
+        """For each day, the index of the holiday window it lies in (first match), or None."""
+        windows = self.instance.calendar.holiday_windows
+        return [
+            next((index for index, window in enumerate(windows) if date in window), None)
+            for date in self.dates
+        ]
+
+    @cached_property
+    def school_days(self) -> list[bool]:
+        """Working days outside every holiday window: the days the absence cap applies."""
+        return [
+            self.is_working_day(date) and self.holiday_window_of_day[day] is None
+            for day, date in enumerate(self.dates)
+        ]
+
+    def school_day_runs(self) -> list[tuple[int, int]]:
+        """Maximal runs of consecutive school days as (first day, last day + 1)."""
+        return _runs(self.school_days)
+
+    def blocked_runs(self, free_dates: set[dt.date] | None, busy_dates: set[dt.date]) -> list[
+            tuple[int, int]]:
+        """Runs of days outside `free_dates` (None: every day is free) or inside `busy_dates`."""
+        blocked = [
+            (free_dates is not None and date not in free_dates) or date in busy_dates
+            for date in self.dates
+        ]
+        return _runs(blocked)
+
+    def _day_allowed(self, project: Project, date: dt.date, weekdays_only: bool,
+                     blackout_dates: set[dt.date]) -> bool:
+        if date.month not in project.allowed_months or date in self.public_holidays:
+            return False
+        if weekdays_only and date.weekday() >= 5 and date not in self.makeup_workdays:
+            return False
+        return date not in blackout_dates
+
+    def start_days(self, project: Project) -> list[int]:
+        """Days on which a session (any phase) of the project may start: every one of its
+        `days` consecutive days is allowed by months, public holidays, weekdays, blackouts and
+        the holiday rule, and lies inside the year."""
+        weekdays_only = self.instance.weekdays_only(project)
+        blackout_dates = {
+            date
+            for blackout in self.instance.calendar.blackouts
+            if set(blackout.audiences) & set(project.audiences)
+            for date in blackout.days()
+        }
+        allowed = [
+            self._day_allowed(project, date, weekdays_only, blackout_dates) for date in self.dates
+        ]
+        window = self.holiday_window_of_day
+        starts = []
+        for start in range(self.length - project.days + 1):
+            span = range(start, start + project.days)
+            if not all(allowed[day] for day in span):
+                continue
+            if project.holiday is HolidayRule.FORBIDDEN and any(
+                window[day] is not None for day in span
+            ):
+                continue
+            if project.holiday is HolidayRule.REQUIRED and not _inside_one_window(
+                start, project.days, self.instance, self.dates
+            ):
+                continue
+            starts.append(start)
+        return starts
+
+    def days_outside(self, months: set[int], start: int, days: int) -> int:
+        """How many of the days start … start+days-1 fall in a month not in `months`."""
+        return sum(1 for day in range(start, start + days) if self.dates[day].month not in months)
+
+
+def _inside_one_window(start: int, days: int, instance: Instance, dates: list[dt.date]) -> bool:
+    first, last = dates[start], dates[start + days - 1]
+    return any(
+        first in window and last in window for window in instance.calendar.holiday_windows
+    )
+
+
+def _runs(flags: list[bool]) -> list[tuple[int, int]]:
+    runs = []
+    begin = None
+    for day, flag in enumerate([*flags, False]):
+        if flag and begin is None:
+            begin = day
+        elif not flag and begin is not None:
+            runs.append((begin, day))
+            begin = None
+    return runs

@@ -1,0 +1,179 @@
+"""The `schedule` command: parse arguments, call the library, print, set the exit code.
+
+Exit codes (SPEC section 5): 0 a schedule was written; 1 no schedule (infeasible, or none found
+in the time limit); 2 the input is wrong.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from models import InputError, Instance, Solution, load_instance, read_json
+from models.load import pydantic_problems
+from scheduler.solve import SolveResult, solve
+
+EXIT_SCHEDULE, EXIT_NO_SCHEDULE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+@click.group()
+def main() -> None:
+    """Plan a year of teacher training: solve an instance, check a solution."""
+
+
+@main.command(name="solve")
+@click.argument("instance_path", metavar="INSTANCE.json")
+@click.option("--time-limit", default=60.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds to search before writing the best plan found.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder [default: out/<instance name>/].")
+@click.option("--seed", default=0, show_default=True, help="Random seed of the search.")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Search threads [default: one per core].")
+def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, seed: int,
+                  workers: int | None) -> None:
+    """Schedule INSTANCE.json; write solution.json, plan.csv and gantt.png."""
+    instance = _load_or_exit(instance_path)
+    out_dir = out_dir or Path("out") / Path(instance_path).stem
+    click.echo(f"{instance.name}: {len(instance.projects)} projects, "
+               f"{len(instance.venues)} venues, {len(instance.trainers)} trainers; "
+               f"searching up to {time_limit:g} s")
+    with ProgressPrinter() as printer:
+        result = solve(instance, time_limit=time_limit, seed=seed, workers=workers,
+                       on_progress=printer)
+    solution = result.solution
+    _print_summary(instance, result)
+    if not solution.status.has_schedule:
+        sys.exit(EXIT_NO_SCHEDULE)
+    written = write_outputs(instance, solution, out_dir)
+    click.echo(f"wrote {', '.join(path.name for path in written)} to {out_dir}/")
+
+
+def write_outputs(instance: Instance, solution: Solution, out_dir: Path) -> list[Path]:
+    """The files of `schedule solve`, each written whole or not at all."""
+    from scheduler.export import write_gantt, write_plan_csv
+
+    paths = [out_dir / "solution.json", out_dir / "plan.csv", out_dir / "gantt.png"]
+    solution.write(paths[0])
+    write_plan_csv(instance, solution, paths[1])
+    write_gantt(instance, solution, paths[2])
+    return paths
+
+
+@main.command(name="validate")
+@click.argument("instance_path", metavar="INSTANCE.json")
+@click.argument("solution_path", metavar="SOLUTION.json")
+def validate_command(instance_path: str, solution_path: str) -> None:
+    """Check SOLUTION.json against every rule of INSTANCE.json, without a solver."""
+    from scheduler.validate import validate
+
+    instance = _load_or_exit(instance_path)
+    try:
+        solution = Solution.model_validate(read_json(Path(solution_path)))
+    except InputError as error:
+        _exit_bad_input(error.problems)
+    except ValidationError as error:
+        _exit_bad_input([f"{solution_path}: {problem}" for problem in pydantic_problems(error, ())])
+    violations = validate(instance, solution)
+    for violation in violations:
+        click.echo(f"[{violation.rule}] {violation.message}")
+    if violations:
+        click.echo(f"{len(violations)} violation(s) in {solution_path}")
+        sys.exit(EXIT_NO_SCHEDULE)
+    click.echo(f"valid: {len(solution.sessions)} session-phases, "
+               f"{len(solution.dropped)} dropped, KPIs and objective match")
+
+
+def _load_or_exit(path: str) -> Instance:
+    try:
+        return load_instance(Path(path))
+    except InputError as error:
+        _exit_bad_input([f"{path}: {problem}" if not problem.startswith(path) else problem
+                         for problem in error.problems])
+        raise  # unreachable: for the type checker
+
+
+def _exit_bad_input(problems: list[str]) -> None:
+    for problem in problems:
+        click.echo(problem, err=True)
+    click.echo(f"{len(problems)} problem(s); nothing was written.", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _print_summary(instance: Instance, result: SolveResult) -> None:
+    solution = result.solution
+    names = {project.id: project.name for project in instance.projects}
+    stopped = " (stopped by Ctrl-C)" if result.interrupted else ""
+    click.echo(f"status {solution.status.value} after {solution.solve_seconds:.1f} s{stopped}")
+    if solution.status.has_schedule:
+        gap = solution.gap or 0.0
+        click.echo(f"  objective {solution.objective:,}  bound {solution.bound:,}  "
+                   f"gap {gap:.2%}")
+        kpis = solution.kpis
+        click.echo(f"  dropped {kpis['dropped']} · days outside preferred months "
+                   f"{kpis['preference']} · rural shortfall {kpis['rural']} seats · "
+                   f"cost {kpis['cost']:,} yuan · peak absence {kpis['balance']} teachers")
+        sessions = {(row.project, row.session) for row in solution.sessions}
+        click.echo(f"  {len(sessions)} sessions of "
+                   f"{len(instance.projects) - len(solution.dropped)} projects")
+        for project_id in solution.dropped:
+            reason = result.unschedulable.get(project_id, "keeping it would break a rule "
+                                              "or cost more than its priority")
+            click.echo(f"  dropped {project_id} ({names[project_id]}): {reason}")
+    elif result.unschedulable:
+        for project_id, reason in result.unschedulable.items():
+            click.echo(f"  {project_id} ({names[project_id]}) cannot be scheduled: {reason}")
+    elif solution.status.value == "INFEASIBLE":
+        click.echo("  no plan keeps every rule and every mandatory project")
+    else:
+        click.echo("  no plan found in the time limit; try a longer --time-limit")
+
+
+class ProgressPrinter:
+    """Shows the best objective and bound while a long search runs: nothing in the first two
+    seconds, then on improvement (at most once a second) and every five seconds otherwise."""
+
+    QUIET, THROTTLE, HEARTBEAT = 2.0, 1.0, 5.0
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.best: float | None = None
+        self.bound: float | None = None
+        self.last_print = 0.0
+        self.done = threading.Event()
+        self.lock = threading.Lock()
+
+    def __call__(self, seconds: float, best: float | None, bound: float | None) -> None:
+        with self.lock:
+            self.best, self.bound = best, bound
+        if seconds >= self.QUIET and time.monotonic() - self.last_print >= self.THROTTLE:
+            self._print()
+
+    def _print(self) -> None:
+        with self.lock:
+            self.last_print = time.monotonic()
+            seconds = self.last_print - self.started
+            best = f"{self.best:,.0f}" if self.best is not None else "none yet"
+            bound = f"{self.bound:,.0f}" if self.bound is not None else "—"
+        click.echo(f"  {seconds:6.1f} s  best {best}  bound {bound}", err=True)
+
+    def _heartbeat(self) -> None:
+        while not self.done.wait(self.HEARTBEAT):
+            if time.monotonic() - self.last_print >= self.HEARTBEAT:
+                self._print()
+
+    def __enter__(self) -> ProgressPrinter:
+        threading.Thread(target=self._heartbeat, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+
+
+if __name__ == "__main__":
+    main()

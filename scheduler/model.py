@@ -1,0 +1,437 @@
+"""The CP-SAT model of SPEC section 2 with the objective of section 3.
+
+Time is counted in days from 1 January (see `scheduler.calendar`). Every phase of every session
+is a fixed-length interval whose start ranges over the project's allowed start days; venues and
+trainers are optional copies of that interval in one no-overlap constraint per venue and per
+trainer (at most one session a day), and the term-time absence cap is a cumulative constraint per
+town whose demands are the town's seats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from models.fields import DateRange
+from models.instance import Instance, Project, Trainer, Venue
+from scheduler.calendar import YearCalendar
+from scheduler.sessions import SessionSplit, split_project
+
+IntVar = cp_model.IntVar
+LinearExpr = cp_model.LinearExprT
+
+
+@dataclass
+class PhaseVars:
+    """One phase of one session: its start day, interval, and the venue and trainer choices."""
+
+    phase: int
+    start: IntVar
+    interval: cp_model.IntervalVar
+    venues: dict[str, IntVar] = field(default_factory=dict)
+    trainers: dict[str, IntVar] = field(default_factory=dict)
+
+
+@dataclass
+class SessionVars:
+    session: int
+    size: IntVar
+    seats: dict[str, IntVar]
+    phases: list[PhaseVars]
+
+
+@dataclass
+class ProjectVars:
+    split: SessionSplit
+    scheduled: IntVar
+    sessions: list[SessionVars]
+
+    @property
+    def project(self) -> Project:
+        return self.split.project
+
+
+class TrainingModel:
+    """Builds the model; `projects` maps project ids to their variables, `unschedulable` maps
+    the ids of projects that cannot run at all to the reason."""
+
+    def __init__(self, instance: Instance, calendar: YearCalendar | None = None):
+        self.instance = instance
+        self.calendar = calendar or YearCalendar(instance)
+        self.model = cp_model.CpModel()
+        self.projects: dict[str, ProjectVars] = {}
+        self.unschedulable: dict[str, str] = {}
+        self.terms: dict[str, LinearExpr] = {}
+        self._venues_by_id = {venue.id: venue for venue in instance.venues}
+        self._trainers_by_id = {trainer.id: trainer for trainer in instance.trainers}
+        self._build()
+
+    def _build(self) -> None:
+        for project in self.instance.projects:
+            split = split_project(self.instance, project, self.calendar)
+            if isinstance(split, str):
+                self.unschedulable[project.id] = split
+            else:
+                self.projects[project.id] = self._project_variables(split)
+        # The constraint families are independent; this order only groups the model dump.
+        self._mandatory_projects()
+        self._session_sizes_and_seats()
+        self._rural_quota()
+        self._phase_order()
+        self._identical_sessions_in_order()
+        self._venue_choice()
+        self._venue_one_session_a_day()
+        self._trainer_choice_and_topics()
+        self._trainer_one_session_a_day()
+        self._trainer_max_days()
+        self._precedence()
+        self._absence_cap()
+        self._objective()
+
+    # --- variables -----------------------------------------------------------------------
+
+    def _project_variables(self, split: SessionSplit) -> ProjectVars:
+        model, project = self.model, split.project
+        scheduled = model.new_bool_var(f"scheduled[{project.id}]")
+        start_domain = cp_model.Domain.from_values(split.start_days)
+        sessions = []
+        for session in range(1, split.count + 1):
+            name = f"{project.id}#{session}"
+            size = model.new_int_var(0, split.max_size, f"size[{name}]")
+            seats = {
+                town.id: model.new_int_var(
+                    0, min(split.max_size, town.pool(project.audiences)), f"seats[{name},{town.id}]"
+                )
+                for town in self.instance.towns
+                if town.pool(project.audiences) > 0
+            }
+            phases = []
+            for phase in range(1, project.phases + 1):
+                task = f"{name}.{phase}"
+                start = model.new_int_var_from_domain(start_domain, f"start[{task}]")
+                interval = model.new_optional_fixed_size_interval_var(
+                    start, project.days, scheduled, f"days[{task}]"
+                )
+                phases.append(PhaseVars(phase, start, interval))
+            sessions.append(SessionVars(session, size, seats, phases))
+        return ProjectVars(split, scheduled, sessions)
+
+    def _tasks(self) -> Iterator[tuple[ProjectVars, SessionVars, PhaseVars]]:
+        for variables in self.projects.values():
+            for session in variables.sessions:
+                for phase in session.phases:
+                    yield variables, session, phase
+
+    # --- constraint families ---------------------------------------------------------------
+
+    def _mandatory_projects(self) -> None:
+        """A mandatory project is scheduled; any other may be dropped whole at its priority."""
+        for variables in self.projects.values():
+            if variables.project.mandatory:
+                self.model.add(variables.scheduled == 1)
+
+    def _session_sizes_and_seats(self) -> None:
+        """Each session seats at least one teacher, at most its size limit; its seats sum over
+        towns to its size; the sessions seat the headcount exactly; a town's seats over all
+        sessions stay within its teachers of the project's audiences (each trained once)."""
+        for variables in self.projects.values():
+            project, scheduled = variables.project, variables.scheduled
+            sizes = [session.size for session in variables.sessions]
+            self.model.add(sum(sizes) == variables.split.headcount * scheduled)
+            for session in variables.sessions:
+                self.model.add(session.size >= scheduled)
+                self.model.add(sum(session.seats.values()) == session.size)
+            for town in self.instance.towns:
+                pool = town.pool(project.audiences)
+                if pool == 0:
+                    continue
+                town_seats = sum(session.seats[town.id] for session in variables.sessions)
+                if project.headcount == "all":
+                    self.model.add(town_seats == pool * scheduled)
+                else:
+                    self.model.add(town_seats <= pool)
+
+    def _rural_quota(self) -> None:
+        """rural seats ≥ ceil(quota × headcount) for a scheduled project (none for "all")."""
+        for variables in self.projects.values():
+            required = self.instance.rural_quota_seats(variables.project)
+            if required > 0:
+                self.model.add(
+                    self._rural_seats(variables) >= required * variables.scheduled
+                )
+
+    def _phase_order(self) -> None:
+        """Phase k+1 starts at least `min_gap_days` whole days after phase k ends."""
+        for variables in self.projects.values():
+            project = variables.project
+            for session in variables.sessions:
+                for earlier, later in zip(session.phases, session.phases[1:], strict=False):
+                    self.model.add(
+                        later.start >= earlier.start + project.days + project.min_gap_days
+                    ).only_enforce_if(variables.scheduled)
+
+    def _identical_sessions_in_order(self) -> None:
+        """Symmetry breaking: a project's sessions are interchangeable, so number them by start."""
+        for variables in self.projects.values():
+            for earlier, later in zip(variables.sessions, variables.sessions[1:], strict=False):
+                self.model.add(
+                    later.phases[0].start >= earlier.phases[0].start
+                ).only_enforce_if(variables.scheduled)
+
+    def _venue_choice(self) -> None:
+        """An offline or blended session-phase takes exactly one usable venue that holds its
+        seats; no venue for online and off-site ones."""
+        for variables, session, phase in self._tasks():
+            if not variables.project.mode.uses_venue:
+                continue
+            task = f"{variables.project.id}#{session.session}.{phase.phase}"
+            for venue in variables.split.venues:
+                chosen = self.model.new_bool_var(f"venue[{task},{venue.id}]")
+                phase.venues[venue.id] = chosen
+                if venue.capacity < variables.split.max_size:
+                    self.model.add(session.size <= venue.capacity).only_enforce_if(chosen)
+            self.model.add_exactly_one([*phase.venues.values(), ~variables.scheduled])
+
+    def _venue_one_session_a_day(self) -> None:
+        """A venue hosts at most one session a day, and none on its unavailable days."""
+        uses = self._uses(lambda phase: phase.venues)
+        for venue in self.instance.venues:
+            busy = self._busy_intervals(f"venue {venue.id}", None, _range_dates(venue.unavailable))
+            self._no_overlap(busy + uses.get(venue.id, []))
+
+    def _trainer_choice_and_topics(self) -> None:
+        """Each session-phase has `trainers_per_session` distinct trainers, each sharing a topic
+        with the project, who together cover every topic of the project."""
+        for variables, session, phase in self._tasks():
+            project = variables.project
+            if project.trainer_count == 0:
+                continue
+            task = f"{project.id}#{session.session}.{phase.phase}"
+            for trainer in variables.split.trainers:
+                phase.trainers[trainer.id] = self.model.new_bool_var(
+                    f"trainer[{task},{trainer.id}]"
+                )
+            self.model.add(
+                sum(phase.trainers.values()) == project.trainer_count * variables.scheduled
+            )
+            for topic in project.topics:
+                self.model.add(
+                    sum(chosen for trainer_id, chosen in phase.trainers.items()
+                        if topic in self._trainer(trainer_id).topics) >= variables.scheduled
+                )
+
+    def _trainer_one_session_a_day(self) -> None:
+        """A trainer teaches at most one session a day, only inside `available` (if given) and
+        outside `unavailable`."""
+        uses = self._uses(lambda phase: phase.trainers)
+        for trainer in self.instance.trainers:
+            free = _range_dates(trainer.available) if trainer.available is not None else None
+            busy = self._busy_intervals(f"trainer {trainer.id}", free,
+                                        _range_dates(trainer.unavailable))
+            self._no_overlap(busy + uses.get(trainer.id, []))
+
+    def _trainer_max_days(self) -> None:
+        """A trainer teaches at most `max_days` days in the year."""
+        for trainer in self.instance.trainers:
+            load = [
+                (variables.project.days, phase.trainers[trainer.id])
+                for variables, _, phase in self._tasks()
+                if trainer.id in phase.trainers
+            ]
+            if sum(days for days, _ in load) > trainer.max_days:
+                self.model.add(sum(days * chosen for days, chosen in load) <= trainer.max_days)
+
+    def _precedence(self) -> None:
+        """Every session of a project starts after every phase of every session of each project
+        in its `after` list has ended, when both are scheduled. Sessions are numbered by start,
+        so the first session of the later project is the one to constrain."""
+        for variables in self.projects.values():
+            first_start = variables.sessions[0].phases[0].start
+            for earlier_id in variables.project.after:
+                earlier = self.projects.get(earlier_id)
+                if earlier is None:  # cannot run, so it is dropped and constrains nothing
+                    continue
+                for session in earlier.sessions:
+                    self.model.add(
+                        first_start >= session.phases[-1].start + earlier.project.days
+                    ).only_enforce_if([variables.scheduled, earlier.scheduled])
+
+    def _absence_cap(self) -> None:
+        """On a school day, a town's seats in offline, blended and off-site sessions running that
+        day are at most floor(max_absence_share × its teachers); on other days at most its
+        teachers. One cumulative per town: capacity = its teachers, and fixed blocks of
+        (teachers − cap) over every run of school days."""
+        school_runs = self.calendar.school_day_runs()
+        for town in self.instance.towns:
+            teachers, cap = town.total_teachers, self.instance.absence_cap(town)
+            away = [
+                (variables, session, phase)
+                for variables, session, phase in self._tasks()
+                if variables.project.mode.takes_teachers_away and town.id in session.seats
+            ]
+            most_away = sum(
+                min(variables.split.headcount, town.pool(variables.project.audiences))
+                for variables in self.projects.values()
+                if variables.project.mode.takes_teachers_away
+                and town.pool(variables.project.audiences) > 0
+            )
+            if most_away <= cap:
+                continue
+            intervals = [phase.interval for _, _, phase in away]
+            demands: list[LinearExpr] = [session.seats[town.id] for _, session, _ in away]
+            if cap < teachers:
+                for first, end in school_runs:
+                    intervals.append(self.model.new_fixed_size_interval_var(
+                        first, end - first, f"school days[{town.id},{first}]"))
+                    demands.append(teachers - cap)
+            self.model.add_cumulative(intervals, demands, teachers)
+
+    # --- objective -----------------------------------------------------------------------
+
+    def _objective(self) -> None:
+        """The weighted sum of SPEC section 3; a term enters only when its weight is positive."""
+        weights = self.instance.objective.weights
+        builders = {
+            "dropped": self._dropped_term,
+            "preference": self._preference_term,
+            "rural": self._rural_term,
+            "cost": self._cost_term,
+            "balance": self._balance_term,
+        }
+        objective = 0
+        for name, build in builders.items():
+            weight = getattr(weights, name)
+            if weight > 0:
+                self.terms[name] = build()
+                objective += weight * self.terms[name]
+        self.model.minimize(objective)
+
+    def _dropped_term(self) -> LinearExpr:
+        """Sum of the priority weights of dropped projects."""
+        forced = sum(self.instance.project(project_id).drop_weight
+                     for project_id in self.unschedulable)
+        return forced + sum(
+            variables.project.drop_weight * (1 - variables.scheduled)
+            for variables in self.projects.values()
+            if not variables.project.mandatory
+        )
+
+    def _preference_term(self) -> LinearExpr:
+        """Session days outside the preferred months, read from a table indexed by start day."""
+        total: list[LinearExpr] = []
+        for variables, session, phase in self._tasks():
+            project = variables.project
+            outside = [
+                self.calendar.days_outside(project.wanted_months, day, project.days)
+                if day + project.days <= self.calendar.length else 0
+                for day in range(self.calendar.length)
+            ]
+            if not any(outside[day] for day in variables.split.start_days):
+                continue
+            task = f"{project.id}#{session.session}.{phase.phase}"
+            days_out = self.model.new_int_var(0, project.days, f"days outside preferred[{task}]")
+            self.model.add_element(phase.start, outside, days_out)
+            counted = self.model.new_int_var(0, project.days, f"preference[{task}]")
+            self.model.add(counted >= days_out - project.days * (1 - variables.scheduled))
+            total.append(counted)
+        return sum(total)
+
+    def _rural_term(self) -> LinearExpr:
+        """Rural seats short of min(headcount, rural pool), plus the seats of each session-phase
+        of a `venue_rural: preferred` project held outside a rural town."""
+        rural_towns = {town.id for town in self.instance.towns if town.rural}
+        total: list[LinearExpr] = []
+        for variables in self.projects.values():
+            project = variables.project
+            best = min(variables.split.headcount, self.instance.rural_pool(project))
+            total.append(best * variables.scheduled - self._rural_seats(variables))
+            if project.venue_rural != "preferred":
+                continue
+            for session in variables.sessions:
+                for phase in session.phases:
+                    task = f"{project.id}#{session.session}.{phase.phase}"
+                    urban_seats = self.model.new_int_var(
+                        0, variables.split.max_size, f"urban venue seats[{task}]")
+                    for venue_id, chosen in phase.venues.items():
+                        town = self._venue(venue_id).town
+                        if town not in rural_towns:
+                            self.model.add(urban_seats >= session.size).only_enforce_if(chosen)
+                    total.append(urban_seats)
+        return sum(total)
+
+    def _cost_term(self) -> LinearExpr:
+        """Venue cost per day and trainer fees per day over every session day, in yuan."""
+        total: list[LinearExpr] = []
+        for variables, _, phase in self._tasks():
+            days = variables.project.days
+            total += [days * self._venue(venue_id).cost_per_day * chosen
+                      for venue_id, chosen in phase.venues.items()]
+            total += [days * self._trainer(trainer_id).fee_per_day * chosen
+                      for trainer_id, chosen in phase.trainers.items()]
+        return sum(total)
+
+    def _balance_term(self) -> LinearExpr:
+        """The most teachers away (offline, blended, off-site seats) on any one school day:
+        a cumulative of session sizes under a fixed capacity U, with blocks of (U − balance)
+        over the school days, so that load ≤ balance on school days only."""
+        away = [(session, phase) for variables, session, phase in self._tasks()
+                if variables.project.mode.takes_teachers_away]
+        ceiling = sum(variables.split.headcount for variables in self.projects.values()
+                      if variables.project.mode.takes_teachers_away)
+        balance = self.model.new_int_var(0, ceiling, "balance")
+        if not away:
+            return balance
+        intervals = [phase.interval for _, phase in away]
+        demands: list[LinearExpr] = [session.size for session, _ in away]
+        for first, end in self.calendar.school_day_runs():
+            intervals.append(self.model.new_fixed_size_interval_var(
+                first, end - first, f"school days[{first}]"))
+            demands.append(ceiling - balance)
+        self.model.add_cumulative(intervals, demands, ceiling)
+        return balance
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _rural_seats(self, variables: ProjectVars) -> LinearExpr:
+        rural = {town.id for town in self.instance.towns if town.rural}
+        return sum(
+            seats for session in variables.sessions
+            for town_id, seats in session.seats.items() if town_id in rural
+        )
+
+    def _busy_intervals(self, owner: str, free_dates: set[dt.date] | None,
+                        busy_dates: set[dt.date]) -> list[cp_model.IntervalVar]:
+        return [
+            self.model.new_fixed_size_interval_var(first, end - first, f"{owner} busy[{first}]")
+            for first, end in self.calendar.blocked_runs(free_dates, busy_dates)
+        ]
+
+    def _uses(self, choices: Callable[[PhaseVars], dict[str, IntVar]]
+              ) -> dict[str, list[cp_model.IntervalVar]]:
+        """For each venue or trainer id, an optional copy of every session-phase interval that
+        may use it, present when chosen."""
+        uses: dict[str, list[cp_model.IntervalVar]] = defaultdict(list)
+        for variables, _, phase in self._tasks():
+            for owner, chosen in choices(phase).items():
+                uses[owner].append(self.model.new_optional_fixed_size_interval_var(
+                    phase.start, variables.project.days, chosen,
+                    f"{phase.interval.name}@{owner}"))
+        return uses
+
+    def _no_overlap(self, intervals: list[cp_model.IntervalVar]) -> None:
+        if len(intervals) > 1:
+            self.model.add_no_overlap(intervals)
+
+    def _venue(self, venue_id: str) -> Venue:
+        return self._venues_by_id[venue_id]
+
+    def _trainer(self, trainer_id: str) -> Trainer:
+        return self._trainers_by_id[trainer_id]
+
+
+def _range_dates(ranges: Iterable[DateRange]) -> set[dt.date]:
+    return {date for date_range in ranges for date in date_range.days()}

@@ -1,0 +1,162 @@
+"""Solving an instance: build the CP-SAT model, search, and read the plan back as a Solution.
+
+"No schedule" is a status, not an exception: the result always carries a Solution.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from models.instance import Instance
+from models.solution import SessionPhase, Solution, Status
+from scheduler.calendar import YearCalendar
+from scheduler.kpis import plan_kpis, weighted_objective
+from scheduler.model import TrainingModel
+
+ProgressCallback = Callable[[float, float | None, float | None], None]
+"""Called with (seconds so far, best objective so far, best bound so far)."""
+
+STATUS = {
+    cp_model.OPTIMAL: Status.OPTIMAL,
+    cp_model.FEASIBLE: Status.FEASIBLE,
+    cp_model.INFEASIBLE: Status.INFEASIBLE,
+    cp_model.UNKNOWN: Status.UNKNOWN,
+}
+
+
+@dataclass
+class SolveResult:
+    solution: Solution
+    unschedulable: dict[str, str]
+    """Projects that cannot run at all, with the reason (dropped, or the cause of infeasibility)."""
+    variables: int
+    constraints: int
+    interrupted: bool = False
+
+
+class _ProgressListener(cp_model.CpSolverSolutionCallback):
+    def __init__(self, on_progress: ProgressCallback):
+        super().__init__()
+        self.on_progress = on_progress
+        self.started = time.monotonic()
+        self.best: float | None = None
+        self.bound: float | None = None
+
+    def on_solution_callback(self) -> None:
+        self.best = self.objective_value
+        self.bound = self.best_objective_bound
+        self.on_progress(time.monotonic() - self.started, self.best, self.bound)
+
+    def on_bound(self, bound: float) -> None:
+        self.bound = bound
+        self.on_progress(time.monotonic() - self.started, self.best, self.bound)
+
+
+def solve(
+    instance: Instance,
+    *,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    workers: int | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> SolveResult:
+    """Schedule the instance within `time_limit` seconds; Ctrl-C stops early with the best plan."""
+    started = time.monotonic()
+    calendar = YearCalendar(instance)
+    built = TrainingModel(instance, calendar)
+    proto = built.model.proto
+    size = {"variables": len(proto.variables), "constraints": len(proto.constraints)}
+
+    impossible = [pid for pid in built.unschedulable if instance.project(pid).mandatory]
+    if impossible:
+        solution = Solution(instance=instance.name, status=Status.INFEASIBLE,
+                            solve_seconds=round(time.monotonic() - started, 3))
+        return SolveResult(solution, built.unschedulable, **size)
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit - (time.monotonic() - started), 0.1)
+    solver.parameters.random_seed = seed
+    solver.parameters.num_workers = workers or os.cpu_count() or 1
+    listener = None
+    if on_progress is not None:
+        listener = _ProgressListener(on_progress)
+        solver.best_bound_callback = listener.on_bound
+    with _stop_on_ctrl_c(solver) as interrupted:
+        code = solver.solve(built.model, listener)
+    status = STATUS.get(code)
+    if status is None:
+        raise RuntimeError(f"CP-SAT rejected the model: {solver.status_name(code)}")
+
+    solution = Solution(instance=instance.name, status=status)
+    if status.has_schedule:
+        solution.sessions = _read_plan(built, solver, calendar)
+        solution.dropped = [project.id for project in instance.projects
+                            if project.id in built.unschedulable
+                            or not solver.boolean_value(built.projects[project.id].scheduled)]
+        solution.kpis = plan_kpis(instance, calendar, solution.sessions, solution.dropped)
+        solution.objective = weighted_objective(instance, solution.kpis)
+        solution.bound = min(_whole(solver.best_objective_bound), solution.objective)
+        if status is Status.OPTIMAL:
+            solution.bound = solution.objective
+    solution.solve_seconds = round(time.monotonic() - started, 3)
+    return SolveResult(solution, built.unschedulable, **size, interrupted=interrupted[0])
+
+
+def _whole(bound: float) -> int:
+    """CP-SAT's bound of an integer objective, as a whole number (rounded up, it stays a bound)."""
+    return int(-(-bound // 1))
+
+
+def _read_plan(built: TrainingModel, solver: cp_model.CpSolver,
+               calendar: YearCalendar) -> list[SessionPhase]:
+    rows = []
+    for variables in built.projects.values():
+        if not solver.boolean_value(variables.scheduled):
+            continue
+        project = variables.project
+        for session in variables.sessions:
+            seats = {town: solver.value(count) for town, count in session.seats.items()}
+            seats = {town: count for town, count in seats.items() if count > 0}
+            for phase in session.phases:
+                start = solver.value(phase.start)
+                rows.append(SessionPhase(
+                    project=project.id,
+                    session=session.session,
+                    phase=phase.phase,
+                    start=calendar.date(start),
+                    end=calendar.date(start + project.days - 1),
+                    venue=next((venue for venue, chosen in phase.venues.items()
+                                if solver.boolean_value(chosen)), None),
+                    trainers=[trainer for trainer, chosen in phase.trainers.items()
+                              if solver.boolean_value(chosen)],
+                    seats=seats,
+                ))
+    rows.sort(key=lambda row: (row.start, row.project, row.session, row.phase))
+    return rows
+
+
+@contextmanager
+def _stop_on_ctrl_c(solver: cp_model.CpSolver) -> Iterator[list[bool]]:
+    """While solving, Ctrl-C asks CP-SAT to stop and keep its best plan instead of aborting."""
+    interrupted = [False]
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupted
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        interrupted[0] = True
+        solver.stop_search()
+
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, previous)
