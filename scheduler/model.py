@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from ortools.sat.python import cp_model
 
@@ -169,7 +170,7 @@ class TrainingModel:
         for variables in self.projects.values():
             project = variables.project
             for session in variables.sessions:
-                for earlier, later in zip(session.phases, session.phases[1:], strict=False):
+                for earlier, later in pairwise(session.phases):
                     self.model.add(
                         later.start >= earlier.start + project.days + project.min_gap_days
                     ).only_enforce_if(variables.scheduled)
@@ -177,7 +178,7 @@ class TrainingModel:
     def _identical_sessions_in_order(self) -> None:
         """Symmetry breaking: a project's sessions are interchangeable, so number them by start."""
         for variables in self.projects.values():
-            for earlier, later in zip(variables.sessions, variables.sessions[1:], strict=False):
+            for earlier, later in pairwise(variables.sessions):
                 self.model.add(
                     later.phases[0].start >= earlier.phases[0].start
                 ).only_enforce_if(variables.scheduled)

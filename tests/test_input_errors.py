@@ -1,0 +1,110 @@
+"""Bad input is reported in full, each problem naming where it is."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from models import InputError, load_instance, parse_instance
+
+
+def mutate(tiny: dict, path: str, value: object) -> dict:
+    """Set `value` at a dotted path like "projects.0.months"; None deletes the key."""
+    *parents, last = path.split(".")
+    target = tiny
+    for part in parents:
+        target = target[int(part)] if part.isdigit() else target[part]
+    key = int(last) if last.isdigit() else last
+    if value is None:
+        del target[key]
+    else:
+        target[key] = value
+    return tiny
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("projects.0.months", [3, 13], "projects[0].months[1]: 13 is not a month"),
+        ("projects.0.headcount", -5, "projects[0].headcount: -5 is not a headcount"),
+        ("projects.0.headcount", 500, "projects[0].headcount: 500 is more than the 200 teachers"),
+        ("projects.0.mode", "face-to-face", "projects[0].mode: 'face-to-face' is given"),
+        ("projects.0.holiday", "sometimes", "projects[0].holiday: 'sometimes' is given"),
+        ("projects.0.audiences", ["pri", "sen"], "projects[0].audiences: 'sen' is not the id"),
+        ("projects.0.after", ["p9"], "projects[0].after: 'p9' is not the id of any project"),
+        ("projects.0.after", ["p1"], "projects[0].after: a project cannot come after itself"),
+        ("projects.0.rural_quota", 1.5, "projects[0].rural_quota: 1.5 is not a share"),
+        ("projects.0.priority", 0, "projects[0].priority: 0 is not a priority"),
+        ("projects.0.days", 0, "projects[0].days: 0 is given, it should be greater than 0"),
+        ("projects.0.preferred_months", [5], "projects[0].preferred_months[0]: 5 is not one"),
+        ("projects.0.topics", [], "projects[0].topics: give the topics"),
+        ("projects.0.sessions", 50, "projects[0].sessions: 50 classes for 40 trainees"),
+        ("projects.0.weekday_only", True, "projects[0].weekday_only: is not a field"),
+        ("projects.0.name", None, "projects[0].name: is missing"),
+        ("towns.0.teachers", {"pri": -1}, "towns[0].teachers.pri: -1 is given, it should be"),
+        ("towns.0.teachers", {"kg": 5}, "towns[0].teachers: 'kg' is not the id of any audience"),
+        ("venues.0.town", "x", "venues[0].town: 'x' is not the id of any town"),
+        ("venues.1.id", "hall", "venues[1].id: 'hall' is used twice"),
+        ("venues.0.capacity", 0, "venues[0].capacity: 0 is given, it should be greater than 0"),
+        ("venues.0.unavailable", [{"start": "2024-05-02", "end": "2024-05-01"}],
+         "venues[0].unavailable[0]: ends 2024-05-01 before it starts 2024-05-02"),
+        ("trainers.0.unavailable", [{"start": "2024-02-30", "end": "2024-03-01"}],
+         "trainers[0].unavailable[0].start: '2024-02-30' is not a date of the calendar"),
+        ("trainers.0.unavailable", [{"start": "3/1", "end": "2024-03-01"}],
+         "trainers[0].unavailable[0].start: '3/1' is not a date in the form YYYY-MM-DD"),
+        ("calendar.holiday_windows", [{"name": "x", "start": "2024-01-01"}],
+         "calendar.holiday_windows[0].end: is missing"),
+        ("year", 2035, "calendar.public_holidays: the built-in \"CN\" holidays cover"),
+        ("calendar.extra_workdays", ["2024-03-04"], 'calendar.extra_workdays: the "CN" calendar'),
+        ("calendar.extra_workdays", ["2024-03-04"], "calendar.extra_workdays[0]: 2024-03-04 is"),
+        ("schema", "training-instance/2", "schema: is 'training-instance/2'"),
+        ("projects", [], "projects: must not be empty"),
+        ("venue", [], "venue: is not a section of an instance"),
+    ],
+)
+def test_each_problem_names_its_place(tiny, path, value, message):
+    with pytest.raises(InputError) as raised:
+        parse_instance(mutate(tiny, path, value))
+    assert any(problem.startswith(message) for problem in raised.value.problems), \
+        raised.value.problems
+
+
+def test_all_problems_are_reported_at_once(tiny):
+    mutate(tiny, "projects.0.months", [13])
+    mutate(tiny, "venues.0.town", "nowhere")
+    tiny["projects"].append({**tiny["projects"][0], "id": "p2", "months": [3], "after": ["p3"]})
+    tiny["projects"].append({**tiny["projects"][1], "id": "p3", "after": ["p2"]})
+    with pytest.raises(InputError) as raised:
+        parse_instance(tiny)
+    problems = raised.value.problems
+    assert len(problems) == 3, problems
+    assert any("go round in a circle: p2 → p3 → p2" in p or "p3 → p2 → p3" in p
+               for p in problems)
+
+
+def test_file_with_byte_order_mark_is_read(tiny, tmp_path: Path):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(tiny, ensure_ascii=False).encode())
+    assert load_instance(path).name == "tiny"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"{\"schema\": ", "not valid JSON at line 1, column 12"),
+        (b"\xff\xfe{}", "not UTF-8 text"),
+        (b"[]", "the instance must be a JSON object"),
+    ],
+)
+def test_unreadable_files(tmp_path: Path, content: bytes, message: str):
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message):
+        load_instance(path)
+
+
+def test_missing_file(tmp_path: Path):
+    with pytest.raises(InputError, match="cannot read the file"):
+        load_instance(tmp_path / "absent.json")

@@ -1,0 +1,247 @@
+"""One tiny instance per rule, a test where it binds and one where it does not.
+
+Default weights: dropped 1,000,000 per priority point, rural 200 a seat, preference 1,000 a day,
+balance 20 a teacher, cost 1 a yuan. In the tiny world (see conftest) the unconstrained optimum of
+p1 (40 teachers, 1 day in March, topic A) is the rural room (10 yuan) with t1 (1,000 yuan), all 40
+seats from the rural town, 40 teachers away on a school day:
+cost 1,010 + balance 20 × 40 = 1,810.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import pytest
+
+from tests.conftest import optimum, solve_checked
+
+BASE_OPTIMUM = 1_810
+
+
+def blackout_all_of_march_but(day: int) -> list[dict]:
+    ranges = []
+    if day > 1:
+        ranges.append({"name": "考试", "start": "2024-03-01", "end": f"2024-03-{day - 1:02d}",
+                       "audiences": ["pri"]})
+    ranges.append({"name": "考试", "start": f"2024-03-{day + 1:02d}", "end": "2024-03-31",
+                   "audiences": ["pri"]})
+    return ranges
+
+
+def second_project(tiny: dict, **fields) -> dict:
+    project = {**tiny["projects"][0], "id": "p2", "name": "培训二", **fields}
+    tiny["projects"].append(project)
+    return project
+
+
+def test_unconstrained_optimum(tiny):
+    solution = optimum(tiny)
+    assert solution.objective == BASE_OPTIMUM
+    (row,) = solution.sessions
+    assert (row.venue, row.trainers, row.seats) == ("room", ["t1"], {"r": 40})
+    assert solution.kpis == {"dropped": 0, "preference": 0, "rural": 0, "cost": 1_010,
+                             "balance": 40}
+
+
+def test_venue_capacity_binds(tiny):
+    # 60 seats: one session (the hall holds 100), the 40-seat room is too small.
+    # cost 100 + 1,000; balance 20 × 60 = 1,200; all 60 seats rural.
+    tiny["projects"][0]["headcount"] = 60
+    solution = optimum(tiny)
+    assert [row.venue for row in solution.sessions] == ["hall"]
+    assert solution.objective == 1_100 + 1_200
+
+
+def test_venue_features_bind(tiny):
+    # Only the hall has 多媒体: cost 1,100 + balance 800.
+    tiny["projects"][0]["venue_features"] = ["多媒体"]
+    solution = optimum(tiny)
+    assert [row.venue for row in solution.sessions] == ["hall"]
+    assert solution.objective == 1_900
+
+
+def test_rural_venue_required_splits_into_classes_of_the_room(tiny):
+    # Only the 40-seat room is rural: 60 teachers become ceil(60 / 40) = 2 sessions on two days,
+    # cost 2 × 1,010; the larger class has at least 30 seats: balance 20 × 30.
+    tiny["projects"][0].update(headcount=60, venue_rural="required")
+    solution = optimum(tiny)
+    assert {row.venue for row in solution.sessions} == {"room"}
+    assert sorted(row.size for row in solution.sessions) == [30, 30]
+    assert solution.objective == 2_020 + 600
+
+
+def test_venue_unavailable_binds(tiny):
+    tiny["venues"][1]["unavailable"] = [{"start": "2024-03-01", "end": "2024-03-31"}]
+    solution = optimum(tiny)
+    assert [row.venue for row in solution.sessions] == ["hall"]
+    assert solution.objective == BASE_OPTIMUM + 90
+
+
+def test_venue_hosts_one_session_a_day(tiny):
+    # Only 15 March is free of blackouts and both classes need the rural room: the second of
+    # two 30-seat classes has no room, so the droppable project is dropped (priority 4).
+    tiny["calendar"]["blackouts"] = blackout_all_of_march_but(15)
+    tiny["projects"][0].update(headcount=60, venue_rural="required", priority=4)
+    solution = optimum(tiny)
+    assert solution.dropped == ["p1"] and solution.sessions == []
+    assert solution.objective == 4 * 1_000_000
+
+
+def test_one_day_is_enough_when_the_hall_takes_everyone(tiny):
+    tiny["calendar"]["blackouts"] = blackout_all_of_march_but(15)
+    tiny["projects"][0].update(headcount=60, priority=4)
+    solution = optimum(tiny)
+    assert solution.dropped == [] and str(solution.sessions[0].start) == "2024-03-15"
+
+
+@pytest.mark.parametrize(
+    ("fields", "trainers", "objective"),
+    [
+        ({"topics": ["A", "B"]}, ["t2"], 2_010 + 800),  # only t2 covers A and B
+        ({"trainers_per_session": 2}, ["t1", "t2"], 3_010 + 800),
+        ({}, ["t1"], BASE_OPTIMUM),
+    ],
+)
+def test_trainer_topics_and_count(tiny, fields, trainers, objective):
+    tiny["projects"][0].update(fields)
+    solution = optimum(tiny)
+    assert solution.sessions[0].trainers == trainers
+    assert solution.objective == objective
+
+
+@pytest.mark.parametrize(
+    "availability",
+    [
+        {"unavailable": [{"start": "2024-02-20", "end": "2024-04-02"}]},
+        {"available": [{"start": "2024-04-01", "end": "2024-12-31"}]},
+    ],
+)
+def test_trainer_availability_binds(tiny, availability):
+    tiny["trainers"][0].update(availability)
+    solution = optimum(tiny)
+    assert solution.sessions[0].trainers == ["t2"]
+    assert solution.objective == BASE_OPTIMUM + 1_000
+
+
+@pytest.mark.parametrize(("max_days", "trainer", "objective"),
+                         [(2, "t2", 3 * 2_010 + 800), (3, "t1", 3 * 1_010 + 800)])
+def test_trainer_max_days(tiny, max_days, trainer, objective):
+    tiny["projects"][0]["days"] = 3
+    tiny["trainers"][0]["max_days"] = max_days
+    solution = optimum(tiny)
+    assert solution.sessions[0].trainers == [trainer]
+    assert solution.objective == objective
+
+
+def test_trainer_teaches_one_session_a_day(tiny):
+    # Two projects on the only free day, t2 away all March: t1 cannot teach both, so the
+    # droppable p2 (priority 3) goes. p1 alone: 1,810.
+    tiny["calendar"]["blackouts"] = blackout_all_of_march_but(15)
+    tiny["trainers"][1]["unavailable"] = [{"start": "2024-03-01", "end": "2024-03-31"}]
+    second_project(tiny, priority=3)
+    solution = optimum(tiny)
+    assert solution.dropped == ["p2"]
+    assert solution.objective == 3 * 1_000_000 + BASE_OPTIMUM
+
+
+def test_mandatory_project_that_cannot_fit_makes_the_plan_infeasible(tiny):
+    tiny["calendar"]["blackouts"] = blackout_all_of_march_but(15)
+    tiny["trainers"][1]["unavailable"] = [{"start": "2024-03-01", "end": "2024-03-31"}]
+    second_project(tiny)
+    assert solve_checked(tiny).solution.status.value == "INFEASIBLE"
+
+
+def test_sessions_follow_capacity_and_max_session_size(tiny):
+    tiny["projects"][0].update(headcount=150)
+    assert len(optimum(tiny).sessions) == 2  # ceil(150 / 100)
+    tiny["projects"][0].update(max_session_size=40, months=[3, 4])
+    sessions = optimum(tiny).sessions
+    assert len(sessions) == 4 and sum(row.size for row in sessions) == 150
+
+
+def test_headcount_all_seats_every_teacher(tiny):
+    tiny["projects"][0].update(headcount="all", mode="online")
+    (row,) = optimum(tiny).sessions
+    assert row.seats == {"c": 100, "r": 100} and row.venue is None
+
+
+def test_rural_quota_binds(tiny):
+    # Only 15 rural teachers: a quota of half of 40 (20 seats) cannot be met.
+    tiny["towns"][1]["teachers"] = {"pri": 15}
+    tiny["projects"][0]["rural_quota"] = 0.5
+    assert solve_checked(tiny).solution.status.value == "INFEASIBLE"
+    tiny["projects"][0]["rural_quota"] = 0.25  # 10 seats: met, and all 15 are seated
+    solution = optimum(tiny)
+    assert solution.sessions[0].seats["r"] == 15 and solution.kpis["rural"] == 0
+
+
+def test_absence_cap_pushes_training_into_the_holidays(tiny):
+    # A tenth of each town may be away on a school day: at most 10 + 10 < 40 in March, so the
+    # session moves to the summer holidays in July (not a preferred month: +1,000), where
+    # no one is counted away (balance 0): cost 1,010 + 1,000.
+    tiny["policy"] = {"max_absence_share": 0.1}
+    tiny["projects"][0].update(months=[3, 7], preferred_months=[3])
+    solution = optimum(tiny)
+    assert solution.sessions[0].start.month == 7
+    assert solution.objective == 1_010 + 1_000
+
+
+def test_absence_cap_not_binding(tiny):
+    tiny["policy"] = {"max_absence_share": 0.5}
+    assert optimum(tiny).objective == BASE_OPTIMUM
+
+
+def test_town_absence_share_overrides_policy(tiny):
+    # The rural town may send 25 at once: 15 seats go to the urban town (rural 15 × 200).
+    tiny["towns"][1]["max_absence_share"] = 0.25
+    solution = optimum(tiny)
+    assert solution.sessions[0].seats == {"c": 15, "r": 25}
+    assert solution.objective == BASE_OPTIMUM + 15 * 200
+
+
+def test_balance_spreads_sessions_over_days(tiny):
+    # 80 teachers in classes of 40: on two days the peak is 40, not 80.
+    tiny["projects"][0].update(headcount=80, max_session_size=40)
+    solution = optimum(tiny)
+    assert solution.kpis["balance"] == 40
+    assert solution.objective == 2 * 1_010 + 800
+
+
+def test_preferred_months(tiny):
+    tiny["projects"][0].update(months=[3, 4], preferred_months=[4])
+    solution = optimum(tiny)
+    assert solution.sessions[0].start.month == 4 and solution.objective == BASE_OPTIMUM
+
+
+def test_precedence_binds(tiny):
+    # p1 prefers April, but p2 (March only) must come after it: p1 runs in March (+1,000).
+    tiny["projects"][0].update(months=[3, 4], preferred_months=[4])
+    second_project(tiny, months=[3], preferred_months=[3], after=["p1"])
+    solution = optimum(tiny)
+    p1, p2 = (next(row for row in solution.sessions if row.project == p) for p in ("p1", "p2"))
+    assert p1.end < p2.start
+    assert solution.objective == 2 * 1_010 + 800 + 1_000
+
+
+def test_precedence_with_a_dropped_project_constrains_nothing(tiny):
+    tiny["projects"][0].update(months=[3, 4], preferred_months=[4], priority=1,
+                               venue_features=["投影"])  # no venue has it: p1 is dropped
+    second_project(tiny, months=[3], preferred_months=[3], after=["p1"],
+                   venue_features=[], priority="mandatory")
+    result = solve_checked(tiny)
+    assert result.solution.dropped == ["p1"] and "投影" in result.unschedulable["p1"]
+
+
+def test_phases_keep_their_gap(tiny):
+    tiny["projects"][0].update(phases=3, days=2, min_gap_days=10, months=[3, 4, 5])
+    rows = optimum(tiny).sessions
+    assert [row.phase for row in rows] == [1, 2, 3]
+    assert all((later.start - earlier.end).days - 1 >= 10
+               for earlier, later in pairwise(rows))
+
+
+def test_phases_that_cannot_fit_are_explained(tiny):
+    tiny["projects"][0].update(phases=2, min_gap_days=40)
+    result = solve_checked(tiny)
+    assert result.solution.status.value == "INFEASIBLE"
+    assert "phases" in result.unschedulable["p1"]
