@@ -19,7 +19,7 @@ from ortools.sat.python import cp_model
 
 from models.fields import DateRange
 from models.instance import Instance, Project, Trainer, Venue
-from scheduler.calendar import YearCalendar
+from scheduler.calendar import YearCalendar, _runs
 from scheduler.sessions import SessionSplit, split_project
 
 IntVar = cp_model.IntVar
@@ -83,7 +83,6 @@ class TrainingModel:
         self._session_sizes_and_seats()
         self._rural_quota()
         self._phase_order()
-        self._identical_sessions_in_order()
         self._venue_choice()
         self._venue_one_session_a_day()
         self._trainer_choice_and_topics()
@@ -175,14 +174,6 @@ class TrainingModel:
                         later.start >= earlier.start + project.days + project.min_gap_days
                     ).only_enforce_if(variables.scheduled)
 
-    def _identical_sessions_in_order(self) -> None:
-        """Symmetry breaking: a project's sessions are interchangeable, so number them by start."""
-        for variables in self.projects.values():
-            for earlier, later in pairwise(variables.sessions):
-                self.model.add(
-                    later.phases[0].start >= earlier.phases[0].start
-                ).only_enforce_if(variables.scheduled)
-
     def _venue_choice(self) -> None:
         """An offline or blended session-phase takes exactly one usable venue that holds its
         seats; no venue for online and off-site ones."""
@@ -248,25 +239,26 @@ class TrainingModel:
 
     def _precedence(self) -> None:
         """Every session of a project starts after every phase of every session of each project
-        in its `after` list has ended, when both are scheduled. Sessions are numbered by start,
-        so the first session of the later project is the one to constrain."""
+        in its `after` list has ended, when both are scheduled."""
         for variables in self.projects.values():
-            first_start = variables.sessions[0].phases[0].start
             for earlier_id in variables.project.after:
                 earlier = self.projects.get(earlier_id)
                 if earlier is None:  # cannot run, so it is dropped and constrains nothing
                     continue
-                for session in earlier.sessions:
-                    self.model.add(
-                        first_start >= session.phases[-1].start + earlier.project.days
-                    ).only_enforce_if([variables.scheduled, earlier.scheduled])
+                both = [variables.scheduled, earlier.scheduled]
+                for later_session in variables.sessions:
+                    for earlier_session in earlier.sessions:
+                        self.model.add(
+                            later_session.phases[0].start
+                            >= earlier_session.phases[-1].start + earlier.project.days
+                        ).only_enforce_if(both)
 
     def _absence_cap(self) -> None:
         """On a school day, a town's seats in offline, blended and off-site sessions running that
         day are at most floor(max_absence_share × its teachers); on other days at most its
         teachers. One cumulative per town: capacity = its teachers, and fixed blocks of
         (teachers − cap) over every run of school days."""
-        school_runs = self.calendar.school_day_runs()
+        school_runs = self._term_blocks()
         for town in self.instance.towns:
             teachers, cap = town.total_teachers, self.instance.absence_cap(town)
             away = [
@@ -282,6 +274,9 @@ class TrainingModel:
             )
             if most_away <= cap:
                 continue
+            for variables, session, _ in away:
+                if self._always_on_school_days(variables):
+                    self.model.add(session.seats[town.id] <= cap)
             intervals = [phase.interval for _, _, phase in away]
             demands: list[LinearExpr] = [session.seats[town.id] for _, session, _ in away]
             if cap < teachers:
@@ -388,7 +383,7 @@ class TrainingModel:
             return balance
         intervals = [phase.interval for _, phase in away]
         demands: list[LinearExpr] = [session.size for session, _ in away]
-        for first, end in self.calendar.school_day_runs():
+        for first, end in self._term_blocks():
             intervals.append(self.model.new_fixed_size_interval_var(
                 first, end - first, f"school days[{first}]"))
             demands.append(ceiling - balance)
@@ -396,6 +391,26 @@ class TrainingModel:
         return balance
 
     # --- helpers -------------------------------------------------------------------------
+
+    def _always_on_school_days(self, variables: ProjectVars) -> bool:
+        school = self.calendar.school_days
+        days = variables.project.days
+        return all(all(school[start:start + days]) for start in variables.split.start_days)
+
+    def _term_blocks(self) -> list[tuple[int, int]]:
+        """The stretches of the year the absence rules cover, as few as possible: runs of school
+        days, merged across the days no away session can use (weekends, public holidays …),
+        since a block over a day nobody can use changes nothing. Few long blocks propagate far
+        faster than one per week."""
+        usable = [False] * self.calendar.length
+        for variables in self.projects.values():
+            if variables.project.mode.takes_teachers_away:
+                for start in variables.split.start_days:
+                    for day in range(start, start + variables.project.days):
+                        usable[day] = True
+        school = self.calendar.school_days
+        covered = [school[day] or not usable[day] for day in range(self.calendar.length)]
+        return [(first, end) for first, end in _runs(covered) if any(school[first:end])]
 
     def _rural_seats(self, variables: ProjectVars) -> LinearExpr:
         rural = {town.id for town in self.instance.towns if town.rural}

@@ -81,15 +81,21 @@ def solve(
                             solve_seconds=round(time.monotonic() - started, 3))
         return SolveResult(solution, built.unschedulable, **size)
 
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(time_limit - (time.monotonic() - started), 0.1)
-    solver.parameters.random_seed = seed
-    solver.parameters.num_workers = workers or os.cpu_count() or 1
-    listener = None
-    if on_progress is not None:
-        listener = _ProgressListener(on_progress)
-        solver.best_bound_callback = listener.on_bound
-    with _stop_on_ctrl_c(solver) as interrupted:
+    deadline = started + time_limit
+    workers = workers or os.cpu_count() or 1
+    with _stop_on_ctrl_c() as stop:
+        first_plan = _first_plan(built, _solver(deadline, seed, workers, stop))
+        if first_plan is not None:
+            built.model.clear_hints()
+            for variable, value in first_plan:
+                built.model.add_hint(variable, value)
+        solver = _solver(deadline, seed, workers, stop)
+        listener = None
+        if on_progress is not None:
+            listener = _ProgressListener(on_progress)
+            solver.best_bound_callback = listener.on_bound
+        if stop.requested:  # stopped in stage one: just turn its plan (the hint) into a result
+            solver.parameters.max_time_in_seconds = 1.0
         code = solver.solve(built.model, listener)
     status = STATUS.get(code)
     if status is None:
@@ -107,7 +113,7 @@ def solve(
         if status is Status.OPTIMAL:
             solution.bound = solution.objective
     solution.solve_seconds = round(time.monotonic() - started, 3)
-    return SolveResult(solution, built.unschedulable, **size, interrupted=interrupted[0])
+    return SolveResult(solution, built.unschedulable, **size, interrupted=stop.requested)
 
 
 def _whole(bound: float) -> int:
@@ -143,20 +149,57 @@ def _read_plan(built: TrainingModel, solver: cp_model.CpSolver,
     return rows
 
 
+def _first_plan(built: TrainingModel,
+                solver: cp_model.CpSolver) -> list[tuple[cp_model.IntVar, int]] | None:
+    """Stage one: a plan that keeps as much priority as it can, whatever it costs, to hint the
+    full search. CP-SAT finds a first plan far sooner this way: with the full objective its first
+    plans drop projects and take long to win them back (2024: 0.4 s against 10 s)."""
+    model = built.model.clone()
+    model.clear_objective()
+    model.clear_hints()
+    kept = []
+    for variables in built.projects.values():
+        scheduled = model.get_bool_var_from_proto_index(variables.scheduled.index)
+        model.add_hint(scheduled, 1)
+        kept.append(variables.project.drop_weight * scheduled)
+    model.maximize(sum(kept))
+    solver.parameters.max_time_in_seconds = max(solver.parameters.max_time_in_seconds / 2, 0.05)
+    if STATUS.get(solver.solve(model)) not in (Status.OPTIMAL, Status.FEASIBLE):
+        return None
+    variables = [built.model.get_int_var_from_proto_index(index)
+                 for index in range(len(built.model.proto.variables))]
+    return [(variable, solver.value(variable)) for variable in variables]
+
+
+def _solver(deadline: float, seed: int, workers: int, stop: _StopRequest) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(deadline - time.monotonic(), 0.05)
+    solver.parameters.random_seed = seed
+    solver.parameters.num_workers = workers
+    stop.solver = solver
+    return solver
+
+
+class _StopRequest:
+    def __init__(self) -> None:
+        self.requested = False
+        self.solver: cp_model.CpSolver | None = None
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.requested = True
+        if self.solver is not None:
+            self.solver.stop_search()
+
+
 @contextmanager
-def _stop_on_ctrl_c(solver: cp_model.CpSolver) -> Iterator[list[bool]]:
+def _stop_on_ctrl_c() -> Iterator[_StopRequest]:
     """While solving, Ctrl-C asks CP-SAT to stop and keep its best plan instead of aborting."""
-    interrupted = [False]
+    stop = _StopRequest()
     if threading.current_thread() is not threading.main_thread():
-        yield interrupted
+        yield stop
         return
-
-    def stop(signum: int, frame: object) -> None:
-        interrupted[0] = True
-        solver.stop_search()
-
     previous = signal.signal(signal.SIGINT, stop)
     try:
-        yield interrupted
+        yield stop
     finally:
         signal.signal(signal.SIGINT, previous)

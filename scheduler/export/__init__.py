@@ -1,0 +1,10 @@
+"""What is made of a solution: the plan table (CSV) and the Gantt chart (PNG).
+
+Writers read an `Instance` and a `Solution` only, and write through the atomic helpers of
+`models.solution`, so a reader never sees half a file.
+"""
+
+from scheduler.export.gantt import write_gantt
+from scheduler.export.plan_table import plan_table, write_plan_csv
+
+__all__ = ["plan_table", "write_gantt", "write_plan_csv"]

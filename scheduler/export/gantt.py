@@ -1,0 +1,264 @@
+"""The year at a glance: a Gantt chart of every session-phase, one row per scheduled project."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+import textwrap
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+import matplotlib.dates as mdates
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, NullFormatter
+from matplotlib.transforms import ScaledTranslation
+
+from models.instance import Instance, Mode, Project
+from models.solution import SessionPhase, Solution, write_bytes_atomically
+from scheduler.export import fonts
+from scheduler.export.plan_table import classes
+
+NO_FONT_MESSAGE = (
+    "No Chinese font found: labelling the Gantt chart with project ids. "
+    "Install one, e.g. apt-get install fonts-noto-cjk."
+)
+# Okabe–Ito colours: told apart by colour-blind readers and in a greyscale print.
+MODE_COLOURS = {
+    Mode.OFFLINE: "#0072B2",
+    Mode.BLENDED: "#E69F00",
+    Mode.ONLINE: "#009E73",
+    Mode.OFFSITE: "#CC79A7",
+}
+# Not strftime("%b"): that follows the locale, and a Chinese one gives back "4月".
+ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                  "Dec")
+HOLIDAY_COLOUR = "#FCEFC7"
+STRIPE_COLOUR = "#F3F5F8"
+GRID_COLOUR = "#C8CDD3"
+
+DPI = 150
+WIDTH_INCHES = 13.0
+ROW_INCHES = 0.3
+FRAME_INCHES = 1.5  # title, legend, month labels and margins
+FOOTNOTE_LINE_INCHES = 0.22
+FOOTNOTE_WRAP = 90  # characters a footnote line holds at this width (a hanzi counts as one)
+LONGEST_NAME = 24  # characters of a project name shown before it is cut with "…"
+HEADER_TOP = -1.2  # y of the top of the holiday-name strip, in rows
+BAR_SHARE = 0.78
+MONTHS_ON_TOP_AFTER = 25  # rows; a taller chart repeats the month names above its rows
+MONTHS_ON_TOP_INCHES = 0.22  # of a row's height covered by its bars; the rest keeps rows apart
+
+
+@dataclass(frozen=True)
+class Wording:
+    """Every word the chart shows, in Chinese, or in English when no Chinese font exists."""
+
+    chinese: bool
+
+    def mode(self, mode: Mode) -> str:
+        if self.chinese:
+            return {Mode.OFFLINE: "线下集中", Mode.BLENDED: "混合式", Mode.ONLINE: "线上研修",
+                    Mode.OFFSITE: "外出研修"}[mode]
+        return {Mode.OFFLINE: "Offline", Mode.BLENDED: "Blended", Mode.ONLINE: "Online",
+                Mode.OFFSITE: "Off-site"}[mode]
+
+    def month(self, month: int) -> str:
+        return f"{month}月" if self.chinese else ENGLISH_MONTHS[month - 1]
+
+    def project(self, project: Project) -> str:
+        if not self.chinese:
+            return project.id
+        if len(project.name) > LONGEST_NAME:
+            return project.name[: LONGEST_NAME - 1] + "…"
+        return project.name
+
+    def title(self, instance: Instance) -> str:
+        if self.chinese or _drawable_without_cjk(instance.name):
+            return instance.name
+        return f"Training plan {instance.year}"
+
+    def holiday(self, name: str) -> str:
+        return name if self.chinese or _drawable_without_cjk(name) else "Holiday"
+
+    @property
+    def holidays(self) -> str:
+        return "假期" if self.chinese else "School holiday"
+
+    def dropped(self, projects: list[Project]) -> str:
+        if self.chinese:
+            return f"未安排的项目（{len(projects)}）：" + "、".join(p.name for p in projects)
+        return f"Not scheduled ({len(projects)}): " + ", ".join(p.id for p in projects)
+
+    @property
+    def nothing_scheduled(self) -> str:
+        return "没有安排任何项目" if self.chinese else "No project is scheduled"
+
+
+def write_gantt(instance: Instance, solution: Solution, path: Path) -> None:
+    """Draw the solution as a PNG Gantt chart: projects top to bottom in instance order, a bar
+    per session-phase coloured by mode, holiday windows shaded, dropped projects in a footnote."""
+    family = fonts.find_cjk_font()
+    if family is None:
+        print(NO_FONT_MESSAGE, file=sys.stderr)
+    with _chart_style(family):
+        figure = _draw(instance, solution, Wording(chinese=family is not None))
+        buffer = io.BytesIO()
+        # No "Software" stamp: the same solution gives the same bytes whatever matplotlib wrote it.
+        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    write_bytes_atomically(Path(path), buffer.getvalue())
+
+
+@contextmanager
+def _chart_style(family: str | None) -> Iterator[None]:
+    """Fonts for this chart only: the caller's matplotlib settings are left as they were."""
+    with matplotlib.rc_context(), warnings.catch_warnings():
+        matplotlib.rcParams.update({"axes.unicode_minus": False, "font.size": 9})
+        if family is not None:
+            # DejaVu Sans after it draws whatever Latin or symbol the CJK font lacks.
+            matplotlib.rcParams.update(
+                {"font.family": "sans-serif", "font.sans-serif": [family, "DejaVu Sans"]}
+            )
+        else:
+            # Every label is drawable already; this keeps a stray glyph from flooding stderr.
+            warnings.filterwarnings("ignore", message=r"Glyph .* missing from")
+        yield
+
+
+def _draw(instance: Instance, solution: Solution, wording: Wording) -> Figure:
+    grouped = classes(solution)
+    scheduled = {project_id for project_id, _ in grouped}
+    rows = [project for project in instance.projects if project.id in scheduled]
+    dropped = [project for project in instance.projects if project.id in solution.dropped]
+    footnote = (
+        textwrap.wrap(wording.dropped(dropped), FOOTNOTE_WRAP, break_on_hyphens=False)
+        if dropped else []
+    )
+
+    height = FRAME_INCHES + ROW_INCHES * (max(len(rows), 1) - HEADER_TOP - 0.5) \
+        + FOOTNOTE_LINE_INCHES * len(footnote)
+    figure = Figure(figsize=(WIDTH_INCHES, height), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+
+    year_start = dt.date(instance.year, 1, 1)
+    year_end = dt.date(instance.year + 1, 1, 1)
+    axes.set_xlim(mdates.date2num(year_start), mdates.date2num(year_end))
+    # Row i sits at y = i; a strip above the first row holds the holiday names.
+    axes.set_ylim(max(len(rows), 1) - 0.5, HEADER_TOP)
+
+    for index in range(1, len(rows), 2):
+        axes.axhspan(index - 0.5, index + 0.5, color=STRIPE_COLOUR, zorder=0, linewidth=0)
+    _shade_holidays(axes, instance, wording, year_start, year_end)
+    for index, project in enumerate(rows):
+        sessions = {key: phases for key, phases in grouped.items() if key[0] == project.id}
+        _draw_row(axes, index, project, sessions)
+    if not rows:
+        axes.text(0.5, 0.5, wording.nothing_scheduled, transform=axes.transAxes,
+                  ha="center", va="center", color="#666666", fontsize=12)
+
+    months_on_top = len(rows) > MONTHS_ON_TOP_AFTER
+    _month_axis(axes, wording, months_on_top)
+    axes.set_yticks(range(len(rows)), [wording.project(project) for project in rows])
+    axes.tick_params(axis="y", length=0)
+    figure.suptitle(wording.title(instance), fontsize=14, fontweight="bold")
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+
+    handles = [Patch(color=MODE_COLOURS[mode], label=wording.mode(mode)) for mode in Mode]
+    handles.append(Patch(facecolor=HOLIDAY_COLOUR, edgecolor="#E0C98A",
+                         label=wording.holidays))
+    # A legend of the axes, above them, so that the constrained layout stacks it under the
+    # title; raised over the month names when those are repeated at the top.
+    legend_lift = MONTHS_ON_TOP_INCHES if months_on_top else 0.0
+    axes.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0),
+                bbox_transform=axes.transAxes + ScaledTranslation(
+                    0, legend_lift, figure.dpi_scale_trans),
+                ncols=len(handles), frameon=False, fontsize=9, handlelength=1.4,
+                columnspacing=1.6, borderaxespad=0.3)
+    if footnote:
+        # supxlabel, not plain text, so that the constrained layout leaves room for it.
+        figure.supxlabel("\n".join(footnote), x=0.01, ha="left", fontsize=8.5,
+                         color="#444444", linespacing=1.5)
+    return figure
+
+
+def _draw_row(axes: Axes, row: int, project: Project,
+              sessions: dict[tuple[str, int], list[SessionPhase]]) -> None:
+    """The project's session-phases on its row; classes that overlap in time get lanes of their
+    own, and a white outline keeps back-to-back classes apart."""
+    lanes = _lanes(sessions)
+    lane_count = max(lanes.values(), default=0) + 1
+    lane_height = BAR_SHARE / lane_count
+    top = row - BAR_SHARE / 2
+    for key, phases in sessions.items():
+        spans = [
+            (mdates.date2num(phase.start), (phase.end - phase.start).days + 1)
+            for phase in phases
+        ]
+        axes.broken_barh(spans, (top + lanes[key] * lane_height, lane_height),
+                         facecolors=MODE_COLOURS[project.mode], edgecolor="white",
+                         linewidth=0.7, zorder=3)
+
+
+def _lanes(sessions: dict[tuple[str, int], list[SessionPhase]]) -> dict[tuple[str, int], int]:
+    """Give each session the lowest lane none of whose sessions shares a day with it."""
+    lanes: dict[tuple[str, int], int] = {}
+    taken: list[list[tuple[dt.date, dt.date]]] = []
+    for key in sorted(sessions, key=lambda k: (sessions[k][0].start, k[1])):
+        spans = [(phase.start, phase.end) for phase in sessions[key]]
+        lane = next(
+            (index for index, occupied in enumerate(taken)
+             if not any(s <= e2 and s2 <= e for s, e in spans for s2, e2 in occupied)),
+            len(taken),
+        )
+        if lane == len(taken):
+            taken.append([])
+        taken[lane] += spans
+        lanes[key] = lane
+    return lanes
+
+
+def _shade_holidays(axes: Axes, instance: Instance, wording: Wording,
+                    year_start: dt.date, year_end: dt.date) -> None:
+    for window in instance.calendar.holiday_windows:
+        start = max(window.start, year_start)
+        end = min(window.end + dt.timedelta(days=1), year_end)
+        if start >= end:
+            continue
+        axes.axvspan(mdates.date2num(start), mdates.date2num(end), color=HOLIDAY_COLOUR,
+                     zorder=1, linewidth=0)
+        middle = mdates.date2num(start) + (end - start).days / 2
+        axes.text(middle, (HEADER_TOP - 0.5) / 2, wording.holiday(window.name), ha="center",
+                  va="center", fontsize=8.5, color="#8A6D1F", zorder=4, clip_on=True)
+
+
+def _month_axis(axes: Axes, wording: Wording, on_top: bool) -> None:
+    """Grid lines at the first of each month, the month names centred between them, below the
+    rows and, for a tall chart, above them too."""
+    axes.xaxis.set_major_locator(mdates.MonthLocator())
+    axes.xaxis.set_major_formatter(NullFormatter())
+    axes.xaxis.set_minor_locator(mdates.MonthLocator(bymonthday=16))
+    axes.xaxis.set_minor_formatter(
+        FuncFormatter(lambda value, _: wording.month(mdates.num2date(value).month))
+    )
+    axes.tick_params(axis="x", which="minor", length=0, labelsize=9, labeltop=on_top)
+    axes.tick_params(axis="x", which="major", length=4)
+    # Grid lines stay under the bars and over the holiday shading (rcParams axes.axisbelow
+    # "line" puts them at zorder 1.5, between the two).
+    axes.set_axisbelow("line")
+    axes.grid(axis="x", which="major", color=GRID_COLOUR, linewidth=0.6)
+
+
+def _drawable_without_cjk(text: str) -> bool:
+    """Whether matplotlib's own font (DejaVu Sans) has a glyph for every character."""
+    charmap = font_manager.get_font(font_manager.findfont("DejaVu Sans")).get_charmap()
+    return all(ord(character) in charmap for character in text if not character.isspace())

@@ -1,0 +1,755 @@
+"""An independent check of a solution against the rules of SPEC sections 2-4.
+
+It shares no code with the CP-SAT model on purpose: it re-reads every rule from the spec and
+recomputes every derived number (headcounts, session counts, quotas, absence caps, school days)
+from the raw fields of the instance rather than from the `Instance` helpers, so a slip in the
+model or in a helper shows up here as a labelled violation.
+
+Each rule family is one function `_check_…(plan) -> Iterator[Violation]`; `validate` runs them
+in the order of `_RULE_FAMILIES`. Rows are the solution's `sessions` entries: one phase of one
+session of a project.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from chinese_calendar import constants as chinese_calendar_data
+
+from models import Instance, Mode, Project, SessionPhase, Solution, Status, Town, Trainer, Venue
+from models.fields import DateRange
+
+KPI_NAMES = ("dropped", "preference", "rural", "cost", "balance")
+
+RULES: dict[str, str] = {
+    "status": "a solution with sessions says OPTIMAL or FEASIBLE",
+    "shape": "rows name known projects, each session has each phase once, dropped ids are sound",
+    "mandatory-dropped": "a mandatory project is never dropped",
+    "session-count": "a project has sessions 1..n, n = sessions or ceil(headcount / class size)",
+    "session-length": "a row lasts the project's days: end - start + 1 == days",
+    "year": "every day is in the instance year",
+    "public-holiday": "no day is a public holiday",
+    "weekend": "with weekdays_only, no Saturday or Sunday unless a make-up working day",
+    "months": "every day is in the project's months",
+    "holiday-required": "every day inside one holiday window",
+    "holiday-forbidden": "no day inside a holiday window",
+    "blackout": "no day in a blackout of one of the project's audiences",
+    "phase-gap": "phase k+1 starts at least min_gap_days whole days after phase k ends",
+    "venue-mode": "offline and blended rows have a venue, online and offsite rows none",
+    "venue-unknown": "the venue exists",
+    "venue-capacity": "the venue seats the row",
+    "venue-features": "the venue has every feature in venue_features",
+    "venue-rural": "venue_rural required: the venue is in a rural town",
+    "venue-unavailable": "never on the venue's unavailable days",
+    "venue-one-session-a-day": "a venue hosts at most one row a day",
+    "trainer-count": "trainers_per_session trainers a row (none offsite)",
+    "trainer-distinct": "a row's trainers are distinct",
+    "trainer-unknown": "the trainer exists",
+    "trainer-topic": "each trainer shares a topic with the project",
+    "trainer-cover": "together the trainers cover every project topic",
+    "trainer-unavailable": "a trainer teaches inside available and outside unavailable",
+    "trainer-one-session-a-day": "a trainer teaches at most one row a day",
+    "trainer-max-days": "a trainer teaches at most max_days days",
+    "seats-town": "seats are keyed by town ids",
+    "seats-negative": "seat counts are not negative",
+    "seats-phases": "every phase of a session has the same seats",
+    "session-size": "a session seats at least 1 and at most max_session_size",
+    "seats-audience": "seats only from towns with teachers of the project's audiences",
+    "seats-pool": "a town's seats over a project's sessions never exceed its teachers",
+    "headcount": "a project's sessions seat exactly its headcount",
+    "rural-quota": "at least ceil(quota x headcount) rural seats (none for headcount all)",
+    "absence-cap": "a town's teachers away on a school day are at most floor(share x teachers)",
+    "after": "every session starts after the projects it comes after have ended",
+    "kpi": "the reported KPIs equal the recomputed ones",
+    "objective": "the objective is the weighted sum of the KPIs",
+}
+SOLUTION_SCHEMA = "training-solution/1"
+
+# Spelled out here rather than taken from `Mode`'s properties: this module re-reads the spec.
+VENUE_MODES = frozenset({Mode.OFFLINE, Mode.BLENDED})
+ABSENCE_MODES = frozenset({Mode.OFFLINE, Mode.BLENDED, Mode.OFFSITE})
+TRAINERLESS_MODES = frozenset({Mode.OFFSITE})
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: a short key (`rule`) and one plain sentence in the planner's terms."""
+
+    rule: str
+    message: str
+
+
+# --- the facts every rule needs, recomputed from the raw fields ------------------------------
+
+
+class _Plan:
+    """The instance and solution looked up by id, with the calendar of the instance.
+
+    `rows` holds only the rows a rule can judge: those of a known project that is not dropped
+    (a row of an unknown or dropped project is reported once, by the shape check).
+    """
+
+    def __init__(self, instance: Instance, solution: Solution):
+        self.instance = instance
+        self.solution = solution
+        self.projects = {project.id: project for project in instance.projects}
+        self.venues = {venue.id: venue for venue in instance.venues}
+        self.trainers = {trainer.id: trainer for trainer in instance.trainers}
+        self.towns = {town.id: town for town in instance.towns}
+        self.dropped = {pid for pid in solution.dropped if pid in self.projects}
+        self.rows = [
+            row for row in solution.sessions
+            if row.project in self.projects and row.project not in self.dropped
+        ]
+        self.rows_by_project: dict[str, list[SessionPhase]] = defaultdict(list)
+        for row in self.rows:
+            self.rows_by_project[row.project].append(row)
+        calendar = instance.calendar
+        if calendar.public_holidays == "CN":
+            self.public_holidays = frozenset(chinese_calendar_data.holidays)
+            self.makeup_workdays = frozenset(chinese_calendar_data.workdays)
+        else:
+            self.public_holidays = frozenset(calendar.public_holidays)
+            self.makeup_workdays = frozenset(calendar.extra_workdays)
+
+    def project_of(self, row: SessionPhase) -> Project:
+        return self.projects[row.project]
+
+    def in_holiday_window(self, day: dt.date) -> bool:
+        return any(w.start <= day <= w.end for w in self.instance.calendar.holiday_windows)
+
+    def is_working_day(self, day: dt.date) -> bool:
+        """Monday to Friday except public holidays, plus make-up working days."""
+        if day in self.public_holidays:
+            return False
+        return day.weekday() < 5 or day in self.makeup_workdays
+
+    def is_school_day(self, day: dt.date) -> bool:
+        """A working day outside every holiday window."""
+        return self.is_working_day(day) and not self.in_holiday_window(day)
+
+
+def _within(day: dt.date, ranges: Iterable[DateRange]) -> bool:
+    """The day falls in one of the ranges, both ends inclusive."""
+    return any(r.start <= day <= r.end for r in ranges)
+
+
+def _pool(town: Town, audiences: Iterable[str]) -> int:
+    """Teachers of the town in any of the audiences (each audience counted once)."""
+    return sum(town.teachers.get(audience, 0) for audience in set(audiences))
+
+
+def _headcount(instance: Instance, project: Project) -> int:
+    """The project's headcount; "all" is every teacher of its audiences in every town."""
+    if project.headcount == "all":
+        return sum(_pool(town, project.audiences) for town in instance.towns)
+    return int(project.headcount)
+
+
+def _rural_pool(instance: Instance, project: Project) -> int:
+    return sum(_pool(town, project.audiences) for town in instance.towns if town.rural)
+
+
+def _venue_is_rural(plan: _Plan, venue: Venue) -> bool:
+    town = plan.towns.get(venue.town)
+    return town is not None and town.rural
+
+
+def _venue_fits(plan: _Plan, project: Project, venue: Venue) -> bool:
+    """The venue has every feature the project asks for, and is rural if it must be."""
+    if not set(project.venue_features) <= set(venue.features):
+        return False
+    return project.venue_rural != "required" or _venue_is_rural(plan, venue)
+
+
+def _session_count(plan: _Plan, project: Project) -> tuple[int | None, str]:
+    """The number of sessions n the spec gives the project, and how it was found.
+
+    `sessions` if given; else n = ceil(H / c) with c = min(max_session_size, largest capacity of
+    the venues it may use) for offline/blended, max_session_size for online/offsite (none: n = 1).
+    None when an offline project has no venue it may use.
+    """
+    if project.sessions is not None:
+        return project.sessions, "its sessions field"
+    headcount = _headcount(plan.instance, project)
+    if project.mode in VENUE_MODES:
+        capacities = [v.capacity for v in plan.instance.venues if _venue_fits(plan, project, v)]
+        if not capacities:
+            return None, "no venue it may use"
+        sizes = [max(capacities)]
+        if project.max_session_size is not None:
+            sizes.append(project.max_session_size)
+        size = min(sizes)
+    elif project.max_session_size is not None:
+        size = project.max_session_size
+    else:
+        return 1, "one session: no max_session_size"
+    return -(-headcount // size), f"ceil({headcount} / {size})"
+
+
+def _days(row: SessionPhase) -> list[dt.date]:
+    """Every calendar day of the row, start to end inclusive (none if it ends before it starts)."""
+    return [row.start + dt.timedelta(days=k) for k in range((row.end - row.start).days + 1)]
+
+
+def _session_seats(rows: list[SessionPhase]) -> dict[int, dict[str, int]]:
+    """The seats of each session, read once (from its lowest phase), not once per phase."""
+    seats: dict[int, dict[str, int]] = {}
+    for row in sorted(rows, key=lambda r: (r.session, r.phase)):
+        seats.setdefault(row.session, row.seats)
+    return seats
+
+
+def _absence_share(plan: _Plan, town: Town) -> float:
+    if town.max_absence_share is not None:
+        return town.max_absence_share
+    return plan.instance.policy.max_absence_share
+
+
+# --- how the messages name things -------------------------------------------------------------
+
+
+def _name(item: Project | Venue | Trainer | Town, kind: str) -> str:
+    return f"{kind} {item.id} ({item.name})"
+
+
+def _label(plan: _Plan, row: SessionPhase) -> str:
+    project = _name(plan.project_of(row), "project")
+    return f"{project} session {row.session} phase {row.phase}"
+
+
+def _ref(row: SessionPhase) -> str:
+    return f"{row.project} session {row.session} phase {row.phase}"
+
+
+def _dates(days: Iterable[dt.date]) -> str:
+    ordered = sorted(set(days))
+    shown = ", ".join(str(day) for day in ordered[:5])
+    return shown if len(ordered) <= 5 else f"{shown} … ({len(ordered)} days)"
+
+
+def _is_are(days: list[dt.date]) -> str:
+    return "is" if len(days) == 1 else "are"
+
+
+# --- the rule families ------------------------------------------------------------------------
+
+
+def _check_shape(plan: _Plan) -> Iterator[Violation]:
+    """The solution names its instance; every row's project exists; dropped ids exist, appear
+    once and have no rows; a project not dropped has rows; each session has each phase 1..P
+    exactly once."""
+    solution = plan.solution
+    if solution.schema_ != SOLUTION_SCHEMA:
+        yield Violation("shape", f"the solution's schema is {solution.schema_!r}, "
+                                 f"expected {SOLUTION_SCHEMA!r}")
+    if solution.instance != plan.instance.name:
+        yield Violation("shape", f"the solution is for instance {solution.instance!r}, "
+                                 f"not {plan.instance.name!r}")
+    for row in solution.sessions:
+        if row.project not in plan.projects:
+            yield Violation("shape", f"{_ref(row)}: there is no project {row.project}")
+        elif row.project in plan.dropped:
+            yield Violation("shape", f"{_label(plan, row)}: the project is dropped "
+                                     f"but has a session")
+    for project_id, times in Counter(solution.dropped).items():
+        if project_id not in plan.projects:
+            yield Violation("shape", f"dropped: there is no project {project_id}")
+        elif times > 1:
+            yield Violation("shape", f"dropped: project {project_id} is listed {times} times")
+    for project in plan.instance.projects:
+        if project.id in plan.dropped:
+            continue
+        rows = plan.rows_by_project.get(project.id, [])
+        if not rows:
+            yield Violation("shape", f"{_name(project, 'project')} is neither scheduled "
+                                     f"nor dropped")
+            continue
+        phases_of: dict[int, Counter[int]] = defaultdict(Counter)
+        for row in rows:
+            phases_of[row.session][row.phase] += 1
+        for session, phases in sorted(phases_of.items()):
+            where = f"{_name(project, 'project')} session {session}"
+            for phase in range(1, project.phases + 1):
+                if phases[phase] == 0:
+                    yield Violation("shape", f"{where}: phase {phase} has no row")
+                elif phases[phase] > 1:
+                    yield Violation("shape", f"{where}: phase {phase} has {phases[phase]} rows")
+            for phase in sorted(p for p in phases if p > project.phases):
+                yield Violation("shape", f"{where}: phase {phase} is given, the project has "
+                                         f"{project.phases} phase(s)")
+
+
+def _check_mandatory(plan: _Plan) -> Iterator[Violation]:
+    """A "mandatory" project is never dropped."""
+    for project_id in sorted(plan.dropped):
+        project = plan.projects[project_id]
+        if project.priority == "mandatory":
+            yield Violation("mandatory-dropped",
+                            f"{_name(project, 'project')} is mandatory but dropped")
+
+
+def _check_session_count(plan: _Plan) -> Iterator[Violation]:
+    """A scheduled project has sessions 1..n, n = `sessions` or ceil(headcount / class size)."""
+    for project_id, rows in plan.rows_by_project.items():
+        project = plan.projects[project_id]
+        count, how = _session_count(plan, project)
+        present = sorted({row.session for row in rows})
+        if count is None:
+            wanted = []
+            if project.venue_features:
+                wanted.append(f"has the features {project.venue_features}")
+            if project.venue_rural == "required":
+                wanted.append("is in a rural town")
+            yield Violation("session-count", f"{_name(project, 'project')}: no venue "
+                            f"{' and '.join(wanted)}, so its sessions cannot be sized or held")
+        elif present != list(range(1, count + 1)):
+            yield Violation("session-count", f"{_name(project, 'project')} has sessions "
+                            f"{present}; it should have sessions 1..{count} ({how})")
+
+
+def _check_length(plan: _Plan) -> Iterator[Violation]:
+    """Each row lasts the project's `days` consecutive calendar days: end - start + 1 == days."""
+    for row in plan.rows:
+        project = plan.project_of(row)
+        length = (row.end - row.start).days + 1
+        if length != project.days:
+            yield Violation("session-length", f"{_label(plan, row)}: runs {row.start} to "
+                            f"{row.end}, {length} day(s); the project's sessions last "
+                            f"{project.days} day(s)")
+
+
+def _check_days(plan: _Plan) -> Iterator[Violation]:
+    """Every day of a row is in the instance year and not a public holiday; not a Saturday or
+    Sunday (unless a make-up working day) when weekdays_only; in `months` if given; inside one
+    holiday window when holiday is "required", outside all when "forbidden"; outside every
+    blackout naming one of the project's audiences."""
+    instance = plan.instance
+    windows = instance.calendar.holiday_windows
+    for row in plan.rows:
+        project = plan.project_of(row)
+        days = _days(row)
+        if not days:
+            continue
+        where = _label(plan, row)
+        outside_year = [day for day in days if day.year != instance.year]
+        if outside_year:
+            yield Violation("year", f"{where}: {_dates(outside_year)} {_is_are(outside_year)} "
+                                    f"not in {instance.year}")
+        holidays = [day for day in days if day in plan.public_holidays]
+        if holidays:
+            what = "a public holiday" if len(holidays) == 1 else "public holidays"
+            yield Violation("public-holiday",
+                            f"{where}: {_dates(holidays)} {_is_are(holidays)} {what}")
+        weekdays_only = (project.weekdays_only if project.weekdays_only is not None
+                         else instance.policy.weekdays_only)
+        weekend = [d for d in days if d.weekday() >= 5 and d not in plan.makeup_workdays]
+        if weekdays_only and weekend:
+            named = ", ".join(f"{day} ({day:%A})" for day in weekend)
+            what = "a working day" if len(weekend) == 1 else "working days"
+            yield Violation("weekend", f"{where}: {named} {_is_are(weekend)} not {what} "
+                                       f"and the project trains on weekdays only")
+        if project.months is not None:
+            wrong = [day for day in days if day.month not in project.months]
+            if wrong:
+                yield Violation("months", f"{where}: {_dates(wrong)} {_is_are(wrong)} outside "
+                                          f"its months {sorted(project.months)}")
+        if project.holiday == "required" and not any(
+            all(w.start <= day <= w.end for day in days) for w in windows
+        ):
+            yield Violation("holiday-required", f"{where}: {_dates(days)} {_is_are(days)} not "
+                            f"inside one holiday window, and the project must be held in one")
+        if project.holiday == "forbidden":
+            for window in windows:
+                inside = [day for day in days if window.start <= day <= window.end]
+                if inside:
+                    yield Violation("holiday-forbidden", f"{where}: {_dates(inside)} "
+                                    f"{_is_are(inside)} in the holiday {window.name}, and the "
+                                    f"project may not be held in a holiday")
+        for blackout in instance.calendar.blackouts:
+            shared = sorted(set(blackout.audiences) & set(project.audiences))
+            inside = [day for day in days if blackout.start <= day <= blackout.end]
+            if shared and inside:
+                yield Violation("blackout", f"{where}: {_dates(inside)} {_is_are(inside)} in "
+                                f"the blackout {blackout.name} of {', '.join(shared)}")
+
+
+def _check_phase_gap(plan: _Plan) -> Iterator[Violation]:
+    """Phase k+1 of a session starts after phase k ends, with at least min_gap_days whole days
+    between them: start(k+1) - end(k) - 1 >= min_gap_days."""
+    for project_id, rows in plan.rows_by_project.items():
+        project = plan.projects[project_id]
+        by_session: dict[int, dict[int, SessionPhase]] = defaultdict(dict)
+        for row in rows:
+            by_session[row.session].setdefault(row.phase, row)
+        for session, phases in sorted(by_session.items()):
+            for phase in sorted(phases):
+                later = phases.get(phase + 1)
+                if later is None:
+                    continue
+                gap = (later.start - phases[phase].end).days - 1
+                if gap < project.min_gap_days:
+                    yield Violation("phase-gap", f"{_name(project, 'project')} session "
+                                    f"{session}: phase {phase + 1} starts {later.start}, "
+                                    f"{gap} day(s) after phase {phase} ends "
+                                    f"{phases[phase].end}; at least {project.min_gap_days} "
+                                    f"day(s) are needed")
+
+
+def _check_venue_of_row(plan: _Plan) -> Iterator[Violation]:
+    """Offline and blended rows are held in an existing venue, online and offsite rows in none;
+    the venue seats the row, has every required feature, is rural if the project requires it,
+    and is not unavailable on any of the row's days."""
+    for row in plan.rows:
+        project = plan.project_of(row)
+        where = _label(plan, row)
+        if project.mode not in VENUE_MODES:
+            if row.venue is not None:
+                yield Violation("venue-mode", f"{where}: {project.mode.value} sessions have no "
+                                              f"venue, but venue {row.venue} is given")
+            continue
+        if row.venue is None:
+            yield Violation("venue-mode", f"{where}: {project.mode.value} sessions need a "
+                                          f"venue, none is given")
+            continue
+        venue = plan.venues.get(row.venue)
+        if venue is None:
+            yield Violation("venue-unknown", f"{where}: there is no venue {row.venue}")
+            continue
+        place = _name(venue, "venue")
+        size = sum(row.seats.values())
+        if size > venue.capacity:
+            yield Violation("venue-capacity", f"{where}: {size} seats in {place}, which holds "
+                                              f"{venue.capacity}")
+        missing = sorted(set(project.venue_features) - set(venue.features))
+        if missing:
+            yield Violation("venue-features", f"{where}: {place} lacks {', '.join(missing)}")
+        if project.venue_rural == "required" and not _venue_is_rural(plan, venue):
+            yield Violation("venue-rural", f"{where}: {place} is in town {venue.town}, not a "
+                                           f"rural town, and the project requires one")
+        blocked = [day for day in _days(row) if _within(day, venue.unavailable)]
+        if blocked:
+            yield Violation("venue-unavailable", f"{where}: {place} is unavailable on "
+                                                 f"{_dates(blocked)}")
+
+
+def _check_venue_one_a_day(plan: _Plan) -> Iterator[Violation]:
+    """A venue hosts at most one row a day."""
+    hosted: dict[tuple[str, dt.date], list[SessionPhase]] = defaultdict(list)
+    for row in plan.rows:
+        if row.venue in plan.venues and plan.project_of(row).mode in VENUE_MODES:
+            for day in _days(row):
+                hosted[row.venue, day].append(row)
+    yield from _clashes(hosted, plan.venues, "venue", "venue-one-session-a-day")
+
+
+def _clashes(
+    booked: dict[tuple[str, dt.date], list[SessionPhase]],
+    owners: dict[str, Venue] | dict[str, Trainer],
+    kind: str,
+    rule: str,
+) -> Iterator[Violation]:
+    """One violation per owner and set of clashing rows, listing the days they clash."""
+    clash_days: dict[tuple[str, tuple[str, ...]], list[dt.date]] = defaultdict(list)
+    for (owner, day), rows in booked.items():
+        if len(rows) > 1:
+            clash_days[owner, tuple(sorted(_ref(row) for row in rows))].append(day)
+    for (owner, refs), days in sorted(clash_days.items()):
+        yield Violation(rule, f"{_name(owners[owner], kind)}: {len(refs)} sessions on "
+                              f"{_dates(days)} ({', '.join(refs)})")
+
+
+def _check_trainers_of_row(plan: _Plan) -> Iterator[Violation]:
+    """Each row has trainers_per_session distinct, existing trainers (none offsite); each shares
+    a topic with the project, and together they cover every project topic."""
+    for row in plan.rows:
+        project = plan.project_of(row)
+        where = _label(plan, row)
+        wanted = 0 if project.mode in TRAINERLESS_MODES else project.trainers_per_session
+        if len(row.trainers) != wanted:
+            yield Violation("trainer-count", f"{where}: {len(row.trainers)} trainer(s); "
+                                             f"{project.mode.value} sessions of this project "
+                                             f"need {wanted}")
+        repeated = sorted(t for t, times in Counter(row.trainers).items() if times > 1)
+        if repeated:
+            yield Violation("trainer-distinct", f"{where}: trainer {', '.join(repeated)} is "
+                                                f"listed more than once")
+        known = [plan.trainers[t] for t in dict.fromkeys(row.trainers) if t in plan.trainers]
+        for trainer_id in dict.fromkeys(row.trainers):
+            if trainer_id not in plan.trainers:
+                yield Violation("trainer-unknown", f"{where}: there is no trainer {trainer_id}")
+        topics = set(project.topics)
+        for trainer in known:
+            if not topics & set(trainer.topics):
+                yield Violation("trainer-topic", f"{where}: {_name(trainer, 'trainer')} teaches "
+                                f"none of the project's topics {sorted(topics)}")
+        uncovered = topics - {topic for trainer in known for topic in trainer.topics}
+        if row.trainers and uncovered:
+            yield Violation("trainer-cover", f"{where}: no trainer teaches "
+                                             f"{', '.join(sorted(uncovered))}")
+
+
+def _check_trainer_days(plan: _Plan) -> Iterator[Violation]:
+    """A trainer teaches at most one row a day, only inside `available` (if given) and outside
+    `unavailable`, and at most max_days days in the year (days summed over their rows)."""
+    booked: dict[tuple[str, dt.date], list[SessionPhase]] = defaultdict(list)
+    workload: Counter[str] = Counter()
+    for row in plan.rows:
+        for trainer_id in dict.fromkeys(row.trainers):
+            trainer = plan.trainers.get(trainer_id)
+            if trainer is None:
+                continue
+            days = _days(row)
+            workload[trainer_id] += len(days)
+            for day in days:
+                booked[trainer_id, day].append(row)
+            blocked = [
+                day for day in days
+                if _within(day, trainer.unavailable)
+                or (trainer.available is not None and not _within(day, trainer.available))
+            ]
+            if blocked:
+                yield Violation("trainer-unavailable", f"{_label(plan, row)}: "
+                                f"{_name(trainer, 'trainer')} is not available on "
+                                f"{_dates(blocked)}")
+    yield from _clashes(booked, plan.trainers, "trainer", "trainer-one-session-a-day")
+    for trainer_id, total in sorted(workload.items()):
+        trainer = plan.trainers[trainer_id]
+        if total > trainer.max_days:
+            yield Violation("trainer-max-days", f"{_name(trainer, 'trainer')}: teaches {total} "
+                                                f"days, at most {trainer.max_days}")
+
+
+def _check_seats_of_row(plan: _Plan) -> Iterator[Violation]:
+    """Seats are keyed by existing town ids with non-negative counts; every phase of a session
+    has the same seats; a session seats at least 1 and at most max_session_size."""
+    for project_id, rows in plan.rows_by_project.items():
+        project = plan.projects[project_id]
+        first_seats = _session_seats(rows)
+        for row in rows:
+            where = _label(plan, row)
+            for town_id, count in row.seats.items():
+                if town_id not in plan.towns:
+                    yield Violation("seats-town", f"{where}: {count} seat(s) for {town_id}, "
+                                                  f"which is not a town")
+                if count < 0:
+                    yield Violation("seats-negative", f"{where}: {count} seats for town "
+                                                      f"{town_id}, a negative count")
+            if row.seats != first_seats[row.session]:
+                yield Violation("seats-phases", f"{where}: seats {row.seats} differ from the "
+                                f"session's first phase {first_seats[row.session]}")
+        for session, seats in sorted(first_seats.items()):
+            size = sum(seats.values())
+            where = f"{_name(project, 'project')} session {session}"
+            if size < 1:
+                yield Violation("session-size", f"{where}: seats {size} teachers")
+            if project.max_session_size is not None and size > project.max_session_size:
+                yield Violation("session-size", f"{where}: seats {size} teachers, at most "
+                                                f"{project.max_session_size}")
+
+
+def _check_seats_of_project(plan: _Plan) -> Iterator[Violation]:
+    """Over a project's sessions: a town gives seats only if it has teachers of the project's
+    audiences, never more than it has; the seats add up to the headcount H; and at least
+    ceil(quota x H) go to rural towns (quota: project, else policy; none for headcount "all")."""
+    instance = plan.instance
+    for project_id, rows in plan.rows_by_project.items():
+        project = plan.projects[project_id]
+        name = _name(project, "project")
+        given: Counter[str] = Counter()
+        for seats in _session_seats(rows).values():
+            given.update(seats)
+        for town_id, count in sorted(given.items()):
+            town = plan.towns.get(town_id)
+            if town is None or count <= 0:
+                continue
+            pool = _pool(town, project.audiences)
+            if pool == 0:
+                yield Violation("seats-audience", f"{name}: {count} seat(s) for "
+                                f"{_name(town, 'town')}, which has no teachers of "
+                                f"{', '.join(project.audiences)}")
+            elif count > pool:
+                yield Violation("seats-pool", f"{name}: {count} seats for {_name(town, 'town')}, "
+                                              f"which has {pool} teachers of its audiences")
+        headcount = _headcount(instance, project)
+        total = sum(given.values())
+        if total != headcount:
+            yield Violation("headcount", f"{name}: its sessions seat {total} teachers, the "
+                                         f"headcount is {headcount}")
+        if project.headcount == "all":
+            continue
+        quota = (project.rural_quota if project.rural_quota is not None
+                 else instance.policy.rural_quota)
+        needed = math.ceil(round(quota * headcount, 9))
+        rural = sum(count for town_id, count in given.items()
+                    if town_id in plan.towns and plan.towns[town_id].rural)
+        if rural < needed:
+            yield Violation("rural-quota", f"{name}: {rural} rural seats, at least {needed} "
+                                           f"needed (ceil({quota} × {headcount}))")
+
+
+def _away(plan: _Plan) -> dict[dt.date, list[SessionPhase]]:
+    """The offline, blended and offsite rows running on each day."""
+    running: dict[dt.date, list[SessionPhase]] = defaultdict(list)
+    for row in plan.rows:
+        if plan.project_of(row).mode in ABSENCE_MODES:
+            for day in _days(row):
+                running[day].append(row)
+    return running
+
+
+def _check_absence(plan: _Plan) -> Iterator[Violation]:
+    """On a school day a town has at most floor(share x its teachers) seats in offline, blended
+    and offsite rows running that day (share: town, else policy); on any other day at most its
+    teachers."""
+    over: dict[tuple[str, int, int, str, tuple[str, ...]], list[dt.date]] = defaultdict(list)
+    for day, rows in _away(plan).items():
+        school_day = plan.is_school_day(day)
+        for town_id, town in plan.towns.items():
+            seats = sum(row.seats.get(town_id, 0) for row in rows)
+            teachers = sum(town.teachers.values())
+            if school_day:
+                share = _absence_share(plan, town)
+                cap = math.floor(round(share * teachers, 9))
+                why = f"school day, floor({share} × {teachers})"
+            else:
+                cap, why = teachers, "not a school day, all its teachers"
+            if seats > cap:
+                refs = tuple(sorted(_ref(row) for row in rows if row.seats.get(town_id, 0)))
+                over[town_id, seats, cap, why, refs].append(day)
+    for (town_id, seats, cap, why, refs), days in sorted(over.items()):
+        yield Violation("absence-cap", f"{_name(plan.towns[town_id], 'town')}: {seats} "
+                        f"teachers away on {_dates(days)} ({', '.join(refs)}), more than the "
+                        f"cap {cap} ({why})")
+
+
+def _check_after(plan: _Plan) -> Iterator[Violation]:
+    """Every session of a project starts strictly after the last day of every row of each
+    project it comes after; a dropped project constrains nothing."""
+    for project_id, rows in plan.rows_by_project.items():
+        project = plan.projects[project_id]
+        starts: dict[int, dt.date] = {}
+        for row in rows:
+            starts[row.session] = min(row.start, starts.get(row.session, row.start))
+        for earlier_id in project.after:
+            earlier_rows = plan.rows_by_project.get(earlier_id)
+            if not earlier_rows:
+                continue
+            last = max(row.end for row in earlier_rows)
+            earlier = _name(plan.projects[earlier_id], "project")
+            for session, start in sorted(starts.items()):
+                if start <= last:
+                    yield Violation("after", f"{_name(project, 'project')} session {session} "
+                                    f"starts {start}, not after {earlier} ends {last}")
+
+
+def _check_kpis(plan: _Plan) -> Iterator[Violation]:
+    """The reported KPIs equal the recomputed ones, and the objective their weighted sum."""
+    kpis = _recompute(plan)
+    for key in KPI_NAMES:
+        reported = plan.solution.kpis.get(key)
+        if reported is None:
+            yield Violation("kpi", f"KPI {key} is missing; it is {kpis[key]}")
+        elif reported != kpis[key]:
+            yield Violation("kpi", f"KPI {key} is reported as {reported}; it is {kpis[key]}")
+    weights = plan.instance.objective.weights
+    objective = sum(getattr(weights, key) * kpis[key] for key in KPI_NAMES)
+    if plan.solution.objective is not None and plan.solution.objective != objective:
+        terms = " + ".join(f"{getattr(weights, key)} × {kpis[key]}" for key in KPI_NAMES)
+        yield Violation("objective", f"the objective is reported as {plan.solution.objective}; "
+                                     f"it is {terms} = {objective}")
+
+
+_RULE_FAMILIES: tuple[Callable[[_Plan], Iterator[Violation]], ...] = (
+    _check_shape,
+    _check_mandatory,
+    _check_session_count,
+    _check_length,
+    _check_days,
+    _check_phase_gap,
+    _check_venue_of_row,
+    _check_venue_one_a_day,
+    _check_trainers_of_row,
+    _check_trainer_days,
+    _check_seats_of_row,
+    _check_seats_of_project,
+    _check_absence,
+    _check_after,
+    _check_kpis,
+)
+
+
+# --- the objective terms ----------------------------------------------------------------------
+
+
+def _recompute(plan: _Plan) -> dict[str, int]:
+    """The five KPIs of SPEC section 3, over the rows of scheduled projects."""
+    instance = plan.instance
+    dropped = sum(int(plan.projects[p].priority) for p in plan.dropped
+                  if plan.projects[p].priority != "mandatory")
+
+    preference = 0
+    rural = 0
+    cost = 0
+    for project_id, rows in plan.rows_by_project.items():
+        project = plan.projects[project_id]
+        wanted = project.preferred_months if project.preferred_months is not None \
+            else project.months
+        if wanted is not None:
+            preference += sum(1 for row in rows for day in _days(row) if day.month not in wanted)
+        rural_seats = sum(
+            count for seats in _session_seats(rows).values() for town_id, count in seats.items()
+            if town_id in plan.towns and plan.towns[town_id].rural
+        )
+        headcount = _headcount(instance, project)
+        rural += min(headcount, _rural_pool(instance, project)) - rural_seats
+        if project.venue_rural == "preferred":
+            rural += sum(
+                sum(row.seats.values()) for row in rows
+                if row.venue in plan.venues and not _venue_is_rural(plan, plan.venues[row.venue])
+            )
+        for row in rows:
+            venue = plan.venues.get(row.venue) if row.venue is not None else None
+            per_day = (venue.cost_per_day if venue is not None else 0) + sum(
+                plan.trainers[t].fee_per_day for t in row.trainers if t in plan.trainers
+            )
+            cost += len(_days(row)) * per_day
+
+    balance = max(
+        (sum(sum(row.seats.values()) for row in rows)
+         for day, rows in _away(plan).items() if plan.is_school_day(day)),
+        default=0,
+    )
+    return {"dropped": dropped, "preference": preference, "rural": rural, "cost": cost,
+            "balance": balance}
+
+
+# --- the public API ---------------------------------------------------------------------------
+
+
+def recompute_kpis(instance: Instance, solution: Solution) -> dict[str, int]:
+    """The KPIs `dropped, preference, rural, cost, balance` of the solution, from scratch."""
+    return _recompute(_Plan(instance, solution))
+
+
+def validate(instance: Instance, solution: Solution) -> list[Violation]:
+    """Every violation of the spec's rules by the solution; [] when it is a valid plan.
+
+    A solution without a schedule (INFEASIBLE, UNKNOWN) and without sessions has nothing to
+    check; one that lists sessions must say OPTIMAL or FEASIBLE, and its rows are still checked.
+    """
+    if solution.status not in (Status.OPTIMAL, Status.FEASIBLE):
+        if not solution.sessions:
+            return []
+        problems = [Violation("status", f"the status is {solution.status.value} but the "
+                                        f"solution lists {len(solution.sessions)} session rows")]
+    else:
+        problems = []
+    plan = _Plan(instance, solution)
+    for family in _RULE_FAMILIES:
+        problems.extend(family(plan))
+    return problems

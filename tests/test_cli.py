@@ -1,0 +1,87 @@
+"""The command line end to end: files written, summary printed, exit codes of SPEC section 5."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from scheduler.cli import main
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write(tmp_path: Path, data: dict, name: str = "plan.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_solve_writes_the_plan_and_validate_accepts_it(tiny, tmp_path):
+    out = tmp_path / "out"
+    code, stdout, _ = run("solve", str(write(tmp_path, tiny)), "--out", str(out),
+                          "--time-limit", "10")
+    assert code == 0, stdout
+    assert "status OPTIMAL" in stdout and "objective 1,810" in stdout
+    assert "cost 1,010 yuan" in stdout and "peak absence 40 teachers" in stdout
+    assert sorted(path.name for path in out.iterdir()) == ["gantt.png", "plan.csv",
+                                                           "solution.json"]
+    code, stdout, _ = run("validate", str(tmp_path / "plan.json"), str(out / "solution.json"))
+    assert code == 0 and stdout.startswith("valid: 1 session-phases")
+
+
+def test_default_output_folder_is_named_after_the_instance(tiny, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = run("solve", str(write(tmp_path, tiny, "2031.json")), "--time-limit", "10")
+    assert code == 0 and (tmp_path / "out" / "2031" / "solution.json").exists()
+
+
+def test_infeasible_plan_exits_1_and_says_why(tiny, tmp_path):
+    tiny["projects"][0]["venue_features"] = ["录播"]
+    out = tmp_path / "out"
+    code, stdout, _ = run("solve", str(write(tmp_path, tiny)), "--out", str(out))
+    assert code == 1
+    assert "status INFEASIBLE" in stdout
+    assert "p1 (培训一) cannot be scheduled: no venue has the features 录播" in stdout
+    assert not out.exists()
+
+
+def test_bad_input_exits_2_names_each_problem_and_writes_nothing(tiny, tmp_path):
+    tiny["projects"][0]["months"] = [13]
+    tiny["venues"][0]["town"] = "x"
+    out = tmp_path / "out"
+    path = write(tmp_path, tiny)
+    code, stdout, stderr = run("solve", str(path), "--out", str(out))
+    assert code == 2
+    assert f"{path}: projects[0].months[0]: 13 is not a month" in stderr
+    assert f"{path}: venues[0].town: 'x' is not the id of any town" in stderr
+    assert "Traceback" not in stderr + stdout
+    assert not out.exists()
+
+
+def test_missing_instance_file_exits_2(tmp_path):
+    code, _, stderr = run("solve", str(tmp_path / "absent.json"))
+    assert code == 2 and "cannot read the file" in stderr
+
+
+def test_validate_reports_a_broken_plan(tiny, tmp_path):
+    out = tmp_path / "out"
+    path = write(tmp_path, tiny)
+    assert run("solve", str(path), "--out", str(out), "--time-limit", "10")[0] == 0
+    solution = json.loads((out / "solution.json").read_text(encoding="utf-8"))
+    solution["sessions"][0]["start"] = solution["sessions"][0]["end"] = "2024-10-01"
+    broken = write(tmp_path, solution, "broken.json")
+    code, stdout, _ = run("validate", str(path), str(broken))
+    assert code == 1
+    assert "2024-10-01 is a public holiday" in stdout or "public holiday" in stdout
+
+
+def test_validate_rejects_a_malformed_solution(tiny, tmp_path):
+    path = write(tmp_path, tiny)
+    broken = write(tmp_path, {"schema": "training-solution/1", "status": "MAYBE"}, "bad.json")
+    code, _, stderr = run("validate", str(path), str(broken))
+    assert code == 2 and "status" in stderr and "instance: is missing" in stderr

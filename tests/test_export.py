@@ -1,0 +1,274 @@
+"""The plan table (CSV) and the Gantt chart, on a tiny hand-written instance and solution."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib import image as mpimg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from models import Instance, Solution, parse_instance
+from scheduler.export import fonts, gantt, plan_table, write_gantt, write_plan_csv
+from scheduler.export.plan_table import COLUMNS
+
+
+def tiny_instance() -> dict[str, Any]:
+    """Three scheduled projects: p1 in two classes, p2 staged in two phases at two venues,
+    p3 online for everyone; p4 (off-site) is dropped."""
+    return {
+        "schema": "training-instance/1",
+        "name": "示例区2024年教师培训计划",
+        "year": 2024,
+        "calendar": {
+            "public_holidays": ["2024-05-01"],
+            "holiday_windows": [
+                {"name": "寒假", "start": "2024-01-20", "end": "2024-02-25"},
+                {"name": "暑假", "start": "2024-07-01", "end": "2024-08-31"},
+            ],
+        },
+        "audiences": [{"id": "primary", "name": "小学教师"}, {"id": "middle", "name": "初中教师"}],
+        "towns": [
+            {"id": "city", "name": "城区", "teachers": {"primary": 100, "middle": 50}},
+            {"id": "rural", "name": "乡镇", "rural": True,
+             "teachers": {"primary": 80, "middle": 40}},
+        ],
+        "venues": [
+            {"id": "v1", "name": "区教师进修学校", "town": "city", "capacity": 40},
+            {"id": "v2", "name": "乡镇中心校", "town": "rural", "capacity": 40},
+        ],
+        "trainers": [
+            {"id": "t1", "name": "王老师", "topics": ["教学"], "max_days": 30},
+            {"id": "t2", "name": "李老师", "topics": ["教学"], "max_days": 30},
+            {"id": "t3", "name": "张老师", "topics": ["教学"], "max_days": 30},
+        ],
+        "projects": [
+            {"id": "p1", "name": "骨干教师培训", "audiences": ["primary", "middle"],
+             "headcount": 60, "mode": "offline", "days": 3, "sessions": 2,
+             "topics": ["教学"], "priority": "mandatory"},
+            {"id": "p2", "name": "新教师岗前培训", "audiences": ["primary"], "headcount": 20,
+             "mode": "blended", "days": 3, "phases": 2, "topics": ["教学"],
+             "priority": "mandatory"},
+            {"id": "p3", "name": "师德师风全员培训", "audiences": ["primary", "middle"],
+             "headcount": "all", "mode": "online", "days": 1, "trainers_per_session": 0,
+             "priority": 5},
+            {"id": "p4", "name": "校长外出研修", "audiences": ["middle"], "headcount": 10,
+             "mode": "offsite", "days": 5, "priority": 1},
+        ],
+    }
+
+
+def tiny_solution() -> Solution:
+    """Listed out of order on purpose: the table sorts. p3 starts the same day as p1's second
+    class, so project order breaks the tie."""
+    rows = [
+        ("p3", 1, 1, "2024-04-15", "2024-04-15", None, [], {"city": 150, "rural": 120}),
+        ("p1", 2, 1, "2024-04-15", "2024-04-17", "v1", ["t2"], {"city": 18, "rural": 12}),
+        ("p2", 1, 2, "2024-07-08", "2024-07-10", "v2", ["t3", "t1"], {"city": 15, "rural": 5}),
+        ("p1", 1, 1, "2024-04-08", "2024-04-10", "v1", ["t1", "t2"], {"city": 20, "rural": 10}),
+        ("p2", 1, 1, "2024-03-04", "2024-03-06", "v1", ["t1"], {"city": 15, "rural": 5}),
+    ]
+    return Solution.model_validate({
+        "instance": "示例区2024年教师培训计划",
+        "status": "OPTIMAL",
+        "dropped": ["p4"],
+        "sessions": [
+            {"project": p, "session": s, "phase": f, "start": start, "end": end, "venue": venue,
+             "trainers": trainers, "seats": seats}
+            for p, s, f, start, end, venue, trainers, seats in rows
+        ],
+    })
+
+
+@pytest.fixture
+def instance() -> Instance:
+    return parse_instance(tiny_instance())
+
+
+@pytest.fixture
+def solution() -> Solution:
+    return tiny_solution()
+
+
+# The plan table.
+
+def test_table_has_the_official_columns_and_one_row_per_session(instance, solution):
+    table = plan_table(instance, solution)
+    assert list(table.columns) == COLUMNS
+    assert len(table) == 4  # five session-phases, four sessions
+
+
+def test_table_is_sorted_by_first_start_then_project_order(instance, solution):
+    table = plan_table(instance, solution)
+    assert table["序号"].tolist() == [1, 2, 3, 4]
+    assert table["培训项目名称"].tolist() == [
+        "新教师岗前培训", "骨干教师培训（第1班）", "骨干教师培训（第2班）", "师德师风全员培训",
+    ]
+    assert table["月份"].tolist() == ["3月", "4月", "4月", "4月"]
+
+
+def test_table_row_of_a_staged_session(instance, solution):
+    staged = plan_table(instance, solution).iloc[0].to_dict()
+    assert staged == {
+        "序号": 1,
+        "月份": "3月",
+        "培训项目名称": "新教师岗前培训",
+        "培训对象": "小学教师",
+        "培训方式": "混合式（线上+线下）",
+        "参训人数": 20,  # the cohort, not counted once per phase
+        "培训时间": "3月4日—3月6日；7月8日—7月10日",
+        "培训地点": "区教师进修学校；乡镇中心校",
+        "授课专家": "王老师、张老师",  # in order of first appearance
+    }
+
+
+def test_table_rows_of_classes_and_of_an_online_day(instance, solution):
+    table = plan_table(instance, solution)
+    first_class, online = table.iloc[1], table.iloc[3]
+    assert first_class["培训对象"] == "小学教师、初中教师"
+    assert first_class["培训方式"] == "线下集中"
+    assert first_class["授课专家"] == "王老师、李老师"
+    assert first_class["培训地点"] == "区教师进修学校"
+    assert online["培训方式"] == "线上研修"
+    assert online["培训时间"] == "4月15日"
+    assert online["培训地点"] == "线上"
+    assert online["参训人数"] == 270
+    assert online["授课专家"] == "—"
+
+
+def test_offsite_place_and_empty_solution(instance):
+    offsite = Solution.model_validate({
+        "instance": "x", "status": "FEASIBLE",
+        "sessions": [{"project": "p4", "session": 1, "phase": 1, "start": "2024-10-14",
+                      "end": "2024-10-18", "seats": {"city": 10}}],
+    })
+    assert plan_table(instance, offsite)["培训地点"].tolist() == ["外出（区外）"]
+    empty = plan_table(instance, Solution(instance="x", status="INFEASIBLE"))
+    assert list(empty.columns) == COLUMNS and empty.empty
+
+
+def test_csv_has_a_byte_order_mark_and_reads_back(instance, solution, tmp_path):
+    path = tmp_path / "out" / "plan.csv"
+    write_plan_csv(instance, solution, path)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    pd.testing.assert_frame_equal(
+        pd.read_csv(path, encoding="utf-8-sig"), plan_table(instance, solution)
+    )
+    assert [p.name for p in path.parent.iterdir()] == ["plan.csv"]  # no temporary file left
+
+
+# The Gantt chart.
+
+def _drawn(monkeypatch) -> list[Figure]:
+    """Keep the figures write_gantt draws, to read their labels."""
+    figures: list[Figure] = []
+    draw = gantt._draw
+
+    def keep(*args: Any) -> Figure:
+        figures.append(draw(*args))
+        return figures[-1]
+
+    monkeypatch.setattr(gantt, "_draw", keep)
+    return figures
+
+
+def _has_colour(pixels: np.ndarray, colour: str) -> bool:
+    target = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+    return bool((np.abs(pixels[..., :3] - target).max(axis=-1) < 0.02).any())
+
+
+def _png(path: Path) -> np.ndarray:
+    assert path.read_bytes().startswith(b"\x89PNG")
+    return mpimg.imread(path)
+
+
+def test_gantt_png_is_drawn(instance, solution, tmp_path, monkeypatch):
+    if fonts.find_cjk_font() is None:
+        pytest.skip("no Chinese font on this machine")
+    figures = _drawn(monkeypatch)
+    path = tmp_path / "gantt.png"
+    write_gantt(instance, solution, path)
+    pixels = _png(path)
+    height, width = pixels.shape[:2]
+    assert width == 1950 and 300 <= height <= 800
+    for mode in ("offline", "blended", "online"):
+        assert _has_colour(pixels, gantt.MODE_COLOURS[gantt.Mode(mode)]), mode
+    assert _has_colour(pixels, gantt.HOLIDAY_COLOUR)
+    axes = figures[0].axes[0]
+    assert [label.get_text() for label in axes.get_yticklabels()] == [
+        "骨干教师培训", "新教师岗前培训", "师德师风全员培训",
+    ]
+    texts = [text.get_text() for text in figures[0].findobj(Text)]
+    assert "示例区2024年教师培训计划" in texts
+    assert any("校长外出研修" in text for text in texts)  # the dropped project
+    assert {"1月", "12月", "暑假", "线下集中", "外出研修"} <= set(texts)
+
+
+def test_gantt_without_a_chinese_font_uses_ids(instance, solution, tmp_path, monkeypatch,
+                                               capsys):
+    monkeypatch.setattr(fonts, "find_cjk_font", lambda: None)
+    figures = _drawn(monkeypatch)
+    path = tmp_path / "gantt.png"
+    write_gantt(instance, solution, path)
+    assert capsys.readouterr().err == gantt.NO_FONT_MESSAGE + "\n"
+    assert _has_colour(_png(path), gantt.MODE_COLOURS[gantt.Mode.OFFLINE])
+    axes = figures[0].axes[0]
+    assert [label.get_text() for label in axes.get_yticklabels()] == ["p1", "p2", "p3"]
+    texts = [text.get_text() for text in figures[0].findobj(Text)]
+    assert all(gantt._drawable_without_cjk(text) for text in texts)  # no empty boxes
+    assert {"Jan", "Dec", "Offline", "Not scheduled (1): p4"} <= set(texts)
+
+
+def test_gantt_of_a_solution_without_sessions(instance, tmp_path):
+    path = tmp_path / "gantt.png"
+    write_gantt(instance, Solution(instance="x", status="INFEASIBLE"), path)
+    assert _png(path).shape[1] > 1000
+
+
+def test_lanes_keep_overlapping_classes_apart():
+    def phase(session: int, start: str, end: str) -> Any:
+        return Solution.model_validate({
+            "instance": "x", "status": "FEASIBLE",
+            "sessions": [{"project": "p", "session": session, "phase": 1, "start": start,
+                          "end": end}],
+        }).sessions[0]
+
+    sessions = {
+        ("p", 1): [phase(1, "2024-04-08", "2024-04-10")],
+        ("p", 2): [phase(2, "2024-04-09", "2024-04-11")],  # overlaps 1
+        ("p", 3): [phase(3, "2024-04-11", "2024-04-12")],  # back to back with 1, overlaps 2
+    }
+    assert gantt._lanes(sessions) == {("p", 1): 0, ("p", 2): 1, ("p", 3): 0}
+
+
+def test_font_discovery_names_a_family_matplotlib_knows():
+    family = fonts.find_cjk_font()
+    if family is None:
+        pytest.skip("no Chinese font on this machine")
+    from matplotlib import font_manager
+
+    assert family in {entry.name for entry in font_manager.fontManager.ttflist}
+    assert fonts.find_cjk_font() is fonts.find_cjk_font()  # cached
+
+
+
+def test_font_discovery_scans_font_files_missing_from_matplotlibs_cache(monkeypatch):
+    """A font installed after matplotlib built its font cache is found by its file name."""
+    from matplotlib import font_manager
+
+    if fonts.find_cjk_font() is None:
+        pytest.skip("no Chinese font on this machine")
+    known = font_manager.fontManager.ttflist
+    without_cjk = [entry for entry in known if fonts._best_family([entry.name]) is None]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", without_cjk)
+    fonts.find_cjk_font.cache_clear()
+    try:
+        family = fonts.find_cjk_font()
+        assert family is not None
+        assert family in {entry.name for entry in font_manager.fontManager.ttflist}
+    finally:
+        fonts.find_cjk_font.cache_clear()
