@@ -131,8 +131,8 @@ class Project(Strict):
     max_session_size: PositiveInt | None = None
     phases: PositiveInt = 1
     min_gap_days: NonNegativeInt = 0
-    months: list[Month] | None = None
-    preferred_months: list[Month] | None = None
+    months: list[Month] | None = Field(default=None, min_length=1)
+    preferred_months: list[Month] | None = Field(default=None, min_length=1)
     holiday: HolidayRule = HolidayRule.ALLOWED
     weekdays_only: bool | None = None
     topics: list[str] = []

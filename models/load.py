@@ -183,6 +183,9 @@ def cross_reference_problems(parsed: dict[str, Any], year: int) -> list[str]:
             continue
         path = f"projects[{index}]"
         check_ids(f"{path}.audiences", project.audiences, "audiences", "audience")
+        for position, audience in enumerate(project.audiences):
+            if audience in project.audiences[:position]:
+                problems.append(f"{path}.audiences[{position}]: {audience!r} is listed twice")
         check_ids(f"{path}.after", project.after, "projects", "project")
         if project.id in project.after:
             problems.append(f"{path}.after: a project cannot come after itself")

@@ -123,19 +123,22 @@ def _whole(bound: float) -> int:
 
 def _read_plan(built: TrainingModel, solver: cp_model.CpSolver,
                calendar: YearCalendar) -> list[SessionPhase]:
+    """The scheduled session-phases; a project's sessions are interchangeable, so they are
+    numbered in order of their first day (第1班 is the earliest class)."""
     rows = []
     for variables in built.projects.values():
         if not solver.boolean_value(variables.scheduled):
             continue
         project = variables.project
-        for session in variables.sessions:
+        sessions = sorted(variables.sessions,
+                          key=lambda session: solver.value(session.phases[0].start))
+        for number, session in enumerate(sessions, start=1):
             seats = {town: solver.value(count) for town, count in session.seats.items()}
-            seats = {town: count for town, count in seats.items() if count > 0}
             for phase in session.phases:
                 start = solver.value(phase.start)
                 rows.append(SessionPhase(
                     project=project.id,
-                    session=session.session,
+                    session=number,
                     phase=phase.phase,
                     start=calendar.date(start),
                     end=calendar.date(start + project.days - 1),
@@ -143,7 +146,7 @@ def _read_plan(built: TrainingModel, solver: cp_model.CpSolver,
                                 if solver.boolean_value(chosen)), None),
                     trainers=[trainer for trainer, chosen in phase.trainers.items()
                               if solver.boolean_value(chosen)],
-                    seats=seats,
+                    seats={town: count for town, count in seats.items() if count > 0},
                 ))
     rows.sort(key=lambda row: (row.start, row.project, row.session, row.phase))
     return rows

@@ -33,6 +33,8 @@ def mutate(tiny: dict, path: str, value: object) -> dict:
         ("projects.0.mode", "face-to-face", "projects[0].mode: 'face-to-face' is given"),
         ("projects.0.holiday", "sometimes", "projects[0].holiday: 'sometimes' is given"),
         ("projects.0.audiences", ["pri", "sen"], "projects[0].audiences: 'sen' is not the id"),
+        ("projects.0.audiences", ["pri", "pri"], "projects[0].audiences[1]: 'pri' is listed twice"),
+        ("projects.0.months", [], "projects[0].months: List should have at least 1 item"),
         ("projects.0.after", ["p9"], "projects[0].after: 'p9' is not the id of any project"),
         ("projects.0.after", ["p1"], "projects[0].after: a project cannot come after itself"),
         ("projects.0.rural_quota", 1.5, "projects[0].rural_quota: 1.5 is not a share"),
