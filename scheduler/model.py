@@ -256,33 +256,32 @@ class TrainingModel:
     def _absence_cap(self) -> None:
         """On a school day, a town's seats in offline, blended and off-site sessions running that
         day are at most floor(max_absence_share × its teachers); on other days at most its
-        teachers. One cumulative per town: capacity = its teachers, and fixed blocks of
-        (teachers − cap) over every run of school days."""
-        school_runs = self._term_blocks()
+        teachers. One cumulative per town: capacity = its teachers, with fixed blocks of
+        (teachers − cap) over term time. A session that can only fall on school days also gets
+        the cap as a plain bound on its seats, which the search propagates far sooner."""
+        blocks = self._term_blocks()
+        away = [variables for variables in self.projects.values()
+                if variables.project.mode.takes_teachers_away]
+        in_term = {variables.project.id for variables in away if self._always_in_term(variables)}
         for town in self.instance.towns:
             teachers, cap = town.total_teachers, self.instance.absence_cap(town)
-            away = [
-                (variables, session, phase)
-                for variables, session, phase in self._tasks()
-                if variables.project.mode.takes_teachers_away and town.id in session.seats
-            ]
-            most_away = sum(
-                min(variables.split.headcount, town.pool(variables.project.audiences))
-                for variables in self.projects.values()
-                if variables.project.mode.takes_teachers_away
-                and town.pool(variables.project.audiences) > 0
-            )
+            sending = [variables for variables in away if town.pool(variables.project.audiences)]
+            most_away = sum(min(variables.split.headcount, town.pool(variables.project.audiences))
+                            for variables in sending)
             if most_away <= cap:
                 continue
-            for variables, session, _ in away:
-                if self._always_on_school_days(variables):
-                    self.model.add(session.seats[town.id] <= cap)
-            intervals = [phase.interval for _, _, phase in away]
-            demands: list[LinearExpr] = [session.seats[town.id] for _, session, _ in away]
+            intervals: list[cp_model.IntervalVar] = []
+            demands: list[LinearExpr] = []
+            for variables in sending:
+                for session in variables.sessions:
+                    if variables.project.id in in_term:
+                        self.model.add(session.seats[town.id] <= cap)
+                    intervals += [phase.interval for phase in session.phases]
+                    demands += [session.seats[town.id]] * len(session.phases)
             if cap < teachers:
-                for first, end in school_runs:
+                for first, end in blocks:
                     intervals.append(self.model.new_fixed_size_interval_var(
-                        first, end - first, f"school days[{town.id},{first}]"))
+                        first, end - first, f"term[{town.id},{first}]"))
                     demands.append(teachers - cap)
             self.model.add_cumulative(intervals, demands, teachers)
 
@@ -344,7 +343,7 @@ class TrainingModel:
         for variables in self.projects.values():
             project = variables.project
             best = min(variables.split.headcount, self.instance.rural_pool(project))
-            total.append(best * variables.scheduled - self._rural_seats(variables))
+            total += [best * variables.scheduled, -self._rural_seats(variables)]
             if project.venue_rural != "preferred":
                 continue
             for session in variables.sessions:
@@ -385,14 +384,15 @@ class TrainingModel:
         demands: list[LinearExpr] = [session.size for session, _ in away]
         for first, end in self._term_blocks():
             intervals.append(self.model.new_fixed_size_interval_var(
-                first, end - first, f"school days[{first}]"))
+                first, end - first, f"term[{first}]"))
             demands.append(ceiling - balance)
         self.model.add_cumulative(intervals, demands, ceiling)
         return balance
 
     # --- helpers -------------------------------------------------------------------------
 
-    def _always_on_school_days(self, variables: ProjectVars) -> bool:
+    def _always_in_term(self, variables: ProjectVars) -> bool:
+        """Whether every day the project's sessions could use is a school day."""
         school = self.calendar.school_days
         days = variables.project.days
         return all(all(school[start:start + days]) for start in variables.split.start_days)
@@ -412,12 +412,12 @@ class TrainingModel:
         covered = [school[day] or not usable[day] for day in range(self.calendar.length)]
         return [(first, end) for first, end in _runs(covered) if any(school[first:end])]
 
-    def _rural_seats(self, variables: ProjectVars) -> LinearExpr:
+    def _rural_seats(self, variables: ProjectVars) -> cp_model.LinearExpr:
         rural = {town.id for town in self.instance.towns if town.rural}
-        return sum(
+        return cp_model.LinearExpr.sum([
             seats for session in variables.sessions
             for town_id, seats in session.seats.items() if town_id in rural
-        )
+        ])
 
     def _busy_intervals(self, owner: str, free_dates: set[dt.date] | None,
                         busy_dates: set[dt.date]) -> list[cp_model.IntervalVar]:

@@ -73,13 +73,13 @@ def solve(
     calendar = YearCalendar(instance)
     built = TrainingModel(instance, calendar)
     proto = built.model.proto
-    size = {"variables": len(proto.variables), "constraints": len(proto.constraints)}
+    size = (len(proto.variables), len(proto.constraints))
 
     impossible = [pid for pid in built.unschedulable if instance.project(pid).mandatory]
     if impossible:
         solution = Solution(instance=instance.name, status=Status.INFEASIBLE,
                             solve_seconds=round(time.monotonic() - started, 3))
-        return SolveResult(solution, built.unschedulable, **size)
+        return SolveResult(solution, built.unschedulable, *size)
 
     deadline = started + time_limit
     workers = workers or os.cpu_count() or 1
@@ -113,7 +113,7 @@ def solve(
         if status is Status.OPTIMAL:
             solution.bound = solution.objective
     solution.solve_seconds = round(time.monotonic() - started, 3)
-    return SolveResult(solution, built.unschedulable, **size, interrupted=stop.requested)
+    return SolveResult(solution, built.unschedulable, *size, interrupted=stop.requested)
 
 
 def _whole(bound: float) -> int:
@@ -169,9 +169,9 @@ def _first_plan(built: TrainingModel,
     solver.parameters.max_time_in_seconds = max(solver.parameters.max_time_in_seconds / 2, 0.05)
     if STATUS.get(solver.solve(model)) not in (Status.OPTIMAL, Status.FEASIBLE):
         return None
-    variables = [built.model.get_int_var_from_proto_index(index)
-                 for index in range(len(built.model.proto.variables))]
-    return [(variable, solver.value(variable)) for variable in variables]
+    every_variable = [built.model.get_int_var_from_proto_index(index)
+                      for index in range(len(built.model.proto.variables))]
+    return [(variable, solver.value(variable)) for variable in every_variable]
 
 
 def _solver(deadline: float, seed: int, workers: int, stop: _StopRequest) -> cp_model.CpSolver:
