@@ -23,6 +23,9 @@ COLUMNS = [
     "培训地点",
     "授课专家",
 ]
+# Not in SPEC's plan.csv; the published tables (the Anshan appendix) carry it, so the Excel
+# table and the report add it.
+OFFICE_COLUMN = "负责科室"
 MODE_NAMES = {
     Mode.OFFLINE: "线下集中",
     Mode.BLENDED: "混合式（线上+线下）",
@@ -43,9 +46,27 @@ def classes(solution: Solution) -> dict[ClassKey, list[SessionPhase]]:
     return {key: sorted(phases, key=lambda p: p.phase) for key, phases in grouped.items()}
 
 
-def plan_table(instance: Instance, solution: Solution) -> pd.DataFrame:
+def class_names(instance: Instance, solution: Solution) -> dict[ClassKey, str]:
+    """The name a session goes by in every output: the project's name, with （第n班） when the
+    project runs in more than one class."""
+    projects = {project.id: project for project in instance.projects}
+    grouped = classes(solution)
+    session_counts: dict[str, int] = defaultdict(int)
+    for project_id, _ in grouped:
+        session_counts[project_id] += 1
+    names = {}
+    for project_id, session in grouped:
+        name = projects[project_id].name
+        if session_counts[project_id] > 1:
+            name += f"（第{session}班）"
+        names[project_id, session] = name
+    return names
+
+
+def plan_table(instance: Instance, solution: Solution, *, office: bool = False) -> pd.DataFrame:
     """One row per session, sorted by the start of its first phase, then project order, then
-    session number, with 序号 counting 1..N in that order."""
+    session number, with 序号 counting 1..N in that order. With `office`, a last column
+    负责科室 gives each project's office (empty when the instance names none)."""
     project_order = {project.id: index for index, project in enumerate(instance.projects)}
     projects = {project.id: project for project in instance.projects}
     audiences = {audience.id: audience.name for audience in instance.audiences}
@@ -53,9 +74,7 @@ def plan_table(instance: Instance, solution: Solution) -> pd.DataFrame:
     trainers = {trainer.id: trainer.name for trainer in instance.trainers}
 
     grouped = classes(solution)
-    session_counts: dict[str, int] = defaultdict(int)
-    for project_id, _ in grouped:
-        session_counts[project_id] += 1
+    names = class_names(instance, solution)
     order = sorted(
         grouped,
         key=lambda key: (grouped[key][0].start, project_order.get(key[0], len(project_order)),
@@ -66,24 +85,24 @@ def plan_table(instance: Instance, solution: Solution) -> pd.DataFrame:
     for number, (project_id, session) in enumerate(order, start=1):
         phases = grouped[project_id, session]
         project = projects[project_id]
-        name = project.name
-        if session_counts[project_id] > 1:
-            name += f"（第{session}班）"
-        rows.append({
+        row: dict[str, object] = {
             "序号": number,
             "月份": f"{phases[0].start.month}月",
-            "培训项目名称": name,
+            "培训项目名称": names[project_id, session],
             "培训对象": "、".join(audiences.get(a, a) for a in project.audiences),
             "培训方式": MODE_NAMES[project.mode],
             # Every phase seats the same cohort (SPEC section 4).
             "参训人数": phases[0].size,
-            "培训时间": "；".join(_date_span(p.start, p.end) for p in phases),
-            "培训地点": _place(project.mode, phases, venues),
+            "培训时间": "；".join(date_span(p.start, p.end) for p in phases),
+            "培训地点": place(project.mode, phases, venues),
             "授课专家": "、".join(
                 trainers.get(t, t) for t in _unique(t for p in phases for t in p.trainers)
             ) or NOBODY,
-        })
-    return pd.DataFrame(rows, columns=COLUMNS)
+        }
+        if office:
+            row[OFFICE_COLUMN] = project.office or ""
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[*COLUMNS, OFFICE_COLUMN] if office else COLUMNS)
 
 
 def write_plan_csv(instance: Instance, solution: Solution, path: Path) -> None:
@@ -93,7 +112,8 @@ def write_plan_csv(instance: Instance, solution: Solution, path: Path) -> None:
     write_text_atomically(Path(path), "\ufeff" + text)
 
 
-def _date_span(start: dt.date, end: dt.date) -> str:
+def date_span(start: dt.date, end: dt.date) -> str:
+    """A date or a span of dates as the plan table writes them: 3月4日—3月6日."""
     if start == end:
         return _day(start)
     return f"{_day(start)}—{_day(end)}"
@@ -103,7 +123,8 @@ def _day(day: dt.date) -> str:
     return f"{day.month}月{day.day}日"
 
 
-def _place(mode: Mode, phases: list[SessionPhase], venues: dict[str, str]) -> str:
+def place(mode: Mode, phases: list[SessionPhase], venues: dict[str, str]) -> str:
+    """Where the phases meet: their venues' names, or 线上 / 外出（区外） for a mode without one."""
     if mode in PLACE_WITHOUT_VENUE:
         return PLACE_WITHOUT_VENUE[mode]
     names = _unique(venues.get(p.venue, p.venue) for p in phases if p.venue is not None)
