@@ -1,4 +1,5 @@
-"""What is made of a solution: the plan table (CSV) and the Gantt chart (PNG).
+"""What is made of a solution: the plan table (CSV and Excel), the Gantt chart (PNG),
+calendars (.ics) and the HTML report; `formats` maps each format name to its writer.
 
 Writers read an `Instance` and a `Solution` only, and write through the atomic helpers of
 `models.solution`, so a reader never sees half a file.

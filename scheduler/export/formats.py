@@ -1,0 +1,137 @@
+"""Which files each export format writes: the one registry behind `schedule export --format`
+and `schedule solve --formats`.
+
+Every writer reads an `Instance` and a `Solution` (never solver objects) and writes each of its
+files atomically into the output folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from models import InputError, Instance, Solution, read_json
+from models.load import pydantic_problems
+from scheduler.export.gantt import write_gantt
+from scheduler.export.ics import CALENDAR_FOLDER, write_calendars
+from scheduler.export.plan_table import write_plan_csv
+from scheduler.export.report import write_report
+from scheduler.export.wording import LANGUAGES
+from scheduler.export.xlsx import write_xlsx
+
+
+@dataclass(frozen=True)
+class Format:
+    """An export format: what it holds (for --help and the README) and how it is written."""
+
+    files: str
+    write: Callable[[Instance, Solution, Path, str], list[Path]]
+
+
+def _xlsx(instance: Instance, solution: Solution, out_dir: Path, lang: str) -> list[Path]:
+    path = out_dir / "plan.xlsx"
+    write_xlsx(instance, solution, path, lang)
+    return [path]
+
+
+def _ics(instance: Instance, solution: Solution, out_dir: Path, lang: str) -> list[Path]:
+    return write_calendars(instance, solution, out_dir)
+
+
+def _html(instance: Instance, solution: Solution, out_dir: Path, lang: str) -> list[Path]:
+    path = out_dir / "report.html"
+    write_report(instance, solution, path, lang)
+    return [path]
+
+
+def _csv(instance: Instance, solution: Solution, out_dir: Path, lang: str) -> list[Path]:
+    # The CSV is SPEC's plan.csv: its headers are the official Chinese ones in every language.
+    path = out_dir / "plan.csv"
+    write_plan_csv(instance, solution, path)
+    return [path]
+
+
+def _png(instance: Instance, solution: Solution, out_dir: Path, lang: str) -> list[Path]:
+    path = out_dir / "gantt.png"
+    write_gantt(instance, solution, path)
+    return [path]
+
+
+FORMATS: dict[str, Format] = {
+    "xlsx": Format("plan.xlsx", _xlsx),
+    "ics": Format(f"calendar.ics and {CALENDAR_FOLDER}/*.ics", _ics),
+    "html": Format("report.html", _html),
+    "csv": Format("plan.csv", _csv),
+    "png": Format("gantt.png", _png),
+}
+ALL = "all"
+
+
+def parse_formats(text: str) -> list[str]:
+    """The format names of a comma-separated list ("all": every format), in registry order.
+    Raises InputError naming each unknown one."""
+    names = [name.strip().lower() for name in text.split(",") if name.strip()]
+    if not names:
+        raise InputError([f"--format: give one or more of {', '.join(FORMATS)} (or {ALL})"])
+    if ALL in names:
+        return list(FORMATS)
+    unknown = [name for name in names if name not in FORMATS]
+    if unknown:
+        raise InputError([f"--format: {name!r} is not a format; choose from "
+                          f"{', '.join(FORMATS)} or {ALL}" for name in unknown])
+    return [name for name in FORMATS if name in names]
+
+
+def check_language(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise InputError([f"--lang: {lang!r} is not a language; choose from "
+                          f"{', '.join(LANGUAGES)}"])
+    return lang
+
+
+def write_exports(instance: Instance, solution: Solution, out_dir: Path, formats: list[str],
+                  lang: str = "zh") -> list[Path]:
+    """Write the files of each format into `out_dir`; return their paths."""
+    written: list[Path] = []
+    for name in formats:
+        written += FORMATS[name].write(instance, solution, Path(out_dir), lang)
+    return written
+
+
+def read_solution(path: Path, instance: Instance) -> Solution:
+    """Read a solution file to export: it must parse, have a plan, and keep every rule of
+    `instance` (so it belongs to it). Raises InputError with one line per problem."""
+    from scheduler.validate import validate
+
+    try:
+        solution = Solution.model_validate(read_json(path))
+    except ValidationError as error:
+        raise InputError([f"{path}: {problem}" for problem in pydantic_problems(error, ())]) \
+            from None
+    if not solution.status.has_schedule:
+        raise InputError([f"{path}: the solution has no plan (status {solution.status.value})"])
+    # A solution of another plan breaks nearly every rule: say what is wrong in one line each
+    # instead of listing every row.
+    problems = []
+    if solution.instance != instance.name:
+        problems.append(f"{path}: this is a plan of {solution.instance!r}, not of "
+                        f"{instance.name!r}")
+    known = {project.id for project in instance.projects}
+    unknown = sorted({row.project for row in solution.sessions} - known
+                     | set(solution.dropped) - known)
+    if unknown:
+        problems.append(f"{path}: names projects that the instance does not have: "
+                        f"{', '.join(unknown)}")
+    if problems:
+        raise InputError(problems)
+    violations = validate(instance, solution)
+    if violations:
+        raise InputError(
+            [f"{path}: [{violation.rule}] {violation.message}" for violation in violations]
+            + [f"{path}: the plan breaks {len(violations)} rule(s) of the instance; "
+               "nothing is exported from a plan that does not keep them"]
+        )
+    return solution

@@ -1,0 +1,481 @@
+"""The plan as one self-contained web page (`report.html`) for the leadership.
+
+It opens offline — county offices often have no network — so everything is inline: the CSS and
+the small script below are written here, the Gantt chart is SVG drawn in Python, and nothing is
+fetched. Chinese text uses the reader's own fonts (the CSS names the usual CJK families).
+
+Sections: the KPIs; an interactive Gantt chart (hovering a bar shows its project, dates, venue,
+trainers and seats; the rows can be filtered by mode or office, also from the address, e.g.
+`report.html#mode=online`); the plan table; venue and trainer days by month; seats by town and
+each project's rural share against its quota.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from models.instance import Instance, Mode, Project
+from models.solution import Solution, write_text_atomically
+from scheduler.export import fonts, summaries
+from scheduler.export.gantt import HOLIDAY_COLOUR, LONGEST_NAME, MODE_COLOURS, _lanes
+from scheduler.export.plan_table import (
+    MODE_NAMES,
+    NOBODY,
+    PLACE_WITHOUT_VENUE,
+    classes,
+    date_span,
+    plan_table,
+)
+from scheduler.export.wording import word
+
+# The Gantt chart's geometry, in SVG units (the chart scales to the page's width).
+WIDTH = 1200
+LABEL_WIDTH = 300
+RIGHT_MARGIN = 12
+TOP = 44  # month names and holiday names above the first row
+ROW = 26
+BAR_SHARE = 0.72
+MIN_BAR = 3.0
+
+STYLE = """
+:root { --ink: #1f2933; --muted: #616e7c; --line: #d9dee4; --head: #eef2f7; }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 1280px; padding: 24px 28px 48px; color: var(--ink);
+       font: 14px/1.55 FONTS; background: #fff; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 18px; margin: 36px 0 12px; padding-bottom: 4px;
+     border-bottom: 2px solid var(--ink); }
+h3 { font-size: 15px; margin: 20px 0 8px; }
+.status { color: var(--muted); margin: 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px; }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
+.card b { display: block; font-size: 22px; }
+.card small { color: var(--muted); }
+.filters { display: flex; flex-wrap: wrap; gap: 16px; align-items: center; margin-bottom: 8px; }
+.filters select { font: inherit; padding: 2px 4px; }
+.legend span { display: inline-flex; align-items: center; gap: 4px; margin-right: 12px; }
+.legend i { display: inline-block; width: 14px; height: 10px; border-radius: 2px; }
+.hint { color: var(--muted); }
+svg { width: 100%; height: auto; display: block; font-family: inherit; }
+svg text { font-size: 12px; fill: var(--ink); }
+svg .month { fill: var(--muted); text-anchor: middle; }
+svg .holiday-name { fill: #8a6d1f; text-anchor: middle; font-size: 11px; }
+svg .bar { stroke: #fff; stroke-width: 1; cursor: pointer; }
+svg .bar:hover, svg .bar:focus { stroke: var(--ink); stroke-width: 1.5; outline: none; }
+#tip { position: fixed; z-index: 10; max-width: 420px; padding: 8px 10px; border-radius: 6px;
+       background: rgba(31, 41, 51, .94); color: #fff; white-space: pre-line; font-size: 13px;
+       pointer-events: none; }
+.dropped { color: var(--muted); }
+table { border-collapse: collapse; width: 100%; margin-bottom: 8px; }
+th, td { border: 1px solid var(--line); padding: 4px 6px; vertical-align: middle; }
+th { background: var(--head); font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.c { text-align: center; white-space: nowrap; }
+th { white-space: nowrap; }
+tr.total td { font-weight: 600; background: #f7f7f7; }
+.heat td.num { min-width: 38px; }
+.meter { position: relative; height: 12px; min-width: 120px; background: #eef1f4;
+         border-radius: 3px; }
+.meter span { position: absolute; left: 0; top: 0; bottom: 0; border-radius: 3px; }
+.meter i { position: absolute; top: -3px; bottom: -3px; width: 2px; background: #c0392b; }
+.ok span { background: #009E73; } .short span { background: #D55E00; }
+.note { color: var(--muted); font-size: 13px; }
+@media print { .filters, #tip { display: none; } h2 { break-after: avoid; } }
+"""
+
+SCRIPT = """
+"use strict";
+(() => {
+  const chart = document.getElementById("gantt");
+  const tip = document.getElementById("tip");
+  const rows = Array.from(chart.querySelectorAll("g.row"));
+  const filters = Array.from(document.querySelectorAll("select[data-filter]"));
+  const rowHeight = Number(chart.dataset.row), top = Number(chart.dataset.top);
+
+  // Show the rows that match every filter, packed from the top, and keep the choice in the
+  // address so that a filtered view can be bookmarked or sent.
+  function apply() {
+    let y = top;
+    for (const row of rows) {
+      const shown = filters.every(f => !f.value || row.dataset[f.dataset.filter] === f.value);
+      row.style.display = shown ? "" : "none";
+      if (shown) { row.setAttribute("transform", `translate(0,${y})`); y += rowHeight; }
+    }
+    chart.setAttribute("viewBox", `0 0 ${chart.dataset.width} ${Math.max(y, top + rowHeight) + 6}`);
+    document.getElementById("shown").textContent = String((y - top) / rowHeight);
+    const chosen = filters.filter(f => f.value).map(f => [f.dataset.filter, f.value]);
+    history.replaceState(null, "", chosen.length ? "#" + new URLSearchParams(chosen) : " ");
+  }
+
+  function show(bar, x, y) {
+    tip.textContent = bar.dataset.tip;
+    tip.hidden = false;
+    const box = tip.getBoundingClientRect();
+    tip.style.left = Math.min(x + 14, window.innerWidth - box.width - 8) + "px";
+    const below = y + 14 + box.height <= window.innerHeight;
+    tip.style.top = (below ? y + 14 : y - box.height - 10) + "px";
+  }
+
+  chart.addEventListener("mousemove", event => {
+    const bar = event.target.closest(".bar");
+    if (bar) show(bar, event.clientX, event.clientY); else tip.hidden = true;
+  });
+  chart.addEventListener("mouseleave", () => { tip.hidden = true; });
+  chart.addEventListener("focusin", event => {
+    const bar = event.target.closest(".bar");
+    if (bar) { const box = bar.getBoundingClientRect(); show(bar, box.left, box.bottom); }
+  });
+  chart.addEventListener("focusout", () => { tip.hidden = true; });
+
+  const wanted = new URLSearchParams(location.hash.slice(1));
+  for (const f of filters) {
+    const value = wanted.get(f.dataset.filter);
+    if (value !== null && Array.from(f.options).some(o => o.value === value)) f.value = value;
+    f.addEventListener("change", apply);
+  }
+  apply();
+  document.documentElement.dataset.ready = "true";
+})();
+"""
+
+
+def write_report(instance: Instance, solution: Solution, path: Path, lang: str = "zh") -> None:
+    """Write the report to `path` (atomically) as one HTML file with no outside reference."""
+    write_text_atomically(Path(path), report_html(instance, solution, lang))
+
+
+def report_html(instance: Instance, solution: Solution, lang: str = "zh") -> str:
+    font_stack = ", ".join(f'"{family}"' for family in fonts.PREFERRED_FAMILIES)
+    style = STYLE.replace("FONTS", f"{font_stack}, sans-serif")
+    title = f"{instance.name} · {word('培训计划报告', lang)}"
+    parts = [
+        "<!doctype html>",
+        # zh-CN even for English labels: it makes browsers pick Simplified Chinese glyphs for
+        # the names, which stay Chinese.
+        '<html lang="zh-CN">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}</title>",
+        f"<style>{style}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{_e(instance.name)}</h1>",
+        _status_line(instance, solution, lang),
+        _kpis(instance, solution, lang),
+        _gantt_section(instance, solution, lang),
+        _plan(instance, solution, lang),
+        _utilisation(instance, solution, lang),
+        _towns(instance, solution, lang),
+        '<div id="tip" role="tooltip" hidden></div>',
+        f"<script>{SCRIPT}</script>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _number(value: object) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,}"
+    return "" if value is None else str(value)
+
+
+def _status_line(instance: Instance, solution: Solution, lang: str) -> str:
+    kpis = summaries.kpi_table(instance, solution).set_index("指标")["数值"]
+    items = [f"{word(label, lang)} {_number(kpis[label])}"
+             for label in ("求解状态", "目标值", "下界", "差距")]
+    return f'<p class="status">{_e(" · ".join(items))}</p>'
+
+
+def _kpis(instance: Instance, solution: Solution, lang: str) -> str:
+    table = summaries.kpi_table(instance, solution).iloc[4:]
+    cards = []
+    for record in table.itertuples(index=False):
+        label, value, unit = record[0], record[1], record[2]
+        unit_text = word(unit, lang) if isinstance(unit, str) else ""
+        cards.append(f'<div class="card"><b>{_e(_number(value))}</b>'
+                     f"<small>{_e(word(label, lang))}"
+                     f"{'（' + _e(unit_text) + '）' if unit_text else ''}</small></div>")
+    return f'<h2>{_e(word("关键指标", lang))}</h2>\n<div class="cards">{"".join(cards)}</div>'
+
+
+# --- the Gantt chart ---------------------------------------------------------------------------
+
+def _gantt_section(instance: Instance, solution: Solution, lang: str) -> str:
+    grouped = classes(solution)
+    scheduled = {project_id for project_id, _ in grouped}
+    rows = [project for project in instance.projects if project.id in scheduled]
+    mode_names = {mode: word(MODE_NAMES[mode], lang) for mode in Mode}
+
+    modes = [mode for mode in Mode if any(project.mode is mode for project in rows)]
+    mode_options = "".join(f'<option value="{mode.value}">{_e(mode_names[mode])}</option>'
+                           for mode in modes)
+    filters = [
+        f'<label>{_e(word("培训方式", lang))} <select data-filter="mode">'
+        f'<option value="">{_e(word("全部", lang))}</option>{mode_options}</select></label>'
+    ]
+    offices = sorted({project.office for project in rows if project.office})
+    if offices:
+        office_options = "".join(f'<option value="{_e(office)}">{_e(office)}</option>'
+                                 for office in offices)
+        filters.append(
+            f'<label>{_e(word("负责科室", lang))} <select data-filter="office">'
+            f'<option value="">{_e(word("全部", lang))}</option>{office_options}</select></label>'
+        )
+    legend = "".join(f'<span><i style="background:{MODE_COLOURS[mode]}"></i>'
+                     f"{_e(mode_names[mode])}</span>" for mode in Mode)
+    legend += (f'<span><i style="background:{HOLIDAY_COLOUR}"></i>'
+               f'{_e(word("假期", lang))}</span>')
+    shown = f'<span class="hint"><b id="shown">{len(rows)}</b>/{len(rows)} · ' \
+            f'{_e(word("鼠标停在色块上查看详情。", lang))}</span>'
+    dropped = [project for project in instance.projects if project.id in solution.dropped]
+    dropped_note = (
+        f'<p class="dropped">{_e(word("未安排的项目", lang))}：'
+        + _e("、".join(f"{project.name}（{project.id}）" for project in dropped)) + "</p>"
+        if dropped else ""
+    )
+    return "\n".join([
+        f'<h2>{_e(word("甘特图", lang))}</h2>',
+        f'<div class="filters">{"".join(filters)}<span class="legend">{legend}</span>'
+        f"{shown}</div>",
+        _gantt_svg(instance, solution, rows, lang),
+        dropped_note,
+    ])
+
+
+def _gantt_svg(instance: Instance, solution: Solution, rows: list[Project], lang: str) -> str:
+    year_start = dt.date(instance.year, 1, 1)
+    year_days = (dt.date(instance.year + 1, 1, 1) - year_start).days
+    scale = (WIDTH - LABEL_WIDTH - RIGHT_MARGIN) / year_days
+    height = TOP + ROW * max(len(rows), 1) + 6
+
+    def x_of(day: dt.date) -> float:
+        return LABEL_WIDTH + (day - year_start).days * scale
+
+    parts = [
+        f'<svg id="gantt" viewBox="0 0 {WIDTH} {height}" data-width="{WIDTH}" '
+        f'data-row="{ROW}" data-top="{TOP}" role="img" aria-label="{_e(word("甘特图", lang))}">'
+    ]
+    # Behind the rows: holiday windows, then month lines, drawn tall enough for every row (the
+    # view box crops them when a filter hides rows).
+    bottom = TOP + ROW * max(len(rows), 1)
+    for window in instance.calendar.holiday_windows:
+        start = max(window.start, year_start)
+        end = min(window.end, dt.date(instance.year, 12, 31))
+        if start > end:
+            continue
+        left, right = x_of(start), x_of(end + dt.timedelta(days=1))
+        parts.append(f'<rect x="{left:.1f}" y="{TOP - 14}" width="{right - left:.1f}" '
+                     f'height="{bottom - TOP + 14}" fill="{HOLIDAY_COLOUR}"/>')
+        parts.append(f'<text class="holiday-name" x="{(left + right) / 2:.1f}" y="{TOP - 3}">'
+                     f"{_e(window.name)}</text>")
+    for month in range(1, 13):
+        first = dt.date(instance.year, month, 1)
+        following = dt.date(instance.year + (month == 12), month % 12 + 1, 1)
+        left, right = x_of(first), x_of(following)
+        parts.append(f'<line x1="{left:.1f}" x2="{left:.1f}" y1="{TOP - 28}" y2="{bottom}" '
+                     f'stroke="#c8cdd3" stroke-width="0.6"/>')
+        label = f"{month}月" if lang == "zh" else first.strftime("%b")
+        parts.append(f'<text class="month" x="{(left + right) / 2:.1f}" y="{TOP - 20}">'
+                     f"{label}</text>")
+
+    tips = _tips(instance, solution)
+    grouped = classes(solution)
+    for index, project in enumerate(rows):
+        sessions = {key: phases for key, phases in grouped.items() if key[0] == project.id}
+        lanes = _lanes(sessions)
+        lane_count = max(lanes.values(), default=0) + 1
+        lane_height = ROW * BAR_SHARE / lane_count
+        name = project.name if len(project.name) <= LONGEST_NAME \
+            else project.name[: LONGEST_NAME - 1] + "…"
+        parts.append(
+            f'<g class="row" data-mode="{project.mode.value}" '
+            f'data-office="{_e(project.office or "")}" '
+            f'transform="translate(0,{TOP + index * ROW})">'
+        )
+        stripe = "#f3f5f8" if index % 2 else "none"
+        parts.append(f'<rect x="0" y="0" width="{WIDTH}" height="{ROW}" fill="{stripe}" '
+                     f'opacity="0.7"/>')
+        parts.append(f'<text x="6" y="{ROW / 2 + 4}"><title>{_e(project.name)}</title>'
+                     f"{_e(name)}</text>")
+        for key, phases in sorted(sessions.items()):
+            top = ROW * (1 - BAR_SHARE) / 2 + lanes[key] * lane_height
+            for phase in phases:
+                left = x_of(phase.start)
+                # At a year's scale a day is about two units wide: keep one-day bars visible.
+                width = max(phase.days * scale, MIN_BAR)
+                parts.append(
+                    f'<rect class="bar" tabindex="0" x="{left:.1f}" y="{top:.1f}" '
+                    f'width="{width:.1f}" height="{lane_height:.1f}" '
+                    f'fill="{MODE_COLOURS[project.mode]}" '
+                    f'data-tip="{_e(tips[phase.project, phase.session, phase.phase])}"/>'
+                )
+        parts.append("</g>")
+    if not rows:
+        parts.append(f'<text x="{WIDTH / 2}" y="{TOP + ROW / 2 + 4}" text-anchor="middle">'
+                     f'{_e(word("没有安排任何项目", lang))}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _tips(instance: Instance, solution: Solution) -> dict[tuple[str, int, int], str]:
+    """The text a bar shows on hover: project, dates, venue, trainers, seats by town."""
+    names = summaries.phase_names(instance, solution)
+    projects = {project.id: project for project in instance.projects}
+    venues = {venue.id: venue.name for venue in instance.venues}
+    trainers = {trainer.id: trainer.name for trainer in instance.trainers}
+    towns = {town.id: town.name for town in instance.towns}
+    tips = {}
+    for row in solution.sessions:
+        project = projects[row.project]
+        place = (venues.get(row.venue, row.venue) if row.venue
+                 else PLACE_WITHOUT_VENUE.get(project.mode, NOBODY))
+        seats = "、".join(f"{towns.get(t, t)} {n}" for t, n in row.seats.items() if n)
+        lines = [
+            f"{names[row.project, row.session, row.phase]}（{project.id}）",
+            f"{date_span(row.start, row.end)}（{row.days}天）· {MODE_NAMES[project.mode]}",
+            f"地点：{place}",
+            f"专家：{'、'.join(trainers.get(t, t) for t in row.trainers) or NOBODY}",
+            f"人数：{row.size}（{seats}）",
+        ]
+        if project.office:
+            lines.append(f"负责科室：{project.office}")
+        tips[row.project, row.session, row.phase] = "\n".join(lines)
+    return tips
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+def _plan(instance: Instance, solution: Solution, lang: str) -> str:
+    """The plan table with the month written once per group of rows, as in the published
+    tables, and a total of the headcounts."""
+    table = plan_table(instance, solution, office=True)
+    columns = list(table.columns)
+    head = "".join(f'<th{" class=num" if column == "参训人数" else ""}>'
+                   f"{_e(word(column, lang))}</th>" for column in columns)
+    body = []
+    months = table["月份"].tolist()
+    for index, record in enumerate(table.itertuples(index=False)):
+        cells = []
+        for column, value in zip(columns, record, strict=True):
+            if column == "月份":
+                if index > 0 and months[index - 1] == value:
+                    continue
+                span = 1
+                while index + span < len(months) and months[index + span] == value:
+                    span += 1
+                cells.append(f'<td class="c" rowspan="{span}">{_e(value)}</td>')
+            elif column == "参训人数":
+                cells.append(f'<td class="num">{_number(value)}</td>')
+            elif column in ("序号", "培训方式", "负责科室"):
+                cells.append(f'<td class="c">{_e(value)}</td>')
+            else:
+                cells.append(f"<td>{_e(value)}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    headcount_at = columns.index("参训人数")
+    body.append(f'<tr class="total"><td colspan="{headcount_at}" class="c">'
+                f'{_e(word("合计", lang))}</td><td class="num">'
+                f'{_number(int(table["参训人数"].sum()))}</td>'
+                f'<td colspan="{len(columns) - headcount_at - 1}"></td></tr>')
+    return (f'<h2>{_e(word("计划表", lang))}</h2>\n<table class="plan"><thead><tr>{head}</tr>'
+            f"</thead><tbody>{''.join(body)}</tbody></table>")
+
+
+def _utilisation(instance: Instance, solution: Solution, lang: str) -> str:
+    sections = [f'<h2>{_e(word("场地与专家每月使用天数", lang))}</h2>']
+    for kind, heading in (("venue", "场地使用天数"), ("trainer", "专家授课天数")):
+        table = summaries.days_by_month(instance, solution, kind)
+        sections.append(f"<h3>{_e(word(heading, lang))}</h3>")
+        sections.append(_heat_table(table, lang))
+    return "\n".join(sections)
+
+
+def _heat_table(table: pd.DataFrame, lang: str) -> str:
+    """Days by month, each cell shaded by how full its month is (a full month: 31 days)."""
+    months = [column for column in table.columns if column != "合计"]
+    labels = [word(str(table.index.name), lang),
+              *(month if lang == "zh" else dt.date(2000, int(month[:-1]), 1).strftime("%b")
+                for month in months),
+              word("合计", lang)]
+    head = "".join(f'<th{" class=num" if i else ""}>{_e(label)}</th>'
+                   for i, label in enumerate(labels))
+    body = []
+    for name, record in table.iterrows():
+        cells = [f"<td>{_e(name)}</td>"]
+        for month in months:
+            days = int(record[month])
+            shade = f' style="background:rgba(0,114,178,{min(days / 22, 1) * 0.6:.2f})"' \
+                if days else ""
+            cells.append(f'<td class="num"{shade}>{days or ""}</td>')
+        cells.append(f'<td class="num"><b>{int(record["合计"]) or ""}</b></td>')
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return f'<table class="heat"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}' \
+           f"</tbody></table>"
+
+
+def _towns(instance: Instance, solution: Solution, lang: str) -> str:
+    towns = summaries.town_summary(instance, solution)
+    columns = list(towns.columns)
+    head = "".join(f"<th>{_e(word(column, lang))}</th>" for column in columns)
+    body = []
+    for record in towns.to_dict("records"):
+        total = record["乡镇"] in ("农村合计", "合计")
+        cells = [f"<td>{_e(word(record['乡镇'], lang))}</td>",
+                 f'<td class="c">{_e(word(record["类型"], lang))}</td>',
+                 f'<td class="num">{_number(record["教师数"])}</td>',
+                 f'<td class="num">{_number(record["参训人次"])}</td>',
+                 f"<td>{_meter(record['占全部名额'], None)}</td>"]
+        if total:
+            cells.append('<td colspan="2"></td>')
+        else:
+            peak, cap = int(record["最高同日离岗"]), int(record["离岗上限"])
+            cells.append(f'<td class="num">{peak:,}</td><td class="num">{cap:,}</td>')
+        body.append(f'<tr{" class=total" if total else ""}>{"".join(cells)}</tr>')
+
+    quota = instance.policy.rural_quota
+    rural_row = towns[towns["乡镇"] == "农村合计"].iloc[0]
+    note = (f'<p class="note">{_e(word("农村占比", lang))} {rural_row["占全部名额"]:.1%} · '
+            f'{_e(word("农村名额要求", lang))} ≥ {quota:.0%}</p>')
+
+    projects = summaries.project_rural(instance, solution)
+    project_rows = []
+    for record in projects.to_dict("records"):
+        required = record["农村名额要求"]
+        required = None if required is None or pd.isna(required) else float(required)
+        quota_text = f"{required:.0%}" if required is not None else word("全员（不设）", lang)
+        project_rows.append(
+            f"<tr><td>{_e(record['培训项目名称'])}</td>"
+            f'<td class="num">{_number(record["参训人数"])}</td>'
+            f'<td class="num">{_number(record["农村学员"])}</td>'
+            f"<td>{_meter(record['农村占比'], required)}</td>"
+            f'<td class="num">{_e(quota_text)}</td></tr>'
+        )
+    project_head = "".join(f"<th>{_e(word(column, lang))}</th>" for column in projects.columns)
+    return "\n".join([
+        f'<h2>{_e(word("各乡镇参训名额", lang))}</h2>',
+        f'<table class="towns"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}'
+        "</tbody></table>",
+        note,
+        f'<h3>{_e(word("各项目农村学员占比", lang))}</h3>',
+        f'<table class="rural"><thead><tr>{project_head}</tr></thead>'
+        f'<tbody>{"".join(project_rows)}</tbody></table>',
+    ])
+
+
+def _meter(share: float, quota: float | None) -> str:
+    """A bar of `share` (0–1) with its percentage; with a quota, a red mark at the quota and
+    the bar green when the share reaches it, orange when it falls short."""
+    state = "ok" if quota is None or share + 1e-9 >= quota else "short"
+    mark = f'<i style="left:{quota:.1%}"></i>' if quota is not None else ""
+    return (f'<div style="display:flex;gap:8px;align-items:center">'
+            f'<div class="meter {state}" style="flex:1"><span style="width:{share:.1%}"></span>'
+            f"{mark}</div><span>{share:.1%}</span></div>")

@@ -1,0 +1,102 @@
+"""The fixed words of the Excel table and the report, in Chinese (the default) or English.
+
+The Chinese word is the key: the writers label everything in Chinese and pass each label
+through `word`, so a label missing from `ENGLISH` shows in Chinese rather than not at all.
+Names from the instance (projects, venues, trainers, towns) are never translated.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("zh", "en")
+
+ENGLISH = {
+    # The plan table.
+    "序号": "No.",
+    "月份": "Month",
+    "培训项目名称": "Project",
+    "培训对象": "Trainees",
+    "培训方式": "Mode",
+    "参训人数": "Headcount",
+    "培训时间": "Dates",
+    "培训地点": "Place",
+    "授课专家": "Trainers",
+    "负责科室": "Office",
+    "合计": "Total",
+    # Sheet and section names.
+    "培训计划": "Plan",
+    "场地": "Venues",
+    "专家": "Trainers",
+    "乡镇": "Towns",
+    "指标": "KPIs",
+    "农村名额": "Rural seats",
+    # Venues and trainers.
+    "所在乡镇": "Town",
+    "座位数": "Seats",
+    "使用天数": "Days used",
+    "使用日期": "Dates used",
+    "授课天数": "Days taught",
+    "年度上限": "Yearly limit",
+    "专家费（元）": "Fees (yuan)",
+    "授课日期": "Dates taught",
+    # Towns.
+    "类型": "Kind",
+    "农村": "rural",
+    "城区": "urban",
+    "教师数": "Teachers",
+    "参训人次": "Seats",
+    "占全部名额": "Share of all seats",
+    "最高同日离岗": "Peak absent on a school day",
+    "离岗上限": "Absence cap",
+    "农村合计": "Rural total",
+    "农村占比": "Rural share",
+    "农村学员": "Rural seats",
+    "农村名额要求": "Rural quota",
+    "全员（不设）": "all teachers (none)",
+    # KPIs.
+    "数值": "Value",
+    "单位": "Unit",
+    "权重": "Weight",
+    "计入目标": "In objective",
+    "求解状态": "Status",
+    "目标值": "Objective",
+    "下界": "Bound",
+    "差距": "Gap",
+    "已安排项目": "Projects scheduled",
+    "班次": "Classes",
+    "未安排项目（优先级分）": "Dropped projects (priority points)",
+    "非首选月份的培训天数": "Days outside preferred months",
+    "农村名额缺口": "Rural seats short",
+    "场地与专家费用": "Venue and trainer cost",
+    "最高同日离岗教师": "Most teachers away on one school day",
+    "分": "points",
+    "天": "days",
+    "人": "teachers",
+    "元": "yuan",
+    "个": "",
+    # The report.
+    "培训计划报告": "Training plan report",
+    "关键指标": "Key figures",
+    "甘特图": "Gantt chart",
+    "计划表": "Plan table",
+    "场地与专家每月使用天数": "Venue and trainer days by month",
+    "场地使用天数": "Venue days",
+    "专家授课天数": "Trainer days",
+    "各乡镇参训名额": "Seats by town",
+    "各项目农村学员占比": "Rural share by project",
+    "全部": "all",
+    "未安排的项目": "Not scheduled",
+    "鼠标停在色块上查看详情。": "Hover over a bar for its details.",
+    "假期": "School holiday",
+    "线下集中": "Offline",
+    "混合式（线上+线下）": "Blended",
+    "线上研修": "Online",
+    "外出研修": "Off-site",
+    "合计天数": "Total days",
+    "名单外": "other",
+    "没有安排任何项目": "No project is scheduled",
+}
+
+
+def word(text: str, lang: str) -> str:
+    """`text` in the language `lang` ("zh" or "en")."""
+    return ENGLISH.get(text, text) if lang == "en" else text
