@@ -19,11 +19,12 @@ from models.load import pydantic_problems
 from scheduler.solve import SolveResult, solve
 
 EXIT_SCHEDULE, EXIT_NO_SCHEDULE, EXIT_BAD_INPUT = 0, 1, 2
+FORMAT_HELP = "xlsx, ics, html, csv, png, or all"
 
 
 @click.group()
 def main() -> None:
-    """Plan a year of teacher training: solve an instance, check a solution."""
+    """Plan a year of teacher training: solve an instance, check and export a solution."""
 
 
 @main.command(name="solve")
@@ -35,9 +36,14 @@ def main() -> None:
 @click.option("--seed", default=0, show_default=True, help="Random seed of the search.")
 @click.option("--workers", type=click.IntRange(min=1),
               help="Search threads [default: one per core].")
+@click.option("--formats", "format_names", default="all", show_default=True,
+              help=f"Files to write beside solution.json: {FORMAT_HELP}.")
+@click.option("--lang", default="zh", show_default=True,
+              help="Language of the Excel and report headers: zh or en.")
 def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, seed: int,
-                  workers: int | None) -> None:
-    """Schedule INSTANCE.json; write solution.json, plan.csv and gantt.png."""
+                  workers: int | None, format_names: str, lang: str) -> None:
+    """Schedule INSTANCE.json; write solution.json and the plan in the chosen formats."""
+    formats, lang = _formats_or_exit(format_names, lang)
     instance = _load_or_exit(instance_path)
     out_dir = out_dir or Path("out") / Path(instance_path).stem
     click.echo(f"{instance.name}: {len(instance.projects)} projects, "
@@ -50,19 +56,76 @@ def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, s
     _print_summary(instance, result)
     if not solution.status.has_schedule:
         sys.exit(EXIT_NO_SCHEDULE)
-    written = write_outputs(instance, solution, out_dir)
-    click.echo(f"wrote {', '.join(path.name for path in written)} to {out_dir}/")
+    written = write_outputs(instance, solution, out_dir, formats, lang)
+    _print_written(written, out_dir)
 
 
-def write_outputs(instance: Instance, solution: Solution, out_dir: Path) -> list[Path]:
-    """The files of `schedule solve`, each written whole or not at all."""
-    from scheduler.export import write_gantt, write_plan_csv
+def write_outputs(instance: Instance, solution: Solution, out_dir: Path,
+                  formats: list[str] | None = None, lang: str = "zh") -> list[Path]:
+    """The files of `schedule solve`: solution.json and the files of each format (default:
+    every format), each written whole or not at all."""
+    from scheduler.export.formats import FORMATS, write_exports
 
-    paths = [out_dir / "solution.json", out_dir / "plan.csv", out_dir / "gantt.png"]
-    solution.write(paths[0])
-    write_plan_csv(instance, solution, paths[1])
-    write_gantt(instance, solution, paths[2])
-    return paths
+    path = out_dir / "solution.json"
+    solution.write(path)
+    return [path, *write_exports(instance, solution, out_dir, formats or list(FORMATS), lang)]
+
+
+@main.command(name="export")
+@click.argument("solution_path", metavar="SOLUTION.json")
+@click.option("--instance", "instance_path", required=True, metavar="INSTANCE.json",
+              help="The instance the solution was solved from.")
+@click.option("--format", "format_names", default="all", show_default=True,
+              help=f"Comma-separated: {FORMAT_HELP}.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder [default: the folder of SOLUTION.json].")
+@click.option("--lang", default="zh", show_default=True,
+              help="Language of the Excel and report headers: zh or en.")
+def export_command(solution_path: str, instance_path: str, format_names: str,
+                   out_dir: Path | None, lang: str) -> None:
+    """Write the plan of SOLUTION.json as Excel, calendars, report, CSV and chart."""
+    from scheduler.export.formats import read_solution, write_exports
+
+    formats, lang = _formats_or_exit(format_names, lang)
+    instance = _load_or_exit(instance_path)
+    try:
+        solution = read_solution(Path(solution_path), instance)
+    except InputError as error:
+        _exit_bad_input(error.problems)
+    out_dir = out_dir or Path(solution_path).parent
+    _print_written(write_exports(instance, solution, out_dir, formats, lang), out_dir)
+
+
+def _formats_or_exit(format_names: str, lang: str) -> tuple[list[str], str]:
+    from scheduler.export.formats import check_language, parse_formats
+
+    problems = []
+    formats: list[str] = []
+    try:
+        formats = parse_formats(format_names)
+    except InputError as error:
+        problems += error.problems
+    try:
+        check_language(lang)
+    except InputError as error:
+        problems += error.problems
+    if problems:
+        _exit_bad_input(problems)
+    return formats, lang
+
+
+def _print_written(paths: list[Path], out_dir: Path) -> None:
+    """Name the files written, a folder of calendars as one entry with its count."""
+    names: list[str] = []
+    folders: dict[str, int] = {}
+    for path in paths:
+        relative = path.relative_to(out_dir) if path.is_relative_to(out_dir) else path
+        if len(relative.parts) > 1:
+            folders[relative.parts[0]] = folders.get(relative.parts[0], 0) + 1
+        else:
+            names.append(str(relative))
+    names += [f"{folder}/ ({count} files)" for folder, count in folders.items()]
+    click.echo(f"wrote {', '.join(names)} to {out_dir}/")
 
 
 @main.command(name="validate")

@@ -28,8 +28,11 @@ def test_solve_writes_the_plan_and_validate_accepts_it(tiny, tmp_path):
     assert code == 0, stdout
     assert "status OPTIMAL" in stdout and "objective 1,810" in stdout
     assert "cost 1,010 yuan" in stdout and "peak absence 40 teachers" in stdout
-    assert sorted(path.name for path in out.iterdir()) == ["gantt.png", "plan.csv",
-                                                           "solution.json"]
+    # --formats defaults to every format.
+    assert sorted(path.name for path in out.iterdir()) == [
+        "calendar.ics", "calendars", "gantt.png", "plan.csv", "plan.xlsx", "report.html",
+        "solution.json",
+    ]
     code, stdout, _ = run("validate", str(tmp_path / "plan.json"), str(out / "solution.json"))
     assert code == 0 and stdout.startswith("valid: 1 session-phases")
 
