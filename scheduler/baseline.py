@@ -1,0 +1,284 @@
+"""The planner's hand method, as a baseline and as a first plan for the solver.
+
+Projects in table order (a project listed in another's `after` goes first); each session on the
+first allowed dates of its preferred months (then of its other months); the first free venue that
+fits; the first free qualified trainers; seats by town in proportion to the pools, with the rural
+quota met first. A project that does not fit whole is dropped. The plan keeps every rule of SPEC
+section 2, so `schedule validate` accepts it; if a mandatory project does not fit, there is no
+plan (status UNKNOWN).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from models.instance import Instance, Project, Trainer, Venue
+from models.solution import SessionPhase, Solution, Status
+from scheduler.calendar import YearCalendar
+from scheduler.kpis import plan_kpis, weighted_objective
+from scheduler.sessions import SessionSplit, split_project
+
+
+@dataclass
+class _Bookings:
+    """What the plan has taken so far: venue and trainer days, trainer totals, town absences."""
+
+    venue_days: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    trainer_days: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    away: dict[str, dict[int, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+
+    def copy(self) -> _Bookings:
+        copied = _Bookings()
+        for venue, days in self.venue_days.items():
+            copied.venue_days[venue] = set(days)
+        for trainer, days in self.trainer_days.items():
+            copied.trainer_days[trainer] = set(days)
+        for town, by_day in self.away.items():
+            copied.away[town] = defaultdict(int, by_day)
+        return copied
+
+
+class GreedyPlanner:
+    def __init__(self, instance: Instance, calendar: YearCalendar | None = None):
+        self.instance = instance
+        self.calendar = calendar or YearCalendar(instance)
+        self.bookings = _Bookings()
+        self.blocked = {
+            **{f"venue:{venue.id}": self._blocked_days(None, venue.unavailable)
+               for venue in instance.venues},
+            **{f"trainer:{trainer.id}": self._blocked_days(trainer.available, trainer.unavailable)
+               for trainer in instance.trainers},
+        }
+        self.ends: dict[str, int] = {}  # last day of each scheduled project
+
+    def plan(self) -> tuple[list[SessionPhase], list[str]]:
+        rows: list[SessionPhase] = []
+        dropped: list[str] = []
+        for project in self._table_order():
+            split = split_project(self.instance, project, self.calendar)
+            placed = None if isinstance(split, str) else self._place_project(split)
+            if placed is None:
+                dropped.append(project.id)
+            else:
+                rows += placed
+        rows.sort(key=lambda row: (row.start, row.project, row.session, row.phase))
+        return rows, [project.id for project in self.instance.projects if project.id in dropped]
+
+    # --- one project -----------------------------------------------------------------------
+
+    def _place_project(self, split: SessionSplit) -> list[SessionPhase] | None:
+        project = split.project
+        earliest = max((self.ends[earlier] + 1 for earlier in project.after
+                        if earlier in self.ends), default=0)
+        seats = self._seats_by_session(split)
+        if seats is None:
+            return None
+        saved = self.bookings.copy()
+        rows = []
+        for number, session_seats in enumerate(seats, start=1):
+            start_from = earliest
+            for phase in range(1, project.phases + 1):
+                row = self._place_phase(split, number, phase, session_seats, start_from)
+                if row is None:
+                    self.bookings = saved
+                    return None
+                rows.append(row)
+                start_from = self.calendar.day(row.end) + 1 + project.min_gap_days
+        self.ends[project.id] = max(self.calendar.day(row.end) for row in rows)
+        return rows
+
+    def _place_phase(self, split: SessionSplit, session: int, phase: int,
+                     seats: dict[str, int], start_from: int) -> SessionPhase | None:
+        project = split.project
+        size = sum(seats.values())
+        for start in self._candidate_starts(split, start_from):
+            days = range(start, start + project.days)
+            if not self._towns_can_send(seats, project, days):
+                continue
+            venue = self._free_venue(split, size, days)
+            if project.mode.uses_venue and venue is None:
+                continue
+            trainers = self._free_trainers(split, days)
+            if trainers is None:
+                continue
+            self._book(venue, trainers, seats, project, days)
+            return SessionPhase(
+                project=project.id, session=session, phase=phase,
+                start=self.calendar.date(start), end=self.calendar.date(start + project.days - 1),
+                venue=venue.id if venue else None,
+                trainers=[trainer.id for trainer in trainers], seats=seats,
+            )
+        return None
+
+    def _candidate_starts(self, split: SessionSplit, start_from: int) -> list[int]:
+        """Allowed start days from `start_from`: preferred months first, each in date order."""
+        wanted = split.project.wanted_months
+        starts = [day for day in split.start_days if day >= start_from]
+        return sorted(starts, key=lambda day: (self.calendar.date(day).month not in wanted, day))
+
+    # --- resources -------------------------------------------------------------------------
+
+    def _free_venue(self, split: SessionSplit, size: int, days: range) -> Venue | None:
+        for venue in split.venues:
+            if venue.capacity >= size and self._free(f"venue:{venue.id}",
+                                                     self.bookings.venue_days[venue.id], days):
+                return venue
+        return None
+
+    def _free_trainers(self, split: SessionSplit, days: range) -> list[Trainer] | None:
+        """The first free trainers, in pool order, who together cover every topic."""
+        project = split.project
+        needed = project.trainer_count
+        if needed == 0:
+            return []
+        free = [trainer for trainer in split.trainers if self._trainer_free(trainer, days)]
+        chosen: list[Trainer] = []
+        for topic in project.topics:
+            if any(topic in trainer.topics for trainer in chosen):
+                continue
+            teacher = next((trainer for trainer in free
+                            if topic in trainer.topics and trainer not in chosen), None)
+            if teacher is None:
+                return None
+            chosen.append(teacher)
+        chosen += [trainer for trainer in free if trainer not in chosen][:needed - len(chosen)]
+        return chosen if len(chosen) == needed else None
+
+    def _trainer_free(self, trainer: Trainer, days: range) -> bool:
+        taught = self.bookings.trainer_days[trainer.id]
+        return (len(taught) + len(days) <= trainer.max_days
+                and self._free(f"trainer:{trainer.id}", taught, days))
+
+    def _free(self, key: str, booked: set[int], days: range) -> bool:
+        return not any(day in booked or day in self.blocked[key] for day in days)
+
+    def _towns_can_send(self, seats: dict[str, int], project: Project, days: range) -> bool:
+        if not project.mode.takes_teachers_away:
+            return True
+        school = self.calendar.school_days
+        for town in self.instance.towns:
+            if not seats.get(town.id):
+                continue
+            cap = self.instance.absence_cap(town)
+            for day in days:
+                limit = cap if school[day] else town.total_teachers
+                if self.bookings.away[town.id][day] + seats[town.id] > limit:
+                    return False
+        return True
+
+    def _book(self, venue: Venue | None, trainers: list[Trainer], seats: dict[str, int],
+              project: Project, days: range) -> None:
+        if venue is not None:
+            self.bookings.venue_days[venue.id].update(days)
+        for trainer in trainers:
+            self.bookings.trainer_days[trainer.id].update(days)
+        if project.mode.takes_teachers_away:
+            for town, count in seats.items():
+                for day in days:
+                    self.bookings.away[town][day] += count
+
+    # --- seats -------------------------------------------------------------------------------
+
+    def _seats_by_session(self, split: SessionSplit) -> list[dict[str, int]] | None:
+        """Each session's seats by town: the project's seats in proportion to the pools (rural
+        towns first up to the quota), dealt out to sessions of near-equal size."""
+        totals = self._project_seats(split)
+        if totals is None:
+            return None
+        sizes = [split.headcount // split.count + (1 if index < split.headcount % split.count
+                                                    else 0) for index in range(split.count)]
+        remaining = dict(totals)
+        sessions = []
+        for size in sizes:
+            share = _proportional(remaining, size)
+            for town, count in share.items():
+                remaining[town] -= count
+            sessions.append({town: count for town, count in share.items() if count > 0})
+        return sessions
+
+    def _project_seats(self, split: SessionSplit) -> dict[str, int] | None:
+        project = split.project
+        pools = {town.id: town.pool(project.audiences) for town in self.instance.towns
+                 if town.pool(project.audiences) > 0}
+        if project.headcount == "all":
+            return pools
+        rural = {town.id for town in self.instance.towns if town.rural}
+        quota = self.instance.rural_quota_seats(project)
+        rural_pools = {town: pool for town, pool in pools.items() if town in rural}
+        if quota > sum(rural_pools.values()):
+            return None
+        seats = _proportional(pools, split.headcount)
+        short = quota - sum(count for town, count in seats.items() if town in rural)
+        if short > 0:  # move seats from urban to rural towns, in proportion to what is left
+            spare = {town: rural_pools[town] - seats[town] for town in rural_pools}
+            extra = _proportional(spare, short)
+            taken = _proportional({town: seats[town] for town in pools if town not in rural},
+                                  short)
+            for town, count in extra.items():
+                seats[town] += count
+            for town, count in taken.items():
+                seats[town] -= count
+        return seats
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _table_order(self) -> list[Project]:
+        """Table order, except that a project comes after those in its `after` list."""
+        ordered: list[Project] = []
+        by_id = {project.id: project for project in self.instance.projects}
+
+        def visit(project: Project) -> None:
+            if project in ordered:
+                return
+            for earlier in project.after:
+                visit(by_id[earlier])
+            ordered.append(project)
+
+        for project in self.instance.projects:
+            visit(project)
+        return ordered
+
+    def _blocked_days(self, available, unavailable) -> set[int]:
+        blocked = set()
+        for day, date in enumerate(self.calendar.dates):
+            outside = available is not None and not any(date in span for span in available)
+            if outside or any(date in span for span in unavailable):
+                blocked.add(day)
+        return blocked
+
+
+def _proportional(pools: dict[str, int], total: int) -> dict[str, int]:
+    """`total` split over the keys in proportion to `pools`, never above a pool (largest
+    remainder first)."""
+    capacity = sum(pools.values())
+    if capacity == 0 or total <= 0:
+        return {key: 0 for key in pools}
+    total = min(total, capacity)
+    exact = {key: pool * total / capacity for key, pool in pools.items()}
+    share = {key: min(math.floor(value), pools[key]) for key, value in exact.items()}
+    by_remainder = sorted(pools, key=lambda key: exact[key] - share[key], reverse=True)
+    while sum(share.values()) < total:
+        for key in by_remainder:
+            if sum(share.values()) == total:
+                break
+            if share[key] < pools[key]:
+                share[key] += 1
+    return share
+
+
+def greedy_solve(instance: Instance) -> Solution:
+    """The hand method's plan as a Solution (no bound: nothing is proven)."""
+    started = time.monotonic()
+    calendar = YearCalendar(instance)
+    rows, dropped = GreedyPlanner(instance, calendar).plan()
+    if any(instance.project(project_id).mandatory for project_id in dropped):
+        return Solution(instance=instance.name, status=Status.UNKNOWN,
+                        solve_seconds=round(time.monotonic() - started, 3))
+    kpis = plan_kpis(instance, calendar, rows, dropped)
+    return Solution(instance=instance.name, status=Status.FEASIBLE,
+                    objective=weighted_objective(instance, kpis), kpis=kpis, dropped=dropped,
+                    sessions=rows, solve_seconds=round(time.monotonic() - started, 3))

@@ -1,0 +1,49 @@
+"""A plan given to CP-SAT as a hint: the values its variables take in that plan.
+
+Used for the hand method's plan (a first plan in milliseconds) and for any earlier solution. A
+hint that breaks a rule is only a guide: CP-SAT repairs what it can and searches from there.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from models.solution import SessionPhase
+from scheduler.model import TrainingModel
+
+Hint = dict[int, int]
+"""Model variable index → value."""
+
+
+def plan_hint(built: TrainingModel, rows: list[SessionPhase], dropped: list[str]) -> Hint:
+    """The values of the model's decision variables in the plan `rows`; a project's sessions are
+    matched by number, so the hint is exact for a plan of the same instance."""
+    by_session: dict[str, dict[int, dict[int, SessionPhase]]] = defaultdict(
+        lambda: defaultdict(dict))
+    for row in rows:
+        by_session[row.project][row.session][row.phase] = row
+    hint: Hint = {}
+    calendar = built.calendar
+    for project_id, variables in built.projects.items():
+        if project_id in dropped:
+            hint[variables.scheduled.index] = 0
+            continue
+        planned = by_session.get(project_id)
+        if not planned:
+            continue
+        hint[variables.scheduled.index] = 1
+        for session, phases in zip(variables.sessions, planned.values(), strict=False):
+            first = next(iter(phases.values()))
+            hint[session.size.index] = first.size
+            for town, seats in session.seats.items():
+                hint[seats.index] = first.seats.get(town, 0)
+            for phase in session.phases:
+                if phase.phase not in phases:
+                    continue
+                row = phases[phase.phase]
+                hint[phase.start.index] = calendar.day(row.start)
+                for venue, chosen in phase.venues.items():
+                    hint[chosen.index] = int(venue == row.venue)
+                for trainer, chosen in phase.trainers.items():
+                    hint[chosen.index] = int(trainer in row.trainers)
+    return hint
