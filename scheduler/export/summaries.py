@@ -202,7 +202,7 @@ def project_rural(instance: Instance, solution: Solution) -> pd.DataFrame:
 
 
 KPI_LABELS = {
-    "dropped": ("未安排项目（优先级分）", "分"),
+    "dropped": ("未安排项目的优先级", "分"),
     "preference": ("非首选月份的培训天数", "天"),
     "rural": ("农村名额缺口", "人"),
     "cost": ("场地与专家费用", "元"),

@@ -63,7 +63,7 @@ ENGLISH = {
     "差距": "Gap",
     "已安排项目": "Projects scheduled",
     "班次": "Classes",
-    "未安排项目（优先级分）": "Dropped projects (priority points)",
+    "未安排项目的优先级": "Priority of dropped projects",
     "非首选月份的培训天数": "Days outside preferred months",
     "农村名额缺口": "Rural seats short",
     "场地与专家费用": "Venue and trainer cost",

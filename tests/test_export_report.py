@@ -1,0 +1,180 @@
+"""The HTML report: self-contained, and opened in headless Chromium with no console error.
+
+The plan is the proven-optimal 2024 plan of instances/2024.json (tests/data/2024-solution.json).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib import image as mpimg
+
+from models import Instance, Mode, Solution, load_instance
+from scheduler.export.gantt import MODE_COLOURS
+from scheduler.export.plan_table import class_names
+from scheduler.export.report import ROW, TOP, report_html, write_report
+
+ROOT = Path(__file__).parents[1]
+WINDOW = (1280, 1600)
+
+
+def need(program: str) -> str:
+    """The program's path; skipped where it is missing, except in CI, which must have it."""
+    path = shutil.which(program)
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{program} is not installed; .ci/run installs it")
+        pytest.skip(f"{program} is not installed")
+    return path
+
+
+def chromium(page: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Open `page` in headless Chromium, with no network, and log the console to stderr."""
+    binary = need("chromium")
+    profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
+    return subprocess.run(
+        [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={profile}", "--host-resolver-rules=MAP * ~NOTFOUND",
+         "--enable-logging=stderr", "--v=0", f"--window-size={WINDOW[0]},{WINDOW[1]}",
+         *args, page],
+        capture_output=True, text=True, timeout=90, check=True,
+    )
+
+
+def console_messages(result: subprocess.CompletedProcess[str]) -> list[str]:
+    # The report's script logs nothing, so any console line is an error or a warning.
+    return [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
+
+
+@pytest.fixture(scope="module")
+def instance() -> Instance:
+    return load_instance(ROOT / "instances" / "2024.json")
+
+
+@pytest.fixture(scope="module")
+def solution() -> Solution:
+    return Solution.model_validate_json(
+        (ROOT / "tests" / "data" / "2024-solution.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def page(instance, solution, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    write_report(instance, solution, path)
+    return path
+
+
+class Bars(HTMLParser):
+    """The Gantt chart's bars and rows as the browser would read them from the file."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tips: list[str] = []
+        self.rows: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "rect" and attributes.get("class") == "bar":
+            self.tips.append(attributes["data-tip"] or "")
+        if tag == "g" and attributes.get("class") == "row":
+            self.rows.append(attributes)
+
+
+def _parse(text: str) -> Bars:
+    bars = Bars()
+    bars.feed(text)
+    return bars
+
+
+def test_self_contained_and_small(page):
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith("<!doctype html>")
+    # Nothing to fetch: no address, no linked file, no external script or style sheet.
+    assert "http" not in text and "//" not in re.sub(r"<script>.*?</script>", "", text,
+                                                     flags=re.S)
+    assert not re.search(r"<(link|img|iframe)\b|\bsrc=", text)
+    assert len(text.encode("utf-8")) < 150_000
+
+
+def test_every_part_of_the_report_is_there(page, instance, solution):
+    text = page.read_text(encoding="utf-8")
+    for heading in ("关键指标", "甘特图", "计划表", "场地与专家每月使用天数", "各乡镇参训名额",
+                    "各项目农村学员占比"):
+        assert f">{heading}</h2>" in text or f">{heading}</h3>" in text, heading
+    for name in class_names(instance, solution).values():
+        assert name in text
+    assert f"<b>{solution.kpis['cost']:,}</b>" in text
+    assert '<td class="num">14,925</td>' in text  # the plan table's total of headcounts
+
+
+def test_each_bar_tells_project_dates_venue_trainers_and_seats(page, solution):
+    bars = _parse(page.read_text(encoding="utf-8"))
+    assert len(bars.tips) == len(solution.sessions) == 26
+    first = next(tip for tip in bars.tips if "（p02）" in tip and "（第1班）" in tip)
+    assert first.splitlines() == [
+        "小学教师学科素养提升培训（语文、数学）（第1班）（p02）",
+        "4月1日—4月2日（2天）· 线下集中",
+        "地点：建安区教师进修学校 报告厅",
+        "专家：高雅琴、罗红梅",
+        "人数：200（五女店镇 73、尚集镇 24、张潘镇 65、桂村乡 38）",
+        "负责科室：教研室",
+    ]
+
+
+def test_english_labels(instance, solution):
+    text = report_html(instance, solution, lang="en")
+    assert ">Key figures</h2>" in text and ">Plan table</h2>" in text
+    assert "<th>No.</th>" in text and "关键指标" not in text
+
+
+def _colour_pixels(shot: Path) -> dict[Mode, int]:
+    """How many pixels of the screenshot have each mode's bar colour."""
+    pixels = mpimg.imread(shot)[..., :3]
+    assert pixels.shape[:2] == (WINDOW[1], WINDOW[0])
+    counts = {}
+    for mode, hex_colour in MODE_COLOURS.items():
+        colour = np.array([int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+        counts[mode] = int((np.abs(pixels - colour).max(axis=2) < 0.02).sum())
+    return counts
+
+
+def test_chromium_shows_the_report_with_no_console_error(page, tmp_path):
+    whole, filtered = tmp_path / "whole.png", tmp_path / "offsite.png"
+    result = chromium(page.as_uri(), tmp_path, f"--screenshot={whole}")
+    assert console_messages(result) == []
+    result = chromium(page.as_uri() + "#mode=offsite", tmp_path, f"--screenshot={filtered}")
+    assert console_messages(result) == []
+    # The legend shows every colour in both; the bars make the difference: filtered to
+    # off-site study, the other modes' bars are gone and the off-site bar stays.
+    before, after = _colour_pixels(whole), _colour_pixels(filtered)
+    for mode in (Mode.OFFLINE, Mode.BLENDED, Mode.ONLINE):
+        assert before[mode] - after[mode] > 100, (mode, before, after)
+    assert after[Mode.OFFSITE] >= before[Mode.OFFSITE] > 100
+
+
+def test_the_console_check_catches_a_script_error(tmp_path):
+    broken = tmp_path / "broken.html"
+    broken.write_text("<!doctype html><p>x</p><script>notDefined();</script>")
+    messages = console_messages(chromium(broken.as_uri(), tmp_path, "--dump-dom"))
+    assert any("Uncaught ReferenceError" in message for message in messages)
+
+
+def test_a_filter_in_the_address_shows_only_its_rows(page, instance, tmp_path):
+    result = chromium(page.as_uri() + "#mode=online", tmp_path, "--dump-dom")
+    assert console_messages(result) == []
+    assert 'data-ready="true"' in result.stdout  # the script ran to its end
+    rows = _parse(result.stdout).rows
+    shown = [row for row in rows if "display: none" not in (row.get("style") or "")]
+    online = [p for p in instance.projects if p.mode is Mode.ONLINE]
+    assert [row["data-mode"] for row in shown] == ["online"] * len(online) == ["online"] * 2
+    # Packed from the top, one row after the other.
+    assert [row["transform"] for row in shown] == [f"translate(0,{TOP})",
+                                                   f"translate(0,{TOP + ROW})"]
