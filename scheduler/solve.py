@@ -85,7 +85,7 @@ def solve(
 
     deadline = started + time_limit
     workers = workers or os.cpu_count() or 1
-    hand_plan = GreedyPlanner(instance, calendar).plan()
+    hand_plan = GreedyPlanner(instance, calendar).plan()  # a plan in milliseconds
     with _stop_on_ctrl_c() as stop:
         first_plan = _first_plan(built, plan_hint(built, *hand_plan),
                                  _solver(deadline, seed, workers, stop))
@@ -97,24 +97,44 @@ def solve(
             solver.best_bound_callback = listener.on_bound
         if stop.requested:  # stopped in stage one: just turn its plan (the hint) into a result
             solver.parameters.max_time_in_seconds = 1.0
-        code = solver.solve(built.model, listener)
+        code = _run(solver, built.model, listener)
     status = STATUS.get(code)
     if status is None:
         raise RuntimeError(f"CP-SAT rejected the model: {solver.status_name(code)}")
 
     solution = Solution(instance=instance.name, status=status)
     if status.has_schedule:
-        solution.sessions = _read_plan(built, solver, calendar)
-        solution.dropped = [project.id for project in instance.projects
-                            if project.id in built.unschedulable
-                            or not solver.boolean_value(built.projects[project.id].scheduled)]
-        solution.kpis = plan_kpis(instance, calendar, solution.sessions, solution.dropped)
-        solution.objective = weighted_objective(instance, solution.kpis)
+        rows = _read_plan(built, solver, calendar)
+        dropped = [project.id for project in instance.projects
+                   if project.id in built.unschedulable
+                   or not solver.boolean_value(built.projects[project.id].scheduled)]
+        _fill_plan(solution, instance, calendar, rows, dropped)
+    hand_rows, hand_dropped = hand_plan
+    if status is not Status.INFEASIBLE and not any(
+            instance.project(project_id).mandatory for project_id in hand_dropped):
+        # Stopped early, the search may have nothing better than the hand method: keep the best.
+        fallback = Solution(instance=instance.name, status=Status.FEASIBLE)
+        _fill_plan(fallback, instance, calendar, hand_rows, hand_dropped)
+        if solution.objective is None or _objective(fallback) < solution.objective:
+            solution = fallback
+    if solution.objective is not None:
         solution.bound = min(_whole(solver.best_objective_bound), solution.objective)
         if status is Status.OPTIMAL:
             solution.bound = solution.objective
     solution.solve_seconds = round(time.monotonic() - started, 3)
     return SolveResult(solution, built.unschedulable, *size, interrupted=stop.requested)
+
+
+def _objective(solution: Solution) -> int:
+    assert solution.objective is not None
+    return solution.objective
+
+
+def _fill_plan(solution: Solution, instance: Instance, calendar: YearCalendar,
+               rows: list[SessionPhase], dropped: list[str]) -> None:
+    solution.sessions, solution.dropped = rows, dropped
+    solution.kpis = plan_kpis(instance, calendar, rows, dropped)
+    solution.objective = weighted_objective(instance, solution.kpis)
 
 
 def _whole(bound: float) -> int:
@@ -167,7 +187,7 @@ def _first_plan(built: TrainingModel, hand_plan: Hint, solver: cp_model.CpSolver
     _set_hint(model, {**hand_plan, **{v.scheduled.index: 1 for v in built.projects.values()}})
     model.maximize(sum(kept))
     solver.parameters.max_time_in_seconds = max(solver.parameters.max_time_in_seconds / 2, 0.05)
-    if STATUS.get(solver.solve(model)) not in (Status.OPTIMAL, Status.FEASIBLE):
+    if STATUS.get(_run(solver, model)) not in (Status.OPTIMAL, Status.FEASIBLE):
         return hand_plan
     return {index: solver.value(model.get_int_var_from_proto_index(index))
             for index in range(len(model.proto.variables))}
@@ -184,8 +204,21 @@ def _solver(deadline: float, seed: int, workers: int, stop: _StopRequest) -> cp_
     solver.parameters.max_time_in_seconds = max(deadline - time.monotonic(), 0.05)
     solver.parameters.random_seed = seed
     solver.parameters.num_workers = workers
+    solver.parameters.catch_sigint_signal = False  # ours stops both stages and says so
     stop.solver = solver
     return solver
+
+
+def _run(solver: cp_model.CpSolver, model: cp_model.CpModel,
+         listener: cp_model.CpSolverSolutionCallback | None = None) -> cp_model.CpSolverStatus:
+    """Solve in a thread, so that the main thread stays free to take Ctrl-C (Python runs signal
+    handlers only there, and not while it waits inside CP-SAT)."""
+    outcome: list[cp_model.CpSolverStatus] = []
+    search = threading.Thread(target=lambda: outcome.append(solver.solve(model, listener)))
+    search.start()
+    while search.is_alive():
+        search.join(0.1)
+    return outcome[0]
 
 
 class _StopRequest:

@@ -1,0 +1,33 @@
+"""Ctrl-C during a long search writes the best plan so far, whole, and says it was stopped."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from models import Solution, load_instance
+from scheduler.validate import validate
+
+QIANJIANG = Path(__file__).resolve().parent.parent / "instances" / "qianjiang-2022.json"
+
+
+def test_ctrl_c_keeps_the_best_plan(tmp_path):
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scheduler.cli", "solve", str(QIANJIANG), "--out", str(out),
+         "--time-limit", "120"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    time.sleep(6)  # inside the search: loading and the model take about a second
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=60)
+    assert time.monotonic() - started < 20, "the search did not stop promptly"
+    assert process.returncode == 0, output
+    assert "(stopped by Ctrl-C)" in output and "status FEASIBLE" in output
+    solution = Solution.model_validate_json((out / "solution.json").read_text(encoding="utf-8"))
+    assert validate(load_instance(QIANJIANG), solution) == []
+    assert not list(out.glob(".*.tmp"))
