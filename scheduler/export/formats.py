@@ -8,7 +8,6 @@ files atomically into the output folder.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -16,19 +15,14 @@ from pydantic import ValidationError
 from models import InputError, Instance, Solution, read_json
 from models.load import pydantic_problems
 from scheduler.export.gantt import write_gantt
-from scheduler.export.ics import CALENDAR_FOLDER, write_calendars
+from scheduler.export.ics import write_calendars
 from scheduler.export.plan_table import write_plan_csv
 from scheduler.export.report import write_report
 from scheduler.export.wording import LANGUAGES
 from scheduler.export.xlsx import write_xlsx
 
-
-@dataclass(frozen=True)
-class Format:
-    """An export format: what it holds (for --help and the README) and how it is written."""
-
-    files: str
-    write: Callable[[Instance, Solution, Path, str], list[Path]]
+# A writer puts a format's files into the output folder and returns their paths.
+Writer = Callable[[Instance, Solution, Path, str], list[Path]]
 
 
 def _xlsx(instance: Instance, solution: Solution, out_dir: Path, lang: str) -> list[Path]:
@@ -60,12 +54,12 @@ def _png(instance: Instance, solution: Solution, out_dir: Path, lang: str) -> li
     return [path]
 
 
-FORMATS: dict[str, Format] = {
-    "xlsx": Format("plan.xlsx", _xlsx),
-    "ics": Format(f"calendar.ics and {CALENDAR_FOLDER}/*.ics", _ics),
-    "html": Format("report.html", _html),
-    "csv": Format("plan.csv", _csv),
-    "png": Format("gantt.png", _png),
+FORMATS: dict[str, Writer] = {
+    "xlsx": _xlsx,  # plan.xlsx
+    "ics": _ics,  # calendar.ics and calendars/*.ics
+    "html": _html,  # report.html
+    "csv": _csv,  # plan.csv
+    "png": _png,  # gantt.png
 }
 ALL = "all"
 
@@ -97,7 +91,7 @@ def write_exports(instance: Instance, solution: Solution, out_dir: Path, formats
     """Write the files of each format into `out_dir`; return their paths."""
     written: list[Path] = []
     for name in formats:
-        written += FORMATS[name].write(instance, solution, Path(out_dir), lang)
+        written += FORMATS[name](instance, solution, Path(out_dir), lang)
     return written
 
 
