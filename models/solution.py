@@ -79,6 +79,12 @@ def write_text_atomically(path: Path, text: str) -> None:
     write_bytes_atomically(path, text.encode("utf-8"))
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_bytes_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename: a reader never sees half a file."""
     path = Path(path)
@@ -87,6 +93,7 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; outputs are shared
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -5,21 +5,29 @@ first allowed dates of its preferred months (then of its other months); the firs
 fits; the first free qualified trainers; seats by town in proportion to the pools, with the rural
 quota met first. A project that does not fit whole is dropped. The plan keeps every rule of SPEC
 section 2, so `schedule validate` accepts it; if a mandatory project does not fit, there is no
-plan (status UNKNOWN).
+plan. `scheduler.solve.solve_by_hand` reports it like a solve (`schedule solve --method greedy`).
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from models.instance import Instance, Project, Trainer, Venue
-from models.solution import SessionPhase, Solution, Status
+from models.solution import SessionPhase
 from scheduler.calendar import YearCalendar
-from scheduler.kpis import plan_kpis, weighted_objective
 from scheduler.sessions import SessionSplit, split_project
+
+NO_ROOM_LEFT = "in table order, no dates with a free venue, trainers and town seats were left"
+
+
+@dataclass
+class HandPlan:
+    rows: list[SessionPhase]
+    dropped: list[str]
+    reasons: dict[str, str]
+    """Why each dropped project was dropped."""
 
 
 @dataclass
@@ -55,18 +63,19 @@ class GreedyPlanner:
         }
         self.ends: dict[str, int] = {}  # last day of each scheduled project
 
-    def plan(self) -> tuple[list[SessionPhase], list[str]]:
+    def plan(self) -> HandPlan:
         rows: list[SessionPhase] = []
-        dropped: list[str] = []
+        reasons: dict[str, str] = {}
         for project in self._table_order():
             split = split_project(self.instance, project, self.calendar)
             placed = None if isinstance(split, str) else self._place_project(split)
             if placed is None:
-                dropped.append(project.id)
+                reasons[project.id] = split if isinstance(split, str) else NO_ROOM_LEFT
             else:
                 rows += placed
         rows.sort(key=lambda row: (row.start, row.project, row.session, row.phase))
-        return rows, [project.id for project in self.instance.projects if project.id in dropped]
+        dropped = [project.id for project in self.instance.projects if project.id in reasons]
+        return HandPlan(rows, dropped, reasons)
 
     # --- one project -----------------------------------------------------------------------
 
@@ -268,17 +277,3 @@ def _proportional(pools: dict[str, int], total: int) -> dict[str, int]:
             if share[key] < pools[key]:
                 share[key] += 1
     return share
-
-
-def greedy_solve(instance: Instance) -> Solution:
-    """The hand method's plan as a Solution (no bound: nothing is proven)."""
-    started = time.monotonic()
-    calendar = YearCalendar(instance)
-    rows, dropped = GreedyPlanner(instance, calendar).plan()
-    if any(instance.project(project_id).mandatory for project_id in dropped):
-        return Solution(instance=instance.name, status=Status.UNKNOWN,
-                        solve_seconds=round(time.monotonic() - started, 3))
-    kpis = plan_kpis(instance, calendar, rows, dropped)
-    return Solution(instance=instance.name, status=Status.FEASIBLE,
-                    objective=weighted_objective(instance, kpis), kpis=kpis, dropped=dropped,
-                    sessions=rows, solve_seconds=round(time.monotonic() - started, 3))

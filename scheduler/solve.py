@@ -85,9 +85,9 @@ def solve(
 
     deadline = started + time_limit
     workers = workers or os.cpu_count() or 1
-    hand_plan = GreedyPlanner(instance, calendar).plan()  # a plan in milliseconds
+    hand = GreedyPlanner(instance, calendar).plan()  # a plan in milliseconds
     with _stop_on_ctrl_c() as stop:
-        first_plan = _first_plan(built, plan_hint(built, *hand_plan),
+        first_plan = _first_plan(built, plan_hint(built, hand.rows, hand.dropped),
                                  _solver(deadline, seed, workers, stop))
         _set_hint(built.model, first_plan)
         solver = _solver(deadline, seed, workers, stop)
@@ -109,12 +109,11 @@ def solve(
                    if project.id in built.unschedulable
                    or not solver.boolean_value(built.projects[project.id].scheduled)]
         _fill_plan(solution, instance, calendar, rows, dropped)
-    hand_rows, hand_dropped = hand_plan
     if status is not Status.INFEASIBLE and not any(
-            instance.project(project_id).mandatory for project_id in hand_dropped):
+            instance.project(project_id).mandatory for project_id in hand.dropped):
         # Stopped early, the search may have nothing better than the hand method: keep the best.
         fallback = Solution(instance=instance.name, status=Status.FEASIBLE)
-        _fill_plan(fallback, instance, calendar, hand_rows, hand_dropped)
+        _fill_plan(fallback, instance, calendar, hand.rows, hand.dropped)
         if solution.objective is None or _objective(fallback) < solution.objective:
             solution = fallback
     if solution.objective is not None:
@@ -128,6 +127,23 @@ def solve(
 def _objective(solution: Solution) -> int:
     assert solution.objective is not None
     return solution.objective
+
+
+def solve_by_hand(instance: Instance) -> SolveResult:
+    """The planner's hand method (`scheduler.baseline`), reported like a solve: no bound, and
+    the reason each dropped project did not fit."""
+    calendar = YearCalendar(instance)
+    started = time.monotonic()
+    hand = GreedyPlanner(instance, calendar).plan()
+    solution = Solution(instance=instance.name, status=Status.FEASIBLE)
+    if any(instance.project(project_id).mandatory for project_id in hand.dropped):
+        solution.status = Status.UNKNOWN
+        reasons = {pid: why for pid, why in hand.reasons.items() if instance.project(pid).mandatory}
+    else:
+        _fill_plan(solution, instance, calendar, hand.rows, hand.dropped)
+        reasons = hand.reasons
+    solution.solve_seconds = round(time.monotonic() - started, 3)
+    return SolveResult(solution, reasons, variables=0, constraints=0)
 
 
 def _fill_plan(solution: Solution, instance: Instance, calendar: YearCalendar,

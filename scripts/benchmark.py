@@ -29,8 +29,7 @@ def measure_once(path: Path, time_limit: float, seed: int) -> dict:
     """Solve one instance in this process and return its figures."""
     sys.path.insert(0, str(ROOT))
     from models import load_instance
-    from scheduler.baseline import greedy_solve
-    from scheduler.solve import solve
+    from scheduler.solve import solve, solve_by_hand
     from scheduler.validate import validate
 
     instance = load_instance(path)
@@ -43,7 +42,7 @@ def measure_once(path: Path, time_limit: float, seed: int) -> dict:
 
     result = solve(instance, time_limit=time_limit, seed=seed, on_progress=on_progress)
     solution = result.solution
-    greedy = greedy_solve(instance)
+    greedy = solve_by_hand(instance).solution
     return {
         "greedy_objective": greedy.objective,
         "greedy_dropped": len(greedy.dropped),

@@ -88,3 +88,15 @@ def test_validate_rejects_a_malformed_solution(tiny, tmp_path):
     broken = write(tmp_path, {"schema": "training-solution/1", "status": "MAYBE"}, "bad.json")
     code, _, stderr = run("validate", str(path), str(broken))
     assert code == 2 and "status" in stderr and "instance: is missing" in stderr
+
+
+def test_greedy_method_writes_the_hand_plan_for_comparison(tiny, tmp_path):
+    out = tmp_path / "out"
+    code, stdout, _ = run("solve", str(write(tmp_path, tiny)), "--method", "greedy", "--out",
+                          str(out), "--formats", "csv")
+    assert code == 0, stdout
+    # First venue (the hall, 100 yuan) and first trainer: cost 1,100; seats in proportion,
+    # 20 of 40 rural: 20 × 200; 40 away: 40 × 20. In all 5,900 (the optimum is 1,810).
+    assert "objective 5,900  no bound" in stdout and "rural shortfall 20 seats" in stdout
+    code, _, _ = run("validate", str(tmp_path / "plan.json"), str(out / "solution.json"))
+    assert code == 0
