@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from models import Solution, parse_instance
+from models import Instance, Solution, load_instance, parse_instance
 from scheduler.solve import SolveResult, solve
 from scheduler.validate import validate
 
@@ -39,6 +40,22 @@ TINY: dict[str, Any] = {
          "days": 1, "months": [3], "topics": ["A"], "priority": "mandatory"},
     ],
 }
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def instance() -> Instance:
+    """instances/2024.json, for tests that read a real plan (a module may define its own)."""
+    return load_instance(ROOT / "instances" / "2024.json")
+
+
+@pytest.fixture(scope="session")
+def solution() -> Solution:
+    """The optimal plan of instances/2024.json, kept in tests/data so no test solves for it."""
+    return Solution.model_validate_json(
+        (ROOT / "tests" / "data" / "2024-solution.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture

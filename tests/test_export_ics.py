@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from models import Instance, Solution, load_instance
+from models import Instance, Solution
 from scheduler.export.ics import event_uid, write_calendars
 
 ROOT = Path(__file__).parents[1]
@@ -30,17 +30,6 @@ def need(program: str) -> str:
             pytest.fail(f"{program} is not installed; .ci/run installs it")
         pytest.skip(f"{program} is not installed")
     return path
-
-
-@pytest.fixture(scope="module")
-def instance() -> Instance:
-    return load_instance(ROOT / "instances" / "2024.json")
-
-
-@pytest.fixture(scope="module")
-def solution() -> Solution:
-    return Solution.model_validate_json(
-        (ROOT / "tests" / "data" / "2024-solution.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from matplotlib import image as mpimg
 
-from models import Instance, Mode, Solution, load_instance
+from models import Mode
 from scheduler.export.gantt import MODE_COLOURS
 from scheduler.export.plan_table import class_names
 from scheduler.export.report import ROW, TOP, report_html, write_report
@@ -52,17 +52,6 @@ def chromium(page: str, tmp_path: Path, *args: str) -> subprocess.CompletedProce
 def console_messages(result: subprocess.CompletedProcess[str]) -> list[str]:
     # The report's script logs nothing, so any console line is an error or a warning.
     return [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
-
-
-@pytest.fixture(scope="module")
-def instance() -> Instance:
-    return load_instance(ROOT / "instances" / "2024.json")
-
-
-@pytest.fixture(scope="module")
-def solution() -> Solution:
-    return Solution.model_validate_json(
-        (ROOT / "tests" / "data" / "2024-solution.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")

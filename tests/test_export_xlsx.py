@@ -14,23 +14,11 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from models import Instance, Solution, load_instance
 from scheduler.export.plan_table import COLUMNS, OFFICE_COLUMN, class_names, plan_table
 from scheduler.export.xlsx import write_xlsx
 
 ROOT = Path(__file__).parents[1]
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture(scope="module")
-def instance() -> Instance:
-    return load_instance(ROOT / "instances" / "2024.json")
-
-
-@pytest.fixture(scope="module")
-def solution() -> Solution:
-    return Solution.model_validate_json(
-        (ROOT / "tests" / "data" / "2024-solution.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
