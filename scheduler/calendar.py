@@ -71,18 +71,23 @@ class YearCalendar:
         ]
         return _runs(blocked)
 
-    def _day_allowed(self, project: Project, date: dt.date, weekdays_only: bool,
-                     blackout_dates: set[dt.date]) -> bool:
-        if date.month not in project.allowed_months or date in self.public_holidays:
-            return False
-        if weekdays_only and date.weekday() >= 5 and date not in self.makeup_workdays:
-            return False
-        return date not in blackout_dates
+    def free_starts(self, free_dates: set[dt.date] | None, busy_dates: set[dt.date],
+                    days: int) -> list[bool]:
+        """For each start s = 0 … length − days: whether all of s … s+days−1 are inside
+        `free_dates` (None: every day) and outside `busy_dates` (a venue's or trainer's days)."""
+        free = [(free_dates is None or date in free_dates) and date not in busy_dates
+                for date in self.dates]
+        return _all_days(free, days)
 
-    def start_days(self, project: Project) -> list[int]:
-        """Days on which a session (any phase) of the project may start: every one of its
-        `days` consecutive days is allowed by months, public holidays, weekdays, blackouts and
-        the holiday rule, and lies inside the year."""
+    START_RULES = ("public holidays", "blackouts", "months", "weekdays", "holiday")
+    """The calendar rules a session's days must keep, in the order a diagnosis applies them."""
+
+    def start_rules(self, project: Project) -> dict[str, list[bool]]:
+        """For each rule of `START_RULES`, whether a session (any phase) starting on day s keeps
+        it, for s = 0 … length − days (the sessions that end inside the year): no public holiday;
+        no day in a blackout of one of its audiences; every day in its months; no Saturday or
+        Sunday unless a make-up working day (when weekdays only); and the holiday rule."""
+        days = project.days
         weekdays_only = self.instance.weekdays_only(project)
         blackout_dates = {
             date
@@ -90,25 +95,36 @@ class YearCalendar:
             if set(blackout.audiences) & set(project.audiences)
             for date in blackout.days()
         }
-        allowed = [
-            self._day_allowed(project, date, weekdays_only, blackout_dates) for date in self.dates
-        ]
+        months = project.allowed_months
+        day_flags = {
+            "public holidays": [date not in self.public_holidays for date in self.dates],
+            "blackouts": [date not in blackout_dates for date in self.dates],
+            "months": [date.month in months for date in self.dates],
+            "weekdays": [
+                not weekdays_only or date.weekday() < 5 or date in self.makeup_workdays
+                for date in self.dates
+            ],
+        }
+        starts = range(self.length - days + 1)
+        rules = {rule: _all_days(flags, days) for rule, flags in day_flags.items()}
         window = self.holiday_window_of_day
-        starts = []
-        for start in range(self.length - project.days + 1):
-            span = range(start, start + project.days)
-            if not all(allowed[day] for day in span):
-                continue
-            if project.holiday is HolidayRule.FORBIDDEN and any(
-                window[day] is not None for day in span
-            ):
-                continue
-            if project.holiday is HolidayRule.REQUIRED and not _inside_one_window(
-                start, project.days, self.instance, self.dates
-            ):
-                continue
-            starts.append(start)
-        return starts
+        if project.holiday is HolidayRule.FORBIDDEN:
+            rules["holiday"] = _all_days([index is None for index in window], days)
+        elif project.holiday is HolidayRule.REQUIRED:
+            rules["holiday"] = [
+                _inside_one_window(start, days, self.instance, self.dates) for start in starts
+            ]
+        else:
+            rules["holiday"] = [True] * len(starts)
+        return rules
+
+    def start_days(self, project: Project) -> list[int]:
+        """Days on which a session (any phase) of the project may start: every one of its
+        `days` consecutive days is allowed by months, public holidays, weekdays, blackouts and
+        the holiday rule, and lies inside the year."""
+        rules = self.start_rules(project)
+        return [start for start, kept in enumerate(zip(*rules.values(), strict=True))
+                if all(kept)]
 
     def days_outside(self, months: set[int], start: int, days: int) -> int:
         """How many of the days start … start+days-1 fall in a month not in `months`."""
@@ -120,6 +136,17 @@ def _inside_one_window(start: int, days: int, instance: Instance, dates: list[dt
     return any(
         first in window and last in window for window in instance.calendar.holiday_windows
     )
+
+
+def _all_days(flags: list[bool], days: int) -> list[bool]:
+    """For each start s = 0 … len(flags) − days: whether flags[s … s+days−1] are all true."""
+    ok = []
+    run = 0  # true flags ending at the current day
+    for day, flag in enumerate(flags):
+        run = run + 1 if flag else 0
+        if day >= days - 1:
+            ok.append(run >= days)
+    return ok
 
 
 def _runs(flags: list[bool]) -> list[tuple[int, int]]:
