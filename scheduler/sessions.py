@@ -2,14 +2,19 @@
 
 These reasons need no search: they follow from the data and the calendar alone, so the solver
 never sees such a project (a droppable one is dropped, a mandatory one makes the plan infeasible).
+`check_project` finds them one project at a time; `precheck` adds the `after` chains that cannot
+fit in the year, and is the first thing `scheduler.explain` tells a planner.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from models.instance import Instance, Project, Trainer, Venue
+from models.fields import DateRange
+from models.instance import HolidayRule, Instance, Project, Trainer, Venue
 from scheduler.calendar import YearCalendar
 
 
@@ -24,6 +29,30 @@ class SessionSplit:
     venues: list[Venue]
     trainers: list[Trainer]
     start_days: list[int]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Why a project cannot run, found without search.
+
+    `rule` is a short key (`trainer-topic`, `venue-size`, `holiday-months`, `after-chain` …);
+    `reason` is the clause after "cannot run:" (what `split_project` returns); `message` is the
+    whole sentence, naming the project and every venue, trainer and date it speaks of;
+    `entities` are the (kind, id) pairs named besides the projects; `blocking` says whether it
+    makes the plan infeasible (a mandatory project) rather than dropping an optional one.
+    """
+
+    rule: str
+    projects: tuple[str, ...]
+    reason: str
+    message: str
+    entities: tuple[tuple[str, str], ...] = ()
+    blocking: bool = False
+
+
+def named(item: Project | Venue | Trainer) -> str:
+    """`id (name)`: how every message names a project, venue or trainer."""
+    return f"{item.id} ({item.name})"
 
 
 def usable_venues(instance: Instance, project: Project) -> list[Venue]:
@@ -50,11 +79,26 @@ def split_project(
     instance: Instance, project: Project, calendar: YearCalendar
 ) -> SessionSplit | str:
     """The project's sessions as SPEC section 2 defines them, or why it cannot be scheduled."""
+    checked = check_project(instance, project, calendar)
+    return checked.reason if isinstance(checked, Finding) else checked
+
+
+def check_project(
+    instance: Instance, project: Project, calendar: YearCalendar
+) -> SessionSplit | Finding:
+    """The project's sessions, or the first reason (in the order of the checks below) why it
+    cannot run whatever the rest of the plan does."""
+
+    def cannot(rule: str, reason: str, entities: Iterable[tuple[str, str]] = ()) -> Finding:
+        return Finding(rule, (project.id,), reason,
+                       f"project {named(project)} cannot run: {reason}.",
+                       tuple(entities), project.mandatory)
+
     headcount = instance.headcount(project)
     venues = usable_venues(instance, project)
     if project.mode.uses_venue:
         if not venues:
-            return _no_venue_reason(project)
+            return cannot("venue-features", _no_venue_reason(project))
         max_size = max(venue.capacity for venue in venues)
         if project.max_session_size is not None:
             max_size = min(max_size, project.max_session_size)
@@ -62,34 +106,151 @@ def split_project(
         max_size = project.max_session_size or headcount
     count = project.sessions or math.ceil(headcount / max_size)
     if count * max_size < headcount:
-        return (
-            f"{count} sessions of at most {max_size} seats cannot seat its {headcount} trainees"
-        )
+        largest = max(venues, key=lambda venue: venue.capacity) if venues else None
+        limit = (f"the largest venue it may use, {named(largest)}, holds {largest.capacity}"
+                 if largest is not None and largest.capacity == max_size
+                 else f"its max_session_size is {max_size}")
+        return cannot(
+            "venue-size",
+            f"{count} sessions of at most {max_size} seats cannot seat its {headcount} "
+            f"trainees ({limit})",
+            [("venue", largest.id)] if largest is not None else [])
 
     trainers = qualified_trainers(instance, project)
     if project.trainer_count:
         untaught = [topic for topic in project.topics
                     if not any(topic in trainer.topics for trainer in trainers)]
         if untaught:
-            return f"no trainer teaches {'、'.join(untaught)}"
+            return cannot("trainer-topic", f"no trainer teaches {'、'.join(untaught)}")
         if len(trainers) < project.trainer_count:
-            return (
+            return cannot(
+                "trainer-count",
                 f"it needs {project.trainer_count} trainers per session but only "
-                f"{len(trainers)} teach its topics"
-            )
+                f"{len(trainers)} teach its topics ({_list(trainers)})",
+                [("trainer", trainer.id) for trainer in trainers])
+
+    required = instance.rural_quota_seats(project)
+    rural_pool = instance.rural_pool(project)
+    if required > rural_pool:
+        return cannot(
+            "rural-quota",
+            f"its rural quota needs {required} of its {headcount} seats in rural towns, but its "
+            f"audiences have only {rural_pool} teachers there")
 
     start_days = calendar.start_days(project)
     if not start_days:
-        return (
-            f"no {project.days}-day stretch in its months avoids public holidays, weekends, "
-            f"blackouts and its holiday rule ({project.holiday.value})"
-        )
+        return cannot(*_no_start_day(instance, project, calendar))
     if not _phases_fit(start_days, project):
-        return (
+        return cannot(
+            "phases",
             f"its {project.phases} phases of {project.days} days, {project.min_gap_days} days "
-            f"apart, do not fit in its allowed days"
-        )
+            f"apart, do not fit in its allowed days (the earliest possible is "
+            f"{_date(calendar, start_days[0])}, the latest {_date(calendar, start_days[-1])})")
+
+    if project.trainer_count:
+        unavailable = _trainers_never_free(instance, project, calendar, trainers, start_days)
+        if unavailable is not None:
+            return cannot("trainer-availability", unavailable,
+                          [("trainer", trainer.id) for trainer in trainers])
+    if project.mode.uses_venue:
+        large_enough = [venue for venue in venues
+                        if venue.capacity >= math.ceil(headcount / count)]
+        if not any(_free_somewhen(calendar, None, venue.unavailable, project.days, start_days)
+                   for venue in large_enough):
+            return cannot(
+                "venue-availability",
+                f"every venue large and equipped enough for it ({_list(large_enough)}) is "
+                f"closed on all the days its calendar allows",
+                [("venue", venue.id) for venue in large_enough])
     return SessionSplit(project, headcount, count, max_size, venues, trainers, start_days)
+
+
+def precheck(instance: Instance, calendar: YearCalendar | None = None) -> list[Finding]:
+    """Every reason found without search why a project cannot run: one per project that fails
+    `check_project`, then the `after` chains of mandatory projects that cannot fit in the year
+    (an optional project can be dropped, and then constrains nothing). A finding is `blocking`
+    when it makes the plan infeasible."""
+    calendar = calendar or YearCalendar(instance)
+    findings: list[Finding] = []
+    splits: dict[str, SessionSplit] = {}
+    for project in instance.projects:
+        checked = check_project(instance, project, calendar)
+        if isinstance(checked, Finding):
+            findings.append(checked)
+        else:
+            splits[project.id] = checked
+    return findings + _after_chains(instance, calendar, splits)
+
+
+def _after_chains(instance: Instance, calendar: YearCalendar,
+                  splits: dict[str, SessionSplit]) -> list[Finding]:
+    """Earliest end of each mandatory project, its `after` projects first: one session's phases
+    placed as early as its calendar allows after they have all ended. That one session ends no
+    later than every session of the project, so a chain that fails here cannot fit at all."""
+    earliest_end: dict[str, int] = {}  # first day after the project's earliest possible end
+    chain_of: dict[str, list[str]] = {}
+    findings = []
+    for project in _in_after_order(instance):
+        split = splits.get(project.id)
+        if split is None or not project.mandatory:
+            continue
+        before = [earlier for earlier in project.after if earlier in earliest_end]
+        bound = max((earliest_end[earlier] for earlier in before), default=0)
+        end = _earliest_end(split.start_days, project, bound)
+        if end is None:
+            last = max(before, key=lambda earlier: earliest_end[earlier])
+            chain = [*chain_of[last], project.id]
+            names = " → ".join(named(instance.project(pid)) for pid in chain)
+            reason = (
+                f"it must start after project {named(instance.project(last))} has ended, which "
+                f"is {_date(calendar, earliest_end[last] - 1)} at the earliest, and none of its "
+                f"sessions fits after that (its latest possible start is "
+                f"{_date(calendar, split.start_days[-1])}; chain {names})")
+            findings.append(Finding("after-chain", tuple(chain), reason,
+                                    f"project {named(project)} cannot run: {reason}.",
+                                    (), True))
+            continue
+        earliest_end[project.id] = end
+        chain_of[project.id] = ([*chain_of[max(before, key=lambda e: earliest_end[e])],
+                                 project.id] if before else [project.id])
+    return findings
+
+
+def _in_after_order(instance: Instance) -> list[Project]:
+    """The projects, each after those in its `after` list (there are no cycles: loading checks;
+    an id that is not among the projects, as in a part of an instance, is passed over)."""
+    by_id = {project.id: project for project in instance.projects}
+    placed: dict[str, Project] = {}
+
+    def place(project: Project) -> None:
+        if project.id in placed:
+            return
+        for earlier in project.after:
+            if earlier in by_id:
+                place(by_id[earlier])
+        placed[project.id] = project
+
+    for project in instance.projects:
+        place(project)
+    return list(placed.values())
+
+
+def _earliest_end(start_days: list[int], project: Project, earliest: int) -> int | None:
+    """The day after the last day of one session whose phases start as early as allowed, the
+    first on or after `earliest`; None if they do not all fit."""
+    end = None
+    for _ in range(project.phases):
+        start = next((day for day in start_days if day >= earliest), None)
+        if start is None:
+            return None
+        end = start + project.days
+        earliest = end + project.min_gap_days
+    return end
+
+
+def _phases_fit(start_days: list[int], project: Project) -> bool:
+    """Earliest placement of each phase after the previous one: exact for a single chain."""
+    return _earliest_end(start_days, project, start_days[0]) is not None
 
 
 def _no_venue_reason(project: Project) -> str:
@@ -101,12 +262,113 @@ def _no_venue_reason(project: Project) -> str:
     return "no venue has " + " and ".join(needs) if needs else "there are no venues"
 
 
-def _phases_fit(start_days: list[int], project: Project) -> bool:
-    """Earliest placement of each phase after the previous one: exact for a single chain."""
-    earliest = start_days[0]
-    for _ in range(project.phases):
-        start = next((day for day in start_days if day >= earliest), None)
-        if start is None:
-            return False
-        earliest = start + project.days + project.min_gap_days
-    return True
+def _no_start_day(instance: Instance, project: Project,
+                  calendar: YearCalendar) -> tuple[str, str]:
+    """(rule, reason): which calendar rule leaves no start day. The rules are applied one by one,
+    months first, and the one that empties the set is named."""
+    rules = calendar.start_rules(project)
+    months = _months(project)
+    span = f"{project.days}-day stretch" if project.days > 1 else "day"
+    if project.holiday is HolidayRule.REQUIRED:
+        windows = instance.calendar.holiday_windows
+        touched = [window for window in windows
+                   if any(date.month in project.allowed_months for date in window.days())]
+        if not touched:
+            where = (f"no holiday window falls in its {months} "
+                     f"({'; '.join(_window(window) for window in windows)})"
+                     if windows else "the calendar has no holiday windows")
+            return "holiday-months", f"it must be held inside a school holiday, but {where}"
+    kept = rules["months"]
+    if not any(kept):
+        return "no-start-day", f"no {span} fits in its {months} inside the year"
+    wording = {
+        "public holidays": "public holidays",
+        "weekdays": "weekends (it trains on weekdays only)",
+        "holiday": f"its holiday rule ({project.holiday.value})",
+    }
+    applied = []
+    for rule in ("public holidays", "weekdays", "holiday", "blackouts"):
+        kept = [a and b for a, b in zip(kept, rules[rule], strict=True)]
+        if rule != "blackouts":
+            applied.append(wording[rule])
+        if any(kept):
+            continue
+        if rule == "blackouts":
+            shared = [blackout for blackout in instance.calendar.blackouts
+                      if set(blackout.audiences) & set(project.audiences)
+                      and any(date.month in project.allowed_months for date in blackout.days())]
+            return "no-start-day", (
+                f"the blackouts {'; '.join(_window(blackout) for blackout in shared)} leave no "
+                f"{span} in its {months} that also avoids {', '.join(applied)}")
+        return "no-start-day", f"no {span} in its {months} avoids {', '.join(applied)}"
+    raise AssertionError("start_days and start_rules disagree")  # pragma: no cover
+
+
+def _trainers_never_free(instance: Instance, project: Project, calendar: YearCalendar,
+                         trainers: list[Trainer], start_days: list[int]) -> str | None:
+    """Why no start day has enough free trainers to cover the project's topics, or None.
+
+    A trainer is free on a start day if the whole session lies inside their `available` days (if
+    given) and outside their `unavailable` ones; some start day must have `trainers_per_session`
+    free qualified trainers who together cover every topic."""
+    free = {trainer.id: calendar.free_starts(
+        _dates(trainer.available) if trainer.available is not None else None,
+        _dates(trainer.unavailable), project.days) for trainer in trainers}
+    never = set(project.topics)
+    for start in start_days:
+        present = [trainer for trainer in trainers if free[trainer.id][start]]
+        covered = {topic for trainer in present for topic in trainer.topics}
+        never -= covered
+        if len(present) >= project.trainer_count and set(project.topics) <= covered:
+            return None
+    if never:
+        topic = sorted(never)[0]
+        teaching = [trainer for trainer in trainers if topic in trainer.topics]
+        return (f"no trainer who teaches {topic} ({_list(teaching)}) is free for a whole "
+                f"session on any day its calendar allows ({_list_dates(trainers)})")
+    return (f"it needs {project.trainer_count} trainers per session who together cover "
+            f"{'、'.join(project.topics)}, and on no day its calendar allows are enough of them "
+            f"free ({_list(trainers)}; {_list_dates(trainers)})")
+
+
+def _free_somewhen(calendar: YearCalendar, available: list[DateRange] | None,
+                   unavailable: list[DateRange], days: int, start_days: list[int]) -> bool:
+    free = calendar.free_starts(_dates(available) if available is not None else None,
+                                _dates(unavailable), days)
+    return any(free[start] for start in start_days)
+
+
+def _dates(ranges: Iterable[DateRange]) -> set[dt.date]:
+    return {date for date_range in ranges for date in date_range.days()}
+
+
+def _date(calendar: YearCalendar, day: int) -> str:
+    return calendar.date(day).isoformat()
+
+
+def _months(project: Project) -> str:
+    """`month 8` or `months 7, 8`."""
+    plural = "s" if len(project.allowed_months) > 1 else ""
+    return f"month{plural} " + ", ".join(str(month) for month in sorted(project.allowed_months))
+
+
+def _window(window: DateRange) -> str:
+    name = getattr(window, "name", "")
+    return f"{name} {window.start}–{window.end}".strip()
+
+
+def _list(items: list[Trainer] | list[Venue]) -> str:
+    return ", ".join(named(item) for item in items) or "none"
+
+
+def _list_dates(trainers: list[Trainer]) -> str:
+    """When each trainer is away, for the message: `t1 unavailable 2024-03-01–2024-03-31`."""
+    parts = []
+    for trainer in trainers:
+        if trainer.available is not None:
+            parts.append(f"{trainer.id} available only "
+                         f"{', '.join(_window(r) for r in trainer.available)}")
+        if trainer.unavailable:
+            parts.append(f"{trainer.id} unavailable "
+                         f"{', '.join(_window(r) for r in trainer.unavailable)}")
+    return "; ".join(parts) or "none is ever away"
