@@ -5,12 +5,17 @@ is a fixed-length interval whose start ranges over the project's allowed start d
 trainers are optional copies of that interval in one no-overlap constraint per venue and per
 trainer (at most one session a day), and the term-time absence cap is a cumulative constraint per
 town whose demands are the town's seats.
+
+In explain mode (`TrainingModel(instance, relaxable=True)`, used by `scheduler.explain`) the
+constraints of each rule and entity a planner could change — a project's months, a venue's one
+session a day, a trainer's max_days, a town's absence cap … — are switched on by one literal per
+group (`groups`), so that CP-SAT can name, among them, a set that cannot hold together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -20,7 +25,7 @@ from ortools.sat.python import cp_model
 from models.fields import DateRange
 from models.instance import Instance, Project, Trainer, Venue
 from scheduler.calendar import YearCalendar, _runs
-from scheduler.sessions import SessionSplit, split_project
+from scheduler.sessions import SessionSplit, named, split_project
 
 IntVar = cp_model.IntVar
 LinearExpr = cp_model.LinearExprT
@@ -56,29 +61,59 @@ class ProjectVars:
         return self.split.project
 
 
+@dataclass(frozen=True)
+class Group:
+    """The constraints of one rule for one entity, switched on or off together in explain mode:
+    `rule` is a short key (`months`, `venue-one-a-day`, `absence-cap` …), `entities` the ids it
+    is about (a project, venue, trainer or town; for `after` the later and the earlier project),
+    `label` the rule in a planner's words, `brief` the entity and its numbers alone, for a list
+    of many groups of one rule."""
+
+    rule: str
+    entities: tuple[str, ...]
+    label: str
+    brief: str = ""
+
+
 class TrainingModel:
     """Builds the model; `projects` maps project ids to their variables, `unschedulable` maps
-    the ids of projects that cannot run at all to the reason."""
+    the ids of projects that cannot run at all to the reason.
 
-    def __init__(self, instance: Instance, calendar: YearCalendar | None = None):
+    With `relaxable=True` it builds the explain mode instead: only the mandatory projects (an
+    optional project can always be dropped, and a dropped project constrains nothing, so the
+    plan is feasible exactly when the mandatory ones fit together), no objective, and every
+    constraint a planner could relax guarded by its group's literal; `groups` maps each literal's
+    index to its `Group`. With every literal true the model has a solution exactly when the
+    normal one has a plan. The normal model is built exactly as without explain mode.
+    """
+
+    def __init__(self, instance: Instance, calendar: YearCalendar | None = None, *,
+                 relaxable: bool = False):
         self.instance = instance
         self.calendar = calendar or YearCalendar(instance)
+        self.relaxable = relaxable
         self.model = cp_model.CpModel()
         self.projects: dict[str, ProjectVars] = {}
         self.unschedulable: dict[str, str] = {}
         self.terms: dict[str, LinearExpr] = {}
+        self.groups: dict[int, Group] = {}
+        self._group_literals: dict[tuple[str, tuple[str, ...]], IntVar] = {}
+        self._start_domains: dict[str, list[int]] = {}
         self._venues_by_id = {venue.id: venue for venue in instance.venues}
         self._trainers_by_id = {trainer.id: trainer for trainer in instance.trainers}
         self._build()
 
     def _build(self) -> None:
         for project in self.instance.projects:
+            if self.relaxable and not project.mandatory:
+                continue
             split = split_project(self.instance, project, self.calendar)
             if isinstance(split, str):
                 self.unschedulable[project.id] = split
             else:
                 self.projects[project.id] = self._project_variables(split)
         # The constraint families are independent; this order only groups the model dump.
+        self._calendar_rules()
         self._mandatory_projects()
         self._session_sizes_and_seats()
         self._rural_quota()
@@ -90,14 +125,31 @@ class TrainingModel:
         self._trainer_max_days()
         self._precedence()
         self._absence_cap()
-        self._objective()
+        if not self.relaxable:
+            self._objective()
+
+    def _guard(self, rule: str, entities: tuple[str, ...], label: str,
+               brief: str = "") -> list[IntVar]:
+        """The literal that switches on the group (rule, entities) in explain mode, made on
+        first use; none in the normal model, where every constraint always holds."""
+        if not self.relaxable:
+            return []
+        key = (rule, entities)
+        if key not in self._group_literals:
+            literal = self.model.new_bool_var(f"group[{rule},{','.join(entities)}]")
+            self._group_literals[key] = literal
+            self.groups[literal.index] = Group(rule, entities, label, brief)
+        return [self._group_literals[key]]
 
     # --- variables -----------------------------------------------------------------------
 
     def _project_variables(self, split: SessionSplit) -> ProjectVars:
         model, project = self.model, split.project
         scheduled = model.new_bool_var(f"scheduled[{project.id}]")
-        start_domain = cp_model.Domain.from_values(split.start_days)
+        # Explain mode: every start the calendar rules a planner may relax could allow.
+        days = self._open_start_days(project) if self.relaxable else split.start_days
+        self._start_domains[project.id] = days
+        start_domain = cp_model.Domain.from_values(days)
         sessions = []
         for session in range(1, split.count + 1):
             name = f"{project.id}#{session}"
@@ -128,11 +180,39 @@ class TrainingModel:
 
     # --- constraint families ---------------------------------------------------------------
 
+    def _calendar_rules(self) -> None:
+        """Explain mode only (the normal model folds these rules into each start's domain):
+        every phase of a scheduled project starts where its months and its holiday rule allow,
+        one group per project and rule. Public holidays and blackouts (exam weeks) are not the
+        planner's to move, so they stay in the domain; so does weekdays-only, for speed: with
+        weekends open to some session, the absence cap's term-time blocks could no longer run
+        across weekends and the model grows one block per week (Qianjiang: twice as slow).
+        `scheduler.explain` still tries "train on weekends too" as a suggestion."""
+        if not self.relaxable:
+            return
+        for variables in self.projects.values():
+            project = variables.project
+            rules = self.calendar.start_rules(project)
+            domain = self._start_domains[project.id]
+            for rule in ("months", "holiday"):
+                allowed = [day for day in domain if rules[rule][day]]
+                if len(allowed) == len(domain):
+                    continue
+                guard = self._guard(rule, (project.id,), self._calendar_label(rule, project))
+                for session in variables.sessions:
+                    for phase in session.phases:
+                        self.model.add_linear_expression_in_domain(
+                            phase.start, cp_model.Domain.from_values(allowed)
+                        ).only_enforce_if([*guard, variables.scheduled])
+
     def _mandatory_projects(self) -> None:
         """A mandatory project is scheduled; any other may be dropped whole at its priority."""
         for variables in self.projects.values():
-            if variables.project.mandatory:
-                self.model.add(variables.scheduled == 1)
+            project = variables.project
+            if project.mandatory:
+                self.model.add(variables.scheduled == 1).only_enforce_if(self._guard(
+                    "mandatory", (project.id,),
+                    f"project {named(project)} is mandatory: it must be scheduled"))
 
     def _session_sizes_and_seats(self) -> None:
         """Each session seats at least one teacher, at most its size limit; its seats sum over
@@ -158,21 +238,34 @@ class TrainingModel:
     def _rural_quota(self) -> None:
         """rural seats ≥ ceil(quota × headcount) for a scheduled project (none for "all")."""
         for variables in self.projects.values():
-            required = self.instance.rural_quota_seats(variables.project)
+            project = variables.project
+            required = self.instance.rural_quota_seats(project)
             if required > 0:
                 self.model.add(
                     self._rural_seats(variables) >= required * variables.scheduled
-                )
+                ).only_enforce_if(self._guard(
+                    "rural-quota", (project.id,),
+                    f"project {named(project)} gives at least {required} of its "
+                    f"{variables.split.headcount} seats to rural towns "
+                    f"(quota {required / variables.split.headcount:.0%})"))
 
     def _phase_order(self) -> None:
-        """Phase k+1 starts at least `min_gap_days` whole days after phase k ends."""
+        """Phase k+1 starts at least `min_gap_days` whole days after phase k ends (in explain
+        mode, after it ends always, and the gap as its own group)."""
         for variables in self.projects.values():
             project = variables.project
+            gap_guard = self._guard(
+                "phase-gap", (project.id,),
+                f"project {named(project)} leaves at least {project.min_gap_days} days between "
+                f"its phases") if project.min_gap_days and project.phases > 1 else []
             for session in variables.sessions:
                 for earlier, later in pairwise(session.phases):
+                    if gap_guard:
+                        self.model.add(later.start >= earlier.start + project.days
+                                       ).only_enforce_if(variables.scheduled)
                     self.model.add(
                         later.start >= earlier.start + project.days + project.min_gap_days
-                    ).only_enforce_if(variables.scheduled)
+                    ).only_enforce_if([variables.scheduled, *gap_guard])
 
     def _venue_choice(self) -> None:
         """An offline or blended session-phase takes exactly one usable venue that holds its
@@ -190,8 +283,14 @@ class TrainingModel:
 
     def _venue_one_session_a_day(self) -> None:
         """A venue hosts at most one session a day, and none on its unavailable days."""
-        uses = self._uses(lambda phase: phase.venues)
+        uses = self._uses(lambda phase: phase.venues, "venue")
         for venue in self.instance.venues:
+            if self.relaxable:
+                self._unavailable_days(
+                    "venue", venue.id, None, venue.unavailable, lambda phase: phase.venues,
+                    f"venue {named(venue)} is closed {_ranges(venue.unavailable)}")
+                self._no_overlap(uses.get(venue.id, []))
+                continue
             busy = self._busy_intervals(f"venue {venue.id}", None, _range_dates(venue.unavailable))
             self._no_overlap(busy + uses.get(venue.id, []))
 
@@ -219,8 +318,15 @@ class TrainingModel:
     def _trainer_one_session_a_day(self) -> None:
         """A trainer teaches at most one session a day, only inside `available` (if given) and
         outside `unavailable`."""
-        uses = self._uses(lambda phase: phase.trainers)
+        uses = self._uses(lambda phase: phase.trainers, "trainer")
         for trainer in self.instance.trainers:
+            if self.relaxable:
+                self._unavailable_days(
+                    "trainer", trainer.id, trainer.available, trainer.unavailable,
+                    lambda phase: phase.trainers,
+                    f"trainer {named(trainer)} {_availability(trainer)}")
+                self._no_overlap(uses.get(trainer.id, []))
+                continue
             free = _range_dates(trainer.available) if trainer.available is not None else None
             busy = self._busy_intervals(f"trainer {trainer.id}", free,
                                         _range_dates(trainer.unavailable))
@@ -235,7 +341,11 @@ class TrainingModel:
                 if trainer.id in phase.trainers
             ]
             if sum(days for days, _ in load) > trainer.max_days:
-                self.model.add(sum(days * chosen for days, chosen in load) <= trainer.max_days)
+                self.model.add(
+                    sum(days * chosen for days, chosen in load) <= trainer.max_days
+                ).only_enforce_if(self._guard(
+                    "trainer-max-days", (trainer.id,),
+                    f"trainer {named(trainer)} teaches at most {trainer.max_days} days a year"))
 
     def _precedence(self) -> None:
         """Every session of a project starts after every phase of every session of each project
@@ -245,7 +355,10 @@ class TrainingModel:
                 earlier = self.projects.get(earlier_id)
                 if earlier is None:  # cannot run, so it is dropped and constrains nothing
                     continue
-                both = [variables.scheduled, earlier.scheduled]
+                both = [variables.scheduled, earlier.scheduled, *self._guard(
+                    "after", (variables.project.id, earlier_id),
+                    f"project {named(variables.project)} starts only after project "
+                    f"{named(earlier.project)} has ended")]
                 for later_session in variables.sessions:
                     for earlier_session in earlier.sessions:
                         self.model.add(
@@ -258,11 +371,14 @@ class TrainingModel:
         day are at most floor(max_absence_share × its teachers); on other days at most its
         teachers. One cumulative per town: capacity = its teachers, with fixed blocks of
         (teachers − cap) over term time. A session that can only fall on school days also gets
-        the cap as a plain bound on its seats, which the search propagates far sooner."""
+        the cap as a plain bound on its seats, which the search propagates far sooner.
+        In explain mode the blocks are present only while the town's group is on: relaxed, the
+        town's cap is its teachers on every day."""
         blocks = self._term_blocks()
         away = [variables for variables in self.projects.values()
                 if variables.project.mode.takes_teachers_away]
-        in_term = {variables.project.id for variables in away if self._always_in_term(variables)}
+        in_term = {variables.project.id: guards for variables in away
+                   if (guards := self._in_term_guards(variables)) is not None}
         for town in self.instance.towns:
             teachers, cap = town.total_teachers, self.instance.absence_cap(town)
             sending = [variables for variables in away if town.pool(variables.project.audiences)]
@@ -270,18 +386,27 @@ class TrainingModel:
                             for variables in sending)
             if most_away <= cap:
                 continue
+            guard = self._guard(
+                "absence-cap", (town.id,),
+                f"town {town.id} ({town.name}) may send at most {cap / teachers:.0%} of its "
+                f"teachers ({cap} of {teachers}) on a school day",
+                f"{town.id} ({town.name}) {cap} of {teachers}") if cap < teachers else []
             intervals: list[cp_model.IntervalVar] = []
             demands: list[LinearExpr] = []
             for variables in sending:
                 for session in variables.sessions:
                     if variables.project.id in in_term:
-                        self.model.add(session.seats[town.id] <= cap)
+                        self.model.add(session.seats[town.id] <= cap).only_enforce_if(
+                            [*guard, *in_term[variables.project.id]])
                     intervals += [phase.interval for phase in session.phases]
                     demands += [session.seats[town.id]] * len(session.phases)
             if cap < teachers:
                 for first, end in blocks:
-                    intervals.append(self.model.new_fixed_size_interval_var(
-                        first, end - first, f"term[{town.id},{first}]"))
+                    name = f"term[{town.id},{first}]"
+                    intervals.append(
+                        self.model.new_optional_fixed_size_interval_var(
+                            first, end - first, guard[0], name) if guard
+                        else self.model.new_fixed_size_interval_var(first, end - first, name))
                     demands.append(teachers - cap)
             self.model.add_cumulative(intervals, demands, teachers)
 
@@ -391,11 +516,34 @@ class TrainingModel:
 
     # --- helpers -------------------------------------------------------------------------
 
-    def _always_in_term(self, variables: ProjectVars) -> bool:
-        """Whether every day the project's sessions could use is a school day."""
+    def _in_term_guards(self, variables: ProjectVars) -> list[IntVar] | None:
+        """The literals under which every day the project's sessions could use is a school day:
+        [] if always (the normal model), None if never. In explain mode its calendar rules
+        (months, holiday) may be what keeps it in term: then their groups' literals, fewest
+        first."""
         school = self.calendar.school_days
-        days = variables.project.days
-        return all(all(school[start:start + days]) for start in variables.split.start_days)
+        project = variables.project
+        days = project.days
+
+        def in_term(starts: Iterable[int]) -> bool:
+            return all(all(school[start:start + days]) for start in starts)
+
+        domain = self._start_domains[project.id]
+        if in_term(domain):
+            return []
+        if not self.relaxable:
+            return None
+        rules = self.calendar.start_rules(project)
+        literals = {rule: self._group_literals[(rule, (project.id,))]
+                    for rule in ("months", "holiday")
+                    if (rule, (project.id,)) in self._group_literals}
+        for subset in ([rule] for rule in literals):
+            if in_term(day for day in domain if rules[subset[0]][day]):
+                return [literals[subset[0]]]
+        if len(literals) == 2 and in_term(
+                day for day in domain if rules["months"][day] and rules["holiday"][day]):
+            return list(literals.values())
+        return None
 
     def _term_blocks(self) -> list[tuple[int, int]]:
         """The stretches of the year the absence rules cover, as few as possible: runs of school
@@ -405,7 +553,7 @@ class TrainingModel:
         usable = [False] * self.calendar.length
         for variables in self.projects.values():
             if variables.project.mode.takes_teachers_away:
-                for start in variables.split.start_days:
+                for start in self._start_domains[variables.project.id]:
                     for day in range(start, start + variables.project.days):
                         usable[day] = True
         school = self.calendar.school_days
@@ -426,17 +574,77 @@ class TrainingModel:
             for first, end in self.calendar.blocked_runs(free_dates, busy_dates)
         ]
 
-    def _uses(self, choices: Callable[[PhaseVars], dict[str, IntVar]]
+    def _uses(self, choices: Callable[[PhaseVars], dict[str, IntVar]], kind: str
               ) -> dict[str, list[cp_model.IntervalVar]]:
         """For each venue or trainer id, an optional copy of every session-phase interval that
-        may use it, present when chosen."""
+        may use it, present when chosen. A no-overlap cannot be switched off by a literal, so in
+        explain mode a copy is present when chosen and the owner's one-a-day group is on."""
         uses: dict[str, list[cp_model.IntervalVar]] = defaultdict(list)
-        for variables, _, phase in self._tasks():
-            for owner, chosen in choices(phase).items():
-                uses[owner].append(self.model.new_optional_fixed_size_interval_var(
-                    phase.start, variables.project.days, chosen,
-                    f"{phase.interval.name}@{owner}"))
+        tasks = [(variables, phase, owner, chosen) for variables, _, phase in self._tasks()
+                 for owner, chosen in choices(phase).items()]
+        shared = {owner for owner, count in
+                  Counter(owner for _, _, owner, _ in tasks).items() if count > 1}
+        for variables, phase, owner, chosen in tasks:
+            present = chosen
+            guard = self._guard(f"{kind}-one-a-day", (owner,), self._one_a_day_label(kind, owner)
+                                ) if owner in shared else []
+            if guard:
+                present = self.model.new_bool_var(f"{phase.interval.name}@{owner} present")
+                self.model.add_bool_and([chosen, guard[0]]).only_enforce_if(present)
+                self.model.add_bool_or([~chosen, ~guard[0], present])
+            uses[owner].append(self.model.new_optional_fixed_size_interval_var(
+                phase.start, variables.project.days, present,
+                f"{phase.interval.name}@{owner}"))
         return uses
+
+    def _unavailable_days(self, kind: str, owner: str, available: list[DateRange] | None,
+                          unavailable: list[DateRange],
+                          choices: Callable[[PhaseVars], dict[str, IntVar]], label: str) -> None:
+        """Explain mode: a session-phase that takes the venue or trainer starts where its whole
+        span is inside `available` (if given) and outside `unavailable`; one group per owner."""
+        if available is None and not unavailable:
+            return
+        free = self.calendar.free_starts(
+            _range_dates(available) if available is not None else None,
+            _range_dates(unavailable), 1)
+        guard: list[IntVar] = []
+        for variables, _, phase in self._tasks():
+            chosen = choices(phase).get(owner)
+            if chosen is None:
+                continue
+            days = variables.project.days
+            domain = self._start_domains[variables.project.id]
+            allowed = [start for start in domain if all(free[start:start + days])]
+            if len(allowed) == len(domain):
+                continue
+            guard = guard or self._guard(f"{kind}-unavailable", (owner,), label)
+            self.model.add_linear_expression_in_domain(
+                phase.start, cp_model.Domain.from_values(allowed)
+            ).only_enforce_if([chosen, *guard])
+
+    def _open_start_days(self, project: Project) -> list[int]:
+        """Explain mode: the start days public holidays, blackouts and weekdays-only leave; the
+        rules of `_calendar_rules` then narrow them under their groups' literals."""
+        rules = self.calendar.start_rules(project)
+        fixed = zip(rules["public holidays"], rules["blackouts"], rules["weekdays"], strict=True)
+        return [day for day, kept in enumerate(fixed) if all(kept)]
+
+    def _calendar_label(self, rule: str, project: Project) -> str:
+        if rule == "months":
+            months = ", ".join(str(month) for month in sorted(project.allowed_months))
+            plural = "s" if len(project.allowed_months) > 1 else ""
+            return f"project {named(project)} may only run in month{plural} {months}"
+        windows = "; ".join(f"{window.name} {window.start}–{window.end}"
+                            for window in self.instance.calendar.holiday_windows)
+        if project.holiday.value == "required":
+            return (f"project {named(project)} must be held inside one school holiday "
+                    f"({windows})")
+        return f"project {named(project)} may not run in a school holiday ({windows})"
+
+    def _one_a_day_label(self, kind: str, owner: str) -> str:
+        if kind == "venue":
+            return f"venue {named(self._venue(owner))} can host one session a day"
+        return f"trainer {named(self._trainer(owner))} teaches one session a day"
 
     def _no_overlap(self, intervals: list[cp_model.IntervalVar]) -> None:
         if len(intervals) > 1:
@@ -451,3 +659,16 @@ class TrainingModel:
 
 def _range_dates(ranges: Iterable[DateRange]) -> set[dt.date]:
     return {date for date_range in ranges for date in date_range.days()}
+
+
+def _ranges(ranges: Iterable[DateRange]) -> str:
+    return ", ".join(f"{date_range.start}–{date_range.end}" for date_range in ranges)
+
+
+def _availability(trainer: Trainer) -> str:
+    parts = []
+    if trainer.available is not None:
+        parts.append(f"is available only {_ranges(trainer.available)}")
+    if trainer.unavailable:
+        parts.append(f"is away {_ranges(trainer.unavailable)}")
+    return " and ".join(parts)
