@@ -1,0 +1,1124 @@
+"""Why there is no plan, in the planner's terms, and what change would give one.
+
+`explain(instance)` works in three steps, all within one time limit:
+
+1. **Pre-checks** (`scheduler.sessions.precheck`): causes that need no search — no trainer for a
+   topic, no venue with the features and seats, a holiday-required project whose months touch
+   no holiday, a rural quota above the rural teachers, no start day, phases or `after` chains
+   that do not fit. Each is a sentence naming the project and what it lacks.
+2. **The conflict**, when the pre-checks pass and there is still no plan: the explain mode of
+   `TrainingModel` switches every rule a planner could change on by one literal per rule and
+   entity ("venue hall can host one session a day", "trainer t3 teaches at most 20 days" …).
+   CP-SAT names a set of them that cannot hold together (its sufficient assumptions, which need
+   a single worker), and the set is shrunk by deletion: each member is switched off in turn and
+   left out if the rest still has no plan. What remains is minimal: relaxing any one of its
+   rules removes this conflict (there may be others).
+3. **Suggestions**: for each rule of the conflict (or each pre-check finding), the smallest
+   concrete change of the instance that gives a plan — one more month, one more session, the
+   quota lowered to the largest value that works, the absence cap raised to the smallest share
+   that works, a trainer's max_days raised, a closure removed, a second room or trainer like a
+   busy one, the project made optional. The largest change of each kind is tried first; if even
+   that gives no plan, the rule is reported as "not enough on its own" and the smaller ones are
+   not tried. Otherwise the smallest that works is searched for (by a quick feasibility model of
+   the mandatory projects), then the real model is solved on the changed instance and its plan
+   checked with `scheduler.validate`: a suggestion says "would work" only if that plan passed.
+
+Only mandatory projects can make a plan infeasible (an optional one can be dropped, and a dropped
+project constrains nothing), so the quick models hold the mandatory projects alone.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ortools.sat.python import cp_model
+from pydantic import BaseModel
+
+from models.fields import DateRange
+from models.instance import HolidayRule, Instance, Objective, Project, Weights
+from models.solution import write_text_atomically
+from scheduler.calendar import YearCalendar
+from scheduler.kpis import weighted_objective
+from scheduler.model import Group, TrainingModel
+from scheduler.sessions import Finding, check_project, named, precheck, qualified_trainers
+from scheduler.solve import solve
+from scheduler.validate import validate
+
+SCHEMA = "training-explanation/1"
+
+INFEASIBLE, FEASIBLE, UNKNOWN = "infeasible", "feasible", "unknown"
+
+# The order in which deletion tries to leave rules out of the conflict: the generic ones first,
+# so that the minimal set keeps the most specific rules a planner can act on.
+DELETION_ORDER = ("trainer-one-a-day", "venue-one-a-day", "holiday", "after", "phase-gap",
+                  "trainer-unavailable", "venue-unavailable", "trainer-max-days",
+                  "rural-quota", "absence-cap", "months", "mandatory")
+# The order in which a conflict is printed: the projects' own rules, then venues, trainers, towns.
+PRINT_ORDER = ("mandatory", "months", "holiday", "phase-gap", "after", "rural-quota",
+               "venue-unavailable", "venue-one-a-day", "trainer-unavailable",
+               "trainer-one-a-day", "trainer-max-days", "absence-cap")
+
+# Tiers of change, smallest first: a limit nudged (a month, a session, a quota, a cap, max_days,
+# a gap); a closure or absence lifted; a rule of the project changed (holiday rule, weekends,
+# `after`, trainers' topics, venue features); one more room or trainer found; the project dropped.
+NUDGE, AVAILABILITY, RULE, RESOURCE, DROP = range(1, 6)
+
+_QUICK_SOLVE = 10.0  # seconds, at most, for one quick feasibility model
+_PLAN_SOLVE = 20.0  # seconds, at most, for one real solve of a changed instance
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change of the instance: the value at `path` (as input errors name places, e.g.
+    `projects[8].months`; `venues[10]` for a new venue) goes from `before` to `after`."""
+
+    path: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A change of the instance, in plain words (`change`) and as edits, tried by solving the
+    changed instance: `works` only if that gave a plan that passed `validate`."""
+
+    change: str
+    rule: str
+    entities: tuple[str, ...]
+    edits: tuple[Edit, ...]
+    tier: int
+    size: float
+    works: bool
+    note: str = ""
+
+    @property
+    def rank(self) -> tuple[int, float]:
+        """How big a change it is: its tier, then how much within the tier."""
+        return self.tier, self.size
+
+
+@dataclass
+class Explanation:
+    """What `explain` found. `status` is "infeasible", "feasible" or "unknown" (not decided in
+    the time limit). An infeasible plan is explained either by `findings` (mandatory projects
+    that cannot run at all: each must be fixed) or by `conflict` (rules that cannot all hold:
+    relaxing any one removes it), with `suggestions` that were tried (working ones first, by
+    size) and the rules whose relaxation alone is `not_enough`."""
+
+    instance: str
+    status: str
+    findings: list[Finding] = field(default_factory=list)
+    dropped: list[Finding] = field(default_factory=list)
+    conflict: list[Group] = field(default_factory=list)
+    minimal: bool = True
+    suggestions: list[Suggestion] = field(default_factory=list)
+    not_enough: list[str] = field(default_factory=list)
+    complete: bool = True
+    seconds: float = 0.0
+
+    @property
+    def working(self) -> list[Suggestion]:
+        return [suggestion for suggestion in self.suggestions if suggestion.works]
+
+    # --- plain words ---------------------------------------------------------------------
+
+    def to_text(self) -> str:
+        lines = [self._headline()]
+        if self.findings:
+            lines += [f"  - {finding.message}" for finding in self.findings]
+            if len(self.findings) > 1:
+                lines.append("Each of these must be fixed for a plan to exist.")
+        if self.conflict:
+            minimal = ("relaxing any one of them removes this conflict"
+                       if self.minimal else "it may not be the smallest such set: the time "
+                       "limit stopped the search for one")
+            lines.append(f"These {len(self.conflict)} rules cannot all hold ({minimal}):")
+            lines += [f"  {number}. {line}"
+                      for number, line in enumerate(_conflict_lines(self.conflict), start=1)]
+        if self.status == INFEASIBLE:
+            lines.append("")
+            lines += self._suggestion_lines()
+        if self.dropped:
+            lines.append("")
+            lines.append("Optional projects that cannot run, and will be dropped:")
+            lines += [f"  - {finding.message}" for finding in self.dropped]
+        lines.append("")
+        stopped = "" if self.complete else " (stopped at the time limit)"
+        lines.append(f"Explained in {self.seconds:.1f} s{stopped}.")
+        return "\n".join(lines) + "\n"
+
+    def short(self) -> str:
+        """The conflict and the best suggestion, for `schedule solve` on an infeasible plan."""
+        if self.status != INFEASIBLE:
+            return self._headline()
+        if self.findings:
+            cause = " ".join(finding.message for finding in self.findings)
+        else:
+            cause = ("These rules cannot all hold: "
+                     + "; ".join(_conflict_lines(self.conflict)) + ".")
+        if self.working:
+            best = self.working[0]
+            advice = f"Best change that gives a plan: {best.change}{_note(best)}."
+        else:
+            advice = "No single change tried gave a plan."
+        return f"{cause}\n{advice}\nMore: schedule explain (explain.txt, explain.json)."
+
+    def _headline(self) -> str:
+        if self.status == FEASIBLE:
+            return (f"{self.instance}: the plan is feasible — every mandatory project fits "
+                    f"with every rule.")
+        if self.status == UNKNOWN:
+            return (f"{self.instance}: could not decide in {self.seconds:.0f} s whether a plan "
+                    f"exists; try a longer time limit.")
+        if self.findings:
+            count = len(self.findings)
+            what = "project cannot" if count == 1 else "projects cannot"
+            return f"{self.instance} has no plan: {count} mandatory {what} run at all."
+        return f"{self.instance} has no plan."
+
+    def _suggestion_lines(self) -> list[str]:
+        lines = []
+        if self.working:
+            lines.append("What would give a plan (each change tried, and the plan it gave "
+                         "checked):")
+            lines += [f"  {number}. {suggestion.change}{_note(suggestion)}"
+                      for number, suggestion in enumerate(self.working, start=1)]
+        else:
+            lines.append("No change tried gave a plan on its own.")
+        tried = [suggestion for suggestion in self.suggestions if not suggestion.works]
+        if tried:
+            lines.append("Tried, but no plan came of it:")
+            lines += [f"  - {suggestion.change}" for suggestion in tried]
+        if self.not_enough:
+            lines.append("Relaxing one of these alone is not enough (another conflict "
+                         "remains):")
+            lines += [f"  - {label}" for label in self.not_enough[:_LISTED]]
+            if len(self.not_enough) > _LISTED:
+                lines.append(f"  - and {len(self.not_enough) - _LISTED} more (explain.json)")
+        return lines
+
+    # --- machine-readable ----------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "instance": self.instance,
+            "status": self.status,
+            "seconds": round(self.seconds, 3),
+            "complete": self.complete,
+            "findings": [_finding_dict(finding) for finding in self.findings],
+            "dropped": [_finding_dict(finding) for finding in self.dropped],
+            "conflict": [{"rule": group.rule, "entities": list(group.entities),
+                          "label": group.label} for group in self.conflict],
+            "minimal": self.minimal,
+            "suggestions": [{
+                "change": suggestion.change, "rule": suggestion.rule,
+                "entities": list(suggestion.entities), "works": suggestion.works,
+                "note": suggestion.note, "tier": suggestion.tier, "size": suggestion.size,
+                "edits": [{"path": edit.path, "before": _jsonable(edit.before),
+                           "after": _jsonable(edit.after)} for edit in suggestion.edits],
+            } for suggestion in self.suggestions],
+            "not_enough": list(self.not_enough),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def write(self, out_dir: Path) -> list[Path]:
+        """Write explain.txt and explain.json into `out_dir`, each whole or not at all."""
+        paths = [Path(out_dir) / "explain.txt", Path(out_dir) / "explain.json"]
+        write_text_atomically(paths[0], self.to_text())
+        write_text_atomically(paths[1], self.to_json() + "\n")
+        return paths
+
+
+def explain(instance: Instance, *, time_limit: float = 60.0,
+            workers: int | None = None) -> Explanation:
+    """Explain why `instance` has no plan, and what would give one, within `time_limit` s."""
+    return _Explainer(instance, time_limit, workers or os.cpu_count() or 1).run()
+
+
+# --- the work -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Option:
+    """One concrete change: `apply` makes it on any instance that has the entities it names."""
+
+    change: str
+    edits: tuple[Edit, ...]
+    size: float
+    apply: Callable[[Instance], Instance]
+
+
+@dataclass
+class _Family:
+    """Changes of one kind for one rule, smallest first; the last is the largest of its kind.
+    The first `nested_from` options are tried one by one; from there on they are nested (if one
+    gives a plan, every later one does too), so a search finds the smallest that works.
+    `label` names the rule or finding they relax."""
+
+    rule: str
+    entities: tuple[str, ...]
+    label: str
+    tier: int
+    options: list[_Option]
+    nested_from: int = 0
+    dropped_project: str | None = None  # for "made optional": say whether the plan drops it
+
+
+class _Explainer:
+    def __init__(self, instance: Instance, time_limit: float, workers: int):
+        self.instance = instance
+        self.calendar = YearCalendar(instance)
+        self.workers = workers
+        self.started = time.monotonic()
+        self.deadline = self.started + time_limit
+        self.complete = True
+
+    def left(self, cap: float) -> float:
+        """Seconds for one solve: at most `cap`, and no more than are left."""
+        return max(min(self.deadline - time.monotonic(), cap), 0.0)
+
+    def share(self, part: float, cap: float) -> float:
+        """`part` of the seconds left (at least one), at most `cap`."""
+        return self.left(min(max(part * self.left(math.inf), 1.0), cap))
+
+    def out_of_time(self) -> bool:
+        if time.monotonic() >= self.deadline - 0.05:
+            self.complete = False
+            return True
+        return False
+
+    def run(self) -> Explanation:
+        findings = precheck(self.instance, self.calendar)
+        explanation = Explanation(
+            self.instance.name, INFEASIBLE,
+            findings=[finding for finding in findings if finding.blocking],
+            dropped=[finding for finding in findings if not finding.blocking])
+        if len(explanation.findings) == 1:
+            families = sorted(self._finding_families(explanation.findings[0]),
+                              key=lambda family: family.tier)
+        elif explanation.findings:
+            families = self._together(explanation.findings)
+        else:
+            status, conflict, minimal = self._conflict()
+            explanation.status, explanation.minimal = status, minimal
+            explanation.conflict = sorted(conflict, key=_print_key)
+            families = self._group_families(explanation.conflict)
+        if explanation.status == INFEASIBLE:
+            explanation.suggestions, explanation.not_enough = self._suggest(families)
+        explanation.complete = self.complete
+        explanation.seconds = time.monotonic() - self.started
+        return explanation
+
+    # --- step 2: the conflict ------------------------------------------------------------
+
+    def _conflict(self) -> tuple[str, list[Group], bool]:
+        """A minimal set of groups that cannot hold together, by CP-SAT's sufficient
+        assumptions and deletion; ("feasible" | "unknown", [], …) if there is none to find."""
+        built = TrainingModel(self.instance, self.calendar, relaxable=True)
+        every = set(built.groups)
+        status, core = self._assume(built, every, self.share(0.3, _QUICK_SOLVE * 2))
+        if status == FEASIBLE:
+            return FEASIBLE, [], True
+        if status == UNKNOWN:
+            # One worker could not decide: decide with all of them, then narrow the conflict
+            # down to the projects it needs before asking one worker again.
+            status = self._decide(built, every, self.left(_QUICK_SOLVE * 3))
+            if status != INFEASIBLE:
+                return status, [], True
+            core = self._fewer_projects(built, every)
+            status, smaller = self._assume(built, core, self.left(_QUICK_SOLVE))
+            if status == INFEASIBLE:
+                core = smaller
+        else:
+            core = self._fewer_projects(built, core)
+        minimal = True
+        for index in sorted(core, key=lambda index: _deletion_key(built.groups[index])):
+            if index not in core:
+                continue
+            if self.out_of_time():
+                minimal = False
+                break
+            status = self._decide(built, core - {index}, self.left(_QUICK_SOLVE))
+            if status == INFEASIBLE:
+                core = core - {index}
+            elif status == UNKNOWN:
+                minimal = False
+        return INFEASIBLE, [built.groups[index] for index in core], minimal
+
+    def _fewer_projects(self, built: TrainingModel, core: set[int]) -> set[int]:
+        """Leave out, one at a time, every project whose rules the conflict does not need: the
+        projects with most sessions first, since without them the rest is quickest to solve."""
+        projects = sorted(
+            ((index, group.entities[0]) for index, group in built.groups.items()
+             if group.rule == "mandatory" and index in core),
+            key=lambda item: -sum(len(session.phases)
+                                  for session in built.projects[item[1]].sessions))
+        for _, project_id in projects:
+            if self.out_of_time():
+                break
+            trial = {other for other in core
+                     if project_id not in built.groups[other].entities
+                     or built.groups[other].rule not in _PROJECT_RULES}
+            if self._decide(built, trial, self.left(_QUICK_SOLVE)) == INFEASIBLE:
+                core = trial
+        return core
+
+    def _assume(self, built: TrainingModel, on: set[int],
+                limit: float) -> tuple[str, set[int]]:
+        """Solve with the groups `on` as assumptions (the others off) on one worker, which
+        CP-SAT needs for its sufficient assumptions to be a real subset."""
+        model = built.model.clone()
+        for index in set(built.groups) - on:
+            model.add(model.get_bool_var_from_proto_index(index) == 0)
+        model.add_assumptions([model.get_bool_var_from_proto_index(index) for index in on])
+        solver = _solver(limit, 1)
+        status = _status(solver.solve(model))
+        if status != INFEASIBLE:
+            return status, set()
+        return status, set(solver.sufficient_assumptions_for_infeasibility()) & on
+
+    def _decide(self, built: TrainingModel, on: set[int], limit: float) -> str:
+        """Whether the explain model has a solution with exactly the groups `on` switched on:
+        fixed rather than assumed, so presolve can use them and every worker can help."""
+        model = built.model.clone()
+        for index in built.groups:
+            model.add(model.get_bool_var_from_proto_index(index) == int(index in on))
+        return _status(_solver(limit, self.workers).solve(model))
+
+    # --- step 3: suggestions -------------------------------------------------------------
+
+    def _suggest(self, families: list[_Family]) -> tuple[list[Suggestion], list[str]]:
+        """The smallest working option of each family, tried for real; and the labels of the
+        rules none of whose families gave a plan even at their largest."""
+        suggestions: list[Suggestion] = []
+        failed: list[str] = []
+        helped: set[str] = set()
+        tried: set[str] = set()
+        for family in families:
+            if self.out_of_time():
+                break
+            option = self._smallest_that_works(family)
+            if option is None:
+                failed.append(family.label)
+                continue
+            helped.add(family.label)
+            if option.change in tried:
+                continue
+            tried.add(option.change)
+            if self.out_of_time():
+                break
+            works, note = self._gives_a_plan(option.apply(self.instance), family)
+            suggestions.append(Suggestion(option.change, family.rule, family.entities,
+                                          option.edits, family.tier, option.size, works, note))
+        suggestions.sort(key=lambda suggestion: (not suggestion.works, suggestion.rank))
+        not_enough = [label for label in dict.fromkeys(failed) if label and label not in helped]
+        return suggestions, not_enough
+
+    def _smallest_that_works(self, family: _Family) -> _Option | None:
+        """The smallest option of the family the quick model finds feasible, or None if even
+        the largest is not (or the time ran out)."""
+        options = family.options
+        if not options or self._quick(options[-1].apply(self.instance)) is not True:
+            return None
+        for option in options[:min(family.nested_from, len(options) - 1)]:
+            if self.out_of_time():
+                return options[-1]
+            if self._quick(option.apply(self.instance)):
+                return option
+        if family.nested_from < len(options) - 1:
+            nested = options[family.nested_from:]
+            low, high = -1, len(nested) - 1  # nested[high] works; nested[low] does not
+            step = 1
+            while low + step < high:  # gallop from the smallest change: answers are often near
+                if self.out_of_time():
+                    return nested[high]
+                if self._quick(nested[low + step].apply(self.instance)):
+                    high = low + step
+                    break
+                low += step
+                step *= 2
+            while high - low > 1:
+                if self.out_of_time():
+                    return nested[high]
+                middle = (low + high) // 2
+                if self._quick(nested[middle].apply(self.instance)):
+                    high = middle
+                else:
+                    low = middle
+            return nested[high]
+        return options[-1]
+
+    def _quick(self, instance: Instance) -> bool | None:
+        """Whether the mandatory projects of `instance` fit together: the normal model of them
+        alone, without objective. None when not decided in time."""
+        mandatory = [project for project in instance.projects if project.mandatory]
+        if not mandatory:
+            return True
+        alone = instance.model_copy(update={"projects": mandatory})
+        if any(finding.blocking for finding in precheck(alone)):
+            return False
+        built = TrainingModel(alone)
+        built.model.clear_objective()
+        status = _status(_solver(self.left(_QUICK_SOLVE), self.workers).solve(built.model))
+        return {FEASIBLE: True, INFEASIBLE: False}.get(status)
+
+    def _gives_a_plan(self, changed: Instance, family: _Family) -> tuple[bool, str]:
+        """Solve the changed instance with the real model (weights zeroed: any plan will do,
+        and the search stops at the first) and check the plan with the independent checker."""
+        quiet = changed.model_copy(update={"objective": Objective(weights=Weights(
+            dropped=0, rural=0, preference=0, balance=0, cost=0))})
+        limit = self.left(_PLAN_SOLVE)
+        if limit <= 0.1:
+            self.complete = False
+            return False, "not tried: the time limit was reached"
+        solution = solve(quiet, time_limit=limit, workers=self.workers).solution
+        if not solution.status.has_schedule:
+            return False, ""
+        solution = solution.model_copy(update={
+            "objective": weighted_objective(changed, solution.kpis), "bound": None})
+        if validate(changed, solution):
+            return False, "the plan found broke a rule"
+        note = ""
+        if family.dropped_project is not None:
+            dropped = family.dropped_project in solution.dropped
+            note = "the plan then drops it" if dropped else "it can still run"
+        return True, note
+
+    def _together(self, findings: list[Finding]) -> list[_Family]:
+        """Several projects cannot run, and each must be fixed: one suggestion makes the first
+        change of each that lets its project pass the pre-checks, all together; another makes
+        them all optional."""
+        options: list[_Option] = []
+        for finding in findings:
+            own = sorted((family for family in self._finding_families(finding)
+                          if family.tier != DROP), key=lambda family: family.tier)
+            for family in own:
+                fixed = next((option for option in family.options
+                              if not _still_blocked(option.apply(self.instance), finding)), None)
+                if fixed is not None:
+                    options.append(fixed)
+                    break
+        together = []
+        if len(options) == len(findings):
+            together.append(_Family("together", (), "", NUDGE, [_combine(options)]))
+        blocked = sorted({project for finding in findings for project in finding.projects
+                          if self.instance.project(project).mandatory})
+        together += [_Family("mandatory", tuple(blocked), "", DROP, [_combine(
+            [_make_optional(self.instance, project) for project in blocked])])]
+        return together
+
+    # --- which changes to try ------------------------------------------------------------
+
+    def _group_families(self, conflict: list[Group]) -> list[_Family]:
+        instance = self.instance
+        families: list[_Family] = []
+        # Many towns' caps: the policy's share for all, and the largest towns' own shares.
+        towns = sorted((group.entities[0] for group in conflict if group.rule == "absence-cap"),
+                       key=lambda town_id: -instance.town(town_id).total_teachers)
+        resources = any(group.rule.startswith(("venue", "absence")) for group in conflict)
+        for group in conflict:
+            rule, entities, label = group.rule, group.entities, group.label
+            first = entities[0]
+            if rule == "mandatory":
+                families.append(_optional_family(instance, first, label))
+                project = instance.project(first)
+                if resources and project.mode.takes_teachers_away:
+                    families.append(_sessions_family(instance, self.calendar, first, label))
+            elif rule == "months":
+                families += _months_families(instance, first, label)
+                if instance.weekdays_only(instance.project(first)):
+                    families.append(_weekends_family(instance, first, label))
+            elif rule == "holiday":
+                families.append(_holiday_family(instance, first, label))
+            elif rule == "phase-gap":
+                families.append(_gap_family(instance, first, label))
+            elif rule == "after":
+                families.append(_after_family(instance, first, entities[1], label))
+            elif rule == "rural-quota":
+                project = instance.project(first)
+                families.append(_quota_family(instance, first, label,
+                                              instance.rural_quota_seats(project) - 1))
+            elif rule == "absence-cap":
+                if first in towns[:_LISTED - 1] or len(towns) <= _LISTED:
+                    families.append(_absence_family(instance, first, label))
+            elif rule == "venue-one-a-day":
+                families.append(_venue_copy_family(instance, first, label))
+            elif rule == "venue-unavailable":
+                families.append(_venue_open_family(instance, first, label))
+            elif rule == "trainer-one-a-day":
+                families.append(_trainer_copy_family(instance, first, label))
+            elif rule == "trainer-unavailable":
+                families.append(_trainer_free_family(instance, first, label))
+            elif rule == "trainer-max-days":
+                families.append(_max_days_family(instance, self.calendar, first, label))
+        if len(towns) > 1:
+            families.append(_policy_absence_family(instance))
+        families.sort(key=lambda family: family.tier)
+        return families
+
+    def _finding_families(self, finding: Finding) -> list[_Family]:
+        instance = self.instance
+        project_id = finding.projects[-1]
+        project = instance.project(project_id)
+        label = finding.message
+        families: list[_Family] = []
+        rule = finding.rule
+        if rule == "venue-features":
+            families += _venue_feature_families(instance, project_id, label)
+        elif rule == "venue-size":
+            families.append(_sessions_family(instance, self.calendar, project_id, label))
+        elif rule in ("trainer-topic", "trainer-count"):
+            families += _trainer_topic_families(instance, project_id, label)
+            if rule == "trainer-count":
+                families.append(_trainer_count_family(instance, project_id, label))
+        elif rule == "trainer-availability":
+            for trainer in sorted(qualified_trainers(instance, project),
+                                  key=lambda trainer: -trainer.max_days)[:3]:
+                if trainer.available is not None or trainer.unavailable:
+                    families.append(_trainer_free_family(instance, trainer.id, label))
+            if project.trainer_count > 1:
+                families.append(_trainer_count_family(instance, project_id, label))
+        elif rule == "venue-availability":
+            for kind, venue_id in finding.entities:
+                if kind == "venue":
+                    families.append(_venue_open_family(instance, venue_id, label))
+        elif rule == "rural-quota":
+            families.append(_quota_family(instance, project_id, label,
+                                          instance.rural_pool(project)))
+        elif rule in ("holiday-months", "no-start-day", "phases"):
+            if rule == "holiday-months":
+                families.append(_holiday_months_family(instance, project_id, label))
+            families += _months_families(instance, project_id, label)
+            if rule == "phases" and project.min_gap_days:
+                families.append(_gap_family(instance, project_id, label))
+            if project.holiday is not HolidayRule.ALLOWED:
+                families.append(_holiday_family(instance, project_id, label))
+            if instance.weekdays_only(project) and rule == "no-start-day":
+                families.append(_weekends_family(instance, project_id, label))
+        elif rule == "after-chain":
+            earlier = finding.projects[-2]
+            families += _months_families(instance, project_id, label)
+            families.append(_after_family(instance, project_id, earlier, label))
+        if project.mandatory:
+            families.append(_optional_family(instance, project_id, label))
+        return families
+
+
+# --- the families of changes ----------------------------------------------------------------
+
+
+_PROJECT_RULES = {"mandatory", "months", "holiday", "phase-gap", "rural-quota", "after"}
+
+
+def _optional_family(instance: Instance, project_id: str, label: str) -> _Family:
+    option = _make_optional(instance, project_id)
+    return _Family("mandatory", (project_id,), label, DROP, [option],
+                   dropped_project=project_id)
+
+
+def _make_optional(instance: Instance, project_id: str) -> _Option:
+    project = instance.project(project_id)
+    return _Option(f"make project {named(project)} optional (priority 1, not mandatory)",
+                   (_project_edit(instance, project_id, "priority", 1),), 1,
+                   _set_project(project_id, priority=1))
+
+
+def _months_families(instance: Instance, project_id: str, label: str) -> list[_Family]:
+    """More months, three ways, each nested (one more month at a time): earlier months, later
+    months, and both at once (every month within 1, 2 … months of the allowed ones)."""
+    project = instance.project(project_id)
+    allowed = project.allowed_months
+    first, last = min(allowed), max(allowed)
+    sides = {
+        "earlier": [allowed | set(range(first - reach, first)) for reach in range(1, first)],
+        "later": [allowed | set(range(last + 1, last + reach + 1))
+                  for reach in range(1, 13 - last)],
+        "around": [{month for month in range(1, 13) if _month_distance(month, allowed) <= reach}
+                   for reach in range(1, 12)],
+    }
+    families = []
+    for months_sets in sides.values():
+        options = _unique([_months_option(instance, project, months) for months in months_sets
+                           if months != allowed])
+        if options:
+            families.append(_Family("months", (project_id,), label, NUDGE, options))
+    return families
+
+
+def _months_option(instance: Instance, project: Project, months: set[int]) -> _Option:
+    added = sorted(months - project.allowed_months)
+    words = (f"month {added[0]}" if len(added) == 1
+             else "months " + ", ".join(str(month) for month in added))
+    return _Option(f"let project {named(project)} also run in {words}",
+                   (_project_edit(instance, project.id, "months", sorted(months)),),
+                   len(added) / 12, _set_project(project.id, months=sorted(months)))
+
+
+def _holiday_months_family(instance: Instance, project_id: str, label: str) -> _Family:
+    """A holiday-required project whose months touch no holiday window: each month of a window
+    added alone, nearest first, then all the windows' months."""
+    project = instance.project(project_id)
+    allowed = project.allowed_months
+    in_windows = sorted({date.month for window in instance.calendar.holiday_windows
+                         for date in window.days() if date.year == instance.year} - allowed,
+                        key=lambda month: (_month_distance(month, allowed), month))
+    options = [_months_option(instance, project, allowed | {month}) for month in in_windows]
+    if len(in_windows) > 1:
+        options.append(_months_option(instance, project, allowed | set(in_windows)))
+    return _Family("months", (project_id,), label, NUDGE, options, nested_from=len(options))
+
+
+def _month_distance(month: int, allowed: set[int]) -> int:
+    return min(abs(month - other) for other in allowed)
+
+
+def _weekends_family(instance: Instance, project_id: str, label: str) -> _Family:
+    project = instance.project(project_id)
+    option = _Option(f"let project {named(project)} also train on Saturdays and Sundays",
+                     (_project_edit(instance, project_id, "weekdays_only", False),), 1,
+                     _set_project(project_id, weekdays_only=False))
+    return _Family("weekdays", (project_id,), "", RULE, [option])
+
+
+def _holiday_family(instance: Instance, project_id: str, label: str) -> _Family:
+    project = instance.project(project_id)
+    where = ("outside the school holidays too" if project.holiday is HolidayRule.REQUIRED
+             else "in the school holidays too")
+    option = _Option(f"let project {named(project)} run {where} (holiday: allowed)",
+                     (_project_edit(instance, project_id, "holiday", "allowed"),), 1,
+                     _set_project(project_id, holiday=HolidayRule.ALLOWED))
+    return _Family("holiday", (project_id,), label, RULE, [option])
+
+
+def _gap_family(instance: Instance, project_id: str, label: str) -> _Family:
+    project = instance.project(project_id)
+    gap = project.min_gap_days
+    options = [_Option(f"shorten the gap between the phases of project {named(project)} from "
+                       f"{gap} to {shorter} days",
+                       (_project_edit(instance, project_id, "min_gap_days", shorter),),
+                       (gap - shorter) / gap, _set_project(project_id, min_gap_days=shorter))
+               for shorter in range(gap - 1, -1, -1)]
+    return _Family("phase-gap", (project_id,), label, NUDGE, options)
+
+
+def _after_family(instance: Instance, project_id: str, earlier_id: str, label: str) -> _Family:
+    project, earlier = instance.project(project_id), instance.project(earlier_id)
+    after = [other for other in project.after if other != earlier_id]
+    option = _Option(f"let project {named(project)} start before project {named(earlier)} has "
+                     f"ended (take {earlier_id} out of its after list)",
+                     (_project_edit(instance, project_id, "after", after),), 1,
+                     _set_project(project_id, after=after))
+    return _Family("after", (project_id, earlier_id), label, RULE, [option])
+
+
+def _quota_family(instance: Instance, project_id: str, label: str, most: int) -> _Family:
+    """The rural quota lowered, in steps of 0.01, starting from the first share that asks for
+    at most `most` seats, down to 0."""
+    project = instance.project(project_id)
+    headcount = instance.headcount(project)
+    current = project.rural_quota if project.rural_quota is not None \
+        else instance.policy.rural_quota
+    options = []
+    seen = set()
+    for hundredths in range(math.floor(round(current * 100, 9)), -1, -1):
+        share = hundredths / 100
+        seats = math.ceil(round(share * headcount, 9))
+        if seats > most or seats in seen:
+            continue
+        seen.add(seats)
+        options.append(_Option(
+            f"lower the rural quota of project {named(project)} from {current:g} to {share:g} "
+            f"(at least {seats} of its {headcount} seats in rural towns)",
+            (_project_edit(instance, project_id, "rural_quota", share),),
+            current - share, _set_project(project_id, rural_quota=share)))
+    return _Family("rural-quota", (project_id,), label, NUDGE, options)
+
+
+def _absence_family(instance: Instance, town_id: str, label: str) -> _Family:
+    """The town's absence cap raised, in steps of 0.01 of its teachers, up to all of them."""
+    town = instance.town(town_id)
+    index = next(i for i, other in enumerate(instance.towns) if other.id == town_id)
+    current = town.max_absence_share if town.max_absence_share is not None \
+        else instance.policy.max_absence_share
+    teachers = town.total_teachers
+    options = []
+    seen = {instance.absence_cap(town)}
+    for hundredths in range(math.floor(round(current * 100, 9)) + 1, 101):
+        share = hundredths / 100
+        cap = math.floor(round(share * teachers, 9))
+        if cap in seen:
+            continue
+        seen.add(cap)
+        options.append(_Option(
+            f"let town {town.id} ({town.name}) send up to {share:.0%} of its teachers on a "
+            f"school day ({cap} of {teachers}; max_absence_share {current:g} → {share:g})",
+            (Edit(f"towns[{index}].max_absence_share", town.max_absence_share, share),),
+            share - current, _set_town(town_id, max_absence_share=share)))
+    return _Family("absence-cap", (town_id,), label, NUDGE, options)
+
+
+def _policy_absence_family(instance: Instance) -> _Family:
+    current = instance.policy.max_absence_share
+    options = []
+    for hundredths in range(math.floor(round(current * 100, 9)) + 1, 101):
+        share = hundredths / 100
+        options.append(_Option(
+            f"let every town send up to {share:.0%} of its teachers on a school day "
+            f"(policy max_absence_share {current:g} → {share:g})",
+            (Edit("policy.max_absence_share", current, share),), share - current,
+            _set_policy(max_absence_share=share)))
+    label = "the policy's absence cap"
+    return _Family("absence-cap", ("policy",), label, NUDGE, options)
+
+
+def _sessions_family(instance: Instance, calendar: YearCalendar, project_id: str,
+                     label: str) -> _Family:
+    """More sessions (smaller classes): one, two or three more than now, or as many as the
+    largest usable venue needs."""
+    project = instance.project(project_id)
+    checked = check_project(instance, project, calendar)
+    current = checked.count if not isinstance(checked, Finding) else project.sessions or 1
+    headcount = instance.headcount(project)
+    counts = [current + more for more in (1, 2, 3)]
+    if isinstance(checked, Finding) and checked.rule == "venue-size":
+        largest = max((venue.capacity for venue in instance.venues), default=1)
+        if project.max_session_size is not None:
+            largest = min(largest, project.max_session_size)
+        needed = math.ceil(headcount / largest)
+        counts = sorted({needed, needed + 1})
+    options = [_Option(f"run project {named(project)} as {count} sessions instead of "
+                       f"{current} (smaller classes)",
+                       (_project_edit(instance, project_id, "sessions", count),),
+                       (count - current) / current, _set_project(project_id, sessions=count))
+               for count in counts if count <= headcount]
+    return _Family("sessions", (project_id,), label, NUDGE, options,
+                   nested_from=len(options))
+
+
+def _venue_copy_family(instance: Instance, venue_id: str, label: str) -> _Family:
+    venue = next(venue for venue in instance.venues if venue.id == venue_id)
+    copy_id = _fresh_id(venue_id, {other.id for other in instance.venues})
+    twin = venue.model_copy(update={"id": copy_id, "name": f"{venue.name}（第二间）"})
+    option = _Option(
+        f"book a second room like venue {named(venue)} ({venue.capacity} seats) on the same "
+        f"days", (Edit(f"venues[{len(instance.venues)}]", None, twin),), 1,
+        lambda changed: changed.model_copy(update={"venues": [*changed.venues, twin]}))
+    return _Family("venue-one-a-day", (venue_id,), label, RESOURCE, [option])
+
+
+def _venue_open_family(instance: Instance, venue_id: str, label: str) -> _Family:
+    index, venue = next((i, venue) for i, venue in enumerate(instance.venues)
+                        if venue.id == venue_id)
+    path = f"venues[{index}].unavailable"
+    options = _lifted_closures(
+        venue.unavailable, path,
+        (f"open venue {named(venue)} on", "too (lift that closure)",
+         "on all its closed days"),
+        lambda ranges: _set_venue(venue_id, unavailable=ranges))
+    return _Family("venue-unavailable", (venue_id,), label, AVAILABILITY, options,
+                   nested_from=len(options))
+
+
+def _trainer_copy_family(instance: Instance, trainer_id: str, label: str) -> _Family:
+    trainer = next(trainer for trainer in instance.trainers if trainer.id == trainer_id)
+    copy_id = _fresh_id(trainer_id, {other.id for other in instance.trainers})
+    twin = trainer.model_copy(update={"id": copy_id, "name": f"{trainer.name}之外的另一位专家"})
+    option = _Option(
+        f"find one more trainer who teaches {'、'.join(trainer.topics)} and is free when "
+        f"trainer {named(trainer)} is", (Edit(f"trainers[{len(instance.trainers)}]", None, twin),),
+        1, lambda changed: changed.model_copy(update={"trainers": [*changed.trainers, twin]}))
+    return _Family("trainer-one-a-day", (trainer_id,), label, RESOURCE, [option])
+
+
+def _trainer_free_family(instance: Instance, trainer_id: str, label: str) -> _Family:
+    index, trainer = next((i, trainer) for i, trainer in enumerate(instance.trainers)
+                          if trainer.id == trainer_id)
+    path = f"trainers[{index}]"
+    options = _lifted_closures(
+        trainer.unavailable, f"{path}.unavailable",
+        (f"ask trainer {named(trainer)} to be free", "too (lift that absence)",
+         "on all their days away"),
+        lambda ranges: _set_trainer(trainer_id, unavailable=ranges))
+    if trainer.available is not None:
+        options.append(_Option(
+            f"ask trainer {named(trainer)} to be available all year, not only "
+            f"{_ranges(trainer.available)}", (Edit(f"{path}.available", trainer.available,
+                                                   None),),
+            365, _set_trainer(trainer_id, available=None)))
+        if trainer.unavailable:
+            options.append(_Option(
+                f"ask trainer {named(trainer)} to be available all year",
+                (Edit(f"{path}.available", trainer.available, None),
+                 Edit(f"{path}.unavailable", trainer.unavailable, [])), 366,
+                _set_trainer(trainer_id, available=None, unavailable=[])))
+    return _Family("trainer-unavailable", (trainer_id,), label, AVAILABILITY, options,
+                   nested_from=len(options))
+
+
+def _lifted_closures(ranges: list[DateRange], path: str, words: tuple[str, str, str],
+                     setter: Callable[[list[DateRange]], Callable[[Instance], Instance]]
+                     ) -> list[_Option]:
+    """Each range lifted alone (shortest first), then all of them. `words`: what comes before
+    one range, after it, and instead of it for all of them."""
+    before, after, every = words
+    options = []
+    for date_range in sorted(ranges, key=lambda r: (r.end - r.start).days):
+        rest = [other for other in ranges if other is not date_range]
+        options.append(_Option(f"{before} {_ranges([date_range])} {after}",
+                               (Edit(path, ranges, rest),),
+                               (date_range.end - date_range.start).days + 1, setter(rest)))
+    if len(ranges) > 1:
+        options.append(_Option(f"{before} {every} ({_ranges(ranges)})",
+                               (Edit(path, ranges, []),),
+                               sum((r.end - r.start).days + 1 for r in ranges), setter([])))
+    return options
+
+
+def _max_days_family(instance: Instance, calendar: YearCalendar, trainer_id: str,
+                     label: str) -> _Family:
+    index, trainer = next((i, trainer) for i, trainer in enumerate(instance.trainers)
+                          if trainer.id == trainer_id)
+    most = sum(project.days * project.phases * _session_count(instance, calendar, project)
+               for project in instance.projects if project.mandatory
+               and set(trainer.topics) & set(project.topics) and project.trainer_count)
+    options = [_Option(f"let trainer {named(trainer)} teach up to {days} days "
+                       f"(max_days {trainer.max_days} → {days})",
+                       (Edit(f"trainers[{index}].max_days", trainer.max_days, days),),
+                       (days - trainer.max_days) / max(trainer.max_days, 1),
+                       _set_trainer(trainer_id, max_days=days))
+               for days in range(trainer.max_days + 1, max(most, trainer.max_days + 1) + 1)]
+    return _Family("trainer-max-days", (trainer_id,), label, NUDGE, options)
+
+
+def _venue_feature_families(instance: Instance, project_id: str, label: str) -> list[_Family]:
+    project = instance.project(project_id)
+    rural = {town.id for town in instance.towns if town.rural}
+    candidates = [venue for venue in instance.venues
+                  if project.venue_rural != "required" or venue.town in rural]
+    families = []
+    for venue in sorted(candidates, key=lambda venue: -venue.capacity)[:2]:
+        missing = [feature for feature in project.venue_features
+                   if feature not in venue.features]
+        index = instance.venues.index(venue)
+        features = [*venue.features, *missing]
+        option = _Option(f"equip venue {named(venue)} with {'、'.join(missing)}",
+                         (Edit(f"venues[{index}].features", venue.features, features),),
+                         len(missing), _set_venue(venue.id, features=features))
+        families.append(_Family("venue-features", (project_id, venue.id), label, RULE,
+                                [option]))
+    if project.venue_rural == "required":
+        option = _Option(f"let project {named(project)} use a venue outside the rural towns "
+                         f"(venue_rural: preferred)",
+                         (_project_edit(instance, project_id, "venue_rural", "preferred"),), 1,
+                         _set_project(project_id, venue_rural="preferred"))
+        families.append(_Family("venue-rural", (project_id,), label, RULE, [option]))
+    return families
+
+
+def _trainer_topic_families(instance: Instance, project_id: str, label: str) -> list[_Family]:
+    """A trainer takes on the topics nobody teaches (the topics of the project they do not
+    teach yet): first those who already teach one of its topics, most days first."""
+    project = instance.project(project_id)
+    qualified = qualified_trainers(instance, project)
+    untaught = [topic for topic in project.topics
+                if not any(topic in trainer.topics for trainer in qualified)]
+    pool = qualified if qualified and untaught else [
+        trainer for trainer in instance.trainers if trainer not in qualified]
+    families = []
+    for trainer in sorted(pool, key=lambda trainer: -trainer.max_days)[:2]:
+        missing = [topic for topic in (untaught or project.topics[:1])
+                   if topic not in trainer.topics]
+        index = instance.trainers.index(trainer)
+        topics = [*trainer.topics, *missing]
+        option = _Option(f"ask trainer {named(trainer)} to also teach {'、'.join(missing)}",
+                         (Edit(f"trainers[{index}].topics", trainer.topics, topics),),
+                         len(missing), _set_trainer(trainer.id, topics=topics))
+        families.append(_Family("trainer-topic", (project_id, trainer.id), label, RULE,
+                                [option]))
+    return families
+
+
+def _trainer_count_family(instance: Instance, project_id: str, label: str) -> _Family:
+    project = instance.project(project_id)
+    options = [_Option(f"have {count} trainer(s) per session of project {named(project)} "
+                       f"instead of {project.trainers_per_session}",
+                       (_project_edit(instance, project_id, "trainers_per_session", count),),
+                       project.trainers_per_session - count,
+                       _set_project(project_id, trainers_per_session=count))
+               for count in range(project.trainers_per_session - 1, 0, -1)]
+    return _Family("trainer-count", (project_id,), label, RULE, options)
+
+
+# --- changing an instance -------------------------------------------------------------------
+
+
+def _set_project(project_id: str, **update: Any) -> Callable[[Instance], Instance]:
+    def apply(instance: Instance) -> Instance:
+        return instance.model_copy(update={"projects": [
+            project.model_copy(update=update) if project.id == project_id else project
+            for project in instance.projects]})
+    return apply
+
+
+def _set_venue(venue_id: str, **update: Any) -> Callable[[Instance], Instance]:
+    def apply(instance: Instance) -> Instance:
+        return instance.model_copy(update={"venues": [
+            venue.model_copy(update=update) if venue.id == venue_id else venue
+            for venue in instance.venues]})
+    return apply
+
+
+def _set_trainer(trainer_id: str, **update: Any) -> Callable[[Instance], Instance]:
+    def apply(instance: Instance) -> Instance:
+        return instance.model_copy(update={"trainers": [
+            trainer.model_copy(update=update) if trainer.id == trainer_id else trainer
+            for trainer in instance.trainers]})
+    return apply
+
+
+def _set_town(town_id: str, **update: Any) -> Callable[[Instance], Instance]:
+    def apply(instance: Instance) -> Instance:
+        return instance.model_copy(update={"towns": [
+            town.model_copy(update=update) if town.id == town_id else town
+            for town in instance.towns]})
+    return apply
+
+
+def _set_policy(**update: Any) -> Callable[[Instance], Instance]:
+    def apply(instance: Instance) -> Instance:
+        return instance.model_copy(update={"policy": instance.policy.model_copy(update=update)})
+    return apply
+
+
+def _combine(options: list[_Option]) -> _Option:
+    def apply(instance: Instance) -> Instance:
+        for option in options:
+            instance = option.apply(instance)
+        return instance
+    return _Option("; ".join(option.change for option in options) + " — all together",
+                   tuple(edit for option in options for edit in option.edits),
+                   sum(option.size for option in options), apply)
+
+
+def _project_edit(instance: Instance, project_id: str, field_name: str, after: Any) -> Edit:
+    index = next(i for i, project in enumerate(instance.projects) if project.id == project_id)
+    before = getattr(instance.projects[index], field_name)
+    return Edit(f"projects[{index}].{field_name}", before, after)
+
+
+def _still_blocked(instance: Instance, finding: Finding) -> bool:
+    return any(other.blocking and other.projects[-1] == finding.projects[-1]
+               for other in precheck(instance))
+
+
+def _session_count(instance: Instance, calendar: YearCalendar, project: Project) -> int:
+    checked = check_project(instance, project, calendar)
+    return checked.count if not isinstance(checked, Finding) else 1
+
+
+def _fresh_id(base: str, taken: set[str]) -> str:
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def _unique(options: list[_Option]) -> list[_Option]:
+    seen, unique = set(), []
+    for option in options:
+        if option.change not in seen:
+            seen.add(option.change)
+            unique.append(option)
+    return unique
+
+
+# --- small helpers --------------------------------------------------------------------------
+
+
+def _solver(limit: float, workers: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(limit, 0.01)
+    solver.parameters.num_workers = workers
+    return solver
+
+
+def _status(code: Any) -> str:
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return FEASIBLE
+    if code == cp_model.INFEASIBLE:
+        return INFEASIBLE
+    if code == cp_model.MODEL_INVALID:
+        raise RuntimeError("CP-SAT rejected the explain model")
+    return UNKNOWN
+
+
+def _deletion_key(group: Group) -> tuple[int, tuple[str, ...]]:
+    return DELETION_ORDER.index(group.rule), group.entities
+
+
+def _print_key(group: Group) -> tuple[int, tuple[str, ...]]:
+    return PRINT_ORDER.index(group.rule), group.entities
+
+
+def _note(suggestion: Suggestion) -> str:
+    return f": {suggestion.note}" if suggestion.note else ""
+
+
+_LISTED = 4  # rules of one kind listed one by one; more are listed on one line
+_MANY = {
+    "mandatory": "mandatory projects that must be scheduled",
+    "months": "projects' allowed months",
+    "holiday": "projects' holiday rules",
+    "phase-gap": "projects' gaps between phases",
+    "after": "'after' rules",
+    "rural-quota": "projects' rural quotas",
+    "venue-unavailable": "venues' closed days",
+    "venue-one-a-day": "venues that can each host one session a day",
+    "trainer-unavailable": "trainers' days away",
+    "trainer-one-a-day": "trainers who each teach one session a day",
+    "trainer-max-days": "trainers' yearly day limits",
+    "absence-cap": "towns' absence caps (teachers a town may send on a school day)",
+}
+
+
+def _conflict_lines(conflict: list[Group]) -> list[str]:
+    """One line per rule; more than `_LISTED` of one kind on one line, by their briefs."""
+    lines = []
+    for rule in dict.fromkeys(group.rule for group in conflict):
+        groups = [group for group in conflict if group.rule == rule]
+        if len(groups) <= _LISTED or not all(group.brief for group in groups):
+            lines += [group.label for group in groups]
+        else:
+            lines.append(f"{len(groups)} {_MANY[rule]}: "
+                         + "; ".join(group.brief for group in groups))
+    return lines
+
+
+def _ranges(ranges: Iterable[DateRange]) -> str:
+    return ", ".join(f"{r.start}–{r.end}" if r.start != r.end else f"{r.start}" for r in ranges)
+
+
+def _finding_dict(finding: Finding) -> dict[str, Any]:
+    return {"rule": finding.rule, "projects": list(finding.projects),
+            "entities": [{"kind": kind, "id": entity} for kind, entity in finding.entities],
+            "message": finding.message, "blocking": finding.blocking}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, HolidayRule):
+        return value.value
+    return value
