@@ -326,7 +326,9 @@ class _Explainer:
         assumptions and deletion; ("feasible" | "unknown", [], …) if there is none to find."""
         built = TrainingModel(self.instance, self.calendar, relaxable=True)
         every = set(built.groups)
-        status, core = self._assume(built, every, self.share(0.3, _QUICK_SOLVE * 2))
+        # One worker with assumptions names a conflict at once when propagation finds it;
+        # when it needs search, every worker decides first (see below).
+        status, core = self._assume(built, every, self.share(0.3, 5.0))
         if status == FEASIBLE:
             return FEASIBLE, [], True
         if status == UNKNOWN:
@@ -412,7 +414,7 @@ class _Explainer:
                 failed.append(family.label)
                 continue
             helped.add(family.label)
-            if option.change in tried:
+            if option.change in tried or _dominated(option, family, suggestions):
                 continue
             tried.add(option.change)
             if self.out_of_time():
@@ -581,6 +583,9 @@ class _Explainer:
             families += _trainer_topic_families(instance, project_id, label)
             if rule == "trainer-count":
                 families.append(_trainer_count_family(instance, project_id, label))
+        elif rule == "trainer-max-days":
+            for _, trainer_id in finding.entities[:3]:
+                families.append(_max_days_family(instance, self.calendar, trainer_id, label))
         elif rule == "trainer-availability":
             for trainer in sorted(qualified_trainers(instance, project),
                                   key=lambda trainer: -trainer.max_days)[:3]:
@@ -662,6 +667,17 @@ def _months_option(instance: Instance, project: Project, months: set[int]) -> _O
     return _Option(f"let project {named(project)} also run in {words}",
                    (_project_edit(instance, project.id, "months", sorted(months)),),
                    len(added) / 12, _set_project(project.id, months=sorted(months)))
+
+
+def _dominated(option: _Option, family: _Family, suggestions: list[Suggestion]) -> bool:
+    """Whether a working suggestion of more months for the same project adds only some of the
+    months this option adds (then this one is no smaller a change)."""
+    if family.rule != "months":
+        return False
+    added = set(option.edits[0].after)
+    return any(suggestion.works and suggestion.rule == "months"
+               and suggestion.entities == family.entities
+               and set(suggestion.edits[0].after) <= added for suggestion in suggestions)
 
 
 def _holiday_months_family(instance: Instance, project_id: str, label: str) -> _Family:

@@ -148,10 +148,21 @@ def check_project(
             f"{_date(calendar, start_days[0])}, the latest {_date(calendar, start_days[-1])})")
 
     if project.trainer_count:
-        unavailable = _trainers_never_free(instance, project, calendar, trainers, start_days)
+        # A trainer whose max_days is shorter than one session can never teach it.
+        able = [trainer for trainer in trainers if trainer.max_days >= project.days]
+        short = _short_of(project, able)
+        if short is not None:
+            few = [trainer for trainer in trainers if trainer not in able]
+            return cannot(
+                "trainer-max-days",
+                f"{short}: {_list(few)} may teach at most "
+                f"{', '.join(str(trainer.max_days) for trainer in few)} days a year, less than "
+                f"one of its {project.days}-day sessions",
+                [("trainer", trainer.id) for trainer in few])
+        unavailable = _trainers_never_free(instance, project, calendar, able, start_days)
         if unavailable is not None:
             return cannot("trainer-availability", unavailable,
-                          [("trainer", trainer.id) for trainer in trainers])
+                          [("trainer", trainer.id) for trainer in able])
     if project.mode.uses_venue:
         large_enough = [venue for venue in venues
                         if venue.capacity >= math.ceil(headcount / count)]
@@ -302,6 +313,19 @@ def _no_start_day(instance: Instance, project: Project,
                 f"{span} in its {months} that also avoids {', '.join(applied)}")
         return "no-start-day", f"no {span} in its {months} avoids {', '.join(applied)}"
     raise AssertionError("start_days and start_rules disagree")  # pragma: no cover
+
+
+def _short_of(project: Project, trainers: list[Trainer]) -> str | None:
+    """What `trainers` lack to staff a session of the project (a topic nobody teaches, or too
+    few of them), or None."""
+    untaught = [topic for topic in project.topics
+                if not any(topic in trainer.topics for trainer in trainers)]
+    if untaught:
+        return f"no trainer who could teach it teaches {'、'.join(untaught)}"
+    if len(trainers) < project.trainer_count:
+        return (f"it needs {project.trainer_count} trainers per session and only "
+                f"{len(trainers)} could teach it")
+    return None
 
 
 def _trainers_never_free(instance: Instance, project: Project, calendar: YearCalendar,

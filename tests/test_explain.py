@@ -278,15 +278,30 @@ def test_absence_cap_of_the_towns(tiny):
     assert_every_suggestion_works(tiny, explanation)
 
 
-def test_trainer_max_days(tiny):
-    # Only t2 teaches B, at most 2 days; p1 needs 3.
+def test_trainer_max_days_shorter_than_a_session(tiny):
+    # Only t2 teaches B, at most 2 days a year; p1's session lasts 3.
     tiny["projects"][0].update(days=3, topics=["B"])
     tiny["trainers"][1]["max_days"] = 2
     explanation = explained(tiny)
-    assert conflict_of(explanation) == {("mandatory", ("p1",)),
-                                        ("trainer-max-days", ("t2",))}
+    finding = only_finding(explanation)
+    assert finding.rule == "trainer-max-days" and finding.entities == (("trainer", "t2"),)
+    assert "t2 (李老师) may teach at most 2 days" in finding.message
     raised = next(s for s in explanation.working if s.rule == "trainer-max-days")
     assert raised.edits[0].after == 3
+    assert_every_suggestion_works(tiny, explanation)
+
+
+def test_trainer_max_days_over_two_projects(tiny):
+    # Only t2 teaches B, at most 3 days a year; p1 and p2 take 2 days each.
+    tiny["projects"][0].update(days=2, topics=["B"])
+    second_project(tiny)
+    tiny["trainers"][1]["max_days"] = 3
+    explanation = explained(tiny)
+    assert explanation.findings == []
+    assert conflict_of(explanation) == {("mandatory", ("p1",)), ("mandatory", ("p2",)),
+                                        ("trainer-max-days", ("t2",))}
+    raised = next(s for s in explanation.working if s.rule == "trainer-max-days")
+    assert raised.edits[0].after == 4
     assert_every_suggestion_works(tiny, explanation)
 
 
