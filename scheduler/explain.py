@@ -135,6 +135,8 @@ class Explanation:
             lines += [f"  - {finding.message}" for finding in self.findings]
             if len(self.findings) > 1:
                 lines.append("Each of these must be fixed for a plan to exist.")
+        if self.status == INFEASIBLE and not self.findings and not self.conflict:
+            lines.append(_FIXED_RULES)
         if self.conflict:
             minimal = ("relaxing any one of them removes this conflict"
                        if self.minimal else "it may not be the smallest such set: the time "
@@ -160,6 +162,8 @@ class Explanation:
             return self._headline()
         if self.findings:
             cause = " ".join(finding.message for finding in self.findings)
+        elif not self.conflict:
+            cause = _FIXED_RULES
         else:
             cause = ("These rules cannot all hold: "
                      + "; ".join(_conflict_lines(self.conflict)) + ".")
@@ -414,6 +418,8 @@ class _Explainer:
                 failed.append(family.label)
                 continue
             helped.add(family.label)
+            if family.rule == "months":
+                option = self._fewest_months(option, family)
             if option.change in tried or _dominated(option, family, suggestions):
                 continue
             tried.add(option.change)
@@ -425,6 +431,23 @@ class _Explainer:
         suggestions.sort(key=lambda suggestion: (not suggestion.works, suggestion.rank))
         not_enough = [label for label in dict.fromkeys(failed) if label and label not in helped]
         return suggestions, not_enough
+
+    def _fewest_months(self, option: _Option, family: _Family) -> _Option:
+        """The months an extension adds, thinned one by one (farthest first) while the quick
+        model still finds a plan: "months 2, 3" becomes "month 2" when March alone does not
+        help."""
+        project = self.instance.project(family.entities[0])
+        allowed = project.allowed_months
+        added = set(option.edits[0].after) - allowed
+        best = option
+        for month in sorted(added, key=lambda month: -_month_distance(month, allowed)):
+            if len(added) == 1 or self.out_of_time():
+                break
+            fewer = _months_option(self.instance, project, allowed | (added - {month}))
+            if self._quick(fewer.apply(self.instance)):
+                added -= {month}
+                best = fewer
+        return best
 
     def _smallest_that_works(self, family: _Family) -> _Option | None:
         """The smallest option of the family the quick model finds feasible, or None if even
@@ -1090,6 +1113,8 @@ def _note(suggestion: Suggestion) -> str:
     return f": {suggestion.note}" if suggestion.note else ""
 
 
+_FIXED_RULES = ("The rules no planner's change reaches (seats, venue sizes, topics, public "
+                "holidays, blackouts) conflict by themselves.")
 _LISTED = 4  # rules of one kind listed one by one; more are listed on one line
 _MANY = {
     "mandatory": "mandatory projects that must be scheduled",
