@@ -172,7 +172,8 @@ class Explanation:
             advice = f"Best change that gives a plan: {best.change}{_note(best)}."
         else:
             advice = "No single change tried gave a plan."
-        return f"{cause}\n{advice}\nMore: schedule explain (explain.txt, explain.json)."
+        return (f"{cause}\n{advice}\nThe whole explanation, with every change that works: "
+                "explain.txt, or schedule explain.")
 
     def _headline(self) -> str:
         if self.status == FEASIBLE:
