@@ -662,7 +662,7 @@ def _range_dates(ranges: Iterable[DateRange]) -> set[dt.date]:
 
 
 def _ranges(ranges: Iterable[DateRange]) -> str:
-    return ", ".join(f"{date_range.start}–{date_range.end}" for date_range in ranges)
+    return ", ".join(f"{r.start}–{r.end}" if r.end != r.start else f"{r.start}" for r in ranges)
 
 
 def _availability(trainer: Trainer) -> str:
