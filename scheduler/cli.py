@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from models import InputError, Instance, Solution, load_instance, read_json
+from models import InputError, Instance, Solution, Status, load_instance, read_json
 from models.load import pydantic_problems
 from scheduler.solve import SolveResult, solve, solve_by_hand
 
@@ -61,6 +61,12 @@ def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, s
                            on_progress=printer)
     solution = result.solution
     _print_summary(instance, result)
+    if solution.status is Status.INFEASIBLE:
+        from scheduler.explain import explain
+
+        explanation = explain(instance, time_limit=time_limit, workers=workers)
+        click.echo(explanation.short())
+        _print_written(explanation.write(out_dir), out_dir)
     if not solution.status.has_schedule:
         sys.exit(EXIT_NO_SCHEDULE)
     written = write_outputs(instance, solution, out_dir, formats, lang)
@@ -76,6 +82,23 @@ def write_outputs(instance: Instance, solution: Solution, out_dir: Path,
     path = out_dir / "solution.json"
     solution.write(path)
     return [path, *write_exports(instance, solution, out_dir, formats or list(FORMATS), lang)]
+
+
+@main.command(name="explain")
+@click.argument("instance_path", metavar="INSTANCE.json")
+@click.option("--time-limit", default=60.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds for the whole explanation, suggestions included.")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Search threads [default: one per core].")
+def explain_command(instance_path: str, time_limit: float, workers: int | None) -> None:
+    """Say why INSTANCE.json has no plan, and which changes would give one."""
+    from scheduler.explain import explain
+
+    instance = _load_or_exit(instance_path)
+    explanation = explain(instance, time_limit=time_limit, workers=workers)
+    click.echo(explanation.to_text(), nl=False)
+    if explanation.status == "unknown":
+        sys.exit(EXIT_NO_SCHEDULE)
 
 
 @main.command(name="export")

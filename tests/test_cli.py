@@ -50,7 +50,7 @@ def test_infeasible_plan_exits_1_and_says_why(tiny, tmp_path):
     assert code == 1
     assert "status INFEASIBLE" in stdout
     assert "p1 (培训一) cannot be scheduled: no venue has the features 录播" in stdout
-    assert not out.exists()
+    assert sorted(path.name for path in out.iterdir()) == ["explain.json", "explain.txt"]
 
 
 def test_bad_input_exits_2_names_each_problem_and_writes_nothing(tiny, tmp_path):
@@ -100,3 +100,32 @@ def test_greedy_method_writes_the_hand_plan_for_comparison(tiny, tmp_path):
     assert "objective 5,900  no bound" in stdout and "rural shortfall 20 seats" in stdout
     code, _, _ = run("validate", str(tmp_path / "plan.json"), str(out / "solution.json"))
     assert code == 0
+
+
+def test_explain_says_why_and_what_would_work(tiny, tmp_path):
+    tiny["policy"] = {"max_absence_share": 0.1}
+    code, stdout, _ = run("explain", str(write(tmp_path, tiny)), "--time-limit", "20")
+    assert code == 0, stdout
+    assert "town r (乡镇) may send at most 10% of its teachers" in stdout
+    assert "1. let project p1 (培训一) also run in month 7" in stdout
+
+
+def test_explain_of_a_feasible_plan(tiny, tmp_path):
+    code, stdout, _ = run("explain", str(write(tmp_path, tiny)))
+    assert code == 0 and "the plan is feasible" in stdout
+
+
+def test_explain_bad_input_exits_2(tmp_path):
+    code, _, stderr = run("explain", str(tmp_path / "missing.json"))
+    assert code == 2 and "cannot read the file" in stderr
+
+
+def test_solve_of_an_infeasible_plan_writes_the_explanation(tiny, tmp_path):
+    tiny["policy"] = {"max_absence_share": 0.1}
+    out = tmp_path / "out"
+    code, stdout, _ = run("solve", str(write(tmp_path, tiny)), "--out", str(out),
+                          "--time-limit", "10")
+    assert code == 1
+    assert "Best change that gives a plan: let project p1 (培训一) also run in month 7" in stdout
+    assert sorted(path.name for path in out.iterdir()) == ["explain.json", "explain.txt"]
+    assert json.loads((out / "explain.json").read_text(encoding="utf-8"))["status"] == "infeasible"
