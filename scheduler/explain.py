@@ -659,7 +659,7 @@ def _make_optional(instance: Instance, project_id: str) -> _Option:
     project = instance.project(project_id)
     return _Option(f"make project {named(project)} optional (priority 1, not mandatory)",
                    (_project_edit(instance, project_id, "priority", 1),), 1,
-                   _set_project(project_id, priority=1))
+                   _set_item("projects", project_id, priority=1))
 
 
 def _months_families(instance: Instance, project_id: str, label: str) -> list[_Family]:
@@ -690,7 +690,7 @@ def _months_option(instance: Instance, project: Project, months: set[int]) -> _O
              else "months " + ", ".join(str(month) for month in added))
     return _Option(f"let project {named(project)} also run in {words}",
                    (_project_edit(instance, project.id, "months", sorted(months)),),
-                   len(added) / 12, _set_project(project.id, months=sorted(months)))
+                   len(added) / 12, _set_item("projects", project.id, months=sorted(months)))
 
 
 def _dominated(option: _Option, family: _Family, suggestions: list[Suggestion]) -> bool:
@@ -726,7 +726,7 @@ def _weekends_family(instance: Instance, project_id: str, label: str) -> _Family
     project = instance.project(project_id)
     option = _Option(f"let project {named(project)} also train on Saturdays and Sundays",
                      (_project_edit(instance, project_id, "weekdays_only", False),), 1,
-                     _set_project(project_id, weekdays_only=False))
+                     _set_item("projects", project_id, weekdays_only=False))
     return _Family("weekdays", (project_id,), "", RULE, [option])
 
 
@@ -736,7 +736,7 @@ def _holiday_family(instance: Instance, project_id: str, label: str) -> _Family:
              else "in the school holidays too")
     option = _Option(f"let project {named(project)} run {where} (holiday: allowed)",
                      (_project_edit(instance, project_id, "holiday", "allowed"),), 1,
-                     _set_project(project_id, holiday=HolidayRule.ALLOWED))
+                     _set_item("projects", project_id, holiday=HolidayRule.ALLOWED))
     return _Family("holiday", (project_id,), label, RULE, [option])
 
 
@@ -746,7 +746,8 @@ def _gap_family(instance: Instance, project_id: str, label: str) -> _Family:
     options = [_Option(f"shorten the gap between the phases of project {named(project)} from "
                        f"{gap} to {shorter} days",
                        (_project_edit(instance, project_id, "min_gap_days", shorter),),
-                       (gap - shorter) / gap, _set_project(project_id, min_gap_days=shorter))
+                       (gap - shorter) / gap,
+                       _set_item("projects", project_id, min_gap_days=shorter))
                for shorter in range(gap - 1, -1, -1)]
     return _Family("phase-gap", (project_id,), label, NUDGE, options)
 
@@ -757,7 +758,7 @@ def _after_family(instance: Instance, project_id: str, earlier_id: str, label: s
     option = _Option(f"let project {named(project)} start before project {named(earlier)} has "
                      f"ended (take {earlier_id} out of its after list)",
                      (_project_edit(instance, project_id, "after", after),), 1,
-                     _set_project(project_id, after=after))
+                     _set_item("projects", project_id, after=after))
     return _Family("after", (project_id, earlier_id), label, RULE, [option])
 
 
@@ -780,7 +781,7 @@ def _quota_family(instance: Instance, project_id: str, label: str, most: int) ->
             f"lower the rural quota of project {named(project)} from {current:g} to {share:g} "
             f"(at least {seats} of its {headcount} seats in rural towns)",
             (_project_edit(instance, project_id, "rural_quota", share),),
-            current - share, _set_project(project_id, rural_quota=share)))
+            current - share, _set_item("projects", project_id, rural_quota=share)))
     return _Family("rural-quota", (project_id,), label, NUDGE, options)
 
 
@@ -803,7 +804,7 @@ def _absence_family(instance: Instance, town_id: str, label: str) -> _Family:
             f"let town {town.id} ({town.name}) send up to {share:.0%} of its teachers on a "
             f"school day ({cap} of {teachers}; max_absence_share {current:g} → {share:g})",
             (Edit(f"towns[{index}].max_absence_share", town.max_absence_share, share),),
-            share - current, _set_town(town_id, max_absence_share=share)))
+            share - current, _set_item("towns", town_id, max_absence_share=share)))
     return _Family("absence-cap", (town_id,), label, NUDGE, options)
 
 
@@ -839,7 +840,8 @@ def _sessions_family(instance: Instance, calendar: YearCalendar, project_id: str
     options = [_Option(f"run project {named(project)} as {count} sessions instead of "
                        f"{current} (smaller classes)",
                        (_project_edit(instance, project_id, "sessions", count),),
-                       (count - current) / current, _set_project(project_id, sessions=count))
+                       (count - current) / current,
+                       _set_item("projects", project_id, sessions=count))
                for count in counts if count <= headcount]
     return _Family("sessions", (project_id,), label, NUDGE, options,
                    nested_from=len(options))
@@ -864,7 +866,7 @@ def _venue_open_family(instance: Instance, venue_id: str, label: str) -> _Family
         venue.unavailable, path,
         (f"open venue {named(venue)} on", "too (lift that closure)",
          "on all its closed days"),
-        lambda ranges: _set_venue(venue_id, unavailable=ranges))
+        lambda ranges: _set_item("venues", venue_id, unavailable=ranges))
     return _Family("venue-unavailable", (venue_id,), label, AVAILABILITY, options,
                    nested_from=len(options))
 
@@ -888,19 +890,19 @@ def _trainer_free_family(instance: Instance, trainer_id: str, label: str) -> _Fa
         trainer.unavailable, f"{path}.unavailable",
         (f"ask trainer {named(trainer)} to be free", "too (lift that absence)",
          "on all their days away"),
-        lambda ranges: _set_trainer(trainer_id, unavailable=ranges))
+        lambda ranges: _set_item("trainers", trainer_id, unavailable=ranges))
     if trainer.available is not None:
         options.append(_Option(
             f"ask trainer {named(trainer)} to be available all year, not only "
             f"{_ranges(trainer.available)}", (Edit(f"{path}.available", trainer.available,
                                                    None),),
-            365, _set_trainer(trainer_id, available=None)))
+            365, _set_item("trainers", trainer_id, available=None)))
         if trainer.unavailable:
             options.append(_Option(
                 f"ask trainer {named(trainer)} to be available all year",
                 (Edit(f"{path}.available", trainer.available, None),
                  Edit(f"{path}.unavailable", trainer.unavailable, [])), 366,
-                _set_trainer(trainer_id, available=None, unavailable=[])))
+                _set_item("trainers", trainer_id, available=None, unavailable=[])))
     return _Family("trainer-unavailable", (trainer_id,), label, AVAILABILITY, options,
                    nested_from=len(options))
 
@@ -935,7 +937,7 @@ def _max_days_family(instance: Instance, calendar: YearCalendar, trainer_id: str
                        f"(max_days {trainer.max_days} → {days})",
                        (Edit(f"trainers[{index}].max_days", trainer.max_days, days),),
                        (days - trainer.max_days) / max(trainer.max_days, 1),
-                       _set_trainer(trainer_id, max_days=days))
+                       _set_item("trainers", trainer_id, max_days=days))
                for days in range(trainer.max_days + 1, max(most, trainer.max_days + 1) + 1)]
     return _Family("trainer-max-days", (trainer_id,), label, NUDGE, options)
 
@@ -953,14 +955,14 @@ def _venue_feature_families(instance: Instance, project_id: str, label: str) -> 
         features = [*venue.features, *missing]
         option = _Option(f"equip venue {named(venue)} with {'、'.join(missing)}",
                          (Edit(f"venues[{index}].features", venue.features, features),),
-                         len(missing), _set_venue(venue.id, features=features))
+                         len(missing), _set_item("venues", venue.id, features=features))
         families.append(_Family("venue-features", (project_id, venue.id), label, RULE,
                                 [option]))
     if project.venue_rural == "required":
         option = _Option(f"let project {named(project)} use a venue outside the rural towns "
                          f"(venue_rural: preferred)",
                          (_project_edit(instance, project_id, "venue_rural", "preferred"),), 1,
-                         _set_project(project_id, venue_rural="preferred"))
+                         _set_item("projects", project_id, venue_rural="preferred"))
         families.append(_Family("venue-rural", (project_id,), label, RULE, [option]))
     return families
 
@@ -982,7 +984,7 @@ def _trainer_topic_families(instance: Instance, project_id: str, label: str) -> 
         topics = [*trainer.topics, *missing]
         option = _Option(f"ask trainer {named(trainer)} to also teach {'、'.join(missing)}",
                          (Edit(f"trainers[{index}].topics", trainer.topics, topics),),
-                         len(missing), _set_trainer(trainer.id, topics=topics))
+                         len(missing), _set_item("trainers", trainer.id, topics=topics))
         families.append(_Family("trainer-topic", (project_id, trainer.id), label, RULE,
                                 [option]))
     return families
@@ -994,7 +996,7 @@ def _trainer_count_family(instance: Instance, project_id: str, label: str) -> _F
                        f"instead of {project.trainers_per_session}",
                        (_project_edit(instance, project_id, "trainers_per_session", count),),
                        project.trainers_per_session - count,
-                       _set_project(project_id, trainers_per_session=count))
+                       _set_item("projects", project_id, trainers_per_session=count))
                for count in range(project.trainers_per_session - 1, 0, -1)]
     return _Family("trainer-count", (project_id,), label, RULE, options)
 
@@ -1002,35 +1004,12 @@ def _trainer_count_family(instance: Instance, project_id: str, label: str) -> _F
 # --- changing an instance -------------------------------------------------------------------
 
 
-def _set_project(project_id: str, **update: Any) -> Callable[[Instance], Instance]:
+def _set_item(section: str, item_id: str, **update: Any) -> Callable[[Instance], Instance]:
+    """A change to one project, venue, trainer or town (`section` names the instance's list)."""
     def apply(instance: Instance) -> Instance:
-        return instance.model_copy(update={"projects": [
-            project.model_copy(update=update) if project.id == project_id else project
-            for project in instance.projects]})
-    return apply
-
-
-def _set_venue(venue_id: str, **update: Any) -> Callable[[Instance], Instance]:
-    def apply(instance: Instance) -> Instance:
-        return instance.model_copy(update={"venues": [
-            venue.model_copy(update=update) if venue.id == venue_id else venue
-            for venue in instance.venues]})
-    return apply
-
-
-def _set_trainer(trainer_id: str, **update: Any) -> Callable[[Instance], Instance]:
-    def apply(instance: Instance) -> Instance:
-        return instance.model_copy(update={"trainers": [
-            trainer.model_copy(update=update) if trainer.id == trainer_id else trainer
-            for trainer in instance.trainers]})
-    return apply
-
-
-def _set_town(town_id: str, **update: Any) -> Callable[[Instance], Instance]:
-    def apply(instance: Instance) -> Instance:
-        return instance.model_copy(update={"towns": [
-            town.model_copy(update=update) if town.id == town_id else town
-            for town in instance.towns]})
+        return instance.model_copy(update={section: [
+            item.model_copy(update=update) if item.id == item_id else item
+            for item in getattr(instance, section)]})
     return apply
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +63,16 @@ def solution() -> Solution:
 @pytest.fixture
 def tiny() -> dict[str, Any]:
     return copy.deepcopy(TINY)
+
+
+def need(program: str) -> str:
+    """The program's path; skipped where it is missing, except in CI, which must have it."""
+    path = shutil.which(program)
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{program} is not installed; .ci/run installs it")
+        pytest.skip(f"{program} is not installed")
+    return path
 
 
 def solve_checked(data: dict[str, Any], time_limit: float = 20.0) -> SolveResult:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,19 +16,10 @@ from icalendar import Calendar
 
 from models import Instance, Solution
 from scheduler.export.ics import event_uid, write_calendars
+from tests.conftest import need
 
 ROOT = Path(__file__).parents[1]
 STAMP = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
-
-
-def need(program: str) -> str:
-    """The program's path; skipped where it is missing, except in CI, which must have it."""
-    path = shutil.which(program)
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{program} is not installed; .ci/run installs it")
-        pytest.skip(f"{program} is not installed")
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,7 @@ The plan is the proven-optimal 2024 plan of instances/2024.json (tests/data/2024
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,19 +18,10 @@ from models import Mode
 from scheduler.export.gantt import MODE_COLOURS
 from scheduler.export.plan_table import class_names
 from scheduler.export.report import ROW, TOP, report_html, write_report
+from tests.conftest import need
 
 ROOT = Path(__file__).parents[1]
 WINDOW = (1280, 1600)
-
-
-def need(program: str) -> str:
-    """The program's path; skipped where it is missing, except in CI, which must have it."""
-    path = shutil.which(program)
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{program} is not installed; .ci/run installs it")
-        pytest.skip(f"{program} is not installed")
-    return path
 
 
 def chromium(page: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
