@@ -58,10 +58,6 @@ class YearCalendar:
             for day, date in enumerate(self.dates)
         ]
 
-    def school_day_runs(self) -> list[tuple[int, int]]:
-        """Maximal runs of consecutive school days as (first day, last day + 1)."""
-        return _runs(self.school_days)
-
     def blocked_runs(self, free_dates: set[dt.date] | None, busy_dates: set[dt.date]) -> list[
             tuple[int, int]]:
         """Runs of days outside `free_dates` (None: every day is free) or inside `busy_dates`."""
@@ -69,7 +65,7 @@ class YearCalendar:
             (free_dates is not None and date not in free_dates) or date in busy_dates
             for date in self.dates
         ]
-        return _runs(blocked)
+        return day_runs(blocked)
 
     def free_starts(self, free_dates: set[dt.date] | None, busy_dates: set[dt.date],
                     days: int) -> list[bool]:
@@ -149,7 +145,8 @@ def _all_days(flags: list[bool], days: int) -> list[bool]:
     return ok
 
 
-def _runs(flags: list[bool]) -> list[tuple[int, int]]:
+def day_runs(flags: list[bool]) -> list[tuple[int, int]]:
+    """Maximal runs of days whose flag is set, as (first day, last day + 1)."""
     runs = []
     begin = None
     for day, flag in enumerate([*flags, False]):

@@ -3,6 +3,8 @@ plan found before the search closed its gaps reports what it really is)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from models.instance import Instance
 from models.solution import SessionPhase
 from scheduler.calendar import YearCalendar
@@ -20,8 +22,12 @@ def plan_kpis(
 
     preference = cost = 0
     urban_venue_seats = 0
+    rural_seats: dict[str, int] = defaultdict(int)
     away_by_day = [0] * calendar.length
     for row in rows:
+        if row.phase == 1:  # seats are the same in every phase: count each session once
+            rural_seats[row.project] += sum(
+                seats for town, seats in row.seats.items() if town in rural_towns)
         project = projects[row.project]
         start = calendar.day(row.start)
         preference += calendar.days_outside(project.wanted_months, start, row.days)
@@ -34,16 +40,10 @@ def plan_kpis(
             for day in range(start, start + row.days):
                 away_by_day[day] += row.size
 
-    rural_shortfall = 0
-    for project in instance.projects:
-        if project.id in dropped:
-            continue
-        rural_seats = sum(
-            seats for row in rows if row.project == project.id and row.phase == 1
-            for town, seats in row.seats.items() if town in rural_towns
-        )
-        rural_shortfall += min(instance.headcount(project), instance.rural_pool(project)) \
-            - rural_seats
+    rural_shortfall = sum(
+        min(instance.headcount(project), instance.rural_pool(project)) - rural_seats[project.id]
+        for project in instance.projects if project.id not in dropped
+    )
 
     school_days = calendar.school_days
     return {

@@ -24,7 +24,7 @@ from ortools.sat.python import cp_model
 
 from models.fields import DateRange
 from models.instance import Instance, Project, Trainer, Venue
-from scheduler.calendar import YearCalendar, _runs
+from scheduler.calendar import YearCalendar, day_runs
 from scheduler.sessions import SessionSplit, named, split_project
 
 IntVar = cp_model.IntVar
@@ -95,7 +95,6 @@ class TrainingModel:
         self.model = cp_model.CpModel()
         self.projects: dict[str, ProjectVars] = {}
         self.unschedulable: dict[str, str] = {}
-        self.terms: dict[str, LinearExpr] = {}
         self.groups: dict[int, Group] = {}
         self._group_literals: dict[tuple[str, tuple[str, ...]], IntVar] = {}
         self._start_domains: dict[str, list[int]] = {}
@@ -426,8 +425,7 @@ class TrainingModel:
         for name, build in builders.items():
             weight = getattr(weights, name)
             if weight > 0:
-                self.terms[name] = build()
-                objective += weight * self.terms[name]
+                objective += weight * build()
         self.model.minimize(objective)
 
     def _dropped_term(self) -> LinearExpr:
@@ -558,7 +556,7 @@ class TrainingModel:
                         usable[day] = True
         school = self.calendar.school_days
         covered = [school[day] or not usable[day] for day in range(self.calendar.length)]
-        return [(first, end) for first, end in _runs(covered) if any(school[first:end])]
+        return [(first, end) for first, end in day_runs(covered) if any(school[first:end])]
 
     def _rural_seats(self, variables: ProjectVars) -> cp_model.LinearExpr:
         rural = {town.id for town in self.instance.towns if town.rural}
