@@ -11,7 +11,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _parse_date(value: Any) -> dt.date:
+def parse_date(value: Any) -> dt.date:
     """Accept only ISO `YYYY-MM-DD` text, so that `20240301` or `3/1` never slips in as a date."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
@@ -35,7 +35,7 @@ def _check_share(value: Any) -> float:
     return float(value)
 
 
-Date = Annotated[dt.date, BeforeValidator(_parse_date)]
+Date = Annotated[dt.date, BeforeValidator(parse_date)]
 Month = Annotated[int, BeforeValidator(_check_month)]
 Share = Annotated[float, BeforeValidator(_check_share)]
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+$")]

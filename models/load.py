@@ -65,7 +65,13 @@ def read_json(path: Path) -> Any:
 
 
 def load_instance(path: Path) -> Instance:
-    return parse_instance(read_json(path))
+    """An instance file, or a scenario file (`models.scenario`): its base with its changes."""
+    from models.scenario import is_scenario, load_scenario
+
+    data = read_json(path)
+    if is_scenario(data):
+        return load_scenario(path, data)
+    return parse_instance(data)
 
 
 def format_location(location: Iterable[str | int]) -> str:
