@@ -183,6 +183,11 @@ class Weights(Strict):
     A priority point is worth 1,000,000 (more than the whole yuan cost of any district project,
     so no project is dropped to save money); a day outside the preferred months 1,000 (a day's
     hall and trainers); a rural seat 200; a teacher off the peak day 20; a yuan 1.
+
+    The last three count only when re-planning against an earlier plan (`--baseline`), per
+    session-phase of that plan: held on other dates (or not at all) 5,000; in another venue
+    2,000; per trainer replaced 1,000. A change is worth more than a day in the preferred months
+    or a rural seat: once a plan is published, every change reaches many teachers.
     """
 
     dropped: NonNegativeInt = 1_000_000
@@ -190,6 +195,9 @@ class Weights(Strict):
     preference: NonNegativeInt = 1_000
     balance: NonNegativeInt = 20
     cost: NonNegativeInt = 1
+    moved: NonNegativeInt = 5_000
+    venue_changed: NonNegativeInt = 2_000
+    trainer_changed: NonNegativeInt = 1_000
 
 
 class Objective(Strict):

@@ -46,6 +46,18 @@ class SessionPhase(BaseModel):
         return (self.end - self.start).days + 1
 
 
+class ReplanRecord(BaseModel):
+    """What a re-planned solution was planned against: the earlier plan (its file, as given),
+    the first day still open to change (sessions before it were held), and the pinned sessions
+    (`project#session`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    baseline: str
+    today: Date | None = None
+    pinned: list[str] = []
+
+
 class Solution(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -58,6 +70,7 @@ class Solution(BaseModel):
     kpis: dict[str, int] = {}
     dropped: list[Id] = []
     sessions: list[SessionPhase] = []
+    replan: ReplanRecord | None = None
 
     @property
     def gap(self) -> float | None:
@@ -69,7 +82,8 @@ class Solution(BaseModel):
         return abs(self.objective - self.bound) / max(abs(self.objective), 1)
 
     def to_json(self) -> str:
-        return self.model_dump_json(by_alias=True, indent=2)
+        return self.model_dump_json(by_alias=True, indent=2,
+                                    exclude={"replan"} if self.replan is None else None)
 
     def write(self, path: Path) -> None:
         write_text_atomically(path, self.to_json() + "\n")

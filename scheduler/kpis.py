@@ -8,11 +8,23 @@ from collections import defaultdict
 from models.instance import Instance
 from models.solution import SessionPhase
 from scheduler.calendar import YearCalendar
+from scheduler.replan import STABILITY_KPIS, stability_kpis
 
 KPI_NAMES = ("dropped", "preference", "rural", "cost", "balance")
 
 
 def plan_kpis(
+    instance: Instance, calendar: YearCalendar, rows: list[SessionPhase], dropped: list[str],
+    baseline_rows: list[SessionPhase] | None = None,
+) -> dict[str, int]:
+    """The five KPIs, and the stability KPIs too when re-planning against `baseline_rows`."""
+    kpis = _plan_kpis(instance, calendar, rows, dropped)
+    if baseline_rows is not None:
+        kpis |= stability_kpis(baseline_rows, rows)
+    return kpis
+
+
+def _plan_kpis(
     instance: Instance, calendar: YearCalendar, rows: list[SessionPhase], dropped: list[str]
 ) -> dict[str, int]:
     projects = {project.id: project for project in instance.projects}
@@ -58,4 +70,5 @@ def plan_kpis(
 
 def weighted_objective(instance: Instance, kpis: dict[str, int]) -> int:
     weights = instance.objective.weights
-    return sum(getattr(weights, name) * kpis[name] for name in KPI_NAMES)
+    return sum(getattr(weights, name) * kpis[name]
+               for name in (*KPI_NAMES, *STABILITY_KPIS) if name in kpis)

@@ -25,6 +25,7 @@ from ortools.sat.python import cp_model
 from models.fields import DateRange
 from models.instance import Instance, Project, Trainer, Venue
 from scheduler.calendar import YearCalendar, day_runs
+from scheduler.replan import Replan, add_replan
 from scheduler.sessions import SessionSplit, named, split_project
 
 IntVar = cp_model.IntVar
@@ -88,8 +89,9 @@ class TrainingModel:
     """
 
     def __init__(self, instance: Instance, calendar: YearCalendar | None = None, *,
-                 relaxable: bool = False):
+                 relaxable: bool = False, replan: Replan | None = None):
         self.instance = instance
+        self.replan = replan
         self.calendar = calendar or YearCalendar(instance)
         self.relaxable = relaxable
         self.model = cp_model.CpModel()
@@ -126,6 +128,10 @@ class TrainingModel:
         self._absence_cap()
         if not self.relaxable:
             self._objective()
+
+    def _stability_terms(self) -> dict[str, LinearExpr]:
+        """Re-planning (`scheduler.replan`): keep held and pinned sessions; count changes."""
+        return add_replan(self, self.replan) if self.replan is not None else {}
 
     def _guard(self, rule: str, entities: tuple[str, ...], label: str,
                brief: str = "") -> list[IntVar]:
@@ -426,6 +432,8 @@ class TrainingModel:
             weight = getattr(weights, name)
             if weight > 0:
                 objective += weight * build()
+        for name, term in self._stability_terms().items():
+            objective += getattr(weights, name) * term
         self.model.minimize(objective)
 
     def _dropped_term(self) -> LinearExpr:

@@ -22,6 +22,7 @@ from scheduler.calendar import YearCalendar
 from scheduler.hints import Hint, plan_hint
 from scheduler.kpis import plan_kpis, weighted_objective
 from scheduler.model import TrainingModel
+from scheduler.replan import Replan
 
 ProgressCallback = Callable[[float, float | None, float | None], None]
 """Called with (seconds so far, best objective so far, best bound so far)."""
@@ -69,11 +70,15 @@ def solve(
     seed: int = 0,
     workers: int | None = None,
     on_progress: ProgressCallback | None = None,
+    replan: Replan | None = None,
 ) -> SolveResult:
-    """Schedule the instance within `time_limit` seconds; Ctrl-C stops early with the best plan."""
+    """Schedule the instance within `time_limit` seconds; Ctrl-C stops early with the best plan.
+
+    With `replan`, the plan keeps the held and pinned sessions of the baseline and pays for
+    every change (`scheduler.replan`); the baseline is the search's warm start."""
     started = time.monotonic()
     calendar = YearCalendar(instance)
-    built = TrainingModel(instance, calendar)
+    built = TrainingModel(instance, calendar, replan=replan)
     proto = built.model.proto
     size = (len(proto.variables), len(proto.constraints))
 
@@ -86,9 +91,12 @@ def solve(
     deadline = started + time_limit
     workers = workers or os.cpu_count() or 1
     hand = GreedyPlanner(instance, calendar).plan()  # a plan in milliseconds
+    warm_start = None
+    if replan is not None:
+        warm_start = plan_hint(built, replan.baseline.sessions, replan.baseline.dropped)
     with _stop_on_ctrl_c() as stop:
         first_plan = _first_plan(built, plan_hint(built, hand.rows, hand.dropped),
-                                 _solver(deadline, seed, workers, stop))
+                                 _solver(deadline, seed, workers, stop), warm_start)
         _set_hint(built.model, first_plan)
         solver = _solver(deadline, seed, workers, stop)
         listener = None
@@ -103,13 +111,17 @@ def solve(
         raise RuntimeError(f"CP-SAT rejected the model: {solver.status_name(code)}")
 
     solution = Solution(instance=instance.name, status=status)
+    baseline_rows = None
+    if replan is not None:
+        solution.replan, baseline_rows = replan.record(), replan.baseline.sessions
     if status.has_schedule:
-        rows = _read_plan(built, solver, calendar)
+        rows = _read_plan(built, solver, calendar, renumber=replan is None)
         dropped = [project.id for project in instance.projects
                    if project.id in built.unschedulable
                    or not solver.boolean_value(built.projects[project.id].scheduled)]
-        _fill_plan(solution, instance, calendar, rows, dropped)
-    if status is not Status.INFEASIBLE and not any(
+        _fill_plan(solution, instance, calendar, rows, dropped, baseline_rows)
+    # The hand method knows nothing of held sessions: no fallback when re-planning.
+    if replan is None and status is not Status.INFEASIBLE and not any(
             instance.project(project_id).mandatory for project_id in hand.dropped):
         # Stopped early, the search may have nothing better than the hand method: keep the best.
         fallback = Solution(instance=instance.name, status=Status.FEASIBLE)
@@ -147,9 +159,10 @@ def solve_by_hand(instance: Instance) -> SolveResult:
 
 
 def _fill_plan(solution: Solution, instance: Instance, calendar: YearCalendar,
-               rows: list[SessionPhase], dropped: list[str]) -> None:
+               rows: list[SessionPhase], dropped: list[str],
+               baseline_rows: list[SessionPhase] | None = None) -> None:
     solution.sessions, solution.dropped = rows, dropped
-    solution.kpis = plan_kpis(instance, calendar, rows, dropped)
+    solution.kpis = plan_kpis(instance, calendar, rows, dropped, baseline_rows)
     solution.objective = weighted_objective(instance, solution.kpis)
 
 
@@ -159,16 +172,18 @@ def _whole(bound: float) -> int:
 
 
 def _read_plan(built: TrainingModel, solver: cp_model.CpSolver,
-               calendar: YearCalendar) -> list[SessionPhase]:
+               calendar: YearCalendar, renumber: bool = True) -> list[SessionPhase]:
     """The scheduled session-phases; a project's sessions are interchangeable, so they are
-    numbered in order of their first day (第1班 is the earliest class)."""
+    numbered in order of their first day (第1班 is the earliest class), unless `renumber` is
+    off (re-planning: a class keeps the number it had in the baseline)."""
     rows = []
     for variables in built.projects.values():
         if not solver.boolean_value(variables.scheduled):
             continue
         project = variables.project
-        sessions = sorted(variables.sessions,
-                          key=lambda session: solver.value(session.phases[0].start))
+        sessions = variables.sessions
+        if renumber:
+            sessions = sorted(sessions, key=lambda session: solver.value(session.phases[0].start))
         for number, session in enumerate(sessions, start=1):
             seats = {town: solver.value(count) for town, count in session.seats.items()}
             for phase in session.phases:
@@ -189,19 +204,21 @@ def _read_plan(built: TrainingModel, solver: cp_model.CpSolver,
     return rows
 
 
-def _first_plan(built: TrainingModel, hand_plan: Hint, solver: cp_model.CpSolver) -> Hint:
+def _first_plan(built: TrainingModel, hand_plan: Hint, solver: cp_model.CpSolver,
+                warm_start: Hint | None = None) -> Hint:
     """Stage one: a plan that keeps as much priority as it can, whatever it costs, to hint the
-    full search (hinted to keep every project). With the full objective from the start, CP-SAT's
-    first plans drop projects and take long to win them back (2024: optimum in 24 s instead of
-    3 s). If stage one finds nothing, the hand method's plan is the hint. It is not the hint of
-    stage one itself: there it slowed the search down (2024: 6.4 s against 3.0 s, medians of 3)."""
+    full search (hinted to keep every project, or with `warm_start`, an earlier plan). With the
+    full objective from the start, CP-SAT's first plans drop projects and take long to win them
+    back (2024: optimum in 24 s instead of 3 s). If stage one finds nothing, the hand method's
+    plan is the hint. It is not the hint of stage one itself: there it slowed the search down
+    (2024: 6.4 s against 3.0 s, medians of 3)."""
     model = built.model.clone()
     model.clear_objective()
     kept = []
     for variables in built.projects.values():
         scheduled = model.get_bool_var_from_proto_index(variables.scheduled.index)
         kept.append(variables.project.drop_weight * scheduled)
-    _set_hint(model, {v.scheduled.index: 1 for v in built.projects.values()})
+    _set_hint(model, {v.scheduled.index: 1 for v in built.projects.values()} | (warm_start or {}))
     model.maximize(sum(kept))
     solver.parameters.max_time_in_seconds = max(solver.parameters.max_time_in_seconds / 2, 0.05)
     if STATUS.get(_run(solver, model)) not in (Status.OPTIMAL, Status.FEASIBLE):

@@ -24,6 +24,7 @@ from models import Instance, Mode, Project, SessionPhase, Solution, Status, Town
 from models.fields import DateRange
 
 KPI_NAMES = ("dropped", "preference", "rural", "cost", "balance")
+STABILITY_KPI_NAMES = ("moved", "venue_changed", "trainer_changed")
 
 RULES: dict[str, str] = {
     "status": "a solution with sessions says OPTIMAL or FEASIBLE",
@@ -66,6 +67,8 @@ RULES: dict[str, str] = {
     "after": "every session starts after the projects it comes after have ended",
     "kpi": "the reported KPIs equal the recomputed ones",
     "objective": "the objective is the weighted sum of the KPIs",
+    "held": "re-planned: a session-phase of the baseline before `today` is kept exactly",
+    "pinned": "re-planned: a pinned session of the baseline is kept exactly",
 }
 SOLUTION_SCHEMA = "training-solution/1"
 
@@ -93,9 +96,11 @@ class _Plan:
     (a row of an unknown or dropped project is reported once, by the shape check).
     """
 
-    def __init__(self, instance: Instance, solution: Solution):
+    def __init__(self, instance: Instance, solution: Solution,
+                 baseline: Solution | None = None):
         self.instance = instance
         self.solution = solution
+        self.baseline = baseline
         self.projects = {project.id: project for project in instance.projects}
         self.venues = {venue.id: venue for venue in instance.venues}
         self.trainers = {trainer.id: trainer for trainer in instance.trainers}
@@ -648,20 +653,53 @@ def _check_after(plan: _Plan) -> Iterator[Violation]:
 
 
 def _check_kpis(plan: _Plan) -> Iterator[Violation]:
-    """The reported KPIs equal the recomputed ones, and the objective their weighted sum."""
+    """The reported KPIs equal the recomputed ones, and the objective their weighted sum. A
+    re-planned solution adds the stability KPIs: recomputed when the baseline is given, else
+    taken as reported (only the baseline can tell what changed)."""
     kpis = _recompute(plan)
-    for key in KPI_NAMES:
+    names: tuple[str, ...] = KPI_NAMES
+    if plan.solution.replan is not None:
+        names += STABILITY_KPI_NAMES
+        if plan.baseline is not None:
+            kpis |= _recompute_stability(plan, plan.baseline)
+        else:
+            kpis |= {key: plan.solution.kpis.get(key, 0) for key in STABILITY_KPI_NAMES}
+    for key in names:
         reported = plan.solution.kpis.get(key)
         if reported is None:
             yield Violation("kpi", f"KPI {key} is missing; it is {kpis[key]}")
         elif reported != kpis[key]:
             yield Violation("kpi", f"KPI {key} is reported as {reported}; it is {kpis[key]}")
     weights = plan.instance.objective.weights
-    objective = sum(getattr(weights, key) * kpis[key] for key in KPI_NAMES)
+    objective = sum(getattr(weights, key) * kpis[key] for key in names)
     if plan.solution.objective is not None and plan.solution.objective != objective:
-        terms = " + ".join(f"{getattr(weights, key)} × {kpis[key]}" for key in KPI_NAMES)
+        terms = " + ".join(f"{getattr(weights, key)} × {kpis[key]}" for key in names)
         yield Violation("objective", f"the objective is reported as {plan.solution.objective}; "
                                      f"it is {terms} = {objective}")
+
+
+def _check_kept(plan: _Plan) -> Iterator[Violation]:
+    """Re-planned against a given baseline: a session-phase before `today` is held (kept
+    exactly: dates, venue, trainers, seats), and so is every phase of a pinned session."""
+    record = plan.solution.replan
+    if record is None or plan.baseline is None:
+        return
+    now = {(row.project, row.session, row.phase): row for row in plan.solution.sessions}
+    pinned = set(record.pinned)
+    for before in plan.baseline.sessions:
+        if f"{before.project}#{before.session}" in pinned:
+            rule = "pinned"
+        elif record.today is not None and before.start < record.today:
+            rule = "held"
+        else:
+            continue
+        after = now.get((before.project, before.session, before.phase))
+        if after is None or (after.start, after.end, after.venue, sorted(after.trainers),
+                             after.seats) != (before.start, before.end, before.venue,
+                                              sorted(before.trainers), before.seats):
+            what = "held before " + str(record.today) if rule == "held" else "pinned"
+            yield Violation(rule, f"{_ref(before)} ({before.start}–{before.end}) is {what} "
+                                  f"but the plan changes it")
 
 
 _RULE_FAMILIES: tuple[Callable[[_Plan], Iterator[Violation]], ...] = (
@@ -680,10 +718,28 @@ _RULE_FAMILIES: tuple[Callable[[_Plan], Iterator[Violation]], ...] = (
     _check_absence,
     _check_after,
     _check_kpis,
+    _check_kept,
 )
 
 
 # --- the objective terms ----------------------------------------------------------------------
+
+
+def _recompute_stability(plan: _Plan, baseline: Solution) -> dict[str, int]:
+    """Per session-phase of the baseline: held on other dates or not at all (moved); else in
+    another venue (venue_changed), and how many of its trainers are gone (trainer_changed)."""
+    now = {(row.project, row.session, row.phase): row for row in plan.rows}
+    moved = venue_changed = trainer_changed = 0
+    for before in baseline.sessions:
+        after = now.get((before.project, before.session, before.phase))
+        if after is None:
+            moved += 1
+            continue
+        moved += (after.start, after.end) != (before.start, before.end)
+        venue_changed += after.venue != before.venue
+        trainer_changed += sum(1 for trainer in before.trainers if trainer not in after.trainers)
+    return {"moved": moved, "venue_changed": venue_changed, "trainer_changed": trainer_changed}
+
 
 
 def _recompute(plan: _Plan) -> dict[str, int]:
@@ -736,11 +792,14 @@ def recompute_kpis(instance: Instance, solution: Solution) -> dict[str, int]:
     return _recompute(_Plan(instance, solution))
 
 
-def validate(instance: Instance, solution: Solution) -> list[Violation]:
+def validate(instance: Instance, solution: Solution,
+             baseline: Solution | None = None) -> list[Violation]:
     """Every violation of the spec's rules by the solution; [] when it is a valid plan.
 
     A solution without a schedule (INFEASIBLE, UNKNOWN) and without sessions has nothing to
     check; one that lists sessions must say OPTIMAL or FEASIBLE, and its rows are still checked.
+    A re-planned solution is also checked against its `baseline` when given: held and pinned
+    sessions kept, stability KPIs recomputed.
     """
     if solution.status not in (Status.OPTIMAL, Status.FEASIBLE):
         if not solution.sessions:
@@ -749,7 +808,7 @@ def validate(instance: Instance, solution: Solution) -> list[Violation]:
                                         f"solution lists {len(solution.sessions)} session rows")]
     else:
         problems = []
-    plan = _Plan(instance, solution)
+    plan = _Plan(instance, solution, baseline)
     for family in _RULE_FAMILIES:
         problems.extend(family(plan))
     return problems

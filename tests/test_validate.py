@@ -203,11 +203,11 @@ def both(*mutations: Mutation) -> Mutation:
     return mutate
 
 
-def check(*mutations: Mutation) -> list[Violation]:
+def check(*mutations: Mutation, baseline: Solution | None = None) -> list[Violation]:
     inst, sol = copy.deepcopy(INSTANCE), copy.deepcopy(SOLUTION)
     for mutation in mutations:
         mutation(inst, sol)
-    return validate(parse_instance(inst), Solution.model_validate(sol))
+    return validate(parse_instance(inst), Solution.model_validate(sol), baseline)
 
 
 def p2_seats(seats: dict[str, int]) -> Mutation:
@@ -364,8 +364,52 @@ def test_a_broken_plan_is_caught(mutation: Mutation, rule: str, words: list[str]
     assert any(all(word in message for word in words) for message in messages), messages
 
 
+# --- re-planned against a baseline (the valid plan above) ---------------------------------
+# Held: every row before 2024-04-12 (p1 1.1 and p2 1.1); pinned: p2 session 1 (both phases).
+
+REPLAN = {"baseline": "old.json", "today": "2024-04-12", "pinned": ["p2#1"]}
+UNCHANGED = {"moved": 0, "venue_changed": 0, "trainer_changed": 0}
+
+
+def replanned(*mutations: Mutation) -> list[Violation]:
+    return check(solution(replan=REPLAN), kpis(**UNCHANGED), *mutations,
+                 baseline=Solution.model_validate(SOLUTION))
+
+
+def test_an_unchanged_replan_is_valid() -> None:
+    assert replanned() == []
+
+
+def test_stability_kpis_are_recomputed_from_the_baseline() -> None:
+    # p1 2.1 (not held, not pinned) two days later: 1 moved, 5,000 each by default.
+    moved = dates("p1", 2, 1, "2024-04-18", "2024-04-19")
+    assert replanned(moved, kpis(moved=1), solution(objective=14900 + 5000)) == []
+    violations = replanned(moved)
+    assert [v.rule for v in violations] == ["kpi", "objective"]
+    assert "KPI moved is reported as 0; it is 1" in violations[0].message
+
+
+def test_without_the_baseline_the_stability_kpis_are_taken_as_reported() -> None:
+    assert check(solution(replan=REPLAN), kpis(**UNCHANGED | {"moved": 2}),
+                 solution(objective=14900 + 10000)) == []
+
+
+REPLAN_BROKEN = [
+    pytest.param(row("p1", 1, 1, trainers=["wang"]), "held",
+                 ["p1 session 1 phase 1", "2024-04-09", "held before 2024-04-12"], id="held"),
+    pytest.param(dates("p2", 1, 2, "2024-05-13"), "pinned",
+                 ["p2 session 1 phase 2", "2024-05-11", "pinned"], id="pinned"),
+]
+
+
+@pytest.mark.parametrize(("mutation", "rule", "words"), REPLAN_BROKEN)
+def test_a_broken_replan_is_caught(mutation: Mutation, rule: str, words: list[str]) -> None:
+    messages = [v.message for v in replanned(mutation) if v.rule == rule]
+    assert any(all(word in message for word in words) for message in messages), messages
+
+
 def test_every_rule_has_a_broken_case() -> None:
-    assert {param.values[1] for param in BROKEN} == set(RULES)
+    assert {param.values[1] for param in BROKEN + REPLAN_BROKEN} == set(RULES)
 
 
 # --- where a rule does not bind -----------------------------------------------------------

@@ -1,0 +1,199 @@
+"""What changed between an earlier plan and a new one, and why: session by session (the
+summary of a re-plan) and project by project (the comparison of scenarios).
+
+Session-phases are matched by project, session number and phase, as `scheduler.replan` counts
+them. The reason given for a change is the first rule the earlier session-phase breaks in the
+new instance (its trainer is away, its venue closed, its dates no longer allowed …); a change
+to a session that breaks nothing is a knock-on of the others (or, without other changes, an
+improvement of the plan).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from models import Instance, SessionPhase, Solution
+from scheduler.calendar import YearCalendar
+from scheduler.sessions import named, qualified_trainers, usable_venues
+
+KNOCK_ON = "knock-on: makes room for the changes above"
+IMPROVEMENT = "improves the plan"
+CALENDAR_REASONS = {
+    "public holidays": "its dates include a public holiday now",
+    "blackouts": "its dates fall in a blackout now",
+    "months": "its dates are outside the project's months now",
+    "weekdays": "its dates include a weekend day now",
+    "holiday": "its dates break the project's school-holiday rule now",
+}
+
+
+@dataclass(frozen=True)
+class SessionChange:
+    """One session-phase that is not as it was: `kinds` among dates, venue, trainers,
+    cancelled, new; `before`/`after` its rows (None when it did not / does not exist)."""
+
+    project: str
+    session: int
+    phase: int
+    kinds: tuple[str, ...]
+    before: SessionPhase | None
+    after: SessionPhase | None
+    reason: str
+
+
+def session_changes(instance: Instance, baseline: Solution,
+                    solution: Solution) -> list[SessionChange]:
+    """Every session-phase of the new plan that differs from the baseline, in date order of
+    the baseline (new sessions last); causes first, knock-on effects after."""
+    calendar = YearCalendar(instance)
+    before_rows = {_key(row): row for row in baseline.sessions}
+    after_rows = {_key(row): row for row in solution.sessions}
+    changes = []
+    for key, before in sorted(before_rows.items(), key=lambda item: item[1].start):
+        after = after_rows.get(key)
+        kinds = _kinds(before, after)
+        if kinds:
+            changes.append(SessionChange(*key, kinds, before, after,
+                                         _broken_rule(instance, calendar, before) or ""))
+    for key, after in sorted(after_rows.items(), key=lambda item: item[1].start):
+        if key not in before_rows:
+            changes.append(SessionChange(*key, ("new",), None, after,
+                                         "a session the earlier plan did not have"))
+    caused = any(change.reason for change in changes)
+    fallback = KNOCK_ON if caused else IMPROVEMENT
+    changes = [change if change.reason else replace(change, reason=fallback) for change in changes]
+    return sorted(changes, key=lambda change: change.reason in (KNOCK_ON, IMPROVEMENT))
+
+
+def describe(row: SessionPhase | None) -> str:
+    """A session-phase in one line: dates, venue, trainers."""
+    if row is None:
+        return "—"
+    parts = [f"{row.start}–{row.end}" if row.end != row.start else f"{row.start}"]
+    if row.venue:
+        parts.append(row.venue)
+    if row.trainers:
+        parts.append("+".join(row.trainers))
+    return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class ProjectChange:
+    """How one project differs between two plans: months, venues and trainers, each as
+    (before, after) when it changed."""
+
+    project: str
+    months: tuple[str, str] | None
+    venues: tuple[str, str] | None
+    trainers: tuple[str, str] | None
+
+
+def project_changes(base: Solution, other: Solution) -> dict[str, ProjectChange]:
+    """The projects whose months, venues or trainers differ between the two plans (a dropped
+    project has none of them: "dropped"; one its instance does not have: "—")."""
+    before, after = _summaries(base), _summaries(other)
+    changes = {}
+    for project in sorted(set(before) | set(after)):
+        old = before.get(project) or _absent(project, base)
+        new = after.get(project) or _absent(project, other)
+        fields = [(old[index], new[index]) if old[index] != new[index] else None
+                  for index in range(3)]
+        if any(fields):
+            changes[project] = ProjectChange(project, *fields)
+    return changes
+
+
+def _absent(project: str, solution: Solution) -> tuple[str, str, str]:
+    """A project without sessions: dropped, or not in that plan's instance at all."""
+    return ("dropped",) * 3 if project in solution.dropped else ("—",) * 3
+
+
+def _summaries(solution: Solution) -> dict[str, tuple[str, str, str]]:
+    months: dict[str, set[int]] = defaultdict(set)
+    venues: dict[str, set[str]] = defaultdict(set)
+    trainers: dict[str, set[str]] = defaultdict(set)
+    for row in solution.sessions:
+        day = row.start
+        while day <= row.end:
+            months[row.project].add(day.month)
+            day += dt.timedelta(days=1)
+        if row.venue:
+            venues[row.project].add(row.venue)
+        trainers[row.project].update(row.trainers)
+    return {project: ("、".join(f"{month}月" for month in sorted(months[project])),
+                      ", ".join(sorted(venues[project])) or "—",
+                      ", ".join(sorted(trainers[project])) or "—")
+            for project in months}
+
+
+def _kinds(before: SessionPhase, after: SessionPhase | None) -> tuple[str, ...]:
+    if after is None:
+        return ("cancelled",)
+    kinds = []
+    if (after.start, after.end) != (before.start, before.end):
+        kinds.append("dates")
+    if after.venue != before.venue:
+        kinds.append("venue")
+    if set(after.trainers) != set(before.trainers):
+        kinds.append("trainers")
+    return tuple(kinds)
+
+
+def _broken_rule(instance: Instance, calendar: YearCalendar, row: SessionPhase) -> str | None:
+    """The first rule of the new instance the earlier session-phase breaks, in a planner's
+    words; None if it breaks none on its own."""
+    project = next((p for p in instance.projects if p.id == row.project), None)
+    if project is None:
+        return f"project {row.project} was removed"
+    days = set(_dates(row))
+    for trainer_id in row.trainers:
+        trainer = next((t for t in instance.trainers if t.id == trainer_id), None)
+        if trainer is None:
+            return f"trainer {trainer_id} was removed"
+        away = [r for r in trainer.unavailable if days & set(r.days())]
+        if away:
+            return f"trainer {named(trainer)} is away {away[0].start}–{away[0].end}"
+        if trainer.available is not None and not days <= {
+                day for r in trainer.available for day in r.days()}:
+            return f"trainer {named(trainer)} is not available on those days"
+        if trainer not in qualified_trainers(instance, project):
+            return f"trainer {named(trainer)} no longer teaches its topics"
+    if row.venue is not None:
+        venue = next((v for v in instance.venues if v.id == row.venue), None)
+        if venue is None:
+            return f"venue {row.venue} was removed"
+        closed = [r for r in venue.unavailable if days & set(r.days())]
+        if closed:
+            return f"venue {named(venue)} is closed {closed[0].start}–{closed[0].end}"
+        if venue not in usable_venues(instance, project) or venue.capacity < row.size:
+            return f"venue {named(venue)} can no longer host it"
+    start = calendar.day(row.start)
+    if start < 0 or start >= calendar.length or row.days != project.days:
+        return f"project {named(project)} now lasts {project.days} days"
+    for rule, allowed in calendar.start_rules(project).items():
+        if start >= len(allowed) or not allowed[start]:
+            return CALENDAR_REASONS[rule]
+    return None
+
+
+def _dates(row: SessionPhase) -> list[dt.date]:
+    return [row.start + dt.timedelta(days=offset) for offset in range(row.days)]
+
+
+def _key(row: SessionPhase) -> tuple[str, int, int]:
+    return (row.project, row.session, row.phase)
+
+
+def changes_table(instance: Instance, changes: list[SessionChange]) -> pd.DataFrame:
+    """The changes as a table (changes.csv): one row per session-phase."""
+    names = {project.id: project.name for project in instance.projects}
+    return pd.DataFrame(
+        [{"project": change.project, "name": names.get(change.project, ""),
+          "session": change.session, "phase": change.phase, "change": ", ".join(change.kinds),
+          "before": describe(change.before), "after": describe(change.after),
+          "why": change.reason} for change in changes],
+        columns=["project", "name", "session", "phase", "change", "before", "after", "why"])

@@ -1,0 +1,140 @@
+"""Re-planning against an earlier plan: held and pinned sessions stay, every other change is paid
+for, and the fewest sessions change. Optima worked out by hand on the tiny instance.
+
+The tiny base (conftest's TINY) with p1 grown to 80 teachers in classes of at most 40: two
+1-day sessions in March. Its optimum: both in the rural room (10 yuan a day against the hall's
+100) with t1 (1,000 against t2's 2,000), all 80 seats from the rural town, on two different days
+(one session a day in the room; on one day the peak absence would be 80):
+cost 2 × (10 + 1,000) = 2,020, balance 40 × 20 = 800, objective 2,820.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from models import InputError, Solution, load_instance, parse_instance
+from scheduler.diff import session_changes
+from scheduler.replan import Replan, parse_pins
+from scheduler.solve import solve
+from scheduler.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def two_classes(tiny: dict[str, Any]) -> dict[str, Any]:
+    tiny["projects"][0].update(headcount=80, max_session_size=40)
+    return tiny
+
+
+@pytest.fixture
+def base(two_classes: dict[str, Any]) -> Solution:
+    solution = solve(parse_instance(two_classes), time_limit=20, workers=2).solution
+    assert (solution.status.value, solution.objective) == ("OPTIMAL", 2820)
+    assert {(row.venue, tuple(row.trainers)) for row in solution.sessions} == {("room", ("t1",))}
+    return solution
+
+
+def replan(data: dict[str, Any], replan: Replan) -> Solution:
+    """Re-plan, and insist the plan passes the checker with its baseline."""
+    instance = parse_instance(data)
+    solution = solve(instance, time_limit=20, workers=2, replan=replan).solution
+    assert validate(instance, solution, replan.baseline) == [], solution.to_json()
+    assert solution.status.value == "OPTIMAL"
+    return solution
+
+
+def test_a_trainer_falls_ill_and_only_that_trainer_is_replaced(
+        two_classes: dict[str, Any], base: Solution) -> None:
+    # t1 is ill on the day of class 1. Replacing t1 by t2 costs 1,000 more in fees plus 1,000
+    # for the trainer changed; moving the class to another day would cost 5,000 for the move.
+    first = base.sessions[0]
+    ill = copy.deepcopy(two_classes)
+    ill["trainers"][0]["unavailable"] = [{"start": str(first.start), "end": str(first.end)}]
+    solution = replan(ill, Replan(base))
+    assert solution.objective == 2820 + 1000 + 1000
+    assert {key: solution.kpis[key] for key in ("moved", "venue_changed", "trainer_changed")
+            } == {"moved": 0, "venue_changed": 0, "trainer_changed": 1}
+    changes = session_changes(parse_instance(ill), base, solution)
+    assert [(c.session, c.kinds) for c in changes] == [(1, ("trainers",))]
+    assert changes[0].after is not None and changes[0].after.trainers == ["t2"]
+    assert "trainer t1 (张老师) is away" in changes[0].reason
+    # Without paying for changes, the optimum just moves class 1 to another day with t1.
+    free = copy.deepcopy(ill)
+    free["objective"] = {"weights": {"moved": 0, "venue_changed": 0, "trainer_changed": 0}}
+    assert replan(free, Replan(base)).objective == 2820
+
+
+def expensive_room(data: dict[str, Any]) -> dict[str, Any]:
+    """The room now costs 5,000 a day, and a change of venue costs nothing: every class would
+    rather move to the hall (100 a day) on its day."""
+    data = copy.deepcopy(data)
+    data["venues"][1]["cost_per_day"] = 5000
+    data["objective"] = {"weights": {"venue_changed": 0}}
+    return data
+
+
+def test_a_pinned_session_stays_as_it_was(two_classes: dict[str, Any], base: Solution) -> None:
+    scenario = expensive_room(two_classes)
+    # Unpinned, both classes move to the hall: cost 2 × 1,100 + balance 800.
+    assert replan(scenario, Replan(base)).objective == 2 * 1100 + 800
+    # Class 1 pinned: it stays in the room (5,000 + 1,000), class 2 moves (1,100).
+    solution = replan(scenario, Replan(base, pins=parse_pins(["p1#1"], base)))
+    assert solution.objective == 6000 + 1100 + 800
+    rows = {row.session: row for row in solution.sessions}
+    assert rows[1] == base.sessions[0]
+    assert rows[2].venue == "hall" and rows[2].start == base.sessions[1].start
+    assert solution.replan is not None and solution.replan.pinned == ["p1#1"]
+
+
+def test_sessions_before_today_were_held(two_classes: dict[str, Any], base: Solution) -> None:
+    first, second = base.sessions
+    today = first.start + dt.timedelta(days=1)
+    assert second.start >= today
+    solution = replan(expensive_room(two_classes), Replan(base, today=today))
+    rows = {row.session: row for row in solution.sessions}
+    assert rows[1] == first  # held: the room, whatever it costs now
+    assert rows[2].venue == "hall" and rows[2].start >= today
+
+
+def test_a_held_session_the_instance_no_longer_allows_is_a_clear_error(
+        two_classes: dict[str, Any], base: Solution) -> None:
+    moved_out = copy.deepcopy(two_classes)
+    moved_out["projects"][0]["months"] = [4]
+    today = base.sessions[-1].end + dt.timedelta(days=1)
+    with pytest.raises(InputError) as error:
+        solve(parse_instance(moved_out), time_limit=5, replan=Replan(base, today=today))
+    assert error.value.problems[0].startswith(f"p1 第1班 phase 1 ({base.sessions[0].start}")
+    assert "was held before" in error.value.problems[0]
+    assert "its dates are no longer allowed" in error.value.problems[0]
+
+
+def test_pins_must_name_sessions_of_the_baseline(base: Solution) -> None:
+    assert parse_pins(["p1"], base) == {("p1", 1), ("p1", 2)}
+    with pytest.raises(InputError) as error:
+        parse_pins(["p1#3", "p9"], base)
+    assert error.value.problems == [
+        "--pin p1#3: the baseline has sessions 1, 2 of p1, not '3'",
+        "--pin p9: the baseline has no session of project 'p9'",
+    ]
+
+
+def test_closing_the_hall_in_may_moves_only_the_session_that_used_it(
+        solution: Solution) -> None:
+    """2024: the only session in the hall in May is p05 (5/6). Everything else can stay."""
+    scenario = load_instance(ROOT / "instances" / "scenarios" / "hall-closed-may.json")
+    in_hall_in_may = {(row.project, row.session, row.phase) for row in solution.sessions
+                      if row.venue == "jxxx-hall" and row.start.month == 5}
+    assert in_hall_in_may == {("p05", 1, 1)}
+    result = solve(scenario, time_limit=30, workers=2, replan=Replan(solution)).solution
+    assert validate(scenario, result, solution) == []
+    changes = session_changes(scenario, solution, result)
+    assert {(c.project, c.session, c.phase) for c in changes} == in_hall_in_may
+    assert changes[0].kinds == ("venue",)
+    assert "venue jxxx-hall" in changes[0].reason and "closed 2024-05-01–2024-05-31" in \
+        changes[0].reason
