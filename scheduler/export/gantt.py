@@ -1,4 +1,8 @@
-"""The year at a glance: a Gantt chart of every session-phase, one row per scheduled project."""
+"""The year at a glance: a Gantt chart of every session-phase, one row per scheduled project.
+
+`draw_plan` draws one plan onto a matplotlib `Axes`; `write_gantt` puts one plan in a figure,
+and the comparison of scenarios (`compare_files`) stacks one plan per alternative.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import io
 import sys
 import textwrap
 import warnings
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +48,8 @@ ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
 HOLIDAY_COLOUR = "#FCEFC7"
 STRIPE_COLOUR = "#F3F5F8"
 GRID_COLOUR = "#C8CDD3"
+HIGHLIGHT_COLOUR = "#D00000"  # frames the session-phases to look at, over any mode's colour
+HIGHLIGHT_WIDTH = 2.0
 
 DPI = 150
 WIDTH_INCHES = 13.0
@@ -53,9 +59,11 @@ FOOTNOTE_LINE_INCHES = 0.22
 FOOTNOTE_WRAP = 90  # characters a footnote line holds at this width (a hanzi counts as one)
 LONGEST_NAME = 24  # characters of a project name shown before it is cut with "…"
 HEADER_TOP = -1.2  # y of the top of the holiday-name strip, in rows
-BAR_SHARE = 0.78
+BAR_SHARE = 0.78  # of a row's height covered by its bars; the rest keeps rows apart
 MONTHS_ON_TOP_AFTER = 25  # rows; a taller chart repeats the month names above its rows
-MONTHS_ON_TOP_INCHES = 0.22  # of a row's height covered by its bars; the rest keeps rows apart
+MONTHS_ON_TOP_INCHES = 0.22  # the legend's lift over month names repeated above the rows
+
+PhaseKey = tuple[str, int, int]  # (project, session, phase)
 
 
 @dataclass(frozen=True)
@@ -82,12 +90,14 @@ class Wording:
         return project.name
 
     def title(self, instance: Instance) -> str:
-        if self.chinese or _drawable_without_cjk(instance.name):
-            return instance.name
-        return f"Training plan {instance.year}"
+        return self.drawable(instance.name, f"Training plan {instance.year}")
 
     def holiday(self, name: str) -> str:
-        return name if self.chinese or _drawable_without_cjk(name) else "Holiday"
+        return self.drawable(name, "Holiday")
+
+    def drawable(self, text: str, fallback: str) -> str:
+        """`text` as it is when the chart's font draws it, else `fallback`."""
+        return text if self.chinese or _drawable_without_cjk(text) else fallback
 
     @property
     def holidays(self) -> str:
@@ -106,19 +116,22 @@ class Wording:
 def write_gantt(instance: Instance, solution: Solution, path: Path) -> None:
     """Draw the solution as a PNG Gantt chart: projects top to bottom in instance order, a bar
     per session-phase coloured by mode, holiday windows shaded, dropped projects in a footnote."""
+    family = chart_font()
+    with chart_style(family):
+        data = png_bytes(_draw(instance, solution, Wording(chinese=family is not None)))
+    write_bytes_atomically(Path(path), data)
+
+
+def chart_font() -> str | None:
+    """The CJK font family the charts use; None (and a warning on stderr) when there is none."""
     family = fonts.find_cjk_font()
     if family is None:
         print(NO_FONT_MESSAGE, file=sys.stderr)
-    with _chart_style(family):
-        figure = _draw(instance, solution, Wording(chinese=family is not None))
-        buffer = io.BytesIO()
-        # No "Software" stamp: the same solution gives the same bytes whatever matplotlib wrote it.
-        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    write_bytes_atomically(Path(path), buffer.getvalue())
+    return family
 
 
 @contextmanager
-def _chart_style(family: str | None) -> Iterator[None]:
+def chart_style(family: str | None) -> Iterator[None]:
     """Fonts for this chart only: the caller's matplotlib settings are left as they were."""
     with matplotlib.rc_context(), warnings.catch_warnings():
         matplotlib.rcParams.update({"axes.unicode_minus": False, "font.size": 9})
@@ -133,49 +146,41 @@ def _chart_style(family: str | None) -> Iterator[None]:
         yield
 
 
+def png_bytes(figure: Figure) -> bytes:
+    """The figure as PNG at the charts' resolution."""
+    buffer = io.BytesIO()
+    # No "Software" stamp: the same solution gives the same bytes whatever matplotlib wrote it.
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def scheduled_projects(instance: Instance, solution: Solution) -> list[Project]:
+    """The projects with a session in the solution, in instance order."""
+    scheduled = {row.project for row in solution.sessions}
+    return [project for project in instance.projects if project.id in scheduled]
+
+
+def panel_inches(rows: int) -> float:
+    """Height of a plan's axes: its rows and the holiday-name strip above them."""
+    return ROW_INCHES * (max(rows, 1) - HEADER_TOP - 0.5)
+
+
 def _draw(instance: Instance, solution: Solution, wording: Wording) -> Figure:
-    grouped = classes(solution)
-    scheduled = {project_id for project_id, _ in grouped}
-    rows = [project for project in instance.projects if project.id in scheduled]
+    rows = scheduled_projects(instance, solution)
     dropped = [project for project in instance.projects if project.id in solution.dropped]
     footnote = (
         textwrap.wrap(wording.dropped(dropped), FOOTNOTE_WRAP, break_on_hyphens=False)
         if dropped else []
     )
 
-    height = FRAME_INCHES + ROW_INCHES * (max(len(rows), 1) - HEADER_TOP - 0.5) \
-        + FOOTNOTE_LINE_INCHES * len(footnote)
+    height = FRAME_INCHES + panel_inches(len(rows)) + FOOTNOTE_LINE_INCHES * len(footnote)
     figure = Figure(figsize=(WIDTH_INCHES, height), layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-
-    year_start = dt.date(instance.year, 1, 1)
-    year_end = dt.date(instance.year + 1, 1, 1)
-    axes.set_xlim(mdates.date2num(year_start), mdates.date2num(year_end))
-    # Row i sits at y = i; a strip above the first row holds the holiday names.
-    axes.set_ylim(max(len(rows), 1) - 0.5, HEADER_TOP)
-
-    for index in range(1, len(rows), 2):
-        axes.axhspan(index - 0.5, index + 0.5, color=STRIPE_COLOUR, zorder=0, linewidth=0)
-    _shade_holidays(axes, instance, wording, year_start, year_end)
-    for index, project in enumerate(rows):
-        sessions = {key: phases for key, phases in grouped.items() if key[0] == project.id}
-        _draw_row(axes, index, project, sessions)
-    if not rows:
-        axes.text(0.5, 0.5, wording.nothing_scheduled, transform=axes.transAxes,
-                  ha="center", va="center", color="#666666", fontsize=12)
-
     months_on_top = len(rows) > MONTHS_ON_TOP_AFTER
-    _month_axis(axes, wording, months_on_top)
-    axes.set_yticks(range(len(rows)), [wording.project(project) for project in rows])
-    axes.tick_params(axis="y", length=0)
+    draw_plan(axes, instance, solution, rows, wording, months_on_top=months_on_top)
     figure.suptitle(wording.title(instance), fontsize=14, fontweight="bold")
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-
-    handles = [Patch(color=MODE_COLOURS[mode], label=wording.mode(mode)) for mode in Mode]
-    handles.append(Patch(facecolor=HOLIDAY_COLOUR, edgecolor="#E0C98A",
-                         label=wording.holidays))
+    handles = legend_handles(wording)
     # A legend of the axes, above them, so that the constrained layout stacks it under the
     # title; raised over the month names when those are repeated at the top.
     legend_lift = MONTHS_ON_TOP_INCHES if months_on_top else 0.0
@@ -191,10 +196,51 @@ def _draw(instance: Instance, solution: Solution, wording: Wording) -> Figure:
     return figure
 
 
+def draw_plan(axes: Axes, instance: Instance, solution: Solution, rows: list[Project],
+              wording: Wording, *, months_on_top: bool = False,
+              outlined: Collection[PhaseKey] = ()) -> None:
+    """Draw the plan onto `axes`: one row per project of `rows`, top to bottom (a project
+    without sessions leaves its row empty), a bar per session-phase coloured by mode, the
+    session-phases in `outlined` framed in the highlight colour, holiday windows shaded and
+    the months of the year along the x axis."""
+    grouped = classes(solution)
+    year_start = dt.date(instance.year, 1, 1)
+    year_end = dt.date(instance.year + 1, 1, 1)
+    axes.set_xlim(mdates.date2num(year_start), mdates.date2num(year_end))
+    # Row i sits at y = i; a strip above the first row holds the holiday names.
+    axes.set_ylim(max(len(rows), 1) - 0.5, HEADER_TOP)
+
+    for index in range(1, len(rows), 2):
+        axes.axhspan(index - 0.5, index + 0.5, color=STRIPE_COLOUR, zorder=0, linewidth=0)
+    _shade_holidays(axes, instance, wording, year_start, year_end)
+    for index, project in enumerate(rows):
+        sessions = {key: phases for key, phases in grouped.items() if key[0] == project.id}
+        _draw_row(axes, index, project, sessions, outlined)
+    if not rows:
+        axes.text(0.5, 0.5, wording.nothing_scheduled, transform=axes.transAxes,
+                  ha="center", va="center", color="#666666", fontsize=12)
+
+    _month_axis(axes, wording, months_on_top)
+    axes.set_yticks(range(len(rows)), [wording.project(project) for project in rows])
+    axes.tick_params(axis="y", length=0)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+
+
+def legend_handles(wording: Wording) -> list[Patch]:
+    """A patch per mode, then the holiday shading."""
+    handles = [Patch(color=MODE_COLOURS[mode], label=wording.mode(mode)) for mode in Mode]
+    handles.append(Patch(facecolor=HOLIDAY_COLOUR, edgecolor="#E0C98A",
+                         label=wording.holidays))
+    return handles
+
+
 def _draw_row(axes: Axes, row: int, project: Project,
-              sessions: dict[tuple[str, int], list[SessionPhase]]) -> None:
+              sessions: dict[tuple[str, int], list[SessionPhase]],
+              outlined: Collection[PhaseKey]) -> None:
     """The project's session-phases on its row; classes that overlap in time get lanes of their
-    own, and a white outline keeps back-to-back classes apart."""
+    own, a white outline keeps back-to-back classes apart, and the phases in `outlined` get a
+    frame in the highlight colour."""
     lanes = _lanes(sessions)
     lane_count = max(lanes.values(), default=0) + 1
     lane_height = BAR_SHARE / lane_count
@@ -204,9 +250,13 @@ def _draw_row(axes: Axes, row: int, project: Project,
             (mdates.date2num(phase.start), (phase.end - phase.start).days + 1)
             for phase in phases
         ]
-        axes.broken_barh(spans, (top + lanes[key] * lane_height, lane_height),
-                         facecolors=MODE_COLOURS[project.mode], edgecolor="white",
+        lane = (top + lanes[key] * lane_height, lane_height)
+        axes.broken_barh(spans, lane, facecolors=MODE_COLOURS[project.mode], edgecolor="white",
                          linewidth=0.7, zorder=3)
+        for phase, span in zip(phases, spans, strict=True):
+            if (phase.project, phase.session, phase.phase) in outlined:
+                axes.broken_barh([span], lane, facecolors="none", edgecolor=HIGHLIGHT_COLOUR,
+                                 linewidth=HIGHLIGHT_WIDTH, zorder=4)
 
 
 def _lanes(sessions: dict[tuple[str, int], list[SessionPhase]]) -> dict[tuple[str, int], int]:

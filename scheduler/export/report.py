@@ -160,11 +160,11 @@ def report_html(instance: Instance, solution: Solution, lang: str = "zh") -> str
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)}</title>",
+        f"<title>{escape_html(title)}</title>",
         f"<style>{style}</style>",
         "</head>",
         "<body>",
-        f"<h1>{_e(instance.name)}</h1>",
+        f"<h1>{escape_html(instance.name)}</h1>",
         _status_line(instance, solution, lang),
         _kpis(instance, solution, lang),
         _gantt_section(instance, solution, lang),
@@ -179,11 +179,11 @@ def report_html(instance: Instance, solution: Solution, lang: str = "zh") -> str
     return "\n".join(parts) + "\n"
 
 
-def _e(value: object) -> str:
+def escape_html(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _number(value: object) -> str:
+def number_text(value: object) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f"{value:,}"
     return "" if value is None else str(value)
@@ -191,9 +191,9 @@ def _number(value: object) -> str:
 
 def _status_line(instance: Instance, solution: Solution, lang: str) -> str:
     kpis = summaries.kpi_table(instance, solution).set_index("指标")["数值"]
-    items = [f"{word(label, lang)} {_number(kpis[label])}"
+    items = [f"{word(label, lang)} {number_text(kpis[label])}"
              for label in ("求解状态", "目标值", "下界", "差距")]
-    return f'<p class="status">{_e(" · ".join(items))}</p>'
+    return f'<p class="status">{escape_html(" · ".join(items))}</p>'
 
 
 def _kpis(instance: Instance, solution: Solution, lang: str) -> str:
@@ -202,10 +202,11 @@ def _kpis(instance: Instance, solution: Solution, lang: str) -> str:
     for record in table.itertuples(index=False):
         label, value, unit = record[0], record[1], record[2]
         unit_text = word(unit, lang) if isinstance(unit, str) else ""
-        cards.append(f'<div class="card"><b>{_e(_number(value))}</b>'
-                     f"<small>{_e(word(label, lang))}"
-                     f"{'（' + _e(unit_text) + '）' if unit_text else ''}</small></div>")
-    return f'<h2>{_e(word("关键指标", lang))}</h2>\n<div class="cards">{"".join(cards)}</div>'
+        cards.append(f'<div class="card"><b>{escape_html(number_text(value))}</b>'
+                     f"<small>{escape_html(word(label, lang))}"
+                     f"{'（' + escape_html(unit_text) + '）' if unit_text else ''}</small></div>")
+    return (f'<h2>{escape_html(word("关键指标", lang))}</h2>\n'
+            f'<div class="cards">{"".join(cards)}</div>')
 
 
 # --- the Gantt chart ---------------------------------------------------------------------------
@@ -217,34 +218,37 @@ def _gantt_section(instance: Instance, solution: Solution, lang: str) -> str:
     mode_names = {mode: word(MODE_NAMES[mode], lang) for mode in Mode}
 
     modes = [mode for mode in Mode if any(project.mode is mode for project in rows)]
-    mode_options = "".join(f'<option value="{mode.value}">{_e(mode_names[mode])}</option>'
+    mode_options = "".join(f'<option value="{mode.value}">{escape_html(mode_names[mode])}</option>'
                            for mode in modes)
     filters = [
-        f'<label>{_e(word("培训方式", lang))} <select data-filter="mode">'
-        f'<option value="">{_e(word("全部", lang))}</option>{mode_options}</select></label>'
+        f'<label>{escape_html(word("培训方式", lang))} <select data-filter="mode">'
+        f'<option value="">{escape_html(word("全部", lang))}</option>{mode_options}'
+        f'</select></label>'
     ]
     offices = sorted({project.office for project in rows if project.office})
     if offices:
-        office_options = "".join(f'<option value="{_e(office)}">{_e(office)}</option>'
-                                 for office in offices)
+        office_options = "".join(
+            f'<option value="{escape_html(office)}">{escape_html(office)}</option>'
+            for office in offices)
         filters.append(
-            f'<label>{_e(word("负责科室", lang))} <select data-filter="office">'
-            f'<option value="">{_e(word("全部", lang))}</option>{office_options}</select></label>'
+            f'<label>{escape_html(word("负责科室", lang))} <select data-filter="office">'
+            f'<option value="">{escape_html(word("全部", lang))}</option>{office_options}'
+            f'</select></label>'
         )
     legend = "".join(f'<span><i style="background:{MODE_COLOURS[mode]}"></i>'
-                     f"{_e(mode_names[mode])}</span>" for mode in Mode)
+                     f"{escape_html(mode_names[mode])}</span>" for mode in Mode)
     legend += (f'<span><i style="background:{HOLIDAY_COLOUR}"></i>'
-               f'{_e(word("假期", lang))}</span>')
+               f'{escape_html(word("假期", lang))}</span>')
     shown = f'<span class="hint"><b id="shown">{len(rows)}</b>/{len(rows)} · ' \
-            f'{_e(word("鼠标停在色块上查看详情。", lang))}</span>'
+            f'{escape_html(word("鼠标停在色块上查看详情。", lang))}</span>'
     dropped = [project for project in instance.projects if project.id in solution.dropped]
     dropped_note = (
-        f'<p class="dropped">{_e(word("未安排的项目", lang))}：'
-        + _e("、".join(f"{project.name}（{project.id}）" for project in dropped)) + "</p>"
+        f'<p class="dropped">{escape_html(word("未安排的项目", lang))}：'
+        + escape_html("、".join(f"{project.name}（{project.id}）" for project in dropped)) + "</p>"
         if dropped else ""
     )
     return "\n".join([
-        f'<h2>{_e(word("甘特图", lang))}</h2>',
+        f'<h2>{escape_html(word("甘特图", lang))}</h2>',
         f'<div class="filters">{"".join(filters)}<span class="legend">{legend}</span>'
         f"{shown}</div>",
         _gantt_svg(instance, solution, rows, lang),
@@ -263,7 +267,8 @@ def _gantt_svg(instance: Instance, solution: Solution, rows: list[Project], lang
 
     parts = [
         f'<svg id="gantt" viewBox="0 0 {WIDTH} {height}" data-width="{WIDTH}" '
-        f'data-row="{ROW}" data-top="{TOP}" role="img" aria-label="{_e(word("甘特图", lang))}">'
+        f'data-row="{ROW}" data-top="{TOP}" role="img" '
+        f'aria-label="{escape_html(word("甘特图", lang))}">'
     ]
     # Behind the rows: holiday windows, then month lines, drawn tall enough for every row (the
     # view box crops them when a filter hides rows).
@@ -277,7 +282,7 @@ def _gantt_svg(instance: Instance, solution: Solution, rows: list[Project], lang
         parts.append(f'<rect x="{left:.1f}" y="{TOP - 14}" width="{right - left:.1f}" '
                      f'height="{bottom - TOP + 14}" fill="{HOLIDAY_COLOUR}"/>')
         parts.append(f'<text class="holiday-name" x="{(left + right) / 2:.1f}" y="{TOP - 3}">'
-                     f"{_e(window.name)}</text>")
+                     f"{escape_html(window.name)}</text>")
     for month in range(1, 13):
         first = dt.date(instance.year, month, 1)
         following = dt.date(instance.year + (month == 12), month % 12 + 1, 1)
@@ -299,14 +304,14 @@ def _gantt_svg(instance: Instance, solution: Solution, rows: list[Project], lang
             else project.name[: LONGEST_NAME - 1] + "…"
         parts.append(
             f'<g class="row" data-mode="{project.mode.value}" '
-            f'data-office="{_e(project.office or "")}" '
+            f'data-office="{escape_html(project.office or "")}" '
             f'transform="translate(0,{TOP + index * ROW})">'
         )
         stripe = "#f3f5f8" if index % 2 else "none"
         parts.append(f'<rect x="0" y="0" width="{WIDTH}" height="{ROW}" fill="{stripe}" '
                      f'opacity="0.7"/>')
-        parts.append(f'<text x="6" y="{ROW / 2 + 4}"><title>{_e(project.name)}</title>'
-                     f"{_e(name)}</text>")
+        parts.append(f'<text x="6" y="{ROW / 2 + 4}"><title>{escape_html(project.name)}</title>'
+                     f"{escape_html(name)}</text>")
         for key, phases in sorted(sessions.items()):
             top = ROW * (1 - BAR_SHARE) / 2 + lanes[key] * lane_height
             for phase in phases:
@@ -317,12 +322,12 @@ def _gantt_svg(instance: Instance, solution: Solution, rows: list[Project], lang
                     f'<rect class="bar" tabindex="0" x="{left:.1f}" y="{top:.1f}" '
                     f'width="{width:.1f}" height="{lane_height:.1f}" '
                     f'fill="{MODE_COLOURS[project.mode]}" '
-                    f'data-tip="{_e(tips[phase.project, phase.session, phase.phase])}"/>'
+                    f'data-tip="{escape_html(tips[phase.project, phase.session, phase.phase])}"/>'
                 )
         parts.append("</g>")
     if not rows:
         parts.append(f'<text x="{WIDTH / 2}" y="{TOP + ROW / 2 + 4}" text-anchor="middle">'
-                     f'{_e(word("没有安排任何项目", lang))}</text>')
+                     f'{escape_html(word("没有安排任何项目", lang))}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -361,7 +366,7 @@ def _plan(instance: Instance, solution: Solution, lang: str) -> str:
     table = plan_table(instance, solution, office=True)
     columns = list(table.columns)
     head = "".join(f'<th{" class=num" if column == "参训人数" else ""}>'
-                   f"{_e(word(column, lang))}</th>" for column in columns)
+                   f"{escape_html(word(column, lang))}</th>" for column in columns)
     body = []
     months = table["月份"].tolist()
     for index, record in enumerate(table.itertuples(index=False)):
@@ -373,28 +378,29 @@ def _plan(instance: Instance, solution: Solution, lang: str) -> str:
                 span = 1
                 while index + span < len(months) and months[index + span] == value:
                     span += 1
-                cells.append(f'<td class="c" rowspan="{span}">{_e(value)}</td>')
+                cells.append(f'<td class="c" rowspan="{span}">{escape_html(value)}</td>')
             elif column == "参训人数":
-                cells.append(f'<td class="num">{_number(value)}</td>')
+                cells.append(f'<td class="num">{number_text(value)}</td>')
             elif column in ("序号", "培训方式", "负责科室"):
-                cells.append(f'<td class="c">{_e(value)}</td>')
+                cells.append(f'<td class="c">{escape_html(value)}</td>')
             else:
-                cells.append(f"<td>{_e(value)}</td>")
+                cells.append(f"<td>{escape_html(value)}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     headcount_at = columns.index("参训人数")
     body.append(f'<tr class="total"><td colspan="{headcount_at}" class="c">'
-                f'{_e(word("合计", lang))}</td><td class="num">'
-                f'{_number(int(table["参训人数"].sum()))}</td>'
+                f'{escape_html(word("合计", lang))}</td><td class="num">'
+                f'{number_text(int(table["参训人数"].sum()))}</td>'
                 f'<td colspan="{len(columns) - headcount_at - 1}"></td></tr>')
-    return (f'<h2>{_e(word("计划表", lang))}</h2>\n<table class="plan"><thead><tr>{head}</tr>'
+    return (f'<h2>{escape_html(word("计划表", lang))}</h2>\n'
+            f'<table class="plan"><thead><tr>{head}</tr>'
             f"</thead><tbody>{''.join(body)}</tbody></table>")
 
 
 def _utilisation(instance: Instance, solution: Solution, lang: str) -> str:
-    sections = [f'<h2>{_e(word("场地与专家每月使用天数", lang))}</h2>']
+    sections = [f'<h2>{escape_html(word("场地与专家每月使用天数", lang))}</h2>']
     for kind, heading in (("venue", "场地使用天数"), ("trainer", "专家授课天数")):
         table = summaries.days_by_month(instance, solution, kind)
-        sections.append(f"<h3>{_e(word(heading, lang))}</h3>")
+        sections.append(f"<h3>{escape_html(word(heading, lang))}</h3>")
         sections.append(_heat_table(table, lang))
     return "\n".join(sections)
 
@@ -406,11 +412,11 @@ def _heat_table(table: pd.DataFrame, lang: str) -> str:
               *(month if lang == "zh" else dt.date(2000, int(month[:-1]), 1).strftime("%b")
                 for month in months),
               word("合计", lang)]
-    head = "".join(f'<th{" class=num" if i else ""}>{_e(label)}</th>'
+    head = "".join(f'<th{" class=num" if i else ""}>{escape_html(label)}</th>'
                    for i, label in enumerate(labels))
     body = []
     for name, record in table.iterrows():
-        cells = [f"<td>{_e(name)}</td>"]
+        cells = [f"<td>{escape_html(name)}</td>"]
         for month in months:
             days = int(record[month])
             shade = f' style="background:rgba(0,114,178,{min(days / 22, 1) * 0.6:.2f})"' \
@@ -425,14 +431,14 @@ def _heat_table(table: pd.DataFrame, lang: str) -> str:
 def _towns(instance: Instance, solution: Solution, lang: str) -> str:
     towns = summaries.town_summary(instance, solution)
     columns = list(towns.columns)
-    head = "".join(f"<th>{_e(word(column, lang))}</th>" for column in columns)
+    head = "".join(f"<th>{escape_html(word(column, lang))}</th>" for column in columns)
     body = []
     for record in towns.to_dict("records"):
         total = record["乡镇"] in ("农村合计", "合计")
-        cells = [f"<td>{_e(word(record['乡镇'], lang))}</td>",
-                 f'<td class="c">{_e(word(record["类型"], lang))}</td>',
-                 f'<td class="num">{_number(record["教师数"])}</td>',
-                 f'<td class="num">{_number(record["参训人次"])}</td>',
+        cells = [f"<td>{escape_html(word(record['乡镇'], lang))}</td>",
+                 f'<td class="c">{escape_html(word(record["类型"], lang))}</td>',
+                 f'<td class="num">{number_text(record["教师数"])}</td>',
+                 f'<td class="num">{number_text(record["参训人次"])}</td>',
                  f"<td>{_meter(record['占全部名额'], None)}</td>"]
         if total:
             cells.append('<td colspan="2"></td>')
@@ -443,8 +449,9 @@ def _towns(instance: Instance, solution: Solution, lang: str) -> str:
 
     quota = instance.policy.rural_quota
     rural_row = towns[towns["乡镇"] == "农村合计"].iloc[0]
-    note = (f'<p class="note">{_e(word("农村占比", lang))} {rural_row["占全部名额"]:.1%} · '
-            f'{_e(word("农村名额要求", lang))} ≥ {quota:.0%}</p>')
+    note = (f'<p class="note">{escape_html(word("农村占比", lang))} '
+            f'{rural_row["占全部名额"]:.1%} · '
+            f'{escape_html(word("农村名额要求", lang))} ≥ {quota:.0%}</p>')
 
     projects = summaries.project_rural(instance, solution)
     project_rows = []
@@ -453,19 +460,20 @@ def _towns(instance: Instance, solution: Solution, lang: str) -> str:
         required = None if required is None or pd.isna(required) else float(required)
         quota_text = f"{required:.0%}" if required is not None else word("全员（不设）", lang)
         project_rows.append(
-            f"<tr><td>{_e(record['培训项目名称'])}</td>"
-            f'<td class="num">{_number(record["参训人数"])}</td>'
-            f'<td class="num">{_number(record["农村学员"])}</td>'
+            f"<tr><td>{escape_html(record['培训项目名称'])}</td>"
+            f'<td class="num">{number_text(record["参训人数"])}</td>'
+            f'<td class="num">{number_text(record["农村学员"])}</td>'
             f"<td>{_meter(record['农村占比'], required)}</td>"
-            f'<td class="num">{_e(quota_text)}</td></tr>'
+            f'<td class="num">{escape_html(quota_text)}</td></tr>'
         )
-    project_head = "".join(f"<th>{_e(word(column, lang))}</th>" for column in projects.columns)
+    project_head = "".join(f"<th>{escape_html(word(column, lang))}</th>"
+                           for column in projects.columns)
     return "\n".join([
-        f'<h2>{_e(word("各乡镇参训名额", lang))}</h2>',
+        f'<h2>{escape_html(word("各乡镇参训名额", lang))}</h2>',
         f'<table class="towns"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}'
         "</tbody></table>",
         note,
-        f'<h3>{_e(word("各项目农村学员占比", lang))}</h3>',
+        f'<h3>{escape_html(word("各项目农村学员占比", lang))}</h3>',
         f'<table class="rural"><thead><tr>{project_head}</tr></thead>'
         f'<tbody>{"".join(project_rows)}</tbody></table>',
     ])

@@ -94,6 +94,14 @@ ENGLISH = {
     "合计天数": "Total days",
     "名单外": "other",
     "没有安排任何项目": "No project is scheduled",
+    # The comparison of scenarios.
+    "方案比较": "Comparison of plans",
+    "比较": "Comparison",
+    "比较指标": "Measure",
+    "项目变化": "Changes by project",
+    "项目编号": "Project id",
+    "没有项目变化": "No project changes in any scenario.",
+    "与基准方案不同": "Differs from the base",
 }
 
 

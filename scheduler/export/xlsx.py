@@ -72,14 +72,14 @@ def _plan_sheet(sheet: Worksheet, instance: Instance, solution: Solution, lang: 
     table = plan_table(instance, solution, office=True)
     columns = list(table.columns)
     sheet.title = word("培训计划", lang)
-    _title(sheet, instance.name, len(columns))
-    _header(sheet, [word(column, lang) for column in columns])
+    write_title(sheet, instance.name, len(columns))
+    write_header(sheet, [word(column, lang) for column in columns])
     widths = [PLAN_WIDTHS[column] for column in columns]
 
     first = 3
     for offset, record in enumerate(table.itertuples(index=False)):
         values = list(record)
-        _data_row(sheet, first + offset, values, columns, widths)
+        write_data_row(sheet, first + offset, values, columns, widths)
 
     # The month once per group, as in the published tables: a merged cell over its rows.
     month_column = columns.index("月份") + 1
@@ -108,24 +108,24 @@ def _plan_sheet(sheet: Worksheet, instance: Instance, solution: Solution, lang: 
 
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    _print_setup(sheet)
+    print_setup(sheet)
 
 
 def _side_sheet(sheet: Worksheet, title: str, table: pd.DataFrame, widths: dict[str, int],
                 lang: str) -> None:
     columns = list(table.columns)
-    _title(sheet, title, len(columns))
-    _header(sheet, [word(column, lang) for column in columns])
+    write_title(sheet, title, len(columns))
+    write_header(sheet, [word(column, lang) for column in columns])
     column_widths = [
-        widths.get(column, max(10, _text_width(word(column, lang)) + 2)) for column in columns
+        widths.get(column, max(10, text_width(word(column, lang)) + 2)) for column in columns
     ]
     for offset, record in enumerate(table.itertuples(index=False)):
         values = [_shown(column, value, lang)
                   for column, value in zip(columns, record, strict=True)]
-        _data_row(sheet, 3 + offset, values, columns, column_widths)
+        write_data_row(sheet, 3 + offset, values, columns, column_widths)
     for index, width in enumerate(column_widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    _print_setup(sheet)
+    print_setup(sheet)
 
 
 def _shown(column: str, value: object, lang: str) -> object:
@@ -139,7 +139,7 @@ def _shown(column: str, value: object, lang: str) -> object:
     return value
 
 
-def _title(sheet: Worksheet, title: str, width: int) -> None:
+def write_title(sheet: Worksheet, title: str, width: int) -> None:
     sheet.cell(1, 1, title)
     sheet.merge_cells(start_row=1, end_row=1, start_column=1, end_column=width)
     sheet["A1"].font = Font(bold=True, size=16)
@@ -147,7 +147,7 @@ def _title(sheet: Worksheet, title: str, width: int) -> None:
     sheet.row_dimensions[1].height = 32
 
 
-def _header(sheet: Worksheet, headers: Sequence[str]) -> None:
+def write_header(sheet: Worksheet, headers: Sequence[str]) -> None:
     for column, header in enumerate(headers, start=1):
         cell = sheet.cell(2, column, header)
         cell.font = Font(bold=True)
@@ -159,7 +159,7 @@ def _header(sheet: Worksheet, headers: Sequence[str]) -> None:
     sheet.print_title_rows = "2:2"
 
 
-def _data_row(sheet: Worksheet, row: int, values: Sequence[object], columns: Sequence[str],
+def write_data_row(sheet: Worksheet, row: int, values: Sequence[object], columns: Sequence[str],
               widths: Sequence[int]) -> None:
     lines = 1
     for column, (name, value, width) in enumerate(zip(columns, values, widths, strict=True),
@@ -180,7 +180,7 @@ def _data_row(sheet: Worksheet, row: int, values: Sequence[object], columns: Seq
     sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 5
 
 
-def _print_setup(sheet: Worksheet) -> None:
+def print_setup(sheet: Worksheet) -> None:
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -191,7 +191,7 @@ def _print_setup(sheet: Worksheet) -> None:
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
 
 
-def _text_width(text: str) -> int:
+def text_width(text: str) -> int:
     """Width in Excel's character units: a hanzi (or other wide character) counts two."""
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
@@ -199,4 +199,4 @@ def _text_width(text: str) -> int:
 def _lines(text: str, width: int) -> int:
     """Lines the text takes in a wrapped cell `width` units wide."""
     usable = max(width - 1, 1)
-    return sum(max(1, math.ceil(_text_width(line) / usable)) for line in text.split("\n"))
+    return sum(max(1, math.ceil(text_width(line) / usable)) for line in text.split("\n"))
