@@ -15,7 +15,9 @@ import click
 from pydantic import ValidationError
 
 from models import InputError, Instance, Solution, Status, load_instance, read_json
+from models.fields import parse_date
 from models.load import pydantic_problems
+from scheduler.replan import Replan, parse_pins
 from scheduler.solve import SolveResult, solve, solve_by_hand
 
 EXIT_SCHEDULE, EXIT_NO_SCHEDULE, EXIT_BAD_INPUT = 0, 1, 2
@@ -43,24 +45,43 @@ def main() -> None:
 @click.option("--method", type=click.Choice(["cp-sat", "greedy"]), default="cp-sat",
               show_default=True,
               help="cp-sat: the optimising search; greedy: the planner's hand method, to compare.")
+@click.option("--baseline", "baseline_path", metavar="OLD_SOLUTION.json",
+              help="Re-plan against this earlier plan: keep what can stay, pay for each change.")
+@click.option("--today", metavar="YYYY-MM-DD",
+              help="With --baseline: sessions before this day were held and stay as they were.")
+@click.option("--pin", "pins", multiple=True, metavar="PROJECT[#SESSION]",
+              help="With --baseline: keep this session (or every session of the project) "
+                   "exactly as in the baseline. Repeat for more.")
 def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, seed: int,
-                  workers: int | None, format_names: str, lang: str, method: str) -> None:
-    """Schedule INSTANCE.json; write solution.json and the plan in the chosen formats."""
+                  workers: int | None, format_names: str, lang: str, method: str,
+                  baseline_path: str | None, today: str | None, pins: tuple[str, ...]) -> None:
+    """Schedule INSTANCE.json (an instance or a scenario file); write solution.json and the
+    plan in the chosen formats."""
     formats, lang = _formats_or_exit(format_names, lang)
     instance = _load_or_exit(instance_path)
+    replan = _replan_or_exit(baseline_path, today, pins, method)
     out_dir = out_dir or Path("out") / Path(instance_path).stem
     what = ("by the hand method" if method == "greedy"
             else f"searching up to {time_limit:g} s")
+    if replan is not None:
+        what += f", re-planning against {baseline_path}"
     click.echo(f"{instance.name}: {len(instance.projects)} projects, "
                f"{len(instance.venues)} venues, {len(instance.trainers)} trainers; {what}")
     if method == "greedy":
         result = solve_by_hand(instance)
     else:
-        with ProgressPrinter() as printer:
-            result = solve(instance, time_limit=time_limit, seed=seed, workers=workers,
-                           on_progress=printer)
+        try:
+            with ProgressPrinter() as printer:
+                result = solve(instance, time_limit=time_limit, seed=seed, workers=workers,
+                               on_progress=printer, replan=replan)
+        except InputError as error:
+            _exit_bad_input(error.problems)
     solution = result.solution
     _print_summary(instance, result)
+    if replan is not None and solution.status is Status.INFEASIBLE:
+        click.echo("  the held and pinned sessions leave no plan; pin fewer sessions, or check "
+                   "what changed for the sessions already held")
+        sys.exit(EXIT_NO_SCHEDULE)
     if solution.status is Status.INFEASIBLE:
         from scheduler.explain import explain
 
@@ -70,7 +91,69 @@ def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, s
     if not solution.status.has_schedule:
         sys.exit(EXIT_NO_SCHEDULE)
     written = write_outputs(instance, solution, out_dir, formats, lang)
+    if replan is not None:
+        written.append(_report_changes(instance, replan.baseline, solution, out_dir))
     _print_written(written, out_dir)
+
+
+CHANGES_SHOWN = 15
+
+
+def _report_changes(instance: Instance, baseline: Solution, solution: Solution,
+                    out_dir: Path) -> Path:
+    """Print what changed against the baseline and why; write all of it to changes.csv."""
+    from models.solution import write_text_atomically
+    from scheduler.diff import changes_table, describe, session_changes
+
+    changes = session_changes(instance, baseline, solution)
+    kpis = solution.kpis
+    click.echo(f"  against the baseline: {kpis['moved']} session-phase(s) moved, "
+               f"{kpis['venue_changed']} venue change(s), {kpis['trainer_changed']} trainer(s) "
+               f"replaced")
+    for change in changes[:CHANGES_SHOWN]:
+        click.echo(f"  {change.project} 第{change.session}班 phase {change.phase} "
+                   f"[{', '.join(change.kinds)}]: {describe(change.before)} → "
+                   f"{describe(change.after)} ({change.reason})")
+    if len(changes) > CHANGES_SHOWN:
+        click.echo(f"  … and {len(changes) - CHANGES_SHOWN} more in changes.csv")
+    path = out_dir / "changes.csv"
+    write_text_atomically(path, "\ufeff" + changes_table(instance, changes).to_csv(index=False))
+    return path
+
+
+def _replan_or_exit(baseline_path: str | None, today: str | None, pins: tuple[str, ...],
+                    method: str) -> Replan | None:
+    if baseline_path is None:
+        if today or pins:
+            _exit_bad_input(["--today and --pin re-plan an earlier plan: give it with --baseline"])
+        return None
+    if method == "greedy":
+        _exit_bad_input(["--baseline: the hand method cannot re-plan; use --method cp-sat"])
+    baseline = _read_solution_or_exit(baseline_path)
+    problems = []
+    held_from = None
+    if today is not None:
+        try:
+            held_from = parse_date(today)
+        except ValueError as error:
+            problems.append(f"--today: {error}")
+    try:
+        pinned = parse_pins(pins, baseline)
+    except InputError as error:
+        problems += error.problems
+    if problems:
+        _exit_bad_input(problems)
+    return Replan(baseline, held_from, pinned, source=Path(baseline_path).name)
+
+
+def _read_solution_or_exit(path: str) -> Solution:
+    try:
+        return Solution.model_validate(read_json(Path(path)))
+    except InputError as error:
+        _exit_bad_input(error.problems)
+    except ValidationError as error:
+        _exit_bad_input([f"{path}: {problem}" for problem in pydantic_problems(error, ())])
+    raise AssertionError  # unreachable: _exit_bad_input exits
 
 
 def write_outputs(instance: Instance, solution: Solution, out_dir: Path,
@@ -126,6 +209,71 @@ def export_command(solution_path: str, instance_path: str, format_names: str,
     _print_written(write_exports(instance, solution, out_dir, formats, lang), out_dir)
 
 
+@main.command(name="compare")
+@click.argument("base_path", metavar="BASE.json", type=click.Path(path_type=Path))
+@click.argument("scenario_paths", metavar="SCENARIO.json...", nargs=-1, required=True,
+                type=click.Path(path_type=Path))
+@click.option("--jobs", type=click.IntRange(min=1),
+              help="Scenarios solved at once, in parallel processes [default: one per core, "
+                   "at most one per scenario].")
+@click.option("--time-limit", default=60.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds of search for the base and for each scenario.")
+@click.option("--base-solution", "base_solution_path", metavar="SOLUTION.json",
+              help="The base's plan (e.g. the published one) instead of solving the base.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out") / "compare", show_default=True, help="Output folder.")
+@click.option("--seed", default=0, show_default=True, help="Random seed of the searches.")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Search threads per solve [default: the cores shared among the jobs].")
+@click.option("--lang", default="zh", show_default=True,
+              help="Language of the Excel and HTML headers: zh or en.")
+def compare_command(base_path: Path, scenario_paths: tuple[Path, ...], jobs: int | None,
+                    time_limit: float, base_solution_path: str | None, out_dir: Path,
+                    seed: int, workers: int | None, lang: str) -> None:
+    """Solve BASE.json and each SCENARIO.json against it; write one table side by side."""
+    import os
+
+    import pandas as pd
+
+    from scheduler.compare import compare
+    from scheduler.export.compare_files import write_comparison
+    from scheduler.validate import validate
+
+    _, lang = _formats_or_exit("csv", lang)
+    base_solution = None
+    if base_solution_path is not None:
+        base_solution = _read_solution_or_exit(base_solution_path)
+        base_instance = _load_or_exit(str(base_path))
+        violations = validate(base_instance, base_solution)
+        if violations:
+            _exit_bad_input([f"{base_solution_path}: not a valid plan of {base_path}: "
+                             f"[{violations[0].rule}] {violations[0].message}"
+                             + (f" (and {len(violations) - 1} more)" if len(violations) > 1
+                                else "")])
+    jobs = jobs or max(1, min(len(scenario_paths), os.cpu_count() or 1))
+    click.echo(f"comparing {base_path} with {len(scenario_paths)} scenario(s), {jobs} at a time, "
+               f"up to {time_limit:g} s each")
+    try:
+        comparison = compare(base_path, list(scenario_paths), time_limit=time_limit, jobs=jobs,
+                             seed=seed, workers=workers, base_solution=base_solution)
+    except InputError as error:
+        _exit_bad_input(error.problems)
+    with pd.option_context("display.width", 200, "display.max_columns", None,
+                           "display.unicode.east_asian_width", True):
+        click.echo(comparison.metrics().to_string())
+    written = []
+    for alternative in comparison.alternatives:
+        if alternative.solution.status.has_schedule:
+            written += write_outputs(alternative.instance, alternative.solution,
+                                     out_dir / alternative.path.stem, ["csv"])
+    written += write_comparison(comparison, out_dir, lang)
+    _print_written(written, out_dir)
+    if not all(alternative.solution.status.has_schedule
+               for alternative in comparison.alternatives):
+        click.echo("some scenario has no plan: see its status above")
+        sys.exit(EXIT_NO_SCHEDULE)
+
+
 def _formats_or_exit(format_names: str, lang: str) -> tuple[list[str], str]:
     from scheduler.export.formats import check_language, parse_formats
 
@@ -161,18 +309,20 @@ def _print_written(paths: list[Path], out_dir: Path) -> None:
 @main.command(name="validate")
 @click.argument("instance_path", metavar="INSTANCE.json")
 @click.argument("solution_path", metavar="SOLUTION.json")
-def validate_command(instance_path: str, solution_path: str) -> None:
+@click.option("--baseline", "baseline_path", metavar="OLD_SOLUTION.json",
+              help="For a re-planned solution: the earlier plan, to check held and pinned "
+                   "sessions and recompute the stability KPIs.")
+def validate_command(instance_path: str, solution_path: str, baseline_path: str | None) -> None:
     """Check SOLUTION.json against every rule of INSTANCE.json, without a solver."""
     from scheduler.validate import validate
 
     instance = _load_or_exit(instance_path)
-    try:
-        solution = Solution.model_validate(read_json(Path(solution_path)))
-    except InputError as error:
-        _exit_bad_input(error.problems)
-    except ValidationError as error:
-        _exit_bad_input([f"{solution_path}: {problem}" for problem in pydantic_problems(error, ())])
-    violations = validate(instance, solution)
+    solution = _read_solution_or_exit(solution_path)
+    baseline = _read_solution_or_exit(baseline_path) if baseline_path else None
+    if solution.replan is not None and baseline is None:
+        click.echo(f"note: re-planned against {solution.replan.baseline}; give it with "
+                   f"--baseline to check held sessions and the stability KPIs")
+    violations = validate(instance, solution, baseline)
     for violation in violations:
         click.echo(f"[{violation.rule}] {violation.message}")
     if violations:

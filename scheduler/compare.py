@@ -1,0 +1,187 @@
+"""Comparing alternative plans: a base instance and scenarios of it, solved side by side.
+
+The base is solved first (or its published plan is given). Each scenario is then re-planned
+against the base plan (`scheduler.replan`, no held sessions): it keeps what it can of the base
+and pays for every change, so its column shows what the scenario really forces, not an
+unrelated optimum among equals; the base plan is also its warm start. Scenarios are solved in
+parallel processes, each with an equal share of the cores.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from models import InputError, Instance, Solution, load_instance, read_json
+from models.scenario import is_scenario
+from scheduler.diff import project_changes
+from scheduler.replan import STABILITY_KPIS, Replan
+from scheduler.solve import solve
+
+BASE_LABEL = "基准方案"
+
+
+@dataclass
+class Alternative:
+    """One column of the comparison: a label, the file it came from, its instance and plan."""
+
+    label: str
+    path: Path
+    instance: Instance
+    solution: Solution
+
+
+@dataclass
+class Comparison:
+    alternatives: list[Alternative]  # the base first
+
+    @property
+    def base(self) -> Alternative:
+        return self.alternatives[0]
+
+    def metrics(self) -> pd.DataFrame:
+        """One row per measure, one column per alternative (see `_measures`)."""
+        return pd.DataFrame({alternative.label: _measures(alternative, self.base)
+                             for alternative in self.alternatives})
+
+    def project_diff(self) -> pd.DataFrame:
+        """One row per project that changes in some scenario; for each scenario, its months,
+        venues and trainers as "before → after" where they changed, else empty."""
+        columns: dict[tuple[str, str], dict[str, str]] = {}
+        for alternative in self.alternatives[1:]:
+            changes = project_changes(self.base.solution, alternative.solution)
+            for aspect in ("months", "venues", "trainers"):
+                columns[alternative.label, aspect] = {
+                    project: f"{change[0]} → {change[1]}"
+                    for project, diff in changes.items()
+                    if (change := getattr(diff, aspect)) is not None}
+        names = {project.id: project.name for alternative in self.alternatives
+                 for project in alternative.instance.projects}
+        order = [project for project in names
+                 if any(project in column for column in columns.values())]
+        table = pd.DataFrame(columns, index=pd.Index(order, name="project"),
+                             dtype=object).fillna("")
+        table.insert(0, ("", "name"), [names[project] for project in order])
+        return table
+
+
+def load_alternatives(base_path: Path, scenario_paths: list[Path]) -> list[tuple[str, Path,
+                                                                               Instance]]:
+    """Read the base and every scenario (or alternative instance) before solving anything;
+    raise `InputError` with every problem of every file, each prefixed with its file."""
+    loaded, problems = [], []
+    for path in [base_path, *scenario_paths]:
+        try:
+            instance = load_instance(path)
+        except InputError as error:
+            problems += [problem if problem.startswith(str(path)) else f"{path}: {problem}"
+                         for problem in error.problems]
+            continue
+        data = read_json(path)
+        label = data["name"] if is_scenario(data) else path.stem
+        loaded.append((BASE_LABEL if path == base_path else label, path, instance))
+    labels = [label for label, _, _ in loaded]
+    problems += [f"{path}: another file is also called {label!r}; give scenarios distinct names"
+                 for label, path, _ in loaded if labels.count(label) > 1]
+    if problems:
+        raise InputError(problems)
+    return loaded
+
+
+def compare(base_path: Path, scenario_paths: list[Path], *, time_limit: float = 60.0,
+            jobs: int = 1, seed: int = 0, workers: int | None = None,
+            base_solution: Solution | None = None) -> Comparison:
+    """Solve the base (unless its plan is given), then every scenario against it in `jobs`
+    parallel processes; Ctrl-C stops every search with its best plan so far."""
+    loaded = load_alternatives(base_path, scenario_paths)
+    _, _, base_instance = loaded[0]
+    cores = os.cpu_count() or 1
+    if base_solution is None:
+        base_solution = solve(base_instance, time_limit=time_limit, seed=seed,
+                              workers=workers or cores).solution
+    alternatives = [Alternative(BASE_LABEL, base_path, base_instance, base_solution)]
+    if not base_solution.status.has_schedule:
+        raise InputError([f"{base_path}: the base has no plan ({base_solution.status.value}); "
+                          f"solve it on its own to see why"])
+    per_job = workers or max(1, cores // jobs)
+    base_json = base_solution.to_json()
+    context = multiprocessing.get_context("spawn")  # no fork of a process running CP-SAT threads
+    with _children_stop_on_ctrl_c(), ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        futures: list[Future[str]] = [
+            pool.submit(_solve_against_base, str(path), base_json, base_path.name,
+                        time_limit, seed, per_job)
+            for _, path, _ in loaded[1:]]
+        for (label, path, instance), future in zip(loaded[1:], futures, strict=True):
+            solution = Solution.model_validate_json(future.result())
+            alternatives.append(Alternative(label, path, instance, solution))
+    return Comparison(alternatives)
+
+
+def _solve_against_base(path: str, base_json: str, base_name: str, time_limit: float,
+                        seed: int, workers: int) -> str:
+    """In a child process: the scenario re-planned against the base plan, as JSON."""
+    instance = load_instance(Path(path))
+    replan = Replan(Solution.model_validate_json(base_json), source=base_name)
+    return solve(instance, time_limit=time_limit, seed=seed, workers=workers,
+                 replan=replan).solution.to_json()
+
+
+@contextmanager
+def _children_stop_on_ctrl_c() -> Iterator[None]:
+    """Ctrl-C reaches the child processes too, whose searches stop and return their best
+    plans; the parent only waits for them."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _measures(alternative: Alternative, base: Alternative) -> dict[str, object]:
+    solution = alternative.solution
+    kpis = solution.kpis
+    is_base = alternative is base
+    return {
+        "status": solution.status.value,
+        "objective": solution.objective,
+        "gap": f"{solution.gap:.2%}" if solution.gap is not None else "—",
+        **{f"kpi {name}": kpis.get(name) for name in ("dropped", "preference", "rural",
+                                                      "cost", "balance")},
+        **{f"kpi {name}": "—" if is_base else kpis.get(name) for name in STABILITY_KPIS},
+        "projects dropped": ", ".join(solution.dropped) or "none",
+        "sessions": len({(row.project, row.session) for row in solution.sessions}),
+        "sessions moved against the base": "—" if is_base else _sessions_moved(
+            base.solution, solution),
+        "rural share": _rural_share(alternative),
+        "cost (yuan)": kpis.get("cost"),
+        "solve seconds": solution.solve_seconds,
+    }
+
+
+def _sessions_moved(base: Solution, other: Solution) -> int:
+    """Sessions (classes) of the base held on other dates in `other`, or not at all."""
+    now = {(row.project, row.session, row.phase): (row.start, row.end) for row in other.sessions}
+    return len({(row.project, row.session) for row in base.sessions
+                if now.get((row.project, row.session, row.phase)) != (row.start, row.end)})
+
+
+def _rural_share(alternative: Alternative) -> str:
+    """Seats that go to rural towns, over all seats of the plan (each session counted once)."""
+    rural = {town.id for town in alternative.instance.towns if town.rural}
+    seats = {(row.project, row.session): row.seats for row in alternative.solution.sessions}
+    total = sum(sum(counts.values()) for counts in seats.values())
+    to_rural = sum(count for counts in seats.values()
+                   for town, count in counts.items() if town in rural)
+    return f"{to_rural / total:.1%}" if total else "—"
