@@ -58,7 +58,7 @@ def session_changes(instance: Instance, baseline: Solution,
         kinds = _kinds(before, after)
         if kinds:
             changes.append(SessionChange(*key, kinds, before, after,
-                                         _broken_rule(instance, calendar, before) or ""))
+                                         broken_rule(instance, calendar, before) or ""))
     for key, after in sorted(after_rows.items(), key=lambda item: item[1].start):
         if key not in before_rows:
             changes.append(SessionChange(*key, ("new",), None, after,
@@ -143,7 +143,8 @@ def _kinds(before: SessionPhase, after: SessionPhase | None) -> tuple[str, ...]:
     return tuple(kinds)
 
 
-def _broken_rule(instance: Instance, calendar: YearCalendar, row: SessionPhase) -> str | None:
+def broken_rule(instance: Instance, calendar: YearCalendar,
+                row: SessionPhase) -> str | None:
     """The first rule of the new instance the earlier session-phase breaks, in a planner's
     words; None if it breaks none on its own."""
     project = next((p for p in instance.projects if p.id == row.project), None)

@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model
 
 from models import InputError, Instance, SessionPhase, Solution
 from models.solution import ReplanRecord
+from scheduler.diff import broken_rule
 from scheduler.sessions import named
 
 if TYPE_CHECKING:
@@ -43,6 +44,8 @@ class Replan:
     today: dt.date | None = None
     pins: frozenset[tuple[str, int]] = frozenset()
     source: str = "baseline"
+    warm_start: bool = True
+    """Give the baseline to the search as its hint (off only to measure what it is worth)."""
 
     def held(self, row: SessionPhase) -> bool:
         return self.today is not None and row.start < self.today
@@ -183,7 +186,7 @@ def _cannot_keep(built: TrainingModel, row: SessionPhase) -> str | None:
         return f"its trainers {', '.join(row.trainers)} no longer fit the project"
     if set(row.seats) - set(session.seats):
         return "it seats teachers of towns the project no longer draws from"
-    return None
+    return broken_rule(instance, built.calendar, row)
 
 
 def _key(row: SessionPhase) -> PhaseKey:

@@ -92,7 +92,7 @@ def solve(
     workers = workers or os.cpu_count() or 1
     hand = GreedyPlanner(instance, calendar).plan()  # a plan in milliseconds
     warm_start = None
-    if replan is not None:
+    if replan is not None and replan.warm_start:
         warm_start = plan_hint(built, replan.baseline.sessions, replan.baseline.dropped)
     with _stop_on_ctrl_c() as stop:
         first_plan = _first_plan(built, plan_hint(built, hand.rows, hand.dropped),

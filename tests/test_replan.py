@@ -15,9 +15,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
+from click.testing import CliRunner, Result
 
 from models import InputError, Solution, load_instance, parse_instance
+from scheduler.cli import main
 from scheduler.diff import session_changes
 from scheduler.replan import Replan, parse_pins
 from scheduler.solve import solve
@@ -138,3 +141,54 @@ def test_closing_the_hall_in_may_moves_only_the_session_that_used_it(
     assert changes[0].kinds == ("venue",)
     assert "venue jxxx-hall" in changes[0].reason and "closed 2024-05-01–2024-05-31" in \
         changes[0].reason
+
+
+# --- from the command line -------------------------------------------------------------------
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def test_replan_from_the_command_line(tmp_path: Path) -> None:
+    """The trainer-ill scenario, re-planned from mid-September: p11's four October classes keep
+    their dates and hall, and only ja-t20 is replaced; what was held is untouched."""
+    baseline = ROOT / "tests" / "data" / "2024-solution.json"
+    scenario = ROOT / "instances" / "scenarios" / "trainer-ill-october.json"
+    out = tmp_path / "replan"
+    result = run("solve", str(scenario), "--baseline", str(baseline), "--today", "2024-09-20",
+                 "--pin", "p13#1", "--out", str(out), "--formats", "csv", "--workers", "2")
+    assert result.exit_code == 0, result.output
+    assert "0 session-phase(s) moved, 0 venue change(s), 4 trainer(s) replaced" in result.output
+    assert "p11 第1班 phase 1 [trainers]" in result.output
+    assert "trainer ja-t20 (罗红梅) is away 2024-10-01–2024-10-31" in result.output
+    changes = pd.read_csv(out / "changes.csv", encoding="utf-8-sig")
+    assert list(changes["project"]) == ["p11"] * 4
+    check = run("validate", str(scenario), str(out / "solution.json"), "--baseline",
+                str(baseline))
+    assert check.exit_code == 0 and "valid:" in check.output
+
+
+def test_a_pinned_session_the_new_instance_forbids_is_a_clear_error(tmp_path: Path) -> None:
+    result = run("solve", str(ROOT / "instances" / "scenarios" / "trainer-ill-october.json"),
+                 "--baseline", str(ROOT / "tests" / "data" / "2024-solution.json"),
+                 "--pin", "p11#1", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2, result.output
+    assert ("p11 第1班 phase 1 (2024-10-08–2024-10-10) is pinned, but trainer ja-t20 (罗红梅) "
+            "is away 2024-10-01–2024-10-31") in result.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--today", "2024-09-20"], "--today and --pin re-plan an earlier plan: give it with"),
+    (["--baseline", "BASE", "--today", "2024-9-20"], "--today: '2024-9-20' is not a date"),
+    (["--baseline", "BASE", "--pin", "p99#1"], "--pin p99#1: the baseline has no session"),
+    (["--baseline", "nowhere.json"], "nowhere.json: cannot read the file"),
+    (["--baseline", "BASE", "--method", "greedy"], "the hand method cannot re-plan"),
+])
+def test_a_bad_replan_request_exits_2(tmp_path: Path, args: list[str], message: str) -> None:
+    baseline = str(ROOT / "tests" / "data" / "2024-solution.json")
+    args = [baseline if arg == "BASE" else arg for arg in args]
+    result = run("solve", str(ROOT / "instances" / "2024.json"), "--out", str(tmp_path / "o"),
+                 *args)
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert not (tmp_path / "o").exists()

@@ -208,6 +208,11 @@ KPI_LABELS = {
     "cost": ("场地与专家费用", "元"),
     "balance": ("最高同日离岗教师", "人"),
 }
+STABILITY_LABELS = {  # a re-planned solution's changes against its baseline
+    "moved": ("改期或取消的班次阶段", "个"),
+    "venue_changed": ("更换场地的班次阶段", "个"),
+    "trainer_changed": ("更换的专家", "人次"),
+}
 
 
 def kpi_table(instance: Instance, solution: Solution) -> pd.DataFrame:
@@ -221,7 +226,9 @@ def kpi_table(instance: Instance, solution: Solution) -> pd.DataFrame:
         {"指标": "下界", "数值": solution.bound},
         {"指标": "差距", "数值": f"{gap:.2%}" if gap is not None else ""},
     ]
-    for key, (label, unit) in KPI_LABELS.items():
+    labels = KPI_LABELS | {key: label for key, label in STABILITY_LABELS.items()
+                           if key in solution.kpis}
+    for key, (label, unit) in labels.items():
         value = solution.kpis.get(key)
         rows.append({"指标": label, "数值": value, "单位": unit, "权重": weights[key],
                      "计入目标": value * weights[key] if value is not None else None})
