@@ -17,7 +17,8 @@ from ortools.sat.python import cp_model
 
 from models.instance import Instance
 from models.solution import SessionPhase, Solution, Status
-from scheduler.baseline import GreedyPlanner
+from scheduler import lns
+from scheduler.baseline import GreedyPlanner, HandPlan
 from scheduler.calendar import YearCalendar
 from scheduler.hints import Hint, plan_hint
 from scheduler.kpis import plan_kpis, weighted_objective
@@ -25,6 +26,10 @@ from scheduler.model import TrainingModel
 
 ProgressCallback = Callable[[float, float | None, float | None], None]
 """Called with (seconds so far, best objective so far, best bound so far)."""
+
+LNS_SHARE = 0.7
+"""The share of the time the neighbourhood search gets; the full search then starts from its
+plan, for the rest of the time, to prove a bound (and on small instances the optimum)."""
 
 STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -57,6 +62,10 @@ class _ProgressListener(cp_model.CpSolverSolutionCallback):
         self.bound = self.best_objective_bound
         self.on_progress(time.monotonic() - self.started, self.best, self.bound)
 
+    def on_incumbent(self, incumbent: lns.Incumbent) -> None:
+        self.best = incumbent.objective
+        self.on_progress(time.monotonic() - self.started, self.best, self.bound)
+
     def on_bound(self, bound: float) -> None:
         self.bound = bound
         self.on_progress(time.monotonic() - self.started, self.best, self.bound)
@@ -86,42 +95,96 @@ def solve(
     deadline = started + time_limit
     workers = workers or os.cpu_count() or 1
     hand = GreedyPlanner(instance, calendar).plan()  # a plan in milliseconds
+    listener = _ProgressListener(on_progress) if on_progress is not None else None
+    bound: int | None
     with _stop_on_ctrl_c() as stop:
-        first_plan = _first_plan(built, plan_hint(built, hand.rows, hand.dropped),
-                                 _solver(deadline, seed, workers, stop))
-        _set_hint(built.model, first_plan)
-        solver = _solver(deadline, seed, workers, stop)
-        listener = None
-        if on_progress is not None:
-            listener = _ProgressListener(on_progress)
-            solver.best_bound_callback = listener.on_bound
-        if stop.requested:  # stopped in stage one: just turn its plan (the hint) into a result
-            solver.parameters.max_time_in_seconds = 1.0
-        code = _run(solver, built.model, listener)
-    status = STATUS.get(code)
-    if status is None:
-        raise RuntimeError(f"CP-SAT rejected the model: {solver.status_name(code)}")
+        solve_model = _model_solver(seed, workers, stop)
+        incumbent = _improved_hand_plan(built, hand, deadline, seed, solve_model, stop,
+                                        listener)
+        if incumbent is not None and incumbent.optimal:
+            status, bound, searched = Status.OPTIMAL, incumbent.objective, None
+        else:
+            status, bound, searched = _full_search(built, hand, incumbent, deadline, seed,
+                                                   workers, stop, listener)
 
-    solution = Solution(instance=instance.name, status=status)
-    if status.has_schedule:
-        rows = _read_plan(built, solver, calendar)
-        dropped = [project.id for project in instance.projects
-                   if project.id in built.unschedulable
-                   or not solver.boolean_value(built.projects[project.id].scheduled)]
-        _fill_plan(solution, instance, calendar, rows, dropped)
+    plans = [searched] if searched is not None else []
+    if incumbent is not None:
+        # The full search may end before it has even read its hint (large instances).
+        plans.append(_read_plan(built, lambda variable: incumbent.values[variable.index],
+                                calendar))
     if status is not Status.INFEASIBLE and not any(
             instance.project(project_id).mandatory for project_id in hand.dropped):
         # Stopped early, the search may have nothing better than the hand method: keep the best.
-        fallback = Solution(instance=instance.name, status=Status.FEASIBLE)
-        _fill_plan(fallback, instance, calendar, hand.rows, hand.dropped)
-        if solution.objective is None or _objective(fallback) < solution.objective:
-            solution = fallback
+        plans.append((hand.rows, hand.dropped))
+    solution = Solution(instance=instance.name, status=status)
+    for rows, dropped in plans:
+        candidate = Solution(instance=instance.name, status=Status.FEASIBLE)
+        _fill_plan(candidate, instance, calendar, rows, dropped)
+        if solution.objective is None or _objective(candidate) < solution.objective:
+            solution = candidate
     if solution.objective is not None:
-        solution.bound = min(_whole(solver.best_objective_bound), solution.objective)
+        # Proven optimal, no plan is better than the search's: the best of them is optimal too.
         if status is Status.OPTIMAL:
-            solution.bound = solution.objective
+            solution.status, bound = Status.OPTIMAL, solution.objective
+        solution.bound = min(bound, solution.objective) if bound is not None else None
     solution.solve_seconds = round(time.monotonic() - started, 3)
     return SolveResult(solution, built.unschedulable, *size, interrupted=stop.requested)
+
+
+def _full_search(built: TrainingModel, hand: HandPlan, incumbent: lns.Incumbent | None,
+                 deadline: float, seed: int, workers: int, stop: _StopRequest,
+                 listener: _ProgressListener | None
+                 ) -> tuple[Status, int | None, tuple[list[SessionPhase], list[str]] | None]:
+    """CP-SAT on the whole model until `deadline`, hinted with the incumbent (or, without one,
+    with stage one's plan): its status, its proven bound and its plan."""
+    if incumbent is None:
+        first_plan = _first_plan(built, plan_hint(built, hand.rows, hand.dropped),
+                                 _solver(deadline, seed, workers, stop))
+    else:
+        first_plan = incumbent.values
+    _set_hint(built.model, first_plan)
+    solver = _solver(deadline, seed, workers, stop)
+    if listener is not None:
+        solver.best_bound_callback = listener.on_bound
+    if stop.requested:  # stopped before: just turn the plan so far (the hint) into a result
+        solver.parameters.max_time_in_seconds = 1.0
+    code = _run(solver, built.model, listener)
+    status = STATUS.get(code)
+    if status is None:
+        raise RuntimeError(f"CP-SAT rejected the model: {solver.status_name(code)}")
+    plan = _read_plan(built, solver.value, built.calendar) if status.has_schedule else None
+    return status, _whole(solver.best_objective_bound), plan
+
+
+def _improved_hand_plan(built: TrainingModel, hand: HandPlan, deadline: float, seed: int,
+                        solve_model: lns.ModelSolver, stop: _StopRequest,
+                        listener: _ProgressListener | None) -> lns.Incumbent | None:
+    """The hand method's plan, completed into a whole assignment of the model and improved by
+    the neighbourhood search for the first `LNS_SHARE` of the time left; None if the hand
+    plan breaks a rule of the model (it dropped a mandatory project)."""
+    if any(built.instance.project(project_id).mandatory for project_id in hand.dropped):
+        return None
+    started = time.monotonic()
+    incumbent = lns.complete_plan(built, plan_hint(built, hand.rows, hand.dropped), solve_model,
+                                  max(deadline - started, 0.05))
+    if incumbent is None:
+        return None
+    report = listener.on_incumbent if listener is not None else None
+    if report is not None:
+        report(incumbent)
+    return lns.improve(built, incumbent, deadline=started + LNS_SHARE * (deadline - started),
+                       seed=seed, solve_model=solve_model, stopped=lambda: stop.requested,
+                       on_improve=report)
+
+
+def _model_solver(seed: int, workers: int, stop: _StopRequest) -> lns.ModelSolver:
+    """Solves a model within the given seconds like the main search (seed, workers, Ctrl-C);
+    the solver when it found a plan."""
+    def solve_model(model: cp_model.CpModel, seconds: float) -> cp_model.CpSolver | None:
+        solver = _solver(time.monotonic() + seconds, seed, workers, stop)
+        found = STATUS.get(_run(solver, model)) in (Status.OPTIMAL, Status.FEASIBLE)
+        return solver if found else None
+    return solve_model
 
 
 def _objective(solution: Solution) -> int:
@@ -158,21 +221,22 @@ def _whole(bound: float) -> int:
     return int(-(-bound // 1))
 
 
-def _read_plan(built: TrainingModel, solver: cp_model.CpSolver,
-               calendar: YearCalendar) -> list[SessionPhase]:
-    """The scheduled session-phases; a project's sessions are interchangeable, so they are
-    numbered in order of their first day (第1班 is the earliest class)."""
+def _read_plan(built: TrainingModel, value: Callable[[cp_model.IntVar], int],
+               calendar: YearCalendar) -> tuple[list[SessionPhase], list[str]]:
+    """The scheduled session-phases and the dropped projects of an assignment; a project's
+    sessions are interchangeable, so they are numbered in order of their first day (第1班 is
+    the earliest class)."""
     rows = []
     for variables in built.projects.values():
-        if not solver.boolean_value(variables.scheduled):
+        if not value(variables.scheduled):
             continue
         project = variables.project
         sessions = sorted(variables.sessions,
-                          key=lambda session: solver.value(session.phases[0].start))
+                          key=lambda session: value(session.phases[0].start))
         for number, session in enumerate(sessions, start=1):
-            seats = {town: solver.value(count) for town, count in session.seats.items()}
+            seats = {town: value(count) for town, count in session.seats.items()}
             for phase in session.phases:
-                start = solver.value(phase.start)
+                start = value(phase.start)
                 rows.append(SessionPhase(
                     project=project.id,
                     session=number,
@@ -180,13 +244,16 @@ def _read_plan(built: TrainingModel, solver: cp_model.CpSolver,
                     start=calendar.date(start),
                     end=calendar.date(start + project.days - 1),
                     venue=next((venue for venue, chosen in phase.venues.items()
-                                if solver.boolean_value(chosen)), None),
+                                if value(chosen)), None),
                     trainers=[trainer for trainer, chosen in phase.trainers.items()
-                              if solver.boolean_value(chosen)],
+                              if value(chosen)],
                     seats={town: count for town, count in seats.items() if count > 0},
                 ))
     rows.sort(key=lambda row: (row.start, row.project, row.session, row.phase))
-    return rows
+    dropped = [project.id for project in built.instance.projects
+               if project.id in built.unschedulable
+               or not value(built.projects[project.id].scheduled)]
+    return rows, dropped
 
 
 def _first_plan(built: TrainingModel, hand_plan: Hint, solver: cp_model.CpSolver) -> Hint:
