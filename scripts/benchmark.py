@@ -107,7 +107,7 @@ def main(instances: tuple[Path, ...], repeat: int, time_limit: float | None, lar
           f"{time.strftime('%Y-%m-%d')} · medians over seeds 0..N−1 (N = runs)")
     header = (f"{'instance':<16}{'runs':>5}{'limit':>6}{'sessions':>9}{'status':>10}"
               f"{'first s':>8}{'best s':>8}{'total s':>8}{'objective':>13}{'bound':>13}"
-              f"{'gap':>8}{'peak MB':>8}" + "".join(f"{kpi:>11}" for kpi in KPIS)
+              f"{'gap':>8}{'peak MB':>8}" + "".join(f"{kpi:>16}" for kpi in KPIS)
               + f"{'vs greedy':>10}{'valid':>6}")
     print(header)
     print("-" * len(header))
@@ -129,7 +129,7 @@ def _solver_row(path: Path, limit: float, runs: list[dict]) -> str:
             f"{_fmt(median['seconds'], '.1f'):>8}{_fmt(median['objective'], ',.0f'):>13}"
             f"{_fmt(median['bound'], ',.0f'):>13}{_fmt(median['gap'], '.1%'):>8}"
             f"{_fmt(median['peak_mb'], '.0f'):>8}"
-            + "".join(f"{_fmt(kpis[kpi], ',.0f'):>11}" for kpi in KPIS)
+            + "".join(f"{_fmt(kpis[kpi], ',.0f'):>16}" for kpi in KPIS)
             + f"{_ratio(median['objective'], median['greedy_objective']):>10}"
             f"{all(run['valid'] for run in runs)!s:>6}")
 
@@ -138,7 +138,7 @@ def _greedy_row(runs: list[dict]) -> str:
     """The hand method's figures under the solver's, each KPI as solver/greedy."""
     greedy = runs[0]["greedy_kpis"]
     solver = {kpi: _median(run["kpis"].get(kpi) for run in runs) for kpi in KPIS}
-    ratios = "".join(f"{_fmt(greedy.get(kpi), ',.0f') + _share(solver[kpi], greedy.get(kpi)):>11}"
+    ratios = "".join(f"{_fmt(greedy.get(kpi), ',.0f') + _share(solver[kpi], greedy.get(kpi)):>16}"
                      for kpi in KPIS)
     return (f"{'  greedy':<16}{'':>5}{'':>6}{'':>9}{'':>10}{'':>8}{'':>8}{'':>8}"
             f"{_fmt(runs[0]['greedy_objective'], ',.0f'):>13}{'':>13}{'':>8}{'':>8}"
