@@ -17,7 +17,8 @@ from ortools.sat.python import cp_model
 
 from models.instance import Instance
 from models.solution import SessionPhase, Solution, Status
-from scheduler.baseline import GreedyPlanner
+from scheduler import lns
+from scheduler.baseline import GreedyPlanner, HandPlan
 from scheduler.calendar import YearCalendar
 from scheduler.hints import Hint, plan_hint
 from scheduler.kpis import plan_kpis, weighted_objective
@@ -26,6 +27,10 @@ from scheduler.replan import Replan
 
 ProgressCallback = Callable[[float, float | None, float | None], None]
 """Called with (seconds so far, best objective so far, best bound so far)."""
+
+LNS_SHARE = 0.7
+"""The share of the time the neighbourhood search gets; the full search then starts from its
+plan, for the rest of the time, to prove a bound (and on small instances the optimum)."""
 
 STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -56,6 +61,10 @@ class _ProgressListener(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         self.best = self.objective_value
         self.bound = self.best_objective_bound
+        self.on_progress(time.monotonic() - self.started, self.best, self.bound)
+
+    def on_incumbent(self, incumbent: lns.Incumbent) -> None:
+        self.best = incumbent.objective
         self.on_progress(time.monotonic() - self.started, self.best, self.bound)
 
     def on_bound(self, bound: float) -> None:
@@ -91,49 +100,122 @@ def solve(
     deadline = started + time_limit
     workers = workers or os.cpu_count() or 1
     hand = GreedyPlanner(instance, calendar).plan()  # a plan in milliseconds
-    warm_start = None
-    if replan is not None and replan.warm_start:
-        warm_start = plan_hint(built, replan.baseline.sessions, replan.baseline.dropped)
+    listener = _ProgressListener(on_progress) if on_progress is not None else None
+    bound: int | None
+    hand_hint = plan_hint(built, hand.rows, hand.dropped)
     with _stop_on_ctrl_c() as stop:
-        first_plan = _first_plan(built, plan_hint(built, hand.rows, hand.dropped),
-                                 _solver(deadline, seed, workers, stop), warm_start)
-        _set_hint(built.model, first_plan)
-        solver = _solver(deadline, seed, workers, stop)
-        listener = None
-        if on_progress is not None:
-            listener = _ProgressListener(on_progress)
-            solver.best_bound_callback = listener.on_bound
-        if stop.requested:  # stopped in stage one: just turn its plan (the hint) into a result
-            solver.parameters.max_time_in_seconds = 1.0
-        code = _run(solver, built.model, listener)
-    status = STATUS.get(code)
-    if status is None:
-        raise RuntimeError(f"CP-SAT rejected the model: {solver.status_name(code)}")
+        solve_model = _model_solver(seed, workers, stop)
+        start = _starting_plan(built, hand, hand_hint, deadline, seed, workers, stop,
+                               solve_model)
+        incumbent = None if start is None else _improved(built, start, deadline, seed,
+                                                         solve_model, stop, listener)
+        if incumbent is not None and incumbent.optimal:
+            status, bound, searched = Status.OPTIMAL, incumbent.objective, None
+        else:
+            hint = incumbent.values if incumbent is not None else hand_hint
+            status, bound, searched = _full_search(built, hint, deadline, seed, workers, stop,
+                                                   listener)
 
+    renumber = replan is None  # re-planned classes keep their numbers from the baseline
+    plans = [searched] if searched is not None else []
+    if incumbent is not None:
+        # The full search may end before it has even read its hint (large instances).
+        plans.append(read_plan(built, lambda variable: incumbent.values[variable.index],
+                               renumber))
+    if replan is None and status is not Status.INFEASIBLE and not any(
+            instance.project(project_id).mandatory for project_id in hand.dropped):
+        # Stopped early, the search may have nothing better than the hand method: keep the best.
+        # (Not when re-planning: the hand method knows nothing of held sessions.)
+        plans.append((hand.rows, hand.dropped))
     solution = Solution(instance=instance.name, status=status)
     baseline_rows = None
     if replan is not None:
         solution.replan, baseline_rows = replan.record(), replan.baseline.sessions
-    if status.has_schedule:
-        rows = _read_plan(built, solver, calendar, renumber=replan is None)
-        dropped = [project.id for project in instance.projects
-                   if project.id in built.unschedulable
-                   or not solver.boolean_value(built.projects[project.id].scheduled)]
-        _fill_plan(solution, instance, calendar, rows, dropped, baseline_rows)
-    # The hand method knows nothing of held sessions: no fallback when re-planning.
-    if replan is None and status is not Status.INFEASIBLE and not any(
-            instance.project(project_id).mandatory for project_id in hand.dropped):
-        # Stopped early, the search may have nothing better than the hand method: keep the best.
-        fallback = Solution(instance=instance.name, status=Status.FEASIBLE)
-        _fill_plan(fallback, instance, calendar, hand.rows, hand.dropped)
-        if solution.objective is None or _objective(fallback) < solution.objective:
-            solution = fallback
+    for rows, dropped in plans:
+        candidate = solution.model_copy(update={"status": Status.FEASIBLE})
+        fill_plan(candidate, instance, calendar, rows, dropped, baseline_rows)
+        if solution.objective is None or _objective(candidate) < solution.objective:
+            solution = candidate
     if solution.objective is not None:
-        solution.bound = min(_whole(solver.best_objective_bound), solution.objective)
+        # Proven optimal, no plan is better than the search's: the best of them is optimal too.
         if status is Status.OPTIMAL:
-            solution.bound = solution.objective
+            solution.status, bound = Status.OPTIMAL, solution.objective
+        solution.bound = min(bound, solution.objective) if bound is not None else None
     solution.solve_seconds = round(time.monotonic() - started, 3)
     return SolveResult(solution, built.unschedulable, *size, interrupted=stop.requested)
+
+
+def _full_search(built: TrainingModel, hint: Hint, deadline: float, seed: int, workers: int,
+                 stop: _StopRequest, listener: _ProgressListener | None
+                 ) -> tuple[Status, int | None, tuple[list[SessionPhase], list[str]] | None]:
+    """CP-SAT on the whole model until `deadline`, hinted with the best plan so far: its
+    status, its proven bound and its plan."""
+    _set_hint(built.model, hint)
+    solver = _solver(deadline, seed, workers, stop)
+    if listener is not None:
+        solver.best_bound_callback = listener.on_bound
+    if stop.requested:  # stopped before: just turn the plan so far (the hint) into a result
+        solver.parameters.max_time_in_seconds = 1.0
+    code = _run(solver, built.model, listener)
+    status = STATUS.get(code)
+    if status is None:
+        raise RuntimeError(f"CP-SAT rejected the model: {solver.status_name(code)}")
+    renumber = built.replan is None
+    plan = read_plan(built, solver.value, renumber) if status.has_schedule else None
+    return status, _whole(solver.best_objective_bound), plan
+
+
+def _starting_plan(built: TrainingModel, hand: HandPlan, hand_hint: Hint, deadline: float,
+                   seed: int, workers: int, stop: _StopRequest,
+                   solve_model: lns.ModelSolver) -> lns.Incumbent | None:
+    """The plan the neighbourhood search starts from, as a whole assignment of the model:
+    when re-planning, the baseline (the warm start) if it still keeps every rule; otherwise
+    the hand method's plan (not when re-planning: it knows nothing of held sessions); failing
+    those, stage one's plan, re-read for its objective. None if none of them exists."""
+    replan = built.replan
+    warm_start = None
+    if replan is not None and replan.warm_start:
+        warm_start = plan_hint(built, replan.baseline.sessions, replan.baseline.dropped)
+    candidates = [warm_start] if warm_start is not None else []
+    if replan is None and not any(
+            built.instance.project(project_id).mandatory for project_id in hand.dropped):
+        candidates.append(hand_hint)
+    for decisions in candidates:
+        incumbent = lns.complete_plan(built, decisions, solve_model, _left(deadline))
+        if incumbent is not None:
+            return incumbent
+    first = _first_plan(built, _solver(deadline, seed, workers, stop), warm_start)
+    if first is None:
+        return None
+    return lns.complete_plan(built, lns.placement(built, first), solve_model, _left(deadline))
+
+
+def _improved(built: TrainingModel, incumbent: lns.Incumbent, deadline: float, seed: int,
+              solve_model: lns.ModelSolver, stop: _StopRequest,
+              listener: _ProgressListener | None) -> lns.Incumbent:
+    """The plan improved by the neighbourhood search for the first `LNS_SHARE` of the time
+    left."""
+    report = listener.on_incumbent if listener is not None else None
+    if report is not None:
+        report(incumbent)
+    started = time.monotonic()
+    return lns.improve(built, incumbent, deadline=started + LNS_SHARE * (deadline - started),
+                       seed=seed, solve_model=solve_model, stopped=lambda: stop.requested,
+                       on_improve=report)
+
+
+def _left(deadline: float) -> float:
+    return max(deadline - time.monotonic(), 0.05)
+
+
+def _model_solver(seed: int, workers: int, stop: _StopRequest) -> lns.ModelSolver:
+    """Solves a model within the given seconds like the main search (seed, workers, Ctrl-C);
+    the solver when it found a plan."""
+    def solve_model(model: cp_model.CpModel, seconds: float) -> cp_model.CpSolver | None:
+        solver = _solver(time.monotonic() + seconds, seed, workers, stop)
+        found = STATUS.get(_run(solver, model)) in (Status.OPTIMAL, Status.FEASIBLE)
+        return solver if found else None
+    return solve_model
 
 
 def _objective(solution: Solution) -> int:
@@ -152,15 +234,17 @@ def solve_by_hand(instance: Instance) -> SolveResult:
         solution.status = Status.UNKNOWN
         reasons = {pid: why for pid, why in hand.reasons.items() if instance.project(pid).mandatory}
     else:
-        _fill_plan(solution, instance, calendar, hand.rows, hand.dropped)
+        fill_plan(solution, instance, calendar, hand.rows, hand.dropped)
         reasons = hand.reasons
     solution.solve_seconds = round(time.monotonic() - started, 3)
     return SolveResult(solution, reasons, variables=0, constraints=0)
 
 
-def _fill_plan(solution: Solution, instance: Instance, calendar: YearCalendar,
-               rows: list[SessionPhase], dropped: list[str],
-               baseline_rows: list[SessionPhase] | None = None) -> None:
+def fill_plan(solution: Solution, instance: Instance, calendar: YearCalendar,
+              rows: list[SessionPhase], dropped: list[str],
+              baseline_rows: list[SessionPhase] | None = None) -> None:
+    """Put the plan into the solution, with its KPIs and objective measured on it (and the
+    stability KPIs against `baseline_rows` when re-planning)."""
     solution.sessions, solution.dropped = rows, dropped
     solution.kpis = plan_kpis(instance, calendar, rows, dropped, baseline_rows)
     solution.objective = weighted_objective(instance, solution.kpis)
@@ -171,23 +255,25 @@ def _whole(bound: float) -> int:
     return int(-(-bound // 1))
 
 
-def _read_plan(built: TrainingModel, solver: cp_model.CpSolver,
-               calendar: YearCalendar, renumber: bool = True) -> list[SessionPhase]:
-    """The scheduled session-phases; a project's sessions are interchangeable, so they are
-    numbered in order of their first day (第1班 is the earliest class), unless `renumber` is
-    off (re-planning: a class keeps the number it had in the baseline)."""
+def read_plan(built: TrainingModel, value: Callable[[cp_model.IntVar], int],
+              renumber: bool = True) -> tuple[list[SessionPhase], list[str]]:
+    """The scheduled session-phases and the dropped projects of an assignment; a project's
+    sessions are interchangeable, so they are numbered in order of their first day (第1班 is
+    the earliest class), unless `renumber` is off (re-planning: a class keeps the number it
+    had in the baseline)."""
+    calendar = built.calendar
     rows = []
     for variables in built.projects.values():
-        if not solver.boolean_value(variables.scheduled):
+        if not value(variables.scheduled):
             continue
         project = variables.project
         sessions = variables.sessions
         if renumber:
-            sessions = sorted(sessions, key=lambda session: solver.value(session.phases[0].start))
+            sessions = sorted(sessions, key=lambda session: value(session.phases[0].start))
         for number, session in enumerate(sessions, start=1):
-            seats = {town: solver.value(count) for town, count in session.seats.items()}
+            seats = {town: value(count) for town, count in session.seats.items()}
             for phase in session.phases:
-                start = solver.value(phase.start)
+                start = value(phase.start)
                 rows.append(SessionPhase(
                     project=project.id,
                     session=number,
@@ -195,23 +281,25 @@ def _read_plan(built: TrainingModel, solver: cp_model.CpSolver,
                     start=calendar.date(start),
                     end=calendar.date(start + project.days - 1),
                     venue=next((venue for venue, chosen in phase.venues.items()
-                                if solver.boolean_value(chosen)), None),
+                                if value(chosen)), None),
                     trainers=[trainer for trainer, chosen in phase.trainers.items()
-                              if solver.boolean_value(chosen)],
+                              if value(chosen)],
                     seats={town: count for town, count in seats.items() if count > 0},
                 ))
     rows.sort(key=lambda row: (row.start, row.project, row.session, row.phase))
-    return rows
+    dropped = [project.id for project in built.instance.projects
+               if project.id in built.unschedulable
+               or not value(built.projects[project.id].scheduled)]
+    return rows, dropped
 
 
-def _first_plan(built: TrainingModel, hand_plan: Hint, solver: cp_model.CpSolver,
-                warm_start: Hint | None = None) -> Hint:
-    """Stage one: a plan that keeps as much priority as it can, whatever it costs, to hint the
-    full search (hinted to keep every project, or with `warm_start`, an earlier plan). With the
-    full objective from the start, CP-SAT's first plans drop projects and take long to win them
-    back (2024: optimum in 24 s instead of 3 s). If stage one finds nothing, the hand method's
-    plan is the hint. It is not the hint of stage one itself: there it slowed the search down
-    (2024: 6.4 s against 3.0 s, medians of 3)."""
+def _first_plan(built: TrainingModel, solver: cp_model.CpSolver,
+                warm_start: Hint | None = None) -> Hint | None:
+    """Stage one, when neither the baseline nor the hand method gives a plan: one that keeps
+    as much priority as it can, whatever it costs (hinted to keep every project, or with the
+    baseline). Started on the full objective, CP-SAT's first plans drop projects and take long
+    to win them back (2024: optimum in 24 s instead of 3 s). None if it finds nothing in half
+    the time left."""
     model = built.model.clone()
     model.clear_objective()
     kept = []
@@ -222,7 +310,7 @@ def _first_plan(built: TrainingModel, hand_plan: Hint, solver: cp_model.CpSolver
     model.maximize(sum(kept))
     solver.parameters.max_time_in_seconds = max(solver.parameters.max_time_in_seconds / 2, 0.05)
     if STATUS.get(_run(solver, model)) not in (Status.OPTIMAL, Status.FEASIBLE):
-        return hand_plan
+        return None
     return {index: solver.value(model.get_int_var_from_proto_index(index))
             for index in range(len(model.proto.variables))}
 

@@ -1,28 +1,36 @@
 """Benchmark the scheduler on the shipped instances, side by side with the planner's hand method
-(the greedy baseline): model size, time to a proven optimum (or the gap at the time limit), peak
-memory, objective against greedy ("vs greedy": −78% is 78% lower), projects dropped
-(solver/greedy). Each run is a fresh process so its peak memory is its own; figures are medians
-over `--repeat` runs.
+(the greedy baseline): status, time to the first and to the best plan, objective, proven bound
+and gap, peak memory, each KPI, and the objective against greedy ("vs greedy": −78% is 78%
+lower); under each instance the hand method's KPIs with the solver's share of each in brackets.
+Each run is a fresh process so its peak memory is its own; figures are medians over `--repeat`
+runs.
 
-    python scripts/benchmark.py                       # the shipped instances, 3 runs each
+    python scripts/benchmark.py                       # 2024, qianjiang, anshan, S, M: 3 runs each
+    python scripts/benchmark.py --large --repeat 1    # and L (300 s) and XL (600 s), once
     python scripts/benchmark.py instances/2024.json --repeat 5 --time-limit 30
 """
 
 from __future__ import annotations
 
 import json
+import os
 import platform
 import resource
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_INSTANCES = [ROOT / "instances" / "2024.json", ROOT / "instances" / "qianjiang-2022.json"]
+SHIPPED = ["2024", "qianjiang-2022", "anshan-2022", "generated/s30", "generated/m100"]
+LARGE = {"generated/l400": 300.0, "generated/xl1500": 600.0}
+"""The large generated instances and their time limits: L is to reach a gap under 5 % in
+300 s, XL a valid plan in 600 s. One run each (`--large`)."""
+KPIS = ("dropped", "preference", "rural", "cost", "balance")
 
 
 def measure_once(path: Path, time_limit: float, seed: int) -> dict:
@@ -34,24 +42,28 @@ def measure_once(path: Path, time_limit: float, seed: int) -> dict:
 
     instance = load_instance(path)
     first: list[float] = []
+    best: list[float] = []
     started = time.monotonic()
 
-    def on_progress(seconds: float, best: float | None, bound: float | None) -> None:
-        if best is not None and not first:
-            first.append(time.monotonic() - started)
+    def on_progress(seconds: float, objective: float | None, bound: float | None) -> None:
+        if objective is not None and (not best or objective < best[0]):
+            best[:] = [objective, time.monotonic() - started]
+            first[:] = first or [best[1]]
 
     result = solve(instance, time_limit=time_limit, seed=seed, on_progress=on_progress)
     solution = result.solution
     greedy = solve_by_hand(instance).solution
     return {
         "greedy_objective": greedy.objective,
+        "greedy_kpis": dict(greedy.kpis),
         "greedy_dropped": len(greedy.dropped),
-        "greedy_valid": not validate(instance, greedy),
         "dropped": len(solution.dropped),
         "status": solution.status.value,
         "seconds": solution.solve_seconds,
         "first_solution": first[0] if first else None,
+        "best_solution": best[1] if best else None,
         "objective": solution.objective,
+        "kpis": dict(solution.kpis),
         "bound": solution.bound,
         "gap": solution.gap,
         "variables": result.variables,
@@ -73,38 +85,76 @@ def measure_in_child(path: Path, time_limit: float, seed: int) -> dict:
 
 @click.command()
 @click.argument("instances", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--repeat", default=3, show_default=True, help="Runs per instance (median).")
-@click.option("--time-limit", default=60.0, show_default=True)
+@click.option("--repeat", default=3, show_default=True,
+              help="Runs per instance (median); the large instances run once.")
+@click.option("--time-limit", type=float, default=None,
+              help="Seconds per run [default: 60; with --large, 300 for L and 600 for XL].")
+@click.option("--large", is_flag=True, help="Add the generated L and XL instances.")
 @click.option("--one", is_flag=True, hidden=True, help="Measure one run in this process.")
 @click.option("--seed", default=0, hidden=True)
-def main(instances: tuple[Path, ...], repeat: int, time_limit: float, one: bool,
-         seed: int) -> None:
+def main(instances: tuple[Path, ...], repeat: int, time_limit: float | None, large: bool,
+         one: bool, seed: int) -> None:
     if one:
-        print(json.dumps(measure_once(instances[0], time_limit, seed)))
+        print(json.dumps(measure_once(instances[0], time_limit or 60.0, seed)))
         return
+    plan = [(path, time_limit or 60.0, repeat) for path in instances] or [
+        (ROOT / "instances" / f"{name}.json", time_limit or 60.0, repeat) for name in SHIPPED]
+    if large:
+        plan += [(ROOT / "instances" / f"{name}.json", time_limit or limit, 1)
+                 for name, limit in LARGE.items()]
     print(f"{platform.node()} · {platform.processor() or platform.machine()} · "
-          f"Python {platform.python_version()} · {time.strftime('%Y-%m-%d')} · "
-          f"median of {repeat} runs, seeds 0..{repeat - 1}, time limit {time_limit:g} s")
-    header = (f"{'instance':<22}{'sessions':>9}{'vars':>8}{'cons':>8}{'status':>10}"
-              f"{'first s':>9}{'total s':>9}{'objective':>13}{'gap':>8}{'peak MB':>9}"
-              f"{'greedy':>13}{'vs greedy':>10}{'drops':>7}{'valid':>7}")
+          f"{os.cpu_count()} cores · Python {platform.python_version()} · "
+          f"{time.strftime('%Y-%m-%d')} · medians over seeds 0..N−1 (N = runs)")
+    header = (f"{'instance':<16}{'runs':>5}{'limit':>6}{'sessions':>9}{'status':>10}"
+              f"{'first s':>8}{'best s':>8}{'total s':>8}{'objective':>13}{'bound':>13}"
+              f"{'gap':>8}{'peak MB':>8}" + "".join(f"{kpi:>16}" for kpi in KPIS)
+              + f"{'vs greedy':>10}{'valid':>6}")
     print(header)
     print("-" * len(header))
-    for path in instances or DEFAULT_INSTANCES:
-        runs = [measure_in_child(path, time_limit, seed) for seed in range(repeat)]
-        median = {key: statistics.median(run[key] for run in runs if run[key] is not None)
-                  if any(run[key] is not None for run in runs) else None
-                  for key in ("seconds", "first_solution", "objective", "gap", "peak_mb",
-                              "greedy_objective")}
-        statuses = "/".join(sorted({run["status"] for run in runs}))
-        print(f"{path.stem:<22}{runs[0]['sessions']:>9}{runs[0]['variables']:>8}"
-              f"{runs[0]['constraints']:>8}{statuses:>10}"
-              f"{_fmt(median['first_solution'], '.2f'):>9}{_fmt(median['seconds'], '.2f'):>9}"
-              f"{_fmt(median['objective'], ',.0f'):>13}{_fmt(median['gap'], '.2%'):>8}"
-              f"{_fmt(median['peak_mb'], '.0f'):>9}{_fmt(median['greedy_objective'], ',.0f'):>13}"
-              f"{_ratio(median['objective'], median['greedy_objective']):>10}"
-              f"{runs[0]['dropped']:>4}/{runs[0]['greedy_dropped']:<2}"
-              f"{all(r['valid'] for r in runs)!s:>7}")
+    for path, limit, runs_wanted in plan:
+        runs = [measure_in_child(path, limit, seed) for seed in range(runs_wanted)]
+        print(_solver_row(path, limit, runs))
+        print(_greedy_row(runs))
+
+
+def _solver_row(path: Path, limit: float, runs: list[dict]) -> str:
+    median = {key: _median(run[key] for run in runs)
+              for key in ("seconds", "first_solution", "best_solution", "objective", "bound",
+                          "gap", "peak_mb", "greedy_objective")}
+    kpis = {kpi: _median(run["kpis"].get(kpi) for run in runs) for kpi in KPIS}
+    statuses = "/".join(sorted({run["status"] for run in runs}))
+    name = path.stem if path.parent.name != "generated" else f"gen/{path.stem}"
+    return (f"{name:<16}{len(runs):>5}{limit:>6g}{runs[0]['sessions']:>9}{statuses:>10}"
+            f"{_fmt(median['first_solution'], '.1f'):>8}{_fmt(median['best_solution'], '.1f'):>8}"
+            f"{_fmt(median['seconds'], '.1f'):>8}{_fmt(median['objective'], ',.0f'):>13}"
+            f"{_fmt(median['bound'], ',.0f'):>13}{_fmt(median['gap'], '.1%'):>8}"
+            f"{_fmt(median['peak_mb'], '.0f'):>8}"
+            + "".join(f"{_fmt(kpis[kpi], ',.0f'):>16}" for kpi in KPIS)
+            + f"{_ratio(median['objective'], median['greedy_objective']):>10}"
+            f"{all(run['valid'] for run in runs)!s:>6}")
+
+
+def _greedy_row(runs: list[dict]) -> str:
+    """The hand method's figures under the solver's, each KPI as solver/greedy."""
+    greedy = runs[0]["greedy_kpis"]
+    solver = {kpi: _median(run["kpis"].get(kpi) for run in runs) for kpi in KPIS}
+    ratios = "".join(f"{_fmt(greedy.get(kpi), ',.0f') + _share(solver[kpi], greedy.get(kpi)):>16}"
+                     for kpi in KPIS)
+    return (f"{'  greedy':<16}{'':>5}{'':>6}{'':>9}{'':>10}{'':>8}{'':>8}{'':>8}"
+            f"{_fmt(runs[0]['greedy_objective'], ',.0f'):>13}{'':>13}{'':>8}{'':>8}"
+            f"{ratios}{'':>10}{'':>6}")
+
+
+def _median(values: Iterable[float | None]) -> float | None:
+    present = [value for value in values if value is not None]
+    return statistics.median(present) if present else None
+
+
+def _share(solver: float | None, greedy: float | None) -> str:
+    """Solver over greedy for one KPI, as a percentage in brackets (none when greedy is 0)."""
+    if solver is None or not greedy:
+        return ""
+    return f" ({solver / greedy:.0%})"
 
 
 def _ratio(solver: float | None, greedy: float | None) -> str:

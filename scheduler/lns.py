@@ -1,0 +1,287 @@
+"""Large-neighbourhood search around a complete plan: free a few projects, keep the rest.
+
+CP-SAT's own search stalls on district-sized instances: the absence cap is a cumulative whose
+demands are seat variables, and its linear relaxation says almost nothing about how seats may
+move between towns. Once the dates are fixed, though, the cap is plain linear algebra — on each
+school day, the seats a town sends to the sessions running that day stay within its cap — and
+CP-SAT solves that at once (anshan: the seats of the hand plan's dates to optimal in 2 s, where
+the cumulative alone left a gap of 60 % after 20 s). So the steps here take turns: every seat anew
+with all dates, venues and trainers fixed and the cap written out day by day; and a few
+projects placed anew with everything else fixed — each a small model hinted with the
+incumbent. An improvement becomes the new incumbent; the incumbent is feasible
+in every step, so a step never makes the plan worse.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduler.hints import Hint
+from scheduler.model import ProjectVars, TrainingModel
+
+ModelSolver = Callable[[cp_model.CpModel, float], cp_model.CpSolver | None]
+"""Solves a model within the given seconds (honouring Ctrl-C); the solver if it found a plan."""
+
+STEP_SECONDS = 3.0
+"""Time limit of one neighbourhood: long enough to prove most steps optimal on anshan."""
+
+
+STALLED_STEPS = 12
+"""Steps without improvement after which the search stops early: the plan is then most likely
+optimal or close (2024: within 12 steps of the optimum), and the full search can prove it."""
+
+
+@dataclass
+class Incumbent:
+    """The best complete assignment so far (every model variable) and its objective; `optimal`
+    once a step that freed every project proved it best."""
+
+    values: Hint
+    objective: int
+    optimal: bool = False
+
+
+def decision_indices(variables: ProjectVars) -> list[int]:
+    """What places a project: whether it runs, each phase's start, venue and trainers. Seats,
+    sizes and the objective's auxiliary variables follow from these."""
+    indices = [variables.scheduled.index]
+    for session in variables.sessions:
+        for phase in session.phases:
+            indices.append(phase.start.index)
+            indices += [chosen.index for chosen in phase.venues.values()]
+            indices += [chosen.index for chosen in phase.trainers.values()]
+    return indices
+
+
+def placement(built: TrainingModel, values: Hint) -> Hint:
+    """The values of what places every project (`decision_indices`) and of its seats: a plan,
+    without the objective's auxiliary variables."""
+    return {index: values[index] for variables in built.projects.values()
+            for index in (*decision_indices(variables), *_seat_indices(variables))}
+
+
+def complete_plan(built: TrainingModel, decisions: Hint, solve_model: ModelSolver,
+                  seconds: float) -> Incumbent | None:
+    """The whole assignment of a plan given by its decisions and seats (the hand method's
+    plan): those fixed, the auxiliary variables of the objective found by a short solve. None
+    if the plan breaks a rule of the model."""
+    model = built.model.clone()
+    _fix(model, decisions)
+    solver = solve_model(model, seconds)
+    return None if solver is None else _read(model, solver)
+
+
+def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed: int,
+            solve_model: ModelSolver, stopped: Callable[[], bool],
+            on_improve: Callable[[Incumbent], None] | None = None) -> Incumbent:
+    """Neighbourhood steps — every seat anew, then three turns of a few projects placed anew,
+    and again — until `deadline`, a stop, or `STALLED_STEPS` steps in a row without a better
+    plan; returns the best plan found, which is never worse than `incumbent`."""
+    chooser = _NeighbourhoodChooser(built, random.Random(seed))
+    last_improved = 0
+    for turn in itertools.count():
+        remaining = deadline - time.monotonic()
+        if stopped() or remaining < 0.2 or turn - last_improved > STALLED_STEPS:
+            break
+        seconds = min(STEP_SECONDS, remaining)
+        free = chooser.next(incumbent) if turn % 4 else set()
+        if free:
+            outcome = projects_step(built, incumbent, free, solve_model, seconds)
+            chooser.adapt(proved=outcome is not None and outcome[1])
+        else:
+            outcome = seats_step(built, incumbent, solve_model, seconds)
+        if outcome is None:
+            continue
+        plan, proved = outcome
+        # Every project free is the whole model: proven there, the plan is optimal.
+        plan.optimal = proved and free == set(built.projects)
+        if plan.objective < incumbent.objective or plan.optimal:
+            incumbent, last_improved = plan, turn
+            if on_improve is not None:
+                on_improve(incumbent)
+        if incumbent.optimal:
+            break
+    return incumbent
+
+
+Step = tuple[Incumbent, bool] | None
+"""The best plan a step found and whether it is proven best in its neighbourhood; None if the
+solve found nothing (stopped before it read its hint)."""
+
+
+def seats_step(built: TrainingModel, incumbent: Incumbent, solve_model: ModelSolver,
+               seconds: float) -> Step:
+    """Every seat and session size anew, with every project's dates, venues and trainers where
+    the incumbent has them, and the absence cap and balance written out day by day."""
+    model = built.model.clone()
+    _fix(model, {index: incumbent.values[index] for variables in built.projects.values()
+                 for index in decision_indices(variables)})
+    _write_out_day_caps(built, model, incumbent.values, built.projects.values())
+    return _solve_step(model, incumbent, solve_model, seconds)
+
+
+def projects_step(built: TrainingModel, incumbent: Incumbent, free: set[str],
+                  solve_model: ModelSolver, seconds: float) -> Step:
+    """The projects in `free` placed anew, everything of every other project (seats too) where
+    the incumbent has it. Freeing the other projects' seats as well made the steps too slow to
+    prove (anshan, 3 projects: 4 of 8 steps proven within 3 s against 7 of 8)."""
+    model = built.model.clone()
+    _fix(model, {index: incumbent.values[index]
+                 for project_id, variables in built.projects.items() if project_id not in free
+                 for index in (*decision_indices(variables), *_seat_indices(variables))})
+    return _solve_step(model, incumbent, solve_model, seconds)
+
+
+def _solve_step(model: cp_model.CpModel, incumbent: Incumbent, solve_model: ModelSolver,
+                seconds: float) -> Step:
+    _hint(model, incumbent.values)
+    solver = solve_model(model, seconds)
+    if solver is None:
+        return None
+    return _read(model, solver), solver.best_objective_bound >= solver.objective_value
+
+
+class _NeighbourhoodChooser:
+    """Which projects to free next, in turns: a random few, those running nearest a random
+    day, those sharing a random venue or trainer. Their number grows while steps are proven
+    optimal within their time and shrinks while they are not."""
+
+    def __init__(self, built: TrainingModel, rng: random.Random):
+        self.built, self.rng = built, rng
+        self.projects = list(built.projects)
+        self.size = min(4, len(self.projects))
+        self.turn = 0
+
+    def next(self, incumbent: Incumbent) -> set[str]:
+        kinds = (self._random_projects, self._window, self._shared_owner)
+        kind = kinds[self.turn % len(kinds)]
+        self.turn += 1
+        return kind(incumbent)
+
+    def adapt(self, proved: bool) -> None:
+        grown = round(self.size * 1.25) + 1 if proved else round(self.size * 0.8)
+        self.size = max(1, min(grown, len(self.projects)))
+
+    def _random_projects(self, incumbent: Incumbent) -> set[str]:
+        return set(self.rng.sample(self.projects, self.size))
+
+    def _window(self, incumbent: Incumbent) -> set[str]:
+        """The `size` projects whose first start is nearest a random day."""
+        first_start = {
+            project_id: min(incumbent.values[phase.start.index]
+                            for session in variables.sessions for phase in session.phases)
+            for project_id, variables in self.built.projects.items()}
+        day = self.rng.randrange(self.built.calendar.length)
+        nearest = sorted(self.projects, key=lambda project_id: abs(first_start[project_id] - day))
+        return set(nearest[:self.size])
+
+    def _shared_owner(self, incumbent: Incumbent) -> set[str]:
+        """The projects using one random venue or trainer, at most `size` of them."""
+        users: dict[str, list[str]] = {}
+        for project_id, variables in self.built.projects.items():
+            for session in variables.sessions:
+                for phase in session.phases:
+                    for owner, chosen in (phase.venues | phase.trainers).items():
+                        if incumbent.values[chosen.index]:
+                            users.setdefault(owner, []).append(project_id)
+        if not users:
+            return self._random_projects(incumbent)
+        sharing = sorted(set(users[self.rng.choice(sorted(users))]))
+        return set(self.rng.sample(sharing, min(self.size, len(sharing))))
+
+
+def _seat_indices(variables: ProjectVars) -> list[int]:
+    return [index for session in variables.sessions
+            for index in (session.size.index, *(seats.index for seats in session.seats.values()))]
+
+
+def _write_out_day_caps(built: TrainingModel, model: cp_model.CpModel, values: Hint,
+                        fixed: Iterable[ProjectVars]) -> None:
+    """The absence cap and the balance of the sessions whose dates are fixed, as one linear
+    constraint per school day: a town's seats in the away sessions running that day stay within
+    its cap, and all their sizes within `balance`. Only the largest sets of sessions sharing a
+    day are written (a subset's constraint follows from its superset's). They repeat what the
+    model's cumulatives say, in a form whose linear relaxation is tight."""
+    running = _away_sessions_by_school_day(built, values, fixed)
+    balance = _variable_named(model, "balance")
+    for sessions in _maximal_sets(running):
+        if balance is not None:
+            model.add(sum(_same(model, session.size) for session in sessions) <= balance)
+    for town in built.instance.towns:
+        cap = built.instance.absence_cap(town)
+        for sessions in _maximal_sets([
+                [session for session in day if town.id in session.seats] for day in running]):
+            if sum(_upper(model, session.seats[town.id]) for session in sessions) > cap:
+                model.add(sum(_same(model, session.seats[town.id]) for session in sessions)
+                          <= cap)
+
+
+def _away_sessions_by_school_day(built: TrainingModel, values: Hint,
+                                 fixed: Iterable[ProjectVars]) -> list[list]:
+    """For each school day, the scheduled away sessions among `fixed` running that day."""
+    school = built.calendar.school_days
+    days: list[list] = [[] for _ in range(built.calendar.length)]
+    for variables in fixed:
+        away = variables.project.mode.takes_teachers_away
+        if not away or not values.get(variables.scheduled.index):
+            continue
+        for session in variables.sessions:
+            for phase in session.phases:
+                start = values[phase.start.index]
+                for day in range(start, start + variables.project.days):
+                    if school[day]:
+                        days[day].append(session)
+    return days
+
+
+def _maximal_sets(days: list[list]) -> list[list]:
+    """The day lists that are no subset of another (ties kept once)."""
+    keyed = sorted({frozenset(id(item) for item in day): day for day in days if day}.items(),
+                   key=lambda pair: -len(pair[0]))
+    kept: list[tuple[frozenset[int], list]] = []
+    for key, day in keyed:
+        if not any(key <= bigger for bigger, _ in kept):
+            kept.append((key, day))
+    return [day for _, day in kept]
+
+
+def _same(model: cp_model.CpModel, variable: cp_model.IntVar) -> cp_model.IntVar:
+    """The variable of the same index in a clone of the built model."""
+    return model.get_int_var_from_proto_index(variable.index)
+
+
+def _upper(model: cp_model.CpModel, variable: cp_model.IntVar) -> int:
+    domain = model.proto.variables[variable.index].domain
+    return int(domain[len(domain) - 1])  # the proto's repeated field takes no negative index
+
+
+def _variable_named(model: cp_model.CpModel, name: str) -> cp_model.IntVar | None:
+    for index, variable in enumerate(model.proto.variables):
+        if variable.name == name:
+            return model.get_int_var_from_proto_index(index)
+    return None
+
+
+def _fix(model: cp_model.CpModel, values: Hint) -> None:
+    for index, value in values.items():
+        domain = model.proto.variables[index].domain
+        domain.clear()
+        domain.extend([value, value])
+
+
+def _hint(model: cp_model.CpModel, values: Hint) -> None:
+    model.clear_hints()
+    for index, value in values.items():
+        model.add_hint(model.get_int_var_from_proto_index(index), value)
+
+
+def _read(model: cp_model.CpModel, solver: cp_model.CpSolver) -> Incumbent:
+    values = {index: solver.value(model.get_int_var_from_proto_index(index))
+              for index in range(len(model.proto.variables))}
+    return Incumbent(values, round(solver.objective_value))

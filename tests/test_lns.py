@@ -1,0 +1,101 @@
+"""The neighbourhood search: it starts from the hand method's plan, no step makes the plan worse,
+and what it returns keeps every rule and is at least as good as the hand method."""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+
+import pytest
+from ortools.sat.python import cp_model
+
+from models import Instance, Solution, load_instance, parse_instance
+from scheduler import lns
+from scheduler.baseline import GreedyPlanner
+from scheduler.calendar import YearCalendar
+from scheduler.hints import plan_hint
+from scheduler.model import TrainingModel
+from scheduler.solve import fill_plan, read_plan, solve, solve_by_hand
+from scheduler.validate import validate
+
+INSTANCES = Path(__file__).resolve().parent.parent / "instances"
+
+
+def solve_model(model: cp_model.CpModel, seconds: float) -> cp_model.CpSolver | None:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = 2
+    solver.parameters.random_seed = 0
+    found = solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return solver if found else None
+
+
+def hand_incumbent(instance: Instance) -> tuple[TrainingModel, lns.Incumbent]:
+    calendar = YearCalendar(instance)
+    built = TrainingModel(instance, calendar)
+    hand = GreedyPlanner(instance, calendar).plan()
+    incumbent = lns.complete_plan(built, plan_hint(built, hand.rows, hand.dropped),
+                                  solve_model, 10.0)
+    assert incumbent is not None
+    return built, incumbent
+
+
+def as_solution(instance: Instance, built: TrainingModel, plan: lns.Incumbent) -> Solution:
+    solution = Solution(instance=instance.name, status="FEASIBLE")
+    rows, dropped = read_plan(built, lambda variable: plan.values[variable.index])
+    fill_plan(solution, instance, built.calendar, rows, dropped)
+    return solution
+
+
+@pytest.fixture(scope="module")
+def instance_2024() -> Instance:
+    return load_instance(INSTANCES / "2024.json")
+
+
+def test_the_completed_hand_plan_is_the_hand_plan(instance_2024):
+    built, incumbent = hand_incumbent(instance_2024)
+    assert incumbent.objective == solve_by_hand(instance_2024).solution.objective
+    assert validate(instance_2024, as_solution(instance_2024, built, incumbent)) == []
+
+
+def test_no_step_makes_the_plan_worse(instance_2024):
+    built, incumbent = hand_incumbent(instance_2024)
+    rng = random.Random(0)
+    steps = [lns.seats_step(built, incumbent, solve_model, 10.0)]
+    for size in (1, 3, 6):
+        free = set(rng.sample(sorted(built.projects), size))
+        steps.append(lns.projects_step(built, incumbent, free, solve_model, 10.0))
+    for step in steps:
+        assert step is not None
+        plan, _ = step
+        assert plan.objective <= incumbent.objective
+        assert validate(instance_2024, as_solution(instance_2024, built, plan)) == []
+
+
+def test_the_search_keeps_every_rule_and_beats_the_hand_method(instance_2024):
+    built, incumbent = hand_incumbent(instance_2024)
+    best = lns.improve(built, incumbent, deadline=time.monotonic() + 30, seed=0,
+                       solve_model=solve_model, stopped=lambda: False)
+    solution = as_solution(instance_2024, built, best)
+    assert validate(instance_2024, solution) == []
+    assert solution.objective == best.objective < incumbent.objective
+    assert solution.dropped == []
+
+
+def test_freeing_every_project_proves_the_optimum(tiny):
+    # One project, so the first step that frees a project frees them all: the step solves the
+    # whole model, and its proof is a proof of the optimum solve() finds.
+    instance = parse_instance(tiny)
+    built, incumbent = hand_incumbent(instance)
+    best = lns.improve(built, incumbent, deadline=time.monotonic() + 30, seed=0,
+                       solve_model=solve_model, stopped=lambda: False)
+    assert best.optimal
+    assert best.objective == solve(instance, time_limit=30).solution.objective
+
+
+def test_a_stop_request_ends_the_search_with_the_incumbent(instance_2024):
+    built, incumbent = hand_incumbent(instance_2024)
+    best = lns.improve(built, incumbent, deadline=time.monotonic() + 30, seed=0,
+                       solve_model=solve_model, stopped=lambda: True)
+    assert best is incumbent
