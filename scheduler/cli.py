@@ -235,7 +235,7 @@ def compare_command(base_path: Path, scenario_paths: tuple[Path, ...], jobs: int
 
     import pandas as pd
 
-    from scheduler.compare import compare
+    from scheduler.compare import CompareStopped, compare
     from scheduler.export.compare_files import write_comparison
     from scheduler.validate import validate
 
@@ -258,14 +258,19 @@ def compare_command(base_path: Path, scenario_paths: tuple[Path, ...], jobs: int
                              seed=seed, workers=workers, base_solution=base_solution)
     except InputError as error:
         _exit_bad_input(error.problems)
+    except CompareStopped as stopped:
+        click.echo(f"{stopped}; solve the base on its own and give its plan with "
+                   f"--base-solution")
+        sys.exit(EXIT_NO_SCHEDULE)
     with pd.option_context("display.width", 200, "display.max_columns", None,
                            "display.unicode.east_asian_width", True):
         click.echo(comparison.metrics().to_string())
     written = []
+    folders = comparison.folders()
     for alternative in comparison.alternatives:
         if alternative.solution.status.has_schedule:
             written += write_outputs(alternative.instance, alternative.solution,
-                                     out_dir / alternative.path.stem, ["csv"])
+                                     out_dir / folders[alternative.label], ["csv"])
     written += write_comparison(comparison, out_dir, lang)
     _print_written(written, out_dir)
     if not all(alternative.solution.status.has_schedule

@@ -30,6 +30,10 @@ from scheduler.solve import solve
 BASE_LABEL = "基准方案"
 
 
+class CompareStopped(Exception):
+    """Ctrl-C during the base's search: the scenarios would have no base to start from."""
+
+
 @dataclass
 class Alternative:
     """One column of the comparison: a label, the file it came from, its instance and plan."""
@@ -52,6 +56,18 @@ class Comparison:
         """One row per measure, one column per alternative (see `_measures`)."""
         return pd.DataFrame({alternative.label: _measures(alternative, self.base)
                              for alternative in self.alternatives})
+
+    def folders(self) -> dict[str, str]:
+        """Each alternative's output folder, by label: its file's name, numbered when two
+        files share a name."""
+        names: dict[str, str] = {}
+        for alternative in self.alternatives:
+            name, number = alternative.path.stem, 1
+            while name in names.values():
+                number += 1
+                name = f"{alternative.path.stem}-{number}"
+            names[alternative.label] = name
+        return names
 
     def project_diff(self) -> pd.DataFrame:
         """One row per project that changes in some scenario; for each scenario, its months,
@@ -79,7 +95,7 @@ def load_alternatives(base_path: Path, scenario_paths: list[Path]) -> list[tuple
     """Read the base and every scenario (or alternative instance) before solving anything;
     raise `InputError` with every problem of every file, each prefixed with its file."""
     loaded, problems = [], []
-    for path in [base_path, *scenario_paths]:
+    for index, path in enumerate([base_path, *scenario_paths]):
         try:
             instance = load_instance(path)
         except InputError as error:
@@ -88,7 +104,7 @@ def load_alternatives(base_path: Path, scenario_paths: list[Path]) -> list[tuple
             continue
         data = read_json(path)
         label = data["name"] if is_scenario(data) else path.stem
-        loaded.append((BASE_LABEL if path == base_path else label, path, instance))
+        loaded.append((BASE_LABEL if index == 0 else label, path, instance))
     labels = [label for label, _, _ in loaded]
     problems += [f"{path}: another file is also called {label!r}; give scenarios distinct names"
                  for label, path, _ in loaded if labels.count(label) > 1]
@@ -101,13 +117,16 @@ def compare(base_path: Path, scenario_paths: list[Path], *, time_limit: float = 
             jobs: int = 1, seed: int = 0, workers: int | None = None,
             base_solution: Solution | None = None) -> Comparison:
     """Solve the base (unless its plan is given), then every scenario against it in `jobs`
-    parallel processes; Ctrl-C stops every search with its best plan so far."""
+    parallel processes. Ctrl-C during the scenarios stops each search with its best plan so
+    far; during the base's search it stops the comparison (`CompareStopped`)."""
     loaded = load_alternatives(base_path, scenario_paths)
     _, _, base_instance = loaded[0]
     cores = os.cpu_count() or 1
     if base_solution is None:
-        base_solution = solve(base_instance, time_limit=time_limit, seed=seed,
-                              workers=workers or cores).solution
+        result = solve(base_instance, time_limit=time_limit, seed=seed, workers=workers or cores)
+        if result.interrupted:
+            raise CompareStopped("stopped by Ctrl-C while solving the base: nothing compared")
+        base_solution = result.solution
     alternatives = [Alternative(BASE_LABEL, base_path, base_instance, base_solution)]
     if not base_solution.status.has_schedule:
         raise InputError([f"{base_path}: the base has no plan ({base_solution.status.value}); "
@@ -150,22 +169,28 @@ def _children_stop_on_ctrl_c() -> Iterator[None]:
 
 
 def _measures(alternative: Alternative, base: Alternative) -> dict[str, object]:
+    """The column of one alternative; "—" where a measure does not apply (the stability of
+    the base against itself, anything of a plan that does not exist)."""
     solution = alternative.solution
-    kpis = solution.kpis
-    is_base = alternative is base
+    planned = solution.status.has_schedule
+    compared = planned and alternative is not base
+
+    def kpi(name: str, applies: bool = True) -> object:
+        return solution.kpis.get(name, "—") if applies and planned else "—"
+
     return {
         "status": solution.status.value,
-        "objective": solution.objective,
+        "objective": solution.objective if planned else "—",
         "gap": f"{solution.gap:.2%}" if solution.gap is not None else "—",
-        **{f"kpi {name}": kpis.get(name) for name in ("dropped", "preference", "rural",
-                                                      "cost", "balance")},
-        **{f"kpi {name}": "—" if is_base else kpis.get(name) for name in STABILITY_KPIS},
-        "projects dropped": ", ".join(solution.dropped) or "none",
+        **{f"kpi {name}": kpi(name) for name in ("dropped", "preference", "rural", "cost",
+                                                 "balance")},
+        **{f"kpi {name}": kpi(name, compared) for name in STABILITY_KPIS},
+        "projects dropped": (", ".join(solution.dropped) or "none") if planned else "—",
         "sessions": len({(row.project, row.session) for row in solution.sessions}),
-        "sessions moved against the base": "—" if is_base else _sessions_moved(
-            base.solution, solution),
+        "sessions moved against the base": _sessions_moved(base.solution, solution)
+        if compared else "—",
         "rural share": _rural_share(alternative),
-        "cost (yuan)": kpis.get("cost"),
+        "cost (yuan)": kpi("cost"),
         "solve seconds": solution.solve_seconds,
     }
 

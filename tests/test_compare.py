@@ -94,3 +94,12 @@ def test_a_bad_scenario_stops_everything_before_solving(
     assert (f"{broken}: changes[0] (set venues.hall.capacity): venues[0].capacity:"
             in result.output)
     assert not out.exists()
+
+
+def test_plans_of_files_with_one_name_get_folders_of_their_own(instance, solution) -> None:
+    from scheduler.compare import Alternative, Comparison
+
+    comparison = Comparison([Alternative(label, Path(path), instance, solution) for label, path
+                             in [("基准方案", "a/2024.json"), ("甲", "b/2024.json"),
+                                 ("乙", "c/other.json")]])
+    assert comparison.folders() == {"基准方案": "2024", "甲": "2024-2", "乙": "other"}
