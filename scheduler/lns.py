@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.hints import Hint
-from scheduler.model import ProjectVars, TrainingModel
+from scheduler.model import FixedPart, FixedTask, ProjectVars, TrainingModel
 
 ModelSolver = Callable[[cp_model.CpModel, float], cp_model.CpSolver | None]
 """Solves a model within the given seconds (honouring Ctrl-C); the solver if it found a plan."""
@@ -31,6 +31,11 @@ ModelSolver = Callable[[cp_model.CpModel, float], cp_model.CpSolver | None]
 STEP_SECONDS = 3.0
 """Time limit of one neighbourhood: long enough to prove most steps optimal on anshan."""
 
+
+WHOLE_MODEL_LIMIT = 500_000
+"""Variables above which no step copies the whole model: on XL (2 million) one copy took a
+minute and 2 GB, and its 3 s solve did not even read its hint. The seats step, which fixes
+only the dates of the whole model, is then left out."""
 
 STALLED_STEPS = 12
 """Steps without improvement after which the search stops early: the plan is then most likely
@@ -81,16 +86,19 @@ def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed
             solve_model: ModelSolver, stopped: Callable[[], bool],
             on_improve: Callable[[Incumbent], None] | None = None) -> Incumbent:
     """Neighbourhood steps — every seat anew, then three turns of a few projects placed anew,
-    and again — until `deadline`, a stop, or `STALLED_STEPS` steps in a row without a better
-    plan; returns the best plan found, which is never worse than `incumbent`."""
+    and again (on a model too large to copy, `is_small`, only the latter) — until `deadline`,
+    a stop, or (on a small model) `STALLED_STEPS` steps in a row without a better plan;
+    returns the best plan found, which is never worse than `incumbent`."""
     chooser = _NeighbourhoodChooser(built, random.Random(seed))
+    small = is_small(built)
     last_improved = 0
     for turn in itertools.count():
         remaining = deadline - time.monotonic()
-        if stopped() or remaining < 0.2 or turn - last_improved > STALLED_STEPS:
+        stalled = small and turn - last_improved > STALLED_STEPS  # no full search follows
+        if stopped() or remaining < 0.2 or stalled:
             break
         seconds = min(STEP_SECONDS, remaining)
-        free = chooser.next(incumbent) if turn % 4 else set()
+        free = chooser.next(incumbent) if turn % 4 or not small else set()
         if free:
             outcome = projects_step(built, incumbent, free, solve_model, seconds)
             chooser.adapt(proved=outcome is not None and outcome[1])
@@ -108,6 +116,11 @@ def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed
         if incumbent.optimal:
             break
     return incumbent
+
+
+def is_small(built: TrainingModel) -> bool:
+    """Whether steps (and searches) on the whole model are worth their time and memory."""
+    return len(built.model.proto.variables) <= WHOLE_MODEL_LIMIT
 
 
 Step = tuple[Incumbent, bool] | None
@@ -130,12 +143,74 @@ def projects_step(built: TrainingModel, incumbent: Incumbent, free: set[str],
                   solve_model: ModelSolver, seconds: float) -> Step:
     """The projects in `free` placed anew, everything of every other project (seats too) where
     the incumbent has it. Freeing the other projects' seats as well made the steps too slow to
-    prove (anshan, 3 projects: 4 of 8 steps proven within 3 s against 7 of 8)."""
-    model = built.model.clone()
-    _fix(model, {index: incumbent.values[index]
-                 for project_id, variables in built.projects.items() if project_id not in free
-                 for index in (*decision_indices(variables), *_seat_indices(variables))})
-    return _solve_step(model, incumbent, solve_model, seconds)
+    prove (anshan, 3 projects: 4 of 8 steps proven within 3 s against 7 of 8).
+
+    The step's model holds only the free projects, the others folded in as constants
+    (`FixedPart`): a copy of the whole model with its domains fixed cost XL (2 million
+    variables) seconds and gigabytes a step. Re-planning and a step that frees every project
+    still copy the whole model: the stability terms are built for the whole model only."""
+    if built.replan is not None or free >= set(built.projects):
+        model = built.model.clone()
+        _fix(model, {index: incumbent.values[index]
+                     for project_id, variables in built.projects.items() if project_id not in free
+                     for index in (*decision_indices(variables), *_seat_indices(variables))})
+        return _solve_step(model, incumbent, solve_model, seconds)
+    neighbourhood = TrainingModel(built.instance, built.calendar,
+                                  fixed=_fixed_part(built, incumbent.values, free))
+    return _solve_neighbourhood(built, neighbourhood, incumbent, solve_model, seconds)
+
+
+def _fixed_part(built: TrainingModel, values: Hint, free: set[str]) -> FixedPart:
+    """The projects outside `free` where `values` have them, as constants."""
+    spans: dict[str, tuple[int, int] | None] = {}
+    tasks: list[FixedTask] = []
+    away_headcount = 0
+    for project_id, variables in built.projects.items():
+        if project_id in free:
+            continue
+        if not values[variables.scheduled.index]:
+            spans[project_id] = None
+            continue
+        project = variables.project
+        away = project.mode.takes_teachers_away
+        away_headcount += variables.split.headcount if away else 0
+        for session in variables.sessions:
+            seats = {town: count for town, chosen in session.seats.items()
+                     if (count := values[chosen.index]) > 0}
+            for phase in session.phases:
+                tasks.append(FixedTask(
+                    start=values[phase.start.index], days=project.days,
+                    venue=next((venue for venue, chosen in phase.venues.items()
+                                if values[chosen.index]), None),
+                    trainers=tuple(trainer for trainer, chosen in phase.trainers.items()
+                                   if values[chosen.index]),
+                    seats=seats, size=values[session.size.index], away=away))
+        starts = [values[phase.start.index] for session in variables.sessions
+                  for phase in session.phases]
+        spans[project_id] = (min(starts), max(starts) + project.days)
+    return FixedPart(spans, tasks, away_headcount)
+
+
+def _solve_neighbourhood(built: TrainingModel, neighbourhood: TrainingModel,
+                         incumbent: Incumbent, solve_model: ModelSolver, seconds: float) -> Step:
+    """Solve a neighbourhood model hinted with the incumbent and carry its values back into a
+    whole assignment; its variables are those of the whole model of the same names, and the
+    objective changes by the change of their terms alone."""
+    model = neighbourhood.model
+    whole = [built.variable_indices[variable.name] for variable in model.proto.variables]
+    _hint(model, {index: incumbent.values[full] for index, full in enumerate(whole)})
+    solver = solve_model(model, seconds)
+    if solver is None:
+        return None
+    found = {full: solver.value(model.get_int_var_from_proto_index(index))
+             for index, full in enumerate(whole)}
+    changed = {full: value for full, value in found.items() if incumbent.values[full] != value}
+    coefficients = built.objective_coefficients
+    objective = incumbent.objective + sum(
+        coefficients.get(full, 0) * (value - incumbent.values[full])
+        for full, value in changed.items())
+    proved = solver.best_objective_bound >= solver.objective_value
+    return Incumbent(incumbent.values | changed, objective), proved
 
 
 def _solve_step(model: cp_model.CpModel, incumbent: Incumbent, solve_model: ModelSolver,
@@ -156,6 +231,10 @@ class _NeighbourhoodChooser:
         self.built, self.rng = built, rng
         self.projects = list(built.projects)
         self.size = min(4, len(self.projects))
+        # A large model's steps stay under the limit, and never copy the whole model.
+        variables = len(built.model.proto.variables)
+        self.most = len(self.projects) if is_small(built) else max(
+            1, len(self.projects) * WHOLE_MODEL_LIMIT // variables)
         self.turn = 0
 
     def next(self, incumbent: Incumbent) -> set[str]:
@@ -166,7 +245,7 @@ class _NeighbourhoodChooser:
 
     def adapt(self, proved: bool) -> None:
         grown = round(self.size * 1.25) + 1 if proved else round(self.size * 0.8)
-        self.size = max(1, min(grown, len(self.projects)))
+        self.size = max(1, min(grown, self.most))
 
     def _random_projects(self, incumbent: Incumbent) -> set[str]:
         return set(self.rng.sample(self.projects, self.size))

@@ -15,6 +15,7 @@ group (`groups`), so that CP-SAT can name, among them, a set that cannot hold to
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -63,6 +64,47 @@ class ProjectVars:
 
 
 @dataclass(frozen=True)
+class FixedTask:
+    """A session-phase kept where it is in a neighbourhood model (`FixedPart`): what it takes
+    of the venues, trainers, towns' absence caps and the balance, as constants."""
+
+    start: int
+    days: int
+    venue: str | None
+    trainers: tuple[str, ...]
+    seats: dict[str, int]
+    size: int
+    away: bool
+
+
+@dataclass
+class FixedPart:
+    """The projects a neighbourhood model keeps where they are, without variables: for each,
+    its first day and the day after its last (None if dropped), for `after`; and its
+    session-phases. A model of a few free projects is then small, however large the instance."""
+
+    spans: dict[str, tuple[int, int] | None]
+    tasks: list[FixedTask]
+    away_headcount: int = 0
+    """The teachers the fixed projects that take teachers away seat: the balance's ceiling."""
+    by_owner: dict[tuple[str, str], list[FixedTask]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_owner = defaultdict(list)
+        for task in self.tasks:
+            owners = [("trainer", trainer) for trainer in task.trainers]
+            owners += [("venue", task.venue)] if task.venue is not None else []
+            owners += [("town", town) for town in task.seats] if task.away else []
+            for owner in owners:
+                self.by_owner[owner].append(task)
+
+    def of(self, kind: str, owner: str) -> list[FixedTask]:
+        """The fixed session-phases held at a venue, taught by a trainer or, for a town, the
+        away ones it sends teachers to."""
+        return self.by_owner.get((kind, owner), [])
+
+
+@dataclass(frozen=True)
 class Group:
     """The constraints of one rule for one entity, switched on or off together in explain mode:
     `rule` is a short key (`months`, `venue-one-a-day`, `absence-cap` …), `entities` the ids it
@@ -86,11 +128,17 @@ class TrainingModel:
     constraint a planner could relax guarded by its group's literal; `groups` maps each literal's
     index to its `Group`. With every literal true the model has a solution exactly when the
     normal one has a plan. The normal model is built exactly as without explain mode.
+
+    With `fixed` (`scheduler.lns`) it builds a neighbourhood: variables only for the projects
+    not in it, the fixed ones' session-phases as constants in every constraint they share (not
+    with `relaxable` or `replan`). Its objective leaves out the fixed projects' own terms.
     """
 
     def __init__(self, instance: Instance, calendar: YearCalendar | None = None, *,
-                 relaxable: bool = False, replan: Replan | None = None):
+                 relaxable: bool = False, replan: Replan | None = None,
+                 fixed: FixedPart | None = None):
         self.instance = instance
+        self.fixed = fixed if fixed is not None else FixedPart({}, [])
         self.replan = replan
         self.calendar = calendar or YearCalendar(instance)
         self.relaxable = relaxable
@@ -106,7 +154,7 @@ class TrainingModel:
 
     def _build(self) -> None:
         for project in self.instance.projects:
-            if self.relaxable and not project.mandatory:
+            if (self.relaxable and not project.mandatory) or project.id in self.fixed.spans:
                 continue
             split = split_project(self.instance, project, self.calendar)
             if isinstance(split, str):
@@ -128,6 +176,20 @@ class TrainingModel:
         self._absence_cap()
         if not self.relaxable:
             self._objective()
+
+    @functools.cached_property
+    def variable_indices(self) -> dict[str, int]:
+        """Each variable's index by its name (names are unique: each names its entity)."""
+        return {variable.name: index for index, variable in enumerate(self.model.proto.variables)}
+
+    @functools.cached_property
+    def objective_coefficients(self) -> dict[int, int]:
+        """The objective's coefficient of each variable in it, by index."""
+        objective = self.model.proto.objective
+        coefficients: dict[int, int] = defaultdict(int)
+        for index, coefficient in zip(objective.vars, objective.coeffs, strict=True):
+            coefficients[index] += coefficient
+        return coefficients
 
     def _stability_terms(self) -> dict[str, LinearExpr]:
         """Re-planning (`scheduler.replan`): keep held and pinned sessions; count changes."""
@@ -296,8 +358,11 @@ class TrainingModel:
                     f"venue {named(venue)} is closed {_ranges(venue.unavailable)}")
                 self._no_overlap(uses.get(venue.id, []))
                 continue
+            if venue.id not in uses:  # its busy days alone constrain nothing
+                continue
             busy = self._busy_intervals(f"venue {venue.id}", None, _range_dates(venue.unavailable))
-            self._no_overlap(busy + uses.get(venue.id, []))
+            busy += self._fixed_intervals(f"venue {venue.id}", self.fixed.of("venue", venue.id))
+            self._no_overlap(busy + uses[venue.id])
 
     def _trainer_choice_and_topics(self) -> None:
         """Each session-phase has `trainers_per_session` distinct trainers, each sharing a topic
@@ -332,22 +397,28 @@ class TrainingModel:
                     f"trainer {named(trainer)} {_availability(trainer)}")
                 self._no_overlap(uses.get(trainer.id, []))
                 continue
+            if trainer.id not in uses:
+                continue
             free = _range_dates(trainer.available) if trainer.available is not None else None
             busy = self._busy_intervals(f"trainer {trainer.id}", free,
                                         _range_dates(trainer.unavailable))
+            busy += self._fixed_intervals(f"trainer {trainer.id}",
+                                          self.fixed.of("trainer", trainer.id))
             self._no_overlap(busy + uses.get(trainer.id, []))
 
     def _trainer_max_days(self) -> None:
-        """A trainer teaches at most `max_days` days in the year."""
+        """A trainer teaches at most `max_days` days in the year (less the fixed ones' days)."""
         for trainer in self.instance.trainers:
             load = [
                 (variables.project.days, phase.trainers[trainer.id])
                 for variables, _, phase in self._tasks()
                 if trainer.id in phase.trainers
             ]
-            if sum(days for days, _ in load) > trainer.max_days:
+            left = trainer.max_days - sum(
+                task.days for task in self.fixed.of("trainer", trainer.id))
+            if sum(days for days, _ in load) > left:
                 self.model.add(
-                    sum(days * chosen for days, chosen in load) <= trainer.max_days
+                    sum(days * chosen for days, chosen in load) <= left
                 ).only_enforce_if(self._guard(
                     "trainer-max-days", (trainer.id,),
                     f"trainer {named(trainer)} teaches at most {trainer.max_days} days a year"))
@@ -358,7 +429,7 @@ class TrainingModel:
         for variables in self.projects.values():
             for earlier_id in variables.project.after:
                 earlier = self.projects.get(earlier_id)
-                if earlier is None:  # cannot run, so it is dropped and constrains nothing
+                if earlier is None:  # fixed, or cannot run (then dropped, constraining nothing)
                     continue
                 both = [variables.scheduled, earlier.scheduled, *self._guard(
                     "after", (variables.project.id, earlier_id),
@@ -370,6 +441,23 @@ class TrainingModel:
                             later_session.phases[0].start
                             >= earlier_session.phases[-1].start + earlier.project.days
                         ).only_enforce_if(both)
+        self._precedence_with_fixed()
+
+    def _precedence_with_fixed(self) -> None:
+        """`after` between a free project and a fixed one that runs: the free one starts after
+        the fixed one's last day, or ends before its first."""
+        for variables in self.projects.values():
+            project = variables.project
+            for earlier_id in project.after:
+                if (span := self.fixed.spans.get(earlier_id)) is not None:
+                    for session in variables.sessions:
+                        self.model.add(session.phases[0].start >= span[1]
+                                       ).only_enforce_if(variables.scheduled)
+            for later in self.instance.projects:
+                if project.id in later.after and (span := self.fixed.spans.get(later.id)):
+                    for session in variables.sessions:
+                        self.model.add(session.phases[-1].start + project.days <= span[0]
+                                       ).only_enforce_if(variables.scheduled)
 
     def _absence_cap(self) -> None:
         """On a school day, a town's seats in offline, blended and off-site sessions running that
@@ -387,9 +475,10 @@ class TrainingModel:
         for town in self.instance.towns:
             teachers, cap = town.total_teachers, self.instance.absence_cap(town)
             sending = [variables for variables in away if town.pool(variables.project.audiences)]
+            fixed = self.fixed.of("town", town.id)
             most_away = sum(min(variables.split.headcount, town.pool(variables.project.audiences))
-                            for variables in sending)
-            if most_away <= cap:
+                            for variables in sending) + sum(task.seats[town.id] for task in fixed)
+            if not sending or most_away <= cap:
                 continue
             guard = self._guard(
                 "absence-cap", (town.id,),
@@ -405,6 +494,8 @@ class TrainingModel:
                             [*guard, *in_term[variables.project.id]])
                     intervals += [phase.interval for phase in session.phases]
                     demands += [session.seats[town.id]] * len(session.phases)
+            intervals += self._fixed_intervals(f"town {town.id}", fixed)
+            demands += [task.seats[town.id] for task in fixed]
             if cap < teachers:
                 for first, end in blocks:
                     name = f"term[{town.id},{first}]"
@@ -506,13 +597,16 @@ class TrainingModel:
         over the school days, so that load ≤ balance on school days only."""
         away = [(session, phase) for variables, session, phase in self._tasks()
                 if variables.project.mode.takes_teachers_away]
-        ceiling = sum(variables.split.headcount for variables in self.projects.values()
-                      if variables.project.mode.takes_teachers_away)
+        ceiling = self.fixed.away_headcount + sum(
+            variables.split.headcount for variables in self.projects.values()
+            if variables.project.mode.takes_teachers_away)
         balance = self.model.new_int_var(0, ceiling, "balance")
-        if not away:
+        fixed = [task for task in self.fixed.tasks if task.away]
+        if not away and not fixed:
             return balance
-        intervals = [phase.interval for _, phase in away]
+        intervals = [phase.interval for _, phase in away] + self._fixed_intervals("away", fixed)
         demands: list[LinearExpr] = [session.size for session, _ in away]
+        demands += [task.size for task in fixed]
         for first, end in self._term_blocks():
             intervals.append(self.model.new_fixed_size_interval_var(
                 first, end - first, f"term[{first}]"))
@@ -562,6 +656,9 @@ class TrainingModel:
                 for start in self._start_domains[variables.project.id]:
                     for day in range(start, start + variables.project.days):
                         usable[day] = True
+        for task in self.fixed.tasks:
+            if task.away:
+                usable[task.start:task.start + task.days] = [True] * task.days
         school = self.calendar.school_days
         covered = [school[day] or not usable[day] for day in range(self.calendar.length)]
         return [(first, end) for first, end in day_runs(covered) if any(school[first:end])]
@@ -579,6 +676,11 @@ class TrainingModel:
             self.model.new_fixed_size_interval_var(first, end - first, f"{owner} busy[{first}]")
             for first, end in self.calendar.blocked_runs(free_dates, busy_dates)
         ]
+
+    def _fixed_intervals(self, owner: str, tasks: list[FixedTask]) -> list[cp_model.IntervalVar]:
+        return [self.model.new_fixed_size_interval_var(task.start, task.days,
+                                                       f"{owner} fixed[{task.start}]")
+                for task in tasks]
 
     def _uses(self, choices: Callable[[PhaseVars], dict[str, IntVar]], kind: str
               ) -> dict[str, list[cp_model.IntervalVar]]:

@@ -111,6 +111,10 @@ def solve(
                                                          solve_model, stop, listener)
         if incumbent is not None and incumbent.optimal:
             status, bound, searched = Status.OPTIMAL, incumbent.objective, None
+        elif incumbent is not None and not lns.is_small(built):
+            # On XL the whole-model searches took the peak memory to 15.9 GB and found neither
+            # a better plan nor a bound: the neighbourhood search has all the time instead.
+            status, bound, searched = Status.FEASIBLE, None, None
         else:
             hint = incumbent.values if incumbent is not None else hand_hint
             status, bound, searched = _full_search(built, hint, deadline, seed, workers, stop,
@@ -194,12 +198,13 @@ def _improved(built: TrainingModel, incumbent: lns.Incumbent, deadline: float, s
               solve_model: lns.ModelSolver, stop: _StopRequest,
               listener: _ProgressListener | None) -> lns.Incumbent:
     """The plan improved by the neighbourhood search for the first `LNS_SHARE` of the time
-    left."""
+    left, or all of it on a model too large for the full search."""
     report = listener.on_incumbent if listener is not None else None
     if report is not None:
         report(incumbent)
     started = time.monotonic()
-    return lns.improve(built, incumbent, deadline=started + LNS_SHARE * (deadline - started),
+    share = LNS_SHARE if lns.is_small(built) else 1.0  # no full search follows (`solve`)
+    return lns.improve(built, incumbent, deadline=started + share * (deadline - started),
                        seed=seed, solve_model=solve_model, stopped=lambda: stop.requested,
                        on_improve=report)
 

@@ -73,6 +73,47 @@ def test_no_step_makes_the_plan_worse(instance_2024):
         assert validate(instance_2024, as_solution(instance_2024, built, plan)) == []
 
 
+@pytest.mark.parametrize("name", ["2024", "anshan-2022"])
+def test_a_step_of_a_few_projects_reports_the_objective_of_its_plan(name):
+    # The step's model holds only the free projects, the others as constants; the objective it
+    # reports is carried over from the incumbent's, so it must match the plan's own measure.
+    # Projects with `after` are freed too, so that precedence with fixed projects is exercised.
+    instance = load_instance(INSTANCES / f"{name}.json")
+    built, incumbent = hand_incumbent(instance)
+    ordered = sorted(project.id for project in instance.projects if project.after)
+    rng = random.Random(1)
+    for size in (1, 2, 4):
+        free = set(ordered[:size]) | set(rng.sample(sorted(built.projects), size))
+        step = lns.projects_step(built, incumbent, free, solve_model, 5.0)
+        assert step is not None
+        plan, _ = step
+        solution = as_solution(instance, built, plan)
+        assert validate(instance, solution) == []
+        assert solution.objective == plan.objective <= incumbent.objective
+
+
+def test_a_model_too_large_to_copy_is_improved_by_small_steps_alone(instance_2024, monkeypatch):
+    monkeypatch.setattr(lns, "WHOLE_MODEL_LIMIT", 0)
+    built, incumbent = hand_incumbent(instance_2024)
+    copies = []
+    monkeypatch.setattr(lns, "seats_step", lambda *args: copies.append(args))
+    best = lns.improve(built, incumbent, deadline=time.monotonic() + 10, seed=0,
+                       solve_model=solve_model, stopped=lambda: False)
+    assert copies == []
+    solution = as_solution(instance_2024, built, best)
+    assert validate(instance_2024, solution) == []
+    assert solution.objective == best.objective < incumbent.objective
+
+
+def test_a_model_too_large_for_the_full_search_ends_with_the_neighbourhood_plan(
+        instance_2024, monkeypatch):
+    monkeypatch.setattr(lns, "WHOLE_MODEL_LIMIT", 0)
+    solution = solve(instance_2024, time_limit=5).solution
+    assert solution.status == "FEASIBLE" and solution.bound is None
+    assert validate(instance_2024, solution) == []
+    assert solution.objective < solve_by_hand(instance_2024).solution.objective
+
+
 def test_the_search_keeps_every_rule_and_beats_the_hand_method(instance_2024):
     built, incumbent = hand_incumbent(instance_2024)
     best = lns.improve(built, incumbent, deadline=time.monotonic() + 30, seed=0,
