@@ -178,9 +178,9 @@ def _cannot_keep(built: TrainingModel, row: SessionPhase) -> str | None:
         return f"{named(project)} now has {split.count} classes of {project.phases} phase(s)"
     if row.days != project.days or built.calendar.day(row.start) not in split.start_days:
         return "its dates are no longer allowed (days, months, holidays or blackouts changed)"
-    if row.venue is not None and row.venue not in {venue.id for venue in split.venues}:
-        return f"venue {row.venue} can no longer host it"
     session = variables.sessions[row.session - 1]
+    if row.venue is not None and row.venue not in session.phases[row.phase - 1].venues:
+        return f"venue {row.venue} can no longer host it"
     unknown = set(row.trainers) - set(session.phases[row.phase - 1].trainers)
     if unknown or len(row.trainers) != project.trainer_count:
         return f"its trainers {', '.join(row.trainers)} no longer fit the project"

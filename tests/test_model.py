@@ -13,6 +13,9 @@ from itertools import pairwise
 
 import pytest
 
+from models import parse_instance
+from scheduler.calendar import YearCalendar
+from scheduler.sessions import split_project
 from tests.conftest import optimum, solve_checked
 
 BASE_OPTIMUM = 1_810
@@ -245,3 +248,15 @@ def test_phases_that_cannot_fit_are_explained(tiny):
     result = solve_checked(tiny)
     assert result.solution.status.value == "INFEASIBLE"
     assert "phases" in result.unschedulable["p1"]
+
+
+def test_a_venue_smaller_than_any_session_can_be_is_never_offered(tiny):
+    # 150 teachers in 2 classes of at most 100: each class seats at least 150 − 100 = 50, so
+    # the 40-seat room can never host one; the hall (100) can.
+    tiny["projects"][0].update(headcount=150, max_session_size=100)
+    instance = parse_instance(tiny)
+    split = split_project(instance, instance.projects[0], YearCalendar(instance))
+    assert not isinstance(split, str)
+    assert (split.count, [venue.id for venue in split.venues]) == (2, ["hall"])
+    solution = optimum(tiny)
+    assert {row.venue for row in solution.sessions} == {"hall"}
