@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from models import InputError, Instance, Solution, load_instance, read_json
-from models.scenario import is_scenario
+from models import InputError, Instance, Solution, load_instance, parse_instance, read_json
+from models.scenario import is_scenario, load_scenario
 from scheduler.diff import project_changes
 from scheduler.replan import STABILITY_KPIS, Replan
 from scheduler.solve import solve
@@ -97,13 +97,14 @@ def load_alternatives(base_path: Path, scenario_paths: list[Path]) -> list[tuple
     loaded, problems = [], []
     for index, path in enumerate([base_path, *scenario_paths]):
         try:
-            instance = load_instance(path)
+            data = read_json(path)
+            scenario = is_scenario(data)
+            instance = load_scenario(path, data) if scenario else parse_instance(data)
         except InputError as error:
             problems += [problem if problem.startswith(str(path)) else f"{path}: {problem}"
                          for problem in error.problems]
             continue
-        data = read_json(path)
-        label = data["name"] if is_scenario(data) else path.stem
+        label = data["name"] if scenario else path.stem
         loaded.append((BASE_LABEL if index == 0 else label, path, instance))
     labels = [label for label, _, _ in loaded]
     problems += [f"{path}: another file is also called {label!r}; give scenarios distinct names"

@@ -30,7 +30,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from models.instance import Instance, Project
 from models.solution import write_bytes_atomically
 from scheduler.diff import session_changes
-from scheduler.export import fonts
 from scheduler.export.gantt import (
     FRAME_INCHES,
     HIGHLIGHT_COLOUR,
@@ -47,7 +46,7 @@ from scheduler.export.gantt import (
     png_bytes,
     scheduled_projects,
 )
-from scheduler.export.report import STYLE, escape_html, number_text
+from scheduler.export.report import escape_html, html_page, number_text
 from scheduler.export.wording import word
 from scheduler.export.xlsx import (
     MAX_WIDTH,
@@ -251,22 +250,9 @@ def _word(text: str, wording: Wording) -> str:
 def comparison_html(instance: Instance, metrics: pd.DataFrame, diff: pd.DataFrame,
                     chart: bytes, lang: str = "zh") -> str:
     """One self-contained page: the measures, the changes by project and the chart."""
-    font_stack = ", ".join(f'"{family}"' for family in fonts.PREFERRED_FAMILIES)
-    style = STYLE.replace("FONTS", f"{font_stack}, sans-serif") + PAGE_STYLE
     title = f"{instance.name} · {word('方案比较', lang)}"
     image = base64.b64encode(chart).decode("ascii")
-    parts = [
-        "<!doctype html>",
-        # zh-CN even for English labels: browsers then pick Simplified Chinese glyphs for the
-        # names, which stay Chinese.
-        '<html lang="zh-CN">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape_html(title)}</title>",
-        f"<style>{style}</style>",
-        "</head>",
-        "<body>",
+    return html_page(title, [
         f"<h1>{escape_html(title)}</h1>",
         f"<h2>{escape_html(word('比较', lang))}</h2>",
         _metrics_html(metrics, lang),
@@ -275,10 +261,7 @@ def comparison_html(instance: Instance, metrics: pd.DataFrame, diff: pd.DataFram
         f"<h2>{escape_html(word('甘特图', lang))}</h2>",
         f'<img class="chart" src="data:image/png;base64,{image}" '
         f'alt="{escape_html(word("甘特图", lang))}">',
-        "</body>",
-        "</html>",
-    ]
-    return "\n".join(parts) + "\n"
+    ], PAGE_STYLE)
 
 
 def _metrics_html(metrics: pd.DataFrame, lang: str) -> str:

@@ -149,9 +149,23 @@ def write_report(instance: Instance, solution: Solution, path: Path, lang: str =
 
 
 def report_html(instance: Instance, solution: Solution, lang: str = "zh") -> str:
+    return html_page(f"{instance.name} · {word('培训计划报告', lang)}", [
+        f"<h1>{escape_html(instance.name)}</h1>",
+        _status_line(instance, solution, lang),
+        _kpis(instance, solution, lang),
+        _gantt_section(instance, solution, lang),
+        _plan(instance, solution, lang),
+        _utilisation(instance, solution, lang),
+        _towns(instance, solution, lang),
+        '<div id="tip" role="tooltip" hidden></div>',
+        f"<script>{SCRIPT}</script>",
+    ])
+
+
+def html_page(title: str, body: list[str], extra_style: str = "") -> str:
+    """A whole page around `body`: CSS inline, Chinese text in the reader's own fonts."""
     font_stack = ", ".join(f'"{family}"' for family in fonts.PREFERRED_FAMILIES)
-    style = STYLE.replace("FONTS", f"{font_stack}, sans-serif")
-    title = f"{instance.name} · {word('培训计划报告', lang)}"
+    style = STYLE.replace("FONTS", f"{font_stack}, sans-serif") + extra_style
     parts = [
         "<!doctype html>",
         # zh-CN even for English labels: it makes browsers pick Simplified Chinese glyphs for
@@ -164,15 +178,7 @@ def report_html(instance: Instance, solution: Solution, lang: str = "zh") -> str
         f"<style>{style}</style>",
         "</head>",
         "<body>",
-        f"<h1>{escape_html(instance.name)}</h1>",
-        _status_line(instance, solution, lang),
-        _kpis(instance, solution, lang),
-        _gantt_section(instance, solution, lang),
-        _plan(instance, solution, lang),
-        _utilisation(instance, solution, lang),
-        _towns(instance, solution, lang),
-        '<div id="tip" role="tooltip" hidden></div>',
-        f"<script>{SCRIPT}</script>",
+        *body,
         "</body>",
         "</html>",
     ]
