@@ -102,26 +102,33 @@ class GreedyPlanner:
 
     def _place_phase(self, split: SessionSplit, session: int, phase: int,
                      seats: dict[str, int], start_from: int) -> SessionPhase | None:
-        project = split.project
-        size = sum(seats.values())
         for start in self._candidate_starts(split, start_from):
-            days = range(start, start + project.days)
-            if not self._towns_can_send(seats, project, days):
-                continue
-            venue = self._free_venue(split, size, days)
-            if project.mode.uses_venue and venue is None:
-                continue
-            trainers = self._free_trainers(split, days)
-            if trainers is None:
-                continue
-            self._book(venue, trainers, seats, project, days)
-            return SessionPhase(
-                project=project.id, session=session, phase=phase,
-                start=self.calendar.date(start), end=self.calendar.date(start + project.days - 1),
-                venue=venue.id if venue else None,
-                trainers=[trainer.id for trainer in trainers], seats=seats,
-            )
+            row = self._place_at(split, session, phase, seats, start)
+            if row is not None:
+                return row
         return None
+
+    def _place_at(self, split: SessionSplit, session: int, phase: int, seats: dict[str, int],
+                  start: int) -> SessionPhase | None:
+        """The session-phase on the days from `start`, booked, if the towns can send its seats
+        then and a venue that fits and trainers are free; None if not."""
+        project = split.project
+        days = range(start, start + project.days)
+        if not self._towns_can_send(seats, project, days):
+            return None
+        venue = self._free_venue(split, sum(seats.values()), days)
+        if project.mode.uses_venue and venue is None:
+            return None
+        trainers = self._free_trainers(split, days)
+        if trainers is None:
+            return None
+        self._book(venue, trainers, seats, project, days)
+        return SessionPhase(
+            project=project.id, session=session, phase=phase,
+            start=self.calendar.date(start), end=self.calendar.date(start + project.days - 1),
+            venue=venue.id if venue else None,
+            trainers=[trainer.id for trainer in trainers], seats=seats,
+        )
 
     def _candidate_starts(self, split: SessionSplit, start_from: int) -> list[int]:
         """Allowed start days from `start_from`: preferred months first, each in date order."""
@@ -203,7 +210,7 @@ class GreedyPlanner:
         remaining = dict(totals)
         sessions = []
         for size in sizes:
-            share = _proportional(remaining, size)
+            share = proportional(remaining, size)
             for town, count in share.items():
                 remaining[town] -= count
             sessions.append({town: count for town, count in share.items() if count > 0})
@@ -220,12 +227,12 @@ class GreedyPlanner:
         rural_pools = {town: pool for town, pool in pools.items() if town in rural}
         if quota > sum(rural_pools.values()):
             return None
-        seats = _proportional(pools, split.headcount)
+        seats = proportional(pools, split.headcount)
         short = quota - sum(count for town, count in seats.items() if town in rural)
         if short > 0:  # move seats from urban to rural towns, in proportion to what is left
             spare = {town: rural_pools[town] - seats[town] for town in rural_pools}
-            extra = _proportional(spare, short)
-            taken = _proportional({town: seats[town] for town in pools if town not in rural},
+            extra = proportional(spare, short)
+            taken = proportional({town: seats[town] for town in pools if town not in rural},
                                   short)
             for town, count in extra.items():
                 seats[town] += count
@@ -260,7 +267,7 @@ class GreedyPlanner:
         return blocked
 
 
-def _proportional(pools: dict[str, int], total: int) -> dict[str, int]:
+def proportional(pools: dict[str, int], total: int) -> dict[str, int]:
     """`total` split over the keys in proportion to `pools`, never above a pool (largest
     remainder first)."""
     capacity = sum(pools.values())
