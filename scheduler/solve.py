@@ -19,6 +19,7 @@ from models.instance import Instance
 from models.solution import SessionPhase, Solution, Status
 from scheduler import lns
 from scheduler.baseline import GreedyPlanner, HandPlan
+from scheduler.bound import relaxation_bound
 from scheduler.calendar import YearCalendar
 from scheduler.construct import SeatAwarePlanner
 from scheduler.hints import Hint, plan_hint
@@ -32,6 +33,10 @@ ProgressCallback = Callable[[float, float | None, float | None], None]
 LNS_SHARE = 0.7
 """The share of the time the neighbourhood search gets; the full search then starts from its
 plan, for the rest of the time, to prove a bound (and on small instances the optimum)."""
+
+RELAXATION_SHARE = 0.1
+"""At most this share of the time limit goes to the linear relaxation's bound (`scheduler.bound`;
+XL: 14 s, the others a second or less)."""
 
 STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -52,16 +57,19 @@ class SolveResult:
 
 
 class _ProgressListener(cp_model.CpSolverSolutionCallback):
-    def __init__(self, on_progress: ProgressCallback):
+    """Reports each better plan and bound; the bound starts at the relaxation's (if any) and
+    only ever rises."""
+
+    def __init__(self, on_progress: ProgressCallback, bound: float | None = None):
         super().__init__()
         self.on_progress = on_progress
         self.started = time.monotonic()
         self.best: float | None = None
-        self.bound: float | None = None
+        self.bound = bound
 
     def on_solution_callback(self) -> None:
         self.best = self.objective_value
-        self.bound = self.best_objective_bound
+        self._raise_bound(self.best_objective_bound)
         self.on_progress(time.monotonic() - self.started, self.best, self.bound)
 
     def on_incumbent(self, incumbent: lns.Incumbent) -> None:
@@ -69,8 +77,14 @@ class _ProgressListener(cp_model.CpSolverSolutionCallback):
         self.on_progress(time.monotonic() - self.started, self.best, self.bound)
 
     def on_bound(self, bound: float) -> None:
+        if self._raise_bound(bound):
+            self.on_progress(time.monotonic() - self.started, self.best, self.bound)
+
+    def _raise_bound(self, bound: float) -> bool:
+        if self.bound is not None and bound <= self.bound:
+            return False
         self.bound = bound
-        self.on_progress(time.monotonic() - self.started, self.best, self.bound)
+        return True
 
 
 def solve(
@@ -101,7 +115,8 @@ def solve(
     deadline = started + time_limit
     workers = workers or os.cpu_count() or 1
     quick = _quick_plan(instance, calendar)
-    listener = _ProgressListener(on_progress) if on_progress is not None else None
+    relaxed = relaxation_bound(built, RELAXATION_SHARE * time_limit)
+    listener = _ProgressListener(on_progress, relaxed) if on_progress is not None else None
     bound: int | None
     quick_hint = plan_hint(built, quick.rows, quick.dropped)
     with _stop_on_ctrl_c() as stop:
@@ -142,8 +157,9 @@ def solve(
         if solution.objective is None or _objective(candidate) < solution.objective:
             solution = candidate
     if solution.objective is not None:
+        bound = max((value for value in (bound, relaxed) if value is not None), default=None)
         # Proven optimal, no plan is better than the search's: the best of them is optimal too.
-        if status is Status.OPTIMAL:
+        if status is Status.OPTIMAL or (bound is not None and bound >= solution.objective):
             solution.status, bound = Status.OPTIMAL, solution.objective
         solution.bound = min(bound, solution.objective) if bound is not None else None
     solution.solve_seconds = round(time.monotonic() - started, 3)
