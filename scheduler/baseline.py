@@ -39,21 +39,19 @@ class _Bookings:
     away: dict[str, dict[int, int]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(int)))
 
-    def copy(self) -> _Bookings:
-        copied = _Bookings()
-        for venue, days in self.venue_days.items():
-            copied.venue_days[venue] = set(days)
-        for trainer, days in self.trainer_days.items():
-            copied.trainer_days[trainer] = set(days)
-        for town, by_day in self.away.items():
-            copied.away[town] = defaultdict(int, by_day)
-        return copied
+
+Booking = tuple[Venue | None, list[Trainer], dict[str, int], Project, range]
+"""One session-phase's venue, trainers, seats by town, project and days."""
 
 
 class GreedyPlanner:
-    def __init__(self, instance: Instance, calendar: YearCalendar | None = None):
+    def __init__(self, instance: Instance, calendar: YearCalendar | None = None,
+                 splits: dict[str, SessionSplit | str] | None = None):
+        """`splits`: each project's `split_project`, if already made (the solver's model has
+        them; on XL making them takes 15 s)."""
         self.instance = instance
         self.calendar = calendar or YearCalendar(instance)
+        self.splits = splits or {}
         self.bookings = _Bookings()
         self.blocked = {
             **{f"venue:{venue.id}": self._blocked_days(None, venue.unavailable)
@@ -62,12 +60,15 @@ class GreedyPlanner:
                for trainer in instance.trainers},
         }
         self.ends: dict[str, int] = {}  # last day of each scheduled project
+        self.journal: list[Booking] = []
+        """Every booking in order, so that a project that does not fit whole is taken back."""
 
     def plan(self) -> HandPlan:
         rows: list[SessionPhase] = []
         reasons: dict[str, str] = {}
         for project in self._table_order():
-            split = split_project(self.instance, project, self.calendar)
+            split = self.splits.get(project.id) or split_project(self.instance, project,
+                                                                 self.calendar)
             placed = None if isinstance(split, str) else self._place_project(split)
             if placed is None:
                 reasons[project.id] = split if isinstance(split, str) else NO_ROOM_LEFT
@@ -86,14 +87,14 @@ class GreedyPlanner:
         seats = self._seats_by_session(split)
         if seats is None:
             return None
-        saved = self.bookings.copy()
+        mark = len(self.journal)
         rows = []
         for number, session_seats in enumerate(seats, start=1):
             start_from = earliest
             for phase in range(1, project.phases + 1):
                 row = self._place_phase(split, number, phase, session_seats, start_from)
                 if row is None:
-                    self.bookings = saved
+                    self._roll_back(mark)
                     return None
                 rows.append(row)
                 start_from = self.calendar.day(row.end) + 1 + project.min_gap_days
@@ -188,14 +189,29 @@ class GreedyPlanner:
 
     def _book(self, venue: Venue | None, trainers: list[Trainer], seats: dict[str, int],
               project: Project, days: range) -> None:
-        if venue is not None:
-            self.bookings.venue_days[venue.id].update(days)
-        for trainer in trainers:
-            self.bookings.trainer_days[trainer.id].update(days)
+        booking = (venue, trainers, seats, project, days)
+        self.journal.append(booking)
+        self._take(booking, 1)
+
+    def _roll_back(self, mark: int) -> None:
+        """Take back every booking made since the journal was `mark` long."""
+        while len(self.journal) > mark:
+            self._take(self.journal.pop(), -1)
+
+    def _take(self, booking: Booking, sign: int) -> None:
+        """Book (sign 1) or release (sign −1) a session-phase's venue, trainers and seats."""
+        venue, trainers, seats, project, days = booking
+        taken = [self.bookings.venue_days[venue.id]] if venue is not None else []
+        taken += [self.bookings.trainer_days[trainer.id] for trainer in trainers]
+        for booked in taken:
+            if sign > 0:
+                booked.update(days)
+            else:
+                booked.difference_update(days)
         if project.mode.takes_teachers_away:
             for town, count in seats.items():
                 for day in days:
-                    self.bookings.away[town][day] += count
+                    self.bookings.away[town][day] += sign * count
 
     # --- seats -------------------------------------------------------------------------------
 

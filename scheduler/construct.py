@@ -21,9 +21,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from models.instance import Instance, Project, Trainer, Venue
+from models.instance import Instance, Project, Venue
 from models.solution import SessionPhase
-from scheduler.baseline import GreedyPlanner, proportional
+from scheduler.baseline import Booking, GreedyPlanner, proportional
 from scheduler.calendar import YearCalendar
 from scheduler.sessions import SessionSplit
 
@@ -34,8 +34,9 @@ CANDIDATE_DAYS = 20
 class SeatAwarePlanner(GreedyPlanner):
     """`plan()` returns a `HandPlan`; every plan keeps every rule, as the hand method's does."""
 
-    def __init__(self, instance: Instance, calendar: YearCalendar | None = None):
-        super().__init__(instance, calendar)
+    def __init__(self, instance: Instance, calendar: YearCalendar | None = None,
+                 splits: dict[str, SessionSplit | str] | None = None):
+        super().__init__(instance, calendar, splits)
         towns = instance.towns
         self.town_ids = [town.id for town in towns]
         self.town_index = {town.id: index for index, town in enumerate(towns)}
@@ -75,21 +76,13 @@ class SeatAwarePlanner(GreedyPlanner):
     def _place_project(self, split: SessionSplit) -> list[SessionPhase] | None:
         split = self._cheapest_first(split)
         if split.project.headcount == "all":  # every seat is given: nothing to choose
-            return self._by_hand(split)
-        saved = self.bookings.copy(), self.spare.copy()
+            return super()._place_project(split)
+        mark = len(self.journal)
         rows = self._place_sessions(split)
         if rows is None:
-            self.bookings, self.spare = saved
-            return self._by_hand(split)
+            self._roll_back(mark)
+            return super()._place_project(split)
         self.ends[split.project.id] = max(self.calendar.day(row.end) for row in rows)
-        return rows
-
-    def _by_hand(self, split: SessionSplit) -> list[SessionPhase] | None:
-        """The hand method's placement, keeping `spare` in step with its bookings."""
-        spare = self.spare.copy()
-        rows = super()._place_project(split)
-        if rows is None:
-            self.spare = spare
         return rows
 
     def _place_sessions(self, split: SessionSplit) -> list[SessionPhase] | None:
@@ -161,7 +154,7 @@ class SeatAwarePlanner(GreedyPlanner):
         """Phase 1 from `start`, each later one on the first days the hand method would take
         after it; nothing booked if one does not fit."""
         project = split.project
-        saved = (self.bookings.copy(), self.spare.copy()) if project.phases > 1 else None
+        mark = len(self.journal)
         first = self._place_at(split, number, 1, seats, start)
         if first is None:
             return None
@@ -170,18 +163,17 @@ class SeatAwarePlanner(GreedyPlanner):
             start_from = self.calendar.day(rows[-1].end) + 1 + project.min_gap_days
             row = self._place_phase(split, number, phase, seats, start_from)
             if row is None:
-                assert saved is not None
-                self.bookings, self.spare = saved
+                self._roll_back(mark)
                 return None
             rows.append(row)
         return rows
 
-    def _book(self, venue: Venue | None, trainers: list[Trainer], seats: dict[str, int],
-              project: Project, days: range) -> None:
-        super()._book(venue, trainers, seats, project, days)
+    def _take(self, booking: Booking, sign: int) -> None:
+        super()._take(booking, sign)
+        _, _, seats, project, days = booking
         if project.mode.takes_teachers_away:
             for town, count in seats.items():
-                self.spare[self.town_index[town], days.start:days.stop] -= count
+                self.spare[self.town_index[town], days.start:days.stop] -= sign * count
 
     def _cheapest_first(self, split: SessionSplit) -> SessionSplit:
         """The split with its venues and trainers in the order the first-free choices should

@@ -26,6 +26,7 @@ from scheduler.hints import Hint, plan_hint
 from scheduler.kpis import plan_kpis, weighted_objective
 from scheduler.model import TrainingModel
 from scheduler.replan import Replan
+from scheduler.sessions import SessionSplit
 
 ProgressCallback = Callable[[float, float | None, float | None], None]
 """Called with (seconds so far, best objective so far, best bound so far)."""
@@ -114,7 +115,9 @@ def solve(
 
     deadline = started + time_limit
     workers = workers or os.cpu_count() or 1
-    quick = _quick_plan(instance, calendar)
+    splits: dict[str, SessionSplit | str] = {**built.unschedulable, **{
+        project_id: variables.split for project_id, variables in built.projects.items()}}
+    quick = _quick_plan(instance, calendar, splits)
     relaxed = relaxation_bound(built, RELAXATION_SHARE * time_limit)
     listener = _ProgressListener(on_progress, relaxed) if on_progress is not None else None
     bound: int | None
@@ -186,11 +189,13 @@ def _full_search(built: TrainingModel, hint: Hint, deadline: float, seed: int, w
     return status, _whole(solver.best_objective_bound), plan
 
 
-def _quick_plan(instance: Instance, calendar: YearCalendar) -> HandPlan:
+def _quick_plan(instance: Instance, calendar: YearCalendar,
+                splits: dict[str, SessionSplit | str]) -> HandPlan:
     """The better of the hand method's plan and the seat-aware one (`scheduler.construct`),
     each made in a second or two (XL: 20 s): one that keeps every mandatory project, and of
     those the one with the lower objective. The search starts from it."""
-    plans = [SeatAwarePlanner(instance, calendar).plan(), GreedyPlanner(instance, calendar).plan()]
+    plans = [SeatAwarePlanner(instance, calendar, splits).plan(),
+             GreedyPlanner(instance, calendar, splits).plan()]
 
     def rank(plan: HandPlan) -> tuple[bool, int]:
         misses_mandatory = any(instance.project(pid).mandatory for pid in plan.dropped)
