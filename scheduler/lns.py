@@ -236,9 +236,11 @@ class _NeighbourhoodChooser:
         self.most = len(self.projects) if is_small(built) else max(
             1, len(self.projects) * WHOLE_MODEL_LIMIT // variables)
         self.turn = 0
+        self.excess = _Excess(built)
 
     def next(self, incumbent: Incumbent) -> set[str]:
-        kinds = (self._random_projects, self._window, self._shared_owner)
+        kinds = (self._costliest, self._random_projects, self._costliest, self._window,
+                 self._costliest, self._shared_owner)
         kind = kinds[self.turn % len(kinds)]
         self.turn += 1
         return kind(incumbent)
@@ -247,18 +249,33 @@ class _NeighbourhoodChooser:
         grown = round(self.size * 1.25) + 1 if proved else round(self.size * 0.8)
         self.size = max(1, min(grown, self.most))
 
+    def _costliest(self, incumbent: Incumbent) -> set[str]:
+        """A project drawn in proportion to what its own terms cost above their least
+        (`_excess`), and the projects running nearest it: those it may need to push aside."""
+        excess = self.excess(incumbent.values)
+        costly = [project_id for project_id in self.projects if excess[project_id] > 0]
+        if not costly:
+            return self._random_projects(incumbent)
+        chosen = self.rng.choices(costly, weights=[excess[project_id] for project_id in costly])[0]
+        first_start = self._first_starts(incumbent)
+        nearest = sorted(self.projects,
+                         key=lambda project_id: abs(first_start[project_id] - first_start[chosen]))
+        return {chosen, *nearest[:self.size - 1]}
+
     def _random_projects(self, incumbent: Incumbent) -> set[str]:
         return set(self.rng.sample(self.projects, self.size))
 
     def _window(self, incumbent: Incumbent) -> set[str]:
         """The `size` projects whose first start is nearest a random day."""
-        first_start = {
-            project_id: min(incumbent.values[phase.start.index]
-                            for session in variables.sessions for phase in session.phases)
-            for project_id, variables in self.built.projects.items()}
+        first_start = self._first_starts(incumbent)
         day = self.rng.randrange(self.built.calendar.length)
         nearest = sorted(self.projects, key=lambda project_id: abs(first_start[project_id] - day))
         return set(nearest[:self.size])
+
+    def _first_starts(self, incumbent: Incumbent) -> dict[str, int]:
+        return {project_id: min(incumbent.values[phase.start.index]
+                                for session in variables.sessions for phase in session.phases)
+                for project_id, variables in self.built.projects.items()}
 
     def _shared_owner(self, incumbent: Incumbent) -> set[str]:
         """The projects using one random venue or trainer, at most `size` of them."""
@@ -364,3 +381,54 @@ def _read(model: cp_model.CpModel, solver: cp_model.CpSolver) -> Incumbent:
     values = {index: solver.value(model.get_int_var_from_proto_index(index))
               for index in range(len(model.proto.variables))}
     return Incumbent(values, round(solver.objective_value))
+
+
+class _Excess:
+    """What each project's own objective terms cost in a plan above the least they could: its
+    priority if dropped; else its rural seats short of min(headcount, rural pool), the seats
+    it holds in an urban venue it would rather not, its days outside the preferred months, and
+    its venue and trainer days above the cheapest it may use, each at its weight."""
+
+    def __init__(self, built: TrainingModel):
+        self.built = built
+        instance = built.instance
+        self.weights = instance.objective.weights
+        self.rural = {town.id for town in instance.towns if town.rural}
+        self.least_cost = {
+            project_id: variables.project.days * (
+                min((venue.cost_per_day for venue in variables.split.venues), default=0)
+                + sum(sorted(trainer.fee_per_day for trainer in variables.split.trainers)
+                      [:variables.project.trainer_count]))
+            for project_id, variables in built.projects.items()}
+
+    def __call__(self, values: Hint) -> dict[str, int]:
+        return {project_id: self._of(variables, values)
+                for project_id, variables in self.built.projects.items()}
+
+    def _of(self, variables: ProjectVars, values: Hint) -> int:
+        project, split, weights = variables.project, variables.split, self.weights
+        if not values[variables.scheduled.index]:
+            return weights.dropped * project.drop_weight
+        venues = {venue.id: venue for venue in split.venues}
+        fees = {trainer.id: trainer.fee_per_day for trainer in split.trainers}
+        rural_seats = urban_venue_seats = outside = cost = 0
+        for session in variables.sessions:
+            size = values[session.size.index]
+            rural_seats += sum(values[seats.index] for town, seats in session.seats.items()
+                               if town in self.rural)
+            for phase in session.phases:
+                start = values[phase.start.index]
+                outside += self.built.calendar.days_outside(project.wanted_months, start,
+                                                            project.days)
+                venue = next((venues[venue_id] for venue_id, chosen in phase.venues.items()
+                              if values[chosen.index]), None)
+                if venue is not None:
+                    cost += venue.cost_per_day * project.days
+                    if project.venue_rural == "preferred" and venue.town not in self.rural:
+                        urban_venue_seats += size
+                cost += project.days * sum(fees[trainer] for trainer, chosen
+                                           in phase.trainers.items() if values[chosen.index])
+                cost -= self.least_cost[project.id]
+        best = min(split.headcount, self.built.instance.rural_pool(project))
+        return (weights.rural * (best - rural_seats + urban_venue_seats)
+                + weights.preference * outside + weights.cost * cost)
