@@ -223,9 +223,10 @@ def _solve_step(model: cp_model.CpModel, incumbent: Incumbent, solve_model: Mode
 
 
 class _NeighbourhoodChooser:
-    """Which projects to free next, in turns: a random few, those running nearest a random
-    day, those sharing a random venue or trainer. Their number grows while steps are proven
-    optimal within their time and shrinks while they are not."""
+    """Which projects to free next, in turns: every other time a costly project and those
+    running nearest it (`_costliest`); between them a random few, those running nearest a
+    random day, those sharing a random venue or trainer. Their number grows while steps are
+    proven optimal within their time and shrinks while they are not."""
 
     def __init__(self, built: TrainingModel, rng: random.Random):
         self.built, self.rng = built, rng
