@@ -97,10 +97,19 @@ def solve(
     on_progress: ProgressCallback | None = None,
     replan: Replan | None = None,
 ) -> SolveResult:
-    """Schedule the instance within `time_limit` seconds; Ctrl-C stops early with the best plan.
+    """Schedule the instance within `time_limit` seconds; Ctrl-C stops early with the best plan
+    (pressed before the search, while the model and the first plans are made, it stops the
+    search as soon as it starts).
 
     With `replan`, the plan keeps the held and pinned sessions of the baseline and pays for
     every change (`scheduler.replan`); the baseline is the search's warm start."""
+    with _stop_on_ctrl_c() as stop:
+        return _solve(instance, stop, time_limit, seed, workers, on_progress, replan)
+
+
+def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
+           workers: int | None, on_progress: ProgressCallback | None,
+           replan: Replan | None) -> SolveResult:
     started = time.monotonic()
     calendar = YearCalendar(instance)
     built = TrainingModel(instance, calendar, replan=replan)
@@ -122,22 +131,21 @@ def solve(
     listener = _ProgressListener(on_progress, relaxed) if on_progress is not None else None
     bound: int | None
     quick_hint = plan_hint(built, quick.rows, quick.dropped)
-    with _stop_on_ctrl_c() as stop:
-        solve_model = _model_solver(seed, workers, stop)
-        start = _starting_plan(built, quick, quick_hint, deadline, seed, workers, stop,
-                               solve_model)
-        incumbent = None if start is None else _improved(built, start, deadline, seed,
-                                                         solve_model, stop, listener)
-        if incumbent is not None and incumbent.optimal:
-            status, bound, searched = Status.OPTIMAL, incumbent.objective, None
-        elif incumbent is not None and not lns.is_small(built):
-            # On XL the whole-model searches took the peak memory to 15.9 GB and found neither
-            # a better plan nor a bound: the neighbourhood search has all the time instead.
-            status, bound, searched = Status.FEASIBLE, None, None
-        else:
-            hint = incumbent.values if incumbent is not None else quick_hint
-            status, bound, searched = _full_search(built, hint, deadline, seed, workers, stop,
-                                                   listener)
+    solve_model = _model_solver(seed, workers, stop)
+    start = _starting_plan(built, quick, quick_hint, deadline, seed, workers, stop,
+                           solve_model)
+    incumbent = None if start is None else _improved(built, start, deadline, seed,
+                                                     solve_model, stop, listener)
+    if incumbent is not None and incumbent.optimal:
+        status, bound, searched = Status.OPTIMAL, incumbent.objective, None
+    elif incumbent is not None and not lns.is_small(built):
+        # On XL the whole-model searches took the peak memory to 15.9 GB and found neither
+        # a better plan nor a bound: the neighbourhood search has all the time instead.
+        status, bound, searched = Status.FEASIBLE, None, None
+    else:
+        hint = incumbent.values if incumbent is not None else quick_hint
+        status, bound, searched = _full_search(built, hint, deadline, seed, workers, stop,
+                                               listener)
 
     renumber = replan is None  # re-planned classes keep their numbers from the baseline
     plans = [searched] if searched is not None else []
