@@ -20,9 +20,9 @@ keeps what the objective pays for and forgets the calendar, one project at a tim
 
 Every plan gives a point of this linear programme at its own objective (the stability terms of
 re-planning, never negative, are left out), so the programme's optimum, which GLOP finds in a
-second or so (XL: 14 s), is a bound. On anshan it is 767,900 where CP-SAT proved 760,700 in
-60 s; on qianjiang 196,500 against 189,500; on the generated M instance 516,580 where CP-SAT
-proved nothing.
+second or so, is a bound (`solve` leaves it out on XL, for its memory). On anshan it is 767,900
+where CP-SAT proved 760,700 in 60 s; on qianjiang 196,500 against 189,500; on the generated M
+instance 516,580 where CP-SAT proved nothing.
 """
 
 from __future__ import annotations
