@@ -46,6 +46,9 @@ def test_ctrl_c_before_the_search_still_gives_a_plan(tmp_path):
     )
     assert process.stdout is not None
     assert "searching up to" in process.stdout.readline()
+    # A moment for `solve` to take Ctrl-C over (pressed before, click aborts with nothing
+    # written), well inside the second the model and first plans take.
+    time.sleep(0.3)
     started = time.monotonic()
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=60)
