@@ -51,7 +51,7 @@ class GreedyPlanner:
         them; on XL making them takes 15 s)."""
         self.instance = instance
         self.calendar = calendar or YearCalendar(instance)
-        self.splits = splits or {}
+        self.splits = dict(splits or {})
         self.bookings = _Bookings()
         self.blocked = {
             **{f"venue:{venue.id}": self._blocked_days(None, venue.unavailable)
@@ -67,8 +67,7 @@ class GreedyPlanner:
         rows: list[SessionPhase] = []
         reasons: dict[str, str] = {}
         for project in self._table_order():
-            split = self.splits.get(project.id) or split_project(self.instance, project,
-                                                                 self.calendar)
+            split = self._split(project)
             placed = None if isinstance(split, str) else self._place_project(split)
             if placed is None:
                 reasons[project.id] = split if isinstance(split, str) else NO_ROOM_LEFT
@@ -77,6 +76,12 @@ class GreedyPlanner:
         rows.sort(key=lambda row: (row.start, row.project, row.session, row.phase))
         dropped = [project.id for project in self.instance.projects if project.id in reasons]
         return HandPlan(rows, dropped, reasons)
+
+    def _split(self, project: Project) -> SessionSplit | str:
+        """The project's `split_project`, made once."""
+        if project.id not in self.splits:
+            self.splits[project.id] = split_project(self.instance, project, self.calendar)
+        return self.splits[project.id]
 
     # --- one project -----------------------------------------------------------------------
 

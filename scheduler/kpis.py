@@ -4,8 +4,9 @@ plan found before the search closed its gaps reports what it really is)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
-from models.instance import Instance
+from models.instance import Instance, Project
 from models.solution import SessionPhase
 from scheduler.calendar import YearCalendar
 from scheduler.replan import STABILITY_KPIS, stability_kpis
@@ -24,45 +25,68 @@ def plan_kpis(
     return kpis
 
 
-def _plan_kpis(
-    instance: Instance, calendar: YearCalendar, rows: list[SessionPhase], dropped: list[str]
-) -> dict[str, int]:
+@dataclass
+class ProjectTerms:
+    """A scheduled project's own parts of the KPIs in a plan."""
+
+    preference: int = 0
+    """Session days outside its preferred months."""
+    cost: int = 0
+    rural_seats: int = 0
+    urban_venue_seats: int = 0
+    """Seats of each session-phase of a `venue_rural: preferred` project in an urban venue."""
+
+
+def project_terms(instance: Instance, calendar: YearCalendar,
+                  rows: list[SessionPhase]) -> dict[str, ProjectTerms]:
+    """Each scheduled project's own parts of the KPIs, from its session-phases."""
     projects = {project.id: project for project in instance.projects}
     venues = {venue.id: venue for venue in instance.venues}
     fees = {trainer.id: trainer.fee_per_day for trainer in instance.trainers}
     rural_towns = {town.id for town in instance.towns if town.rural}
+    terms: dict[str, ProjectTerms] = defaultdict(ProjectTerms)
+    for row in rows:
+        own = terms[row.project]
+        if row.phase == 1:  # seats are the same in every phase: count each session once
+            own.rural_seats += sum(seats for town, seats in row.seats.items()
+                                   if town in rural_towns)
+        project = projects[row.project]
+        own.preference += calendar.days_outside(project.wanted_months, calendar.day(row.start),
+                                                row.days)
+        venue = venues[row.venue] if row.venue else None
+        own.cost += row.days * ((venue.cost_per_day if venue else 0)
+                                + sum(fees[trainer] for trainer in row.trainers))
+        if project.venue_rural == "preferred" and venue and venue.town not in rural_towns:
+            own.urban_venue_seats += row.size
+    return terms
 
-    preference = cost = 0
-    urban_venue_seats = 0
-    rural_seats: dict[str, int] = defaultdict(int)
+
+def rural_term(instance: Instance, project: Project, terms: ProjectTerms) -> int:
+    """The project's part of `rural`: seats short of min(headcount, rural pool), plus its seats
+    in urban venues it would rather not use."""
+    best = min(instance.headcount(project), instance.rural_pool(project))
+    return best - terms.rural_seats + terms.urban_venue_seats
+
+
+def _plan_kpis(
+    instance: Instance, calendar: YearCalendar, rows: list[SessionPhase], dropped: list[str]
+) -> dict[str, int]:
+    terms = project_terms(instance, calendar, rows)
+    projects = {project.id: project for project in instance.projects}
+    kept = [project for project in instance.projects if project.id not in dropped]
     away_by_day = [0] * calendar.length
     for row in rows:
-        if row.phase == 1:  # seats are the same in every phase: count each session once
-            rural_seats[row.project] += sum(
-                seats for town, seats in row.seats.items() if town in rural_towns)
-        project = projects[row.project]
-        start = calendar.day(row.start)
-        preference += calendar.days_outside(project.wanted_months, start, row.days)
-        venue = venues[row.venue] if row.venue else None
-        cost += row.days * ((venue.cost_per_day if venue else 0)
-                            + sum(fees[trainer] for trainer in row.trainers))
-        if project.venue_rural == "preferred" and venue and venue.town not in rural_towns:
-            urban_venue_seats += row.size
-        if project.mode.takes_teachers_away:
+        if projects[row.project].mode.takes_teachers_away:
+            start = calendar.day(row.start)
             for day in range(start, start + row.days):
                 away_by_day[day] += row.size
-
-    rural_shortfall = sum(
-        min(instance.headcount(project), instance.rural_pool(project)) - rural_seats[project.id]
-        for project in instance.projects if project.id not in dropped
-    )
 
     school_days = calendar.school_days
     return {
         "dropped": sum(projects[project_id].drop_weight for project_id in dropped),
-        "preference": preference,
-        "rural": rural_shortfall + urban_venue_seats,
-        "cost": cost,
+        "preference": sum(own.preference for own in terms.values()),
+        "rural": sum(rural_term(instance, project, terms[project.id]) for project in kept),
+        "cost": sum(own.cost for own in terms.values()),
         "balance": max((away for day, away in enumerate(away_by_day) if school_days[day]),
                        default=0),
     }

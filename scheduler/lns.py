@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.hints import Hint
-from scheduler.model import FixedPart, FixedTask, ProjectVars, TrainingModel
+from scheduler.kpis import project_terms, rural_term
+from scheduler.model import FixedPart, FixedTask, ProjectVars, TrainingModel, read_plan
 
 ModelSolver = Callable[[cp_model.CpModel, float], cp_model.CpSolver | None]
 """Solves a model within the given seconds (honouring Ctrl-C); the solver if it found a plan."""
@@ -384,52 +385,35 @@ def _read(model: cp_model.CpModel, solver: cp_model.CpSolver) -> Incumbent:
     return Incumbent(values, round(solver.objective_value))
 
 
+
 class _Excess:
     """What each project's own objective terms cost in a plan above the least they could: its
-    priority if dropped; else its rural seats short of min(headcount, rural pool), the seats
-    it holds in an urban venue it would rather not, its days outside the preferred months, and
-    its venue and trainer days above the cheapest it may use, each at its weight."""
+    priority if dropped; else its rural term (`kpis.rural_term`), its days outside the
+    preferred months, and its venue and trainer days above the cheapest it may use, each at
+    its weight."""
 
     def __init__(self, built: TrainingModel):
         self.built = built
-        instance = built.instance
-        self.weights = instance.objective.weights
-        self.rural = {town.id for town in instance.towns if town.rural}
         self.least_cost = {
-            project_id: variables.project.days * (
+            project_id: len(variables.sessions) * variables.project.phases
+            * variables.project.days * (
                 min((venue.cost_per_day for venue in variables.split.venues), default=0)
                 + sum(sorted(trainer.fee_per_day for trainer in variables.split.trainers)
                       [:variables.project.trainer_count]))
             for project_id, variables in built.projects.items()}
 
     def __call__(self, values: Hint) -> dict[str, int]:
-        return {project_id: self._of(variables, values)
-                for project_id, variables in self.built.projects.items()}
-
-    def _of(self, variables: ProjectVars, values: Hint) -> int:
-        project, split, weights = variables.project, variables.split, self.weights
-        if not values[variables.scheduled.index]:
-            return weights.dropped * project.drop_weight
-        venues = {venue.id: venue for venue in split.venues}
-        fees = {trainer.id: trainer.fee_per_day for trainer in split.trainers}
-        rural_seats = urban_venue_seats = outside = cost = 0
-        for session in variables.sessions:
-            size = values[session.size.index]
-            rural_seats += sum(values[seats.index] for town, seats in session.seats.items()
-                               if town in self.rural)
-            for phase in session.phases:
-                start = values[phase.start.index]
-                outside += self.built.calendar.days_outside(project.wanted_months, start,
-                                                            project.days)
-                venue = next((venues[venue_id] for venue_id, chosen in phase.venues.items()
-                              if values[chosen.index]), None)
-                if venue is not None:
-                    cost += venue.cost_per_day * project.days
-                    if project.venue_rural == "preferred" and venue.town not in self.rural:
-                        urban_venue_seats += size
-                cost += project.days * sum(fees[trainer] for trainer, chosen
-                                           in phase.trainers.items() if values[chosen.index])
-                cost -= self.least_cost[project.id]
-        best = min(split.headcount, self.built.instance.rural_pool(project))
-        return (weights.rural * (best - rural_seats + urban_venue_seats)
-                + weights.preference * outside + weights.cost * cost)
+        instance, weights = self.built.instance, self.built.instance.objective.weights
+        rows, dropped = read_plan(self.built, lambda variable: values[variable.index])
+        terms = project_terms(instance, self.built.calendar, rows)
+        excess = {}
+        for project_id, variables in self.built.projects.items():
+            project = variables.project
+            if project_id in dropped:
+                excess[project_id] = weights.dropped * project.drop_weight
+                continue
+            own = terms[project_id]
+            excess[project_id] = (weights.rural * rural_term(instance, project, own)
+                                  + weights.preference * own.preference
+                                  + weights.cost * (own.cost - self.least_cost[project_id]))
+        return excess

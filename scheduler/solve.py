@@ -24,7 +24,7 @@ from scheduler.calendar import YearCalendar
 from scheduler.construct import SeatAwarePlanner
 from scheduler.hints import Hint, plan_hint
 from scheduler.kpis import plan_kpis, weighted_objective
-from scheduler.model import TrainingModel
+from scheduler.model import TrainingModel, read_plan
 from scheduler.replan import Replan
 from scheduler.sessions import SessionSplit
 
@@ -305,44 +305,6 @@ def fill_plan(solution: Solution, instance: Instance, calendar: YearCalendar,
 def _whole(bound: float) -> int:
     """CP-SAT's bound of an integer objective, as a whole number (rounded up, it stays a bound)."""
     return int(-(-bound // 1))
-
-
-def read_plan(built: TrainingModel, value: Callable[[cp_model.IntVar], int],
-              renumber: bool = True) -> tuple[list[SessionPhase], list[str]]:
-    """The scheduled session-phases and the dropped projects of an assignment; a project's
-    sessions are interchangeable, so they are numbered in order of their first day (第1班 is
-    the earliest class), unless `renumber` is off (re-planning: a class keeps the number it
-    had in the baseline)."""
-    calendar = built.calendar
-    rows = []
-    for variables in built.projects.values():
-        if not value(variables.scheduled):
-            continue
-        project = variables.project
-        sessions = variables.sessions
-        if renumber:
-            sessions = sorted(sessions, key=lambda session: value(session.phases[0].start))
-        for number, session in enumerate(sessions, start=1):
-            seats = {town: value(count) for town, count in session.seats.items()}
-            for phase in session.phases:
-                start = value(phase.start)
-                rows.append(SessionPhase(
-                    project=project.id,
-                    session=number,
-                    phase=phase.phase,
-                    start=calendar.date(start),
-                    end=calendar.date(start + project.days - 1),
-                    venue=next((venue for venue, chosen in phase.venues.items()
-                                if value(chosen)), None),
-                    trainers=[trainer for trainer, chosen in phase.trainers.items()
-                              if value(chosen)],
-                    seats={town: count for town, count in seats.items() if count > 0},
-                ))
-    rows.sort(key=lambda row: (row.start, row.project, row.session, row.phase))
-    dropped = [project.id for project in built.instance.projects
-               if project.id in built.unschedulable
-               or not value(built.projects[project.id].scheduled)]
-    return rows, dropped
 
 
 def _first_plan(built: TrainingModel, solver: cp_model.CpSolver,
