@@ -8,8 +8,9 @@ keeps what the objective pays for and forgets the calendar, one project at a tim
 - a project runs (a fraction, in the relaxation) or pays its priority; a mandatory one runs;
 - its seats by town: within each town's teachers of its audiences, together its headcount, the
   rural quota met; a class that can only fall in term time seats at most the town's daily cap;
-  the rural term is what falls short of min(headcount, rural pool), plus every seat of a
-  `venue_rural: preferred` project that has no rural venue large enough;
+  the rural term is what falls short of min(headcount, rural pool), plus the seats of a
+  `venue_rural: preferred` project beyond what its session-phases in rural venues can hold
+  (each the smaller of its class and the venue);
 - each session-phase at least the days outside the preferred months its best start day has;
 - its venue-days and trainer-days, at each venue's and trainer's price: every day one usable
   venue and `trainers_per_session` qualified trainers, every topic taught, no trainer on one
@@ -20,9 +21,9 @@ keeps what the objective pays for and forgets the calendar, one project at a tim
 
 Every plan gives a point of this linear programme at its own objective (the stability terms of
 re-planning, never negative, are left out), so the programme's optimum, which GLOP finds in a
-second or so, is a bound (`solve` leaves it out on XL, for its memory). On anshan it is 767,900
+second or so, is a bound (`solve` leaves it out on XL, for its memory). On anshan it is 768,445
 where CP-SAT proved 760,700 in 60 s; on qianjiang 196,500 against 189,500; on the generated M
-instance 516,580 where CP-SAT proved nothing.
+instance 527,453 where CP-SAT proved nothing; on 2024 91,800 against the optimum 92,700.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from ortools.linear_solver.pywraplp import Variable
 
 from scheduler.calendar import YearCalendar
 from scheduler.model import ProjectVars, TrainingModel
+from scheduler.sessions import SessionSplit
 
 TIME_LIMIT_SECONDS = 60.0
 
@@ -87,9 +89,6 @@ class _Relaxation:
         best = min(split.headcount, self.instance.rural_pool(project))
         self.terms.append(weights.rural * (best * runs - rural_seats))
         session_phases = split.count * project.phases
-        if project.venue_rural == "preferred" and not any(
-                venue.town in self.rural for venue in split.venues):
-            self.terms.append(weights.rural * split.headcount * project.phases * runs)
         least_outside = min(self.calendar.days_outside(project.wanted_months, day, project.days)
                             for day in split.start_days)
         self.terms.append(weights.preference * session_phases * least_outside * runs)
@@ -124,6 +123,8 @@ class _Relaxation:
             for venue in split.venues:
                 self.venue_days[venue.id].append(used[venue.id])
                 self.terms.append(cost * venue.cost_per_day * used[venue.id])
+            if project.venue_rural == "preferred":
+                self._urban_seats(split, used, runs)
         if project.trainer_count:
             taught = {trainer.id: lp.NumVar(0.0, days, f"trainer days[{project.id},{trainer.id}]")
                       for trainer in split.trainers}
@@ -134,6 +135,18 @@ class _Relaxation:
             for trainer in split.trainers:
                 self.trainer_days[trainer.id].append(taught[trainer.id])
                 self.terms.append(cost * trainer.fee_per_day * taught[trainer.id])
+
+    def _urban_seats(self, split: SessionSplit, used: dict[str, Variable],
+                     runs: Variable) -> None:
+        """The rural term of a `venue_rural: preferred` project: every seat but those of its
+        session-phases in rural venues, each of which seats at most its class or the venue."""
+        project = split.project
+        in_rural = self.lp.Sum([
+            min(split.max_size, venue.capacity) * used[venue.id] * (1 / project.days)
+            for venue in split.venues if venue.town in self.rural])
+        urban_seats = self.lp.NumVar(0.0, self.lp.infinity(), f"urban seats[{project.id}]")
+        self.lp.Add(urban_seats >= split.headcount * project.phases * runs - in_rural)
+        self.terms.append(self.weights.rural * urban_seats)
 
     def _resources(self) -> None:
         """No trainer beyond `max_days`, no venue beyond the days it is open."""

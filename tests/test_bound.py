@@ -34,6 +34,18 @@ def test_counts_what_the_rural_term_cannot_avoid(tiny):
     assert relaxation_bound(TrainingModel(instance)) == 1_810 + 30 * 200
 
 
+def test_a_project_preferring_a_rural_venue_pays_for_it_one_way_or_the_other(tiny):
+    # Two classes of 40 that prefer a rural venue: in the rural room at 5,000 yuan a day each,
+    # or in the hall at 100 and 40 seats x 200 short each. The room is cheaper: 2 x 5,000, with
+    # t1 (2 x 1,000) and 40 teachers away (800).
+    tiny["venues"][1]["cost_per_day"] = 5_000
+    tiny["projects"][0].update(headcount=80, max_session_size=40, venue_rural="preferred")
+    instance = parse_instance(tiny)
+    assert relaxation_bound(TrainingModel(instance)) == 12_800
+    solution = solve(instance, time_limit=10, workers=1).solution
+    assert (solution.status.value, solution.objective) == ("OPTIMAL", 12_800)
+
+
 def test_a_project_that_cannot_run_pays_its_priority(tiny):
     tiny["projects"].append({**tiny["projects"][0], "id": "p2", "topics": ["C"], "priority": 3})
     instance = parse_instance(tiny)
