@@ -157,18 +157,30 @@ class GreedyPlanner:
         needed = project.trainer_count
         if needed == 0:
             return []
-        free = [trainer for trainer in split.trainers if self._trainer_free(trainer, days)]
-        chosen: list[Trainer] = []
+        free: dict[str, bool] = {}  # asked only of the trainers looked at
+
+        def can_take(trainer: Trainer) -> bool:
+            if trainer.id in chosen:
+                return False
+            if trainer.id not in free:
+                free[trainer.id] = self._trainer_free(trainer, days)
+            return free[trainer.id]
+
+        chosen: dict[str, Trainer] = {}  # by id: comparing the models themselves is slow
         for topic in project.topics:
-            if any(topic in trainer.topics for trainer in chosen):
+            if any(topic in trainer.topics for trainer in chosen.values()):
                 continue
-            teacher = next((trainer for trainer in free
-                            if topic in trainer.topics and trainer not in chosen), None)
+            teacher = next((trainer for trainer in split.trainers
+                            if topic in trainer.topics and can_take(trainer)), None)
             if teacher is None:
                 return None
-            chosen.append(teacher)
-        chosen += [trainer for trainer in free if trainer not in chosen][:needed - len(chosen)]
-        return chosen if len(chosen) == needed else None
+            chosen[teacher.id] = teacher
+        for trainer in split.trainers:
+            if len(chosen) >= needed:
+                break
+            if can_take(trainer):
+                chosen[trainer.id] = trainer
+        return list(chosen.values()) if len(chosen) == needed else None
 
     def _trainer_free(self, trainer: Trainer, days: range) -> bool:
         taught = self.bookings.trainer_days[trainer.id]
