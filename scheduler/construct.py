@@ -5,29 +5,34 @@ The hand method seats each class in proportion to the towns' pools on its first 
 its plan spends the rural towns' few absence places on a few crowded days and leaves them idle
 on the others (anshan: each rural town idle on 133 of 187 school days), and the rural
 term, 200 a seat, is most of its objective. The neighbourhood search mends that a few projects
-at a time, which on a large instance takes longer than it has. Here each class goes, among its
-allowed start days, to the one where the rural towns can still send the most teachers
-(preferred months breaking ties the way the objective weighs them), into the cheapest free
-venue that holds it, with the cheapest free trainers; its seats go to the rural towns first,
-each up to what it can still send on those days, then to the other towns. A project that does
-not fit this way is placed by the hand method's rules; one that fits neither way is dropped.
+at a time, which on a large instance takes longer than it has. Here each class goes to the
+allowed start day that costs the objective least: where the rural towns can still send the
+most teachers, where it adds least to the busiest school day's absence, inside the preferred
+months, and where the cheapest free venue and trainers cost least (of the `CANDIDATE_DAYS`
+best by the other terms, each priced as it would be booked). Its seats go to the rural towns
+first, each up to what it can still send on those days, then to the other towns. A project
+that does not fit this way is placed by the hand method's rules; one that fits neither way
+is dropped, and the plan is made once more with the dropped ones placed first (the one that
+drops less is kept): a project with many start days, placed late, can find its only trainers'
+days spent by others that had a choice.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 
 import numpy as np
 
 from models.instance import Instance, Project, Venue
 from models.solution import SessionPhase
-from scheduler.baseline import Booking, GreedyPlanner, proportional
+from scheduler.baseline import NO_ROOM_LEFT, Booking, GreedyPlanner, HandPlan, proportional
 from scheduler.calendar import YearCalendar
 from scheduler.sessions import SessionSplit
 
-CANDIDATE_DAYS = 20
+CANDIDATE_DAYS = 40
 """Start days tried per class, best first, before the project falls back to the hand method."""
 
 
@@ -35,8 +40,11 @@ class SeatAwarePlanner(GreedyPlanner):
     """`plan()` returns a `HandPlan`; every plan keeps every rule, as the hand method's does."""
 
     def __init__(self, instance: Instance, calendar: YearCalendar | None = None,
-                 splits: dict[str, SessionSplit | str] | None = None):
+                 splits: dict[str, SessionSplit | str] | None = None,
+                 first: Collection[str] = ()):
+        """`first`: projects to place before all others (their `after` still holds)."""
         super().__init__(instance, calendar, splits)
+        self.first = set(first)
         towns = instance.towns
         self.town_ids = [town.id for town in towns]
         self.town_index = {town.id: index for index, town in enumerate(towns)}
@@ -47,6 +55,25 @@ class SeatAwarePlanner(GreedyPlanner):
         teachers = np.array([town.total_teachers for town in towns], dtype=np.int64)
         self.spare = np.where(school[None, :], caps[:, None], teachers[:, None])
         """What each town (row) can still send on each day (column)."""
+        self.school = school
+        self.away = np.zeros(school.size, dtype=np.int64)
+        """Teachers away on each school day (0 on the other days), whose peak is the balance."""
+
+    def plan(self) -> HandPlan:
+        """The plan; if a project found no room left, the plan made again with it placed
+        first, when that one drops less."""
+        plan = super().plan()
+        squeezed = [project_id for project_id in plan.dropped
+                    if plan.reasons[project_id] == NO_ROOM_LEFT]
+        if not squeezed or self.first:
+            return plan
+        again = SeatAwarePlanner(self.instance, self.calendar, self.splits, first=squeezed).plan()
+        return min(again, plan, key=self._dropped_weight)
+
+    def _dropped_weight(self, plan: HandPlan) -> tuple[bool, int]:
+        projects = [self.instance.project(project_id) for project_id in plan.dropped]
+        return (any(project.mandatory for project in projects),
+                sum(project.drop_weight for project in projects if not project.mandatory))
 
     def _table_order(self) -> list[Project]:
         """The projects with the fewest start days first (a project listed in another's
@@ -61,8 +88,8 @@ class SeatAwarePlanner(GreedyPlanner):
         for project in self.instance.projects:
             for earlier in project.after:
                 later[earlier].append(project.id)
-        ready = [(start_days[project_id], position[project_id], project_id)
-                 for project_id, earlier in waiting.items() if not earlier]
+        ready = [(project_id not in self.first, start_days[project_id], position[project_id],
+                  project_id) for project_id, earlier in waiting.items() if not earlier]
         heapq.heapify(ready)
         ordered = []
         while ready:
@@ -71,13 +98,12 @@ class SeatAwarePlanner(GreedyPlanner):
             for successor in later[project_id]:
                 waiting[successor].discard(project_id)
                 if not waiting[successor]:
-                    heapq.heappush(ready, (start_days[successor], position[successor], successor))
+                    heapq.heappush(ready, (successor not in self.first, start_days[successor],
+                                           position[successor], successor))
         return ordered
 
     def _place_project(self, split: SessionSplit) -> list[SessionPhase] | None:
         split = self._cheapest_first(split)
-        if split.project.headcount == "all":  # every seat is given: nothing to choose
-            return super()._place_project(split)
         mark = len(self.journal)
         rows = self._place_sessions(split)
         if rows is None:
@@ -131,14 +157,65 @@ class SeatAwarePlanner(GreedyPlanner):
         rural = np.minimum(available[self.is_rural].sum(axis=0), size)
         fits = available.sum(axis=0) >= size
         weights = self.instance.objective.weights
-        cost = weights.preference * project.phases * outside - weights.rural * rural
-        candidates = [index for index in np.lexsort((starts, cost)) if fits[index]]
-        for index in candidates[:CANDIDATE_DAYS]:
+        cost = (weights.preference * project.phases * outside - weights.rural * rural
+                + weights.balance * self._peak_rise(project, starts, size))
+        candidates = [int(index) for index in np.lexsort((starts, cost)) if fits[index]]
+        for index in self._cheapest_days(split, size, starts, cost, candidates):
             seats = self._seats(available[:, index], int(rural[index]), size)
             rows = self._place_phases(split, number, seats, int(starts[index]))
             if rows is not None:
                 return rows, np.array([seats.get(town, 0) for town in self.town_ids])
         return None
+
+    def _cheapest_days(self, split: SessionSplit, size: int, starts: np.ndarray,
+                       cost: np.ndarray, candidates: list[int]) -> Iterator[int]:
+        """The first `CANDIDATE_DAYS` candidates (in order of `cost`), in order of `cost` plus
+        their venue's and trainers' price; each is priced only when no candidate already
+        priced could still be cheaper, which on most classes is after the first few."""
+        phases = split.project.phases
+        least = phases * self._least_price(split)
+        priced: list[tuple[int, int]] = []
+        for index in candidates[:CANDIDATE_DAYS]:
+            while priced and priced[0][0] <= cost[index] + least:
+                yield heapq.heappop(priced)[1]
+            price = self._price(split, size, int(starts[index]))
+            if price is not None:
+                heapq.heappush(priced, (int(cost[index]) + phases * price, index))
+        while priced:
+            yield heapq.heappop(priced)[1]
+
+    def _least_price(self, split: SessionSplit) -> int:
+        """`_price` if the cheapest venue and trainers were free."""
+        venue = min((venue.cost_per_day for venue in split.venues), default=0)
+        fees = sorted(trainer.fee_per_day for trainer in split.trainers)
+        per_day = venue + sum(fees[:split.project.trainer_count])
+        return self.instance.objective.weights.cost * per_day * split.project.days
+
+    def _price(self, split: SessionSplit, size: int, start: int) -> int | None:
+        """What the cheapest free venue and trainers for a class of `size` from `start` would
+        cost, weighted; None if none are free."""
+        days = range(start, start + split.project.days)
+        venue = self._free_venue(split, size, days)
+        if split.project.mode.uses_venue and venue is None:
+            return None
+        trainers = self._free_trainers(split, days)
+        if trainers is None:
+            return None
+        per_day = (venue.cost_per_day if venue else 0) + sum(t.fee_per_day for t in trainers)
+        return self.instance.objective.weights.cost * per_day * len(days)
+
+    def _peak_rise(self, project: Project, starts: np.ndarray, size: int) -> np.ndarray:
+        """How far a class of `size` away from school on each start day would raise the
+        busiest school day's absence."""
+        if not project.mode.takes_teachers_away:
+            return np.zeros(starts.size, dtype=np.int64)
+        crowd = self.away[starts]
+        for offset in range(1, project.days):
+            crowd = np.maximum(crowd, self.away[starts + offset])
+        on_school_day = np.zeros(starts.size, dtype=bool)
+        for offset in range(project.days):
+            on_school_day |= self.school[starts + offset]
+        return np.where(on_school_day, np.clip(crowd + size - self.away.max(), 0, None), 0)
 
     def _seats(self, available: np.ndarray, rural: int, size: int) -> dict[str, int]:
         """`rural` seats over the rural towns and the rest over the others, each in proportion
@@ -175,6 +252,8 @@ class SeatAwarePlanner(GreedyPlanner):
         if project.mode.takes_teachers_away:
             for town, count in seats.items():
                 self.spare[self.town_index[town], days.start:days.stop] -= sign * count
+            self.away[days.start:days.stop] += (
+                sign * sum(seats.values()) * self.school[days.start:days.stop])
 
     def _cheapest_first(self, split: SessionSplit) -> SessionSplit:
         """The split with its venues and trainers in the order the first-free choices should

@@ -70,6 +70,42 @@ def test_the_project_with_fewest_start_days_goes_first():
     assert validate(instance, solution) == []
 
 
+def test_a_class_goes_where_it_adds_least_to_the_busiest_day(tiny):
+    # p2 (off-site: no venue, no trainer) could join p1's 40 teachers on 1 March; a day later
+    # the busiest day keeps 40 away instead of 80.
+    tiny["projects"].append({**tiny["projects"][0], "id": "p2", "mode": "offsite",
+                             "topics": [], "trainers_per_session": 0})
+    instance = parse_instance(tiny)
+    solution = as_solution(instance, SeatAwarePlanner(instance).plan())
+    assert [(row.project, str(row.start)) for row in solution.sessions] == [
+        ("p1", "2024-03-01"), ("p2", "2024-03-04")]
+    assert solution.kpis["balance"] == 40 and validate(instance, solution) == []
+
+
+def test_a_class_waits_for_a_day_its_cheaper_trainer_is_free(tiny):
+    # t1 (1,000 yuan) is away on 1 March, when only t2 (2,000 yuan) could teach.
+    tiny["trainers"][0]["unavailable"] = [{"start": "2024-03-01", "end": "2024-03-01"}]
+    instance = parse_instance(tiny)
+    solution = as_solution(instance, SeatAwarePlanner(instance).plan())
+    assert [(str(row.start), row.trainers) for row in solution.sessions] == [
+        ("2024-03-04", ["t1"])]
+
+
+def test_a_project_left_without_room_is_placed_first_in_a_second_plan(tiny):
+    # t1 may teach one day and is the only one for topic C. p1 (March only, so placed first)
+    # takes the cheaper t1 and leaves p2 (March to May) no trainer; placed first, p2 keeps t1
+    # and p1 takes t2.
+    tiny["trainers"][0].update(topics=["A", "C"], max_days=1)
+    tiny["projects"].append({**tiny["projects"][0], "id": "p2", "topics": ["C"],
+                             "months": [3, 4, 5], "priority": 5})
+    instance = parse_instance(tiny)
+    solution = as_solution(instance, SeatAwarePlanner(instance).plan())
+    assert solution.dropped == []
+    assert {row.project: row.trainers for row in solution.sessions} == {
+        "p1": ["t2"], "p2": ["t1"]}
+    assert validate(instance, solution) == []
+
+
 def test_on_anshan_it_seats_far_more_rural_teachers_than_the_hand_method():
     instance = load_instance(INSTANCES / "anshan-2022.json")
     solution = as_solution(instance, SeatAwarePlanner(instance).plan())
