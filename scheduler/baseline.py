@@ -54,9 +54,10 @@ class GreedyPlanner:
         self.splits = dict(splits or {})
         self.bookings = _Bookings()
         self.blocked = {
-            **{f"venue:{venue.id}": self._blocked_days(None, venue.unavailable)
+            **{f"venue:{venue.id}": self.calendar.blocked_days(None, venue.unavailable)
                for venue in instance.venues},
-            **{f"trainer:{trainer.id}": self._blocked_days(trainer.available, trainer.unavailable)
+            **{f"trainer:{trainer.id}": self.calendar.blocked_days(trainer.available,
+                                                                trainer.unavailable)
                for trainer in instance.trainers},
         }
         self.ends: dict[str, int] = {}  # last day of each scheduled project
@@ -290,14 +291,6 @@ class GreedyPlanner:
         for project in self.instance.projects:
             visit(project)
         return ordered
-
-    def _blocked_days(self, available, unavailable) -> set[int]:
-        blocked = set()
-        for day, date in enumerate(self.calendar.dates):
-            outside = available is not None and not any(date in span for span in available)
-            if outside or any(date in span for span in unavailable):
-                blocked.add(day)
-        return blocked
 
 
 def proportional(pools: dict[str, int], total: int) -> dict[str, int]:

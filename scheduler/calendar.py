@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cached_property
 
-from models.instance import HolidayRule, Instance, Project
+from models.instance import DateRange, HolidayRule, Instance, Project
 
 
 class YearCalendar:
@@ -66,6 +66,14 @@ class YearCalendar:
             for date in self.dates
         ]
         return day_runs(blocked)
+
+    def blocked_days(self, available: list[DateRange] | None,
+                     unavailable: list[DateRange]) -> set[int]:
+        """The days outside `available` (if given) or inside `unavailable`: when a venue or
+        trainer cannot be booked."""
+        return {day for day, date in enumerate(self.dates)
+                if (available is not None and not any(date in span for span in available))
+                or any(date in span for span in unavailable)}
 
     def free_starts(self, free_dates: set[dt.date] | None, busy_dates: set[dt.date],
                     days: int) -> list[bool]:
