@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from scheduler.assign import reassign
 from scheduler.hints import Hint
 from scheduler.kpis import project_terms, rural_term
 from scheduler.model import FixedPart, FixedTask, ProjectVars, TrainingModel, read_plan
@@ -103,6 +104,8 @@ def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed
         if free:
             outcome = projects_step(built, incumbent, free, solve_model, seconds)
             chooser.adapt(proved=outcome is not None and outcome[1])
+        elif turn % 8:
+            outcome = assign_step(built, incumbent, solve_model, seconds)
         else:
             outcome = seats_step(built, incumbent, solve_model, seconds)
         if outcome is None:
@@ -138,6 +141,19 @@ def seats_step(built: TrainingModel, incumbent: Incumbent, solve_model: ModelSol
                  for index in decision_indices(variables)})
     _write_out_day_caps(built, model, incumbent.values, built.projects.values())
     return _solve_step(model, incumbent, solve_model, seconds)
+
+
+def assign_step(built: TrainingModel, incumbent: Incumbent, solve_model: ModelSolver,
+                seconds: float) -> Step:
+    """Every venue and trainer anew, with every date and seat where the incumbent has them
+    (`scheduler.assign`): a cheap trainer free on a day another project's class is taught by
+    a dear one can take it over, which a step moving a few projects seldom finds (M: cheap
+    trainers left at half their days while dear ones taught)."""
+    found = reassign(built, incumbent.values, solve_model, seconds)
+    if found is None:
+        return None
+    plan = complete_plan(built, placement(built, found), solve_model, seconds)
+    return None if plan is None else (plan, False)
 
 
 def projects_step(built: TrainingModel, incumbent: Incumbent, free: set[str],

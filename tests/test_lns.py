@@ -62,7 +62,8 @@ def test_the_completed_hand_plan_is_the_hand_plan(instance_2024):
 def test_no_step_makes_the_plan_worse(instance_2024):
     built, incumbent = hand_incumbent(instance_2024)
     rng = random.Random(0)
-    steps = [lns.seats_step(built, incumbent, solve_model, 10.0)]
+    steps = [lns.seats_step(built, incumbent, solve_model, 10.0),
+             lns.assign_step(built, incumbent, solve_model, 10.0)]
     for size in (1, 3, 6):
         free = set(rng.sample(sorted(built.projects), size))
         steps.append(lns.projects_step(built, incumbent, free, solve_model, 10.0))
@@ -97,6 +98,7 @@ def test_a_model_too_large_to_copy_is_improved_by_small_steps_alone(instance_202
     built, incumbent = hand_incumbent(instance_2024)
     copies = []
     monkeypatch.setattr(lns, "seats_step", lambda *args: copies.append(args))
+    monkeypatch.setattr(lns, "assign_step", lambda *args: copies.append(args))
     best = lns.improve(built, incumbent, deadline=time.monotonic() + 10, seed=0,
                        solve_model=solve_model, stopped=lambda: False)
     assert copies == []
