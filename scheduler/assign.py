@@ -5,10 +5,11 @@ at most one class a day and only on days it is open, and only a class it holds; 
 teaches at most one class a day, only on days they are free, at most `max_days` in all; each
 class has `trainers_per_session` of them covering every topic. One boolean per (class, venue)
 and (class, trainer) and one constraint per busy day say all of it, where the whole model says
-it with intervals over the whole calendar. On the generated M instance, from a plan of
-586,200, the whole model with the dates fixed reached 558,200 in 120 s; this model, whose
-objective is only the cost and the seats a `venue_rural: preferred` class has in an urban
-venue, finds as much in a few seconds.
+it with intervals over the whole calendar. Its objective is only what the choices change: the
+cost, and the seats of a `venue_rural: preferred` class in an urban venue. On the generated M
+instance the whole model with its dates fixed took 120 s to go from 586,200 to 558,200; this
+model took the seat-aware plan from 586,800 to 570,100 in one 3 s step. On L (993 classes) it
+finds nothing better within 3 s: there the seat-aware plan's choices stand.
 """
 
 from __future__ import annotations

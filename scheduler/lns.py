@@ -6,10 +6,11 @@ move between towns. Once the dates are fixed, though, the cap is plain linear al
 school day, the seats a town sends to the sessions running that day stay within its cap — and
 CP-SAT solves that at once (anshan: the seats of the hand plan's dates to optimal in 2 s, where
 the cumulative alone left a gap of 60 % after 20 s). So the steps here take turns: every seat anew
-with all dates, venues and trainers fixed and the cap written out day by day; and a few
-projects placed anew with everything else fixed — each a small model hinted with the
-incumbent. An improvement becomes the new incumbent; the incumbent is feasible
-in every step, so a step never makes the plan worse.
+with all dates, venues and trainers fixed and the cap written out day by day; every venue and
+trainer anew with all dates and seats fixed (`scheduler.assign`); and a few projects placed
+anew with everything else fixed — each a small model hinted with the incumbent. An
+improvement becomes the new incumbent; the incumbent is feasible in every step, so a step never
+makes the plan worse.
 """
 
 from __future__ import annotations
@@ -87,10 +88,11 @@ def complete_plan(built: TrainingModel, decisions: Hint, solve_model: ModelSolve
 def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed: int,
             solve_model: ModelSolver, stopped: Callable[[], bool],
             on_improve: Callable[[Incumbent], None] | None = None) -> Incumbent:
-    """Neighbourhood steps — every seat anew, then three turns of a few projects placed anew,
-    and again (on a model too large to copy, `is_small`, only the latter) — until `deadline`,
-    a stop, or (on a small model) `STALLED_STEPS` steps in a row without a better plan;
-    returns the best plan found, which is never worse than `incumbent`."""
+    """Neighbourhood steps — every seat anew (or, every other time, every venue and trainer),
+    then three turns of a few projects placed anew, and again (on a model too large to copy,
+    `is_small`, only the latter) — until `deadline`, a stop, or (on a small model)
+    `STALLED_STEPS` steps in a row without a better plan; returns the best plan found, which is
+    never worse than `incumbent`."""
     chooser = _NeighbourhoodChooser(built, random.Random(seed))
     small = is_small(built)
     last_improved = 0
