@@ -3,7 +3,7 @@
 CP-SAT's own bound rests on its relaxation of the whole model, where the absence cap (a
 cumulative whose demands are seat variables) says almost nothing, and on instances of a
 hundred projects or more its search proves no bound at all in the time it has. This relaxation
-keeps what the objective pays for and forgets the calendar, one project at a time:
+keeps what the objective pays for, one project at a time, and of the calendar only months:
 
 - a project runs (a fraction, in the relaxation) or pays its priority; a mandatory one runs;
 - its seats by town: within each town's teachers of its audiences, together its headcount, the
@@ -11,29 +11,35 @@ keeps what the objective pays for and forgets the calendar, one project at a tim
   the rural term is what falls short of min(headcount, rural pool), plus the seats of a
   `venue_rural: preferred` project beyond what its session-phases in rural venues can hold
   (each the smaller of its class and the venue);
-- each session-phase at least the days outside the preferred months its best start day has;
-- its venue-days and trainer-days, at each venue's and trainer's price: every day one usable
-  venue and `trainers_per_session` qualified trainers, every topic taught, no trainer on one
-  class twice, nor beyond `max_days`, nor a venue beyond the days it is open;
+- how many of its session-phases start on each of its start days (a fraction): the days
+  outside the preferred months they give, and its session days in each month;
+- in each month, its venue-days and trainer-days, at each venue's and trainer's price: every
+  day one usable venue and `trainers_per_session` qualified trainers, every topic taught, no
+  trainer on one class twice; no venue or trainer beyond the days of the month it is open or
+  free on which some session that may use it could run, nor a trainer beyond `max_days`;
 - the balance at least the largest class of a project whose classes are away on a school day,
   and at least the away seat-days that must fall inside a stretch of whole months, over that
   stretch's school days.
 
 Every plan gives a point of this linear programme at its own objective (the stability terms of
 re-planning, never negative, are left out), so the programme's optimum, which GLOP finds in a
-second or so, is a bound (`solve` leaves it out on XL, for its memory). On anshan it is 768,445
-where CP-SAT proved 760,700 in 60 s; on qianjiang 196,500 against 189,500; on the generated M
-instance 527,453 where CP-SAT proved nothing; on 2024 91,800 against the optimum 92,700.
+second or so (L: 7 s), is a bound (`solve` leaves it out on XL, for its memory). On anshan it
+is 770,845 where CP-SAT proved 760,700 in 60 s; on qianjiang 196,500 against 189,500; on 2024
+91,800 against the optimum 92,700; on the generated M and L instances 530,253 and 2,253,572,
+where CP-SAT proved nothing. By months, not by the year alone, L's bound is 4 % higher: the
+free venues are full in the months most projects must run.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from typing import Any
 
 from ortools.linear_solver import pywraplp
 from ortools.linear_solver.pywraplp import Variable
 
+from models.instance import Project
 from scheduler.calendar import YearCalendar
 from scheduler.model import ProjectVars, TrainingModel
 from scheduler.sessions import SessionSplit
@@ -54,8 +60,12 @@ class _Relaxation:
         self.calendar = built.calendar
         self.weights = built.instance.objective.weights
         self.lp = pywraplp.Solver.CreateSolver("GLOP")
-        self.venue_days: dict[str, list] = defaultdict(list)
-        self.trainer_days: dict[str, list] = defaultdict(list)
+        self.venue_days: dict[tuple[str, int], list] = defaultdict(list)
+        self.trainer_days: dict[tuple[str, int], list] = defaultdict(list)
+        """Each project's days with each venue and trainer, by (venue or trainer, month)."""
+        self.month = [self.calendar.date(day).month for day in range(self.calendar.length)]
+        self.usable_days: dict[str, set[int]] = defaultdict(set)
+        """For each venue and trainer, the days some session that may use them could run."""
         self.rural = {town.id for town in self.instance.towns if town.rural}
         self.terms: list = []
         self.constant = sum(self.instance.project(project_id).drop_weight
@@ -89,11 +99,23 @@ class _Relaxation:
         best = min(split.headcount, self.instance.rural_pool(project))
         self.terms.append(weights.rural * (best * runs - rural_seats))
         session_phases = split.count * project.phases
-        least_outside = min(self.calendar.days_outside(project.wanted_months, day, project.days)
-                            for day in split.start_days)
-        self.terms.append(weights.preference * session_phases * least_outside * runs)
-        self._venues_and_trainers(variables, runs, session_phases * project.days)
+        starts = {day: lp.NumVar(0.0, session_phases, f"starts[{project.id},{day}]")
+                  for day in split.start_days}
+        lp.Add(lp.Sum(list(starts.values())) == session_phases * runs)
+        self.terms.append(weights.preference * lp.Sum([
+            self.calendar.days_outside(project.wanted_months, day, project.days) * count
+            for day, count in starts.items()]))
+        self._venues_and_trainers(variables, runs, self._days_by_month(project, starts))
         return runs
+
+    def _days_by_month(self, project: Project, starts: dict[int, Variable]) -> dict[int, Any]:
+        """The project's session days in each month, from how many session-phases start on
+        each of its start days."""
+        by_month: dict[int, list[Variable]] = defaultdict(list)
+        for day, count in starts.items():
+            for session_day in range(day, day + project.days):
+                by_month[self.month[session_day]].append(count)
+        return {month: self.lp.Sum(counts) for month, counts in by_month.items()}
 
     def _seats(self, variables: ProjectVars, runs: Variable) -> dict[str, Variable]:
         split = variables.split
@@ -113,31 +135,55 @@ class _Relaxation:
         self.lp.Add(self.lp.Sum(list(seats.values())) == split.headcount * runs)
         return seats
 
-    def _venues_and_trainers(self, variables: ProjectVars, runs: Variable, days: int) -> None:
+    def _venues_and_trainers(self, variables: ProjectVars, runs: Variable,
+                             days: dict[int, Any]) -> None:
+        """Venue-days and trainer-days month by month (`days`: the project's session days in
+        each month), each at its price."""
         lp, project, split = self.lp, variables.project, variables.split
         cost = self.weights.cost
+        session_days = {day for start in split.start_days
+                        for day in range(start, start + project.days)}
+        for owner_id in [venue.id for venue in split.venues] + [t.id for t in split.trainers]:
+            self.usable_days[owner_id] |= session_days
         if split.venues:
-            used = {venue.id: lp.NumVar(0.0, days, f"venue days[{project.id},{venue.id}]")
-                    for venue in split.venues}
-            lp.Add(lp.Sum(list(used.values())) == days * runs)
+            used = self._month_shares(project, split.venues, days, "venue days", self.venue_days)
+            for month, share in days.items():
+                lp.Add(lp.Sum([used[venue.id][month] for venue in split.venues]) == share)
+            total = {venue.id: lp.Sum(list(used[venue.id].values())) for venue in split.venues}
             for venue in split.venues:
-                self.venue_days[venue.id].append(used[venue.id])
-                self.terms.append(cost * venue.cost_per_day * used[venue.id])
+                self.terms.append(cost * venue.cost_per_day * total[venue.id])
             if project.venue_rural == "preferred":
-                self._urban_seats(split, used, runs)
+                self._urban_seats(split, total, runs)
         if project.trainer_count:
-            taught = {trainer.id: lp.NumVar(0.0, days, f"trainer days[{project.id},{trainer.id}]")
-                      for trainer in split.trainers}
-            lp.Add(lp.Sum(list(taught.values())) == project.trainer_count * days * runs)
-            for topic in project.topics:
-                lp.Add(lp.Sum([taught[trainer.id] for trainer in split.trainers
-                               if topic in trainer.topics]) >= days * runs)
+            taught = self._month_shares(project, split.trainers, days, "trainer days",
+                                        self.trainer_days)
+            for month, share in days.items():
+                lp.Add(lp.Sum([taught[trainer.id][month] for trainer in split.trainers])
+                       == project.trainer_count * share)
+                for trainer in split.trainers:  # no trainer twice on one class
+                    lp.Add(taught[trainer.id][month] <= share)
+                for topic in project.topics:
+                    lp.Add(lp.Sum([taught[trainer.id][month] for trainer in split.trainers
+                                   if topic in trainer.topics]) >= share)
             for trainer in split.trainers:
-                self.trainer_days[trainer.id].append(taught[trainer.id])
-                self.terms.append(cost * trainer.fee_per_day * taught[trainer.id])
+                self.terms.append(cost * trainer.fee_per_day
+                                  * lp.Sum(list(taught[trainer.id].values())))
 
-    def _urban_seats(self, split: SessionSplit, used: dict[str, Variable],
-                     runs: Variable) -> None:
+    def _month_shares(self, project: Project, owners: list, days: dict[int, Any], name: str,
+                      ledger: dict[tuple[str, int], list]) -> dict[str, dict[int, Variable]]:
+        """For each venue or trainer in `owners` and each month, the project's days with it,
+        entered in `ledger` by (owner, month)."""
+        shares: dict[str, dict[int, Variable]] = {}
+        for owner in owners:
+            shares[owner.id] = {}
+            for month in days:
+                share = self.lp.NumVar(0.0, self.lp.infinity(),
+                                       f"{name}[{project.id},{owner.id},{month}]")
+                shares[owner.id][month] = share
+                ledger[owner.id, month].append(share)
+        return shares
+
+    def _urban_seats(self, split: SessionSplit, used: dict[str, Any], runs: Variable) -> None:
         """The rural term of a `venue_rural: preferred` project: every seat but those of its
         session-phases in rural venues, each of which seats at most its class or the venue."""
         project = split.project
@@ -149,15 +195,33 @@ class _Relaxation:
         self.terms.append(self.weights.rural * urban_seats)
 
     def _resources(self) -> None:
-        """No trainer beyond `max_days`, no venue beyond the days it is open."""
-        for trainer in self.instance.trainers:
-            if self.trainer_days[trainer.id]:
-                self.lp.Add(self.lp.Sum(self.trainer_days[trainer.id]) <= trainer.max_days)
+        """In each month, no venue beyond the days it is open and no trainer beyond the days
+        they are free, counting only the days some session that may use them could run (a
+        venue is not open for training on a Sunday in August, whatever its calendar says); no
+        trainer beyond `max_days` in the year."""
+        calendar = self.calendar
         for venue in self.instance.venues:
-            if self.venue_days[venue.id]:
-                closed = len({date for span in venue.unavailable for date in span.days()})
-                self.lp.Add(self.lp.Sum(self.venue_days[venue.id])
-                            <= self.calendar.length - closed)
+            self._monthly_cap(venue.id, calendar.blocked_days(None, venue.unavailable),
+                              self.venue_days)
+        for trainer in self.instance.trainers:
+            self._monthly_cap(trainer.id,
+                              calendar.blocked_days(trainer.available, trainer.unavailable),
+                              self.trainer_days)
+        for trainer in self.instance.trainers:
+            year = [share for month in range(1, 13)
+                    for share in self.trainer_days.get((trainer.id, month), [])]
+            if year:
+                self.lp.Add(self.lp.Sum(year) <= trainer.max_days)
+
+    def _monthly_cap(self, owner: str, blocked: set[int],
+                     ledger: dict[tuple[str, int], list]) -> None:
+        usable = self.usable_days[owner] - blocked
+        per_month: dict[int, int] = defaultdict(int)
+        for day in usable:
+            per_month[self.month[day]] += 1
+        for month in range(1, 13):
+            if ledger.get((owner, month)):
+                self.lp.Add(self.lp.Sum(ledger[owner, month]) <= per_month[month])
 
     def _balance(self) -> None:
         """The balance is at least the largest class (at least the average) of a project whose

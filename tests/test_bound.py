@@ -46,6 +46,20 @@ def test_a_project_preferring_a_rural_venue_pays_for_it_one_way_or_the_other(tin
     assert (solution.status.value, solution.objective) == ("OPTIMAL", 12_800)
 
 
+def test_a_trainer_free_on_few_days_of_a_month_teaches_no_more_of_it(tiny):
+    # t1 (1,000 yuan) is free on 1 March and every day of April; p1 has two classes in March,
+    # p2 one in April. Over the year t1 has days enough for all three, but in March only for
+    # one: t2 (2,000 yuan) teaches the other. With the room (10 yuan a day) and 40 away: 4,830.
+    tiny["trainers"][0]["available"] = [{"start": "2024-03-01", "end": "2024-03-01"},
+                                        {"start": "2024-04-01", "end": "2024-04-30"}]
+    tiny["projects"][0].update(headcount=80, max_session_size=40)
+    tiny["projects"].append({**tiny["projects"][0], "id": "p2", "headcount": 40, "months": [4]})
+    instance = parse_instance(tiny)
+    assert relaxation_bound(TrainingModel(instance)) == 4_830
+    solution = solve(instance, time_limit=10, workers=1).solution
+    assert (solution.status.value, solution.objective) == ("OPTIMAL", 4_830)
+
+
 def test_a_project_that_cannot_run_pays_its_priority(tiny):
     tiny["projects"].append({**tiny["projects"][0], "id": "p2", "topics": ["C"], "priority": 3})
     instance = parse_instance(tiny)
