@@ -158,6 +158,7 @@ class GreedyPlanner:
         needed = project.trainer_count
         if needed == 0:
             return []
+        chosen: dict[str, Trainer] = {}  # by id: comparing the models themselves is slow
         free: dict[str, bool] = {}  # asked only of the trainers looked at
 
         def can_take(trainer: Trainer) -> bool:
@@ -167,7 +168,6 @@ class GreedyPlanner:
                 free[trainer.id] = self._trainer_free(trainer, days)
             return free[trainer.id]
 
-        chosen: dict[str, Trainer] = {}  # by id: comparing the models themselves is slow
         for topic in project.topics:
             if any(topic in trainer.topics for trainer in chosen.values()):
                 continue

@@ -68,7 +68,7 @@ class SeatAwarePlanner(GreedyPlanner):
         if not squeezed or self.first:
             return plan
         again = SeatAwarePlanner(self.instance, self.calendar, self.splits, first=squeezed).plan()
-        return min(again, plan, key=self._dropped_weight)
+        return min(plan, again, key=self._dropped_weight)
 
     def _dropped_weight(self, plan: HandPlan) -> tuple[bool, int]:
         projects = [self.instance.project(project_id) for project_id in plan.dropped]
