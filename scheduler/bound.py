@@ -207,7 +207,6 @@ class _Relaxation:
             self._monthly_cap(trainer.id,
                               calendar.blocked_days(trainer.available, trainer.unavailable),
                               self.trainer_days)
-        for trainer in self.instance.trainers:
             year = [share for month in range(1, 13)
                     for share in self.trainer_days.get((trainer.id, month), [])]
             if year:
@@ -215,6 +214,7 @@ class _Relaxation:
 
     def _monthly_cap(self, owner: str, blocked: set[int],
                      ledger: dict[tuple[str, int], list]) -> None:
+        """`owner`'s days in each month within its usable days, less the `blocked` ones."""
         usable = self.usable_days[owner] - blocked
         per_month: dict[int, int] = defaultdict(int)
         for day in usable:
