@@ -172,24 +172,18 @@ class SeatAwarePlanner(GreedyPlanner):
         """The first `CANDIDATE_DAYS` candidates (in order of `cost`), in order of `cost` plus
         their venue's and trainers' price; each is priced only when no candidate already
         priced could still be cheaper, which on most classes is after the first few."""
-        phases = split.project.phases
-        least = phases * self._least_price(split)
+        project = split.project
+        least = (self.instance.objective.weights.cost * project.phases * project.days
+                 * split.least_day_price())
         priced: list[tuple[int, int]] = []
         for index in candidates[:CANDIDATE_DAYS]:
             while priced and priced[0][0] <= cost[index] + least:
                 yield heapq.heappop(priced)[1]
             price = self._price(split, size, int(starts[index]))
             if price is not None:
-                heapq.heappush(priced, (int(cost[index]) + phases * price, index))
+                heapq.heappush(priced, (int(cost[index]) + project.phases * price, index))
         while priced:
             yield heapq.heappop(priced)[1]
-
-    def _least_price(self, split: SessionSplit) -> int:
-        """`_price` if the cheapest venue and trainers were free."""
-        venue = min((venue.cost_per_day for venue in split.venues), default=0)
-        fees = sorted(trainer.fee_per_day for trainer in split.trainers)
-        per_day = venue + sum(fees[:split.project.trainer_count])
-        return self.instance.objective.weights.cost * per_day * split.project.days
 
     def _price(self, split: SessionSplit, size: int, start: int) -> int | None:
         """What the cheapest free venue and trainers for a class of `size` from `start` would
@@ -209,11 +203,10 @@ class SeatAwarePlanner(GreedyPlanner):
         busiest school day's absence."""
         if not project.mode.takes_teachers_away:
             return np.zeros(starts.size, dtype=np.int64)
-        crowd = self.away[starts]
-        for offset in range(1, project.days):
-            crowd = np.maximum(crowd, self.away[starts + offset])
+        crowd = np.zeros(starts.size, dtype=np.int64)
         on_school_day = np.zeros(starts.size, dtype=bool)
         for offset in range(project.days):
+            crowd = np.maximum(crowd, self.away[starts + offset])
             on_school_day |= self.school[starts + offset]
         return np.where(on_school_day, np.clip(crowd + size - self.away.max(), 0, None), 0)
 

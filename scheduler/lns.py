@@ -403,7 +403,6 @@ def _read(model: cp_model.CpModel, solver: cp_model.CpSolver) -> Incumbent:
     return Incumbent(values, round(solver.objective_value))
 
 
-
 class _Excess:
     """What each project's own objective terms cost in a plan above the least they could: its
     priority if dropped; else its rural term (`kpis.rural_term`), its days outside the
@@ -414,10 +413,7 @@ class _Excess:
         self.built = built
         self.least_cost = {
             project_id: len(variables.sessions) * variables.project.phases
-            * variables.project.days * (
-                min((venue.cost_per_day for venue in variables.split.venues), default=0)
-                + sum(sorted(trainer.fee_per_day for trainer in variables.split.trainers)
-                      [:variables.project.trainer_count]))
+            * variables.project.days * variables.split.least_day_price()
             for project_id, variables in built.projects.items()}
 
     def __call__(self, values: Hint) -> dict[str, int]:

@@ -30,6 +30,13 @@ class SessionSplit:
     trainers: list[Trainer]
     start_days: list[int]
 
+    def least_day_price(self) -> int:
+        """The yuan of one session day in the cheapest venue with the cheapest trainers, free
+        or not."""
+        venue = min((venue.cost_per_day for venue in self.venues), default=0)
+        fees = sorted(trainer.fee_per_day for trainer in self.trainers)
+        return venue + sum(fees[:self.project.trainer_count])
+
 
 @dataclass(frozen=True)
 class Finding:
