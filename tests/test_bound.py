@@ -60,6 +60,20 @@ def test_a_trainer_free_on_few_days_of_a_month_teaches_no_more_of_it(tiny):
     assert (solution.status.value, solution.objective) == ("OPTIMAL", 4_830)
 
 
+def test_venues_hold_every_seat(tiny):
+    # 120 teachers in two classes; the room (moved to the city) holds 40, so its 10 yuan a day
+    # cannot serve both: the classes' seat-days need the hall (100 seats, 100 yuan) for at
+    # least 2/3 of a day (100 h + 40 (2 - h) >= 120), 80 yuan of venue with the room's rest.
+    # With t1 for two days (2,000) and a class of 60 away (1,200): 3,280. The optimum puts
+    # both classes of 60 in the hall: 200 + 2,000 + 1,200.
+    tiny["venues"][1]["town"] = "c"
+    tiny["projects"][0]["headcount"] = 120
+    instance = parse_instance(tiny)
+    assert relaxation_bound(TrainingModel(instance)) == 3_280
+    solution = solve(instance, time_limit=10, workers=1).solution
+    assert (solution.status.value, solution.objective) == ("OPTIMAL", 3_400)
+
+
 def test_a_project_that_cannot_run_pays_its_priority(tiny):
     tiny["projects"].append({**tiny["projects"][0], "id": "p2", "topics": ["C"], "priority": 3})
     instance = parse_instance(tiny)
