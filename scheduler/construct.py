@@ -215,9 +215,9 @@ class SeatAwarePlanner(GreedyPlanner):
         to what the town can send."""
         seats: dict[str, int] = {}
         for is_rural, count in ((True, rural), (False, size - rural)):
-            towns = {town: int(available[index]) for index, town in enumerate(self.town_ids)
-                     if self.is_rural[index] == is_rural and available[index] > 0}
-            seats |= proportional(towns, count)
+            able = np.flatnonzero((self.is_rural == is_rural) & (available > 0))
+            seats |= proportional({self.town_ids[index]: int(available[index])
+                                   for index in able}, count)
         return {town: count for town, count in seats.items() if count > 0}
 
     def _place_phases(self, split: SessionSplit, number: int, seats: dict[str, int],
@@ -243,8 +243,9 @@ class SeatAwarePlanner(GreedyPlanner):
         super()._take(booking, sign)
         _, _, seats, project, days = booking
         if project.mode.takes_teachers_away:
-            for town, count in seats.items():
-                self.spare[self.town_index[town], days.start:days.stop] -= sign * count
+            towns = [self.town_index[town] for town in seats]
+            counts = np.fromiter(seats.values(), dtype=np.int64, count=len(seats))
+            self.spare[towns, days.start:days.stop] -= sign * counts[:, None]
             self.away[days.start:days.stop] += (
                 sign * sum(seats.values()) * self.school[days.start:days.stop])
 
