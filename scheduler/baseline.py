@@ -143,6 +143,51 @@ class GreedyPlanner:
         starts = [day for day in split.start_days if day >= start_from]
         return sorted(starts, key=lambda day: (self.calendar.date(day).month not in wanted, day))
 
+    # --- one project at a time, into a finished plan (`scheduler.repair`) ------------------
+
+    def place(self, split: SessionSplit, before: int | None = None
+              ) -> tuple[list[SessionPhase], list[Booking]] | None:
+        """The project placed by the planner's rules among what is booked, ending before day
+        `before` (where a project that must come after it starts): its session-phases and
+        their bookings, which the caller keeps; None, with nothing booked, if it does not fit."""
+        project_id = split.project.id
+        mark = len(self.journal)
+        rows = self._place_project(split)
+        if rows is not None and before is not None and self.ends[project_id] >= before:
+            self._roll_back(mark)
+            rows = None
+        if rows is None:
+            self.ends.pop(project_id, None)
+            return None
+        bookings = self.journal[mark:]
+        del self.journal[mark:]
+        return rows, bookings
+
+    def book_rows(self, project: Project, rows: list[SessionPhase]) -> list[Booking]:
+        """Book the project's session-phases of a plan made before; their bookings."""
+        venues = {venue.id: venue for venue in self.instance.venues}
+        trainers = {trainer.id: trainer for trainer in self.instance.trainers}
+        bookings = []
+        for row in rows:
+            start = self.calendar.day(row.start)
+            bookings.append((venues[row.venue] if row.venue else None,
+                             [trainers[trainer] for trainer in row.trainers], row.seats,
+                             project, range(start, start + project.days)))
+        self.rebook(bookings)
+        return bookings
+
+    def rebook(self, bookings: list[Booking]) -> None:
+        """Book again one project's bookings that `unbook` took back."""
+        for booking in bookings:
+            self._take(booking, 1)
+        self.ends[bookings[0][3].id] = max(booking[4].stop - 1 for booking in bookings)
+
+    def unbook(self, bookings: list[Booking]) -> None:
+        """Take back one project's bookings (from `place` or `book_rows`)."""
+        for booking in bookings:
+            self._take(booking, -1)
+        self.ends.pop(bookings[0][3].id, None)
+
     # --- resources -------------------------------------------------------------------------
 
     def _free_venue(self, split: SessionSplit, size: int, days: range) -> Venue | None:
