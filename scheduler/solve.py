@@ -25,15 +25,22 @@ from scheduler.construct import SeatAwarePlanner
 from scheduler.hints import Hint, plan_hint
 from scheduler.kpis import plan_kpis, weighted_objective
 from scheduler.model import TrainingModel, read_plan
+from scheduler.repair import repair
 from scheduler.replan import Replan
 from scheduler.sessions import SessionSplit
 
 ProgressCallback = Callable[[float, float | None, float | None], None]
 """Called with (seconds so far, best objective so far, best bound so far)."""
 
+REPAIR_SHARE = 0.8
+"""At most this share of the time limit goes to improving the quick plan by ruin and recreate
+(`scheduler.repair`), which stops sooner once its moves stall (2024: after 1 s; anshan: 10 s of
+60). On L it still finds better plans after 150 s, where the neighbourhood search of CP-SAT,
+given the next 150 s, found none."""
+
 LNS_SHARE = 0.7
-"""The share of the time the neighbourhood search gets; the full search then starts from its
-plan, for the rest of the time, to prove a bound (and on small instances the optimum)."""
+"""The share of the time left that the neighbourhood search gets; the full search then starts
+from its plan, for the rest of the time, to prove a bound (and on small instances the optimum)."""
 
 RELAXATION_SHARE = 0.1
 """At most this share of the time limit goes to the linear relaxation's bound (`scheduler.bound`;
@@ -58,15 +65,15 @@ class SolveResult:
 
 
 class _ProgressListener(cp_model.CpSolverSolutionCallback):
-    """Reports each better plan and bound; the bound starts at the relaxation's (if any) and
-    only ever rises."""
+    """Reports each better plan and bound; the bound (the relaxation's, then CP-SAT's) only
+    ever rises."""
 
-    def __init__(self, on_progress: ProgressCallback, bound: float | None = None):
+    def __init__(self, on_progress: ProgressCallback):
         super().__init__()
         self.on_progress = on_progress
         self.started = time.monotonic()
         self.best: float | None = None
-        self.bound = bound
+        self.bound: float | None = None
 
     def on_solution_callback(self) -> None:
         self.best = self.objective_value
@@ -74,7 +81,10 @@ class _ProgressListener(cp_model.CpSolverSolutionCallback):
         self.on_progress(time.monotonic() - self.started, self.best, self.bound)
 
     def on_incumbent(self, incumbent: lns.Incumbent) -> None:
-        self.best = incumbent.objective
+        self.on_objective(incumbent.objective)
+
+    def on_objective(self, objective: int) -> None:
+        self.best = objective
         self.on_progress(time.monotonic() - self.started, self.best, self.bound)
 
     def on_bound(self, bound: float) -> None:
@@ -126,12 +136,20 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
     workers = workers or os.cpu_count() or 1
     splits: dict[str, SessionSplit | str] = {**built.unschedulable, **{
         project_id: variables.split for project_id, variables in built.projects.items()}}
+    listener = _ProgressListener(on_progress) if on_progress is not None else None
     quick = _quick_plan(instance, calendar, splits)
+    if replan is None and _keeps_mandatory(instance, quick):
+        # (Not when re-planning: the quick planners know nothing of held sessions.)
+        quick = repair(instance, calendar, splits, quick,
+                       deadline=started + REPAIR_SHARE * time_limit, seed=seed,
+                       stopped=lambda: stop.requested,
+                       on_improve=listener.on_objective if listener is not None else None)
     # On a model too large to copy (XL) the relaxation's 1.2 GB stayed held through the search
     # and took the peak memory to 8.0 GB: there it is left out, like the full search.
     relaxed = (relaxation_bound(built, RELAXATION_SHARE * time_limit) if lns.is_small(built)
                else None)
-    listener = _ProgressListener(on_progress, relaxed) if on_progress is not None else None
+    if listener is not None and relaxed is not None:
+        listener.on_bound(relaxed)
     bound: int | None
     quick_hint = plan_hint(built, quick.rows, quick.dropped)
     solve_model = _model_solver(seed, workers, stop)
@@ -156,8 +174,7 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
         # The full search may end before it has even read its hint (large instances).
         plans.append(read_plan(built, lambda variable: incumbent.values[variable.index],
                                renumber))
-    if replan is None and status is not Status.INFEASIBLE and not any(
-            instance.project(project_id).mandatory for project_id in quick.dropped):
+    if replan is None and status is not Status.INFEASIBLE and _keeps_mandatory(instance, quick):
         # Stopped early, the search may have nothing better than its quick plan: keep the best.
         # (Not when re-planning: the quick planners know nothing of held sessions.)
         plans.append((quick.rows, quick.dropped))
@@ -209,11 +226,14 @@ def _quick_plan(instance: Instance, calendar: YearCalendar,
              GreedyPlanner(instance, calendar, splits).plan()]
 
     def rank(plan: HandPlan) -> tuple[bool, int]:
-        misses_mandatory = any(instance.project(pid).mandatory for pid in plan.dropped)
         kpis = plan_kpis(instance, calendar, plan.rows, plan.dropped)
-        return misses_mandatory, weighted_objective(instance, kpis)
+        return not _keeps_mandatory(instance, plan), weighted_objective(instance, kpis)
 
     return min(plans, key=rank)
+
+
+def _keeps_mandatory(instance: Instance, plan: HandPlan) -> bool:
+    return not any(instance.project(project_id).mandatory for project_id in plan.dropped)
 
 
 def _starting_plan(built: TrainingModel, quick: HandPlan, quick_hint: Hint, deadline: float,
@@ -228,8 +248,7 @@ def _starting_plan(built: TrainingModel, quick: HandPlan, quick_hint: Hint, dead
     if replan is not None and replan.warm_start:
         warm_start = plan_hint(built, replan.baseline.sessions, replan.baseline.dropped)
     candidates = [warm_start] if warm_start is not None else []
-    if replan is None and not any(
-            built.instance.project(project_id).mandatory for project_id in quick.dropped):
+    if replan is None and _keeps_mandatory(built.instance, quick):
         candidates.append(quick_hint)
     for decisions in candidates:
         incumbent = lns.complete_plan(built, decisions, solve_model, _left(deadline))
