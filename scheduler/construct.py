@@ -58,6 +58,10 @@ class SeatAwarePlanner(GreedyPlanner):
         self.school = school
         self.away = np.zeros(school.size, dtype=np.int64)
         """Teachers away on each school day (0 on the other days), whose peak is the balance."""
+        self.resize = False
+        """Whether a class may seat fewer than its even share, to fit a cheaper free venue (its
+        later classes then larger, which may raise the busiest day: `scheduler.repair` tries
+        both ways)."""
 
     def plan(self) -> HandPlan:
         """The plan; if a project found no room left, the plan made again with it placed
@@ -129,23 +133,26 @@ class SeatAwarePlanner(GreedyPlanner):
         rows: list[SessionPhase] = []
         for number in range(1, split.count + 1):
             size = -(-left // (split.count - number + 1))
-            placed = (self._place_session(split, number, size, pools, starts, outside)
+            least = max(1, left - (split.count - number) * split.max_size)
+            placed = (self._place_session(split, number, size, least, pools, starts, outside)
                       if size >= 1 else None)
             if placed is None:
                 return None
             session_rows, seats = placed
             rows += session_rows
-            left -= size
+            left -= int(seats.sum())
             pools -= seats
         rural_seats = sum(count for row in rows if row.phase == 1
                           for town, count in row.seats.items() if town in self.rural_ids)
         return rows if rural_seats >= self.instance.rural_quota_seats(project) else None
 
-    def _place_session(self, split: SessionSplit, number: int, size: int, pools: np.ndarray,
-                       starts: np.ndarray, outside: np.ndarray
+    def _place_session(self, split: SessionSplit, number: int, size: int, least: int,
+                       pools: np.ndarray, starts: np.ndarray, outside: np.ndarray
                        ) -> tuple[list[SessionPhase], np.ndarray] | None:
         """The class on the best of its start days that has room, every phase booked, and its
-        seats by town; None if none of the `CANDIDATE_DAYS` best has room."""
+        seats by town; None if none of the `CANDIDATE_DAYS` best has room. On that day it
+        seats `size`, or (`resize`) fewer, at least `least`, where that lets it into a cheaper
+        free venue: the later classes take the rest."""
         project = split.project
         if project.mode.takes_teachers_away:
             sendable = self.spare[:, starts]
@@ -161,11 +168,27 @@ class SeatAwarePlanner(GreedyPlanner):
                 + weights.balance * self._peak_rise(project, starts, size))
         candidates = [int(index) for index in np.lexsort((starts, cost)) if fits[index]]
         for index in self._cheapest_days(split, size, starts, cost, candidates):
-            seats = self._seats(available[:, index], int(rural[index]), size)
-            rows = self._place_phases(split, number, seats, int(starts[index]))
-            if rows is not None:
-                return rows, np.array([seats.get(town, 0) for town in self.town_ids])
+            start = int(starts[index])
+            for seated in self._sizes(split, size, least, start):
+                seats = self._seats(available[:, index], min(int(rural[index]), seated), seated)
+                rows = self._place_phases(split, number, seats, start)
+                if rows is not None:
+                    return rows, np.array([seats.get(town, 0) for town in self.town_ids])
         return None
+
+    def _sizes(self, split: SessionSplit, size: int, least: int, start: int) -> list[int]:
+        """The class's sizes to try from `start`: the capacity of a free venue cheaper than
+        any that holds `size`, if it holds `least`, then `size`."""
+        if not self.resize or not split.project.mode.uses_venue:
+            return [size]
+        days = range(start, start + split.project.days)
+        fitting = self._free_venue(split, size, days)
+        cheaper = next((venue for venue in split.venues
+                        if least <= venue.capacity < size
+                        and (fitting is None or venue.cost_per_day < fitting.cost_per_day)
+                        and self._free(f"venue:{venue.id}", self.bookings.venue_days[venue.id],
+                                       days)), None)
+        return [cheaper.capacity, size] if cheaper is not None else [size]
 
     def _cheapest_days(self, split: SessionSplit, size: int, starts: np.ndarray,
                        cost: np.ndarray, candidates: list[int]) -> Iterator[int]:

@@ -57,6 +57,22 @@ def test_a_move_gives_the_cheap_trainer_to_the_longer_class(tiny):
     assert better[-1] == solution.objective
 
 
+def test_a_class_shrinks_into_a_cheaper_free_room(tiny):
+    # 120 teachers in two classes: evenly, 60 each, both in the hall (100 yuan a day; the room,
+    # moved to the city, holds 40). Put back with resizing, the first class seats 40 in the
+    # room (10 yuan) and the second 80 in the hall: 110 yuan of venue instead of 200. (With
+    # the busiest day weighed, the classes of 80 would cost more than that saves.)
+    tiny["venues"][1]["town"] = "c"
+    tiny["projects"][0]["headcount"] = 120
+    tiny["objective"] = {"weights": {"balance": 0}}
+    instance = parse_instance(tiny)
+    first, plan, _ = repaired(instance)
+    assert sorted((row.venue, row.size) for row in first.rows) == [("hall", 60), ("hall", 60)]
+    assert sorted((row.venue, row.size) for row in plan.rows) == [("hall", 80), ("room", 40)]
+    solution = as_solution(instance, plan)
+    assert validate(instance, solution) == [] and solution.objective == 2_110
+
+
 def test_on_anshan_moves_lower_the_seat_aware_plan():
     instance = load_instance(INSTANCES / "anshan-2022.json")
     first, plan, better = repaired(instance, seconds=3)
