@@ -32,9 +32,8 @@ class HandPlan:
 
 @dataclass
 class _Bookings:
-    """What the plan has taken so far: venue and trainer days, trainer totals, town absences."""
+    """What the plan has taken so far: each trainer's days (for `max_days`), town absences."""
 
-    venue_days: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     trainer_days: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     away: dict[str, dict[int, int]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(int)))
@@ -53,13 +52,15 @@ class GreedyPlanner:
         self.calendar = calendar or YearCalendar(instance)
         self.splits = dict(splits or {})
         self.bookings = _Bookings()
-        self.blocked = {
-            **{f"venue:{venue.id}": self.calendar.blocked_days(None, venue.unavailable)
+        self.busy = {
+            **{f"venue:{venue.id}": _bits(self.calendar.blocked_days(None, venue.unavailable))
                for venue in instance.venues},
-            **{f"trainer:{trainer.id}": self.calendar.blocked_days(trainer.available,
-                                                                trainer.unavailable)
+            **{f"trainer:{trainer.id}": _bits(self.calendar.blocked_days(trainer.available,
+                                                                         trainer.unavailable))
                for trainer in instance.trainers},
         }
+        """Each venue's and trainer's days closed or booked, bit d for day d: checking a class's
+        days is one shift, where sets of days took a tenth of the time of ruin and recreate."""
         self.ends: dict[str, int] = {}  # last day of each scheduled project
         self.journal: list[Booking] = []
         """Every booking in order, so that a project that does not fit whole is taken back."""
@@ -192,8 +193,7 @@ class GreedyPlanner:
 
     def _free_venue(self, split: SessionSplit, size: int, days: range) -> Venue | None:
         for venue in split.venues:
-            if venue.capacity >= size and self._free(f"venue:{venue.id}",
-                                                     self.bookings.venue_days[venue.id], days):
+            if venue.capacity >= size and self._free(f"venue:{venue.id}", days):
                 return venue
         return None
 
@@ -231,10 +231,10 @@ class GreedyPlanner:
     def _trainer_free(self, trainer: Trainer, days: range) -> bool:
         taught = self.bookings.trainer_days[trainer.id]
         return (len(taught) + len(days) <= trainer.max_days
-                and self._free(f"trainer:{trainer.id}", taught, days))
+                and self._free(f"trainer:{trainer.id}", days))
 
-    def _free(self, key: str, booked: set[int], days: range) -> bool:
-        return not any(day in booked or day in self.blocked[key] for day in days)
+    def _free(self, key: str, days: range) -> bool:
+        return not (self.busy[key] >> days.start) & ((1 << len(days)) - 1)
 
     def _towns_can_send(self, seats: dict[str, int], project: Project, days: range) -> bool:
         if not project.mode.takes_teachers_away:
@@ -264,13 +264,17 @@ class GreedyPlanner:
     def _take(self, booking: Booking, sign: int) -> None:
         """Book (sign 1) or release (sign −1) a session-phase's venue, trainers and seats."""
         venue, trainers, seats, project, days = booking
-        taken = [self.bookings.venue_days[venue.id]] if venue is not None else []
-        taken += [self.bookings.trainer_days[trainer.id] for trainer in trainers]
-        for booked in taken:
+        keys = [f"venue:{venue.id}"] if venue is not None else []
+        keys += [f"trainer:{trainer.id}" for trainer in trainers]
+        bits = ((1 << len(days)) - 1) << days.start
+        for key in keys:  # a booked day is never a closed one: clearing it leaves those
+            self.busy[key] = self.busy[key] | bits if sign > 0 else self.busy[key] & ~bits
+        for trainer in trainers:
+            taught = self.bookings.trainer_days[trainer.id]
             if sign > 0:
-                booked.update(days)
+                taught.update(days)
             else:
-                booked.difference_update(days)
+                taught.difference_update(days)
         if project.mode.takes_teachers_away:
             for town, count in seats.items():
                 for day in days:
@@ -336,6 +340,10 @@ class GreedyPlanner:
         for project in self.instance.projects:
             visit(project)
         return ordered
+
+
+def _bits(days: set[int]) -> int:
+    return sum(1 << day for day in days)
 
 
 def proportional(pools: dict[str, int], total: int) -> dict[str, int]:

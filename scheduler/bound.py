@@ -24,7 +24,7 @@ keeps what the objective pays for, one project at a time, and of the calendar on
 
 Every plan gives a point of this linear programme at its own objective (the stability terms of
 re-planning, never negative, are left out), so the programme's optimum, which GLOP finds in a
-second or so (L: 7 s), is a bound (`solve` leaves it out on XL, for its memory). On anshan it
+second or so (L: 13 s), is a bound (`solve` leaves it out on XL, for its memory). On anshan it
 is 772,290 where CP-SAT proved 760,700 in 60 s; on qianjiang 196,500 against 189,500; on 2024
 91,800 against the optimum 92,700; on the generated M and L instances 530,253 and 2,289,883,
 where CP-SAT proved nothing. By months, not by the year alone, L's bound is 4 % higher: the

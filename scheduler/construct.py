@@ -186,8 +186,7 @@ class SeatAwarePlanner(GreedyPlanner):
         cheaper = next((venue for venue in split.venues
                         if least <= venue.capacity < size
                         and (fitting is None or venue.cost_per_day < fitting.cost_per_day)
-                        and self._free(f"venue:{venue.id}", self.bookings.venue_days[venue.id],
-                                       days)), None)
+                        and self._free(f"venue:{venue.id}", days)), None)
         return [cheaper.capacity, size] if cheaper is not None else [size]
 
     def _cheapest_days(self, split: SessionSplit, size: int, starts: np.ndarray,

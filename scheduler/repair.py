@@ -33,8 +33,9 @@ MOST_TAKEN_OUT = 6
 """Projects taken out by one move, at most (at least two)."""
 
 STALLED_MOVES_PER_PROJECT = 5
-"""Moves in a row without a better plan, per project, after which the moves stop (2024: the
-optimum within 600 moves; anshan: no better plan after 600 moves, of 3,000)."""
+"""Moves in a row without a better plan, per project, after which the moves stop (2024: 70
+moves after its optimum, found in 0.2 s; anshan: 305, at 8–12 s. In a 30 s run anshan found
+nothing better after its 600th move of 3,000)."""
 
 
 def repair(instance: Instance, calendar: YearCalendar, splits: dict[str, SessionSplit | str],
