@@ -52,13 +52,11 @@ class GreedyPlanner:
         self.calendar = calendar or YearCalendar(instance)
         self.splits = dict(splits or {})
         self.bookings = _Bookings()
-        self.busy = {
-            **{f"venue:{venue.id}": _bits(self.calendar.blocked_days(None, venue.unavailable))
-               for venue in instance.venues},
-            **{f"trainer:{trainer.id}": _bits(self.calendar.blocked_days(trainer.available,
-                                                                         trainer.unavailable))
-               for trainer in instance.trainers},
-        }
+        self.venue_busy = {venue.id: _bits(self.calendar.blocked_days(None, venue.unavailable))
+                           for venue in instance.venues}
+        self.trainer_busy = {
+            trainer.id: _bits(self.calendar.blocked_days(trainer.available, trainer.unavailable))
+            for trainer in instance.trainers}
         """Each venue's and trainer's days closed or booked, bit d for day d: checking a class's
         days is one shift, where sets of days took a tenth of the time of ruin and recreate."""
         self.ends: dict[str, int] = {}  # last day of each scheduled project
@@ -193,7 +191,7 @@ class GreedyPlanner:
 
     def _free_venue(self, split: SessionSplit, size: int, days: range) -> Venue | None:
         for venue in split.venues:
-            if venue.capacity >= size and self._free(f"venue:{venue.id}", days):
+            if venue.capacity >= size and days_free(self.venue_busy[venue.id], days):
                 return venue
         return None
 
@@ -231,10 +229,7 @@ class GreedyPlanner:
     def _trainer_free(self, trainer: Trainer, days: range) -> bool:
         taught = self.bookings.trainer_days[trainer.id]
         return (len(taught) + len(days) <= trainer.max_days
-                and self._free(f"trainer:{trainer.id}", days))
-
-    def _free(self, key: str, days: range) -> bool:
-        return not (self.busy[key] >> days.start) & ((1 << len(days)) - 1)
+                and days_free(self.trainer_busy[trainer.id], days))
 
     def _towns_can_send(self, seats: dict[str, int], project: Project, days: range) -> bool:
         if not project.mode.takes_teachers_away:
@@ -264,11 +259,11 @@ class GreedyPlanner:
     def _take(self, booking: Booking, sign: int) -> None:
         """Book (sign 1) or release (sign −1) a session-phase's venue, trainers and seats."""
         venue, trainers, seats, project, days = booking
-        keys = [f"venue:{venue.id}"] if venue is not None else []
-        keys += [f"trainer:{trainer.id}" for trainer in trainers]
         bits = ((1 << len(days)) - 1) << days.start
-        for key in keys:  # a booked day is never a closed one: clearing it leaves those
-            self.busy[key] = self.busy[key] | bits if sign > 0 else self.busy[key] & ~bits
+        owners = [(self.venue_busy, venue.id)] if venue is not None else []
+        owners += [(self.trainer_busy, trainer.id) for trainer in trainers]
+        for busy, owner in owners:  # a booked day is never a closed one: clearing leaves those
+            busy[owner] = busy[owner] | bits if sign > 0 else busy[owner] & ~bits
         for trainer in trainers:
             taught = self.bookings.trainer_days[trainer.id]
             if sign > 0:
@@ -344,6 +339,11 @@ class GreedyPlanner:
 
 def _bits(days: set[int]) -> int:
     return sum(1 << day for day in days)
+
+
+def days_free(busy: int, days: range) -> bool:
+    """Whether none of `days` is set in the bitmask `busy`."""
+    return not (busy >> days.start) & ((1 << len(days)) - 1)
 
 
 def proportional(pools: dict[str, int], total: int) -> dict[str, int]:

@@ -28,7 +28,14 @@ import numpy as np
 
 from models.instance import Instance, Project, Venue
 from models.solution import SessionPhase
-from scheduler.baseline import NO_ROOM_LEFT, Booking, GreedyPlanner, HandPlan, proportional
+from scheduler.baseline import (
+    NO_ROOM_LEFT,
+    Booking,
+    GreedyPlanner,
+    HandPlan,
+    days_free,
+    proportional,
+)
 from scheduler.calendar import YearCalendar
 from scheduler.sessions import SessionSplit
 
@@ -186,7 +193,7 @@ class SeatAwarePlanner(GreedyPlanner):
         cheaper = next((venue for venue in split.venues
                         if least <= venue.capacity < size
                         and (fitting is None or venue.cost_per_day < fitting.cost_per_day)
-                        and self._free(f"venue:{venue.id}", days)), None)
+                        and days_free(self.venue_busy[venue.id], days)), None)
         return [cheaper.capacity, size] if cheaper is not None else [size]
 
     def _cheapest_days(self, split: SessionSplit, size: int, starts: np.ndarray,
