@@ -32,9 +32,10 @@ class HandPlan:
 
 @dataclass
 class _Bookings:
-    """What the plan has taken so far: each trainer's days (for `max_days`), town absences."""
+    """What the plan has taken so far: each trainer's number of days (for `max_days`), town
+    absences."""
 
-    trainer_days: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    trainer_days: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     away: dict[str, dict[int, int]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(int)))
 
@@ -227,8 +228,7 @@ class GreedyPlanner:
         return list(chosen.values()) if len(chosen) == needed else None
 
     def _trainer_free(self, trainer: Trainer, days: range) -> bool:
-        taught = self.bookings.trainer_days[trainer.id]
-        return (len(taught) + len(days) <= trainer.max_days
+        return (self.bookings.trainer_days[trainer.id] + len(days) <= trainer.max_days
                 and days_free(self.trainer_busy[trainer.id], days))
 
     def _towns_can_send(self, seats: dict[str, int], project: Project, days: range) -> bool:
@@ -265,11 +265,7 @@ class GreedyPlanner:
         for busy, owner in owners:  # a booked day is never a closed one: clearing leaves those
             busy[owner] = busy[owner] | bits if sign > 0 else busy[owner] & ~bits
         for trainer in trainers:
-            taught = self.bookings.trainer_days[trainer.id]
-            if sign > 0:
-                taught.update(days)
-            else:
-                taught.difference_update(days)
+            self.bookings.trainer_days[trainer.id] += sign * len(days)
         if project.mode.takes_teachers_away:
             for town, count in seats.items():
                 for day in days:
