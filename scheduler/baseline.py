@@ -59,7 +59,8 @@ class GreedyPlanner:
             trainer.id: _bits(self.calendar.blocked_days(trainer.available, trainer.unavailable))
             for trainer in instance.trainers}
         """Each venue's and trainer's days closed or booked, bit d for day d: checking a class's
-        days is one shift, where sets of days took a tenth of the time of ruin and recreate."""
+        days is one shift (with sets of days a move of ruin and recreate on L took 24.3 ms,
+        with these 21.7 ms)."""
         self.ends: dict[str, int] = {}  # last day of each scheduled project
         self.journal: list[Booking] = []
         """Every booking in order, so that a project that does not fit whole is taken back."""

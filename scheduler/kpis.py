@@ -68,6 +68,14 @@ def rural_term(instance: Instance, project: Project, terms: ProjectTerms) -> int
     return best - terms.rural_seats + terms.urban_venue_seats
 
 
+def weighted_terms(instance: Instance, project: Project, terms: ProjectTerms) -> int:
+    """What the project's own terms add to the objective: its rural term, days outside its
+    preferred months and cost, each at its weight."""
+    weights = instance.objective.weights
+    return (weights.rural * rural_term(instance, project, terms)
+            + weights.preference * terms.preference + weights.cost * terms.cost)
+
+
 def _plan_kpis(
     instance: Instance, calendar: YearCalendar, rows: list[SessionPhase], dropped: list[str]
 ) -> dict[str, int]:

@@ -25,7 +25,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.assign import reassign
 from scheduler.hints import Hint
-from scheduler.kpis import project_terms, rural_term
+from scheduler.kpis import project_terms, weighted_terms
 from scheduler.model import FixedPart, FixedTask, ProjectVars, TrainingModel, read_plan
 
 ModelSolver = Callable[[cp_model.CpModel, float], cp_model.CpSolver | None]
@@ -411,10 +411,8 @@ class _Excess:
 
     def __init__(self, built: TrainingModel):
         self.built = built
-        self.least_cost = {
-            project_id: len(variables.sessions) * variables.project.phases
-            * variables.project.days * variables.split.least_day_price()
-            for project_id, variables in built.projects.items()}
+        self.least_cost = {project_id: variables.split.least_cost()
+                           for project_id, variables in built.projects.items()}
 
     def __call__(self, values: Hint) -> dict[str, int]:
         instance, weights = self.built.instance, self.built.instance.objective.weights
@@ -426,8 +424,6 @@ class _Excess:
             if project_id in dropped:
                 excess[project_id] = weights.dropped * project.drop_weight
                 continue
-            own = terms[project_id]
-            excess[project_id] = (weights.rural * rural_term(instance, project, own)
-                                  + weights.preference * own.preference
-                                  + weights.cost * (own.cost - self.least_cost[project_id]))
+            excess[project_id] = (weighted_terms(instance, project, terms[project_id])
+                                  - weights.cost * self.least_cost[project_id])
         return excess

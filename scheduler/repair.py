@@ -7,7 +7,7 @@ the rest of the plan leaves free, and, one project in two, smaller than its even
 that fits it into a cheaper free venue (L: 2,475,760 → 2,444,360 after 60 s; the even classes
 were too large for the free rooms and took the dear halls). The move is kept if the plan costs
 no more; a project that no longer fits is dropped for its priority (a mandatory one undoes the
-move). A move takes milliseconds (L: 25 ms), where a neighbourhood of CP-SAT on a model of a few
+move). A move takes milliseconds (L: 22 ms), where a neighbourhood of CP-SAT on a model of a few
 hundred projects takes seconds to build and solve and most often finds nothing: on L the search
 had left the quick plan as it was after 300 s. The moves stop after `STALLED_MOVES_PER_PROJECT`
 moves per project without a better plan: on a small instance the neighbourhood search then
@@ -26,7 +26,7 @@ from models.solution import SessionPhase
 from scheduler.baseline import NO_ROOM_LEFT, Booking, HandPlan
 from scheduler.calendar import YearCalendar
 from scheduler.construct import SeatAwarePlanner
-from scheduler.kpis import project_terms, rural_term
+from scheduler.kpis import project_terms, weighted_terms
 from scheduler.sessions import SessionSplit
 
 MOST_TAKEN_OUT = 6
@@ -34,8 +34,8 @@ MOST_TAKEN_OUT = 6
 
 STALLED_MOVES_PER_PROJECT = 5
 """Moves in a row without a better plan, per project, after which the moves stop (2024: 70
-moves after its optimum, found in 0.2 s; anshan: 305, at 8–12 s. In a 30 s run anshan found
-nothing better after its 600th move of 3,000)."""
+moves after its optimum, stopping at 0.6 s; anshan: 305, stopping at 7–8 s. In a 30 s run
+anshan found nothing better after its 600th move of 3,000)."""
 
 
 def repair(instance: Instance, calendar: YearCalendar, splits: dict[str, SessionSplit | str],
@@ -70,8 +70,7 @@ class _Repair:
         for project in instance.projects:
             for earlier in project.after:
                 self.later[earlier].append(project.id)
-        self.least = {project_id: self.weights.cost * split.count * split.project.phases
-                      * split.project.days * split.least_day_price()
+        self.least = {project_id: self.weights.cost * split.least_cost()
                       for project_id, split in self.splits.items()}
         self.value = {project_id: self._value(project_id) for project_id in self.movable}
         self.objective = self._objective()
@@ -157,8 +156,7 @@ class _Repair:
         if project_id not in self.rows:
             return self.weights.dropped * project.drop_weight
         own = project_terms(self.instance, self.calendar, self.rows[project_id])[project_id]
-        return (self.weights.rural * rural_term(self.instance, project, own)
-                + self.weights.preference * own.preference + self.weights.cost * own.cost)
+        return weighted_terms(self.instance, project, own)
 
     def _objective(self) -> int:
         """The plan's objective: the projects' own terms and the busiest school day's absence

@@ -37,6 +37,10 @@ class SessionSplit:
         fees = sorted(trainer.fee_per_day for trainer in self.trainers)
         return venue + sum(fees[:self.project.trainer_count])
 
+    def least_cost(self) -> int:
+        """The yuan of all its session days at `least_day_price`."""
+        return self.count * self.project.phases * self.project.days * self.least_day_price()
+
 
 @dataclass(frozen=True)
 class Finding:

@@ -34,9 +34,9 @@ ProgressCallback = Callable[[float, float | None, float | None], None]
 
 REPAIR_SHARE = 0.8
 """At most this share of the time limit goes to improving the quick plan by ruin and recreate
-(`scheduler.repair`), which stops sooner once its moves stall (2024: after 1 s; anshan: 10 s of
-60). On L it still finds better plans after 150 s, where the neighbourhood search of CP-SAT,
-given the next 150 s, found none."""
+(`scheduler.repair`), which stops sooner once its moves stall (2024: after 0.6 s; anshan:
+7–8 s of 60). On L it still finds better plans after 150 s, where the neighbourhood search of
+CP-SAT, given the next 150 s, found none."""
 
 LNS_SHARE = 0.7
 """The share of the time left that the neighbourhood search gets; the full search then starts
