@@ -17,42 +17,78 @@ keeps what the objective pays for, one project at a time, and of the calendar on
   day one usable venue, whose seats (up to the class size) over its days hold the project's
   seat-days, and `trainers_per_session` qualified trainers, every topic taught, no
   trainer on one class twice; no venue or trainer beyond the days of the month it is open or
-  free on which some session that may use it could run, nor a trainer beyond `max_days`;
-- the balance at least the largest class of a project whose classes are away on a school day,
-  and at least the away seat-days that must fall inside a stretch of whole months, over that
-  stretch's school days.
+  free on which some session that may use it could run, nor a trainer beyond `max_days`; nor
+  more classes of k days or more than its runs of such days hold (a 5-day week, one 3-day
+  class);
+- the seats of the classes starting on each day (at most the largest class each), away on
+  the school days they cover: the balance at least each school day's, and at least the largest
+  class of a project whose classes are all away on a school day.
 
 Every plan gives a point of this linear programme at its own objective (the stability terms of
 re-planning, never negative, are left out), so the programme's optimum, which GLOP finds in a
-second or so (L: 13 s), is a bound (`solve` leaves it out on XL, for its memory). On anshan it
-is 772,290 where CP-SAT proved 760,700 in 60 s; on qianjiang 196,500 against 189,500; on 2024
-91,800 against the optimum 92,700; on the generated M and L instances 530,253 and 2,289,883,
-where CP-SAT proved nothing. By months, not by the year alone, L's bound is 4 % higher: the
-free venues are full in the months most projects must run; by seat-days, 1.6 % more: a free
-60-seat room cannot host a class of 300 for a fifth of the price.
+second or so (L: 48 s, 10 of them to build it; `solve` runs it beside ruin and recreate, and
+leaves it out on XL, for its memory), is a bound. On anshan it is 774,042 where CP-SAT proved
+760,700 in 60 s; on qianjiang 196,967 against 189,500; on 2024 91,800 against the optimum
+92,700; on the generated M and L instances 533,963 and 2,304,301, where CP-SAT proved nothing.
+By months, not by the year alone, L's bound is 4 % higher: the free venues are full in the
+months most projects must run; by seat-days, 1.6 % more: a free 60-seat room cannot host a
+class of 300 for a fifth of the price; by the weeks' runs of days, 0.1 %; by each school
+day's absence, not only the months', 0.5 % (L's LP then took 48 s, not 14).
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ortools.linear_solver import pywraplp
 from ortools.linear_solver.pywraplp import Variable
 
 from models.instance import Project
-from scheduler.calendar import YearCalendar
 from scheduler.model import ProjectVars, TrainingModel
 from scheduler.sessions import SessionSplit
 
 TIME_LIMIT_SECONDS = 60.0
+
+Ledger = dict[tuple[str, int], list[tuple[Variable, int]]]
 
 
 def relaxation_bound(built: TrainingModel, seconds: float = TIME_LIMIT_SECONDS) -> int | None:
     """The relaxation's optimum, rounded up to a whole number, or None if GLOP did not solve
     it within `seconds`."""
     return _Relaxation(built).solve(seconds)
+
+
+class BackgroundBound:
+    """`relaxation_bound` in a thread, started at once: GLOP lets go of Python's lock while it
+    solves, so the bound takes the second core while ruin and recreate keeps the first."""
+
+    def __init__(self, built: TrainingModel, seconds: float):
+        self._relaxation: _Relaxation | None = None
+        self._bound: int | None = None
+        self._cancelled = False
+        self._thread = threading.Thread(target=self._run, args=(built, seconds), daemon=True)
+        self._thread.start()
+
+    def _run(self, built: TrainingModel, seconds: float) -> None:
+        self._relaxation = _Relaxation(built)
+        if not self._cancelled:
+            self._bound = self._relaxation.solve(seconds)
+        self._relaxation = None  # its memory (L: about 1 GB) is not needed by the search
+
+    def result(self, stopped: Callable[[], bool]) -> int | None:
+        """The bound once solved; None if it was not solved in time, or if `stopped()` came
+        true first (GLOP is then interrupted)."""
+        while self._thread.is_alive():
+            self._thread.join(0.1)
+            if stopped():
+                self._cancelled = True
+                if (relaxation := self._relaxation) is not None:
+                    relaxation.lp.InterruptSolve()
+        return None if self._cancelled else self._bound
 
 
 class _Relaxation:
@@ -62,13 +98,16 @@ class _Relaxation:
         self.calendar = built.calendar
         self.weights = built.instance.objective.weights
         self.lp = pywraplp.Solver.CreateSolver("GLOP")
-        self.venue_days: dict[tuple[str, int], list] = defaultdict(list)
-        self.trainer_days: dict[tuple[str, int], list] = defaultdict(list)
-        """Each project's days with each venue and trainer, by (venue or trainer, month)."""
+        self.venue_days: Ledger = defaultdict(list)
+        self.trainer_days: Ledger = defaultdict(list)
+        """Each project's days with each venue and trainer, and its session length, by (venue
+        or trainer, month)."""
         self.month = [self.calendar.date(day).month for day in range(self.calendar.length)]
         self.usable_days: dict[str, set[int]] = defaultdict(set)
         """For each venue and trainer, the days some session that may use them could run."""
         self.rural = {town.id for town in self.instance.towns if town.rural}
+        self.away_on: dict[int, list[Variable]] = defaultdict(list)
+        """The seats away on each school day, by project and start day."""
         self.terms: list = []
         self.constant = sum(self.instance.project(project_id).drop_weight
                             for project_id in built.unschedulable) * self.weights.dropped
@@ -108,7 +147,25 @@ class _Relaxation:
             self.calendar.days_outside(project.wanted_months, day, project.days) * count
             for day, count in starts.items()]))
         self._venues_and_trainers(variables, runs, self._days_by_month(project, starts))
+        if project.mode.takes_teachers_away:
+            self._away(split, starts, runs)
         return runs
+
+    def _away(self, split: SessionSplit, starts: dict[int, Variable], runs: Variable) -> None:
+        """The project's seats in the session-phases starting on each day (at most its
+        classes' largest size each, together every seat of every phase), entered as away on
+        each school day they cover."""
+        lp, project = self.lp, split.project
+        school = self.calendar.school_days
+        seated = []
+        for day, count in starts.items():
+            seats = lp.NumVar(0.0, lp.infinity(), f"away[{project.id},{day}]")
+            lp.Add(seats <= split.max_size * count)
+            seated.append(seats)
+            for session_day in range(day, day + project.days):
+                if school[session_day]:
+                    self.away_on[session_day].append(seats)
+        lp.Add(lp.Sum(seated) == split.headcount * project.phases * runs)
 
     def _days_by_month(self, project: Project, starts: dict[int, Variable]) -> dict[int, Any]:
         """The project's session days in each month, from how many session-phases start on
@@ -175,7 +232,7 @@ class _Relaxation:
                                   * lp.Sum(list(taught[trainer.id].values())))
 
     def _month_shares(self, project: Project, owners: list, days: dict[int, Any], name: str,
-                      ledger: dict[tuple[str, int], list]) -> dict[str, dict[int, Variable]]:
+                      ledger: Ledger) -> dict[str, dict[int, Variable]]:
         """For each venue or trainer in `owners` and each month, the project's days with it,
         entered in `ledger` by (owner, month)."""
         shares: dict[str, dict[int, Variable]] = {}
@@ -185,7 +242,7 @@ class _Relaxation:
                 share = self.lp.NumVar(0.0, self.lp.infinity(),
                                        f"{name}[{project.id},{owner.id},{month}]")
                 shares[owner.id][month] = share
-                ledger[owner.id, month].append(share)
+                ledger[owner.id, month].append((share, project.days))
         return shares
 
     def _urban_seats(self, split: SessionSplit, used: dict[str, Any], runs: Variable) -> None:
@@ -213,60 +270,66 @@ class _Relaxation:
                               calendar.blocked_days(trainer.available, trainer.unavailable),
                               self.trainer_days)
             year = [share for month in range(1, 13)
-                    for share in self.trainer_days.get((trainer.id, month), [])]
+                    for share, _ in self.trainer_days.get((trainer.id, month), [])]
             if year:
                 self.lp.Add(self.lp.Sum(year) <= trainer.max_days)
 
-    def _monthly_cap(self, owner: str, blocked: set[int],
-                     ledger: dict[tuple[str, int], list]) -> None:
-        """`owner`'s days in each month within its usable days, less the `blocked` ones."""
+    def _monthly_cap(self, owner: str, blocked: set[int], ledger: Ledger) -> None:
+        """`owner`'s days in each month within its usable days, less the `blocked` ones; and
+        its sessions of each length k or more within what its runs of usable days can hold."""
         usable = self.usable_days[owner] - blocked
         per_month: dict[int, int] = defaultdict(int)
         for day in usable:
             per_month[self.month[day]] += 1
         for month in range(1, 13):
-            if ledger.get((owner, month)):
-                self.lp.Add(self.lp.Sum(ledger[owner, month]) <= per_month[month])
+            entries = ledger.get((owner, month))
+            if not entries:
+                continue
+            self.lp.Add(self.lp.Sum([share for share, _ in entries]) <= per_month[month])
+            for least, most in self._session_caps(usable, month, {days for _, days in entries}):
+                self.lp.Add(self.lp.Sum([share * (1 / days) for share, days in entries
+                                         if days >= least]) <= most)
+
+    def _session_caps(self, usable: set[int], month: int,
+                      lengths: set[int]) -> Iterator[tuple[int, float]]:
+        """For each session length k in `lengths` where it says more than the day count: how
+        many sessions of k days or more (each counted by its share of days in `month`) fit in
+        the month. A session's days are consecutive usable days, so each lies in one run of
+        them: a run of r days holds at most r // k such sessions, and those count at most
+        a / k in the month, a being the run's days in it. With weekdays only, a 5-day week
+        holds one 3-day session, not five thirds."""
+        runs = [run for run in _runs(usable) if self.month[run[0]] <= month <= self.month[run[-1]]]
+        for least in sorted(length for length in lengths if length > 1):
+            inside = [sum(self.month[day] == month for day in run) for run in runs]
+            most = sum(min(len(run) // least, days / least)
+                       for run, days in zip(runs, inside, strict=True))
+            if most < sum(inside) / least - 1e-9:
+                yield least, most
 
     def _balance(self) -> None:
-        """The balance is at least the largest class (at least the average) of a project whose
-        every class spends a school day away; and, over a stretch of whole months, the away
-        seat-days that must fall inside it (each class at least the school days its best start
-        day gives) divided by the stretch's school days."""
+        """The balance is at least the teachers away on each school day, and the largest
+        class (at least the average) of a project whose every class spends a school day
+        away."""
         balance = self.lp.NumVar(0.0, self.lp.infinity(), "balance")
         self.terms.append(self.weights.balance * balance)
+        for seats in self.away_on.values():
+            self.lp.Add(self.lp.Sum(seats) <= balance)
         school = self.calendar.school_days
-        months = _month_starts(self.calendar)
-        inside: dict[tuple[int, int], list] = defaultdict(list)
         for project_id, variables in self.built.projects.items():
             split, project = variables.split, variables.project
-            if not project.mode.takes_teachers_away:
-                continue
-            first = self.calendar.date(split.start_days[0]).month
-            last = self.calendar.date(split.start_days[-1] + project.days - 1).month
-            least_school_days = min(sum(school[day:day + project.days])
-                                    for day in split.start_days)
-            if least_school_days == 0:
-                continue
-            # Some class seats at least the average, all of them away on a school day.
-            self.lp.Add(balance >= -(-split.headcount // split.count) * self.running[project_id])
-            seat_days = least_school_days * project.phases * split.headcount
-            for begin in range(1, first + 1):
-                for end in range(last, 13):
-                    inside[(begin, end)].append(seat_days * self.running[project_id])
-        for (begin, end), loads in inside.items():
-            days = sum(school[months[begin]:months[end + 1]])
-            if days:
-                self.lp.Add(self.lp.Sum(loads) <= days * balance)
+            if project.mode.takes_teachers_away and all(
+                    any(school[day:day + project.days]) for day in split.start_days):
+                self.lp.Add(balance >= -(-split.headcount // split.count)
+                            * self.running[project_id])
 
 
-def _month_starts(calendar: YearCalendar) -> list[int]:
-    """The first day of each month 1…12, indexed by month, and the year's end at 13."""
-    starts = [0] * 14
-    for day in range(calendar.length):
-        date = calendar.date(day)
-        if date.day == 1:
-            starts[date.month] = day
-    starts[13] = calendar.length
-    return starts
+def _runs(days: set[int]) -> list[list[int]]:
+    """The maximal runs of consecutive days in `days`, in order."""
+    runs: list[list[int]] = []
+    for day in sorted(days):
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return runs
 
