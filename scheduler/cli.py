@@ -360,7 +360,9 @@ def _print_summary(instance: Instance, result: SolveResult) -> None:
     click.echo(f"status {solution.status.value} after {solution.solve_seconds:.1f} s{stopped}")
     if solution.status.has_schedule:
         proof = (f"bound {solution.bound:,}  gap {solution.gap or 0.0:.2%}"
-                 if solution.bound is not None else "no bound (the hand method proves nothing)")
+                 if solution.bound is not None
+                 else f"no bound ({result.why_no_bound})" if result.why_no_bound
+                 else "no bound")
         click.echo(f"  objective {solution.objective:,}  {proof}")
         kpis = solution.kpis
         click.echo(f"  dropped {kpis['dropped']} · days outside preferred months "

@@ -137,8 +137,11 @@ class TrainingModel:
 
     def __init__(self, instance: Instance, calendar: YearCalendar | None = None, *,
                  relaxable: bool = False, replan: Replan | None = None,
-                 fixed: FixedPart | None = None):
+                 fixed: FixedPart | None = None,
+                 splits: dict[str, SessionSplit | str] | None = None):
+        """`splits`: each project's `split_project`, where already made."""
         self.instance = instance
+        self._splits = splits or {}
         self.fixed = fixed if fixed is not None else FixedPart({}, [])
         self.replan = replan
         self.calendar = calendar or YearCalendar(instance)
@@ -157,7 +160,8 @@ class TrainingModel:
         for project in self.instance.projects:
             if (self.relaxable and not project.mandatory) or project.id in self.fixed.spans:
                 continue
-            split = split_project(self.instance, project, self.calendar)
+            split = self._splits.get(project.id) or split_project(self.instance, project,
+                                                                  self.calendar)
             if isinstance(split, str):
                 self.unschedulable[project.id] = split
             else:

@@ -27,7 +27,7 @@ from scheduler.kpis import plan_kpis, weighted_objective
 from scheduler.model import TrainingModel, read_plan
 from scheduler.repair import repair
 from scheduler.replan import Replan
-from scheduler.sessions import SessionSplit
+from scheduler.sessions import SessionSplit, split_project
 
 ProgressCallback = Callable[[float, float | None, float | None], None]
 """Called with (seconds so far, best objective so far, best bound so far)."""
@@ -37,6 +37,12 @@ REPAIR_SHARE = 0.8
 (`scheduler.repair`), which stops sooner once its moves stall (2024: after 0.6 s; anshan:
 7–8 s of 60). On L it still finds better plans after 150 s, where the neighbourhood search of
 CP-SAT, given the next 150 s, found none."""
+
+MOVES_ONLY_CHOICES = 400_000
+"""Above this many (session-phase, venue or trainer) pairs (`_choices`) the CP-SAT model is not
+built at all and ruin and recreate has all the time. XL has 1.27 million: its model took 117 s
+to build and its peak memory to 4.8 GB, and in the 120 s after 480 s of moves no step of the
+search found a better plan. L has 85,392."""
 
 LNS_SHARE = 0.7
 """The share of the time left that the neighbourhood search gets; the full search then starts
@@ -58,10 +64,13 @@ STATUS = {
 class SolveResult:
     solution: Solution
     unschedulable: dict[str, str]
-    """Projects that cannot run at all, with the reason (dropped, or the cause of infeasibility)."""
+    """Projects that cannot run at all, with the reason (dropped, or the cause of infeasibility).
+    A plan made without the model (`_solve_by_moves`) has `variables` and `constraints` 0."""
     variables: int
     constraints: int
     interrupted: bool = False
+    why_no_bound: str | None = None
+    """Where the method proves no bound at all, why, in the planner's words."""
 
 
 class _ProgressListener(cp_model.CpSolverSolutionCallback):
@@ -122,7 +131,16 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
            replan: Replan | None) -> SolveResult:
     started = time.monotonic()
     calendar = YearCalendar(instance)
-    built = TrainingModel(instance, calendar, replan=replan)
+    splits = {project.id: split_project(instance, project, calendar)
+              for project in instance.projects}
+    listener = _ProgressListener(on_progress) if on_progress is not None else None
+    if replan is None and _choices(splits) > MOVES_ONLY_CHOICES:
+        moved = _solve_by_moves(instance, calendar, splits, started + time_limit, seed, stop,
+                                listener)
+        if moved is not None:
+            moved.solution.solve_seconds = round(time.monotonic() - started, 3)
+            return moved
+    built = TrainingModel(instance, calendar, replan=replan, splits=splits)
     proto = built.model.proto
     size = (len(proto.variables), len(proto.constraints))
 
@@ -134,9 +152,6 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
 
     deadline = started + time_limit
     workers = workers or os.cpu_count() or 1
-    splits: dict[str, SessionSplit | str] = {**built.unschedulable, **{
-        project_id: variables.split for project_id, variables in built.projects.items()}}
-    listener = _ProgressListener(on_progress) if on_progress is not None else None
     quick = _quick_plan(instance, calendar, splits)
     # On a model too large to copy (XL) the relaxation's 1.2 GB stayed held through the search
     # and took the peak memory to 8.0 GB: there it is left out, like the full search.
@@ -196,6 +211,36 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
         solution.bound = min(bound, solution.objective) if bound is not None else None
     solution.solve_seconds = round(time.monotonic() - started, 3)
     return SolveResult(solution, built.unschedulable, *size, interrupted=stop.requested)
+
+
+def _choices(splits: dict[str, SessionSplit | str]) -> int:
+    """How many (session-phase, venue or trainer it may use) pairs the model would have: its
+    variables are about 1.6 times as many (L: 85,392 and 133,614; XL: 1.27 and 2 million)."""
+    return sum(split.count * split.project.phases * (len(split.venues) + len(split.trainers))
+               for split in splits.values() if isinstance(split, SessionSplit))
+
+
+def _solve_by_moves(instance: Instance, calendar: YearCalendar,
+                    splits: dict[str, SessionSplit | str], deadline: float, seed: int,
+                    stop: _StopRequest, listener: _ProgressListener | None) -> SolveResult | None:
+    """The quick plan improved by ruin and recreate until `deadline`, with no CP-SAT model at
+    all (no bound, then); None if a mandatory project cannot run or the quick plan drops one:
+    the model's first stage must then find a plan, or say why there is none."""
+    unschedulable = {project_id: split for project_id, split in splits.items()
+                     if isinstance(split, str)}
+    if any(instance.project(project_id).mandatory for project_id in unschedulable):
+        return None
+    quick = _quick_plan(instance, calendar, splits)
+    if not _keeps_mandatory(instance, quick):
+        return None
+    plan = repair(instance, calendar, splits, quick, deadline=deadline, seed=seed,
+                  stopped=lambda: stop.requested,
+                  on_improve=listener.on_objective if listener is not None else None)
+    solution = Solution(instance=instance.name, status=Status.FEASIBLE)
+    fill_plan(solution, instance, calendar, plan.rows, plan.dropped)
+    return SolveResult(solution, unschedulable, variables=0, constraints=0,
+                       interrupted=stop.requested,
+                       why_no_bound="too many projects to prove one in the time")
 
 
 def _full_search(built: TrainingModel, hint: Hint, deadline: float, seed: int, workers: int,
@@ -309,7 +354,8 @@ def solve_by_hand(instance: Instance) -> SolveResult:
         fill_plan(solution, instance, calendar, hand.rows, hand.dropped)
         reasons = hand.reasons
     solution.solve_seconds = round(time.monotonic() - started, 3)
-    return SolveResult(solution, reasons, variables=0, constraints=0)
+    return SolveResult(solution, reasons, variables=0, constraints=0,
+                       why_no_bound="the hand method proves nothing")
 
 
 def fill_plan(solution: Solution, instance: Instance, calendar: YearCalendar,
