@@ -79,6 +79,10 @@ class BackgroundBound:
             self._bound = self._relaxation.solve(seconds)
         self._relaxation = None  # its memory (L: about 1 GB) is not needed by the search
 
+    def ready(self) -> int | None:
+        """The bound if it is solved already, else None (without waiting)."""
+        return None if self._thread.is_alive() or self._cancelled else self._bound
+
     def result(self, stopped: Callable[[], bool]) -> int | None:
         """The bound once solved; None if it was not solved in time, or if `stopped()` came
         true first (GLOP is then interrupted)."""

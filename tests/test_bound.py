@@ -121,8 +121,10 @@ def test_never_above_the_optimum(data):
 
 def test_in_the_background_it_is_the_same_bound_or_none_once_stopped():
     built = TrainingModel(load_instance(INSTANCES / "qianjiang-2022.json"))
-    assert BackgroundBound(built, 60).result(lambda: False) == 196_967
-    assert BackgroundBound(built, 60).result(lambda: True) is None
+    solved = BackgroundBound(built, 60)
+    assert solved.result(lambda: False) == 196_967 == solved.ready()
+    stopped = BackgroundBound(built, 60)
+    assert stopped.result(lambda: True) is None and stopped.ready() is None
 
 
 def test_solve_reports_it_where_it_is_better_than_cp_sat():
