@@ -20,6 +20,7 @@ class YearCalendar:
         self.length = (dt.date(instance.year + 1, 1, 1) - self.first_day).days
         self.dates = [self.first_day + dt.timedelta(days=day) for day in range(self.length)]
         self.public_holidays, self.makeup_workdays = self._statutory_days()
+        self._open_starts: dict[tuple, list[bool]] = {}
 
     def _statutory_days(self) -> tuple[set[dt.date], set[dt.date]]:
         calendar = self.instance.calendar
@@ -83,6 +84,18 @@ class YearCalendar:
                 for date in self.dates]
         return _all_days(free, days)
 
+    def open_starts(self, available: list[DateRange] | None, unavailable: list[DateRange],
+                    days: int) -> list[bool]:
+        """`free_starts` of a venue's or trainer's own days: inside `available` (if given),
+        outside `unavailable`. Remembered by those days, as most trainers share a few calendars
+        (on XL, splitting the projects scanned the year 135,331 times, 16 s in all)."""
+        key = (_spans(available), _spans(unavailable), days)
+        if key not in self._open_starts:
+            self._open_starts[key] = self.free_starts(
+                _range_dates(available) if available is not None else None,
+                _range_dates(unavailable), days)
+        return self._open_starts[key]
+
     START_RULES = ("public holidays", "blackouts", "months", "weekdays", "holiday")
     """The calendar rules a session's days must keep, in the order a diagnosis applies them."""
 
@@ -140,6 +153,14 @@ def _inside_one_window(start: int, days: int, instance: Instance, dates: list[dt
     return any(
         first in window and last in window for window in instance.calendar.holiday_windows
     )
+
+
+def _spans(ranges: list[DateRange] | None) -> tuple[tuple[dt.date, dt.date], ...] | None:
+    return None if ranges is None else tuple((span.start, span.end) for span in ranges)
+
+
+def _range_dates(ranges: list[DateRange]) -> set[dt.date]:
+    return {date for span in ranges for date in span.days()}
 
 
 def _all_days(flags: list[bool], days: int) -> list[bool]:

@@ -717,9 +717,7 @@ class TrainingModel:
         span is inside `available` (if given) and outside `unavailable`; one group per owner."""
         if available is None and not unavailable:
             return
-        free = self.calendar.free_starts(
-            _range_dates(available) if available is not None else None,
-            _range_dates(unavailable), 1)
+        free = self.calendar.open_starts(available, unavailable, 1)
         guard: list[IntVar] = []
         for variables, _, phase in self._tasks():
             chosen = choices(phase).get(owner)

@@ -8,7 +8,6 @@ fit in the year, and is the first thing `scheduler.explain` tells a planner.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -350,9 +349,8 @@ def _trainers_never_free(instance: Instance, project: Project, calendar: YearCal
     A trainer is free on a start day if the whole session lies inside their `available` days (if
     given) and outside their `unavailable` ones; some start day must have `trainers_per_session`
     free qualified trainers who together cover every topic."""
-    free = {trainer.id: calendar.free_starts(
-        _dates(trainer.available) if trainer.available is not None else None,
-        _dates(trainer.unavailable), project.days) for trainer in trainers}
+    free = {trainer.id: calendar.open_starts(trainer.available, trainer.unavailable,
+                                             project.days) for trainer in trainers}
     never = set(project.topics)
     for start in start_days:
         present = [trainer for trainer in trainers if free[trainer.id][start]]
@@ -372,13 +370,8 @@ def _trainers_never_free(instance: Instance, project: Project, calendar: YearCal
 
 def _free_somewhen(calendar: YearCalendar, available: list[DateRange] | None,
                    unavailable: list[DateRange], days: int, start_days: list[int]) -> bool:
-    free = calendar.free_starts(_dates(available) if available is not None else None,
-                                _dates(unavailable), days)
+    free = calendar.open_starts(available, unavailable, days)
     return any(free[start] for start in start_days)
-
-
-def _dates(ranges: Iterable[DateRange]) -> set[dt.date]:
-    return {date for date_range in ranges for date in date_range.days()}
 
 
 def _date(calendar: YearCalendar, day: int) -> str:
