@@ -27,9 +27,10 @@ keeps what the objective pays for, one project at a time, and of the calendar on
 Every plan gives a point of this linear programme at its own objective (the stability terms of
 re-planning, never negative, are left out), so the programme's optimum, which GLOP finds in a
 second or so (L: 48 s, 10 of them to build it; `solve` runs it beside ruin and recreate, and
-leaves it out on XL, for its memory), is a bound. On anshan it is 774,042 where CP-SAT proved
-760,700 in 60 s; on qianjiang 196,967 against 189,500; on 2024 91,800 against the optimum
-92,700; on the generated M and L instances 533,963 and 2,304,301, where CP-SAT proved nothing.
+leaves it out on a model too large to copy, for its memory), is a bound. On anshan it is
+774,042 where CP-SAT proved 760,700 in 60 s; on qianjiang 196,967 against 189,500; on 2024
+91,800 against the optimum 92,700; on the generated M and L instances 533,963 and 2,304,301,
+where CP-SAT proved nothing.
 By months, not by the year alone, L's bound is 4 % higher: the free venues are full in the
 months most projects must run; by seat-days, 1.6 % more: a free 60-seat room cannot host a
 class of 300 for a fifth of the price; by the weeks' runs of days, 0.1 %; by each school
@@ -285,24 +286,25 @@ class _Relaxation:
         per_month: dict[int, int] = defaultdict(int)
         for day in usable:
             per_month[self.month[day]] += 1
+        runs = _runs(usable)
         for month in range(1, 13):
             entries = ledger.get((owner, month))
             if not entries:
                 continue
             self.lp.Add(self.lp.Sum([share for share, _ in entries]) <= per_month[month])
-            for least, most in self._session_caps(usable, month, {days for _, days in entries}):
+            for least, most in self._session_caps(runs, month, {days for _, days in entries}):
                 self.lp.Add(self.lp.Sum([share * (1 / days) for share, days in entries
                                          if days >= least]) <= most)
 
-    def _session_caps(self, usable: set[int], month: int,
+    def _session_caps(self, runs: list[list[int]], month: int,
                       lengths: set[int]) -> Iterator[tuple[int, float]]:
         """For each session length k in `lengths` where it says more than the day count: how
         many sessions of k days or more (each counted by its share of days in `month`) fit in
         the month. A session's days are consecutive usable days, so each lies in one run of
-        them: a run of r days holds at most r // k such sessions, and those count at most
-        a / k in the month, a being the run's days in it. With weekdays only, a 5-day week
-        holds one 3-day session, not five thirds."""
-        runs = [run for run in _runs(usable) if self.month[run[0]] <= month <= self.month[run[-1]]]
+        them (`runs`, the owner's): a run of r days holds at most r // k such sessions, and
+        those count at most a / k in the month, a being the run's days in it. With weekdays
+        only, a 5-day week holds one 3-day session, not five thirds."""
+        runs = [run for run in runs if self.month[run[0]] <= month <= self.month[run[-1]]]
         for least in sorted(length for length in lengths if length > 1):
             inside = [sum(self.month[day] == month for day in run) for run in runs]
             most = sum(min(len(run) // least, days / least)
