@@ -42,7 +42,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from ortools.linear_solver import pywraplp
@@ -65,7 +65,8 @@ def relaxation_bound(built: TrainingModel, seconds: float = TIME_LIMIT_SECONDS) 
 
 class BackgroundBound:
     """`relaxation_bound` in a thread, started at once: GLOP lets go of Python's lock while it
-    solves, so the bound takes the second core while ruin and recreate keeps the first."""
+    solves, so the bound takes the second core while ruin and recreate keeps the first, and
+    nothing waits for it."""
 
     def __init__(self, built: TrainingModel, seconds: float):
         self._relaxation: _Relaxation | None = None
@@ -81,19 +82,15 @@ class BackgroundBound:
         self._relaxation = None  # its memory (L: about 1 GB) is not needed by the search
 
     def ready(self) -> int | None:
-        """The bound if it is solved already, else None (without waiting)."""
+        """The bound if it is solved by now, else None."""
         return None if self._thread.is_alive() or self._cancelled else self._bound
 
-    def result(self, stopped: Callable[[], bool]) -> int | None:
-        """The bound once solved; None if it was not solved in time, or if `stopped()` came
-        true first (GLOP is then interrupted)."""
-        while self._thread.is_alive():
-            self._thread.join(0.1)
-            if stopped():
-                self._cancelled = True
-                if (relaxation := self._relaxation) is not None:
-                    relaxation.lp.InterruptSolve()
-        return None if self._cancelled else self._bound
+    def cancel(self) -> None:
+        """Give up on a bound not yet solved (GLOP is interrupted)."""
+        if self._thread.is_alive():
+            self._cancelled = True
+            if (relaxation := self._relaxation) is not None:
+                relaxation.lp.InterruptSolve()
 
 
 class _Relaxation:

@@ -50,7 +50,8 @@ from its plan, for the rest of the time, to prove a bound (and on small instance
 
 RELAXATION_SHARE = 0.8
 """At most this share of the time limit goes to the linear relaxation's bound (`scheduler.bound`),
-solved beside ruin and recreate (2024: 0.2 s; M: 1.7 s; L: 48 s, of which 10 s to build it)."""
+solved beside ruin and recreate and the search (2024: 0.2 s; M: 1.7 s; L: 48 s, of which 10 s
+to build it); nothing waits for it, and one not solved when the search ends is given up."""
 
 STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -83,22 +84,29 @@ class _ProgressListener(cp_model.CpSolverSolutionCallback):
         self.started = time.monotonic()
         self.best: float | None = None
         self.bound: float | None = None
+        self.relaxation: BackgroundBound | None = None
+        """The relaxation being solved beside the search: its bound is shown once solved."""
 
     def on_solution_callback(self) -> None:
         self.best = self.objective_value
         self._raise_bound(self.best_objective_bound)
-        self.on_progress(time.monotonic() - self.started, self.best, self.bound)
+        self._report()
 
     def on_incumbent(self, incumbent: lns.Incumbent) -> None:
         self.on_objective(incumbent.objective)
 
     def on_objective(self, objective: int) -> None:
         self.best = objective
-        self.on_progress(time.monotonic() - self.started, self.best, self.bound)
+        self._report()
 
     def on_bound(self, bound: float) -> None:
         if self._raise_bound(bound):
-            self.on_progress(time.monotonic() - self.started, self.best, self.bound)
+            self._report()
+
+    def _report(self) -> None:
+        if self.relaxation is not None and (relaxed := self.relaxation.ready()) is not None:
+            self._raise_bound(relaxed)
+        self.on_progress(time.monotonic() - self.started, self.best, self.bound)
 
     def _raise_bound(self, bound: float) -> bool:
         if self.bound is not None and bound <= self.bound:
@@ -157,15 +165,14 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
     # and took the peak memory to 8.0 GB: there it is left out, like the full search.
     background = (BackgroundBound(built, RELAXATION_SHARE * time_limit)
                   if lns.is_small(built) else None)
+    if listener is not None:
+        listener.relaxation = background
     if replan is None and _keeps_mandatory(instance, quick):
         # (Not when re-planning: the quick planners know nothing of held sessions.)
         quick = repair(instance, calendar, splits, quick,
                        deadline=started + REPAIR_SHARE * time_limit, seed=seed,
                        stopped=lambda: stop.requested,
-                       on_improve=_reporting(listener, background))
-    relaxed = background.result(lambda: stop.requested) if background is not None else None
-    if listener is not None and relaxed is not None:
-        listener.on_bound(relaxed)
+                       on_improve=listener.on_objective if listener is not None else None)
     bound: int | None
     quick_hint = plan_hint(built, quick.rows, quick.dropped)
     solve_model = _model_solver(seed, workers, stop)
@@ -183,6 +190,9 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
         hint = incumbent.values if incumbent is not None else quick_hint
         status, bound, searched = _full_search(built, hint, deadline, seed, workers, stop,
                                                listener)
+    relaxed = background.ready() if background is not None else None
+    if background is not None:
+        background.cancel()  # not solved in the time: no bound from it
 
     renumber = replan is None  # re-planned classes keep their numbers from the baseline
     plans = [searched] if searched is not None else []
@@ -213,20 +223,6 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
         solution.bound = min(bound, solution.objective) if bound is not None else None
     solution.solve_seconds = round(time.monotonic() - started, 3)
     return SolveResult(solution, built.unschedulable, *size, interrupted=stop.requested)
-
-
-def _reporting(listener: _ProgressListener | None, background: BackgroundBound | None
-               ) -> Callable[[int], None] | None:
-    """Reports each better plan of ruin and recreate, and with it the relaxation's bound once
-    solved (L: at 48 s of 240)."""
-    if listener is None:
-        return None
-
-    def report(objective: int) -> None:
-        if background is not None and (bound := background.ready()) is not None:
-            listener.on_bound(bound)
-        listener.on_objective(objective)
-    return report
 
 
 def _choices(splits: dict[str, SessionSplit | str]) -> int:
