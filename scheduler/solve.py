@@ -235,14 +235,16 @@ def _choices(splits: dict[str, SessionSplit | str]) -> int:
 def _solve_by_moves(instance: Instance, calendar: YearCalendar,
                     splits: dict[str, SessionSplit | str], deadline: float, seed: int,
                     stop: _StopRequest, listener: _ProgressListener | None) -> SolveResult | None:
-    """The quick plan improved by ruin and recreate until `deadline`, with no CP-SAT model at
-    all (no bound, then); None if a mandatory project cannot run or the quick plan drops one:
-    the model's first stage must then find a plan, or say why there is none."""
+    """The seat-aware plan improved by ruin and recreate until `deadline`, with no CP-SAT
+    model at all (no bound, then); None if a mandatory project cannot run or that plan drops
+    one: the model's stages must then find a plan, or say why there is none. (The hand
+    method's plan, which `_quick_plan` also makes, would take XL 12 s more, and it has never
+    been the better one: 114 million against 16.3 on XL.)"""
     unschedulable = {project_id: split for project_id, split in splits.items()
                      if isinstance(split, str)}
     if any(instance.project(project_id).mandatory for project_id in unschedulable):
         return None
-    quick = _quick_plan(instance, calendar, splits)
+    quick = SeatAwarePlanner(instance, calendar, splits).plan()
     if not _keeps_mandatory(instance, quick):
         return None
     plan = repair(instance, calendar, splits, quick, deadline=deadline, seed=seed,
