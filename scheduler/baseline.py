@@ -260,7 +260,7 @@ class GreedyPlanner:
     def _take(self, booking: Booking, sign: int) -> None:
         """Book (sign 1) or release (sign −1) a session-phase's venue, trainers and seats."""
         venue, trainers, seats, project, days = booking
-        bits = ((1 << len(days)) - 1) << days.start
+        bits = _mask(days)
         owners = [(self.venue_busy, venue.id)] if venue is not None else []
         owners += [(self.trainer_busy, trainer.id) for trainer in trainers]
         for busy, owner in owners:  # a booked day is never a closed one: clearing leaves those
@@ -338,9 +338,14 @@ def _bits(days: set[int]) -> int:
     return sum(1 << day for day in days)
 
 
+def _mask(days: range) -> int:
+    """The bitmask of the consecutive `days`."""
+    return ((1 << len(days)) - 1) << days.start
+
+
 def days_free(busy: int, days: range) -> bool:
     """Whether none of `days` is set in the bitmask `busy`."""
-    return not (busy >> days.start) & ((1 << len(days)) - 1)
+    return not busy & _mask(days)
 
 
 def proportional(pools: dict[str, int], total: int) -> dict[str, int]:

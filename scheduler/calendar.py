@@ -8,6 +8,7 @@ on day s occupies s, s+1, …, s+days-1, consecutive calendar days.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from functools import cached_property
 
 from models.instance import DateRange, HolidayRule, Instance, Project
@@ -76,24 +77,19 @@ class YearCalendar:
                 if (available is not None and not any(date in span for span in available))
                 or any(date in span for span in unavailable)}
 
-    def free_starts(self, free_dates: set[dt.date] | None, busy_dates: set[dt.date],
-                    days: int) -> list[bool]:
-        """For each start s = 0 … length − days: whether all of s … s+days−1 are inside
-        `free_dates` (None: every day) and outside `busy_dates` (a venue's or trainer's days)."""
-        free = [(free_dates is None or date in free_dates) and date not in busy_dates
-                for date in self.dates]
-        return _all_days(free, days)
-
     def open_starts(self, available: list[DateRange] | None, unavailable: list[DateRange],
                     days: int) -> list[bool]:
-        """`free_starts` of a venue's or trainer's own days: inside `available` (if given),
-        outside `unavailable`. Remembered by those days, as most trainers share a few calendars
-        (on XL, splitting the projects scanned the year 135,331 times, 16 s in all)."""
+        """For each start s = 0 … length − days: whether all of s … s+days−1 are a venue's or
+        trainer's own days: inside `available` (if given), outside `unavailable`. Remembered by
+        those days, as most trainers share a few calendars (on XL, splitting the projects
+        scanned the year 135,331 times, 16 s in all)."""
         key = (_spans(available), _spans(unavailable), days)
         if key not in self._open_starts:
-            self._open_starts[key] = self.free_starts(
-                _range_dates(available) if available is not None else None,
-                _range_dates(unavailable), days)
+            inside = range_dates(available) if available is not None else None
+            outside = range_dates(unavailable)
+            free = [(inside is None or date in inside) and date not in outside
+                    for date in self.dates]
+            self._open_starts[key] = _all_days(free, days)
         return self._open_starts[key]
 
     START_RULES = ("public holidays", "blackouts", "months", "weekdays", "holiday")
@@ -159,7 +155,8 @@ def _spans(ranges: list[DateRange] | None) -> tuple[tuple[dt.date, dt.date], ...
     return None if ranges is None else tuple((span.start, span.end) for span in ranges)
 
 
-def _range_dates(ranges: list[DateRange]) -> set[dt.date]:
+def range_dates(ranges: Iterable[DateRange]) -> set[dt.date]:
+    """Every date inside `ranges`."""
     return {date for span in ranges for date in span.days()}
 
 

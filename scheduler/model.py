@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 from models.fields import DateRange
 from models.instance import Instance, Project, Trainer, Venue
 from models.solution import SessionPhase
-from scheduler.calendar import YearCalendar, day_runs
+from scheduler.calendar import YearCalendar, day_runs, range_dates
 from scheduler.replan import Replan, add_replan
 from scheduler.sessions import SessionSplit, named, split_project
 
@@ -365,7 +365,7 @@ class TrainingModel:
                 continue
             if venue.id not in uses:  # its busy days alone constrain nothing
                 continue
-            busy = self._busy_intervals(f"venue {venue.id}", None, _range_dates(venue.unavailable))
+            busy = self._busy_intervals(f"venue {venue.id}", None, range_dates(venue.unavailable))
             busy += self._fixed_intervals(f"venue {venue.id}", self.fixed.of("venue", venue.id))
             self._no_overlap(busy + uses[venue.id])
 
@@ -404,9 +404,9 @@ class TrainingModel:
                 continue
             if trainer.id not in uses:
                 continue
-            free = _range_dates(trainer.available) if trainer.available is not None else None
+            free = range_dates(trainer.available) if trainer.available is not None else None
             busy = self._busy_intervals(f"trainer {trainer.id}", free,
-                                        _range_dates(trainer.unavailable))
+                                        range_dates(trainer.unavailable))
             busy += self._fixed_intervals(f"trainer {trainer.id}",
                                           self.fixed.of("trainer", trainer.id))
             self._no_overlap(busy + uses.get(trainer.id, []))
@@ -804,10 +804,6 @@ def read_plan(built: TrainingModel, value: Callable[[cp_model.IntVar], int],
                if project.id in built.unschedulable
                or not value(built.projects[project.id].scheduled)]
     return rows, dropped
-
-
-def _range_dates(ranges: Iterable[DateRange]) -> set[dt.date]:
-    return {date for date_range in ranges for date in date_range.days()}
 
 
 def _ranges(ranges: Iterable[DateRange]) -> str:
