@@ -117,6 +117,17 @@ def test_a_calendar_per_venue_trainer_and_town(out, instance, solution):
     town = _events(out / "calendars" / "town-lingjing.ics")
     assert len(town) == sum(bool(row.seats.get("lingjing")) for row in solution.sessions)
     assert all(str(event["DESCRIPTION"]).startswith("本乡镇名额：") for event in town)
+    # The town's seats and the class size, but not the other towns' seats.
+    row = next(row for row in solution.sessions if row.seats.get("lingjing"))
+    uid = event_uid(solution.instance, row.project, row.session, row.phase)
+    mine = next(event for event in town if str(event["UID"]) == uid)
+    shared = next(event for event in _events(out / "calendar.ics") if str(event["UID"]) == uid)
+    assert (mine["SUMMARY"], mine["LOCATION"]) == (shared["SUMMARY"], shared["LOCATION"])
+    description = str(mine["DESCRIPTION"])
+    assert description.startswith(f"本乡镇名额：{row.seats['lingjing']}（灵井镇）")
+    assert f"参训人数：{row.size}\n" in description
+    others = {town.name for town in instance.towns if town.id != "lingjing"}
+    assert not any(name in description for name in others)
     calendar = Calendar.from_ical((out / "calendars" / "venue-jxxx-hall.ics").read_bytes())
     assert str(calendar["X-WR-CALNAME"]).startswith("建安区教师进修学校 报告厅")
 
