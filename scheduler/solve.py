@@ -49,9 +49,10 @@ LNS_SHARE = 0.7
 from its plan, for the rest of the time, to prove a bound (and on small instances the optimum)."""
 
 RELAXATION_SHARE = 0.8
-"""At most this share of the time limit goes to the linear relaxation's bound (`scheduler.bound`),
-solved beside ruin and recreate and the search (2024: 0.2 s; M: 1.7 s; L: 48 s, of which 10 s
-to build it); nothing waits for it, and one not solved when the search ends is given up."""
+"""At most this share of the time limit goes to the relaxation's bound (`scheduler.bound`), solved
+beside ruin and recreate and the search: the linear programme (2024: 0.2 s; M: 1.7 s; L: 48 s,
+of which 10 s to build it), then on the smaller ones the same in whole numbers, until the time
+is up. Nothing waits for it: when the search ends, it is stopped with what it has proved."""
 
 STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -191,9 +192,7 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
         hint = incumbent.values if incumbent is not None else quick_hint
         status, bound, searched = _full_search(built, hint, deadline, seed, workers, stop,
                                                listener)
-    relaxed = background.ready() if background is not None else None
-    if background is not None:
-        background.cancel()  # not solved in the time: no bound from it
+    relaxed = background.finish() if background is not None else None
 
     renumber = replan is None  # re-planned classes keep their numbers from the baseline
     plans = [searched] if searched is not None else []
