@@ -76,10 +76,10 @@ class SolveResult:
 
 
 class _ProgressListener(cp_model.CpSolverSolutionCallback):
-    """Reports each better plan and bound; the bound (the relaxation's, then CP-SAT's) only
-    ever rises."""
+    """Follows the best plan and bound, and reports each better one to `on_progress` (if
+    given); the bound (the relaxation's, then CP-SAT's) only ever rises."""
 
-    def __init__(self, on_progress: ProgressCallback):
+    def __init__(self, on_progress: ProgressCallback | None):
         super().__init__()
         self.on_progress = on_progress
         self.started = time.monotonic()
@@ -87,6 +87,11 @@ class _ProgressListener(cp_model.CpSolverSolutionCallback):
         self.bound: float | None = None
         self.relaxation: BackgroundBound | None = None
         """The relaxation being solved beside the search: its bound is shown once solved."""
+
+    def proven(self) -> bool:
+        """Whether the relaxation's bound has reached the best plan: no plan is better."""
+        relaxed = self.relaxation.ready() if self.relaxation is not None else None
+        return relaxed is not None and self.best is not None and relaxed >= self.best
 
     def on_solution_callback(self) -> None:
         self.best = self.objective_value
@@ -107,7 +112,8 @@ class _ProgressListener(cp_model.CpSolverSolutionCallback):
     def _report(self) -> None:
         if self.relaxation is not None and (relaxed := self.relaxation.ready()) is not None:
             self._raise_bound(relaxed)
-        self.on_progress(time.monotonic() - self.started, self.best, self.bound)
+        if self.on_progress is not None:
+            self.on_progress(time.monotonic() - self.started, self.best, self.bound)
 
     def _raise_bound(self, bound: float) -> bool:
         if self.bound is not None and bound <= self.bound:
@@ -125,7 +131,8 @@ def solve(
     on_progress: ProgressCallback | None = None,
     replan: Replan | None = None,
 ) -> SolveResult:
-    """Schedule the instance within `time_limit` seconds; Ctrl-C stops early with the best plan
+    """Schedule the instance within `time_limit` seconds, or until the relaxation's bound
+    proves the best plan optimal (2024: 1.6 s); Ctrl-C stops early with the best plan
     (pressed before the search, while the model and the first plans are made, it stops the
     search as soon as it starts).
 
@@ -142,7 +149,7 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
     calendar = YearCalendar(instance)
     splits = {project.id: split_project(instance, project, calendar)
               for project in instance.projects}
-    listener = _ProgressListener(on_progress) if on_progress is not None else None
+    listener = _ProgressListener(on_progress)
     if replan is None and _choices(splits) > MOVES_ONLY_CHOICES:
         moved = _solve_by_moves(instance, calendar, splits, started + time_limit, seed, stop,
                                 listener)
@@ -167,14 +174,14 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
     # the full search.
     background = (BackgroundBound(built, RELAXATION_SHARE * time_limit)
                   if lns.is_small(built) else None)
-    if listener is not None:
-        listener.relaxation = background
+    listener.relaxation = background
+    if replan is None:  # (re-planning, the model's objective leaves out the held sessions')
+        stop.proven = listener.proven
     if replan is None and _keeps_mandatory(instance, quick):
         # (Not when re-planning: the quick planners know nothing of held sessions.)
         quick = repair(instance, calendar, splits, quick,
                        deadline=started + REPAIR_SHARE * time_limit, seed=seed,
-                       stopped=lambda: stop.requested,
-                       on_improve=listener.on_objective if listener is not None else None)
+                       stopped=stop.done, on_improve=listener.on_objective)
     bound: int | None
     quick_hint = plan_hint(built, quick.rows, quick.dropped)
     solve_model = _model_solver(seed, workers, stop)
@@ -184,9 +191,10 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
                                                      solve_model, stop, listener)
     if incumbent is not None and incumbent.optimal:
         status, bound, searched = Status.OPTIMAL, incumbent.objective, None
-    elif incumbent is not None and not lns.is_small(built):
-        # On XL the whole-model searches took the peak memory to 15.9 GB and found neither
-        # a better plan nor a bound: the neighbourhood search has all the time instead.
+    elif stop.proven() or (incumbent is not None and not lns.is_small(built)):
+        # Proven optimal by the relaxation, there is nothing left to search. (On XL, when it
+        # had a model, the whole-model searches took the peak memory to 15.9 GB and found
+        # neither a better plan nor a bound: the neighbourhood search had all the time.)
         status, bound, searched = Status.FEASIBLE, None, None
     else:
         hint = incumbent.values if incumbent is not None else quick_hint
@@ -234,7 +242,7 @@ def _choices(splits: dict[str, SessionSplit | str]) -> int:
 
 def _solve_by_moves(instance: Instance, calendar: YearCalendar,
                     splits: dict[str, SessionSplit | str], deadline: float, seed: int,
-                    stop: _StopRequest, listener: _ProgressListener | None) -> SolveResult | None:
+                    stop: _StopRequest, listener: _ProgressListener) -> SolveResult | None:
     """The seat-aware plan improved by ruin and recreate until `deadline`, with no CP-SAT
     model at all (no bound, then); None if a mandatory project cannot run or that plan drops
     one: the model's stages must then find a plan, or say why there is none. (The hand
@@ -248,8 +256,7 @@ def _solve_by_moves(instance: Instance, calendar: YearCalendar,
     if not _keeps_mandatory(instance, quick):
         return None
     plan = repair(instance, calendar, splits, quick, deadline=deadline, seed=seed,
-                  stopped=lambda: stop.requested,
-                  on_improve=listener.on_objective if listener is not None else None)
+                  stopped=stop.done, on_improve=listener.on_objective)
     solution = Solution(instance=instance.name, status=Status.FEASIBLE)
     fill_plan(solution, instance, calendar, plan.rows, plan.dropped)
     return SolveResult(solution, unschedulable, variables=0, constraints=0,
@@ -258,17 +265,16 @@ def _solve_by_moves(instance: Instance, calendar: YearCalendar,
 
 
 def _full_search(built: TrainingModel, hint: Hint, deadline: float, seed: int, workers: int,
-                 stop: _StopRequest, listener: _ProgressListener | None
+                 stop: _StopRequest, listener: _ProgressListener
                  ) -> tuple[Status, int | None, tuple[list[SessionPhase], list[str]] | None]:
     """CP-SAT on the whole model until `deadline`, hinted with the best plan so far: its
     status, its proven bound and its plan."""
     _set_hint(built.model, hint)
     solver = _solver(deadline, seed, workers, stop)
-    if listener is not None:
-        solver.best_bound_callback = listener.on_bound
+    solver.best_bound_callback = listener.on_bound
     if stop.requested:  # stopped before: just turn the plan so far (the hint) into a result
         solver.parameters.max_time_in_seconds = 1.0
-    code = _run(solver, built.model, listener)
+    code = _run(solver, built.model, listener, stop)
     status = STATUS.get(code)
     if status is None:
         raise RuntimeError(f"CP-SAT rejected the model: {solver.status_name(code)}")
@@ -314,6 +320,8 @@ def _starting_plan(built: TrainingModel, quick: HandPlan, quick_hint: Hint, dead
         incumbent = lns.complete_plan(built, decisions, solve_model, _left(deadline))
         if incumbent is not None:
             return incumbent
+    if stop.proven():  # the quick plan is optimal (its completion was stopped for it)
+        return None
     first = _first_plan(built, _solver(deadline, seed, workers, stop), warm_start)
     if first is None:
         return None
@@ -322,17 +330,15 @@ def _starting_plan(built: TrainingModel, quick: HandPlan, quick_hint: Hint, dead
 
 def _improved(built: TrainingModel, incumbent: lns.Incumbent, deadline: float, seed: int,
               solve_model: lns.ModelSolver, stop: _StopRequest,
-              listener: _ProgressListener | None) -> lns.Incumbent:
+              listener: _ProgressListener) -> lns.Incumbent:
     """The plan improved by the neighbourhood search for the first `LNS_SHARE` of the time
     left, or all of it on a model too large for the full search."""
-    report = listener.on_incumbent if listener is not None else None
-    if report is not None:
-        report(incumbent)
+    listener.on_incumbent(incumbent)
     started = time.monotonic()
     share = LNS_SHARE if lns.is_small(built) else 1.0  # no full search follows (`solve`)
     return lns.improve(built, incumbent, deadline=started + share * (deadline - started),
-                       seed=seed, solve_model=solve_model, stopped=lambda: stop.requested,
-                       on_improve=report)
+                       seed=seed, solve_model=solve_model, stopped=stop.done,
+                       on_improve=listener.on_incumbent)
 
 
 def _left(deadline: float) -> float:
@@ -344,7 +350,7 @@ def _model_solver(seed: int, workers: int, stop: _StopRequest) -> lns.ModelSolve
     the solver when it found a plan."""
     def solve_model(model: cp_model.CpModel, seconds: float) -> cp_model.CpSolver | None:
         solver = _solver(time.monotonic() + seconds, seed, workers, stop)
-        found = STATUS.get(_run(solver, model)) in (Status.OPTIMAL, Status.FEASIBLE)
+        found = STATUS.get(_run(solver, model, stop=stop)) in (Status.OPTIMAL, Status.FEASIBLE)
         return solver if found else None
     return solve_model
 
@@ -426,21 +432,32 @@ def _solver(deadline: float, seed: int, workers: int, stop: _StopRequest) -> cp_
 
 
 def _run(solver: cp_model.CpSolver, model: cp_model.CpModel,
-         listener: cp_model.CpSolverSolutionCallback | None = None) -> cp_model.CpSolverStatus:
+         listener: cp_model.CpSolverSolutionCallback | None = None,
+         stop: _StopRequest | None = None) -> cp_model.CpSolverStatus:
     """Solve in a thread, so that the main thread stays free to take Ctrl-C (Python runs signal
-    handlers only there, and not while it waits inside CP-SAT)."""
+    handlers only there, and not while it waits inside CP-SAT); stopped once `stop` says the
+    best plan is proven optimal."""
     outcome: list[cp_model.CpSolverStatus] = []
     search = threading.Thread(target=lambda: outcome.append(solver.solve(model, listener)))
     search.start()
     while search.is_alive():
         search.join(0.1)
+        if stop is not None and stop.proven():
+            solver.stop_search()
     return outcome[0]
 
 
 class _StopRequest:
+    """Why the search should end before its time: Ctrl-C (`requested`, by the signal handler
+    it is), or a plan proven optimal by the relaxation's bound (`proven`)."""
+
     def __init__(self) -> None:
         self.requested = False
         self.solver: cp_model.CpSolver | None = None
+        self.proven: Callable[[], bool] = lambda: False
+
+    def done(self) -> bool:
+        return self.requested or self.proven()
 
     def __call__(self, signum: int, frame: object) -> None:
         self.requested = True

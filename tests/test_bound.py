@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 
+import scheduler.solve
 from models import parse_instance
 from models.load import load_instance
 from scheduler.bound import BackgroundBound, relaxation_bound
@@ -158,3 +159,18 @@ def test_solve_reports_it_where_it_is_better_than_cp_sat():
     solution = solve(instance, time_limit=3, workers=2).solution
     assert solution.bound is not None and solution.bound >= 196_967
     assert solution.objective is not None and solution.bound <= solution.objective
+
+
+def test_a_plan_it_proves_optimal_ends_the_search(monkeypatch):
+    # On 2024 ruin and recreate reaches 92,700 within a second, and the relaxation in whole
+    # numbers proves it optimal about a second later: the neighbourhood search stops, and the
+    # full search, which took 4 s to prove it, never starts.
+    def full_search(*args, **kwargs):
+        raise AssertionError("the full search ran after the plan was proven optimal")
+
+    monkeypatch.setattr(scheduler.solve, "_full_search", full_search)
+    result = solve(load_instance(INSTANCES / "2024.json"), time_limit=60, workers=2)
+    solution = result.solution
+    assert (solution.status.value, solution.objective, solution.bound) == ("OPTIMAL", 92_700,
+                                                                          92_700)
+    assert not result.interrupted
