@@ -100,14 +100,14 @@ class BackgroundBound:
 
     def _run(self, built: TrainingModel) -> None:
         relaxation = _Relaxation(built)
+        with self._lock:
+            if self._cancelled:
+                return
+            self._relaxation = relaxation
         stages = [relaxation.solve]
         if relaxation.lp.NumVariables() <= WHOLE_NUMBERS_MAX_VARIABLES:
             stages.append(relaxation.solve_in_whole_numbers)
-        for stage in stages:
-            with self._lock:
-                if self._cancelled:
-                    break
-                self._relaxation = relaxation
+        for stage in stages:  # each proves nothing once interrupted
             bound = stage(self._deadline - time.monotonic())
             if bound is None:
                 break
