@@ -175,6 +175,8 @@ class _Relaxation:
         for variable in programme.variable:
             variable.is_integer = True
         scip = pywraplp.Solver.CreateSolver("SCIP")
+        # SCIP's own Ctrl-C handler would take the signal from `solve`'s, and stop SCIP alone.
+        scip.SetSolverSpecificParametersAsString("misc/catchctrlc = FALSE")
         scip.LoadModelFromProto(programme)
         scip.SetTimeLimit(max(1, int(seconds * 1000)))
         exact = pywraplp.MPSolverParameters()

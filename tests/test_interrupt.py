@@ -22,6 +22,16 @@ def test_ctrl_c_keeps_the_best_plan(tmp_path):
     assert not list((tmp_path / "out").glob(".*.tmp"))
 
 
+def test_ctrl_c_while_scip_proves_the_bound(tmp_path):
+    # On anshan SCIP works on the relaxation in whole numbers from about 1 s to 17 s. Its own
+    # Ctrl-C handler once took the signal: SCIP stopped, and the search ran on to its limit.
+    instance = INSTANCES / "anshan-2022.json"
+    process = start_solving(instance, tmp_path / "out")
+    time.sleep(8)
+    solution = stop_and_check_the_plan(process, instance, tmp_path / "out")
+    assert solution.bound is not None and solution.bound >= 774_099  # the linear programme's
+
+
 def test_ctrl_c_before_the_search_still_gives_a_plan(tmp_path):
     # Pressed while the model and the first plans are made (about a second on m100), the
     # search stops as soon as it starts, and the first plan is written.
