@@ -8,8 +8,8 @@ updates the event instead of adding a second one.
 
 A town's calendar gives the town's own seats and the class size, not every town's seats: a
 class of the generated XL instance seats teachers of about 80 towns, and with each town's
-breakdown its 4,362 session-phases made 800 MB of town calendars in 5 minutes. The events
-of the other calendars are the same in each, and serialised once.
+breakdown its 4,362 session-phases made 732 MB of calendars in 324 s (now 234 MB in 31 s).
+The events of the other calendars are the same in each, and serialised once.
 """
 
 from __future__ import annotations
