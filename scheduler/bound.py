@@ -54,7 +54,7 @@ from typing import Any
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 from ortools.linear_solver.pywraplp import Variable
 
-from models.instance import Project
+from models.instance import Project, Trainer, Venue
 from scheduler.model import ProjectVars, TrainingModel
 from scheduler.sessions import SessionSplit
 
@@ -71,23 +71,35 @@ of at most this many variables (M: 14,878). L has 135,006: in 200 s that stage t
 from 2,304,652 to 2,306,163, and its peak memory from 0.6 to 2.1 GB."""
 
 
+BY_DAY_MAX_VARIABLES = 25_000
+"""The stage by day (`_Relaxation.solve_by_day`) runs only where the relaxation with the
+variables it adds has at most this many (qianjiang: 9,630, its optimum proven in 8 s; s30:
+22,373, 22 s). anshan has 45,757: in 120 s SCIP proved 775,582, less than by months."""
+
+
 def relaxation_bound(built: TrainingModel, seconds: float = TIME_LIMIT_SECONDS, *,
-                     whole_numbers: bool = False) -> int | None:
+                     whole_numbers: bool = False, by_day: bool = False) -> int | None:
     """The relaxation's optimum, rounded up to a whole number, or None if GLOP did not solve
-    it within `seconds`; with `whole_numbers`, the better of that and SCIP's bound with the
-    counts in whole numbers, given the same `seconds` again."""
+    it within `seconds`; with `whole_numbers`, the best of that and SCIP's bound with the
+    counts in whole numbers, and with `by_day` that with venues and trainers day by day too
+    (`_Relaxation.add_days`), each given the same `seconds` again."""
     relaxation = _Relaxation(built)
     bound = relaxation.solve(seconds)
-    if whole_numbers and bound is not None:
-        bound = max(bound, relaxation.solve_in_whole_numbers(seconds) or bound)
+    if bound is None:
+        return None
+    stages = ([relaxation.solve_in_whole_numbers] if whole_numbers else []) + (
+        [relaxation.solve_by_day] if by_day else [])
+    for stage in stages:
+        bound = max(bound, stage(seconds) or bound)
     return bound
 
 
 class BackgroundBound:
-    """`relaxation_bound` in a thread, started at once, in two stages: the linear programme,
-    then, on a small enough one and in the time left of `seconds`, its counts in whole numbers.
-    GLOP and SCIP let go of Python's lock while they solve, so the bound takes the second core
-    while ruin and recreate keeps the first, and nothing waits for it."""
+    """`relaxation_bound` in a thread, started at once, in up to three stages within
+    `seconds`: the linear programme; on a small enough one, its counts in whole numbers; on a
+    smaller one, that with the venues and trainers day by day. GLOP and SCIP let go of
+    Python's lock while they solve, so the bound takes the second core while ruin and recreate
+    keeps the first, and nothing waits for it."""
 
     def __init__(self, built: TrainingModel, seconds: float):
         self._deadline = time.monotonic() + seconds
@@ -107,6 +119,8 @@ class BackgroundBound:
         stages = [relaxation.solve]
         if relaxation.lp.NumVariables() <= WHOLE_NUMBERS_MAX_VARIABLES:
             stages.append(relaxation.solve_in_whole_numbers)
+        if relaxation.lp.NumVariables() + relaxation.day_choices() <= BY_DAY_MAX_VARIABLES:
+            stages.append(relaxation.solve_by_day)
         for stage in stages:  # each proves nothing once interrupted
             bound = stage(self._deadline - time.monotonic())
             if bound is None:
@@ -148,6 +162,10 @@ class _Relaxation:
         self.rural = {town.id for town in self.instance.towns if town.rural}
         self.away_on: dict[int, list[Variable]] = defaultdict(list)
         """The seats away on each school day, by project and start day."""
+        self.starts: dict[str, dict[int, Variable]] = {}
+        """Each project's session-phases starting on each of its start days."""
+        self.shares: dict[tuple[str, str], dict[int, Variable]] = {}
+        """Each project's days with each venue and trainer, by month."""
         self.terms: list = []
         self.constant = sum(self.instance.project(project_id).drop_weight
                             for project_id in built.unschedulable) * self.weights.dropped
@@ -188,12 +206,82 @@ class _Relaxation:
         bound = scip.Objective().BestBound()
         return _rounded_up(bound) if math.isfinite(bound) else None
 
+    def solve_by_day(self, seconds: float) -> int | None:
+        """`solve_in_whole_numbers` with the venues and trainers day by day (`add_days`), all
+        within `seconds`."""
+        started = time.monotonic()
+        self.add_days()
+        return self.solve_in_whole_numbers(seconds - (time.monotonic() - started))
+
     def interrupt(self) -> None:
         """Stop the solve under way (its best bound stays), or the next before it starts."""
         self.interrupted = True
         self.lp.InterruptSolve()
         if self.scip is not None:
             self.scip.InterruptSolve()
+
+    def day_choices(self) -> int:
+        """How many variables `add_days` adds: a (project, venue or trainer, start day) for
+        each start day on which the venue or trainer is free for the session's every day."""
+        return sum(sum(self._open(split.project, owner)[day] for day in split.start_days)
+                   for split, owners, _, _ in self._owners() for owner in owners)
+
+    def add_days(self) -> None:
+        """The venues and trainers day by day, not only by months: on each start day, every
+        session-phase starting has a venue and `trainers_per_session` distinct trainers, every
+        topic taught, each free on all of the session's days; no venue or trainer has two
+        sessions on a day; and a venue's or trainer's days with the project in a month are
+        those of the sessions it takes. Every plan keeps these too. (qianjiang: by months, the
+        four classes of q03 start on one day with one free room and the cheapest trainers.)"""
+        lp = self.lp
+        sessions_on: dict[tuple[str, int], list[Variable]] = defaultdict(list)
+        for split, owners, per_session, topics in self._owners():
+            project = split.project
+            taking = [self._taking(project, owner, split.start_days, sessions_on)
+                      for owner in owners]
+            for day, count in self.starts[project.id].items():
+                on_day = [(owner, takes[day]) for owner, takes in zip(owners, taking, strict=True)
+                          if day in takes]
+                lp.Add(lp.Sum([takes for _, takes in on_day]) == per_session * count)
+                for _, takes in on_day:  # (no trainer twice on one class; SCIP's proof
+                    lp.Add(takes <= count)  # on qianjiang takes 8 s with these, 17 without)
+                for topic in topics:
+                    lp.Add(lp.Sum([takes for owner, takes in on_day if topic in owner.topics])
+                           >= count)
+        for sessions in sessions_on.values():
+            if len(sessions) > 1:
+                lp.Add(lp.Sum(sessions) <= 1)
+
+    def _owners(self) -> Iterator[tuple[SessionSplit, list, int, list[str]]]:
+        """Each project's venues (one a session) and its trainers (`trainers_per_session`,
+        covering its topics), if it has any."""
+        for variables in self.built.projects.values():
+            split, project = variables.split, variables.project
+            if split.venues:
+                yield split, split.venues, 1, []
+            if project.trainer_count:
+                yield split, split.trainers, project.trainer_count, project.topics
+
+    def _open(self, project: Project, owner: Venue | Trainer) -> list[bool]:
+        available = owner.available if isinstance(owner, Trainer) else None
+        return self.calendar.open_starts(available, owner.unavailable, project.days)
+
+    def _taking(self, project: Project, owner: Venue | Trainer, start_days: list[int],
+                sessions_on: dict[tuple[str, int], list[Variable]]) -> dict[int, Variable]:
+        """Whether `owner` takes a session-phase of `project` starting on each start day it is
+        free for, entered in `sessions_on` for each of its days; its month shares, their sum."""
+        lp, open_starts = self.lp, self._open(project, owner)
+        taking, by_month = {}, defaultdict(list)
+        for start in start_days:
+            if not open_starts[start]:
+                continue
+            taking[start] = lp.NumVar(0.0, 1.0, f"takes[{project.id},{owner.id},{start}]")
+            for day in range(start, start + project.days):
+                sessions_on[owner.id, day].append(taking[start])
+                by_month[self.month[day]].append(taking[start])
+        for month, share in self.shares[project.id, owner.id].items():
+            lp.Add(share == lp.Sum(by_month[month]))
+        return taking
 
     def _project(self, variables: ProjectVars) -> Variable:
         """The project's variables and terms; returns how much of it runs."""
@@ -212,6 +300,7 @@ class _Relaxation:
         starts = {day: lp.NumVar(0.0, session_phases, f"starts[{project.id},{day}]")
                   for day in split.start_days}
         lp.Add(lp.Sum(list(starts.values())) == session_phases * runs)
+        self.starts[project.id] = starts
         self.terms.append(weights.preference * lp.Sum([
             self.calendar.days_outside(project.wanted_months, day, project.days) * count
             for day, count in starts.items()]))
@@ -309,7 +398,7 @@ class _Relaxation:
         entered in `ledger` by (owner, month)."""
         shares: dict[str, dict[int, Variable]] = {}
         for owner in owners:
-            shares[owner.id] = {}
+            shares[owner.id] = self.shares[project.id, owner.id] = {}
             for month in days:
                 share = self.lp.NumVar(0.0, self.lp.infinity(),
                                        f"{name}[{project.id},{owner.id},{month}]")

@@ -119,6 +119,27 @@ def test_in_whole_numbers_a_class_is_away_whole(tiny):
     assert (solution.status.value, solution.objective) == ("OPTIMAL", 2_820)
 
 
+def test_by_day_two_classes_on_one_day_take_two_rooms_and_two_trainers(tiny):
+    # p1's two classes of 40 can only run on 1 March (its audience has March's other days
+    # blacked out); p2 may run on any day of March, so by months t1 (1,000 yuan) and the room
+    # (10 yuan) are free on many days of it, and both of p1's classes take them. By day, one
+    # of them takes t2 (2,000) and the hall (100): 3,000 + 110 + p2's 1,010, and 80 away
+    # on 1 March (1,600).
+    for town in tiny["towns"]:
+        town["teachers"]["sec"] = 100
+    tiny["audiences"].append({"id": "sec", "name": "中学教师"})
+    tiny["calendar"]["blackouts"] = [{"name": "考试", "start": "2024-03-02",
+                                      "end": "2024-03-31", "audiences": ["pri"]}]
+    tiny["projects"][0].update(headcount=80, max_session_size=40)
+    tiny["projects"].append({**tiny["projects"][0], "id": "p2", "audiences": ["sec"],
+                             "headcount": 40})
+    instance = parse_instance(tiny)
+    assert relaxation_bound(TrainingModel(instance), whole_numbers=True) == 4_630
+    assert relaxation_bound(TrainingModel(instance), by_day=True) == 5_720
+    solution = solve(instance, time_limit=10, workers=1).solution
+    assert (solution.status.value, solution.objective) == ("OPTIMAL", 5_720)
+
+
 def test_a_project_that_cannot_run_pays_its_priority(tiny):
     tiny["projects"].append({**tiny["projects"][0], "id": "p2", "topics": ["C"], "priority": 3})
     instance = parse_instance(tiny)
@@ -132,10 +153,12 @@ def test_never_above_the_optimum(data):
     instance = parse_instance(data)
     bound = relaxation_bound(TrainingModel(instance))
     whole = relaxation_bound(TrainingModel(instance), 5, whole_numbers=True)
+    by_day = relaxation_bound(TrainingModel(instance), 5, by_day=True)
     solution = solve(instance, time_limit=5, workers=1).solution
     if solution.status.value == "OPTIMAL":
-        assert bound is not None and whole is not None
+        assert bound is not None and whole is not None and by_day is not None
         assert bound <= whole <= solution.objective
+        assert bound <= by_day <= solution.objective
 
 
 def test_in_the_background_the_linear_bound_then_the_whole_one_or_none_once_given_up():
