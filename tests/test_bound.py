@@ -161,18 +161,20 @@ def test_never_above_the_optimum(data):
         assert bound <= by_day <= solution.objective
 
 
-def test_in_the_background_the_linear_bound_then_the_whole_one_or_none_once_given_up():
+def test_in_the_background_the_bound_rises_stage_by_stage_or_is_none_once_given_up():
     built = TrainingModel(load_instance(INSTANCES / "qianjiang-2022.json"))
     solved, given_up = BackgroundBound(built, 60), BackgroundBound(built, 60)
     assert given_up.finish() is None
-    seen = set()
+    seen: list[int | None] = []
     waited = time.monotonic()
-    while solved.ready() != 197_500 and time.monotonic() - waited < 30:
-        seen.add(solved.ready())
+    while solved.ready() != 197_600 and time.monotonic() - waited < 60:
+        if solved.ready() not in seen:
+            seen.append(solved.ready())
         time.sleep(0.01)
-    # The linear programme's 196,967 in 0.3 s, in whole numbers 197,500 in 2 s.
-    assert seen - {None} <= {196_967}
-    assert solved.finish() == 197_500
+    # The linear programme's 196,967 in 0.3 s, in whole numbers 197,500 in 2 s, and with
+    # the venues and trainers day by day 197,600, the optimum, about 10 s later.
+    assert [bound for bound in seen if bound is not None] == [196_967, 197_500]
+    assert solved.finish() == 197_600
 
 
 def test_solve_reports_it_where_it_is_better_than_cp_sat():
