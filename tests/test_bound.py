@@ -3,10 +3,12 @@ choose, and what `solve` reports when CP-SAT proves less."""
 
 from __future__ import annotations
 
+import copy
 import time
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import scheduler.solve
 from models import parse_instance
@@ -14,6 +16,7 @@ from models.load import load_instance
 from scheduler.bound import BackgroundBound, relaxation_bound
 from scheduler.model import TrainingModel
 from scheduler.solve import solve
+from tests.conftest import TINY
 from tests.test_baseline import tiny_variants
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
@@ -159,6 +162,38 @@ def test_never_above_the_optimum(data):
         assert bound is not None and whole is not None and by_day is not None
         assert bound <= whole <= solution.objective
         assert bound <= by_day <= solution.objective
+
+
+@st.composite
+def contested_variants(draw: st.DrawFn) -> dict:
+    """Two projects in one month, competing for two trainers and two rooms that are each
+    away some days of it, with one or two trainers a class and one or two topics."""
+    data = copy.deepcopy(TINY)
+    months = [draw(st.integers(1, 12))]
+    for index in (1, 2):
+        topics = draw(st.sampled_from([["A"], ["A", "B"]]))
+        data["projects"].append({
+            "id": f"q{index}", "name": f"项目{index}", "audiences": ["pri"],
+            "headcount": draw(st.integers(20, 160)), "max_session_size": 40,
+            "mode": "offline", "days": draw(st.integers(1, 3)), "months": months,
+            "topics": topics, "trainers_per_session": draw(st.integers(len(topics) - 1, 2)),
+            "priority": draw(st.sampled_from(["mandatory", 2]))})
+    del data["projects"][0]
+    for owner in (*data["trainers"], *data["venues"]):
+        first, last = sorted(draw(st.lists(st.integers(1, 28), min_size=2, max_size=2)))
+        owner["unavailable"] = [{"start": f"2024-{months[0]:02}-{first:02}",
+                                 "end": f"2024-{months[0]:02}-{last:02}"}]
+    return data
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(contested_variants())
+def test_by_day_never_above_the_optimum_of_projects_competing_for_trainers_and_rooms(data):
+    instance = parse_instance(data)
+    by_day = relaxation_bound(TrainingModel(instance), 5, by_day=True)
+    solution = solve(instance, time_limit=5, workers=1).solution
+    if solution.status.value == "OPTIMAL":
+        assert by_day is not None and by_day <= solution.objective
 
 
 def test_in_the_background_the_bound_rises_stage_by_stage_or_is_none_once_given_up():
