@@ -243,14 +243,16 @@ class _Relaxation:
             if self.interrupted:  # (qianjiang: 0.5 s to add them all; finish() waits for it)
                 return
             project = split.project
-            taking = [self._taking(project, owner, split.start_days, sessions_on)
-                      for owner in owners]
+            taken_by = [self._taking(project, owner, split.start_days, sessions_on)
+                        for owner in owners]
             for day, count in self.starts[project.id].items():
-                on_day = [(owner, takes[day]) for owner, takes in zip(owners, taking, strict=True)
-                          if day in takes]
+                on_day = [(owner, taken[day]) for owner, taken in zip(owners, taken_by, strict=True)
+                          if day in taken]
                 lp.Add(lp.Sum([takes for _, takes in on_day]) == per_session * count)
-                for _, takes in on_day:  # (no trainer twice on one class; SCIP's proof
-                    lp.Add(takes <= count)  # on qianjiang takes 8 s with these, 17 without)
+                # No trainer twice on one class. (For a venue it follows, but SCIP proves
+                # qianjiang's optimum in 8 s with these rows, in 17 without.)
+                for _, takes in on_day:
+                    lp.Add(takes <= count)
                 for topic in topics:
                     lp.Add(lp.Sum([takes for owner, takes in on_day if topic in owner.topics])
                            >= count)
@@ -275,7 +277,8 @@ class _Relaxation:
     def _taking(self, project: Project, owner: Venue | Trainer, start_days: list[int],
                 sessions_on: dict[tuple[str, int], list[Variable]]) -> dict[int, Variable]:
         """Whether `owner` takes a session-phase of `project` starting on each start day it is
-        free for, entered in `sessions_on` for each of its days; its month shares, their sum."""
+        free for, entered in `sessions_on` for each of the session's days; the project's days
+        with `owner` in each month (its month shares) are those of the sessions it takes."""
         lp, open_starts = self.lp, self._open(project, owner)
         taking, by_month = {}, defaultdict(list)
         for start in start_days:
