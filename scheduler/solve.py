@@ -336,9 +336,11 @@ def _improved(built: TrainingModel, incumbent: lns.Incumbent, deadline: float, s
     listener.on_incumbent(incumbent)
     started = time.monotonic()
     share = LNS_SHARE if lns.is_small(built) else 1.0  # no full search follows (`solve`)
+    # Planning afresh, the relaxation's bound ends the search on a proof (`lns.STALLED_STEPS`).
+    stall_after = lns.STALLED_STEPS if built.replan is not None else None
     return lns.improve(built, incumbent, deadline=started + share * (deadline - started),
                        seed=seed, solve_model=solve_model, stopped=stop.done,
-                       on_improve=listener.on_incumbent)
+                       on_improve=listener.on_incumbent, stall_after=stall_after)
 
 
 def _left(deadline: float) -> float:
