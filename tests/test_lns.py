@@ -138,6 +138,30 @@ def test_freeing_every_project_proves_the_optimum(tiny):
     assert best.objective == solve(instance, time_limit=30).solution.objective
 
 
+def test_steps_without_a_better_plan_end_the_search_only_with_a_stall_limit(instance_2024,
+                                                                           monkeypatch):
+    # Re-planning, the search hands over to the full search after `stall_after` steps without
+    # a better plan; planning afresh (None), the relaxation's bound ends it instead, and until
+    # then it goes on to its deadline.
+    built, incumbent = hand_incumbent(instance_2024)
+    steps = []
+
+    def no_better(*args):
+        steps.append(args)
+        return incumbent, False
+
+    for step in ("projects_step", "assign_step", "seats_step"):
+        monkeypatch.setattr(lns, step, no_better)
+    lns.improve(built, incumbent, deadline=time.monotonic() + 30, seed=0,
+                solve_model=solve_model, stopped=lambda: False, stall_after=3)
+    assert len(steps) == 4
+    steps.clear()
+    deadline = time.monotonic() + 1
+    lns.improve(built, incumbent, deadline=deadline, seed=0, solve_model=solve_model,
+                stopped=lambda: False, stall_after=None)
+    assert len(steps) > 4 and time.monotonic() >= deadline - 0.2
+
+
 def test_a_stop_request_ends_the_search_with_the_incumbent(instance_2024):
     built, incumbent = hand_incumbent(instance_2024)
     best = lns.improve(built, incumbent, deadline=time.monotonic() + 30, seed=0,

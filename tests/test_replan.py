@@ -19,7 +19,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
+import scheduler.solve
 from models import InputError, Solution, load_instance, parse_instance
+from scheduler import lns
 from scheduler.cli import main
 from scheduler.diff import session_changes
 from scheduler.replan import Replan, parse_pins
@@ -50,6 +52,35 @@ def replan(data: dict[str, Any], replan: Replan) -> Solution:
     assert validate(instance, solution, replan.baseline) == [], solution.to_json()
     assert solution.status.value == "OPTIMAL"
     return solution
+
+
+def test_only_re_planning_hands_over_to_the_full_search_after_stalled_steps(
+        two_classes: dict[str, Any], base: Solution, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Planning afresh, the relaxation's bound ends the neighbourhood search on a proof (here
+    # it proves nothing, so that the search surely runs); re-planning, the bound proves
+    # nothing, and the search hands over to CP-SAT after `STALLED_STEPS` steps.
+    class NoBound:
+        def __init__(self, *args: object) -> None:
+            pass
+
+        def ready(self) -> None:
+            return None
+
+        def finish(self) -> None:
+            return None
+
+    limits = []
+    improve = lns.improve
+
+    def recorded(*args: Any, **kwargs: Any) -> lns.Incumbent:
+        limits.append(kwargs["stall_after"])
+        return improve(*args, **kwargs)
+
+    monkeypatch.setattr(scheduler.solve, "BackgroundBound", NoBound)
+    monkeypatch.setattr(lns, "improve", recorded)
+    solve(parse_instance(two_classes), time_limit=5, workers=2)
+    solve(parse_instance(two_classes), time_limit=5, workers=2, replan=Replan(base))
+    assert limits == [None, lns.STALLED_STEPS]
 
 
 def test_a_trainer_falls_ill_and_only_that_trainer_is_replaced(
