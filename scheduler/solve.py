@@ -51,8 +51,9 @@ from its plan, for the rest of the time, to prove a bound (and on small instance
 RELAXATION_SHARE = 0.8
 """At most this share of the time limit goes to the relaxation's bound (`scheduler.bound`), solved
 beside ruin and recreate and the search: the linear programme (2024: 0.2 s; M: 1.7 s; L: 48 s,
-of which 10 s to build it), then on the smaller ones the same in whole numbers, until the time
-is up. Nothing waits for it: when the search ends, it is stopped with what it has proved."""
+of which 10 s to build it), then on the smaller ones the same in whole numbers, and on the
+smallest that with the venues and trainers day by day, until the time is up. Nothing waits
+for it: when the search ends, it is stopped with what it has proved."""
 
 STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
