@@ -122,6 +122,20 @@ def test_in_whole_numbers_a_class_is_away_whole(tiny):
     assert (solution.status.value, solution.objective) == ("OPTIMAL", 2_820)
 
 
+def test_in_whole_numbers_a_trainer_teaches_whole_classes(tiny):
+    # Two 2-day classes of 40; t1 (1,000 yuan) may teach 3 days of the year. Counted in days,
+    # t1 teaches 3 and t2 (2,000) one; but a class has one set of trainers for its days, so t1
+    # teaches one class and t2 the other: 6,000, with the room (10 yuan) for 4 days and 40
+    # away (800).
+    tiny["trainers"][0]["max_days"] = 3
+    tiny["projects"][0].update(headcount=80, max_session_size=40, days=2)
+    instance = parse_instance(tiny)
+    assert relaxation_bound(TrainingModel(instance)) == 5_840
+    assert relaxation_bound(TrainingModel(instance), whole_numbers=True) == 6_840
+    solution = solve(instance, time_limit=10, workers=1).solution
+    assert (solution.status.value, solution.objective) == ("OPTIMAL", 6_840)
+
+
 def test_by_day_two_classes_on_one_day_take_two_rooms_and_two_trainers(tiny):
     # p1's two classes of 40 can only run on 1 March (its audience has March's other days
     # blacked out); p2 may run on any day of March, so by months t1 (1,000 yuan) and the room
