@@ -35,8 +35,8 @@ Every variable counts projects, session-phases, days or seats, so the same progr
 numbers is a bound too, and a better one: a class is away whole on one day, not a tenth of it
 on each of ten, and a project's days with a venue or trainer are whole sessions, not three
 days of a 5-day class. SCIP solves it after GLOP, in the time left, on relaxations of up to
-50,000 variables (M: 16,378): 2024 92,700, its optimum, in 1 s; qianjiang 197,500 in 2.5 s;
-s30 148,100, its optimum, in 10 s; anshan 776,800 in 18 s; M 538,881 in 40 s (535,767 in 60 s
+50,000 variables (M: 16,378): 2024 92,700, its optimum, in 1 s; qianjiang 197,500 in 2.5–4 s;
+s30 148,100, its optimum, in 2–10 s; anshan 776,800 in 18–21 s; M 538,703 in 60 s (535,767
 without the whole sessions).
 Last, on the smallest (up to 25,000 variables with those it adds), the venues and trainers day
 by day as well (`add_days`): by months, qianjiang's q03 had its four classes start on one day
@@ -72,14 +72,15 @@ Ledger = dict[tuple[str, int], list[tuple[Variable, int]]]
 
 WHOLE_NUMBERS_MAX_VARIABLES = 50_000
 """The stage in whole numbers (`_Relaxation.solve_in_whole_numbers`) runs only on a relaxation
-of at most this many variables (M: 14,878). L has 135,006: in 200 s that stage took its bound
+of at most this many variables (M: 16,378). L had 135,006: in 200 s that stage took its bound
 from 2,304,652 to 2,306,163, and its peak memory from 0.6 to 2.1 GB."""
 
 
 BY_DAY_MAX_VARIABLES = 25_000
 """The stage by day (`_Relaxation.solve_by_day`) runs only where the relaxation with the
-variables it adds has at most this many (qianjiang: 9,630, its optimum proven in 8 s; s30:
-22,373, 22 s). anshan has 45,757: in 120 s SCIP proved 775,582, less than by months."""
+variables it adds has at most this many (qianjiang: 9,871, its optimum proven in 6 s; s30:
+22,601, proven by months already). anshan has 46,163: in 120 s SCIP proved 775,582 (before the
+whole sessions of `_month_shares`), less than by months."""
 
 
 def relaxation_bound(built: TrainingModel, seconds: float = TIME_LIMIT_SECONDS, *,
@@ -251,7 +252,8 @@ class _Relaxation:
                           if day in taken]
                 lp.Add(lp.Sum([takes for _, takes in on_day]) == per_session * count)
                 # No trainer twice on one class. (For a venue it follows, but SCIP proves
-                # qianjiang's optimum in 8 s with these rows, in 17 without.)
+                # qianjiang's optimum in 8 s with these rows, in 17 without, before the
+                # whole sessions of `_month_shares`.)
                 for _, takes in on_day:
                     lp.Add(takes <= count)
                 for topic in topics:
@@ -416,7 +418,7 @@ class _Relaxation:
                 ledger[owner.id, month].append((share, project.days))
             if project.days > 1:
                 # Said in the linear programme, it is nothing; in whole numbers, no session is
-                # split between venues or trainers. (M: 535,767 became 538,881 in 40 s.)
+                # split between venues or trainers. (M in 60 s: 535,767 became 538,703.)
                 sessions = lp.NumVar(0.0, split.count * project.phases,
                                      f"{name} in sessions[{project.id},{owner.id}]")
                 lp.Add(lp.Sum(list(shares[owner.id].values())) == project.days * sessions)
