@@ -417,8 +417,9 @@ class _Relaxation:
                 shares[owner.id][month] = share
                 ledger[owner.id, month].append((share, project.days))
             if project.days > 1:
-                # Said in the linear programme, it is nothing; in whole numbers, no session is
-                # split between venues or trainers. (M in 60 s: 535,767 became 538,703.)
+                # In the linear programme this says nothing; in whole numbers, no session is
+                # split between venues or trainers (M in 60 s: 535,767 became 538,703). With
+                # no upper bound on `sessions`, SCIP took 16 s on qianjiang, not 2.5.
                 sessions = lp.NumVar(0.0, split.count * project.phases,
                                      f"{name} in sessions[{project.id},{owner.id}]")
                 lp.Add(lp.Sum(list(shares[owner.id].values())) == project.days * sessions)
