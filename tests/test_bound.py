@@ -16,7 +16,7 @@ from models.load import load_instance
 from scheduler.bound import BackgroundBound, relaxation_bound
 from scheduler.model import TrainingModel
 from scheduler.solve import solve
-from tests.conftest import TINY
+from tests.conftest import TINY, optimum
 from tests.test_baseline import tiny_variants
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
@@ -27,8 +27,8 @@ def test_exact_when_the_cheapest_choice_is_free(tiny):
     # town, 40 teachers away (20 each): 1,010 + 800, the optimum.
     instance = parse_instance(tiny)
     assert relaxation_bound(TrainingModel(instance)) == 1_810
-    solution = solve(instance, time_limit=10, workers=1).solution
-    assert (solution.status.value, solution.objective, solution.bound) == ("OPTIMAL", 1_810, 1_810)
+    solution = optimum(tiny)
+    assert (solution.objective, solution.bound) == (1_810, 1_810)
 
 
 def test_counts_what_the_rural_term_cannot_avoid(tiny):
@@ -47,8 +47,7 @@ def test_a_project_preferring_a_rural_venue_pays_for_it_one_way_or_the_other(tin
     tiny["projects"][0].update(headcount=80, max_session_size=40, venue_rural="preferred")
     instance = parse_instance(tiny)
     assert relaxation_bound(TrainingModel(instance)) == 12_800
-    solution = solve(instance, time_limit=10, workers=1).solution
-    assert (solution.status.value, solution.objective) == ("OPTIMAL", 12_800)
+    assert optimum(tiny).objective == 12_800
 
 
 def test_a_trainer_free_on_few_days_of_a_month_teaches_no_more_of_it(tiny):
@@ -61,8 +60,7 @@ def test_a_trainer_free_on_few_days_of_a_month_teaches_no_more_of_it(tiny):
     tiny["projects"].append({**tiny["projects"][0], "id": "p2", "headcount": 40, "months": [4]})
     instance = parse_instance(tiny)
     assert relaxation_bound(TrainingModel(instance)) == 4_830
-    solution = solve(instance, time_limit=10, workers=1).solution
-    assert (solution.status.value, solution.objective) == ("OPTIMAL", 4_830)
+    assert optimum(tiny).objective == 4_830
 
 
 def test_venues_hold_every_seat(tiny):
@@ -75,8 +73,7 @@ def test_venues_hold_every_seat(tiny):
     tiny["projects"][0]["headcount"] = 120
     instance = parse_instance(tiny)
     assert relaxation_bound(TrainingModel(instance)) == 3_280
-    solution = solve(instance, time_limit=10, workers=1).solution
-    assert (solution.status.value, solution.objective) == ("OPTIMAL", 3_400)
+    assert optimum(tiny).objective == 3_400
 
 
 def test_a_week_of_free_days_holds_one_three_day_class(tiny):
@@ -88,8 +85,7 @@ def test_a_week_of_free_days_holds_one_three_day_class(tiny):
     tiny["projects"][0].update(headcount=80, max_session_size=40, days=3)
     instance = parse_instance(tiny)
     assert relaxation_bound(TrainingModel(instance)) == 9_860
-    solution = solve(instance, time_limit=10, workers=1).solution
-    assert (solution.status.value, solution.objective) == ("OPTIMAL", 9_860)
+    assert optimum(tiny).objective == 9_860
 
 
 def test_classes_on_the_same_school_day_are_away_together(tiny):
@@ -103,8 +99,7 @@ def test_classes_on_the_same_school_day_are_away_together(tiny):
     tiny["projects"].append({**tiny["projects"][0], "id": "p2"})
     instance = parse_instance(tiny)
     assert relaxation_bound(TrainingModel(instance)) == 4_710
-    solution = solve(instance, time_limit=10, workers=1).solution
-    assert (solution.status.value, solution.objective) == ("OPTIMAL", 4_710)
+    assert optimum(tiny).objective == 4_710
 
 
 def test_in_whole_numbers_a_class_is_away_whole(tiny):
@@ -118,8 +113,7 @@ def test_in_whole_numbers_a_class_is_away_whole(tiny):
     instance = parse_instance(tiny)
     assert relaxation_bound(TrainingModel(instance)) == 2_063
     assert relaxation_bound(TrainingModel(instance), whole_numbers=True) == 2_820
-    solution = solve(instance, time_limit=10, workers=1).solution
-    assert (solution.status.value, solution.objective) == ("OPTIMAL", 2_820)
+    assert optimum(tiny).objective == 2_820
 
 
 def test_in_whole_numbers_a_trainer_teaches_whole_classes(tiny):
@@ -132,8 +126,7 @@ def test_in_whole_numbers_a_trainer_teaches_whole_classes(tiny):
     instance = parse_instance(tiny)
     assert relaxation_bound(TrainingModel(instance)) == 5_840
     assert relaxation_bound(TrainingModel(instance), whole_numbers=True) == 6_840
-    solution = solve(instance, time_limit=10, workers=1).solution
-    assert (solution.status.value, solution.objective) == ("OPTIMAL", 6_840)
+    assert optimum(tiny).objective == 6_840
 
 
 def test_by_day_two_classes_on_one_day_take_two_rooms_and_two_trainers(tiny):
@@ -153,8 +146,7 @@ def test_by_day_two_classes_on_one_day_take_two_rooms_and_two_trainers(tiny):
     instance = parse_instance(tiny)
     assert relaxation_bound(TrainingModel(instance), whole_numbers=True) == 4_630
     assert relaxation_bound(TrainingModel(instance), by_day=True) == 5_720
-    solution = solve(instance, time_limit=10, workers=1).solution
-    assert (solution.status.value, solution.objective) == ("OPTIMAL", 5_720)
+    assert optimum(tiny).objective == 5_720
 
 
 def test_a_project_that_cannot_run_pays_its_priority(tiny):
