@@ -349,12 +349,12 @@ def _left(deadline: float) -> float:
 
 
 def _model_solver(seed: int, workers: int, stop: _StopRequest) -> lns.ModelSolver:
-    """Solves a model within the given seconds like the main search (seed, workers, Ctrl-C);
-    the solver when it found a plan."""
-    def solve_model(model: cp_model.CpModel, seconds: float) -> cp_model.CpSolver | None:
+    """Solves a model like the main search (seed, workers, Ctrl-C), as `lns.ModelSolver` says."""
+    def solve_model(model: cp_model.CpModel, seconds: float, *,
+                    quiet: float | None = None) -> cp_model.CpSolver | None:
         solver = _solver(time.monotonic() + seconds, seed, workers, stop)
-        found = STATUS.get(_run(solver, model, stop=stop)) in (Status.OPTIMAL, Status.FEASIBLE)
-        return solver if found else None
+        code = _run(solver, model, stop=stop, quiet=quiet)
+        return solver if STATUS.get(code) in (Status.OPTIMAL, Status.FEASIBLE) else None
     return solve_model
 
 
@@ -436,18 +436,40 @@ def _solver(deadline: float, seed: int, workers: int, stop: _StopRequest) -> cp_
 
 def _run(solver: cp_model.CpSolver, model: cp_model.CpModel,
          listener: cp_model.CpSolverSolutionCallback | None = None,
-         stop: _StopRequest | None = None) -> cp_model.CpSolverStatus:
+         stop: _StopRequest | None = None, quiet: float | None = None
+         ) -> cp_model.CpSolverStatus:
     """Solve in a thread, so that the main thread stays free to take Ctrl-C (Python runs signal
     handlers only there, and not while it waits inside CP-SAT); stopped once `stop` says the
-    best plan is proven optimal."""
+    best plan is proven optimal, or (given `quiet`, without a `listener`) once the solve has
+    bettered its first plan and then gone `quiet` seconds without a better one."""
+    watch = _QuietWatch(quiet) if quiet is not None else None
     outcome: list[cp_model.CpSolverStatus] = []
-    search = threading.Thread(target=lambda: outcome.append(solver.solve(model, listener)))
+    search = threading.Thread(
+        target=lambda: outcome.append(solver.solve(model, listener or watch)))
     search.start()
     while search.is_alive():
         search.join(0.1)
-        if stop is not None and stop.proven():
+        if (stop is not None and stop.proven()) or (watch is not None and watch.gone_quiet()):
             solver.stop_search()
     return outcome[0]
+
+
+class _QuietWatch(cp_model.CpSolverSolutionCallback):
+    """Whether a solve has bettered its first plan (in a step, most often the incumbent it is
+    hinted with) and then gone `seconds` without a better one."""
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        self.seconds = seconds
+        self.plans = 0
+        self.last = 0.0
+
+    def on_solution_callback(self) -> None:
+        self.plans += 1
+        self.last = time.monotonic()
+
+    def gone_quiet(self) -> bool:
+        return self.plans > 1 and time.monotonic() - self.last > self.seconds
 
 
 class _StopRequest:
