@@ -194,8 +194,9 @@ def test_a_solve_that_bettered_its_first_plan_ends_once_it_has_gone_quiet():
     started = time.monotonic()
     assert _run(search, cp_model.CpModel(), quiet=0.3) == cp_model.FEASIBLE
     assert search.stopped.is_set() and time.monotonic() - started < 3
-    # With only its first plan (a step's incumbent) it searches on to its limit: on m100 the
-    # steps that found better plans most often did so after more than 0.5 s.
+    # With only its first plan (a step's incumbent) it searches on to its limit: on m100, seed
+    # 4, a step of 5 projects found 546,620 after 2.5 s; with every step ended 0.5 s after its
+    # first plan, none found anything better.
     search = EndlessSearch(plans=1, seconds=1)
     started = time.monotonic()
     _run(search, cp_model.CpModel(), quiet=0.3)
@@ -203,7 +204,8 @@ def test_a_solve_that_bettered_its_first_plan_ends_once_it_has_gone_quiet():
 
 
 def test_only_the_steps_of_a_few_projects_end_when_quiet(instance_2024):
-    # The seats and the venues-and-trainers steps of m100 go on finding better plans for longer.
+    # Ending steps of every kind so, m100 ended 300 and 520 higher with seeds 3 and 4, and
+    # within 20 with seeds 0-2.
     built, incumbent = hand_incumbent(instance_2024)
     asked = []
 
