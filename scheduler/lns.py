@@ -32,11 +32,12 @@ from scheduler.model import FixedPart, FixedTask, ProjectVars, TrainingModel, re
 
 class ModelSolver(Protocol):
     """Solves a model within `seconds` (honouring Ctrl-C) or, given `quiet`, until that long
-    has passed without a better plan once it has bettered its first; the solver if it found a
-    plan."""
+    has passed without a better plan once it has bettered its first; without `probing`, its
+    presolve does not probe (`PROBING_STEPS`). Returns the solver if it found a plan."""
 
     def __call__(self, model: cp_model.CpModel, seconds: float, *,
-                 quiet: float | None = None) -> cp_model.CpSolver | None: ...
+                 quiet: float | None = None, probing: bool = True
+                 ) -> cp_model.CpSolver | None: ...
 
 
 STEP_SECONDS = 3.0
@@ -50,6 +51,16 @@ dates leave which trainers free): ended so, qianjiang was proven optimal at 18�
 seeds 0–9 (median 22.5 s), not 18–52 s (median 31 s), and m100 ended within 200 of where it
 did (seeds 0–4). Ending so every kind of step, or a step that had not yet bettered its start,
 cost m100 up to 0.5 % (seed 4: 548,220 against 545,500)."""
+
+PROBING_STEPS = False
+"""Whether the presolve of a step of a few projects probes its model. On m100 a step of 9
+projects spent 1.7 s in each of three rounds of probing (its no-overlaps of the venues and
+trainers, mostly) and ended at 2 s with no plan at all. Six steps of a run replayed without
+probing: the four proven ended in 0.3–0.8 s, not 0.5–2.3 s, each with the same plan; that one
+found its plan. Over seeds 0–4, m100 then ended at 545,220, 545,300, 544,820, 550,960 and
+544,780, against 545,220, 546,600, 545,620, 552,460 and 545,500; qianjiang was proven at
+19.6–26.6 s (seeds 0–4), as before. Steps of every kind without probing: 544,820, 545,800,
+545,600, 551,260 and 545,220."""
 
 WHOLE_MODEL_LIMIT = 500_000
 """Variables above which no step copies the whole model: on XL (2 million) one copy took a
@@ -195,7 +206,7 @@ def projects_step(built: TrainingModel, incumbent: Incumbent, free: set[str],
         _fix(model, {index: incumbent.values[index]
                      for project_id, variables in built.projects.items() if project_id not in free
                      for index in (*decision_indices(variables), *_seat_indices(variables))})
-        return _solve_step(model, incumbent, solve_model, seconds, quiet=QUIET_SECONDS)
+        return _solve_step(model, incumbent, solve_model, seconds, placing_projects=True)
     neighbourhood = TrainingModel(built.instance, built.calendar,
                                   fixed=_fixed_part(built, incumbent.values, free))
     return _solve_neighbourhood(built, neighbourhood, incumbent, solve_model, seconds)
@@ -240,7 +251,7 @@ def _solve_neighbourhood(built: TrainingModel, neighbourhood: TrainingModel,
     model = neighbourhood.model
     whole = [built.variable_indices[variable.name] for variable in model.proto.variables]
     _hint(model, {index: incumbent.values[full] for index, full in enumerate(whole)})
-    solver = solve_model(model, seconds, quiet=QUIET_SECONDS)
+    solver = solve_model(model, seconds, quiet=QUIET_SECONDS, probing=PROBING_STEPS)
     if solver is None:
         return None
     found = {full: solver.value(model.get_int_var_from_proto_index(index))
@@ -255,9 +266,12 @@ def _solve_neighbourhood(built: TrainingModel, neighbourhood: TrainingModel,
 
 
 def _solve_step(model: cp_model.CpModel, incumbent: Incumbent, solve_model: ModelSolver,
-                seconds: float, quiet: float | None = None) -> Step:
+                seconds: float, placing_projects: bool = False) -> Step:
+    """The step's model hinted with the incumbent and solved (as a step placing projects
+    anew: `QUIET_SECONDS`, `PROBING_STEPS`)."""
     _hint(model, incumbent.values)
-    solver = solve_model(model, seconds, quiet=quiet)
+    solver = (solve_model(model, seconds, quiet=QUIET_SECONDS, probing=PROBING_STEPS)
+              if placing_projects else solve_model(model, seconds))
     if solver is None:
         return None
     return _read(model, solver), solver.best_objective_bound >= solver.objective_value

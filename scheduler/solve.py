@@ -351,8 +351,11 @@ def _left(deadline: float) -> float:
 def _model_solver(seed: int, workers: int, stop: _StopRequest) -> lns.ModelSolver:
     """Solves a model like the main search (seed, workers, Ctrl-C), as `lns.ModelSolver` says."""
     def solve_model(model: cp_model.CpModel, seconds: float, *,
-                    quiet: float | None = None) -> cp_model.CpSolver | None:
+                    quiet: float | None = None, probing: bool = True
+                    ) -> cp_model.CpSolver | None:
         solver = _solver(time.monotonic() + seconds, seed, workers, stop)
+        if not probing:
+            solver.parameters.cp_model_probing_level = 0
         code = _run(solver, model, stop=stop, quiet=quiet)
         return solver if STATUS.get(code) in (Status.OPTIMAL, Status.FEASIBLE) else None
     return solve_model

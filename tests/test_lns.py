@@ -17,14 +17,22 @@ from scheduler.baseline import GreedyPlanner
 from scheduler.calendar import YearCalendar
 from scheduler.hints import plan_hint
 from scheduler.model import TrainingModel
-from scheduler.solve import _run, fill_plan, read_plan, solve, solve_by_hand
+from scheduler.solve import (
+    _model_solver,
+    _run,
+    _StopRequest,
+    fill_plan,
+    read_plan,
+    solve,
+    solve_by_hand,
+)
 from scheduler.validate import validate
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 
 
 def solve_model(model: cp_model.CpModel, seconds: float, *,
-                quiet: float | None = None) -> cp_model.CpSolver | None:
+                quiet: float | None = None, probing: bool = True) -> cp_model.CpSolver | None:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = 2
@@ -203,20 +211,28 @@ def test_a_solve_that_bettered_its_first_plan_ends_once_it_has_gone_quiet():
     assert not search.stopped.is_set() and time.monotonic() - started >= 0.9
 
 
-def test_only_the_steps_of_a_few_projects_end_when_quiet(instance_2024):
+def test_only_the_steps_placing_projects_end_when_quiet_and_skip_probing(instance_2024):
     # Ending steps of every kind so, m100 ended 300 and 520 higher with seeds 3 and 4, and
     # within 20 with seeds 0-2.
     built, incumbent = hand_incumbent(instance_2024)
     asked = []
 
-    def recording(model, seconds, *, quiet=None):
-        asked.append(quiet)
+    def recording(model, seconds, *, quiet=None, probing=True):
+        asked.append((quiet, probing))
         return solve_model(model, seconds)
 
     lns.projects_step(built, incumbent, set(list(built.projects)[:2]), recording, 3.0)
     lns.projects_step(built, incumbent, set(built.projects), recording, 3.0)
-    assert asked == [lns.QUIET_SECONDS, lns.QUIET_SECONDS]
+    assert asked == [(lns.QUIET_SECONDS, lns.PROBING_STEPS)] * 2
     asked.clear()
     lns.seats_step(built, incumbent, recording, 3.0)
     lns.assign_step(built, incumbent, recording, 3.0)
-    assert asked and set(asked) == {None}
+    assert asked and set(asked) == {(None, True)}
+
+
+def test_a_solve_without_probing_turns_off_the_presolve_probing():
+    model = cp_model.CpModel()
+    model.maximize(model.new_int_var(0, 3, "x"))
+    model_solver = _model_solver(seed=0, workers=1, stop=_StopRequest())
+    assert model_solver(model, 1.0, probing=False).parameters.cp_model_probing_level == 0
+    assert model_solver(model, 1.0).parameters.cp_model_probing_level > 0
