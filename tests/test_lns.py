@@ -162,6 +162,7 @@ def test_steps_without_a_better_plan_end_the_search_only_with_a_stall_limit(inst
 
     for step in ("projects_step", "assign_step", "seats_step"):
         monkeypatch.setattr(lns, step, no_better)
+    monkeypatch.setattr(lns, "sweep", lambda built, incumbent, **_: incumbent)
     lns.improve(built, incumbent, deadline=time.monotonic() + 30, seed=0,
                 solve_model=solve_model, stopped=lambda: False, stall_after=3)
     assert len(steps) == 4
@@ -170,6 +171,29 @@ def test_steps_without_a_better_plan_end_the_search_only_with_a_stall_limit(inst
     lns.improve(built, incumbent, deadline=deadline, seed=0, solve_model=solve_model,
                 stopped=lambda: False, stall_after=None)
     assert len(steps) > 4 and time.monotonic() >= deadline - 0.2
+
+
+def test_the_sweep_places_each_costly_project_alone_costliest_first(instance_2024, monkeypatch):
+    built, incumbent = hand_incumbent(instance_2024)
+    excess = lns._Excess(built)(incumbent.values)
+    freed = []
+    step = lns.projects_step
+
+    def recording(built, plan, free, *args):
+        freed.append(free)
+        return step(built, plan, free, *args)
+
+    monkeypatch.setattr(lns, "projects_step", recording)
+    best = lns.sweep(built, incumbent, deadline=time.monotonic() + 30, solve_model=solve_model,
+                     stopped=lambda: False)
+    assert all(len(free) == 1 for free in freed)
+    order = [project_id for free in freed for project_id in free]
+    assert sorted(order) == sorted(project_id for project_id in excess if excess[project_id] > 0)
+    assert [excess[project_id] for project_id in order] == sorted(
+        (excess[project_id] for project_id in order), reverse=True)
+    solution = as_solution(instance_2024, built, best)
+    assert validate(instance_2024, solution) == []
+    assert solution.objective == best.objective < incumbent.objective
 
 
 def test_a_stop_request_ends_the_search_with_the_incumbent(instance_2024):
