@@ -43,6 +43,9 @@ class ModelSolver(Protocol):
 STEP_SECONDS = 3.0
 """Time limit of one neighbourhood: long enough to prove most steps optimal on anshan."""
 
+LEAST_STEP_SECONDS = 0.2
+"""No step starts with less time than this left before the deadline."""
+
 QUIET_SECONDS = 0.5
 """A step of a few projects that has bettered the plan it started from ends once this long
 has passed without a better one. On qianjiang such steps found their best within a second or
@@ -134,7 +137,7 @@ def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed
         remaining = deadline - time.monotonic()
         # (On a model too large to be small, no full search follows.)
         stalled = small and stall_after is not None and turn - last_improved > stall_after
-        if stopped() or remaining < 0.2 or stalled:
+        if stopped() or remaining < LEAST_STEP_SECONDS or stalled:
             break
         seconds = min(STEP_SECONDS, remaining)
         free = chooser.next(incumbent) if turn % 4 or not small else set()
@@ -177,7 +180,7 @@ def sweep(built: TrainingModel, incumbent: Incumbent, *, deadline: float,
     for project_id in sorted((project_id for project_id, extra in excess.items() if extra > 0),
                              key=excess.__getitem__, reverse=True):
         remaining = deadline - time.monotonic()
-        if stopped() or remaining < 0.2:
+        if stopped() or remaining < LEAST_STEP_SECONDS:
             break
         outcome = projects_step(built, incumbent, {project_id}, solve_model,
                                 min(STEP_SECONDS, remaining))
