@@ -22,7 +22,9 @@ keeps what the objective pays for, one project at a time, and of the calendar on
   class);
 - the seats of the classes starting on each day (each between the smallest and the largest
   class), away on the school days they cover: the balance at least each school day's, and at
-  least the largest class of a project whose classes are all away on a school day.
+  least the largest class of a project whose classes are all away on a school day, and the
+  smallest class of one whose classes may keep off school days, if any does not (in the
+  linear programme: the smallest class times the share of its classes in term).
 
 Every plan gives a point of this linear programme at its own objective (the stability terms of
 re-planning, never negative, are left out), so the programme's optimum, which GLOP finds in a
@@ -488,20 +490,34 @@ class _Relaxation:
                 yield least, most
 
     def _balance(self) -> None:
-        """The balance is at least the teachers away on each school day, and the largest
-        class (at least the average) of a project whose every class spends a school day
-        away."""
-        balance = self.lp.NumVar(0.0, self.lp.infinity(), "balance")
+        """The balance is at least the teachers away on each school day; the largest class
+        (at least the average) of a project whose every class spends a school day away; and
+        the smallest class of one whose classes may all keep off school days, unless they
+        do."""
+        lp = self.lp
+        balance = lp.NumVar(0.0, lp.infinity(), "balance")
         self.terms.append(self.weights.balance * balance)
         for seats in self.away_on.values():
-            self.lp.Add(self.lp.Sum(seats) <= balance)
+            lp.Add(lp.Sum(seats) <= balance)
         school = self.calendar.school_days
         for project_id, variables in self.built.projects.items():
             split, project = variables.split, variables.project
-            if project.mode.takes_teachers_away and all(
-                    any(school[day:day + project.days]) for day in split.start_days):
-                self.lp.Add(balance >= -(-split.headcount // split.count)
-                            * self.running[project_id])
+            if not project.mode.takes_teachers_away:
+                continue
+            in_term = [count for day, count in self.starts[project_id].items()
+                       if any(school[day:day + project.days])]
+            if len(in_term) == len(split.start_days):
+                lp.Add(balance >= -(-split.headcount // split.count) * self.running[project_id])
+                continue
+            smallest = split.headcount - (split.count - 1) * split.max_size  # the others full
+            if in_term and smallest > 0:
+                # Whether any of its session-phases spends a school day away: in whole numbers
+                # 0 or 1, so the smallest class counts whole, not spread over the term's days.
+                # (SCIP by months proves anshan's bound in 12 s instead of 26, qianjiang's in
+                # 2.0 s instead of 4.8-5.9, and M's reaches 538,890 in 48 s, not 538,703.)
+                some_in_term = lp.NumVar(0.0, 1.0, f"in term[{project_id}]")
+                lp.Add(split.count * project.phases * some_in_term >= lp.Sum(in_term))
+                lp.Add(balance >= smallest * some_in_term)
 
 
 def _rounded_up(value: float) -> int:

@@ -106,14 +106,27 @@ def test_in_whole_numbers_a_class_is_away_whole(tiny):
     # Two classes of exactly 40 in June or July; t1 (1,000 yuan) is free on 28 June, a school
     # day, and 8 July, in the summer holiday. One class is in term, all 40 away (800) on its
     # day, or t2 (2,000) teaches it: 2 x (1,000 + 10) + 800. The linear programme spreads
-    # that class over June's school days, two teachers away on each.
+    # that class over June's school days, and of "one of the two classes is in term" it
+    # counts a half: 20 away (400).
     tiny["trainers"][0]["available"] = [{"start": "2024-06-28", "end": "2024-06-28"},
                                         {"start": "2024-07-08", "end": "2024-07-08"}]
     tiny["projects"][0].update(headcount=80, max_session_size=40, months=[6, 7])
     instance = parse_instance(tiny)
-    assert relaxation_bound(TrainingModel(instance)) == 2_063
+    assert relaxation_bound(TrainingModel(instance)) == 2_420
     assert relaxation_bound(TrainingModel(instance), whole_numbers=True) == 2_820
     assert optimum(tiny).objective == 2_820
+
+
+def test_a_class_that_may_keep_off_school_days_is_away_whole_if_it_does_not(tiny):
+    # One class of 40 in June or July; t1 (1,000 yuan) is away all summer, t2 (2,000) free.
+    # In June with t1 all 40 are away on a school day: 1,000 + 10 + 800; in the holidays with
+    # t2, 2,010. The linear programme no longer spreads the class over June's school days
+    # (two away on each, 40 yuan): were it away at all, its 40 are.
+    tiny["trainers"][0]["unavailable"] = [{"start": "2024-07-01", "end": "2024-08-31"}]
+    tiny["projects"][0]["months"] = [6, 7]
+    instance = parse_instance(tiny)
+    assert relaxation_bound(TrainingModel(instance)) == 1_810
+    assert optimum(tiny).objective == 1_810
 
 
 def test_in_whole_numbers_a_trainer_teaches_whole_classes(tiny):
