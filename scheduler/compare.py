@@ -124,7 +124,7 @@ def compare(base_path: Path, scenario_paths: list[Path], *, time_limit: float = 
     _, _, base_instance = loaded[0]
     cores = os.cpu_count() or 1
     if base_solution is None:
-        result = solve(base_instance, time_limit=time_limit, seed=seed, workers=workers or cores)
+        result = solve(base_instance, time_limit=time_limit, seed=seed, workers=workers)
         if result.interrupted:
             raise CompareStopped("stopped by Ctrl-C while solving the base: nothing compared")
         base_solution = result.solution
