@@ -136,6 +136,10 @@ class BackgroundBound:
             self._bound = max(bound, self._bound or bound)
         self._relaxation = None  # its memory (L: about 1 GB) is not needed by the search
 
+    def running(self) -> bool:
+        """Whether a stage is still being solved."""
+        return self._thread.is_alive()
+
     def ready(self) -> int | None:
         """The best bound proven so far, or None."""
         return self._bound

@@ -174,7 +174,7 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
     # the full search.
     background = (BackgroundBound(built, RELAXATION_SHARE * time_limit)
                   if lns.is_small(built) else None)
-    workers = workers or _default_workers(background is not None)
+    search_workers = _search_workers(workers, background)
     listener.relaxation = background
     if replan is None:  # (re-planning, the model's objective leaves out the held sessions')
         stop.proven = listener.proven
@@ -185,8 +185,8 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
                        stopped=stop.done, on_improve=listener.on_objective)
     bound: int | None
     quick_hint = plan_hint(built, quick.rows, quick.dropped)
-    solve_model = _model_solver(seed, workers, stop)
-    start = _starting_plan(built, quick, quick_hint, deadline, seed, workers, stop,
+    solve_model = _model_solver(seed, search_workers, stop)
+    start = _starting_plan(built, quick, quick_hint, deadline, seed, search_workers, stop,
                            solve_model)
     incumbent = None if start is None else _improved(built, start, deadline, seed,
                                                      solve_model, stop, listener)
@@ -199,7 +199,7 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
         status, bound, searched = Status.FEASIBLE, None, None
     else:
         hint = incumbent.values if incumbent is not None else quick_hint
-        status, bound, searched = _full_search(built, hint, deadline, seed, workers, stop,
+        status, bound, searched = _full_search(built, hint, deadline, seed, search_workers, stop,
                                                listener)
     relaxed = background.finish() if background is not None else None
 
@@ -234,13 +234,22 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
     return SolveResult(solution, built.unschedulable, *size, interrupted=stop.requested)
 
 
-def _default_workers(bound_beside: bool) -> int:
-    """One search worker per core, less the core the relaxation's bound takes when it is
-    solved beside the search. On 2 cores, qianjiang's bound by day came at 12.7-13.5 s of a
-    solve with one worker, at 17.8-18.2 s with two (seeds 0-4), its optimum proven at a
-    median 13.8 s instead of 18.2; 2024, s30, anshan and m100 ended as with two."""
+Workers = Callable[[], int]
+"""How many workers a CP-SAT solve starting now gets."""
+
+
+def _search_workers(asked: int | None, background: BackgroundBound | None) -> Workers:
+    """`asked`, or by default one worker per core, less the core the relaxation's bound takes
+    while it is being solved beside the search. On 2 cores, qianjiang's bound by day came at
+    12.7-13.5 s of a solve with one worker, at 17.8-18.2 s with two (seeds 0-4), its optimum
+    proven at a median 13.8 s instead of 18.2; 2024, s30, anshan and m100 ended as with two."""
     cores = os.cpu_count() or 1
-    return max(cores - 1, 1) if bound_beside else cores
+
+    def workers() -> int:
+        if asked is not None:
+            return asked
+        return max(cores - 1, 1) if background is not None and background.running() else cores
+    return workers
 
 
 def _choices(splits: dict[str, SessionSplit | str]) -> int:
@@ -274,7 +283,7 @@ def _solve_by_moves(instance: Instance, calendar: YearCalendar,
                        why_no_bound="too many projects to prove one in the time")
 
 
-def _full_search(built: TrainingModel, hint: Hint, deadline: float, seed: int, workers: int,
+def _full_search(built: TrainingModel, hint: Hint, deadline: float, seed: int, workers: Workers,
                  stop: _StopRequest, listener: _ProgressListener
                  ) -> tuple[Status, int | None, tuple[list[SessionPhase], list[str]] | None]:
     """CP-SAT on the whole model until `deadline`, hinted with the best plan so far: its
@@ -313,7 +322,7 @@ def _keeps_mandatory(instance: Instance, plan: HandPlan) -> bool:
 
 
 def _starting_plan(built: TrainingModel, quick: HandPlan, quick_hint: Hint, deadline: float,
-                   seed: int, workers: int, stop: _StopRequest,
+                   seed: int, workers: Workers, stop: _StopRequest,
                    solve_model: lns.ModelSolver) -> lns.Incumbent | None:
     """The plan the neighbourhood search starts from, as a whole assignment of the model:
     when re-planning, the baseline (the warm start) if it still keeps every rule; otherwise
@@ -357,7 +366,7 @@ def _left(deadline: float) -> float:
     return max(deadline - time.monotonic(), 0.05)
 
 
-def _model_solver(seed: int, workers: int, stop: _StopRequest) -> lns.ModelSolver:
+def _model_solver(seed: int, workers: Workers, stop: _StopRequest) -> lns.ModelSolver:
     """Solves a model like the main search (seed, workers, Ctrl-C), as `lns.ModelSolver` says."""
     def solve_model(model: cp_model.CpModel, seconds: float, *,
                     quiet: float | None = None, probing: bool = True
@@ -436,11 +445,12 @@ def _set_hint(model: cp_model.CpModel, hint: Hint) -> None:
         model.add_hint(model.get_int_var_from_proto_index(index), value)
 
 
-def _solver(deadline: float, seed: int, workers: int, stop: _StopRequest) -> cp_model.CpSolver:
+def _solver(deadline: float, seed: int, workers: Workers, stop: _StopRequest
+            ) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(deadline - time.monotonic(), 0.05)
     solver.parameters.random_seed = seed
-    solver.parameters.num_workers = workers
+    solver.parameters.num_workers = workers()
     solver.parameters.catch_sigint_signal = False  # ours stops both stages and says so
     stop.solver = solver
     return solver

@@ -255,21 +255,21 @@ def test_a_plan_it_proves_optimal_ends_the_search(monkeypatch):
     assert not result.interrupted
 
 
-def test_the_search_leaves_a_core_to_the_bound_beside_it(monkeypatch, tiny):
-    # On 4 cores the search of a small instance takes 3 workers by default, the bound the
-    # fourth; asked for 4 workers it takes 4.
+def test_the_search_leaves_a_core_to_the_bound_while_it_is_being_solved(monkeypatch):
+    # On 4 cores a CP-SAT solve gets 3 workers by default while the bound is being solved
+    # beside it, and 4 once it is done or where there is none; asked for 2, it gets 2.
+    class Bound:
+        solving = True
+
+        def running(self) -> bool:
+            return self.solving
+
     monkeypatch.setattr(scheduler.solve.os, "cpu_count", lambda: 4)
-    workers_used = []
-    solver = scheduler.solve._solver
-
-    def recording_solver(deadline, seed, workers, stop):
-        workers_used.append(workers)
-        return solver(deadline, seed, workers, stop)
-
-    monkeypatch.setattr(scheduler.solve, "_solver", recording_solver)
-    instance = parse_instance(tiny)
-    assert solve(instance, time_limit=10).solution.status.value == "OPTIMAL"
-    assert workers_used and set(workers_used) == {3}
-    workers_used.clear()
-    solve(instance, time_limit=10, workers=4)
-    assert workers_used and set(workers_used) == {4}
+    bound = Bound()
+    workers = scheduler.solve._search_workers(None, bound)
+    assert workers() == 3
+    bound.solving = False
+    assert workers() == 4
+    assert scheduler.solve._search_workers(None, None)() == 4
+    bound.solving = True
+    assert scheduler.solve._search_workers(2, bound)() == 2

@@ -257,6 +257,6 @@ def test_only_the_steps_placing_projects_end_when_quiet_and_skip_probing(instanc
 def test_a_solve_without_probing_turns_off_the_presolve_probing():
     model = cp_model.CpModel()
     model.maximize(model.new_int_var(0, 3, "x"))
-    model_solver = _model_solver(seed=0, workers=1, stop=_StopRequest())
+    model_solver = _model_solver(seed=0, workers=lambda: 1, stop=_StopRequest())
     assert model_solver(model, 1.0, probing=False).parameters.cp_model_probing_level == 0
     assert model_solver(model, 1.0).parameters.cp_model_probing_level > 0
