@@ -105,7 +105,7 @@ def main(instances: tuple[Path, ...], repeat: int, time_limit: float | None, lar
     print(f"{platform.node()} · {platform.processor() or platform.machine()} · "
           f"{os.cpu_count()} cores · Python {platform.python_version()} · "
           f"{time.strftime('%Y-%m-%d')} · medians over seeds 0..N−1 (N = runs)")
-    header = (f"{'instance':<16}{'runs':>5}{'limit':>6}{'sessions':>9}{'status':>10}"
+    header = (f"{'instance':<16}{'runs':>5}{'limit':>6}{'sessions':>9}{'status':>17}"
               f"{'first s':>8}{'best s':>8}{'total s':>8}{'objective':>13}{'bound':>13}"
               f"{'gap':>8}{'peak MB':>8}" + "".join(f"{kpi:>16}" for kpi in KPIS)
               + f"{'vs greedy':>10}{'valid':>6}")
@@ -124,7 +124,7 @@ def _solver_row(path: Path, limit: float, runs: list[dict]) -> str:
     kpis = {kpi: _median(run["kpis"].get(kpi) for run in runs) for kpi in KPIS}
     statuses = "/".join(sorted({run["status"] for run in runs}))
     name = path.stem if path.parent.name != "generated" else f"gen/{path.stem}"
-    return (f"{name:<16}{len(runs):>5}{limit:>6g}{runs[0]['sessions']:>9}{statuses:>10}"
+    return (f"{name:<16}{len(runs):>5}{limit:>6g}{runs[0]['sessions']:>9}{statuses:>17}"
             f"{_fmt(median['first_solution'], '.1f'):>8}{_fmt(median['best_solution'], '.1f'):>8}"
             f"{_fmt(median['seconds'], '.1f'):>8}{_fmt(median['objective'], ',.0f'):>13}"
             f"{_fmt(median['bound'], ',.0f'):>13}{_fmt(median['gap'], '.1%'):>8}"
@@ -140,7 +140,7 @@ def _greedy_row(runs: list[dict]) -> str:
     solver = {kpi: _median(run["kpis"].get(kpi) for run in runs) for kpi in KPIS}
     ratios = "".join(f"{_fmt(greedy.get(kpi), ',.0f') + _share(solver[kpi], greedy.get(kpi)):>16}"
                      for kpi in KPIS)
-    return (f"{'  greedy':<16}{'':>5}{'':>6}{'':>9}{'':>10}{'':>8}{'':>8}{'':>8}"
+    return (f"{'  greedy':<16}{'':>5}{'':>6}{'':>9}{'':>17}{'':>8}{'':>8}{'':>8}"
             f"{_fmt(runs[0]['greedy_objective'], ',.0f'):>13}{'':>13}{'':>8}{'':>8}"
             f"{ratios}{'':>10}{'':>6}")
 
