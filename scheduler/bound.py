@@ -37,12 +37,12 @@ Every variable counts projects, session-phases, days or seats, so the same progr
 numbers is a bound too, and a better one: a class is away whole on one day, not a tenth of it
 on each of ten, and a project's days with a venue or trainer are whole sessions, not three
 days of a 5-day class. SCIP solves it after GLOP, in the time left, on relaxations of up to
-50,000 variables (M: 16,378): 2024 92,700, its optimum, in 1 s; qianjiang 197,500 in 2.5–4 s;
-s30 148,100, its optimum, in 2–10 s; anshan 776,800 in 18–21 s; M 538,703 in 60 s (535,767
-without the whole sessions).
+50,000 variables (M: 16,378): 2024 92,700, its optimum, in 1 s; qianjiang 197,500 in 2.0 s;
+s30 148,100, its optimum, in 2.3 s; anshan 776,800 in 12 s; M 538,890 in 48 s (535,767 in
+60 s without the whole sessions and the smallest classes in the balance).
 Last, on the smallest (up to 25,000 variables with those it adds), the venues and trainers day
 by day as well (`add_days`): by months, qianjiang's q03 had its four classes start on one day
-in one free room with the cheapest trainers; by day, SCIP proves its optimum, 197,600, in 6 s.
+in one free room with the cheapest trainers; by day, SCIP proves its optimum, 197,600, in 6–9 s.
 By months, not by the year alone, L's bound is 4 % higher: the free venues are full in the
 months most projects must run; by seat-days, 1.6 % more: a free 60-seat room cannot host a
 class of 300 for a fifth of the price; by the weeks' runs of days, 0.1 %; by each school
@@ -80,7 +80,7 @@ from 2,304,652 to 2,306,163, and its peak memory from 0.6 to 2.1 GB."""
 
 BY_DAY_MAX_VARIABLES = 25_000
 """The stage by day (`_Relaxation.solve_by_day`) runs only where the relaxation with the
-variables it adds has at most this many (qianjiang: 9,871, its optimum proven in 6 s; s30:
+variables it adds has at most this many (qianjiang: 9,871, its optimum proven in 6–9 s; s30:
 22,601, proven by months already). anshan has 46,163: in 120 s SCIP proved 775,582 (before the
 whole sessions of `_month_shares`), less than by months."""
 

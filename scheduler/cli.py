@@ -37,7 +37,8 @@ def main() -> None:
               help="Output folder [default: out/<instance name>/].")
 @click.option("--seed", default=0, show_default=True, help="Random seed of the search.")
 @click.option("--workers", type=click.IntRange(min=1),
-              help="Search threads [default: one per core, less one for the bound beside it].")
+              help="Search threads [default: one per core, less one while the bound is "
+                   "solved beside it].")
 @click.option("--formats", "format_names", default="all", show_default=True,
               help=f"Files to write beside solution.json: {FORMAT_HELP}.")
 @click.option("--lang", default="zh", show_default=True,
