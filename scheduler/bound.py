@@ -62,6 +62,7 @@ from ortools.linear_solver import linear_solver_pb2, pywraplp
 from ortools.linear_solver.pywraplp import Variable
 
 from models.instance import Project, Trainer, Venue
+from scheduler.mip import exact_parameters, new_scip
 from scheduler.model import ProjectVars, TrainingModel
 from scheduler.sessions import SessionSplit
 
@@ -204,17 +205,13 @@ class _Relaxation:
         self.lp.ExportModelToProto(programme)
         for variable in programme.variable:
             variable.is_integer = True
-        scip = pywraplp.Solver.CreateSolver("SCIP")
-        # SCIP's own Ctrl-C handler would take the signal from `solve`'s, and stop SCIP alone.
-        scip.SetSolverSpecificParametersAsString("misc/catchctrlc = FALSE")
+        scip = new_scip()
         scip.LoadModelFromProto(programme)
         scip.SetTimeLimit(max(1, int(seconds * 1000)))
-        exact = pywraplp.MPSolverParameters()
-        exact.SetDoubleParam(exact.RELATIVE_MIP_GAP, 1e-7)  # a bound, not a plan, is wanted
         self.scip = scip
         if self.interrupted:
             return None
-        scip.Solve(exact)
+        scip.Solve(exact_parameters())  # a bound, not a plan, is wanted
         bound = scip.Objective().BestBound()
         return _rounded_up(bound) if math.isfinite(bound) else None
 

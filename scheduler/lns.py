@@ -145,7 +145,7 @@ def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed
             outcome = projects_step(built, incumbent, free, solve_model, seconds)
             chooser.adapt(proved=outcome is not None and outcome[1])
         elif turn % 8:
-            outcome = assign_step(built, incumbent, solve_model, seconds)
+            outcome = assign_step(built, incumbent, solve_model, seconds, stopped)
         else:
             outcome = seats_step(built, incumbent, solve_model, seconds)
         if outcome is None:
@@ -213,12 +213,12 @@ def seats_step(built: TrainingModel, incumbent: Incumbent, solve_model: ModelSol
 
 
 def assign_step(built: TrainingModel, incumbent: Incumbent, solve_model: ModelSolver,
-                seconds: float) -> Step:
+                seconds: float, stopped: Callable[[], bool] = lambda: False) -> Step:
     """Every venue and trainer anew, with every date and seat where the incumbent has them
     (`scheduler.assign`): a cheap trainer free on a day another project's class is taught by
     a dear one can take it over, which a step moving a few projects seldom finds (M: cheap
     trainers left at half their days while dear ones taught)."""
-    found = reassign(built, incumbent.values, solve_model, seconds)
+    found = reassign(built, incumbent.values, seconds, stopped)
     if found is None:
         return None
     plan = complete_plan(built, placement(built, found), solve_model, seconds)
