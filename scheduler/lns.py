@@ -123,15 +123,20 @@ def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed
             solve_model: ModelSolver, stopped: Callable[[], bool],
             on_improve: Callable[[Incumbent], None] | None = None,
             stall_after: int | None = STALLED_STEPS) -> Incumbent:
-    """Each project alone (`sweep`), then neighbourhood steps — every seat anew (or, every
-    other time, every venue and trainer), then three turns of a few projects placed anew, and
-    again (on a model too large to copy, `is_small`, only the latter) — until `deadline`, a
-    stop, or (on a small model) `stall_after` steps in a row without a better plan (None:
-    never); returns the best plan found, which is never worse than `incumbent`."""
+    """Every venue and trainer anew, each project alone (`sweep`), then neighbourhood steps
+    — every venue and trainer anew (or, every other time, every seat), then three turns of a
+    few projects placed anew, and again (on a model too large to copy, `is_small`, only the
+    latter, and no assignment first) — until `deadline`, a stop, or (on a small model)
+    `stall_after` steps in a row without a better plan (None: never); returns the best plan
+    found, which is never worse than `incumbent`."""
+    small = is_small(built)
+    if small and not stopped() and deadline - time.monotonic() >= LEAST_STEP_SECONDS:
+        assigned = assign_step(built, incumbent, solve_model,
+                               min(STEP_SECONDS, deadline - time.monotonic()), stopped)
+        incumbent = _better(incumbent, assigned, on_improve)
     incumbent = sweep(built, incumbent, deadline=deadline, solve_model=solve_model,
                       stopped=stopped, on_improve=on_improve)
     chooser = _NeighbourhoodChooser(built, random.Random(seed))
-    small = is_small(built)
     last_improved = 0
     for turn in itertools.count():
         remaining = deadline - time.monotonic()
@@ -145,9 +150,9 @@ def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed
             outcome = projects_step(built, incumbent, free, solve_model, seconds)
             chooser.adapt(proved=outcome is not None and outcome[1])
         elif turn % 8:
-            outcome = assign_step(built, incumbent, solve_model, seconds, stopped)
-        else:
             outcome = seats_step(built, incumbent, solve_model, seconds)
+        else:
+            outcome = assign_step(built, incumbent, solve_model, seconds, stopped)
         if outcome is None:
             continue
         plan, proved = outcome
@@ -184,11 +189,18 @@ def sweep(built: TrainingModel, incumbent: Incumbent, *, deadline: float,
             break
         outcome = projects_step(built, incumbent, {project_id}, solve_model,
                                 min(STEP_SECONDS, remaining))
-        if outcome is not None and outcome[0].objective < incumbent.objective:
-            incumbent = outcome[0]
-            if on_improve is not None:
-                on_improve(incumbent)
+        incumbent = _better(incumbent, outcome, on_improve)
     return incumbent
+
+
+def _better(incumbent: Incumbent, outcome: Step,
+            on_improve: Callable[[Incumbent], None] | None) -> Incumbent:
+    """The step's plan if it is better than `incumbent` (and said so), else `incumbent`."""
+    if outcome is None or outcome[0].objective >= incumbent.objective:
+        return incumbent
+    if on_improve is not None:
+        on_improve(outcome[0])
+    return outcome[0]
 
 
 def is_small(built: TrainingModel) -> bool:
