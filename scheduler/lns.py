@@ -5,10 +5,11 @@ demands are seat variables, and its linear relaxation says almost nothing about 
 move between towns. Once the dates are fixed, though, the cap is plain linear algebra — on each
 school day, the seats a town sends to the sessions running that day stay within its cap — and
 CP-SAT solves that at once (anshan: the seats of the hand plan's dates to optimal in 2 s, where
-the cumulative alone left a gap of 60 % after 20 s). So the steps here take turns: every seat anew
-with all dates, venues and trainers fixed and the cap written out day by day; every venue and
-trainer anew with all dates and seats fixed (`scheduler.assign`); and a few projects placed
-anew with everything else fixed — each a small model hinted with the incumbent. An
+the cumulative alone left a gap of 60 % after 20 s). So the steps here take turns: every venue
+and trainer anew with all dates and seats fixed (`scheduler.assign`, by SCIP); every seat anew
+with all dates, venues and trainers fixed and the cap written out day by day; and a few
+projects placed anew with everything else fixed — each a small model hinted with the
+incumbent. An
 improvement becomes the new incumbent; the incumbent is feasible in every step, so a step never
 makes the plan worse.
 """

@@ -242,8 +242,8 @@ def _search_workers(asked: int | None, background: BackgroundBound | None) -> Wo
     """`asked`, or by default one worker per core, less the core the relaxation's bound takes
     while it is being solved beside the search. On 2 cores, qianjiang's bound by day came at
     12.7-13.5 s of a solve with one worker, at 17.8-18.2 s with two (seeds 0-4), and its
-    optimum was proven at a median 12.3 s instead of 15.6 (seeds 10-29; but with seed 6 the
-    search stays at 199,300, see the README); 2024, s30, anshan and m100 ended as with two."""
+    optimum was proven at a median 12.3 s instead of 15.6 (seeds 10-29); 2024, s30, anshan and
+    m100 ended as with two."""
     cores = os.cpu_count() or 1
 
     def workers() -> int:
