@@ -9,9 +9,8 @@ the cumulative alone left a gap of 60 % after 20 s). So the steps here take turn
 and trainer anew with all dates and seats fixed (`scheduler.assign`, by SCIP); every seat anew
 with all dates, venues and trainers fixed and the cap written out day by day; and a few
 projects placed anew with everything else fixed — each a small model hinted with the
-incumbent. An
-improvement becomes the new incumbent; the incumbent is feasible in every step, so a step never
-makes the plan worse.
+incumbent. An improvement becomes the new incumbent; the incumbent is feasible in every step,
+so a step never makes the plan worse.
 """
 
 from __future__ import annotations
