@@ -129,10 +129,10 @@ def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed
     latter, and no assignment first) — until `deadline`, a stop, or (on a small model)
     `stall_after` steps in a row without a better plan (None: never); returns the best plan
     found, which is never worse than `incumbent`."""
-    small = is_small(built)
-    if small and not stopped() and deadline - time.monotonic() >= LEAST_STEP_SECONDS:
-        assigned = assign_step(built, incumbent, solve_model,
-                               min(STEP_SECONDS, deadline - time.monotonic()), stopped)
+    small, remaining = is_small(built), deadline - time.monotonic()
+    if small and not stopped() and remaining >= LEAST_STEP_SECONDS:
+        assigned = assign_step(built, incumbent, solve_model, min(STEP_SECONDS, remaining),
+                               stopped)
         incumbent = _better(incumbent, assigned, on_improve)
     incumbent = sweep(built, incumbent, deadline=deadline, solve_model=solve_model,
                       stopped=stopped, on_improve=on_improve)
