@@ -35,14 +35,21 @@ ProgressCallback = Callable[[float, float | None, float | None], None]
 REPAIR_SHARE = 0.8
 """At most this share of the time limit goes to improving the quick plan by ruin and recreate
 (`scheduler.repair`), which stops sooner once its moves stall (2024: after 0.6 s; anshan:
-7–8 s of 60). On L it still finds better plans after 150 s, where the neighbourhood search of
-CP-SAT, given the next 150 s, found none."""
+7–8 s of 60; m100: 18–46 s); on a model above `SEARCH_MAX_VARIABLES`, all of it."""
 
 MOVES_ONLY_CHOICES = 400_000
 """Above this many (session-phase, venue or trainer) pairs (`_choices`) the CP-SAT model is not
 built at all and ruin and recreate has all the time. XL has 1.27 million: its model took 117 s
 to build and its peak memory to 4.8 GB, and in the 120 s after 480 s of moves no step of the
 search found a better plan. L has 85,392."""
+
+SEARCH_MAX_VARIABLES = 50_000
+"""Above this many model variables (M has 11,549, L 133,614) CP-SAT searches nothing: ruin and
+recreate has all the time, and the model is built for the relaxation's bound alone (should the
+moves stall first, the time left goes to that bound). On L the moves still found better plans
+at 240 s, where the neighbourhood search after them found 200 in 42 s and the full search, in
+17 s, not even a plan; with all 300 s, seeds 0-2 ended at 2,414,400, 2,416,740 and 2,419,180
+against 2,415,240, 2,420,180 and 2,420,540 (one session, 2026-11-23)."""
 
 LNS_SHARE = 0.7
 """The share of the time left that the neighbourhood search gets; the full search then starts
@@ -178,21 +185,27 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
     listener.relaxation = background
     if replan is None:  # (re-planning, the model's objective leaves out the held sessions')
         stop.proven = listener.proven
+    # Only when re-planning, or when the quick planners cannot keep every mandatory project,
+    # does a large model need CP-SAT at all.
+    moves_only = (replan is None and _keeps_mandatory(instance, quick)
+                  and size[0] > SEARCH_MAX_VARIABLES)
     if replan is None and _keeps_mandatory(instance, quick):
         # (Not when re-planning: the quick planners know nothing of held sessions.)
         quick = repair(instance, calendar, splits, quick,
-                       deadline=started + REPAIR_SHARE * time_limit, seed=seed,
-                       stopped=stop.done, on_improve=listener.on_objective)
+                       deadline=deadline if moves_only else started + REPAIR_SHARE * time_limit,
+                       seed=seed, stopped=stop.done, on_improve=listener.on_objective)
+    if moves_only:
+        _await_bound(background, deadline, stop)
     bound: int | None
     quick_hint = plan_hint(built, quick.rows, quick.dropped)
     solve_model = _model_solver(seed, search_workers, stop)
-    start = _starting_plan(built, quick, quick_hint, deadline, seed, search_workers, stop,
-                           solve_model)
+    start = None if moves_only else _starting_plan(built, quick, quick_hint, deadline, seed,
+                                                   search_workers, stop, solve_model)
     incumbent = None if start is None else _improved(built, start, deadline, seed,
                                                      solve_model, stop, listener)
     if incumbent is not None and incumbent.optimal:
         status, bound, searched = Status.OPTIMAL, incumbent.objective, None
-    elif stop.proven() or (incumbent is not None and not lns.is_small(built)):
+    elif moves_only or stop.proven() or (incumbent is not None and not lns.is_small(built)):
         # Proven optimal by the relaxation, there is nothing left to search. (On XL, when it
         # had a model, the whole-model searches took the peak memory to 15.9 GB and found
         # neither a better plan nor a bound: the neighbourhood search had all the time.)
@@ -361,6 +374,15 @@ def _improved(built: TrainingModel, incumbent: lns.Incumbent, deadline: float, s
     return lns.improve(built, incumbent, deadline=started + share * (deadline - started),
                        seed=seed, solve_model=solve_model, stopped=stop.done,
                        on_improve=listener.on_incumbent, stall_after=stall_after)
+
+
+def _await_bound(background: BackgroundBound | None, deadline: float, stop: _StopRequest
+                 ) -> None:
+    """Wait until the relaxation's stages end, `deadline` or a stop: once the moves have
+    stalled, nothing else searches, and the bound may yet prove their plan optimal."""
+    while (background is not None and background.running() and not stop.done()
+           and time.monotonic() < deadline):
+        time.sleep(0.1)
 
 
 def _left(deadline: float) -> float:

@@ -131,6 +131,26 @@ def test_an_instance_too_large_for_the_model_is_planned_by_moves_alone(monkeypat
     assert validate(instance, solution) == []
 
 
+def test_a_model_too_large_to_search_is_planned_by_moves_and_bounded_by_the_relaxation(
+        monkeypatch):
+    # Every model counts as too large to search: no CP-SAT search runs, the moves plan, and
+    # the relaxation's bound, built on the model, proves their plan optimal.
+    monkeypatch.setattr(solve_module, "SEARCH_MAX_VARIABLES", 0)
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("CP-SAT searched a model too large to search")
+    monkeypatch.setattr(solve_module, "_starting_plan", no_search)
+    monkeypatch.setattr(solve_module, "_full_search", no_search)
+    instance = load_instance(INSTANCES / "2024.json")
+    result = solve_module.solve(instance, time_limit=20, workers=1)
+    solution = result.solution
+    assert result.variables > 0
+    assert (solution.status.value, solution.objective, solution.bound) == (
+        "OPTIMAL", 92_700, 92_700)
+    assert solution.solve_seconds < 20  # the proof ended the moves
+    assert validate(instance, solution) == []
+
+
 def test_an_instance_too_large_for_the_model_still_says_why_it_has_no_plan(monkeypatch, tiny):
     # A mandatory project that cannot run: the moves do not pretend, the model's path says why.
     monkeypatch.setattr(solve_module, "MOVES_ONLY_CHOICES", 0)
