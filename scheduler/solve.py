@@ -194,15 +194,15 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
         quick = repair(instance, calendar, splits, quick,
                        deadline=deadline if moves_only else started + REPAIR_SHARE * time_limit,
                        seed=seed, stopped=stop.done, on_improve=listener.on_objective)
+    bound: int | None
+    incumbent = None
     if moves_only:
         _await_bound(background, deadline, stop)
-    bound: int | None
-    quick_hint = plan_hint(built, quick.rows, quick.dropped)
-    solve_model = _model_solver(seed, search_workers, stop)
-    start = None if moves_only else _starting_plan(built, quick, quick_hint, deadline, seed,
-                                                   search_workers, stop, solve_model)
-    incumbent = None if start is None else _improved(built, start, deadline, seed,
-                                                     solve_model, stop, listener)
+    else:
+        solve_model = _model_solver(seed, search_workers, stop)
+        start = _starting_plan(built, quick, deadline, seed, search_workers, stop, solve_model)
+        if start is not None:
+            incumbent = _improved(built, start, deadline, seed, solve_model, stop, listener)
     if incumbent is not None and incumbent.optimal:
         status, bound, searched = Status.OPTIMAL, incumbent.objective, None
     elif moves_only or stop.proven() or (incumbent is not None and not lns.is_small(built)):
@@ -211,7 +211,8 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
         # neither a better plan nor a bound: the neighbourhood search had all the time.)
         status, bound, searched = Status.FEASIBLE, None, None
     else:
-        hint = incumbent.values if incumbent is not None else quick_hint
+        hint = (incumbent.values if incumbent is not None
+                else plan_hint(built, quick.rows, quick.dropped))
         status, bound, searched = _full_search(built, hint, deadline, seed, search_workers, stop,
                                                listener)
     relaxed = background.finish() if background is not None else None
@@ -335,8 +336,8 @@ def _keeps_mandatory(instance: Instance, plan: HandPlan) -> bool:
     return not any(instance.project(project_id).mandatory for project_id in plan.dropped)
 
 
-def _starting_plan(built: TrainingModel, quick: HandPlan, quick_hint: Hint, deadline: float,
-                   seed: int, workers: Workers, stop: _StopRequest,
+def _starting_plan(built: TrainingModel, quick: HandPlan, deadline: float, seed: int,
+                   workers: Workers, stop: _StopRequest,
                    solve_model: lns.ModelSolver) -> lns.Incumbent | None:
     """The plan the neighbourhood search starts from, as a whole assignment of the model:
     when re-planning, the baseline (the warm start) if it still keeps every rule; otherwise
@@ -348,7 +349,7 @@ def _starting_plan(built: TrainingModel, quick: HandPlan, quick_hint: Hint, dead
         warm_start = plan_hint(built, replan.baseline.sessions, replan.baseline.dropped)
     candidates = [warm_start] if warm_start is not None else []
     if replan is None and _keeps_mandatory(built.instance, quick):
-        candidates.append(quick_hint)
+        candidates.append(plan_hint(built, quick.rows, quick.dropped))
     for decisions in candidates:
         incumbent = lns.complete_plan(built, decisions, solve_model, _left(deadline))
         if incumbent is not None:
