@@ -188,12 +188,12 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
     listener.relaxation = background
     if replan is None:  # (re-planning, the model's objective leaves out the held sessions')
         stop.proven = listener.proven
-    # Only when re-planning, or when the quick planners cannot keep every mandatory project,
-    # does a large model need CP-SAT at all.
-    moves_only = (replan is None and _keeps_mandatory(instance, quick)
-                  and size[0] > SEARCH_MAX_VARIABLES)
-    if replan is None and _keeps_mandatory(instance, quick):
-        # (Not when re-planning: the quick planners know nothing of held sessions.)
+    # Not when re-planning: the quick planners know nothing of held sessions.
+    moves_first = replan is None and _keeps_mandatory(instance, quick)
+    # Only then, or when the quick plan drops a mandatory project, does a large model need
+    # CP-SAT at all.
+    moves_only = moves_first and size[0] > SEARCH_MAX_VARIABLES
+    if moves_first:
         quick = repair(instance, calendar, splits, quick,
                        deadline=deadline if moves_only else started + REPAIR_SHARE * time_limit,
                        seed=seed, stopped=stop.done, on_improve=listener.on_objective)
@@ -209,9 +209,10 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
     if incumbent is not None and incumbent.optimal:
         status, bound, searched = Status.OPTIMAL, incumbent.objective, None
     elif moves_only or stop.proven() or (incumbent is not None and not lns.is_small(built)):
-        # Proven optimal by the relaxation, there is nothing left to search. (On XL, when it
-        # had a model, the whole-model searches took the peak memory to 15.9 GB and found
-        # neither a better plan nor a bound: the neighbourhood search had all the time.)
+        # Planned by moves alone, or proven optimal by the relaxation, there is nothing left
+        # to search. (On XL, when it had a model, the whole-model searches took the peak
+        # memory to 15.9 GB and found neither a better plan nor a bound: the neighbourhood
+        # search had all the time.)
         status, bound, searched = Status.FEASIBLE, None, None
     else:
         hint = (incumbent.values if incumbent is not None
