@@ -189,11 +189,11 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
     if replan is None:  # (re-planning, the model's objective leaves out the held sessions')
         stop.proven = listener.proven
     # Not when re-planning: the quick planners know nothing of held sessions.
-    moves_first = replan is None and _keeps_mandatory(instance, quick)
-    # Only then, or when the quick plan drops a mandatory project, does a large model need
-    # CP-SAT at all.
-    moves_only = moves_first and size[0] > SEARCH_MAX_VARIABLES
-    if moves_first:
+    quick_usable = replan is None and _keeps_mandatory(instance, quick)
+    # A large model needs CP-SAT only to re-plan, or to find a plan that keeps every mandatory
+    # project where the quick plan does not.
+    moves_only = quick_usable and size[0] > SEARCH_MAX_VARIABLES
+    if quick_usable:
         quick = repair(instance, calendar, splits, quick,
                        deadline=deadline if moves_only else started + REPAIR_SHARE * time_limit,
                        seed=seed, stopped=stop.done, on_improve=listener.on_objective)
@@ -203,7 +203,8 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
         _await_bound(background, deadline, stop)
     else:
         solve_model = _model_solver(seed, search_workers, stop)
-        start = _starting_plan(built, quick, deadline, seed, search_workers, stop, solve_model)
+        start = _starting_plan(built, quick if quick_usable else None, deadline, seed,
+                               search_workers, stop, solve_model)
         if start is not None:
             incumbent = _improved(built, start, deadline, seed, solve_model, stop, listener)
     if incumbent is not None and incumbent.optimal:
@@ -227,9 +228,8 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
         # The full search may end before it has even read its hint (large instances).
         plans.append(read_plan(built, lambda variable: incumbent.values[variable.index],
                                renumber))
-    if replan is None and status is not Status.INFEASIBLE and _keeps_mandatory(instance, quick):
+    if quick_usable and status is not Status.INFEASIBLE:
         # Stopped early, the search may have nothing better than its quick plan: keep the best.
-        # (Not when re-planning: the quick planners know nothing of held sessions.)
         plans.append((quick.rows, quick.dropped))
     solution = Solution(instance=instance.name, status=status)
     baseline_rows = None
@@ -340,19 +340,19 @@ def _keeps_mandatory(instance: Instance, plan: HandPlan) -> bool:
     return not any(instance.project(project_id).mandatory for project_id in plan.dropped)
 
 
-def _starting_plan(built: TrainingModel, quick: HandPlan, deadline: float, seed: int,
+def _starting_plan(built: TrainingModel, quick: HandPlan | None, deadline: float, seed: int,
                    workers: Workers, stop: _StopRequest,
                    solve_model: lns.ModelSolver) -> lns.Incumbent | None:
     """The plan the neighbourhood search starts from, as a whole assignment of the model:
     when re-planning, the baseline (the warm start) if it still keeps every rule; otherwise
-    the quick plan (`_quick_plan`; not when re-planning: it knows nothing of held sessions);
-    failing those, stage one's plan, re-read for its objective. None if none of them exists."""
+    the quick plan (`_quick_plan`), if given; failing those, stage one's plan, re-read for its
+    objective. None if none of them exists."""
     replan = built.replan
     warm_start = None
     if replan is not None and replan.warm_start:
         warm_start = plan_hint(built, replan.baseline.sessions, replan.baseline.dropped)
     candidates = [warm_start] if warm_start is not None else []
-    if replan is None and _keeps_mandatory(built.instance, quick):
+    if quick is not None:
         candidates.append(plan_hint(built, quick.rows, quick.dropped))
     for decisions in candidates:
         incumbent = lns.complete_plan(built, decisions, solve_model, _left(deadline))
