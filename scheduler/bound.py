@@ -41,8 +41,10 @@ days of a 5-day class. SCIP solves it after GLOP, in the time left, on relaxatio
 s30 148,100, its optimum, in 2.3 s; anshan 776,800 in 12 s; M 538,890 in 48 s (535,767 in
 60 s without the whole sessions and the smallest classes in the balance).
 Last, on the smallest (up to 25,000 variables with those it adds), the venues and trainers day
-by day as well (`add_days`): by months, qianjiang's q03 had its four classes start on one day
-in one free room with the cheapest trainers; by day, SCIP proves its optimum, 197,600, in 6–9 s.
+by day as well (`add_days`), those the solution in whole numbers holds in question
+(`contested`): by months, qianjiang's q03 had its four classes start on one day in one free
+room with the cheapest trainers; by day, SCIP proves its optimum, 197,600, in 2.3–3.3 s with
+15 of its 43 venues and trainers (4.9–8.4 s with all).
 By months, not by the year alone, L's bound is 4 % higher: the free venues are full in the
 months most projects must run; by seat-days, 1.6 % more: a free 60-seat room cannot host a
 class of 300 for a fifth of the price; by the weeks' runs of days, 0.1 %; by each school
@@ -59,7 +61,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ortools.linear_solver import linear_solver_pb2, pywraplp
-from ortools.linear_solver.pywraplp import Variable
+from ortools.linear_solver.pywraplp import OFFSET_KEY, Variable
 
 from models.instance import Project, Trainer, Venue
 from scheduler.mip import exact_parameters, new_scip
@@ -81,7 +83,7 @@ from 2,304,652 to 2,306,163, and its peak memory from 0.6 to 2.1 GB."""
 
 BY_DAY_MAX_VARIABLES = 25_000
 """The stage by day (`_Relaxation.solve_by_day`) runs only where the relaxation with the
-variables it adds has at most this many (qianjiang: 9,871, its optimum proven in 6–9 s; s30:
+variables it adds for every venue and trainer has at most this many (qianjiang: 9,871; s30:
 22,601, proven by months already). anshan has 46,163: in 120 s SCIP proved 775,582 (before the
 whole sessions of `_month_shares`), less than by months."""
 
@@ -114,6 +116,7 @@ class BackgroundBound:
         self._deadline = time.monotonic() + seconds
         self._relaxation: _Relaxation | None = None
         self._bound: int | None = None
+        self._costs: dict[str, float] | None = None
         self._cancelled = False
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, args=(built,), daemon=True)
@@ -135,6 +138,7 @@ class BackgroundBound:
             if bound is None:
                 break
             self._bound = max(bound, self._bound or bound)
+            self._costs = relaxation.project_costs()
         self._relaxation = None  # its memory (L: about 1 GB) is not needed by the search
 
     def running(self) -> bool:
@@ -144,6 +148,11 @@ class BackgroundBound:
     def ready(self) -> int | None:
         """The best bound proven so far, or None."""
         return self._bound
+
+    def project_costs(self) -> dict[str, float] | None:
+        """What each project's own terms cost in the latest solution in whole numbers, if
+        any: where a plan pays more or less for a project, it may be placed better."""
+        return self._costs
 
     def finish(self) -> int | None:
         """Stop the stage still running, and the best bound proven (an interrupted stage in
@@ -183,8 +192,9 @@ class _Relaxation:
         """Each venue's and trainer's limits (by month, and a trainer's in the year): the
         (share, coefficient) terms of a row and its right-hand side."""
         self.whole_solution: list[float] | None = None
-        """The values of SCIP's best solution in whole numbers, by variable index, if any."""
-        self.terms: list = []
+        """The values of SCIP's latest solution in whole numbers, by variable index, if any."""
+        self.terms: dict[str | None, list] = defaultdict(list)
+        """The objective's terms, by the project they are its own of (None: the balance)."""
         self.constant = sum(self.instance.project(project_id).drop_weight
                             for project_id in built.unschedulable) * self.weights.dropped
         self.running = {project_id: self._project(variables)
@@ -195,7 +205,8 @@ class _Relaxation:
     def solve(self, seconds: float) -> int | None:
         """The linear programme's optimum (GLOP), rounded up, or None if not solved in time."""
         self.lp.SetTimeLimit(max(1, int(seconds * 1000)))
-        self.lp.Minimize(self.lp.Sum(self.terms) + self.constant)
+        self.lp.Minimize(self.lp.Sum([term for terms in self.terms.values() for term in terms])
+                         + self.constant)
         if self.interrupted or self.lp.Solve() != pywraplp.Solver.OPTIMAL:
             return None
         return _rounded_up(self.lp.Objective().Value())
@@ -280,6 +291,21 @@ class _Relaxation:
             if len(sessions) > 1:
                 lp.Add(lp.Sum(sessions) <= 1)
 
+    def project_costs(self) -> dict[str, float] | None:
+        """What each project's own terms (all but the balance) cost in the latest solution in
+        whole numbers, if there is one. (The linear programme's, a guide to the neighbourhood
+        search too, left m100 at 543,960, 543,340 and 543,360 in 60 s, not 543,160, 543,340
+        and 542,960: its fractions are no plan's.)"""
+        if (values := self.whole_solution) is None:
+            return None
+
+        def value(term: Any) -> float:
+            return sum(coefficient * (1.0 if variable is OFFSET_KEY else values[variable.index()])
+                       for variable, coefficient in term.GetCoeffs().items())
+
+        return {project_id: sum(value(term) for term in terms)
+                for project_id, terms in self.terms.items() if project_id is not None}
+
     def contested(self) -> set[str] | None:
         """The venues and trainers whose days in the solution in whole numbers may not hold
         day by day: full in a month (a trainer, or in the year), or taking more sessions of a
@@ -348,19 +374,19 @@ class _Relaxation:
         project = split.project
         runs = lp.NumVar(1.0 if project.mandatory else 0.0, 1.0, f"runs[{project.id}]")
         if not project.mandatory:
-            self.terms.append(weights.dropped * project.drop_weight * (1 - runs))
+            self.terms[project.id].append(weights.dropped * project.drop_weight * (1 - runs))
         seats = self._seats(variables, runs)
         rural_seats = lp.Sum([count for town, count in seats.items() if town in self.rural])
         if (quota := self.instance.rural_quota_seats(project)) > 0:
             lp.Add(rural_seats >= quota * runs)
         best = min(split.headcount, self.instance.rural_pool(project))
-        self.terms.append(weights.rural * (best * runs - rural_seats))
+        self.terms[project.id].append(weights.rural * (best * runs - rural_seats))
         session_phases = split.count * project.phases
         starts = {day: lp.NumVar(0.0, session_phases, f"starts[{project.id},{day}]")
                   for day in split.start_days}
         lp.Add(lp.Sum(list(starts.values())) == session_phases * runs)
         self.starts[project.id] = starts
-        self.terms.append(weights.preference * lp.Sum([
+        self.terms[project.id].append(weights.preference * lp.Sum([
             self.calendar.days_outside(project.wanted_months, day, project.days) * count
             for day, count in starts.items()]))
         self._venues_and_trainers(variables, runs, self._days_by_month(project, starts))
@@ -430,7 +456,7 @@ class _Relaxation:
                 lp.Add(lp.Sum([used[venue.id][month] for venue in split.venues]) == share)
             total = {venue.id: lp.Sum(list(used[venue.id].values())) for venue in split.venues}
             for venue in split.venues:
-                self.terms.append(cost * venue.cost_per_day * total[venue.id])
+                self.terms[project.id].append(cost * venue.cost_per_day * total[venue.id])
             lp.Add(lp.Sum([min(venue.capacity, split.max_size) * total[venue.id]
                            for venue in split.venues])
                    >= split.headcount * project.phases * project.days * runs)
@@ -448,7 +474,7 @@ class _Relaxation:
                     lp.Add(lp.Sum([taught[trainer.id][month] for trainer in split.trainers
                                    if topic in trainer.topics]) >= share)
             for trainer in split.trainers:
-                self.terms.append(cost * trainer.fee_per_day
+                self.terms[project.id].append(cost * trainer.fee_per_day
                                   * lp.Sum(list(taught[trainer.id].values())))
 
     def _month_shares(self, split: SessionSplit, owners: list, days: dict[int, Any], name: str,
@@ -481,7 +507,7 @@ class _Relaxation:
             for venue in split.venues if venue.town in self.rural])
         urban_seats = self.lp.NumVar(0.0, self.lp.infinity(), f"urban seats[{project.id}]")
         self.lp.Add(urban_seats >= split.headcount * project.phases * runs - in_rural)
-        self.terms.append(self.weights.rural * urban_seats)
+        self.terms[project.id].append(self.weights.rural * urban_seats)
 
     def _resources(self) -> None:
         """In each month, no venue beyond the days it is open and no trainer beyond the days
@@ -545,7 +571,7 @@ class _Relaxation:
         do."""
         lp = self.lp
         balance = lp.NumVar(0.0, lp.infinity(), "balance")
-        self.terms.append(self.weights.balance * balance)
+        self.terms[None].append(self.weights.balance * balance)
         for seats in self.away_on.values():
             lp.Add(lp.Sum(seats) <= balance)
         school = self.calendar.school_days

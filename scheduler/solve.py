@@ -206,7 +206,11 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
         start = _starting_plan(built, quick if quick_usable else None, deadline, seed,
                                search_workers, stop, solve_model)
         if start is not None:
-            incumbent = _improved(built, start, deadline, seed, solve_model, stop, listener)
+            # (Re-planning, the relaxation knows nothing of the changes a plan pays for.)
+            guide = (background.project_costs
+                     if background is not None and replan is None else None)
+            incumbent = _improved(built, start, deadline, seed, solve_model, stop, listener,
+                                  guide)
     if incumbent is not None and incumbent.optimal:
         status, bound, searched = Status.OPTIMAL, incumbent.objective, None
     elif moves_only or stop.proven() or (incumbent is not None and not lns.is_small(built)):
@@ -367,10 +371,11 @@ def _starting_plan(built: TrainingModel, quick: HandPlan | None, deadline: float
 
 
 def _improved(built: TrainingModel, incumbent: lns.Incumbent, deadline: float, seed: int,
-              solve_model: lns.ModelSolver, stop: _StopRequest,
-              listener: _ProgressListener) -> lns.Incumbent:
+              solve_model: lns.ModelSolver, stop: _StopRequest, listener: _ProgressListener,
+              guide: lns.Guide | None) -> lns.Incumbent:
     """The plan improved by the neighbourhood search for the first `LNS_SHARE` of the time
-    left, or all of it on a model too large for the full search."""
+    left, or all of it on a model too large for the full search; guided by the relaxation's
+    solution, if given."""
     listener.on_incumbent(incumbent)
     started = time.monotonic()
     share = LNS_SHARE if lns.is_small(built) else 1.0  # no full search follows (`solve`)
@@ -378,7 +383,7 @@ def _improved(built: TrainingModel, incumbent: lns.Incumbent, deadline: float, s
     stall_after = lns.STALLED_STEPS if built.replan is not None else None
     return lns.improve(built, incumbent, deadline=started + share * (deadline - started),
                        seed=seed, solve_model=solve_model, stopped=stop.done,
-                       on_improve=listener.on_incumbent, stall_after=stall_after)
+                       on_improve=listener.on_incumbent, stall_after=stall_after, guide=guide)
 
 
 def _await_bound(background: BackgroundBound | None, deadline: float, stop: _StopRequest

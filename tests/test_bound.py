@@ -7,6 +7,7 @@ import copy
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -167,6 +168,9 @@ def test_by_day_two_classes_on_one_day_take_two_rooms_and_two_trainers(tiny):
     relaxation.solve_in_whole_numbers(5)
     assert relaxation.contested() == {"t1", "room"}
     assert relaxation.solve_by_day(5) == 5_720
+    # What each project's own terms cost there, the balance (80 away, 1,600) besides.
+    costs = relaxation.project_costs()
+    assert costs is not None and sum(costs.values()) + 1_600 == pytest.approx(5_720)
 
 
 def test_a_project_that_cannot_run_pays_its_priority(tiny):

@@ -196,6 +196,31 @@ def test_the_sweep_places_each_costly_project_alone_costliest_first(instance_202
     assert solution.objective == best.objective < incumbent.objective
 
 
+def test_every_other_turn_frees_projects_the_plan_pays_for_otherwise_than_the_relaxation(
+        instance_2024):
+    built, incumbent = hand_incumbent(instance_2024)
+    own = lns._Excess(built).own_costs(incumbent.values)
+    solution = as_solution(instance_2024, built, incumbent)
+    weights = instance_2024.objective.weights
+    assert sum(own.values()) + weights.balance * solution.kpis["balance"] == incumbent.objective
+    # The relaxation's solution agrees with the plan on every project but three: it pays more
+    # for one, less for two.
+    astray = sorted(built.projects)[:3]
+    relaxed: dict[str, float] | None = None
+    chooser = lns._NeighbourhoodChooser(built, random.Random(0), guide=lambda: relaxed)
+    chooser.size = 2
+    unguided = lns._NeighbourhoodChooser(built, random.Random(0))
+    unguided.size = 2
+    # No solution yet: the costly project and those nearest it, as without a guide.
+    assert chooser.next(incumbent) == unguided.next(incumbent)
+    relaxed = own | {astray[0]: own[astray[0]] + 5_000, astray[1]: own[astray[1]] - 2_000,
+                     astray[2]: own[astray[2]] + 100}
+    chooser.turn = 0
+    turns = [chooser.next(incumbent) for _ in range(8)]
+    assert all(len(free) == 2 and free < set(astray) for free in turns[::2])
+    assert any(not free <= set(astray) for free in turns[1::2])
+
+
 def test_a_stop_request_ends_the_search_with_the_incumbent(instance_2024):
     built, incumbent = hand_incumbent(instance_2024)
     best = lns.improve(built, incumbent, deadline=time.monotonic() + 30, seed=0,

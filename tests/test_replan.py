@@ -69,6 +69,9 @@ def test_only_re_planning_hands_over_to_the_full_search_after_stalled_steps(
         def finish(self) -> None:
             return None
 
+        def project_costs(self) -> None:
+            return None
+
     limits = []
     improve = lns.improve
 
