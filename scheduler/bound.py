@@ -41,10 +41,10 @@ days of a 5-day class. SCIP solves it after GLOP, in the time left, on relaxatio
 s30 148,100, its optimum, in 2.3 s; anshan 776,800 in 12 s; M 538,890 in 48 s (535,767 in
 60 s without the whole sessions and the smallest classes in the balance).
 Last, on the smallest (up to 25,000 variables with those it adds), the venues and trainers day
-by day as well (`add_days`), those the solution in whole numbers holds in question
+by day as well (`add_days`), where the solution in whole numbers holds them in question
 (`contested`): by months, qianjiang's q03 had its four classes start on one day in one free
-room with the cheapest trainers; by day, SCIP proves its optimum, 197,600, in 2.3–3.3 s with
-15 of its 43 venues and trainers (4.9–8.4 s with all).
+room with the cheapest trainers; by day, SCIP proves its optimum, 197,600, in 1.5–2.8 s with
+25 venues and trainers in a month (4.9–8.4 s with all of them in every month).
 By months, not by the year alone, L's bound is 4 % higher: the free venues are full in the
 months most projects must run; by seat-days, 1.6 % more: a free 60-seat room cannot host a
 class of 300 for a fifth of the price; by the weeks' runs of days, 0.1 %; by each school
@@ -73,6 +73,9 @@ FINISH_WAIT_SECONDS = 1.0
 """How long `BackgroundBound.finish` waits for an interrupted stage to say what it proved."""
 
 Ledger = dict[tuple[str, int], list[tuple[Variable, int]]]
+
+Held = tuple[str, int | None]
+"""A venue or trainer in a month (None: in the year)."""
 
 
 WHOLE_NUMBERS_MAX_VARIABLES = 50_000
@@ -188,9 +191,9 @@ class _Relaxation:
         """Each project's session-phases starting on each of its start days."""
         self.shares: dict[tuple[str, str], dict[int, Variable]] = {}
         """Each project's days with each venue and trainer, by month."""
-        self.caps: list[tuple[str, list[tuple[Variable, float]], float]] = []
-        """Each venue's and trainer's limits (by month, and a trainer's in the year): the
-        (share, coefficient) terms of a row and its right-hand side."""
+        self.caps: list[tuple[Held, list[tuple[Variable, float]], float]] = []
+        """Each venue's and trainer's limits, by month (and a trainer's in the year, month
+        None): the (share, coefficient) terms of a row and its right-hand side."""
         self.whole_solution: list[float] | None = None
         """The values of SCIP's latest solution in whole numbers, by variable index, if any."""
         self.terms: dict[str | None, list] = defaultdict(list)
@@ -254,31 +257,43 @@ class _Relaxation:
         return sum(sum(self._open(split.project, owner)[day] for day in split.start_days)
                    for split, owners, _, _ in self._owners() for owner in owners)
 
-    def add_days(self, detailed: set[str] | None = None) -> None:
+    def add_days(self, contested: set[Held] | None = None) -> None:
         """The venues and trainers day by day, not only by months: on each start day, every
         session-phase starting has a venue and `trainers_per_session` distinct trainers, every
         topic taught, each free on all of the session's days; no venue or trainer has two
         sessions on a day; and a venue's or trainer's days with the project in a month are
         those of the sessions it takes. Every plan keeps these too. (qianjiang: by months, the
         four classes of q03 start on one day with one free room and the cheapest trainers.)
-        Given `detailed`, only those venues and trainers are taken day by day: on each day the
-        others take what those leave, and are held only by months."""
+        Given `contested`, a venue or trainer takes day by day only the sessions running in a
+        month it is contested in (any month, if in the year), and on a start day where others
+        may take a session too, they take what those leave, held by months alone."""
         lp = self.lp
+        months: dict[str, set[int]] = defaultdict(set)
+        every_month = contested is None
+        for owner_id, month in contested or ():
+            months[owner_id].update(range(1, 13) if month is None else (month,))
         sessions_on: dict[tuple[str, int], list[Variable]] = defaultdict(list)
         for split, owners, per_session, topics in self._owners():
             if self.interrupted:  # (qianjiang: 0.5 s to add them all; finish() waits for it)
                 return
             project = split.project
-            kept = [owner for owner in owners if detailed is None or owner.id in detailed]
-            if not kept:
-                continue
-            taken_by = [self._taking(project, owner, split.start_days, sessions_on)
-                        for owner in kept]
+            taken_by, loose = [], set()
+            for owner in owners:
+                taking, untaken = self._taking(project, owner, split.start_days, sessions_on,
+                                               None if every_month else months[owner.id])
+                taken_by.append(taking)
+                loose |= untaken
             for day, count in self.starts[project.id].items():
-                on_day = [(owner, taken[day]) for owner, taken in zip(kept, taken_by, strict=True)
+                on_day = [(owner, taken[day]) for owner, taken in zip(owners, taken_by, strict=True)
                           if day in taken]
-                others = per_session * count - lp.Sum([takes for _, takes in on_day])
-                lp.Add(others == 0 if len(kept) == len(owners) else others >= 0)
+                others: Any = 0
+                if day in loose:
+                    if not on_day:
+                        continue
+                    others = per_session * count - lp.Sum([takes for _, takes in on_day])
+                    lp.Add(others >= 0)
+                else:
+                    lp.Add(lp.Sum([takes for _, takes in on_day]) == per_session * count)
                 # No trainer twice on one class. (For a venue it follows, but SCIP proves
                 # qianjiang's optimum in 8 s with these rows, in 17 without, before the
                 # whole sessions of `_month_shares`.)
@@ -286,7 +301,7 @@ class _Relaxation:
                     lp.Add(takes <= count)
                 for topic in topics:
                     taught = lp.Sum([takes for owner, takes in on_day if topic in owner.topics])
-                    lp.Add(taught + (others if len(kept) < len(owners) else 0) >= count)
+                    lp.Add(taught + others >= count)
         for sessions in sessions_on.values():
             if len(sessions) > 1:
                 lp.Add(lp.Sum(sessions) <= 1)
@@ -306,20 +321,21 @@ class _Relaxation:
         return {project_id: sum(value(term) for term in terms)
                 for project_id, terms in self.terms.items() if project_id is not None}
 
-    def contested(self) -> set[str] | None:
-        """The venues and trainers whose days in the solution in whole numbers may not hold
-        day by day: full in a month (a trainer, or in the year), or taking more sessions of a
-        project in a month than it has start days there; None (all) without that solution.
-        The others' days can move to days they are free. qianjiang: 15 of 43; SCIP proves its
-        optimum by day in 2.3-3.3 s with them (7.4 s on one of SCIP's seeds 0-7), in 4.9-8.4 s
-        with all."""
+    def contested(self) -> set[Held] | None:
+        """The venues and trainers, and the months, where the solution in whole numbers may
+        not hold day by day: full in the month (a trainer, or in the year), or taking more
+        sessions of a project in the month than it has start days there; None (all) without
+        that solution. Elsewhere their days could move to days they are free. qianjiang: 25
+        (15 of its 43 venues and trainers, in May to August mostly); SCIP proves its optimum by
+        day with them in 1.5-2.8 s over its seeds 0-7 (3,296 variables), with all the months
+        of those 15 in 2.3-3.3 s and once 7.4 s (5,279), with all in 4.9-8.4 s (9,871)."""
         if (values := self.whole_solution) is None:
             return None
 
         def value(variable: Variable) -> float:
             return values[variable.index()]
 
-        contested = {owner for owner, terms, most in self.caps
+        contested = {held for held, terms, most in self.caps
                      if sum(coefficient * value(share) for share, coefficient in terms)
                      >= most - 1e-6}
         start_days: dict[tuple[str, int], set[int]] = defaultdict(set)
@@ -331,9 +347,8 @@ class _Relaxation:
                         start_days[project_id, self.month[session_day]].add(day)
         for (project_id, owner), shares in self.shares.items():
             days = self.instance.project(project_id).days
-            if any(value(share) / days > len(start_days[project_id, month]) + 1e-6
-                   for month, share in shares.items()):
-                contested.add(owner)
+            contested |= {(owner, month) for month, share in shares.items()
+                          if value(share) / days > len(start_days[project_id, month]) + 1e-6}
         return contested
 
     def _owners(self) -> Iterator[tuple[SessionSplit, list, int, list[str]]]:
@@ -351,22 +366,32 @@ class _Relaxation:
         return self.calendar.open_starts(available, owner.unavailable, project.days)
 
     def _taking(self, project: Project, owner: Venue | Trainer, start_days: list[int],
-                sessions_on: dict[tuple[str, int], list[Variable]]) -> dict[int, Variable]:
+                sessions_on: dict[tuple[str, int], list[Variable]], months: set[int] | None
+                ) -> tuple[dict[int, Variable], set[int]]:
         """Whether `owner` takes a session-phase of `project` starting on each start day it is
-        free for, entered in `sessions_on` for each of the session's days; the project's days
-        with `owner` in each month (its month shares) are those of the sessions it takes."""
+        free for whose session runs in `months` (None: any), entered in `sessions_on` for each
+        of the session's days; the project's days with `owner` in each of `months` (its month
+        shares) are those of the sessions it takes, and in the others at least those. Also the
+        start days it is free for but not taken day by day."""
         lp, open_starts = self.lp, self._open(project, owner)
-        taking, by_month = {}, defaultdict(list)
+        taking, by_month, untaken = {}, defaultdict(list), set()
         for start in start_days:
             if not open_starts[start]:
                 continue
+            running = range(start, start + project.days)
+            if months is not None and not any(self.month[day] in months for day in running):
+                untaken.add(start)
+                continue
             taking[start] = lp.NumVar(0.0, 1.0, f"takes[{project.id},{owner.id},{start}]")
-            for day in range(start, start + project.days):
+            for day in running:
                 sessions_on[owner.id, day].append(taking[start])
                 by_month[self.month[day]].append(taking[start])
         for month, share in self.shares[project.id, owner.id].items():
-            lp.Add(share == lp.Sum(by_month[month]))
-        return taking
+            if months is None or month in months:
+                lp.Add(share == lp.Sum(by_month[month]))
+            elif by_month[month]:
+                lp.Add(share >= lp.Sum(by_month[month]))
+        return taking, untaken
 
     def _project(self, variables: ProjectVars) -> Variable:
         """The project's variables and terms; returns how much of it runs."""
@@ -525,7 +550,8 @@ class _Relaxation:
             year = [share for month in range(1, 13)
                     for share, _ in self.trainer_days.get((trainer.id, month), [])]
             if year:
-                self._cap(trainer.id, [(share, 1.0) for share in year], trainer.max_days)
+                self._cap((trainer.id, None), [(share, 1.0) for share in year],
+                          trainer.max_days)
 
     def _monthly_cap(self, owner: str, blocked: set[int], ledger: Ledger) -> None:
         """`owner`'s days in each month within its usable days, less the `blocked` ones; and
@@ -539,14 +565,14 @@ class _Relaxation:
             entries = ledger.get((owner, month))
             if not entries:
                 continue
-            self._cap(owner, [(share, 1.0) for share, _ in entries], per_month[month])
+            self._cap((owner, month), [(share, 1.0) for share, _ in entries], per_month[month])
             for least, most in self._session_caps(runs, month, {days for _, days in entries}):
-                self._cap(owner, [(share, 1 / days) for share, days in entries
-                                  if days >= least], most)
+                self._cap((owner, month), [(share, 1 / days) for share, days in entries
+                                           if days >= least], most)
 
-    def _cap(self, owner: str, terms: list[tuple[Variable, float]], most: float) -> None:
+    def _cap(self, held: Held, terms: list[tuple[Variable, float]], most: float) -> None:
         self.lp.Add(self.lp.Sum([coefficient * share for share, coefficient in terms]) <= most)
-        self.caps.append((owner, terms, most))
+        self.caps.append((held, terms, most))
 
     def _session_caps(self, runs: list[list[int]], month: int,
                       lengths: set[int]) -> Iterator[tuple[int, float]]:

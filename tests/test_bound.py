@@ -161,12 +161,13 @@ def test_by_day_two_classes_on_one_day_take_two_rooms_and_two_trainers(tiny):
     assert relaxation_bound(TrainingModel(instance), whole_numbers=True) == 4_630
     assert relaxation_bound(TrainingModel(instance), by_day=True) == 5_720
     assert optimum(tiny).objective == 5_720
-    # After the stage in whole numbers, only t1 and the room are taken day by day: they take
-    # both of p1's classes on its one day. t2 and the hall, idle, keep their months' limits.
+    # After the stage in whole numbers, only t1 and the room are taken day by day, in March:
+    # they take both of p1's classes on its one day. t2 and the hall, idle, keep their months'
+    # limits.
     relaxation = _Relaxation(TrainingModel(instance))
     relaxation.solve(5)
     relaxation.solve_in_whole_numbers(5)
-    assert relaxation.contested() == {"t1", "room"}
+    assert relaxation.contested() == {("t1", 3), ("room", 3)}
     assert relaxation.solve_by_day(5) == 5_720
     # What each project's own terms cost there, the balance (80 away, 1,600) besides.
     costs = relaxation.project_costs()
