@@ -57,7 +57,7 @@ import math
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ortools.linear_solver import linear_solver_pb2, pywraplp
@@ -86,9 +86,9 @@ from 2,304,652 to 2,306,163, and its peak memory from 0.6 to 2.1 GB."""
 
 BY_DAY_MAX_VARIABLES = 25_000
 """The stage by day (`_Relaxation.solve_by_day`) runs only where the relaxation with the
-variables it adds for every venue and trainer has at most this many (qianjiang: 9,871; s30:
-22,601, proven by months already). anshan has 46,163: in 120 s SCIP proved 775,582 (before the
-whole sessions of `_month_shares`), less than by months."""
+variables it adds has at most this many (qianjiang: 3,296; anshan: 15,130, 777,800 in 24 s
+where by months it is 776,800). With every venue and trainer in every month, anshan had
+46,163: in 120 s SCIP proved 775,582 (before the whole sessions of `_month_shares`)."""
 
 
 def relaxation_bound(built: TrainingModel, seconds: float = TIME_LIMIT_SECONDS, *,
@@ -110,8 +110,9 @@ def relaxation_bound(built: TrainingModel, seconds: float = TIME_LIMIT_SECONDS, 
 
 class BackgroundBound:
     """`relaxation_bound` in a thread, started at once, in up to three stages within
-    `seconds`: the linear programme; on a small enough one, its counts in whole numbers; on a
-    smaller one, that with the venues and trainers day by day. GLOP and SCIP let go of
+    `seconds`: the linear programme; on a small enough one, its counts in whole numbers; then,
+    where they add few enough variables, that with the venues and trainers day by day where
+    its solution holds them in question. GLOP and SCIP let go of
     Python's lock while they solve, so the bound takes the second core while ruin and recreate
     keeps the first, and nothing waits for it."""
 
@@ -133,9 +134,7 @@ class BackgroundBound:
             self._relaxation = relaxation
         stages, size = [relaxation.solve], relaxation.lp.NumVariables()
         if size <= WHOLE_NUMBERS_MAX_VARIABLES:
-            stages.append(relaxation.solve_in_whole_numbers)
-        if size <= BY_DAY_MAX_VARIABLES and size + relaxation.day_choices() <= BY_DAY_MAX_VARIABLES:
-            stages.append(relaxation.solve_by_day)
+            stages += [relaxation.solve_in_whole_numbers, relaxation.solve_by_day]
         for stage in stages:  # each proves nothing once interrupted
             bound = stage(self._deadline - time.monotonic())
             if bound is None:
@@ -238,10 +237,14 @@ class _Relaxation:
 
     def solve_by_day(self, seconds: float) -> int | None:
         """`solve_in_whole_numbers` with the venues and trainers day by day (`add_days`), all
-        within `seconds`: after that stage, only those its solution holds in question
-        (`contested`)."""
+        within `seconds`: after that stage, only where its solution holds them in question
+        (`contested`). None, unsolved, where they would take the programme beyond
+        `BY_DAY_MAX_VARIABLES`."""
         started = time.monotonic()
-        self.add_days(self.contested())
+        contested = self.contested()
+        if self.lp.NumVariables() + self.day_choices(contested) > BY_DAY_MAX_VARIABLES:
+            return None
+        self.add_days(contested)
         return self.solve_in_whole_numbers(seconds - (time.monotonic() - started))
 
     def interrupt(self) -> None:
@@ -251,10 +254,12 @@ class _Relaxation:
         if self.scip is not None:
             self.scip.InterruptSolve()
 
-    def day_choices(self) -> int:
-        """How many variables `add_days` adds: a (project, venue or trainer, start day) for
-        each start day on which the venue or trainer is free for the session's every day."""
-        return sum(sum(self._open(split.project, owner)[day] for day in split.start_days)
+    def day_choices(self, contested: set[Held] | None = None) -> int:
+        """How many variables `add_days(contested)` adds: a (project, venue or trainer, start
+        day) for each start day on which the venue or trainer is free for the session's every
+        day (and which it takes day by day)."""
+        months = _months_held(contested)
+        return sum(len(self._starts_taken(split, owner, months(owner.id))[0])
                    for split, owners, _, _ in self._owners() for owner in owners)
 
     def add_days(self, contested: set[Held] | None = None) -> None:
@@ -268,10 +273,7 @@ class _Relaxation:
         month it is contested in (any month, if in the year), and on a start day where others
         may take a session too, they take what those leave, held by months alone."""
         lp = self.lp
-        months: dict[str, set[int]] = defaultdict(set)
-        every_month = contested is None
-        for owner_id, month in contested or ():
-            months[owner_id].update(range(1, 13) if month is None else (month,))
+        months = _months_held(contested)
         sessions_on: dict[tuple[str, int], list[Variable]] = defaultdict(list)
         for split, owners, per_session, topics in self._owners():
             if self.interrupted:  # (qianjiang: 0.5 s to add them all; finish() waits for it)
@@ -279,8 +281,7 @@ class _Relaxation:
             project = split.project
             taken_by, loose = [], set()
             for owner in owners:
-                taking, untaken = self._taking(project, owner, split.start_days, sessions_on,
-                                               None if every_month else months[owner.id])
+                taking, untaken = self._taking(split, owner, sessions_on, months(owner.id))
                 taken_by.append(taking)
                 loose |= untaken
             for day, count in self.starts[project.id].items():
@@ -365,25 +366,36 @@ class _Relaxation:
         available = owner.available if isinstance(owner, Trainer) else None
         return self.calendar.open_starts(available, owner.unavailable, project.days)
 
-    def _taking(self, project: Project, owner: Venue | Trainer, start_days: list[int],
-                sessions_on: dict[tuple[str, int], list[Variable]], months: set[int] | None
-                ) -> tuple[dict[int, Variable], set[int]]:
-        """Whether `owner` takes a session-phase of `project` starting on each start day it is
-        free for whose session runs in `months` (None: any), entered in `sessions_on` for each
-        of the session's days; the project's days with `owner` in each of `months` (its month
-        shares) are those of the sessions it takes, and in the others at least those. Also the
-        start days it is free for but not taken day by day."""
-        lp, open_starts = self.lp, self._open(project, owner)
-        taking, by_month, untaken = {}, defaultdict(list), set()
-        for start in start_days:
+    def _starts_taken(self, split: SessionSplit, owner: Venue | Trainer, months: set[int] | None
+                      ) -> tuple[list[int], set[int]]:
+        """The project's start days `owner` is free for whose session runs in `months` (None:
+        any), and those it is free for otherwise."""
+        open_starts, project = self._open(split.project, owner), split.project
+        taken, untaken = [], set()
+        for start in split.start_days:
             if not open_starts[start]:
                 continue
-            running = range(start, start + project.days)
-            if months is not None and not any(self.month[day] in months for day in running):
+            if months is None or any(self.month[day] in months
+                                     for day in range(start, start + project.days)):
+                taken.append(start)
+            else:
                 untaken.add(start)
-                continue
+        return taken, untaken
+
+    def _taking(self, split: SessionSplit, owner: Venue | Trainer,
+                sessions_on: dict[tuple[str, int], list[Variable]], months: set[int] | None
+                ) -> tuple[dict[int, Variable], set[int]]:
+        """Whether `owner` takes a session-phase of the project starting on each start day it
+        is free for whose session runs in `months` (None: any), entered in `sessions_on` for
+        each of the session's days; the project's days with `owner` in each of `months` (its
+        month shares) are those of the sessions it takes, and in the others at least those.
+        Also the start days it is free for but does not take day by day."""
+        lp, project = self.lp, split.project
+        taken, untaken = self._starts_taken(split, owner, months)
+        taking, by_month = {}, defaultdict(list)
+        for start in taken:
             taking[start] = lp.NumVar(0.0, 1.0, f"takes[{project.id},{owner.id},{start}]")
-            for day in running:
+            for day in range(start, start + project.days):
                 sessions_on[owner.id, day].append(taking[start])
                 by_month[self.month[day]].append(taking[start])
         for month, share in self.shares[project.id, owner.id].items():
@@ -619,6 +631,17 @@ class _Relaxation:
                 some_in_term = lp.NumVar(0.0, 1.0, f"in term[{project_id}]")
                 lp.Add(split.count * project.phases * some_in_term >= lp.Sum(in_term))
                 lp.Add(balance >= smallest * some_in_term)
+
+
+def _months_held(contested: set[Held] | None) -> Callable[[str], set[int] | None]:
+    """The months each venue or trainer is contested in (a trainer in the year: all); None,
+    all of them, where `contested` is None."""
+    if contested is None:
+        return lambda owner_id: None
+    months: dict[str, set[int]] = defaultdict(set)
+    for owner_id, month in contested:
+        months[owner_id].update(range(1, 13) if month is None else (month,))
+    return lambda owner_id: months[owner_id]
 
 
 def _rounded_up(value: float) -> int:
