@@ -242,7 +242,7 @@ def test_in_the_background_the_bound_rises_stage_by_stage_or_is_none_once_given_
         time.sleep(0.01)
     # The linear programme's 196,967 in 0.3 s, in whole numbers 197,500 in 1.5 s, and with
     # the venues and trainers it holds in question day by day 197,600, the optimum, about
-    # 3 s later.
+    # 1.5 s later.
     assert [bound for bound in seen if bound is not None] == [196_967, 197_500]
     assert solved.finish() == 197_600
 
