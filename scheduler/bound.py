@@ -238,11 +238,12 @@ class _Relaxation:
     def solve_by_day(self, seconds: float) -> int | None:
         """`solve_in_whole_numbers` with the venues and trainers day by day (`add_days`), all
         within `seconds`: after that stage, only where its solution holds them in question
-        (`contested`). None, unsolved, where they would take the programme beyond
-        `BY_DAY_MAX_VARIABLES`."""
+        (`contested`). None, unsolved, where none is, or where they would take the programme
+        beyond `BY_DAY_MAX_VARIABLES`."""
         started = time.monotonic()
         contested = self.contested()
-        if self.lp.NumVariables() + self.day_choices(contested) > BY_DAY_MAX_VARIABLES:
+        added = self.day_choices(contested)
+        if added == 0 or self.lp.NumVariables() + added > BY_DAY_MAX_VARIABLES:
             return None
         self.add_days(contested)
         return self.solve_in_whole_numbers(seconds - (time.monotonic() - started))

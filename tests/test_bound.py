@@ -174,6 +174,16 @@ def test_by_day_two_classes_on_one_day_take_two_rooms_and_two_trainers(tiny):
     assert costs is not None and sum(costs.values()) + 1_600 == pytest.approx(5_720)
 
 
+def test_by_day_is_left_out_where_the_months_hold_nothing_in_question(tiny):
+    # p1's one class takes the room and t1 on one of March's many free days: nothing is full,
+    # nothing takes two classes on one day; day by day would prove the same again.
+    relaxation = _Relaxation(TrainingModel(parse_instance(tiny)))
+    relaxation.solve(5)
+    assert relaxation.solve_in_whole_numbers(5) == 1_810
+    assert relaxation.contested() == set()
+    assert relaxation.solve_by_day(5) is None
+
+
 def test_a_project_that_cannot_run_pays_its_priority(tiny):
     tiny["projects"].append({**tiny["projects"][0], "id": "p2", "topics": ["C"], "priority": 3})
     instance = parse_instance(tiny)
