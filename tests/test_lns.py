@@ -173,6 +173,30 @@ def test_steps_without_a_better_plan_end_the_search_only_with_a_stall_limit(inst
     assert len(steps) > 1 + 4 and time.monotonic() >= deadline - lns.LEAST_STEP_SECONDS
 
 
+def test_a_step_of_a_few_projects_that_betters_the_plan_is_followed_by_an_assignment(
+        instance_2024, monkeypatch):
+    built, incumbent = hand_incumbent(instance_2024)
+    kinds: list[str] = []
+
+    def step(kind: str):
+        def run(built, plan, *args, **kwargs):
+            kinds.append(kind)
+            if kinds == ["assign", "assign", "projects"]:  # the first step of a few projects
+                return lns.Incumbent(plan.values, plan.objective - 100), False
+            return plan, False
+        return run
+
+    for kind in ("projects", "assign", "seats"):
+        monkeypatch.setattr(lns, f"{kind}_step", step(kind))
+    monkeypatch.setattr(lns, "sweep", lambda built, incumbent, **_: incumbent)
+    best = lns.improve(built, incumbent, deadline=time.monotonic() + 30, seed=0,
+                       solve_model=solve_model, stopped=lambda: False, stall_after=4)
+    assert best.objective == incumbent.objective - 100
+    # The assignment before the sweep and on the first turn; then a step of a few projects,
+    # better: an assignment; then the turns as ever (a few projects, the seats, a few projects).
+    assert kinds == ["assign", "assign", "projects", "assign", "projects", "seats", "projects"]
+
+
 def test_the_sweep_places_each_costly_project_alone_costliest_first(instance_2024, monkeypatch):
     built, incumbent = hand_incumbent(instance_2024)
     excess = lns._Excess(built)(incumbent.values)
