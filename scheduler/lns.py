@@ -155,15 +155,14 @@ def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed
         if stopped() or remaining < LEAST_STEP_SECONDS or stalled:
             break
         seconds = min(STEP_SECONDS, remaining)
-        free = set() if assign_due else (
-            chooser.next(incumbent) if turn % 4 or not small else set())
+        free = chooser.next(incumbent) if (turn % 4 or not small) and not assign_due else set()
         if free:
             outcome = projects_step(built, incumbent, free, solve_model, seconds)
             chooser.adapt(proved=outcome is not None and outcome[1])
-        elif turn % 8 and not assign_due:
-            outcome = seats_step(built, incumbent, solve_model, seconds)
-        else:
+        elif turn % 8 == 0 or assign_due:
             outcome = assign_step(built, incumbent, solve_model, seconds, stopped)
+        else:
+            outcome = seats_step(built, incumbent, solve_model, seconds)
         assign_due = False
         if outcome is None:
             continue
