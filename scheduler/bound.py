@@ -44,7 +44,7 @@ Last, on the smallest (up to 25,000 variables with those it adds), the venues an
 by day as well (`add_days`), where the solution in whole numbers holds them in question
 (`contested`): by months, qianjiang's q03 had its four classes start on one day in one free
 room with the cheapest trainers; by day, SCIP proves its optimum, 197,600, in 1.5–2.8 s with
-25 venues and trainers in a month (4.9–8.4 s with all of them in every month).
+25 venues and trainers in a month (4.9–8.5 s with all of them in every month).
 By months, not by the year alone, L's bound is 4 % higher: the free venues are full in the
 months most projects must run; by seat-days, 1.6 % more: a free 60-seat room cannot host a
 class of 300 for a fifth of the price; by the weeks' runs of days, 0.1 %; by each school
@@ -255,7 +255,7 @@ class _Relaxation:
         if self.scip is not None:
             self.scip.InterruptSolve()
 
-    def day_choices(self, contested: set[Held] | None = None) -> int:
+    def day_choices(self, contested: set[Held] | None) -> int:
         """How many variables `add_days(contested)` adds: a (project, venue or trainer, start
         day) for each start day on which the venue or trainer is free for the session's every
         day (and which it takes day by day)."""
@@ -263,7 +263,7 @@ class _Relaxation:
         return sum(len(self._starts_taken(split, owner, months(owner.id))[0])
                    for split, owners, _, _ in self._owners() for owner in owners)
 
-    def add_days(self, contested: set[Held] | None = None) -> None:
+    def add_days(self, contested: set[Held] | None) -> None:
         """The venues and trainers day by day, not only by months: on each start day, every
         session-phase starting has a venue and `trainers_per_session` distinct trainers, every
         topic taught, each free on all of the session's days; no venue or trainer has two
@@ -330,7 +330,7 @@ class _Relaxation:
         that solution. Elsewhere their days could move to days they are free. qianjiang: 25
         (15 of its 43 venues and trainers, in May to August mostly); SCIP proves its optimum by
         day with them in 1.5-2.8 s over its seeds 0-7 (3,296 variables), with all the months
-        of those 15 in 2.3-3.3 s and once 7.4 s (5,279), with all in 4.9-8.4 s (9,871)."""
+        of those 15 in 2.3-3.3 s and once 7.4 s (5,279), with all in 4.9-8.5 s (9,871)."""
         if (values := self.whole_solution) is None:
             return None
 

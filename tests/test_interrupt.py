@@ -16,7 +16,7 @@ INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 
 def test_ctrl_c_keeps_the_best_plan(tmp_path):
     # Inside the search: m100's model and first plans take about a second, its ruin and
-    # recreate 18-46 s. (qianjiang, once searched here, is now proven optimal within 4-5 s.)
+    # recreate 18-46 s. (qianjiang, stopped here before, is now mostly proven before 6 s.)
     instance = INSTANCES / "generated" / "m100.json"
     process = start_solving(instance, tmp_path / "out")
     time.sleep(6)
