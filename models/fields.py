@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Annotated, Any
 
@@ -35,9 +36,17 @@ def _check_share(value: Any) -> float:
     return float(value)
 
 
+def _check_tilt(value: Any) -> float:
+    if (isinstance(value, bool) or not isinstance(value, (int, float))
+            or not math.isfinite(value) or value <= 0):
+        raise ValueError(f"{value!r} is not a weight: give a number above 0 (1 is no tilt)")
+    return float(value)
+
+
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
 Month = Annotated[int, BeforeValidator(_check_month)]
 Share = Annotated[float, BeforeValidator(_check_share)]
+Tilt = Annotated[float, BeforeValidator(_check_tilt)]
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+$")]
 
 

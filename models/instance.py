@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import math
 from enum import Enum
+from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, NonNegativeInt, PositiveInt
+from pydantic import (
+    BeforeValidator,
+    Field,
+    NonNegativeInt,
+    PositiveInt,
+    PrivateAttr,
+    model_validator,
+)
 
-from models.fields import Date, DateRange, Id, Month, Share, Strict
+from models.fields import Date, DateRange, Id, Month, Share, Strict, Tilt
 
 
 class Mode(str, Enum):
@@ -171,33 +179,52 @@ class Project(Strict):
 
 class Policy(Strict):
     rural_quota: Share = 0.0
+    rural_weight: Tilt = 1.0
+    """How much more a rural teacher counts than an urban one in each town's fair share of a
+    project's seats (`Instance.fair_shares`): 1 is in proportion to the teachers."""
     max_absence_share: Share = 1.0
     weekdays_only: bool = True
 
 
 class Weights(Strict):
     """Objective weights, whole numbers. The defaults put a planner's concerns in this order:
-    keep every project (dropped) > rural seats (rural) > preferred months (preference)
+    keep every project (dropped) > every town its fair share of seats, and rural classes in
+    rural venues where preferred (share, rural_venue) > preferred months (preference)
     > fewest teachers away on the busiest school day (balance) > money (cost).
 
     A priority point is worth 1,000,000 (more than the whole yuan cost of any district project,
     so no project is dropped to save money); a day outside the preferred months 1,000 (a day's
-    hall and trainers); a rural seat 200; a teacher off the peak day 20; a yuan 1.
+    hall and trainers); a seat short of a town's fair share 200, as is a seat of a class that
+    would rather meet in a rural venue held in an urban one; a teacher off the peak day 20; a
+    yuan 1.
 
     The last three count only when re-planning against an earlier plan (`--baseline`), per
     session-phase of that plan: held on other dates (or not at all) 5,000; in another venue
     2,000; per trainer replaced 1,000. A change is worth more than a day in the preferred months
-    or a rural seat: once a plan is published, every change reaches many teachers.
+    or a seat of fair share: once a plan is published, every change reaches many teachers.
     """
 
     dropped: NonNegativeInt = 1_000_000
-    rural: NonNegativeInt = 200
+    share: NonNegativeInt = 200
+    rural_venue: NonNegativeInt = 200
     preference: NonNegativeInt = 1_000
     balance: NonNegativeInt = 20
     cost: NonNegativeInt = 1
     moved: NonNegativeInt = 5_000
     venue_changed: NonNegativeInt = 2_000
     trainer_changed: NonNegativeInt = 1_000
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_rural_term(cls, data: Any) -> Any:
+        """The former `rural` term paid for every rural seat up to the whole headcount and so
+        left urban teachers out; an instance that still weighs it must say what it means now."""
+        if isinstance(data, dict) and "rural" in data:
+            raise ValueError(
+                "`rural` is no longer a term: it was replaced by `share` (seats short of each "
+                "town's fair share; tilt it towards rural towns with policy.rural_weight) and "
+                "`rural_venue` (seats of a venue_rural: preferred class held in an urban venue)")
+        return data
 
 
 class Objective(Strict):
@@ -216,6 +243,7 @@ class Instance(Strict):
     projects: list[Project] = Field(min_length=1)
     policy: Policy = Policy()
     objective: Objective = Objective()
+    _fair_shares: dict[str, dict[str, int]] = PrivateAttr(default_factory=dict)
 
     def town(self, town_id: str) -> Town:
         return next(town for town in self.towns if town.id == town_id)
@@ -234,6 +262,27 @@ class Instance(Strict):
 
     def rural_pool(self, project: Project) -> int:
         return sum(town.pool(project.audiences) for town in self.towns if town.rural)
+
+    def fair_shares(self, project: Project) -> dict[str, int]:
+        """Each town's fair share of the project's seats (SPEC section 3, `share`): its teachers
+        of the project's audiences in proportion, a rural town's weighed by
+        `policy.rural_weight`, floored and at most its teachers; none for "all" (it seats
+        everyone). Towns without such teachers are left out. Exact arithmetic, so that a weight
+        of 1.2 is 6/5 and a share that comes out whole is not floored one below."""
+        if project.id not in self._fair_shares:
+            self._fair_shares[project.id] = self._fair_shares_of(project)
+        return self._fair_shares[project.id]
+
+    def _fair_shares_of(self, project: Project) -> dict[str, int]:
+        if project.headcount == "all":
+            return {}
+        tilt = Fraction(repr(self.policy.rural_weight))
+        pools = {town.id: (town.pool(project.audiences), tilt if town.rural else Fraction(1))
+                 for town in self.towns if town.pool(project.audiences) > 0}
+        weighed = sum(pool * weight for pool, weight in pools.values())
+        headcount = int(project.headcount)
+        return {town: min(pool, math.floor(headcount * pool * weight / weighed))
+                for town, (pool, weight) in pools.items()}
 
     def rural_quota_seats(self, project: Project) -> int:
         """Seats that must go to rural towns: ceil(quota × headcount); none for "all"."""

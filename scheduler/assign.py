@@ -65,7 +65,7 @@ def reassign(built: TrainingModel, values: Hint, seconds: float,
             for venue, choice in zip(each.venues, chosen, strict=True):
                 price = weights.cost * venue.cost_per_day * len(each.days)
                 if project.venue_rural == "preferred" and venue.town not in rural_towns:
-                    price += weights.rural * each.size
+                    price += weights.rural_venue * each.size
                 costs.append(price * choice)
                 for day in each.days:
                     venue_days[venue.id, day].append(choice)

@@ -2,7 +2,7 @@
 
 Projects in table order (a project listed in another's `after` goes first); each session on the
 first allowed dates of its preferred months (then of its other months); the first free venue that
-fits; the first free qualified trainers; seats by town in proportion to the pools, with the rural
+fits; the first free qualified trainers; seats by town to each town's fair share, with the rural
 quota met first. A project that does not fit whole is dropped. The plan keeps every rule of SPEC
 section 2, so `schedule validate` accepts it; if a mandatory project does not fit, there is no
 plan. `scheduler.solve.solve_by_hand` reports it like a solve (`schedule solve --method greedy`).
@@ -275,8 +275,9 @@ class GreedyPlanner:
     # --- seats -------------------------------------------------------------------------------
 
     def _seats_by_session(self, split: SessionSplit) -> list[dict[str, int]] | None:
-        """Each session's seats by town: the project's seats in proportion to the pools (rural
-        towns first up to the quota), dealt out to sessions of near-equal size."""
+        """Each session's seats by town: each town's fair share of the project's seats, the
+        few left by rounding in proportion to what the towns have left, rural towns given more
+        up to the quota, dealt out to sessions of near-equal size."""
         totals = self._project_seats(split)
         if totals is None:
             return None
@@ -302,7 +303,10 @@ class GreedyPlanner:
         rural_pools = {town: pool for town, pool in pools.items() if town in rural}
         if quota > sum(rural_pools.values()):
             return None
-        seats = proportional(pools, split.headcount)
+        seats = dict(self.instance.fair_shares(project))
+        extra = proportional({town: pools[town] - seats[town] for town in pools},
+                             split.headcount - sum(seats.values()))
+        seats = {town: seats[town] + extra[town] for town in pools}
         short = quota - sum(count for town, count in seats.items() if town in rural)
         if short > 0:  # move seats from urban to rural towns, in proportion to what is left
             spare = {town: rural_pools[town] - seats[town] for town in rural_pools}

@@ -8,8 +8,8 @@ keeps what the objective pays for, one project at a time, and of the calendar on
 - a project runs (a fraction, in the relaxation) or pays its priority; a mandatory one runs;
 - its seats by town: within each town's teachers of its audiences, together its headcount, the
   rural quota met; a class that can only fall in term time seats at most the town's daily cap;
-  the rural term is what falls short of min(headcount, rural pool), plus the seats of a
-  `venue_rural: preferred` project beyond what its session-phases in rural venues can hold
+  `share` is what each town's seats fall short of its fair share, and `rural_venue` the seats
+  of a `venue_rural: preferred` project beyond what its session-phases in rural venues can hold
   (each the smaller of its class and the venue);
 - how many of its session-phases start on each of its start days (a fraction): the days
   outside the preferred months they give, and its session days in each month;
@@ -417,8 +417,7 @@ class _Relaxation:
         rural_seats = lp.Sum([count for town, count in seats.items() if town in self.rural])
         if (quota := self.instance.rural_quota_seats(project)) > 0:
             lp.Add(rural_seats >= quota * runs)
-        best = min(split.headcount, self.instance.rural_pool(project))
-        self.terms[project.id].append(weights.rural * (best * runs - rural_seats))
+        self._share(project, seats, runs)
         session_phases = split.count * project.phases
         starts = {day: lp.NumVar(0.0, session_phases, f"starts[{project.id},{day}]")
                   for day in split.start_days}
@@ -431,6 +430,14 @@ class _Relaxation:
         if project.mode.takes_teachers_away:
             self._away(split, starts, runs)
         return runs
+
+    def _share(self, project: Project, seats: dict[str, Variable], runs: Variable) -> None:
+        """The seats short of each town's fair share: short ≥ target × runs − seats, ≥ 0."""
+        for town_id, target in self.instance.fair_shares(project).items():
+            if target > 0:
+                short = self.lp.NumVar(0.0, target, f"short of share[{project.id},{town_id}]")
+                self.lp.Add(short >= target * runs - seats[town_id])
+                self.terms[project.id].append(self.weights.share * short)
 
     def _away(self, split: SessionSplit, starts: dict[int, Variable], runs: Variable) -> None:
         """The project's seats in the session-phases starting on each day (each between its
@@ -537,7 +544,7 @@ class _Relaxation:
         return shares
 
     def _urban_seats(self, split: SessionSplit, used: dict[str, Any], runs: Variable) -> None:
-        """The rural term of a `venue_rural: preferred` project: every seat but those of its
+        """The `rural_venue` term of a `venue_rural: preferred` project: every seat but those of its
         session-phases in rural venues, each of which seats at most its class or the venue."""
         project = split.project
         in_rural = self.lp.Sum([
@@ -545,7 +552,7 @@ class _Relaxation:
             for venue in split.venues if venue.town in self.rural])
         urban_seats = self.lp.NumVar(0.0, self.lp.infinity(), f"urban seats[{project.id}]")
         self.lp.Add(urban_seats >= split.headcount * project.phases * runs - in_rural)
-        self.terms[project.id].append(self.weights.rural * urban_seats)
+        self.terms[project.id].append(self.weights.rural_venue * urban_seats)
 
     def _resources(self) -> None:
         """In each month, no venue beyond the days it is open and no trainer beyond the days

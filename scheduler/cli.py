@@ -367,8 +367,9 @@ def _print_summary(instance: Instance, result: SolveResult) -> None:
         click.echo(f"  objective {solution.objective:,}  {proof}")
         kpis = solution.kpis
         click.echo(f"  dropped {kpis['dropped']} · days outside preferred months "
-                   f"{kpis['preference']} · rural shortfall {kpis['rural']} seats · "
-                   f"cost {kpis['cost']:,} yuan · peak absence {kpis['balance']} teachers")
+                   f"{kpis['preference']} · seats short of fair share {kpis['share']} · "
+                   f"rural-preferred seats in urban venues {kpis['rural_venue']}")
+        click.echo(f"  cost {kpis['cost']:,} yuan · peak absence {kpis['balance']} teachers")
         sessions = {(row.project, row.session) for row in solution.sessions}
         click.echo(f"  {len(sessions)} sessions of "
                    f"{len(instance.projects) - len(solution.dropped)} projects")

@@ -1,16 +1,17 @@
 """The solver's own first plan: the hand method's bookkeeping (`scheduler.baseline`), with the
 choices the objective rewards.
 
-The hand method seats each class in proportion to the towns' pools on its first free dates, so
-its plan spends the rural towns' few absence places on a few crowded days and leaves them idle
-on the others (anshan: each rural town idle on 133 of 187 school days), and the rural
-term, 200 a seat, is most of its objective. The neighbourhood search mends that a few projects
-at a time, which on a large instance takes longer than it has. Here each class goes to the
-allowed start day that costs the objective least: where the rural towns can still send the
-most teachers, where it adds least to the busiest school day's absence, inside the preferred
-months, and where the cheapest free venue and trainers cost least (of the `CANDIDATE_DAYS`
-best by the other terms, each priced as it would be booked). Its seats go to the rural towns
-first, each up to what it can still send on those days, then to the other towns. A project
+The hand method seats each class in proportion to the towns' pools on its first free dates,
+whatever the towns can still send on those days, so its classes crowd a few days and leave
+towns short of their fair share where their absence places are spent. The neighbourhood search
+mends that a few projects at a time, which on a large instance takes longer than it has. Here
+each class goes to the allowed start day that costs the objective least: where the towns still
+short of their fair share (`Instance.fair_shares`) can send the most of what they lack, where
+it adds least to the busiest school day's absence, inside the preferred months, and where the
+cheapest free venue and trainers cost least (of the `CANDIDATE_DAYS` best by the other terms,
+each priced as it would be booked). Its seats go first to the rural towns, as many as the
+rural quota still asks of each class left, then to every town up to what it still lacks of its
+fair share, each as far as it can still send on those days, then to any town that can. A project
 that does not fit this way is placed by the hand method's rules; one that fits neither way
 is dropped, and the plan is made once more with the dropped ones placed first (the one that
 drops less is kept): a project with many start days, placed late, can find its only trainers'
@@ -22,7 +23,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Collection, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -134,33 +135,39 @@ class SeatAwarePlanner(GreedyPlanner):
             return None
         outside = np.array([self.calendar.days_outside(project.wanted_months, int(day),
                                                        project.days) for day in starts])
-        pools = np.array([town.pool(project.audiences) for town in self.instance.towns],
-                         dtype=np.int64)
+        fair = self.instance.fair_shares(project)
+        seating = _Seating(
+            pools=np.array([town.pool(project.audiences) for town in self.instance.towns],
+                           dtype=np.int64),
+            lacking=np.array([fair.get(town_id, 0) for town_id in self.town_ids],
+                             dtype=np.int64),
+            quota=self.instance.rural_quota_seats(project))
         left = split.headcount
         rows: list[SessionPhase] = []
         for number in range(1, split.count + 1):
             size = -(-left // (split.count - number + 1))
             least = max(1, left - (split.count - number) * split.max_size)
-            placed = (self._place_session(split, number, size, least, pools, starts, outside)
-                      if size >= 1 else None)
+            rural = -(-seating.quota // (split.count - number + 1))
+            placed = (self._place_session(split, number, size, least, rural, seating, starts,
+                                          outside) if size >= 1 else None)
             if placed is None:
                 return None
             session_rows, seats = placed
             rows += session_rows
             left -= int(seats.sum())
-            pools -= seats
-        rural_seats = sum(count for row in rows if row.phase == 1
-                          for town, count in row.seats.items() if town in self.rural_ids)
-        return rows if rural_seats >= self.instance.rural_quota_seats(project) else None
+            seating.take(seats, int(seats[self.is_rural].sum()))
+        return rows if seating.quota <= 0 else None
 
     def _place_session(self, split: SessionSplit, number: int, size: int, least: int,
-                       pools: np.ndarray, starts: np.ndarray, outside: np.ndarray
+                       rural: int, seating: _Seating, starts: np.ndarray, outside: np.ndarray
                        ) -> tuple[list[SessionPhase], np.ndarray] | None:
         """The class on the best of its start days that has room, every phase booked, and its
-        seats by town; None if none of the `CANDIDATE_DAYS` best has room. On that day it
-        seats `size`, or (`resize`) fewer, at least `least`, where that lets it into a cheaper
-        free venue: the later classes take the rest."""
+        seats by town (`rural` of them in rural towns where they can be); None if none of the
+        `CANDIDATE_DAYS` best has room. On that day it seats `size`, or (`resize`) fewer, at
+        least `least`, where that lets it into a cheaper free venue: the later classes take the
+        rest."""
         project = split.project
+        pools = seating.pools
         if project.mode.takes_teachers_away:
             sendable = self.spare[:, starts]
             for offset in range(1, project.days):
@@ -168,19 +175,20 @@ class SeatAwarePlanner(GreedyPlanner):
             available = np.clip(np.minimum(sendable, pools[:, None]), 0, None)
         else:
             available = np.repeat(pools[:, None], starts.size, axis=1)
-        rural = np.minimum(available[self.is_rural].sum(axis=0), size)
+        toward_share = np.minimum(np.minimum(available, seating.lacking[:, None]).sum(axis=0),
+                                  size)
         fits = available.sum(axis=0) >= size
         weights = self.instance.objective.weights
-        cost = (weights.preference * project.phases * outside - weights.rural * rural
+        cost = (weights.preference * project.phases * outside - weights.share * toward_share
                 + weights.balance * self._peak_rise(project, starts, size))
         candidates = [int(index) for index in np.lexsort((starts, cost)) if fits[index]]
         for index in self._cheapest_days(split, size, starts, cost, candidates):
             start = int(starts[index])
             for seated in self._sizes(split, size, least, start):
-                seats = self._seats(available[:, index], min(int(rural[index]), seated), seated)
-                rows = self._place_phases(split, number, seats, start)
+                seats = self._seats(available[:, index], seating.lacking, rural, seated)
+                rows = self._place_phases(split, number, self._by_town(seats), start)
                 if rows is not None:
-                    return rows, np.array([seats.get(town, 0) for town in self.town_ids])
+                    return rows, seats
         return None
 
     def _sizes(self, split: SessionSplit, size: int, least: int, start: int) -> list[int]:
@@ -239,15 +247,24 @@ class SeatAwarePlanner(GreedyPlanner):
             on_school_day |= self.school[starts + offset]
         return np.where(on_school_day, np.clip(crowd + size - self.away.max(), 0, None), 0)
 
-    def _seats(self, available: np.ndarray, rural: int, size: int) -> dict[str, int]:
-        """`rural` seats over the rural towns and the rest over the others, each in proportion
-        to what the town can send."""
-        seats: dict[str, int] = {}
-        for is_rural, count in ((True, rural), (False, size - rural)):
-            able = np.flatnonzero((self.is_rural == is_rural) & (available > 0))
-            seats |= proportional({self.town_ids[index]: int(available[index])
-                                   for index in able}, count)
-        return {town: count for town, count in seats.items() if count > 0}
+    def _seats(self, available: np.ndarray, lacking: np.ndarray, rural: int, size: int
+               ) -> np.ndarray:
+        """`size` seats by town (in town order), none beyond what a town can send: `rural` of
+        them in the rural towns, in proportion to what each lacks of its fair share (then to
+        what it can send); then the rest in proportion to what each town lacks, then to what
+        it can send."""
+        seats = np.zeros(len(self.town_ids), dtype=np.int64)
+        rural_only = np.where(self.is_rural, 1, 0)
+        for wanted, weighed in ((min(rural, size), rural_only * lacking),
+                                (min(rural, size), rural_only * available),
+                                (size, lacking), (size, available)):
+            room = np.minimum(weighed, available - seats)
+            seats += _proportional(np.clip(room, 0, None), wanted - int(seats.sum()))
+        return seats
+
+    def _by_town(self, seats: np.ndarray) -> dict[str, int]:
+        return {self.town_ids[index]: int(count) for index, count in enumerate(seats)
+                if count > 0}
 
     def _place_phases(self, split: SessionSplit, number: int, seats: dict[str, int],
                       start: int) -> list[SessionPhase] | None:
@@ -289,3 +306,28 @@ class SeatAwarePlanner(GreedyPlanner):
 
         return replace(split, venues=sorted(split.venues, key=venue_order),
                        trainers=sorted(split.trainers, key=lambda trainer: trainer.fee_per_day))
+
+
+@dataclass
+class _Seating:
+    """What a project still has to seat, by town (in town order), while its classes are placed
+    one by one: the teachers left in its audiences, what each town still lacks of its fair share,
+    and the rural seats its quota still asks."""
+
+    pools: np.ndarray
+    lacking: np.ndarray
+    quota: int
+
+    def take(self, seats: np.ndarray, rural: int) -> None:
+        self.pools = self.pools - seats
+        self.lacking = np.clip(self.lacking - seats, 0, None)
+        self.quota -= rural
+
+
+def _proportional(weights: np.ndarray, total: int) -> np.ndarray:
+    """`total` split in proportion to `weights`, never above a weight (`proportional`)."""
+    if total <= 0:
+        return np.zeros(weights.size, dtype=np.int64)
+    shares = proportional({index: int(weight) for index, weight in enumerate(weights)}, total)
+    return np.fromiter((shares[index] for index in range(weights.size)), dtype=np.int64,
+                       count=weights.size)

@@ -4,21 +4,21 @@ plan found before the search closed its gaps reports what it really is)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from models.instance import Instance, Project
 from models.solution import SessionPhase
 from scheduler.calendar import YearCalendar
 from scheduler.replan import STABILITY_KPIS, stability_kpis
 
-KPI_NAMES = ("dropped", "preference", "rural", "cost", "balance")
+KPI_NAMES = ("dropped", "preference", "share", "rural_venue", "cost", "balance")
 
 
 def plan_kpis(
     instance: Instance, calendar: YearCalendar, rows: list[SessionPhase], dropped: list[str],
     baseline_rows: list[SessionPhase] | None = None,
 ) -> dict[str, int]:
-    """The five KPIs, and the stability KPIs too when re-planning against `baseline_rows`."""
+    """The six KPIs, and the stability KPIs too when re-planning against `baseline_rows`."""
     kpis = _plan_kpis(instance, calendar, rows, dropped)
     if baseline_rows is not None:
         kpis |= stability_kpis(baseline_rows, rows)
@@ -32,7 +32,8 @@ class ProjectTerms:
     preference: int = 0
     """Session days outside its preferred months."""
     cost: int = 0
-    rural_seats: int = 0
+    seats: dict[str, int] = field(default_factory=dict)
+    """Its seats by town, over all its sessions."""
     urban_venue_seats: int = 0
     """Seats of each session-phase of a `venue_rural: preferred` project in an urban venue."""
 
@@ -48,8 +49,8 @@ def project_terms(instance: Instance, calendar: YearCalendar,
     for row in rows:
         own = terms[row.project]
         if row.phase == 1:  # seats are the same in every phase: count each session once
-            own.rural_seats += sum(seats for town, seats in row.seats.items()
-                                   if town in rural_towns)
+            for town, seats in row.seats.items():
+                own.seats[town] = own.seats.get(town, 0) + seats
         project = projects[row.project]
         own.preference += calendar.days_outside(project.wanted_months, calendar.day(row.start),
                                                 row.days)
@@ -61,18 +62,19 @@ def project_terms(instance: Instance, calendar: YearCalendar,
     return terms
 
 
-def rural_term(instance: Instance, project: Project, terms: ProjectTerms) -> int:
-    """The project's part of `rural`: seats short of min(headcount, rural pool), plus its seats
-    in urban venues it would rather not use."""
-    best = min(instance.headcount(project), instance.rural_pool(project))
-    return best - terms.rural_seats + terms.urban_venue_seats
+def share_shortfall(instance: Instance, project: Project, seats: dict[str, int]) -> int:
+    """The project's part of `share`: the seats each town is short of its fair share."""
+    return sum(max(0, target - seats.get(town, 0))
+               for town, target in instance.fair_shares(project).items())
 
 
 def weighted_terms(instance: Instance, project: Project, terms: ProjectTerms) -> int:
-    """What the project's own terms add to the objective: its rural term, days outside its
-    preferred months and cost, each at its weight."""
+    """What the project's own terms add to the objective: the seats short of the towns' fair
+    shares, its seats in urban venues it would rather not use, days outside its preferred
+    months and cost, each at its weight."""
     weights = instance.objective.weights
-    return (weights.rural * rural_term(instance, project, terms)
+    return (weights.share * share_shortfall(instance, project, terms.seats)
+            + weights.rural_venue * terms.urban_venue_seats
             + weights.preference * terms.preference + weights.cost * terms.cost)
 
 
@@ -93,7 +95,9 @@ def _plan_kpis(
     return {
         "dropped": sum(projects[project_id].drop_weight for project_id in dropped),
         "preference": sum(own.preference for own in terms.values()),
-        "rural": sum(rural_term(instance, project, terms[project.id]) for project in kept),
+        "share": sum(share_shortfall(instance, project, terms[project.id].seats)
+                     for project in kept),
+        "rural_venue": sum(own.urban_venue_seats for own in terms.values()),
         "cost": sum(own.cost for own in terms.values()),
         "balance": max((away for day, away in enumerate(away_by_day) if school_days[day]),
                        default=0),

@@ -523,9 +523,9 @@ def _read(model: cp_model.CpModel, solver: cp_model.CpSolver) -> Incumbent:
 
 class _Excess:
     """What each project's own objective terms cost in a plan above the least they could: its
-    priority if dropped; else its rural term (`kpis.rural_term`), its days outside the
-    preferred months, and its venue and trainer days above the cheapest it may use, each at
-    its weight."""
+    priority if dropped; else its seats short of the towns' fair shares and in urban venues
+    it would rather not use (`kpis.weighted_terms`), its days outside the preferred months,
+    and its venue and trainer days above the cheapest it may use, each at its weight."""
 
     def __init__(self, built: TrainingModel):
         self.built = built
@@ -541,8 +541,8 @@ class _Excess:
 
     def own_costs(self, values: Hint) -> dict[str, int]:
         """What each project's own objective terms cost in a plan: its priority if dropped,
-        else its rural term, its days outside the preferred months and its venue and trainer
-        days, each at its weight."""
+        else its seats short of fair shares and in urban venues, its days outside the preferred
+        months and its venue and trainer days, each at its weight."""
         return self._own(values)[0]
 
     def _own(self, values: Hint) -> tuple[dict[str, int], list[str]]:

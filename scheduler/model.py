@@ -519,7 +519,8 @@ class TrainingModel:
         builders = {
             "dropped": self._dropped_term,
             "preference": self._preference_term,
-            "rural": self._rural_term,
+            "share": self._share_term,
+            "rural_venue": self._rural_venue_term,
             "cost": self._cost_term,
             "balance": self._balance_term,
         }
@@ -562,27 +563,38 @@ class TrainingModel:
             total.append(counted)
         return sum(total)
 
-    def _rural_term(self) -> LinearExpr:
-        """Rural seats short of min(headcount, rural pool), plus the seats of each session-phase
-        of a `venue_rural: preferred` project held outside a rural town."""
-        rural_towns = {town.id for town in self.instance.towns if town.rural}
+    def _share_term(self) -> LinearExpr:
+        """Seats short of each town's fair share (`Instance.fair_shares`) of a scheduled
+        project: short[p,z] ≥ target(p,z) × scheduled − seats(p,z), short ≥ 0."""
         total: list[LinearExpr] = []
         for variables in self.projects.values():
             project = variables.project
-            best = min(variables.split.headcount, self.instance.rural_pool(project))
-            total += [best * variables.scheduled, -self._rural_seats(variables)]
+            for town_id, target in self.instance.fair_shares(project).items():
+                if target == 0:
+                    continue
+                short = self.model.new_int_var(
+                    0, target, f"short of share[{project.id},{town_id}]")
+                seats = sum(session.seats[town_id] for session in variables.sessions)
+                self.model.add(short >= target * variables.scheduled - seats)
+                total.append(short)
+        return sum(total)
+
+    def _rural_venue_term(self) -> LinearExpr:
+        """The seats of each session-phase of a `venue_rural: preferred` project held outside a
+        rural town."""
+        rural_towns = {town.id for town in self.instance.towns if town.rural}
+        total: list[LinearExpr] = []
+        for variables, session, phase in self._tasks():
+            project = variables.project
             if project.venue_rural != "preferred":
                 continue
-            for session in variables.sessions:
-                for phase in session.phases:
-                    task = f"{project.id}#{session.session}.{phase.phase}"
-                    urban_seats = self.model.new_int_var(
-                        0, variables.split.max_size, f"urban venue seats[{task}]")
-                    for venue_id, chosen in phase.venues.items():
-                        town = self._venue(venue_id).town
-                        if town not in rural_towns:
-                            self.model.add(urban_seats >= session.size).only_enforce_if(chosen)
-                    total.append(urban_seats)
+            task = f"{project.id}#{session.session}.{phase.phase}"
+            urban_seats = self.model.new_int_var(
+                0, variables.split.max_size, f"urban venue seats[{task}]")
+            for venue_id, chosen in phase.venues.items():
+                if self._venue(venue_id).town not in rural_towns:
+                    self.model.add(urban_seats >= session.size).only_enforce_if(chosen)
+            total.append(urban_seats)
         return sum(total)
 
     def _cost_term(self) -> LinearExpr:

@@ -150,8 +150,8 @@ class _Repair:
         return min(self.calendar.day(row.start) for row in rows)
 
     def _value(self, project_id: str) -> int:
-        """The project's own weighted terms: its priority if dropped; else its rural term,
-        days outside its preferred months and cost."""
+        """The project's own weighted terms: its priority if dropped; else its seats short of
+        fair shares and in urban venues, days outside its preferred months and cost."""
         project = self.splits[project_id].project
         if project_id not in self.rows:
             return self.weights.dropped * project.drop_weight

@@ -17,13 +17,14 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 
 from chinese_calendar import constants as chinese_calendar_data
 
 from models import Instance, Mode, Project, SessionPhase, Solution, Status, Town, Trainer, Venue
 from models.fields import DateRange
 
-KPI_NAMES = ("dropped", "preference", "rural", "cost", "balance")
+KPI_NAMES = ("dropped", "preference", "share", "rural_venue", "cost", "balance")
 STABILITY_KPI_NAMES = ("moved", "venue_changed", "trainer_changed")
 
 RULES: dict[str, str] = {
@@ -155,8 +156,20 @@ def _headcount(instance: Instance, project: Project) -> int:
     return int(project.headcount)
 
 
-def _rural_pool(instance: Instance, project: Project) -> int:
-    return sum(_pool(town, project.audiences) for town in instance.towns if town.rural)
+def _fair_share(instance: Instance, project: Project, town: Town) -> int:
+    """target(p, z) of SPEC section 3: min(pool(p,z), floor(headcount × w(z)·pool(p,z) /
+    Σ_y w(y)·pool(p,y))), w = policy.rural_weight for a rural town and 1 for any other; the
+    weight read as the decimal it was written as (1.2 is 6/5)."""
+    rural_weight = Fraction(str(instance.policy.rural_weight))
+
+    def weighed(one: Town) -> Fraction:
+        return (rural_weight if one.rural else 1) * _pool(one, project.audiences)
+
+    total = sum(weighed(one) for one in instance.towns)
+    pool = _pool(town, project.audiences)
+    if pool == 0:
+        return 0
+    return min(pool, math.floor(_headcount(instance, project) * weighed(town) / total))
 
 
 def _venue_is_rural(plan: _Plan, venue: Venue) -> bool:
@@ -743,13 +756,14 @@ def _recompute_stability(plan: _Plan, baseline: Solution) -> dict[str, int]:
 
 
 def _recompute(plan: _Plan) -> dict[str, int]:
-    """The five KPIs of SPEC section 3, over the rows of scheduled projects."""
+    """The six KPIs of SPEC section 3, over the rows of scheduled projects."""
     instance = plan.instance
     dropped = sum(int(plan.projects[p].priority) for p in plan.dropped
                   if plan.projects[p].priority != "mandatory")
 
     preference = 0
-    rural = 0
+    share = 0
+    rural_venue = 0
     cost = 0
     for project_id, rows in plan.rows_by_project.items():
         project = plan.projects[project_id]
@@ -757,14 +771,14 @@ def _recompute(plan: _Plan) -> dict[str, int]:
             else project.months
         if wanted is not None:
             preference += sum(1 for row in rows for day in _days(row) if day.month not in wanted)
-        rural_seats = sum(
-            count for seats in _session_seats(rows).values() for town_id, count in seats.items()
-            if town_id in plan.towns and plan.towns[town_id].rural
-        )
-        headcount = _headcount(instance, project)
-        rural += min(headcount, _rural_pool(instance, project)) - rural_seats
+        if project.headcount != "all":  # it seats everyone: no share applies
+            seated: Counter[str] = Counter()
+            for seats in _session_seats(rows).values():
+                seated.update(seats)
+            share += sum(max(0, _fair_share(instance, project, town) - seated[town.id])
+                         for town in instance.towns)
         if project.venue_rural == "preferred":
-            rural += sum(
+            rural_venue += sum(
                 sum(row.seats.values()) for row in rows
                 if row.venue in plan.venues and not _venue_is_rural(plan, plan.venues[row.venue])
             )
@@ -780,15 +794,16 @@ def _recompute(plan: _Plan) -> dict[str, int]:
          for day, rows in _away(plan).items() if plan.is_school_day(day)),
         default=0,
     )
-    return {"dropped": dropped, "preference": preference, "rural": rural, "cost": cost,
-            "balance": balance}
+    return {"dropped": dropped, "preference": preference, "share": share,
+            "rural_venue": rural_venue, "cost": cost, "balance": balance}
 
 
 # --- the public API ---------------------------------------------------------------------------
 
 
 def recompute_kpis(instance: Instance, solution: Solution) -> dict[str, int]:
-    """The KPIs `dropped, preference, rural, cost, balance` of the solution, from scratch."""
+    """The KPIs `dropped, preference, share, rural_venue, cost, balance` of the solution, from
+    scratch."""
     return _recompute(_Plan(instance, solution))
 
 

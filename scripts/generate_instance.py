@@ -77,6 +77,9 @@ ALL = "all"
 """The headcount of a project that trains every teacher of its audiences."""
 POLICY_RURAL_QUOTA = 0.2
 """The policy's rural quota, as in the shipped instances."""
+POLICY_RURAL_WEIGHT = 1.5
+"""The policy's tilt of the towns' fair shares towards rural teachers, as in the shipped
+instances whose documents ask for it (Jian'an, Anshan: 向农村和一线教师倾斜)."""
 
 # --- what the seed documents show -----------------------------------------------------------
 
@@ -1209,8 +1212,8 @@ def instance_data(name: str, calendar: Year, audiences: list[str], towns: list[T
                    for venue in venues],
         "trainers": [_trainer_data(trainer, calendar) for trainer in trainers],
         "projects": [_project_data(draft, ids) for draft in table],
-        "policy": {"rural_quota": POLICY_RURAL_QUOTA, "max_absence_share": slack.absence_share,
-                   "weekdays_only": True},
+        "policy": {"rural_quota": POLICY_RURAL_QUOTA, "rural_weight": POLICY_RURAL_WEIGHT,
+                   "max_absence_share": slack.absence_share, "weekdays_only": True},
     }
 
 
