@@ -24,6 +24,7 @@ import pandas as pd
 from models import InputError, Instance, Solution, load_instance, parse_instance, read_json
 from models.scenario import is_scenario, load_scenario
 from scheduler.diff import project_changes
+from scheduler.kpis import KPI_NAMES
 from scheduler.replan import STABILITY_KPIS, Replan
 from scheduler.solve import solve
 
@@ -183,8 +184,7 @@ def _measures(alternative: Alternative, base: Alternative) -> dict[str, object]:
         "status": solution.status.value,
         "objective": solution.objective if planned else "—",
         "gap": f"{solution.gap:.2%}" if solution.gap is not None else "—",
-        **{f"kpi {name}": kpi(name) for name in ("dropped", "preference", "rural", "cost",
-                                                 "balance")},
+        **{f"kpi {name}": kpi(name) for name in KPI_NAMES},
         **{f"kpi {name}": kpi(name, compared) for name in STABILITY_KPIS},
         "projects dropped": (", ".join(solution.dropped) or "none") if planned else "—",
         "sessions": len({(row.project, row.session) for row in solution.sessions}),
@@ -204,7 +204,8 @@ def _sessions_moved(base: Solution, other: Solution) -> int:
 
 
 def _rural_share(alternative: Alternative) -> str:
-    """Seats that go to rural towns, over all seats of the plan (each session counted once)."""
+    """Seats that go to rural towns, over all seats of the plan (each session counted once):
+    what the rural quota and the fair shares' rural tilt together give the rural towns."""
     rural = {town.id for town in alternative.instance.towns if town.rural}
     seats = {(row.project, row.session): row.seats for row in alternative.solution.sessions}
     total = sum(sum(counts.values()) for counts in seats.values())

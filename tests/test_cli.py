@@ -96,8 +96,9 @@ def test_greedy_method_writes_the_hand_plan_for_comparison(tiny, tmp_path):
                           str(out), "--formats", "csv")
     assert code == 0, stdout
     # First venue (the hall, 100 yuan) and first trainer: cost 1,100; seats in proportion,
-    # 20 of 40 rural: 20 × 200; 40 away: 40 × 20. In all 5,900 (the optimum is 1,810).
-    assert "objective 5,900  no bound" in stdout and "rural shortfall 20 seats" in stdout
+    # 20 and 20, each town's fair share: none short; 40 away: 40 × 20. In all 1,900 (the
+    # optimum, in the 10-yuan room, is 1,810).
+    assert "objective 1,900  no bound" in stdout and "seats short of fair share 0" in stdout
     code, _, _ = run("validate", str(tmp_path / "plan.json"), str(out / "solution.json"))
     assert code == 0
 

@@ -34,6 +34,7 @@ from scheduler.export.compare_files import (
     write_comparison,
 )
 from scheduler.export.gantt import HIGHLIGHT_COLOUR, Wording
+from scheduler.kpis import KPI_NAMES
 from scheduler.replan import stability_kpis
 
 HALL_CLOSED, NO_TRIP = "五月报告厅关闭", "校长外出取消"
@@ -108,6 +109,8 @@ def test_metrics_csv_has_a_measure_column_and_a_column_per_alternative(out):
     assert list(table.columns) == ["measure", *LABELS]
     rows = table.set_index("measure")
     assert rows.loc["objective"].tolist() == ["92700", "93000", "98700"]
+    assert [name for name in rows.index if name.startswith("kpi ")][:6] == [
+        f"kpi {name}" for name in KPI_NAMES]
     assert rows.loc["kpi moved"].tolist() == ["—", "1", "1"]
     assert rows.loc["kpi venue_changed"].tolist() == ["—", "1", "0"]
     assert rows.loc["kpi trainer_changed"].tolist() == ["—", "0", "1"]

@@ -130,7 +130,8 @@ def test_solve_writes_the_formats_asked_beside_solution_json(tiny, tmp_path):
     assert code == 0, stdout
     assert sorted(path.name for path in out.iterdir()) == ["calendar.ics", "calendars",
                                                            "plan.csv", "solution.json"]
-    assert "wrote solution.json, calendar.ics, plan.csv, calendars/ (3 files)" in stdout
+    # One calendar each for the room, t1 and both towns (20 seats each: their fair shares).
+    assert "wrote solution.json, calendar.ics, plan.csv, calendars/ (4 files)" in stdout
 
 
 def test_solve_refuses_an_unknown_format_before_searching(tiny, tmp_path):

@@ -84,8 +84,8 @@ def test_self_contained_and_small(page):
 
 def test_every_part_of_the_report_is_there(page, instance, solution):
     text = page.read_text(encoding="utf-8")
-    for heading in ("关键指标", "甘特图", "计划表", "场地与专家每月使用天数", "各乡镇参训名额",
-                    "各项目农村学员占比"):
+    for heading in ("关键指标", "甘特图", "计划表", "场地与专家每月使用天数",
+                    "各乡镇参训名额与公平名额", "各项目农村学员与公平名额"):
         assert f">{heading}</h2>" in text or f">{heading}</h3>" in text, heading
     for name in class_names(instance, solution).values():
         assert name in text

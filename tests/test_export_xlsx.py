@@ -109,15 +109,25 @@ def test_side_sheets_agree_with_the_plan(workbook, instance, solution):
     taught = {row[0]: row for row in _rows(workbook["专家"])}["罗红梅"]
     assert taught[1] <= taught[2]  # within the yearly limit
 
-    towns = {row[0]: row for row in _rows(workbook["乡镇"])}
-    assert towns["合计"][3] == sum(instance.headcount(p) for p in instance.projects)
-    rural_share = towns["农村合计"][4]
-    assert 0 < rural_share < 1
-    assert towns["农村合计"][3] == sum(row[3] for name, row in towns.items()
-                                      if row[1] == "农村" and name != "农村合计")
-    for name, row in towns.items():
-        if name not in ("农村合计", "合计"):
-            assert row[5] <= row[6], name  # peak absence within the cap
+    header = [cell.value for cell in workbook["乡镇"][2]]
+    rows = _rows(workbook["乡镇"])
+    towns = {row[0]: dict(zip(header, row, strict=True))
+             for row in rows[:len(instance.towns) + 2]}
+    assert towns["合计"]["参训人次"] == sum(instance.headcount(p) for p in instance.projects)
+    assert 0 < towns["农村合计"]["占全部名额"] < 1
+    assert towns["农村合计"]["参训人次"] == sum(
+        towns[town.name]["参训人次"] for town in instance.towns if town.rural)
+    for town in instance.towns:
+        row = towns[town.name]
+        assert row["最高同日离岗"] <= row["离岗上限"], town.name
+        assert row["公平名额"] == sum(instance.fair_shares(project).get(town.id, 0)
+                                      for project in instance.projects)
+    # Under the table, the towns the year reaches least and most per teacher.
+    fewest = min(instance.towns, key=lambda town: towns[town.name]["人均参训人次"])
+    most = max(instance.towns, key=lambda town: towns[town.name]["人均参训人次"])
+    coverage = rows[len(instance.towns) + 3][0]
+    assert coverage.startswith("每位教师全年参训 ")
+    assert coverage.endswith(f"：最少 {fewest.name}，最多 {most.name}")
 
     kpis = {row[0]: row[1] for row in _rows(workbook["指标"])}
     assert kpis["求解状态"] == "OPTIMAL" and kpis["目标值"] == solution.objective

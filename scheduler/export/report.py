@@ -6,14 +6,17 @@ fetched. Chinese text uses the reader's own fonts (the CSS names the usual CJK f
 
 Sections: the KPIs; an interactive Gantt chart (hovering a bar shows its project, dates, venue,
 trainers and seats; the rows can be filtered by mode or office, also from the address, e.g.
-`report.html#mode=online`); the plan table; venue and trainer days by month; seats by town and
-each project's rural share against its quota.
+`report.html#mode=online`); the plan table; venue and trainer days by month; seats by town
+against their fair shares, with seats per teacher over the year (the towns reached least and
+most named above the table) and the rural share against quota and tilt; each project's rural
+share against its quota and its seats short of fair shares.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+from numbers import Real
 from pathlib import Path
 
 import pandas as pd
@@ -84,6 +87,7 @@ tr.total td { font-weight: 600; background: #f7f7f7; }
 .meter i { position: absolute; top: -3px; bottom: -3px; width: 2px; background: #c0392b; }
 .ok span { background: #009E73; } .short span { background: #D55E00; }
 .note { color: var(--muted); font-size: 13px; }
+td.warn { color: #D55E00; font-weight: 600; }
 @media print { .filters, #tip { display: none; } h2 { break-after: avoid; } }
 """
 
@@ -435,54 +439,76 @@ def _heat_table(table: pd.DataFrame, lang: str) -> str:
 
 
 def _towns(instance: Instance, solution: Solution, lang: str) -> str:
+    """Seats by town against their fair shares, under a line on how evenly the year reaches
+    the towns and over a note on the rural share; then each project's rural share against its
+    quota and its seats short of fair shares."""
     towns = summaries.town_summary(instance, solution)
     columns = list(towns.columns)
     head = "".join(f"<th>{escape_html(word(column, lang))}</th>" for column in columns)
-    body = []
-    for record in towns.to_dict("records"):
-        total = record["乡镇"] in ("农村合计", "合计")
-        cells = [f"<td>{escape_html(word(record['乡镇'], lang))}</td>",
-                 f'<td class="c">{escape_html(word(record["类型"], lang))}</td>',
-                 f'<td class="num">{number_text(record["教师数"])}</td>',
-                 f'<td class="num">{number_text(record["参训人次"])}</td>',
-                 f"<td>{_meter(record['占全部名额'], None)}</td>"]
-        if total:
-            cells.append('<td colspan="2"></td>')
-        else:
-            peak, cap = int(record["最高同日离岗"]), int(record["离岗上限"])
-            cells.append(f'<td class="num">{peak:,}</td><td class="num">{cap:,}</td>')
+    body: list[str] = []
+    for index, record in enumerate(towns.to_dict("records")):
+        total = index >= len(instance.towns)  # 农村合计, 合计
+        cells = [_town_cell(column, record[column], total, lang) for column in columns]
         body.append(f'<tr{" class=total" if total else ""}>{"".join(cells)}</tr>')
-
-    quota = instance.policy.rural_quota
-    rural_row = towns[towns["乡镇"] == "农村合计"].iloc[0]
-    note = (f'<p class="note">{escape_html(word("农村占比", lang))} '
-            f'{rural_row["占全部名额"]:.1%} · '
-            f'{escape_html(word("农村名额要求", lang))} ≥ {quota:.0%}</p>')
+    coverage = "".join(f"<p><b>{escape_html(note)}</b></p>"
+                       for note in summaries.coverage_notes(instance, towns, lang))
+    rural = summaries.rural_note(instance, towns, lang)
 
     projects = summaries.project_rural(instance, solution)
+    all_teachers = f'<td class="num">{escape_html(word("全员（不设）", lang))}</td>'
     project_rows = []
     for record in projects.to_dict("records"):
-        required = record["农村名额要求"]
-        required = None if required is None or pd.isna(required) else float(required)
-        quota_text = f"{required:.0%}" if required is not None else word("全员（不设）", lang)
+        required, short = _not_na(record["农村名额要求"]), _not_na(record["公平名额缺口"])
         project_rows.append(
             f"<tr><td>{escape_html(record['培训项目名称'])}</td>"
             f'<td class="num">{number_text(record["参训人数"])}</td>'
             f'<td class="num">{number_text(record["农村学员"])}</td>'
             f"<td>{_meter(record['农村占比'], required)}</td>"
-            f'<td class="num">{escape_html(quota_text)}</td></tr>'
+            + (f'<td class="num">{required:.0%}</td>' if required is not None else all_teachers)
+            + (_shortfall_cell(short) if short is not None else all_teachers) + "</tr>"
         )
     project_head = "".join(f"<th>{escape_html(word(column, lang))}</th>"
                            for column in projects.columns)
     return "\n".join([
-        f'<h2>{escape_html(word("各乡镇参训名额", lang))}</h2>',
+        f'<h2>{escape_html(word("各乡镇参训名额与公平名额", lang))}</h2>',
+        coverage,
         f'<table class="towns"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}'
         "</tbody></table>",
-        note,
-        f'<h3>{escape_html(word("各项目农村学员占比", lang))}</h3>',
+        f'<p class="note">{escape_html(rural)}</p>' if rural else "",
+        f'<h3>{escape_html(word("各项目农村学员与公平名额", lang))}</h3>',
         f'<table class="rural"><thead><tr>{project_head}</tr></thead>'
         f'<tbody>{"".join(project_rows)}</tbody></table>',
     ])
+
+
+def _not_na(value: object) -> float | None:
+    """A number of a table cell, None where pandas left it empty."""
+    return float(value) if isinstance(value, Real) and not pd.isna(value) else None
+
+
+def _town_cell(column: str, value: object, total: bool, lang: str) -> str:
+    """One cell of the towns' table: the name as it is (a total row's translated), the kind
+    translated, the share of all seats as a bar, seats per teacher to two places, the seats
+    short of fair share marked when there are any, other numbers as whole numbers."""
+    number = _not_na(value) if column not in ("乡镇", "类型") else None
+    if column == "乡镇":
+        return f"<td>{escape_html(word(str(value), lang) if total else value)}</td>"
+    if column == "类型":
+        return f'<td class="c">{escape_html(word(str(value), lang))}</td>'
+    if number is None:
+        return "<td></td>"
+    if column == "占全部名额":
+        return f"<td>{_meter(number, None)}</td>"
+    if column in summaries.PER_TEACHER:
+        return f'<td class="num">{number:.2f}</td>'
+    if column == "公平名额缺口":
+        return _shortfall_cell(number)
+    return f'<td class="num">{int(number):,}</td>'
+
+
+def _shortfall_cell(seats: float) -> str:
+    """Seats short of fair share: marked when there are any, as a planner looks for them."""
+    return f'<td class="num{" warn" if seats else ""}">{int(seats):,}</td>'
 
 
 def _meter(share: float, quota: float | None) -> str:

@@ -1,21 +1,24 @@
-"""The plan seen from each side: venues, trainers, towns, projects' rural share and the KPIs.
+"""The plan seen from each side: venues, trainers, towns (seats, fair shares, coverage over
+the year), projects' rural share and the KPIs.
 
 The Excel workbook and the HTML report show the same figures; both take them from here. Every
-function reads an `Instance` and a `Solution` and returns a pandas DataFrame labelled in
-Chinese (the writers translate the labels with `wording.word`).
+table function reads an `Instance` and a `Solution` and returns a pandas DataFrame labelled in
+Chinese (the writers translate the labels with `wording.word`); the notes on the towns' table
+come as sentences in the reader's language.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import pandas as pd
 
-from models.instance import Instance, Project
+from models.instance import Instance, Mode, Project, Town
 from models.solution import SessionPhase, Solution
 from scheduler.calendar import YearCalendar
 from scheduler.export.plan_table import class_names, classes, date_span
+from scheduler.export.wording import word
 
 MONTHS = [f"{month}月" for month in range(1, 13)]
 PhaseKey = tuple[str, int, int]
@@ -106,47 +109,114 @@ def trainer_summary(instance: Instance, solution: Solution) -> pd.DataFrame:
                                        "授课日期"])
 
 
-def _session_seats(solution: Solution) -> list[dict[str, int]]:
-    """The seats of each session, counted once however many phases it has."""
-    return [phases[0].seats for phases in classes(solution).values()]
+def _project_seats(solution: Solution) -> dict[str, dict[str, int]]:
+    """Each scheduled project's seats by town over its sessions, each session counted once
+    however many phases it has."""
+    seats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (project, _), phases in classes(solution).items():
+        own = seats[project]  # listed even if, oddly, its classes seat nobody
+        for town, count in phases[0].seats.items():
+            own[town] += count
+    return seats
+
+
+TOTAL_ROWS = ("农村合计", "合计")  # the town table's last rows: fixed words, not town names
+PER_TEACHER = ("人均参训人次", "人均线下参训人次")
+FAIR_SHARE_COLUMNS = ("定额项目参训人次", "公平名额", "公平名额缺口")
+IN_PERSON = (Mode.OFFLINE, Mode.BLENDED)  # the modes that bring teachers together in a room
 
 
 def town_summary(instance: Instance, solution: Solution) -> pd.DataFrame:
-    """One row per town, then 农村合计 and 合计: teachers, seats (one per teacher per project:
-    person-times), the town's share of all seats, and the most of its teachers away on one
-    school day against its cap. 农村合计's share is the plan's rural share."""
-    seats: dict[str, int] = defaultdict(int)
-    for session_seats in _session_seats(solution):
-        for town, count in session_seats.items():
-            seats[town] += count
+    """One row per town, then 农村合计 and 合计: teachers; seats (one per teacher per project:
+    person-times) and their share of all seats (农村合计's is the plan's rural share); seats per
+    teacher over the year, all and in person (offline and blended), so that a town the year
+    reaches less than the others stands out; the seats of the projects with a set headcount
+    against the town's fair share of them (SPEC section 3, `share`) and the seats short of it,
+    project by project; the most of its teachers away on one school day against its cap."""
+    projects = {project.id: project for project in instance.projects}
+    tallies: dict[str, Counter[str]] = {town.id: Counter() for town in instance.towns}
+    for project_id, seats in _project_seats(solution).items():
+        project = projects[project_id]
+        targets = instance.fair_shares(project)
+        for town_id, tally in tallies.items():
+            count = seats.get(town_id, 0)
+            tally["参训人次"] += count
+            tally["线下参训人次"] += count if project.mode in IN_PERSON else 0
+            if project.headcount != "all":
+                target = targets.get(town_id, 0)
+                tally["定额项目参训人次"] += count
+                tally["公平名额"] += target
+                tally["公平名额缺口"] += max(0, target - count)
+    total_seats = sum(tally["参训人次"] for tally in tallies.values())
     peak = _peak_absence(instance, solution)
-    total_seats = sum(seats.values())
 
-    def share(count: int) -> float:
-        return count / total_seats if total_seats else 0.0
-
-    rows: list[dict[str, object]] = [
-        {
-            "乡镇": town.name,
-            "类型": "农村" if town.rural else "城区",
-            "教师数": town.total_teachers,
-            "参训人次": seats[town.id],
-            "占全部名额": share(seats[town.id]),
-            "最高同日离岗": peak[town.id],
-            "离岗上限": instance.absence_cap(town),
+    def row(name: str, kind: str, towns: list[Town]) -> dict[str, object]:
+        teachers = sum(town.total_teachers for town in towns)
+        tally = sum((tallies[town.id] for town in towns), Counter[str]())
+        return {
+            "乡镇": name, "类型": kind, "教师数": teachers, "参训人次": tally["参训人次"],
+            "占全部名额": tally["参训人次"] / total_seats if total_seats else 0.0,
+            "人均参训人次": tally["参训人次"] / teachers if teachers else None,
+            "人均线下参训人次": tally["线下参训人次"] / teachers if teachers else None,
+            **{column: tally[column] for column in FAIR_SHARE_COLUMNS},
         }
-        for town in instance.towns
-    ]
-    rural = [town for town in instance.towns if town.rural]
-    rural_seats = sum(seats[town.id] for town in rural)
-    rows.append({"乡镇": "农村合计", "类型": "农村",
-                 "教师数": sum(town.total_teachers for town in rural),
-                 "参训人次": rural_seats, "占全部名额": share(rural_seats)})
-    rows.append({"乡镇": "合计", "类型": "",
-                 "教师数": sum(town.total_teachers for town in instance.towns),
-                 "参训人次": total_seats, "占全部名额": 1.0 if total_seats else 0.0})
+
+    rows = [row(town.name, "农村" if town.rural else "城区", [town])
+            | {"最高同日离岗": peak[town.id], "离岗上限": instance.absence_cap(town)}
+            for town in instance.towns]
+    rows.append(row("农村合计", "农村", [town for town in instance.towns if town.rural]))
+    rows.append(row("合计", "", list(instance.towns)))
     return pd.DataFrame(rows, columns=["乡镇", "类型", "教师数", "参训人次", "占全部名额",
-                                       "最高同日离岗", "离岗上限"])
+                                       *PER_TEACHER, *FAIR_SHARE_COLUMNS, "最高同日离岗",
+                                       "离岗上限"])
+
+
+def coverage_notes(instance: Instance, towns: pd.DataFrame, lang: str) -> list[str]:
+    """How evenly the year reaches the towns, in a sentence per measure of `PER_TEACHER`: the
+    range of seats per teacher over the towns (of `town_summary`), naming the towns that get
+    the fewest and the most, so that a bureau sees at a glance that no town is left out."""
+    per_town = towns.iloc[: len(instance.towns)]
+    notes = []
+    for column, template in zip(PER_TEACHER, COVERAGE_SENTENCES, strict=True):
+        values = per_town.dropna(subset=[column])
+        if values.empty:
+            continue
+        low, high = values[column].min(), values[column].max()
+        if low == high:
+            notes.append(word(template[1], lang).format(value=f"{low:.2f}"))
+            continue
+        joiner = "、" if lang == "zh" else ", "
+        notes.append(word(template[0], lang).format(
+            low=f"{low:.2f}", high=f"{high:.2f}",
+            fewest=joiner.join(values.loc[values[column] == low, "乡镇"]),
+            most=joiner.join(values.loc[values[column] == high, "乡镇"])))
+    return notes
+
+
+COVERAGE_SENTENCES = (  # (when the towns differ, when they are all alike)
+    ("每位教师全年参训 {low}–{high} 人次：最少 {fewest}，最多 {most}",
+     "每位教师全年参训 {value} 人次，各乡镇相同"),
+    ("其中线下（线下集中、混合式）{low}–{high} 人次：最少 {fewest}，最多 {most}",
+     "其中线下（线下集中、混合式）{value} 人次，各乡镇相同"),
+)
+
+
+def rural_note(instance: Instance, towns: pd.DataFrame, lang: str) -> str | None:
+    """The rural towns' part of the plan against the rules that favour them: their share of
+    all seats and of the seats of projects with a set headcount, against their fair share of
+    those (which `policy.rural_weight` tilts) and the policy's rural quota. None without rural
+    towns."""
+    if not any(town.rural for town in instance.towns):
+        return None
+    rural, total = towns.iloc[-2], towns.iloc[-1]  # 农村合计, 合计
+
+    def share(column: str) -> str:
+        return f"{rural[column] / total[column]:.1%}" if total[column] else "—"
+
+    return word("农村学员占全部名额 {all}，定额项目中占 {set}，其公平名额 {fair}（农村教师按 "
+                "{weight} 倍计）；农村名额要求 ≥ {quota}", lang).format(
+        all=share("参训人次"), set=share("定额项目参训人次"), fair=share("公平名额"),
+        weight=f"{instance.policy.rural_weight:g}", quota=f"{instance.policy.rural_quota:.0%}")
 
 
 def _peak_absence(instance: Instance, solution: Solution) -> dict[str, int]:
@@ -178,33 +248,36 @@ def rural_quota(instance: Instance, project: Project) -> float | None:
 
 def project_rural(instance: Instance, solution: Solution) -> pd.DataFrame:
     """One row per scheduled project, in instance order: headcount, rural seats, their share
-    and the quota the share must reach."""
+    and the quota the share must reach, and the seats short of the towns' fair shares (None
+    for a "headcount: all" project, which seats everyone)."""
     rural_towns = {town.id for town in instance.towns if town.rural}
-    grouped = classes(solution)
+    project_seats = _project_seats(solution)
     rows = []
     for project in instance.projects:
-        sessions = [phases[0] for (project_id, _), phases in grouped.items()
-                    if project_id == project.id]
-        if not sessions:
+        if project.id not in project_seats:
             continue
-        headcount = sum(row.size for row in sessions)
-        rural = sum(count for row in sessions for town, count in row.seats.items()
-                    if town in rural_towns)
+        seats = project_seats[project.id]
+        headcount = sum(seats.values())
+        rural = sum(count for town, count in seats.items() if town in rural_towns)
         rows.append({
             "培训项目名称": project.name,
             "参训人数": headcount,
             "农村学员": rural,
             "农村占比": rural / headcount if headcount else 0.0,
             "农村名额要求": rural_quota(instance, project),
+            "公平名额缺口": None if project.headcount == "all" else sum(
+                max(0, target - seats.get(town, 0))
+                for town, target in instance.fair_shares(project).items()),
         })
     return pd.DataFrame(rows, columns=["培训项目名称", "参训人数", "农村学员", "农村占比",
-                                       "农村名额要求"])
+                                       "农村名额要求", "公平名额缺口"])
 
 
-KPI_LABELS = {
+KPI_LABELS = {  # in the order of scheduler.kpis.KPI_NAMES
     "dropped": ("未安排项目的优先级", "分"),
     "preference": ("非首选月份的培训天数", "天"),
-    "rural": ("农村名额缺口", "人"),
+    "share": ("公平名额缺口", "人"),
+    "rural_venue": ("城区场地的农村优先名额", "人"),
     "cost": ("场地与专家费用", "元"),
     "balance": ("最高同日离岗教师", "人"),
 }
@@ -237,6 +310,7 @@ def kpi_table(instance: Instance, solution: Solution) -> pd.DataFrame:
         {"指标": "已安排项目", "数值": f"{scheduled}/{len(instance.projects)}", "单位": "个"},
         {"指标": "班次", "数值": len(classes(solution)), "单位": "个"},
         {"指标": "参训人次", "数值": sum(sum(seats.values())
-                                        for seats in _session_seats(solution)), "单位": "人"},
+                                        for seats in _project_seats(solution).values()),
+         "单位": "人"},
     ]
     return pd.DataFrame(rows, columns=["指标", "数值", "单位", "权重", "计入目标"])

@@ -52,6 +52,11 @@ ENGLISH = {
     "农村学员": "Rural seats",
     "农村名额要求": "Rural quota",
     "全员（不设）": "all teachers (none)",
+    "人均参训人次": "Seats per teacher",
+    "人均线下参训人次": "In-person seats per teacher",
+    "定额项目参训人次": "Seats in projects with a set headcount",
+    "公平名额": "Fair share",
+    "公平名额缺口": "Seats short of fair share",
     # KPIs.
     "数值": "Value",
     "单位": "Unit",
@@ -65,7 +70,7 @@ ENGLISH = {
     "班次": "Classes",
     "未安排项目的优先级": "Priority of dropped projects",
     "非首选月份的培训天数": "Days outside preferred months",
-    "农村名额缺口": "Rural seats short",
+    "城区场地的农村优先名额": "Rural-preferred seats in urban venues",
     "场地与专家费用": "Venue and trainer cost",
     "最高同日离岗教师": "Most teachers away on one school day",
     "改期或取消的班次阶段": "Session-phases moved or cancelled",
@@ -85,8 +90,8 @@ ENGLISH = {
     "场地与专家每月使用天数": "Venue and trainer days by month",
     "场地使用天数": "Venue days",
     "专家授课天数": "Trainer days",
-    "各乡镇参训名额": "Seats by town",
-    "各项目农村学员占比": "Rural share by project",
+    "各乡镇参训名额与公平名额": "Seats and fair shares by town",
+    "各项目农村学员与公平名额": "Rural seats and fair shares by project",
     "全部": "all",
     "未安排的项目": "Not scheduled",
     "鼠标停在色块上查看详情。": "Hover over a bar for its details.",
@@ -106,6 +111,21 @@ ENGLISH = {
     "项目编号": "Project id",
     "没有项目变化": "No project changes in any scenario.",
     "与基准方案不同": "Differs from the base",
+    # Sentences: str.format templates, filled in after translation (the names stay Chinese).
+    "每位教师全年参训 {low}–{high} 人次：最少 {fewest}，最多 {most}":
+        "Each teacher attends {low}–{high} trainings over the year: fewest in {fewest}, "
+        "most in {most}",
+    "每位教师全年参训 {value} 人次，各乡镇相同":
+        "Each teacher attends {value} trainings over the year, alike in every town",
+    "其中线下（线下集中、混合式）{low}–{high} 人次：最少 {fewest}，最多 {most}":
+        "In person (offline, blended) {low}–{high}: fewest in {fewest}, most in {most}",
+    "其中线下（线下集中、混合式）{value} 人次，各乡镇相同":
+        "In person (offline, blended) {value}, alike in every town",
+    "农村学员占全部名额 {all}，定额项目中占 {set}，其公平名额 {fair}（农村教师按 {weight} 倍计）；"
+    "农村名额要求 ≥ {quota}":
+        "Rural towns hold {all} of all seats and {set} of the seats in projects with a set "
+        "headcount, against a fair share of {fair} (a rural teacher weighed {weight}×); "
+        "rural quota ≥ {quota}",
 }
 
 

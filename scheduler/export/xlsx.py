@@ -4,8 +4,10 @@ The first sheet is the official plan table laid out like the appendices of the s
 (the Anshan 2022 table): a title row with the plan's name, the header row, one row per session
 with the month written once in a merged cell for all of its rows, and a 合计 row. It prints
 landscape on A4, one page wide, with the header repeated on every page. Further sheets: venues,
-trainers (days and dates), towns (seats, rural share, peak absence), projects' rural share
-against their quota, and the KPIs.
+trainers (days and dates), towns (seats against fair shares, seats per teacher over the year,
+rural share, peak absence; notes under the table name the towns the year reaches least and most
+and set the rural share against the quota and the tilt), projects' rural share against their
+quota and their seats short of fair shares, and the KPIs.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ PLAN_WIDTHS = {"序号": 6, "月份": 7, "培训项目名称": 34, "培训对象
                "参训人数": 9, "培训时间": 24, "培训地点": 24, "授课专家": 20, "负责科室": 10}
 CENTRED = {"序号", "月份", "培训方式", "参训人数", "负责科室", "类型", "座位数", "使用天数",
            "授课天数", "年度上限", "教师数", "参训人次", "最高同日离岗", "离岗上限", "农村学员",
-           "单位"}
-TRANSLATED_VALUES = {"类型", "指标", "单位", "乡镇"}  # fixed words; names stay as they are
+           "单位", *summaries.PER_TEACHER, *summaries.FAIR_SHARE_COLUMNS}
+TRANSLATED_VALUES = {"类型", "指标", "单位"}  # fixed words; names stay as they are
+NOT_SET_FOR_ALL = {"农村名额要求", "公平名额缺口"}  # None for a "headcount: all" project
 PERCENT = {"占全部名额", "农村占比", "农村名额要求"}
 LINE_HEIGHT = 15.0  # points per line of 11-point text
 MAX_WIDTH = 60
@@ -51,18 +54,21 @@ def write_xlsx(instance: Instance, solution: Solution, path: Path, lang: str = "
     plan = workbook.active
     assert plan is not None  # a new workbook always has one sheet
     _plan_sheet(plan, instance, solution, lang)
-    sheets: list[tuple[str, pd.DataFrame, dict[str, int]]] = [
+    towns = summaries.town_summary(instance, solution)
+    town_notes = [*summaries.coverage_notes(instance, towns, lang),
+                  *filter(None, [summaries.rural_note(instance, towns, lang)])]
+    sheets: list[tuple[str, pd.DataFrame, dict[str, int], list[str]]] = [
         ("场地", summaries.venue_summary(instance, solution),
-         {"场地": 28, "所在乡镇": 12, "使用日期": 56}),
+         {"场地": 28, "所在乡镇": 12, "使用日期": 56}, []),
         ("专家", summaries.trainer_summary(instance, solution),
-         {"授课专家": 12, "专家费（元）": 12, "授课日期": 60}),
-        ("乡镇", summaries.town_summary(instance, solution), {"乡镇": 14, "最高同日离岗": 14}),
-        ("农村名额", summaries.project_rural(instance, solution), {"培训项目名称": 40}),
-        ("指标", summaries.kpi_table(instance, solution), {"指标": 26, "数值": 14}),
+         {"授课专家": 12, "专家费（元）": 12, "授课日期": 60}, []),
+        ("乡镇", towns, {"乡镇": 14, "最高同日离岗": 14}, town_notes),
+        ("农村名额", summaries.project_rural(instance, solution), {"培训项目名称": 40}, []),
+        ("指标", summaries.kpi_table(instance, solution), {"指标": 26, "数值": 14}, []),
     ]
-    for name, table, widths in sheets:
+    for name, table, widths, notes in sheets:
         sheet = workbook.create_sheet(word(name, lang))
-        _side_sheet(sheet, f"{instance.name} · {word(name, lang)}", table, widths, lang)
+        _side_sheet(sheet, f"{instance.name} · {word(name, lang)}", table, widths, lang, notes)
     buffer = io.BytesIO()
     workbook.save(buffer)
     write_bytes_atomically(Path(path), buffer.getvalue())
@@ -112,7 +118,9 @@ def _plan_sheet(sheet: Worksheet, instance: Instance, solution: Solution, lang: 
 
 
 def _side_sheet(sheet: Worksheet, title: str, table: pd.DataFrame, widths: dict[str, int],
-                lang: str) -> None:
+                lang: str, notes: Sequence[str] = ()) -> None:
+    """The table under a title row, then each note in a row of its own across the table, one
+    row below it."""
     columns = list(table.columns)
     write_title(sheet, title, len(columns))
     write_header(sheet, [word(column, lang) for column in columns])
@@ -123,18 +131,25 @@ def _side_sheet(sheet: Worksheet, title: str, table: pd.DataFrame, widths: dict[
         values = [_shown(column, value, lang)
                   for column, value in zip(columns, record, strict=True)]
         write_data_row(sheet, 3 + offset, values, columns, column_widths)
+    for offset, note in enumerate(notes, start=4 + len(table)):
+        sheet.cell(offset, 1, note).alignment = Alignment(vertical="center", wrap_text=True)
+        sheet.merge_cells(start_row=offset, end_row=offset, start_column=1,
+                          end_column=len(columns))
+        sheet.row_dimensions[offset].height = LINE_HEIGHT * _lines(note, sum(column_widths)) + 5
     for index, width in enumerate(column_widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     print_setup(sheet)
 
 
 def _shown(column: str, value: object, lang: str) -> object:
-    """A cell's value: fixed words translated, no quota shown as such, NaN as an empty cell."""
+    """A cell's value: fixed words translated (a town's name is not, the total rows' names
+    are), no quota shown as such, NaN as an empty cell."""
     if isinstance(value, float) and math.isnan(value):
         value = None
-    if column == "农村名额要求" and value is None:
+    if column in NOT_SET_FOR_ALL and value is None:
         return word("全员（不设）", lang)
-    if isinstance(value, str) and column in TRANSLATED_VALUES:
+    if isinstance(value, str) and (column in TRANSLATED_VALUES or (
+            column == "乡镇" and value in summaries.TOTAL_ROWS)):
         return word(value, lang)
     return value
 
@@ -172,6 +187,8 @@ def write_data_row(sheet: Worksheet, row: int, values: Sequence[object], columns
         )
         if name in PERCENT and isinstance(value, float):
             cell.number_format = "0.0%"
+        elif name in summaries.PER_TEACHER and isinstance(value, float):
+            cell.number_format = "0.00"
         elif isinstance(value, int) and abs(value) >= 10_000:
             cell.number_format = "#,##0"
         if isinstance(value, str):
