@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from enum import Enum
 from fractions import Fraction
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BeforeValidator,
@@ -284,6 +284,37 @@ class Instance(Strict):
         return {town: min(pool, math.floor(headcount * pool * weight / weighed))
                 for town, (pool, weight) in pools.items()}
 
+    def fair_seats(self, project: Project) -> dict[str, int]:
+        """The project's seats by town that leave the towns as little short of their fair shares
+        as its rural quota allows: each its fair share; the rural quota first from the seats
+        the floors leave over, then from the urban towns' shares, in proportion; the rest in
+        proportion to the room left. Every town's teachers for "all". A rural quota above the
+        rural teachers is the caller's to report (`scheduler.sessions`)."""
+        pools = {town.id: town.pool(project.audiences) for town in self.towns
+                 if town.pool(project.audiences) > 0}
+        if project.headcount == "all":
+            return pools
+        rural = {town.id for town in self.towns if town.rural}
+        seats = dict(self.fair_shares(project))
+        spare = int(project.headcount) - sum(seats.values())
+        lacking = self.rural_quota_seats(project) - sum(seats[town] for town in rural & set(seats))
+        for count, givers in ((min(spare, lacking), None),
+                              (lacking - min(spare, lacking), set(seats) - rural)):
+            if count <= 0:
+                continue
+            if givers is not None:
+                for town, taken in proportional({town: seats[town] for town in givers},
+                                                 count).items():
+                    seats[town] -= taken
+            for town, given in proportional({town: pools[town] - seats[town]
+                                              for town in rural & set(seats)}, count).items():
+                seats[town] += given
+        room = {town: pools[town] - seats[town] for town in seats}
+        left = int(project.headcount) - sum(seats.values())
+        for town, given in proportional(room, left).items():
+            seats[town] += given
+        return seats
+
     def rural_quota_seats(self, project: Project) -> int:
         """Seats that must go to rural towns: ceil(quota × headcount); none for "all"."""
         if project.headcount == "all":
@@ -305,3 +336,19 @@ class Instance(Strict):
             else self.policy.max_absence_share
         )
         return math.floor(round(share * town.total_teachers, 9))
+
+
+Key = TypeVar("Key")
+
+
+def proportional(weights: dict[Key, int], total: int) -> dict[Key, int]:
+    """`total` split in proportion to `weights`, never above a weight, largest remainder first."""
+    capacity = sum(weights.values())
+    total = min(total, capacity)
+    if total <= 0:
+        return dict.fromkeys(weights, 0)
+    share = {key: weight * total // capacity for key, weight in weights.items()}
+    by_remainder = sorted(weights, key=lambda key: -(weights[key] * total % capacity))
+    for key in by_remainder[:total - sum(share.values())]:
+        share[key] += 1
+    return share

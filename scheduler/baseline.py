@@ -14,7 +14,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from models.instance import Instance, Project, Trainer, Venue
+from models.instance import Instance, Project, Trainer, Venue, proportional
 from models.solution import SessionPhase
 from scheduler.calendar import YearCalendar
 from scheduler.sessions import SessionSplit, split_project
@@ -275,9 +275,8 @@ class GreedyPlanner:
     # --- seats -------------------------------------------------------------------------------
 
     def _seats_by_session(self, split: SessionSplit) -> list[dict[str, int]] | None:
-        """Each session's seats by town: each town's fair share of the project's seats, the
-        few left by rounding in proportion to what the towns have left, rural towns given more
-        up to the quota, dealt out to sessions of near-equal size."""
+        """Each session's seats by town: the project's seats that meet each town's fair share
+        as far as the rural quota allows, dealt out to sessions of near-equal size."""
         totals = self._project_seats(split)
         if totals is None:
             return None
@@ -293,31 +292,14 @@ class GreedyPlanner:
         return sessions
 
     def _project_seats(self, split: SessionSplit) -> dict[str, int] | None:
+        """The project's seats by town (`Instance.fair_seats`); None if its rural quota asks
+        more than the rural towns' teachers."""
         project = split.project
-        pools = {town.id: town.pool(project.audiences) for town in self.instance.towns
-                 if town.pool(project.audiences) > 0}
-        if project.headcount == "all":
-            return pools
-        rural = {town.id for town in self.instance.towns if town.rural}
-        quota = self.instance.rural_quota_seats(project)
-        rural_pools = {town: pool for town, pool in pools.items() if town in rural}
-        if quota > sum(rural_pools.values()):
+        rural_pool = sum(town.pool(project.audiences) for town in self.instance.towns
+                         if town.rural)
+        if self.instance.rural_quota_seats(project) > rural_pool:
             return None
-        seats = dict(self.instance.fair_shares(project))
-        extra = proportional({town: pools[town] - seats[town] for town in pools},
-                             split.headcount - sum(seats.values()))
-        seats = {town: seats[town] + extra[town] for town in pools}
-        short = quota - sum(count for town, count in seats.items() if town in rural)
-        if short > 0:  # move seats from urban to rural towns, in proportion to what is left
-            spare = {town: rural_pools[town] - seats[town] for town in rural_pools}
-            extra = proportional(spare, short)
-            taken = proportional({town: seats[town] for town in pools if town not in rural},
-                                  short)
-            for town, count in extra.items():
-                seats[town] += count
-            for town, count in taken.items():
-                seats[town] -= count
-        return seats
+        return self.instance.fair_seats(project)
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -350,22 +332,3 @@ def _mask(days: range) -> int:
 def days_free(busy: int, days: range) -> bool:
     """Whether none of `days` is set in the bitmask `busy`."""
     return not busy & _mask(days)
-
-
-def proportional(pools: dict[str, int], total: int) -> dict[str, int]:
-    """`total` split over the keys in proportion to `pools`, never above a pool (largest
-    remainder first)."""
-    capacity = sum(pools.values())
-    if capacity == 0 or total <= 0:
-        return {key: 0 for key in pools}
-    total = min(total, capacity)
-    exact = {key: pool * total / capacity for key, pool in pools.items()}
-    share = {key: min(math.floor(value), pools[key]) for key, value in exact.items()}
-    by_remainder = sorted(pools, key=lambda key: exact[key] - share[key], reverse=True)
-    while sum(share.values()) < total:
-        for key in by_remainder:
-            if sum(share.values()) == total:
-                break
-            if share[key] < pools[key]:
-                share[key] += 1
-    return share

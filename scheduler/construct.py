@@ -135,7 +135,7 @@ class SeatAwarePlanner(GreedyPlanner):
             return None
         outside = np.array([self.calendar.days_outside(project.wanted_months, int(day),
                                                        project.days) for day in starts])
-        fair = self.instance.fair_shares(project)
+        fair = self.instance.fair_seats(project)
         seating = _Seating(
             pools=np.array([town.pool(project.audiences) for town in self.instance.towns],
                            dtype=np.int64),
@@ -255,11 +255,12 @@ class SeatAwarePlanner(GreedyPlanner):
         it can send."""
         seats = np.zeros(len(self.town_ids), dtype=np.int64)
         rural_only = np.where(self.is_rural, 1, 0)
-        for wanted, weighed in ((min(rural, size), rural_only * lacking),
-                                (min(rural, size), rural_only * available),
-                                (size, lacking), (size, available)):
-            room = np.minimum(weighed, available - seats)
-            seats += _proportional(np.clip(room, 0, None), wanted - int(seats.sum()))
+        wanted = np.minimum(lacking, available)
+        for count, most in ((min(rural, size), rural_only * wanted),
+                            (min(rural, size), rural_only * available),
+                            (size, wanted), (size, available)):
+            room = np.clip(most - seats, 0, None)
+            seats += _proportional(room, count - int(seats.sum()))
         return seats
 
     def _by_town(self, seats: np.ndarray) -> dict[str, int]:

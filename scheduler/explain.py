@@ -502,7 +502,7 @@ class _Explainer:
         """Solve the changed instance with the real model (weights zeroed: any plan will do,
         and the search stops at the first) and check the plan with the independent checker."""
         quiet = changed.model_copy(update={"objective": Objective(weights=Weights(
-            dropped=0, rural=0, preference=0, balance=0, cost=0))})
+            dropped=0, share=0, rural_venue=0, preference=0, balance=0, cost=0))})
         limit = self.left(_PLAN_SOLVE)
         if limit <= 0.1:
             self.complete = False

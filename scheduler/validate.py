@@ -163,7 +163,7 @@ def _fair_share(instance: Instance, project: Project, town: Town) -> int:
     rural_weight = Fraction(str(instance.policy.rural_weight))
 
     def weighed(one: Town) -> Fraction:
-        return (rural_weight if one.rural else 1) * _pool(one, project.audiences)
+        return (rural_weight if one.rural else Fraction(1)) * _pool(one, project.audiences)
 
     total = sum(weighed(one) for one in instance.towns)
     pool = _pool(town, project.audiences)
