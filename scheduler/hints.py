@@ -16,8 +16,9 @@ Hint = dict[int, int]
 
 
 def plan_hint(built: TrainingModel, rows: list[SessionPhase], dropped: list[str]) -> Hint:
-    """The values of the model's decision variables in the plan `rows`; a project's sessions are
-    matched by number, so the hint is exact for a plan of the same instance."""
+    """The values of the model's decision variables in the plan `rows`, exact for a plan of the
+    same instance: a project's sessions are matched in order of their first day, as the model
+    orders them, or by number when re-planning (a class keeps its number)."""
     by_session: dict[str, dict[int, dict[int, SessionPhase]]] = defaultdict(
         lambda: defaultdict(dict))
     for row in rows:
@@ -32,7 +33,10 @@ def plan_hint(built: TrainingModel, rows: list[SessionPhase], dropped: list[str]
         if not planned:
             continue
         hint[variables.scheduled.index] = 1
-        for session, phases in zip(variables.sessions, planned.values(), strict=False):
+        classes = list(planned.values())
+        if built.replan is None:
+            classes.sort(key=lambda phases: phases[min(phases)].start)
+        for session, phases in zip(variables.sessions, classes, strict=False):
             first = next(iter(phases.values()))
             hint[session.size.index] = first.size
             for town, seats in session.seats.items():

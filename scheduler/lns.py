@@ -267,7 +267,22 @@ def projects_step(built: TrainingModel, incumbent: Incumbent, free: set[str],
         return _solve_step(model, incumbent, solve_model, seconds, placing_projects=True)
     neighbourhood = TrainingModel(built.instance, built.calendar,
                                   fixed=_fixed_part(built, incumbent.values, free))
+    _keep_scheduled(built, neighbourhood, incumbent)
     return _solve_neighbourhood(built, neighbourhood, incumbent, solve_model, seconds)
+
+
+def _keep_scheduled(built: TrainingModel, neighbourhood: TrainingModel,
+                    incumbent: Incumbent) -> None:
+    """A free project the incumbent schedules stays scheduled where dropping it would cost more
+    than the incumbent's whole objective: no better plan drops it, and with `scheduled` fixed
+    CP-SAT proves such steps at once, where with it free presolve leaves constraints that
+    hold whenever the project is dropped out of the linear relaxation (q08 alone, whose rural
+    quota is 1.0: 0.04 s proven, against 5 s unproven)."""
+    weight = built.instance.objective.weights.dropped
+    for project_id, variables in neighbourhood.projects.items():
+        scheduled = incumbent.values[built.projects[project_id].scheduled.index]
+        if scheduled and weight * variables.project.drop_weight > incumbent.objective:
+            neighbourhood.model.add(variables.scheduled == 1)
 
 
 def _fixed_part(built: TrainingModel, values: Hint, free: set[str]) -> FixedPart:
