@@ -10,7 +10,6 @@ plan. `scheduler.solve.solve_by_hand` reports it like a solve (`schedule solve -
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
