@@ -274,10 +274,10 @@ def projects_step(built: TrainingModel, incumbent: Incumbent, free: set[str],
 def _keep_scheduled(built: TrainingModel, neighbourhood: TrainingModel,
                     incumbent: Incumbent) -> None:
     """A free project the incumbent schedules stays scheduled where dropping it would cost more
-    than the incumbent's whole objective: no better plan drops it, and with `scheduled` fixed
-    CP-SAT proves such steps at once, where with it free presolve leaves constraints that
-    hold whenever the project is dropped out of the linear relaxation (q08 alone, whose rural
-    quota is 1.0: 0.04 s proven, against 5 s unproven)."""
+    than the incumbent's whole objective: no better plan drops it. With `scheduled` free,
+    CP-SAT's presolve turns the rules that hold whenever the project is dropped (its rural
+    quota, its seats short of fair share) into constraints enforced by `scheduled`, which its
+    linear relaxation leaves out, and such a step is seldom proven (docs/performance.md)."""
     weight = built.instance.objective.weights.dropped
     for project_id, variables in neighbourhood.projects.items():
         scheduled = incumbent.values[built.projects[project_id].scheduled.index]

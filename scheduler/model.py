@@ -318,9 +318,8 @@ class TrainingModel:
 
     def _sessions_in_date_order(self) -> None:
         """A project's classes are interchangeable, so class k+1 starts no earlier than class
-        k: one plan, not one per order of its classes (4 classes of q03, 24 orders, took
-        CP-SAT 3 s unproven to place alone). Not when re-planning: a class keeps its number
-        from the baseline."""
+        k: one plan, not one per order of its classes. Not when re-planning: a class keeps
+        its number from the baseline."""
         if self.replan is not None:
             return
         for variables in self.projects.values():
@@ -332,9 +331,8 @@ class TrainingModel:
         `Instance.fair_seats`: its classes never keep teachers from school (online, or no
         start day puts a day in term), so how its seats fall among its classes changes no
         rule and no term but `share` and the quota, which those totals meet best. Without it
-        CP-SAT spends its steps on equivalent seatings (qianjiang, the summer projects: 6 s
-        to the plan it then found in 1 s). Not in explain mode (no objective) nor when
-        re-planning (a held class keeps the seats it had)."""
+        CP-SAT spends its steps on equivalent seatings. Not in explain mode (no objective)
+        nor when re-planning (a held class keeps the seats it had)."""
         if self.relaxable or self.replan is not None:
             return False
         project = variables.project
@@ -603,16 +601,16 @@ class TrainingModel:
     def _share_term(self) -> LinearExpr:
         """Seats short of each town's fair share (`Instance.fair_shares`) of a scheduled
         project: short[p,z] ≥ target(p,z) × scheduled − seats(p,z), short ≥ 0; for a project
-        whose seats by town are fixed, their shortfall × scheduled (CP-SAT proved q03 alone in
-        2 s with its shortfalls as variables, in 0.02 s without)."""
+        whose seats by town are fixed, their shortfall × scheduled: as variables, they left
+        CP-SAT unable to prove a step of that project alone (docs/performance.md)."""
         total: list[LinearExpr] = []
         for variables in self.projects.values():
             project = variables.project
             fair = self.instance.fair_shares(project)
             if project.id in self._seat_totals:
-                seats = self._seat_totals[project.id]
+                totals = self._seat_totals[project.id]
                 total.append(variables.scheduled * sum(
-                    max(0, target - seats[town_id]) for town_id, target in fair.items()))
+                    max(0, target - totals[town_id]) for town_id, target in fair.items()))
                 continue
             for town_id, target in fair.items():
                 if target == 0:
