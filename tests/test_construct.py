@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from models import Solution, parse_instance
@@ -19,6 +20,7 @@ from scheduler.solve import fill_plan
 from scheduler.validate import validate
 from tests.conftest import TINY
 from tests.test_baseline import tiny_variants
+from tests.test_share import least_share_of_the_sessions
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 
@@ -30,25 +32,45 @@ def as_solution(instance: Instance, plan: HandPlan) -> Solution:
 
 
 def test_classes_spread_over_the_days_the_rural_town_can_send(tiny):
-    # Town r may send 30 teachers a school day. Two classes of 40 on two days seat 60 rural
-    # teachers; the hand method's proportional seats give r only 40.
+    # Town r may send 30 teachers a school day. The fair shares of two classes of 40 are 40 and
+    # 40, so the classes go on two days, 20 and 20 each (the former `rural` term asked for 30
+    # rural seats a class), in the room (10 yuan) with t1; the hand method
+    # seats the same but takes the first venue, the hall (100 yuan).
     tiny["policy"] = {"max_absence_share": 0.3}
     tiny["projects"][0].update(headcount=80, max_session_size=40)
     instance = parse_instance(tiny)
     solution = as_solution(instance, SeatAwarePlanner(instance).plan())
     assert [(str(row.start), row.venue, row.trainers, row.seats) for row in solution.sessions] == [
-        ("2024-03-01", "room", ["t1"], {"c": 10, "r": 30}),  # the cheapest venue and trainer
-        ("2024-03-04", "room", ["t1"], {"c": 10, "r": 30}),
+        ("2024-03-01", "room", ["t1"], {"c": 20, "r": 20}),  # the cheapest venue and trainer
+        ("2024-03-04", "room", ["t1"], {"c": 20, "r": 20}),
     ]
     assert validate(instance, solution) == []
     hand = as_solution(instance, GreedyPlanner(instance).plan())
-    assert solution.kpis["rural"] == 20 < hand.kpis["rural"] == 40
+    assert solution.kpis["share"] == hand.kpis["share"] == 0
+    assert solution.kpis["cost"] == 2_020 < hand.kpis["cost"] == 2_200
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the seat-aware planner seats the first class in proportion to what each town lacks within "
+    "its daily cap, (20, 30): 16 and 24, and r ends 6 short; the hand method is short nowhere"))
+def test_classes_of_a_tilted_share_spread_over_the_days_the_rural_town_can_send(tiny):
+    # Tilted 3 to 1, the fair shares of 80 are c 20 and r 60; r may send 30 a school day, so
+    # each class on its own day seats 10 and 30, nothing short.
+    tiny["policy"] = {"max_absence_share": 0.3, "rural_weight": 3}
+    tiny["projects"][0].update(headcount=80, max_session_size=40)
+    instance = parse_instance(tiny)
+    solution = as_solution(instance, SeatAwarePlanner(instance).plan())
+    assert validate(instance, solution) == []
+    assert [row.seats for row in solution.sessions] == [{"c": 10, "r": 30}] * 2
+    assert solution.kpis["share"] == 0
 
 
 def test_the_project_with_fewest_start_days_goes_first():
     # Each town may send 30 teachers a school day. p2 (primary teachers, exams after 1 March)
     # can only run on 1 March; p1, listed first, on any day of March. Placed in table order,
-    # p1 would take 1 March and leave p2 no room; placed first, p2 keeps 1 March.
+    # p1 would take 1 March and leave p2 no room (their fair shares, 20 a town each, make 40 a
+    # town); placed first, p2 keeps 1 March. (Seats changed from 10 and 30 with the former
+    # `rural` term.)
     data = copy.deepcopy(TINY)
     data["audiences"].append({"id": "jun", "name": "初中教师"})
     for town in data["towns"]:
@@ -64,8 +86,8 @@ def test_the_project_with_fewest_start_days_goes_first():
     solution = as_solution(instance, SeatAwarePlanner(instance).plan())
     assert solution.dropped == []
     assert {row.project: (str(row.start), row.seats) for row in solution.sessions} == {
-        "p2": ("2024-03-01", {"c": 10, "r": 30}),
-        "p1": ("2024-03-04", {"c": 10, "r": 30}),
+        "p2": ("2024-03-01", {"c": 20, "r": 20}),
+        "p1": ("2024-03-04", {"c": 20, "r": 20}),
     }
     assert validate(instance, solution) == []
 
@@ -106,15 +128,23 @@ def test_a_project_left_without_room_is_placed_first_in_a_second_plan(tiny):
     assert validate(instance, solution) == []
 
 
-def test_on_anshan_it_seats_far_more_rural_teachers_than_the_hand_method():
+def test_on_anshan_it_is_as_fair_as_its_classes_allow_and_far_cheaper_than_the_hand_method():
+    # Rewritten with the former `rural` term (then: its shortfall at most 2,600, a fifth of the
+    # hand method's; the objective a quarter). Measured now: share 1,300 for both, which no
+    # seating of the seat-aware plan's classes lowers; rural_venue 2,500, all forced (送教下乡
+    # as50's 2,000 and as20's 500 seats meet in classes of 250, larger than any rural venue,
+    # 220), the hand method's 2,600 adding as49's 100; cost 264,400 against 537,800; objective
+    # 1,046,800 against 1,346,200.
     instance = load_instance(INSTANCES / "anshan-2022.json")
     solution = as_solution(instance, SeatAwarePlanner(instance).plan())
     hand = as_solution(instance, GreedyPlanner(instance).plan())
     assert solution.dropped == [] and validate(instance, solution) == []
-    # 2,000 of its shortfall is forced: 送教下乡 (as50) has no rural venue large enough.
-    assert solution.kpis["rural"] <= 2_600 < hand.kpis["rural"] // 5
+    assert solution.kpis["share"] == least_share_of_the_sessions(instance, solution)
+    assert solution.kpis["share"] <= hand.kpis["share"]
+    assert solution.kpis["rural_venue"] == 2_500 < hand.kpis["rural_venue"]
+    assert solution.kpis["cost"] < hand.kpis["cost"] / 2
     assert solution.objective is not None and hand.objective is not None
-    assert solution.objective < hand.objective / 4
+    assert solution.objective < hand.objective
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

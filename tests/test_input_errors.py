@@ -73,6 +73,24 @@ def test_each_problem_names_its_place(tiny, path, value, message):
         raised.value.problems
 
 
+@pytest.mark.parametrize("weight", [0, -1, "x", float("nan"), float("inf"), True, None])
+def test_a_rural_weight_must_be_a_number_above_zero(tiny, weight):
+    tiny["policy"] = {"rural_weight": weight}
+    with pytest.raises(InputError) as raised:
+        parse_instance(tiny)
+    assert raised.value.problems == [
+        f"policy.rural_weight: {weight!r} is not a weight: give a number above 0 (1 is no tilt)"]
+
+
+def test_the_former_rural_weight_of_the_objective_is_refused_with_what_replaced_it(tiny):
+    tiny["objective"] = {"weights": {"rural": 200, "cost": 1}}
+    with pytest.raises(InputError) as raised:
+        parse_instance(tiny)
+    (problem,) = raised.value.problems
+    assert problem.startswith("objective.weights: `rural` is no longer a term")
+    assert all(word in problem for word in ("`share`", "`rural_venue`", "policy.rural_weight"))
+
+
 def test_all_problems_are_reported_at_once(tiny):
     mutate(tiny, "projects.0.months", [13])
     mutate(tiny, "venues.0.town", "nowhere")

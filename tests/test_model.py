@@ -1,9 +1,10 @@
 """One tiny instance per rule, a test where it binds and one where it does not.
 
-Default weights: dropped 1,000,000 per priority point, rural 200 a seat, preference 1,000 a day,
-balance 20 a teacher, cost 1 a yuan. In the tiny world (see conftest) the unconstrained optimum of
-p1 (40 teachers, 1 day in March, topic A) is the rural room (10 yuan) with t1 (1,000 yuan), all 40
-seats from the rural town, 40 teachers away on a school day:
+Default weights: dropped 1,000,000 per priority point, share 200 a seat short of a town's fair
+share, rural_venue 200 a seat, preference 1,000 a day, balance 20 a teacher, cost 1 a yuan. In the
+tiny world (see conftest) the unconstrained optimum of p1 (40 teachers, 1 day in March, topic A)
+is the rural room (10 yuan) with t1 (1,000 yuan), 20 seats from each town (their fair shares: 100
+teachers each), 40 teachers away on a school day:
 cost 1,010 + balance 20 × 40 = 1,810.
 """
 
@@ -41,14 +42,15 @@ def test_unconstrained_optimum(tiny):
     solution = optimum(tiny)
     assert solution.objective == BASE_OPTIMUM
     (row,) = solution.sessions
-    assert (row.venue, row.trainers, row.seats) == ("room", ["t1"], {"r": 40})
-    assert solution.kpis == {"dropped": 0, "preference": 0, "rural": 0, "cost": 1_010,
-                             "balance": 40}
+    # Seats 20 and 20, not all 40 rural as under the former `rural` term.
+    assert (row.venue, row.trainers, row.seats) == ("room", ["t1"], {"c": 20, "r": 20})
+    assert solution.kpis == {"dropped": 0, "preference": 0, "share": 0, "rural_venue": 0,
+                             "cost": 1_010, "balance": 40}
 
 
 def test_venue_capacity_binds(tiny):
     # 60 seats: one session (the hall holds 100), the 40-seat room is too small.
-    # cost 100 + 1,000; balance 20 × 60 = 1,200; all 60 seats rural.
+    # cost 100 + 1,000; balance 20 × 60 = 1,200; 30 seats from each town.
     tiny["projects"][0]["headcount"] = 60
     solution = optimum(tiny)
     assert [row.venue for row in solution.sessions] == ["hall"]
@@ -173,9 +175,13 @@ def test_rural_quota_binds(tiny):
     tiny["towns"][1]["teachers"] = {"pri": 15}
     tiny["projects"][0]["rural_quota"] = 0.5
     assert solve_checked(tiny).solution.status.value == "INFEASIBLE"
-    tiny["projects"][0]["rural_quota"] = 0.25  # 10 seats: met, and all 15 are seated
+    # A quota of 0.25: 10 rural seats, met. The fair shares of 100 and 15 teachers are
+    # floor(40 × 100 / 115) = 34 and floor(40 × 15 / 115) = 5: the quota's 10 rural seats leave
+    # c 30, 4 short (the former `rural` term seated all 15 rural teachers instead).
+    tiny["projects"][0]["rural_quota"] = 0.25
     solution = optimum(tiny)
-    assert solution.sessions[0].seats["r"] == 15 and solution.kpis["rural"] == 0
+    assert solution.sessions[0].seats == {"c": 30, "r": 10} and solution.kpis["share"] == 4
+    assert solution.objective == BASE_OPTIMUM + 4 * 200
 
 
 def test_absence_cap_pushes_training_into_the_holidays(tiny):
@@ -195,11 +201,14 @@ def test_absence_cap_not_binding(tiny):
 
 
 def test_town_absence_share_overrides_policy(tiny):
-    # The rural town may send 25 at once: 15 seats go to the urban town (rural 15 × 200).
-    tiny["towns"][1]["max_absence_share"] = 0.25
+    # The policy lets half of each town go, but the rural town may send 10 at once: 10 seats
+    # of its fair share of 20 go to the urban town (share 10 × 200). Under the former `rural`
+    # term, which seated the class all rural, a cap of 25 moved 15 seats.
+    tiny["policy"] = {"max_absence_share": 0.5}
+    tiny["towns"][1]["max_absence_share"] = 0.1
     solution = optimum(tiny)
-    assert solution.sessions[0].seats == {"c": 15, "r": 25}
-    assert solution.objective == BASE_OPTIMUM + 15 * 200
+    assert solution.sessions[0].seats == {"c": 30, "r": 10}
+    assert solution.objective == BASE_OPTIMUM + 10 * 200
 
 
 def test_balance_spreads_sessions_over_days(tiny):

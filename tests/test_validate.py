@@ -22,12 +22,17 @@ The valid plan (rows: project session.phase):
 Its KPIs by hand:
   dropped    = 4 (p5)
   preference = 1 (p2 phase 2 in May, preferred [4]; p4 in its months [6]; p1 in April)
-  rural      = p1 min(40, 30) - 30 = 0; p2 min(20, 10) - 10 = 0, plus 20 seats of phase 1 at
-               hall in urban t1; p3 min(100, 40) - 40 = 0; p4 min(5, 10) - 0 = 5   -> 25
+  share      = fair shares floor(headcount x pool / total pool), rural_weight 1 (changed
+               from the former rural term, 25, when it was replaced by share and rural_venue):
+               p1 of 40/20/10: t1 floor(40 x 40/70) = 22, t2 11, t3 5; seated 10, 20, 10:
+               12 short in t1; p2 of 20/10: t1 floor(20 x 20/30) = 13, t2 6; seated 10, 10:
+               3 short in t1; p3 "all": none; p4 of 20/10: t1 3, t2 1; seated 5, 0: 1 short
+               in t2                                                          -> 16
+  rural_venue = p2 (venue_rural preferred): 20 seats of phase 1 at hall in urban t1 -> 20
   cost       = p1 2 x (500 + 1000) x 2 = 6000; p2 1 x (500 + 800 + 1000) = 2300 and
                1 x (200 + 800 + 600) = 1600; p3 1 x 600 = 600; p4 0          -> 10500
   balance    = 25 (04-09 and 04-10: 10 + 10 + 5; every other school day fewer)
-  objective  = 1000 x 4 + 100 x 1 + 10 x 25 + 1 x 10500 + 2 x 25 = 14900
+  objective  = 1000 x 4 + 100 x 1 + 10 x 16 + 10 x 20 + 1 x 10500 + 2 x 25 = 15010
 """
 
 from __future__ import annotations
@@ -96,11 +101,12 @@ INSTANCE: Data = {
          "priority": 4},
     ],
     "policy": {"rural_quota": 0.25, "max_absence_share": 0.4, "weekdays_only": True},
-    "objective": {"weights": {"dropped": 1000, "preference": 100, "rural": 10, "cost": 1,
-                              "balance": 2}},
+    "objective": {"weights": {"dropped": 1000, "preference": 100, "share": 10, "rural_venue": 10,
+                              "cost": 1, "balance": 2}},
 }
 
-KPIS = {"dropped": 4, "preference": 1, "rural": 25, "cost": 10500, "balance": 25}
+KPIS = {"dropped": 4, "preference": 1, "share": 16, "rural_venue": 20, "cost": 10500,
+        "balance": 25}
 
 
 def _row(project: str, session: int, phase: int, start: str, end: str, venue: str | None,
@@ -113,8 +119,8 @@ SOLUTION: Data = {
     "schema": "training-solution/1",
     "instance": "测试计划",
     "status": "OPTIMAL",
-    "objective": 14900,
-    "bound": 14900,
+    "objective": 15010,
+    "bound": 15010,
     "kpis": KPIS,
     "dropped": ["p5"],
     "sessions": [
@@ -352,7 +358,7 @@ BROKEN = [
                  ["p1", "session 1", "p4", "外出跟岗学习", "2024-06-13"], id="after"),
     pytest.param(kpis(cost=1), "kpi", ["cost", "1", "10500"], id="kpi-wrong"),
     pytest.param(without_kpi("balance"), "kpi", ["balance", "missing", "25"], id="kpi-missing"),
-    pytest.param(solution(objective=1), "objective", ["14900"], id="objective"),
+    pytest.param(solution(objective=1), "objective", ["15010"], id="objective"),
 ]
 
 
@@ -383,7 +389,7 @@ def test_an_unchanged_replan_is_valid() -> None:
 def test_stability_kpis_are_recomputed_from_the_baseline() -> None:
     # p1 2.1 (not held, not pinned) two days later: 1 moved, 5,000 each by default.
     moved = dates("p1", 2, 1, "2024-04-18", "2024-04-19")
-    assert replanned(moved, kpis(moved=1), solution(objective=14900 + 5000)) == []
+    assert replanned(moved, kpis(moved=1), solution(objective=15010 + 5000)) == []
     violations = replanned(moved)
     assert [v.rule for v in violations] == ["kpi", "objective"]
     assert "KPI moved is reported as 0; it is 1" in violations[0].message
@@ -391,7 +397,7 @@ def test_stability_kpis_are_recomputed_from_the_baseline() -> None:
 
 def test_without_the_baseline_the_stability_kpis_are_taken_as_reported() -> None:
     assert check(solution(replan=REPLAN), kpis(**UNCHANGED | {"moved": 2}),
-                 solution(objective=14900 + 10000)) == []
+                 solution(objective=15010 + 10000)) == []
 
 
 REPLAN_BROKEN = [
