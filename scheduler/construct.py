@@ -185,7 +185,8 @@ class SeatAwarePlanner(GreedyPlanner):
         for index in self._cheapest_days(split, size, starts, cost, candidates):
             start = int(starts[index])
             for seated in self._sizes(split, size, least, start):
-                seats = self._seats(available[:, index], seating.lacking, rural, seated)
+                seats = self._seats(available[:, index], seating.lacking, rural, seated,
+                                    split.count - number + 1)
                 rows = self._place_phases(split, number, self._by_town(seats), start)
                 if rows is not None:
                     return rows, seats
@@ -247,18 +248,21 @@ class SeatAwarePlanner(GreedyPlanner):
             on_school_day |= self.school[starts + offset]
         return np.where(on_school_day, np.clip(crowd + size - self.away.max(), 0, None), 0)
 
-    def _seats(self, available: np.ndarray, lacking: np.ndarray, rural: int, size: int
-               ) -> np.ndarray:
+    def _seats(self, available: np.ndarray, lacking: np.ndarray, rural: int, size: int,
+               classes_left: int) -> np.ndarray:
         """`size` seats by town (in town order), none beyond what a town can send: `rural` of
-        them in the rural towns, in proportion to what each lacks of its fair share (then to
-        what it can send); then the rest in proportion to what each town lacks, then to what
-        it can send."""
+        them in the rural towns, then the rest in any town; each first in proportion to this
+        class's even part of what a town still lacks of its fair seats (so that a town that
+        can send few a day is not left to the last class), then to what it lacks, then to
+        what it can send."""
         seats = np.zeros(len(self.town_ids), dtype=np.int64)
-        rural_only = np.where(self.is_rural, 1, 0)
         wanted = np.minimum(lacking, available)
-        for count, most in ((min(rural, size), rural_only * wanted),
+        even = np.minimum(-(-lacking // classes_left), available)
+        rural_only = np.where(self.is_rural, 1, 0)
+        for count, most in ((min(rural, size), rural_only * even),
+                            (min(rural, size), rural_only * wanted),
                             (min(rural, size), rural_only * available),
-                            (size, wanted), (size, available)):
+                            (size, even), (size, wanted), (size, available)):
             room = np.clip(most - seats, 0, None)
             seats += _proportional(room, count - int(seats.sum()))
         return seats

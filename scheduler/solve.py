@@ -246,8 +246,9 @@ def _solve(instance: Instance, stop: _StopRequest, time_limit: float, seed: int,
             solution = candidate
     if solution.objective is not None:
         # A bound of 0 says nothing (no plan costs less); stopped early, CP-SAT has no other.
+        # But a plan of objective 0 is the best there is.
         bound = max((value for value in (bound, relaxed) if value is not None and value > 0),
-                    default=None)
+                    default=0 if solution.objective == 0 else None)
         # Proven optimal, no plan is better than the search's: the best of them is optimal too.
         if status is Status.OPTIMAL or (bound is not None and bound >= solution.objective):
             solution.status, bound = Status.OPTIMAL, solution.objective
