@@ -129,7 +129,7 @@ def test_projects_csv_flattens_the_diff_to_label_and_aspect(out):
     assert table.loc["p05", f"{HALL_CLOSED}: venues"] == "jxxx-hall → jxxx-c1"
     assert table.loc["p12", f"{NO_TRIP}: months"] == "10月 → dropped"
     assert table.loc["p13", f"{NO_TRIP}: trainers"] == \
-        "ja-t08, ja-t17, ja-t22 → ja-t08, ja-t17, ja-t22, ja-t23"
+        "ja-t08, ja-t09, ja-t17, ja-t18 → ja-t08, ja-t17, ja-t18, ja-t23"
     assert table.loc["p05", f"{NO_TRIP}: venues"] == ""  # unchanged in that scenario
 
 

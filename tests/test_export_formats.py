@@ -36,7 +36,7 @@ def exported(tmp_path_factory) -> Path:
                                "--out", str(out))
     assert code == 0, stderr
     assert stdout.startswith("wrote plan.xlsx, calendar.ics, report.html, plan.csv, gantt.png, "
-                             "calendars/ (32 files)")
+                             "calendars/ (31 files)")
     return out
 
 
