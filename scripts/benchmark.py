@@ -12,6 +12,7 @@ runs.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import platform
@@ -30,13 +31,16 @@ SHIPPED = ["2024", "qianjiang-2022", "anshan-2022", "generated/s30", "generated/
 LARGE = {"generated/l400": 300.0, "generated/xl1500": 600.0}
 """The large generated instances and their time limits: L is to reach a gap under 5 % in
 300 s, XL a valid plan in 600 s. One run each (`--large`)."""
-KPIS = ("dropped", "preference", "rural", "cost", "balance")
+KPIS = ("dropped", "preference", "share", "rural_venue", "cost", "balance")
+RESULTS = ROOT / "benchmarks" / "results"
+"""Where each run's table is kept, as `<date>-<time>.csv`, one row per instance."""
 
 
 def measure_once(path: Path, time_limit: float, seed: int) -> dict:
     """Solve one instance in this process and return its figures."""
     sys.path.insert(0, str(ROOT))
     from models import load_instance
+    from scheduler.export.summaries import town_summary
     from scheduler.solve import solve, solve_by_hand
     from scheduler.validate import validate
 
@@ -70,8 +74,18 @@ def measure_once(path: Path, time_limit: float, seed: int) -> dict:
         "constraints": result.constraints,
         "sessions": len({(row.project, row.session) for row in solution.sessions}),
         "valid": not validate(instance, solution) and not validate(instance, greedy),
+        "coverage": _coverage(town_summary(instance, solution), len(instance.towns)),
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+def _coverage(towns, count: int) -> list:
+    """The lowest and highest seats per teacher over the year among the towns, each with the
+    town's name: whether the plan leaves a town out."""
+    per_town = towns.iloc[:count].dropna(subset=["人均参训人次"])
+    low = per_town.loc[per_town["人均参训人次"].idxmin()]
+    high = per_town.loc[per_town["人均参训人次"].idxmax()]
+    return [float(low["人均参训人次"]), low["乡镇"], float(high["人均参训人次"]), high["乡镇"]]
 
 
 def measure_in_child(path: Path, time_limit: float, seed: int) -> dict:
@@ -111,10 +125,44 @@ def main(instances: tuple[Path, ...], repeat: int, time_limit: float | None, lar
               + f"{'vs greedy':>10}{'valid':>6}")
     print(header)
     print("-" * len(header))
+    table = []
     for path, limit, runs_wanted in plan:
         runs = [measure_in_child(path, limit, seed) for seed in range(runs_wanted)]
         print(_solver_row(path, limit, runs))
         print(_greedy_row(runs))
+        low, fewest, high, most = runs[0]["coverage"]
+        print(f"{'':<16}towns: seats per teacher {low:.2f} ({fewest}) – {high:.2f} ({most})"
+              + (" [seed 0]" if len(runs) > 1 else ""))
+        table.append(_csv_row(path, limit, runs))
+    _write_results(table)
+
+
+def _csv_row(path: Path, limit: float, runs: list[dict]) -> dict:
+    """The instance's medians, as `benchmarks/results/` keeps them."""
+    row = {"instance": _name(path), "runs": len(runs), "limit_s": limit,
+           "status": "/".join(sorted({run["status"] for run in runs}))}
+    for key in ("first_solution", "best_solution", "seconds", "objective", "bound", "gap",
+                "peak_mb", "greedy_objective"):
+        row[key] = _median(run[key] for run in runs)
+    row |= {kpi: _median(run["kpis"].get(kpi) for run in runs) for kpi in KPIS}
+    low, fewest, high, most = runs[0]["coverage"]
+    row |= {"seats_per_teacher_low": round(low, 3), "town_low": fewest,
+            "seats_per_teacher_high": round(high, 3), "town_high": most,
+            "valid": all(run["valid"] for run in runs)}
+    return row
+
+
+def _write_results(table: list[dict]) -> None:
+    """The run's table as a dated CSV under `RESULTS`, written whole or not at all."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    target = RESULTS / f"{time.strftime('%Y-%m-%d-%H%M')}.csv"
+    partial = target.with_suffix(".csv.part")
+    with partial.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=list(table[0]))
+        writer.writeheader()
+        writer.writerows(table)
+    partial.replace(target)
+    print(f"wrote {target.relative_to(ROOT)}")
 
 
 def _solver_row(path: Path, limit: float, runs: list[dict]) -> str:
@@ -123,7 +171,7 @@ def _solver_row(path: Path, limit: float, runs: list[dict]) -> str:
                           "gap", "peak_mb", "greedy_objective")}
     kpis = {kpi: _median(run["kpis"].get(kpi) for run in runs) for kpi in KPIS}
     statuses = "/".join(sorted({run["status"] for run in runs}))
-    name = path.stem if path.parent.name != "generated" else f"gen/{path.stem}"
+    name = _name(path)
     return (f"{name:<16}{len(runs):>5}{limit:>6g}{runs[0]['sessions']:>9}{statuses:>17}"
             f"{_fmt(median['first_solution'], '.1f'):>8}{_fmt(median['best_solution'], '.1f'):>8}"
             f"{_fmt(median['seconds'], '.1f'):>8}{_fmt(median['objective'], ',.0f'):>13}"
@@ -143,6 +191,10 @@ def _greedy_row(runs: list[dict]) -> str:
     return (f"{'  greedy':<16}{'':>5}{'':>6}{'':>9}{'':>17}{'':>8}{'':>8}{'':>8}"
             f"{_fmt(runs[0]['greedy_objective'], ',.0f'):>13}{'':>13}{'':>8}{'':>8}"
             f"{ratios}{'':>10}{'':>6}")
+
+
+def _name(path: Path) -> str:
+    return path.stem if path.parent.name != "generated" else f"gen/{path.stem}"
 
 
 def _median(values: Iterable[float | None]) -> float | None:
