@@ -16,7 +16,6 @@ from pydantic import (
     Field,
     NonNegativeInt,
     PositiveInt,
-    PrivateAttr,
     model_validator,
 )
 
@@ -243,7 +242,6 @@ class Instance(Strict):
     projects: list[Project] = Field(min_length=1)
     policy: Policy = Policy()
     objective: Objective = Objective()
-    _fair_shares: dict[str, dict[str, int]] = PrivateAttr(default_factory=dict)
 
     def town(self, town_id: str) -> Town:
         return next(town for town in self.towns if town.id == town_id)
@@ -269,19 +267,17 @@ class Instance(Strict):
         `policy.rural_weight`, floored and at most its teachers; none for "all" (it seats
         everyone). Towns without such teachers are left out. Exact arithmetic, so that a weight
         of 1.2 is 6/5 and a share that comes out whole is not floored one below."""
-        if project.id not in self._fair_shares:
-            self._fair_shares[project.id] = self._fair_shares_of(project)
-        return self._fair_shares[project.id]
-
-    def _fair_shares_of(self, project: Project) -> dict[str, int]:
         if project.headcount == "all":
             return {}
         tilt = Fraction(repr(self.policy.rural_weight))
-        pools = {town.id: (town.pool(project.audiences), tilt if town.rural else Fraction(1))
+        # In whole numbers: a rural teacher weighs the tilt's numerator, an urban one its
+        # denominator.
+        pools = {town.id: (town.pool(project.audiences),
+                           tilt.numerator if town.rural else tilt.denominator)
                  for town in self.towns if town.pool(project.audiences) > 0}
         weighed = sum(pool * weight for pool, weight in pools.values())
         headcount = int(project.headcount)
-        return {town: min(pool, math.floor(headcount * pool * weight / weighed))
+        return {town: min(pool, headcount * pool * weight // weighed)
                 for town, (pool, weight) in pools.items()}
 
     def fair_seats(self, project: Project) -> dict[str, int]:

@@ -96,6 +96,19 @@ def test_fair_shares(tiny, headcount, rural_weight, rural_teachers, shares):
     assert instance.fair_shares(instance.projects[0]) == shares
 
 
+def test_a_copy_with_another_tilt_has_its_own_shares(tiny):
+    # Scenarios, explain and compare change an instance by copying it: the copy's shares follow
+    # its own policy (90 × 100 / 200 each, then 90 × 100 / 300 and 90 × 200 / 300).
+    tiny["projects"][0]["headcount"] = 90
+    instance = parse_instance(tiny)
+    project = instance.projects[0]
+    assert instance.fair_shares(project) == {"c": 45, "r": 45}
+    tilted = instance.model_copy(update={"policy": instance.policy.model_copy(
+        update={"rural_weight": 2.0})})
+    assert tilted.fair_shares(project) == {"c": 30, "r": 60}
+    assert instance.fair_shares(project) == {"c": 45, "r": 45}
+
+
 def test_no_share_for_a_project_that_seats_everyone_nor_a_town_without_its_teachers(tiny):
     tiny["audiences"].append({"id": "sec", "name": "中学教师"})
     tiny["towns"].append({"id": "s", "name": "中学镇", "rural": True, "teachers": {"sec": 50}})
