@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, model_validator
@@ -76,3 +77,8 @@ class DateRange(Strict):
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, dt.date) and self.start <= day <= self.end
+
+
+def ranges_text(ranges: Iterable[DateRange]) -> str:
+    """Date ranges as a planner reads them: `2024-05-06–2024-05-10, 2024-06-01`."""
+    return ", ".join(f"{r.start}–{r.end}" if r.end != r.start else f"{r.start}" for r in ranges)

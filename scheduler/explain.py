@@ -33,7 +33,7 @@ import json
 import math
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 from pydantic import BaseModel
 
-from models.fields import DateRange
+from models.fields import DateRange, ranges_text
 from models.instance import HolidayRule, Instance, Objective, Project, Weights
 from models.solution import write_text_atomically
 from scheduler.calendar import YearCalendar
@@ -894,7 +894,7 @@ def _trainer_free_family(instance: Instance, trainer_id: str, label: str) -> _Fa
     if trainer.available is not None:
         options.append(_Option(
             f"ask trainer {named(trainer)} to be available all year, not only "
-            f"{_ranges(trainer.available)}", (Edit(f"{path}.available", trainer.available,
+            f"{ranges_text(trainer.available)}", (Edit(f"{path}.available", trainer.available,
                                                    None),),
             365, _set_item("trainers", trainer_id, available=None)))
         if trainer.unavailable:
@@ -916,11 +916,11 @@ def _lifted_closures(ranges: list[DateRange], path: str, words: tuple[str, str, 
     options = []
     for date_range in sorted(ranges, key=lambda r: (r.end - r.start).days):
         rest = [other for other in ranges if other is not date_range]
-        options.append(_Option(f"{before} {_ranges([date_range])} {after}",
+        options.append(_Option(f"{before} {ranges_text([date_range])} {after}",
                                (Edit(path, ranges, rest),),
                                (date_range.end - date_range.start).days + 1, setter(rest)))
     if len(ranges) > 1:
-        options.append(_Option(f"{before} {every} ({_ranges(ranges)})",
+        options.append(_Option(f"{before} {every} ({ranges_text(ranges)})",
                                (Edit(path, ranges, []),),
                                sum((r.end - r.start).days + 1 for r in ranges), setter([])))
     return options
@@ -1123,10 +1123,6 @@ def _conflict_lines(conflict: list[Group]) -> list[str]:
             lines.append(f"{len(groups)} {_MANY[rule]}: "
                          + "; ".join(group.brief for group in groups))
     return lines
-
-
-def _ranges(ranges: Iterable[DateRange]) -> str:
-    return ", ".join(f"{r.start}–{r.end}" if r.start != r.end else f"{r.start}" for r in ranges)
 
 
 def _finding_dict(finding: Finding) -> dict[str, Any]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ortools.sat.python import cp_model
+
 from models.solution import SessionPhase
 from scheduler.model import TrainingModel
 
@@ -51,3 +53,10 @@ def plan_hint(built: TrainingModel, rows: list[SessionPhase], dropped: list[str]
                 for trainer, chosen in phase.trainers.items():
                     hint[chosen.index] = int(trainer in row.trainers)
     return hint
+
+
+def set_hint(model: cp_model.CpModel, hint: Hint) -> None:
+    """Replace the model's hint by `hint`."""
+    model.clear_hints()
+    for index, value in hint.items():
+        model.add_hint(model.get_int_var_from_proto_index(index), value)

@@ -25,7 +25,7 @@ from typing import Protocol
 from ortools.sat.python import cp_model
 
 from scheduler.assign import reassign
-from scheduler.hints import Hint
+from scheduler.hints import Hint, set_hint
 from scheduler.kpis import project_terms, weighted_terms
 from scheduler.model import FixedPart, FixedTask, ProjectVars, TrainingModel, read_plan
 
@@ -323,7 +323,7 @@ def _solve_neighbourhood(built: TrainingModel, neighbourhood: TrainingModel,
     objective changes by the change of their terms alone."""
     model = neighbourhood.model
     whole = [built.variable_indices[variable.name] for variable in model.proto.variables]
-    _hint(model, {index: incumbent.values[full] for index, full in enumerate(whole)})
+    set_hint(model, {index: incumbent.values[full] for index, full in enumerate(whole)})
     solver = solve_model(model, seconds, quiet=QUIET_SECONDS, probing=PROBING_STEPS)
     if solver is None:
         return None
@@ -342,7 +342,7 @@ def _solve_step(model: cp_model.CpModel, incumbent: Incumbent, solve_model: Mode
                 seconds: float, placing_projects: bool = False) -> Step:
     """The step's model hinted with the incumbent and solved (as a step placing projects
     anew: `QUIET_SECONDS`, `PROBING_STEPS`)."""
-    _hint(model, incumbent.values)
+    set_hint(model, incumbent.values)
     solver = (solve_model(model, seconds, quiet=QUIET_SECONDS, probing=PROBING_STEPS)
               if placing_projects else solve_model(model, seconds))
     if solver is None:
@@ -522,12 +522,6 @@ def _fix(model: cp_model.CpModel, values: Hint) -> None:
         domain = model.proto.variables[index].domain
         domain.clear()
         domain.extend([value, value])
-
-
-def _hint(model: cp_model.CpModel, values: Hint) -> None:
-    model.clear_hints()
-    for index, value in values.items():
-        model.add_hint(model.get_int_var_from_proto_index(index), value)
 
 
 def _read(model: cp_model.CpModel, solver: cp_model.CpSolver) -> Incumbent:

@@ -23,7 +23,7 @@ from itertools import pairwise
 
 from ortools.sat.python import cp_model
 
-from models.fields import DateRange
+from models.fields import DateRange, ranges_text
 from models.instance import Instance, Project, Trainer, Venue
 from models.solution import SessionPhase
 from scheduler.calendar import YearCalendar, day_runs, range_dates
@@ -395,7 +395,7 @@ class TrainingModel:
             if self.relaxable:
                 self._unavailable_days(
                     "venue", venue.id, None, venue.unavailable, lambda phase: phase.venues,
-                    f"venue {named(venue)} is closed {_ranges(venue.unavailable)}")
+                    f"venue {named(venue)} is closed {ranges_text(venue.unavailable)}")
                 self._no_overlap(uses.get(venue.id, []))
                 continue
             if venue.id not in uses:  # its busy days alone constrain nothing
@@ -861,14 +861,10 @@ def read_plan(built: TrainingModel, value: Callable[[cp_model.IntVar], int],
     return rows, dropped
 
 
-def _ranges(ranges: Iterable[DateRange]) -> str:
-    return ", ".join(f"{r.start}–{r.end}" if r.end != r.start else f"{r.start}" for r in ranges)
-
-
 def _availability(trainer: Trainer) -> str:
     parts = []
     if trainer.available is not None:
-        parts.append(f"is available only {_ranges(trainer.available)}")
+        parts.append(f"is available only {ranges_text(trainer.available)}")
     if trainer.unavailable:
-        parts.append(f"is away {_ranges(trainer.unavailable)}")
+        parts.append(f"is away {ranges_text(trainer.unavailable)}")
     return " and ".join(parts)

@@ -22,7 +22,7 @@ from scheduler.baseline import GreedyPlanner, HandPlan
 from scheduler.bound import BackgroundBound
 from scheduler.calendar import YearCalendar
 from scheduler.construct import SeatAwarePlanner
-from scheduler.hints import Hint, plan_hint
+from scheduler.hints import Hint, plan_hint, set_hint
 from scheduler.kpis import plan_kpis, weighted_objective
 from scheduler.model import TrainingModel, read_plan
 from scheduler.repair import repair
@@ -312,7 +312,7 @@ def _full_search(built: TrainingModel, hint: Hint, deadline: float, seed: int, w
                  ) -> tuple[Status, int | None, tuple[list[SessionPhase], list[str]] | None]:
     """CP-SAT on the whole model until `deadline`, hinted with the best plan so far: its
     status, its proven bound and its plan."""
-    _set_hint(built.model, hint)
+    set_hint(built.model, hint)
     solver = _solver(deadline, seed, workers, stop)
     solver.best_bound_callback = listener.on_bound
     if stop.requested:  # stopped before: just turn the plan so far (the hint) into a result
@@ -464,19 +464,13 @@ def _first_plan(built: TrainingModel, solver: cp_model.CpSolver,
     for variables in built.projects.values():
         scheduled = model.get_bool_var_from_proto_index(variables.scheduled.index)
         kept.append(variables.project.drop_weight * scheduled)
-    _set_hint(model, {v.scheduled.index: 1 for v in built.projects.values()} | (warm_start or {}))
+    set_hint(model, {v.scheduled.index: 1 for v in built.projects.values()} | (warm_start or {}))
     model.maximize(sum(kept))
     solver.parameters.max_time_in_seconds = max(solver.parameters.max_time_in_seconds / 2, 0.05)
     if STATUS.get(_run(solver, model)) not in (Status.OPTIMAL, Status.FEASIBLE):
         return None
     return {index: solver.value(model.get_int_var_from_proto_index(index))
             for index in range(len(model.proto.variables))}
-
-
-def _set_hint(model: cp_model.CpModel, hint: Hint) -> None:
-    model.clear_hints()
-    for index, value in hint.items():
-        model.add_hint(model.get_int_var_from_proto_index(index), value)
 
 
 def _solver(deadline: float, seed: int, workers: Workers, stop: _StopRequest
