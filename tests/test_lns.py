@@ -309,3 +309,22 @@ def test_a_solve_without_probing_turns_off_the_presolve_probing():
     model_solver = _model_solver(seed=0, workers=lambda: 1, stop=_StopRequest())
     assert model_solver(model, 1.0, probing=False).parameters.cp_model_probing_level == 0
     assert model_solver(model, 1.0).parameters.cp_model_probing_level > 0
+
+
+def test_a_step_still_drops_a_project_whose_priority_is_worth_less_than_its_cost(tiny):
+    # p1 (priority 1) beside p2 (mandatory, April), the step freeing p1 alone. Weighed 1 a
+    # priority point, p1 costs more kept (1,010 yuan) than dropped (1): the step drops it;
+    # weighed 1,000,000, more than the whole plan, it stays scheduled.
+    tiny["projects"][0]["priority"] = 1
+    tiny["projects"].append({**tiny["projects"][0], "id": "p2", "months": [4],
+                             "priority": "mandatory"})
+    for weight, kept in ((1, False), (1_000_000, True)):
+        tiny["objective"] = {"weights": {"dropped": weight}}
+        instance = parse_instance(tiny)
+        built, incumbent = hand_incumbent(instance)
+        outcome = lns.projects_step(built, incumbent, {"p1"}, solve_model, 10.0)
+        assert outcome is not None
+        plan, proved = outcome
+        assert proved and plan.objective <= incumbent.objective
+        assert plan.values[built.projects["p1"].scheduled.index] == kept
+        assert validate(instance, as_solution(instance, built, plan)) == []

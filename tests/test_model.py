@@ -10,14 +10,17 @@ cost 1,010 + balance 20 × 40 = 1,810.
 
 from __future__ import annotations
 
+import copy
 from itertools import pairwise
 
 import pytest
+from ortools.sat.python import cp_model
 
 from models import parse_instance
 from scheduler.calendar import YearCalendar
+from scheduler.model import TrainingModel
 from scheduler.sessions import split_project
-from tests.conftest import optimum, solve_checked
+from tests.conftest import TINY, optimum, solve_checked
 
 BASE_OPTIMUM = 1_810
 
@@ -269,3 +272,56 @@ def test_a_venue_smaller_than_any_session_can_be_is_never_offered(tiny):
     assert (split.count, [venue.id for venue in split.venues]) == (2, ["hall"])
     solution = optimum(tiny)
     assert {row.venue for row in solution.sessions} == {"hall"}
+
+
+# --- what the model fixes in advance, and what that must not cost ------------------------------
+
+
+def summer_project(tiny: dict) -> dict:
+    """p1 as 80 teachers in two 40-seat classes of the summer holidays, tilted 3 to 1 with a
+    rural quota of 0.8: fair shares c 20, r 60; the quota asks 64 rural seats, 4 beyond r's
+    share, which only c can give up: fair seats c 16, r 64, share 4."""
+    tiny["policy"] = {"rural_weight": 3, "rural_quota": 0.8}
+    tiny["projects"][0].update(headcount=80, max_session_size=40, months=[7, 8],
+                               holiday="required")
+    return tiny
+
+
+def test_a_class_that_never_keeps_teachers_from_school_has_its_towns_seats_fixed(tiny):
+    instance = parse_instance(summer_project(tiny))
+    project = instance.projects[0]
+    assert instance.fair_seats(project) == {"c": 16, "r": 64}
+    built = TrainingModel(instance)
+    variables = built.projects["p1"]
+    # Seats by town over both classes are pinned; how they fall between the classes is not.
+    for town, total in (("c", 16), ("r", 64)):
+        seats = sum(session.seats[town] for session in variables.sessions)
+        model = built.model.clone()
+        model.add(seats != total * variables.scheduled)
+        assert cp_model.CpSolver().solve(model) == cp_model.INFEASIBLE
+    solution = optimum(summer_project(copy.deepcopy(TINY)))
+    assert solution.kpis["share"] == 4
+
+
+def test_fixing_those_seats_loses_nothing(tiny, monkeypatch):
+    fixed = optimum(summer_project(copy.deepcopy(tiny)))
+    monkeypatch.setattr(TrainingModel, "_never_away_in_term", lambda self, variables: False)
+    free = optimum(summer_project(tiny))
+    assert fixed.objective == free.objective
+    assert fixed.kpis == free.kpis
+
+
+def test_a_term_time_project_keeps_its_seats_free(tiny):
+    tiny["projects"][0].update(headcount=80, max_session_size=40)
+    built = TrainingModel(parse_instance(tiny))
+    assert "p1" not in built._seat_totals
+
+
+def test_classes_are_in_date_order(tiny):
+    tiny["projects"][0].update(headcount=80, max_session_size=40)
+    instance = parse_instance(tiny)
+    built = TrainingModel(instance)
+    first, second = built.projects["p1"].sessions
+    model = built.model.clone()
+    model.add(first.phases[0].start > second.phases[0].start)
+    assert cp_model.CpSolver().solve(model) == cp_model.INFEASIBLE
