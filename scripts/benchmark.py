@@ -143,7 +143,8 @@ def _csv_row(path: Path, limit: float, runs: list[dict]) -> dict:
            "status": "/".join(sorted({run["status"] for run in runs}))}
     for key in ("first_solution", "best_solution", "seconds", "objective", "bound", "gap",
                 "peak_mb", "greedy_objective"):
-        row[key] = _median(run[key] for run in runs)
+        value = _median(run[key] for run in runs)
+        row[key] = round(value, 4 if key == "gap" else 2) if value is not None else None
     row |= {kpi: _median(run["kpis"].get(kpi) for run in runs) for kpi in KPIS}
     low, fewest, high, most = runs[0]["coverage"]
     row |= {"seats_per_teacher_low": round(low, 3), "town_low": fewest,
