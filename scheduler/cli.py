@@ -91,6 +91,8 @@ def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, s
         _print_written(explanation.write(out_dir), out_dir)
     if not solution.status.has_schedule:
         sys.exit(EXIT_NO_SCHEDULE)
+    from scheduler.export.formats import write_outputs
+
     written = write_outputs(instance, solution, out_dir, formats, lang)
     if replan is not None:
         written.append(_report_changes(instance, replan.baseline, solution, out_dir))
@@ -103,8 +105,7 @@ CHANGES_SHOWN = 15
 def _report_changes(instance: Instance, baseline: Solution, solution: Solution,
                     out_dir: Path) -> Path:
     """Print what changed against the baseline and why; write all of it to changes.csv."""
-    from models.solution import write_text_atomically
-    from scheduler.diff import changes_table, describe, session_changes
+    from scheduler.diff import describe, session_changes, write_changes
 
     changes = session_changes(instance, baseline, solution)
     kpis = solution.kpis
@@ -117,9 +118,7 @@ def _report_changes(instance: Instance, baseline: Solution, solution: Solution,
                    f"{describe(change.after)} ({change.reason})")
     if len(changes) > CHANGES_SHOWN:
         click.echo(f"  … and {len(changes) - CHANGES_SHOWN} more in changes.csv")
-    path = out_dir / "changes.csv"
-    write_text_atomically(path, "\ufeff" + changes_table(instance, changes).to_csv(index=False))
-    return path
+    return write_changes(instance, changes, out_dir)
 
 
 def _replan_or_exit(baseline_path: str | None, today: str | None, pins: tuple[str, ...],
@@ -155,17 +154,6 @@ def _read_solution_or_exit(path: str) -> Solution:
     except ValidationError as error:
         _exit_bad_input([f"{path}: {problem}" for problem in pydantic_problems(error, ())])
     raise AssertionError  # unreachable: _exit_bad_input exits
-
-
-def write_outputs(instance: Instance, solution: Solution, out_dir: Path,
-                  formats: list[str] | None = None, lang: str = "zh") -> list[Path]:
-    """The files of `schedule solve`: solution.json and the files of each format (default:
-    every format), each written whole or not at all."""
-    from scheduler.export.formats import FORMATS, write_exports
-
-    path = out_dir / "solution.json"
-    solution.write(path)
-    return [path, *write_exports(instance, solution, out_dir, formats or list(FORMATS), lang)]
 
 
 @main.command(name="explain")
@@ -238,6 +226,7 @@ def compare_command(base_path: Path, scenario_paths: tuple[Path, ...], jobs: int
 
     from scheduler.compare import CompareStopped, compare
     from scheduler.export.compare_files import write_comparison
+    from scheduler.export.formats import write_outputs
     from scheduler.validate import validate
 
     _, lang = _formats_or_exit("csv", lang)
@@ -380,7 +369,7 @@ def _print_summary(instance: Instance, result: SolveResult) -> None:
     elif result.unschedulable:
         for project_id, reason in result.unschedulable.items():
             click.echo(f"  {project_id} ({names[project_id]}) cannot be scheduled: {reason}")
-    elif solution.status.value == "INFEASIBLE":
+    elif solution.status is Status.INFEASIBLE:
         click.echo("  no plan keeps every rule and every mandatory project")
     else:
         click.echo("  no plan found in the time limit; try a longer --time-limit")

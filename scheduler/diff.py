@@ -13,10 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pandas as pd
 
 from models import Instance, SessionPhase, Solution
+from models.solution import write_text_atomically
 from scheduler.calendar import YearCalendar
 from scheduler.sessions import named, qualified_trainers, usable_venues
 
@@ -198,3 +200,11 @@ def changes_table(instance: Instance, changes: list[SessionChange]) -> pd.DataFr
           "before": describe(change.before), "after": describe(change.after),
           "why": change.reason} for change in changes],
         columns=["project", "name", "session", "phase", "change", "before", "after", "why"])
+
+
+def write_changes(instance: Instance, changes: list[SessionChange], out_dir: Path) -> Path:
+    """`changes.csv` in `out_dir`: `changes_table`, UTF-8 with a byte-order mark so that Excel
+    reads the Chinese, written whole or not at all."""
+    path = out_dir / "changes.csv"
+    write_text_atomically(path, "\ufeff" + changes_table(instance, changes).to_csv(index=False))
+    return path

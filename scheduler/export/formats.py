@@ -129,3 +129,12 @@ def read_solution(path: Path, instance: Instance) -> Solution:
                "nothing is exported from a plan that does not keep them"]
         )
     return solution
+
+
+def write_outputs(instance: Instance, solution: Solution, out_dir: Path,
+                  formats: list[str] | None = None, lang: str = "zh") -> list[Path]:
+    """The files of `schedule solve`: solution.json and the files of each format (default:
+    every format), each written whole or not at all."""
+    path = out_dir / "solution.json"
+    solution.write(path)
+    return [path, *write_exports(instance, solution, out_dir, formats or list(FORMATS), lang)]
