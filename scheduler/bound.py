@@ -474,6 +474,7 @@ class _Relaxation:
         in_term = project.mode.takes_teachers_away and all(
             all(school[day:day + project.days]) for day in split.start_days)
         seats = {}
+        fixed = self.built.seat_totals.get(project.id)
         for town in self.instance.towns:
             pool = town.pool(project.audiences)
             if pool == 0:
@@ -482,6 +483,8 @@ class _Relaxation:
             seats[town.id] = self.lp.NumVar(0.0, most, f"seats[{project.id},{town.id}]")
             if project.headcount == "all":
                 self.lp.Add(seats[town.id] == pool * runs)
+            elif fixed is not None:
+                self.lp.Add(seats[town.id] == fixed[town.id] * runs)
         self.lp.Add(self.lp.Sum(list(seats.values())) == split.headcount * runs)
         return seats
 

@@ -152,8 +152,9 @@ class TrainingModel:
         self.groups: dict[int, Group] = {}
         self._group_literals: dict[tuple[str, tuple[str, ...]], IntVar] = {}
         self._start_domains: dict[str, list[int]] = {}
-        self._seat_totals: dict[str, dict[str, int]] = {}
-        """The seats by town of the projects whose totals are fixed (`_never_away_in_term`)."""
+        self.seat_totals: dict[str, dict[str, int]] = {}
+        """The seats by town of the projects whose totals are fixed (`_never_away_in_term`): at
+        no cost to the optimum, so the relaxation's bound may fix them too."""
         self._venues_by_id = {venue.id: venue for venue in instance.venues}
         self._trainers_by_id = {trainer.id: trainer for trainer in instance.trainers}
         self._build()
@@ -170,7 +171,7 @@ class TrainingModel:
                 variables = self._project_variables(split)
                 self.projects[project.id] = variables
                 if project.headcount != "all" and self._never_away_in_term(variables):
-                    self._seat_totals[project.id] = self.instance.fair_seats(project)
+                    self.seat_totals[project.id] = self.instance.fair_seats(project)
         # The constraint families are independent; this order only groups the model dump.
         self._calendar_rules()
         self._mandatory_projects()
@@ -303,7 +304,7 @@ class TrainingModel:
             for session in variables.sessions:
                 self.model.add(session.size >= scheduled)
                 self.model.add(sum(session.seats.values()) == session.size)
-            totals = self._seat_totals.get(project.id, {})
+            totals = self.seat_totals.get(project.id, {})
             for town in self.instance.towns:
                 pool = town.pool(project.audiences)
                 if pool == 0:
@@ -607,8 +608,8 @@ class TrainingModel:
         for variables in self.projects.values():
             project = variables.project
             fair = self.instance.fair_shares(project)
-            if project.id in self._seat_totals:
-                totals = self._seat_totals[project.id]
+            if project.id in self.seat_totals:
+                totals = self.seat_totals[project.id]
                 total.append(variables.scheduled * sum(
                     max(0, target - totals[town_id]) for town_id, target in fair.items()))
                 continue

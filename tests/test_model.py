@@ -314,7 +314,7 @@ def test_fixing_those_seats_loses_nothing(tiny, monkeypatch):
 def test_a_term_time_project_keeps_its_seats_free(tiny):
     tiny["projects"][0].update(headcount=80, max_session_size=40)
     built = TrainingModel(parse_instance(tiny))
-    assert "p1" not in built._seat_totals
+    assert "p1" not in built.seat_totals
 
 
 def test_classes_are_in_date_order(tiny):
