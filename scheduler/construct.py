@@ -1,17 +1,17 @@
 """The solver's own first plan: the hand method's bookkeeping (`scheduler.baseline`), with the
 choices the objective rewards.
 
-The hand method seats each class in proportion to the towns' pools on its first free dates,
-whatever the towns can still send on those days, so its classes crowd a few days and leave
+The hand method seats each class at the towns' fair seats on its first free dates, whatever
+the towns can still send on those days, so its classes crowd a few days and leave
 towns short of their fair share where their absence places are spent. The neighbourhood search
 mends that a few projects at a time, which on a large instance takes longer than it has. Here
 each class goes to the allowed start day that costs the objective least: where the towns still
-short of their fair share (`Instance.fair_shares`) can send the most of what they lack, where
+short of their fair seats (`Instance.fair_seats`) can send the most of what they lack, where
 it adds least to the busiest school day's absence, inside the preferred months, and where the
 cheapest free venue and trainers cost least (of the `CANDIDATE_DAYS` best by the other terms,
 each priced as it would be booked). Its seats go first to the rural towns, as many as the
 rural quota still asks of each class left, then to every town up to what it still lacks of its
-fair share, each as far as it can still send on those days, then to any town that can. A project
+fair seats, each as far as it can still send on those days, then to any town that can. A project
 that does not fit this way is placed by the hand method's rules; one that fits neither way
 is dropped, and the plan is made once more with the dropped ones placed first (the one that
 drops less is kept): a project with many start days, placed late, can find its only trainers'
@@ -316,8 +316,8 @@ class SeatAwarePlanner(GreedyPlanner):
 @dataclass
 class _Seating:
     """What a project still has to seat, by town (in town order), while its classes are placed
-    one by one: the teachers left in its audiences, what each town still lacks of its fair share,
-    and the rural seats its quota still asks."""
+    one by one: the teachers left in its audiences, what each town still lacks of its fair seats
+    (`Instance.fair_seats`), and the rural seats its quota still asks."""
 
     pools: np.ndarray
     lacking: np.ndarray
