@@ -156,20 +156,18 @@ def _headcount(instance: Instance, project: Project) -> int:
     return int(project.headcount)
 
 
-def _fair_share(instance: Instance, project: Project, town: Town) -> int:
-    """target(p, z) of SPEC section 3: min(pool(p,z), floor(headcount × w(z)·pool(p,z) /
-    Σ_y w(y)·pool(p,y))), w = policy.rural_weight for a rural town and 1 for any other; the
-    weight read as the decimal it was written as (1.2 is 6/5)."""
+def _fair_shares(instance: Instance, project: Project) -> dict[str, int]:
+    """target(p, z) of SPEC section 3 for every town: min(pool(p,z), floor(headcount ×
+    w(z)·pool(p,z) / Σ_y w(y)·pool(p,y))), w = policy.rural_weight for a rural town and 1 for
+    any other; the weight read as the decimal it was written as (1.2 is 6/5)."""
     rural_weight = Fraction(str(instance.policy.rural_weight))
-
-    def weighed(one: Town) -> Fraction:
-        return (rural_weight if one.rural else Fraction(1)) * _pool(one, project.audiences)
-
-    total = sum(weighed(one) for one in instance.towns)
-    pool = _pool(town, project.audiences)
-    if pool == 0:
-        return 0
-    return min(pool, math.floor(_headcount(instance, project) * weighed(town) / total))
+    weighed = {town.id: (rural_weight if town.rural else Fraction(1))
+               * _pool(town, project.audiences) for town in instance.towns}
+    total = sum(weighed.values())
+    headcount = _headcount(instance, project)
+    return {town.id: min(_pool(town, project.audiences),
+                         math.floor(headcount * weighed[town.id] / total)) if total else 0
+            for town in instance.towns}
 
 
 def _venue_is_rural(plan: _Plan, venue: Venue) -> bool:
@@ -775,8 +773,8 @@ def _recompute(plan: _Plan) -> dict[str, int]:
             seated: Counter[str] = Counter()
             for seats in _session_seats(rows).values():
                 seated.update(seats)
-            share += sum(max(0, _fair_share(instance, project, town) - seated[town.id])
-                         for town in instance.towns)
+            share += sum(max(0, target - seated[town_id])
+                         for town_id, target in _fair_shares(instance, project).items())
         if project.venue_rural == "preferred":
             rural_venue += sum(
                 sum(row.seats.values()) for row in rows
