@@ -575,8 +575,8 @@ def least_share_of_the_sessions(instance: Instance, solution: Solution) -> int:
 @given(fair_share_variants())
 def test_no_town_is_shorter_than_the_plan_forces(data):
     # Proven or not (a tilt of 0.5 with a quota above the rural share once left a tiny plan
-    # FEASIBLE after 10 s, its bound 2 yuan below it), the plan's seats are the best its sessions
-    # allow.
+    # FEASIBLE after 10 s, its bound 2 below its objective), the plan's seats are the best its
+    # sessions allow.
     instance = parse_instance(data)
     solution = solve(instance, time_limit=10, workers=1).solution
     assert validate(instance, solution) == [], solution.to_json()

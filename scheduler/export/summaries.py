@@ -19,6 +19,7 @@ from models.solution import SessionPhase, Solution
 from scheduler.calendar import YearCalendar
 from scheduler.export.plan_table import class_names, classes, date_span
 from scheduler.export.wording import word
+from scheduler.kpis import share_shortfall
 
 MONTHS = [f"{month}月" for month in range(1, 13)]
 PhaseKey = tuple[str, int, int]
@@ -265,9 +266,8 @@ def project_rural(instance: Instance, solution: Solution) -> pd.DataFrame:
             "农村学员": rural,
             "农村占比": rural / headcount if headcount else 0.0,
             "农村名额要求": rural_quota(instance, project),
-            "公平名额缺口": None if project.headcount == "all" else sum(
-                max(0, target - seats.get(town, 0))
-                for town, target in instance.fair_shares(project).items()),
+            "公平名额缺口": (None if project.headcount == "all"
+                             else share_shortfall(instance, project, seats)),
         })
     return pd.DataFrame(rows, columns=["培训项目名称", "参训人数", "农村学员", "农村占比",
                                        "农村名额要求", "公平名额缺口"])
