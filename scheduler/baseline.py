@@ -5,7 +5,8 @@ first allowed dates of its preferred months (then of its other months); the firs
 fits; the first free qualified trainers; seats by town to each town's fair share, with the rural
 quota met first. A project that does not fit whole is dropped. The plan keeps every rule of SPEC
 section 2, so `schedule validate` accepts it; if a mandatory project does not fit, there is no
-plan. `scheduler.solve.solve_by_hand` reports it like a solve (`schedule solve --method greedy`).
+plan. `scheduler.search.solve.solve_by_hand` reports it like a solve
+(`schedule solve --method greedy`).
 """
 
 from __future__ import annotations
@@ -143,7 +144,7 @@ class GreedyPlanner:
         starts = [day for day in split.start_days if day >= start_from]
         return sorted(starts, key=lambda day: (self.calendar.date(day).month not in wanted, day))
 
-    # --- one project at a time, into a finished plan (`scheduler.repair`) ------------------
+    # --- one project at a time, into a finished plan (`scheduler.search.repair`) ------------------
 
     def place(self, split: SessionSplit, before: int | None = None
               ) -> tuple[list[SessionPhase], list[Booking]] | None:

@@ -18,7 +18,7 @@ from models import InputError, Instance, Solution, Status, load_instance, read_j
 from models.fields import parse_date
 from models.load import pydantic_problems
 from scheduler.replan import Replan, parse_pins
-from scheduler.solve import SolveResult, solve, solve_by_hand
+from scheduler.search.solve import SolveResult, solve, solve_by_hand
 
 EXIT_SCHEDULE, EXIT_NO_SCHEDULE, EXIT_BAD_INPUT = 0, 1, 2
 FORMAT_HELP = "xlsx, ics, html, csv, png, or all"

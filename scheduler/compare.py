@@ -26,7 +26,7 @@ from models.scenario import is_scenario, load_scenario
 from scheduler.diff import project_changes
 from scheduler.kpis import KPI_NAMES
 from scheduler.replan import STABILITY_KPIS, Replan
-from scheduler.solve import solve
+from scheduler.search.solve import solve
 
 BASE_LABEL = "基准方案"
 

@@ -47,8 +47,8 @@ from models.solution import write_text_atomically
 from scheduler.calendar import YearCalendar
 from scheduler.kpis import weighted_objective
 from scheduler.model import Group, TrainingModel
+from scheduler.search.solve import solve
 from scheduler.sessions import Finding, check_project, named, precheck, qualified_trainers
-from scheduler.solve import solve
 from scheduler.validate import validate
 
 SCHEMA = "training-explanation/1"

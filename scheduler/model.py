@@ -130,7 +130,7 @@ class TrainingModel:
     index to its `Group`. With every literal true the model has a solution exactly when the
     normal one has a plan. The normal model is built exactly as without explain mode.
 
-    With `fixed` (`scheduler.lns`) it builds a neighbourhood: variables only for the projects
+    With `fixed` (`scheduler.search.lns`) it builds a neighbourhood: variables only for the projects
     not in it, the fixed ones' session-phases as constants in every constraint they share (not
     with `relaxable` or `replan`). Its objective leaves out the fixed projects' own terms.
     """

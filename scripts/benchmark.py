@@ -41,7 +41,7 @@ def measure_once(path: Path, time_limit: float, seed: int) -> dict:
     sys.path.insert(0, str(ROOT))
     from models import load_instance
     from scheduler.export.summaries import town_summary
-    from scheduler.solve import solve, solve_by_hand
+    from scheduler.search.solve import solve, solve_by_hand
     from scheduler.validate import validate
 
     instance = load_instance(path)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from models import Instance, Solution, load_instance, parse_instance
-from scheduler.solve import SolveResult, solve
+from scheduler.search.solve import SolveResult, solve
 from scheduler.validate import validate
 
 # The tiny world of the constraint tests (year 2024, mainland China's statutory calendar):

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from models import load_instance, parse_instance
 from models.solution import SessionPhase
-from scheduler import lns
-from scheduler.hints import plan_hint
 from scheduler.model import TrainingModel, read_plan
+from scheduler.search import lns
+from scheduler.search.hints import plan_hint
 from scheduler.validate import validate
 from tests.test_lns import as_solution, hand_incumbent, solve_model
 

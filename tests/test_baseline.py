@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from models import parse_instance
 from models.load import load_instance
-from scheduler.solve import solve, solve_by_hand
+from scheduler.search.solve import solve, solve_by_hand
 from scheduler.validate import validate
 from tests.conftest import TINY
 

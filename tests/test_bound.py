@@ -11,12 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import scheduler.solve
+import scheduler.search.solve
 from models import parse_instance
 from models.load import load_instance
-from scheduler.bound import BackgroundBound, _Relaxation, relaxation_bound
 from scheduler.model import TrainingModel
-from scheduler.solve import solve
+from scheduler.search.bound import BackgroundBound, _Relaxation, relaxation_bound
+from scheduler.search.solve import solve
 from tests.conftest import TINY, optimum
 from tests.test_baseline import tiny_variants
 
@@ -277,7 +277,7 @@ def test_a_plan_it_proves_optimal_ends_the_search(monkeypatch):
     def full_search(*args, **kwargs):
         raise AssertionError("the full search ran after the plan was proven optimal")
 
-    monkeypatch.setattr(scheduler.solve, "_full_search", full_search)
+    monkeypatch.setattr(scheduler.search.solve, "_full_search", full_search)
     result = solve(load_instance(INSTANCES / "2024.json"), time_limit=60, workers=2)
     solution = result.solution
     assert (solution.status.value, solution.objective, solution.bound) == ("OPTIMAL", 92_700,
@@ -294,12 +294,12 @@ def test_the_search_leaves_a_core_to_the_bound_while_it_is_being_solved(monkeypa
         def running(self) -> bool:
             return self.solving
 
-    monkeypatch.setattr(scheduler.solve.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(scheduler.search.solve.os, "cpu_count", lambda: 4)
     bound = Bound()
-    workers = scheduler.solve._search_workers(None, bound)
+    workers = scheduler.search.solve._search_workers(None, bound)
     assert workers() == 3
     bound.solving = False
     assert workers() == 4
-    assert scheduler.solve._search_workers(None, None)() == 4
+    assert scheduler.search.solve._search_workers(None, None)() == 4
     bound.solving = True
-    assert scheduler.solve._search_workers(2, bound)() == 2
+    assert scheduler.search.solve._search_workers(2, bound)() == 2

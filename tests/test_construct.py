@@ -14,8 +14,8 @@ from models.load import load_instance
 from models.solution import Status
 from scheduler.baseline import GreedyPlanner, HandPlan
 from scheduler.calendar import YearCalendar
-from scheduler.construct import SeatAwarePlanner
-from scheduler.solve import fill_plan
+from scheduler.search.construct import SeatAwarePlanner
+from scheduler.search.solve import fill_plan
 from scheduler.validate import validate
 from tests.conftest import TINY
 from tests.test_baseline import tiny_variants

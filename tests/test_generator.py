@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from models import Solution, load_instance, parse_instance
-from scheduler.solve import solve_by_hand
+from scheduler.search.solve import solve_by_hand
 from scheduler.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from models import load_instance
-from scheduler.solve import solve
+from scheduler.search.solve import solve
 from scheduler.validate import validate
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"

@@ -12,12 +12,12 @@ import pytest
 from ortools.sat.python import cp_model
 
 from models import Instance, Solution, load_instance, parse_instance
-from scheduler import lns
 from scheduler.baseline import GreedyPlanner
 from scheduler.calendar import YearCalendar
-from scheduler.hints import plan_hint
 from scheduler.model import TrainingModel
-from scheduler.solve import (
+from scheduler.search import lns
+from scheduler.search.hints import plan_hint
+from scheduler.search.solve import (
     _model_solver,
     _run,
     _StopRequest,

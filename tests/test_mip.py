@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 
-from scheduler.mip import new_scip, solve_mip
+from scheduler.search.mip import new_scip, solve_mip
 
 
 def test_a_stop_request_ends_the_solve_with_its_first_solution_or_better():

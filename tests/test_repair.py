@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from models import parse_instance
 from models.instance import Instance
 from models.load import load_instance
-from scheduler import solve as solve_module
 from scheduler.baseline import HandPlan
 from scheduler.calendar import YearCalendar
-from scheduler.construct import SeatAwarePlanner
-from scheduler.repair import repair
+from scheduler.search import solve as solve_module
+from scheduler.search.construct import SeatAwarePlanner
+from scheduler.search.repair import repair
 from scheduler.validate import validate
 from tests.test_baseline import tiny_variants
 from tests.test_construct import as_solution

@@ -19,13 +19,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
-import scheduler.solve
+import scheduler.search.solve
 from models import InputError, Solution, load_instance, parse_instance
-from scheduler import lns
 from scheduler.cli import main
 from scheduler.diff import session_changes
 from scheduler.replan import Replan, parse_pins
-from scheduler.solve import solve
+from scheduler.search import lns
+from scheduler.search.solve import solve
 from scheduler.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,7 +79,7 @@ def test_only_re_planning_hands_over_to_the_full_search_after_stalled_steps(
         limits.append(kwargs["stall_after"])
         return improve(*args, **kwargs)
 
-    monkeypatch.setattr(scheduler.solve, "BackgroundBound", NoBound)
+    monkeypatch.setattr(scheduler.search.solve, "BackgroundBound", NoBound)
     monkeypatch.setattr(lns, "improve", recorded)
     solve(parse_instance(two_classes), time_limit=5, workers=2)
     solve(parse_instance(two_classes), time_limit=5, workers=2, replan=Replan(base))

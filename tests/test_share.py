@@ -34,10 +34,10 @@ from ortools.sat.python import cp_model
 
 from models import Instance, Project, Solution, parse_instance
 from models.solution import SessionPhase, Status
-from scheduler.bound import relaxation_bound
 from scheduler.cli import main
 from scheduler.model import TrainingModel
-from scheduler.solve import solve
+from scheduler.search.bound import relaxation_bound
+from scheduler.search.solve import solve
 from scheduler.validate import KPI_NAMES, recompute_kpis, validate
 from tests.conftest import TINY, optimum, solve_checked
 

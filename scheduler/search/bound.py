@@ -64,8 +64,8 @@ from ortools.linear_solver import linear_solver_pb2, pywraplp
 from ortools.linear_solver.pywraplp import OFFSET_KEY, Variable
 
 from models.instance import Project, Trainer, Venue
-from scheduler.mip import exact_parameters, new_scip
 from scheduler.model import ProjectVars, TrainingModel
+from scheduler.search.mip import exact_parameters, new_scip
 from scheduler.sessions import SessionSplit
 
 TIME_LIMIT_SECONDS = 60.0

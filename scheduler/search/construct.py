@@ -68,7 +68,7 @@ class SeatAwarePlanner(GreedyPlanner):
         """Teachers away on each school day (0 on the other days), whose peak is the balance."""
         self.resize = False
         """Whether a class may seat fewer than its even share, to fit a cheaper free venue (its
-        later classes then larger, which may raise the busiest day: `scheduler.repair` tries
+        later classes then larger, which may raise the busiest day: `scheduler.search.repair` tries
         both ways)."""
 
     def plan(self) -> HandPlan:

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from ortools.linear_solver.pywraplp import Variable
 
 from models.instance import Trainer, Venue
-from scheduler.hints import Hint
-from scheduler.mip import new_scip, solve_mip
 from scheduler.model import PhaseVars, ProjectVars, TrainingModel
+from scheduler.search.hints import Hint
+from scheduler.search.mip import new_scip, solve_mip
 
 
 @dataclass

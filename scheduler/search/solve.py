@@ -17,16 +17,16 @@ from ortools.sat.python import cp_model
 
 from models.instance import Instance
 from models.solution import SessionPhase, Solution, Status
-from scheduler import lns
 from scheduler.baseline import GreedyPlanner, HandPlan
-from scheduler.bound import BackgroundBound
 from scheduler.calendar import YearCalendar
-from scheduler.construct import SeatAwarePlanner
-from scheduler.hints import Hint, plan_hint, set_hint
 from scheduler.kpis import plan_kpis, weighted_objective
 from scheduler.model import TrainingModel, read_plan
-from scheduler.repair import repair
 from scheduler.replan import Replan
+from scheduler.search import lns
+from scheduler.search.bound import BackgroundBound
+from scheduler.search.construct import SeatAwarePlanner
+from scheduler.search.hints import Hint, plan_hint, set_hint
+from scheduler.search.repair import repair
 from scheduler.sessions import SessionSplit, split_project
 
 ProgressCallback = Callable[[float, float | None, float | None], None]
@@ -34,7 +34,7 @@ ProgressCallback = Callable[[float, float | None, float | None], None]
 
 REPAIR_SHARE = 0.8
 """At most this share of the time limit goes to improving the quick plan by ruin and recreate
-(`scheduler.repair`), which stops sooner once its moves stall (2024: after 0.6 s; anshan:
+(`scheduler.search.repair`), which stops sooner once its moves stall (2024: after 0.6 s; anshan:
 7–8 s of 60; m100: 18–46 s); on a model above `SEARCH_MAX_VARIABLES`, all of it."""
 
 MOVES_ONLY_CHOICES = 400_000
@@ -59,7 +59,7 @@ LNS_SHARE = 0.7
 from its plan, for the rest of the time, to prove a bound (and on small instances the optimum)."""
 
 RELAXATION_SHARE = 0.8
-"""At most this share of the time limit goes to the relaxation's bound (`scheduler.bound`), solved
+"""At most this share of the time limit goes to the relaxation's bound (`bound`), solved
 beside ruin and recreate and the search: the linear programme (2024: 0.2 s; M: 1.7 s; L: 48 s,
 of which 10 s to build it), then on the smaller ones the same in whole numbers, and on the
 smallest that with the venues and trainers day by day, until the time is up. Nothing waits
@@ -328,7 +328,7 @@ def _full_search(built: TrainingModel, hint: Hint, deadline: float, seed: int, w
 
 def _quick_plan(instance: Instance, calendar: YearCalendar,
                 splits: dict[str, SessionSplit | str]) -> HandPlan:
-    """The better of the hand method's plan and the seat-aware one (`scheduler.construct`),
+    """The better of the hand method's plan and the seat-aware one (`scheduler.search.construct`),
     each made in a second or two (L: 2 s; XL: 27 s and 12 s): one that keeps every mandatory
     project, and of those the one with the lower objective. The search starts from it."""
     plans = [SeatAwarePlanner(instance, calendar, splits).plan(),

@@ -2,7 +2,7 @@
 
 A move takes a few projects out of the plan — a costly one and those running nearest it, or a
 random few — and puts them back one by one, in random order, by the seat-aware planner's rules
-(`scheduler.construct`): each class on the start day that costs the objective least among what
+(`construct`): each class on the start day that costs the objective least among what
 the rest of the plan leaves free, and, one project in two, smaller than its even share where
 that fits it into a cheaper free venue (L: 2,475,760 → 2,444,360 after 60 s; the even classes
 were too large for the free rooms and took the dear halls). The move is kept if the plan costs
@@ -25,8 +25,8 @@ from models.instance import Instance
 from models.solution import SessionPhase
 from scheduler.baseline import NO_ROOM_LEFT, Booking, HandPlan
 from scheduler.calendar import YearCalendar
-from scheduler.construct import SeatAwarePlanner
 from scheduler.kpis import project_terms, weighted_terms
+from scheduler.search.construct import SeatAwarePlanner
 from scheduler.sessions import SessionSplit
 
 MOST_TAKEN_OUT = 6

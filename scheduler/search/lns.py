@@ -6,7 +6,7 @@ move between towns. Once the dates are fixed, though, the cap is plain linear al
 school day, the seats a town sends to the sessions running that day stay within its cap — and
 CP-SAT solves that at once (anshan: the seats of the hand plan's dates to optimal in 2 s, where
 the cumulative alone left a gap of 60 % after 20 s). So the steps here take turns: every venue
-and trainer anew with all dates and seats fixed (`scheduler.assign`, by SCIP); every seat anew
+and trainer anew with all dates and seats fixed (`assign`, by SCIP); every seat anew
 with all dates, venues and trainers fixed and the cap written out day by day; and a few
 projects placed anew with everything else fixed — each a small model hinted with the
 incumbent. An improvement becomes the new incumbent; the incumbent is feasible in every step,
@@ -24,10 +24,10 @@ from typing import Protocol
 
 from ortools.sat.python import cp_model
 
-from scheduler.assign import reassign
-from scheduler.hints import Hint, set_hint
 from scheduler.kpis import project_terms, weighted_terms
 from scheduler.model import FixedPart, FixedTask, ProjectVars, TrainingModel, read_plan
+from scheduler.search.assign import reassign
+from scheduler.search.hints import Hint, set_hint
 
 
 class ModelSolver(Protocol):
@@ -41,7 +41,7 @@ class ModelSolver(Protocol):
 
 
 Guide = Callable[[], dict[str, float] | None]
-"""What each project's own terms cost in the relaxation's latest solution (`scheduler.bound`),
+"""What each project's own terms cost in the relaxation's latest solution (`bound`),
 once there is one."""
 
 STEP_SECONDS = 3.0
@@ -78,7 +78,7 @@ STALLED_STEPS = 12
 """Steps without improvement after which the search, when re-planning, stops early: the plan is
 then most likely optimal or close (2024: within 12 steps of the optimum), and the full search
 can prove it. Planning afresh, the relaxation proves such optima and ends the search itself
-(`scheduler.bound`), and more steps found better plans than the full search did (qianjiang,
+(`scheduler.search.bound`), and more steps found better plans than the full search did (qianjiang,
 seed 1: proven at 18–32 s, where stopping after 12 gave 48–54 s, or 197,700 or 199,200 at
 60 s); there the search goes on to its share of the time."""
 
@@ -239,7 +239,7 @@ def seats_step(built: TrainingModel, incumbent: Incumbent, solve_model: ModelSol
 def assign_step(built: TrainingModel, incumbent: Incumbent, solve_model: ModelSolver,
                 seconds: float, stopped: Callable[[], bool] = lambda: False) -> Step:
     """Every venue and trainer anew, with every date and seat where the incumbent has them
-    (`scheduler.assign`): a cheap trainer free on a day another project's class is taught by
+    (`scheduler.search.assign`): a cheap trainer free on a day another project's class is taught by
     a dear one can take it over, which a step moving a few projects seldom finds (M: cheap
     trainers left at half their days while dear ones taught)."""
     found = reassign(built, incumbent.values, seconds, stopped)
