@@ -78,6 +78,8 @@ def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, s
         except InputError as error:
             _exit_bad_input(error.problems)
     solution = result.solution
+    if "png" in formats and solution.status.has_schedule:
+        _warn_if_charts_lack_chinese()
     _print_summary(instance, result)
     if replan is not None and solution.status is Status.INFEASIBLE:
         click.echo("  the held and pinned sessions leave no plan; pin fewer sessions, or check "
@@ -252,6 +254,7 @@ def compare_command(base_path: Path, scenario_paths: tuple[Path, ...], jobs: int
         click.echo(f"{stopped}; solve the base on its own and give its plan with "
                    f"--base-solution")
         sys.exit(EXIT_NO_SCHEDULE)
+    _warn_if_charts_lack_chinese()  # compare.png
     with pd.option_context("display.width", 200, "display.max_columns", None,
                            "display.unicode.east_asian_width", True):
         click.echo(comparison.metrics().to_string())
@@ -285,6 +288,14 @@ def _formats_or_exit(format_names: str, lang: str) -> tuple[list[str], str]:
     if problems:
         _exit_bad_input(problems)
     return formats, lang
+
+
+def _warn_if_charts_lack_chinese() -> None:
+    """Say before the summary, where it is read, that the charts will be labelled with ids; the
+    charts drawn after it stay silent."""
+    from scheduler.export.gantt import chart_font
+
+    chart_font()
 
 
 def _print_written(paths: list[Path], out_dir: Path) -> None:

@@ -65,6 +65,15 @@ def tiny() -> dict[str, Any]:
     return copy.deepcopy(TINY)
 
 
+@pytest.fixture
+def without_chinese_font(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No font draws Chinese, not even the shipped one; the warning that says so not yet given."""
+    from scheduler.export import fonts, gantt
+
+    monkeypatch.setattr(fonts, "find_cjk_font", lambda: None)
+    gantt.warn_without_chinese_font.cache_clear()
+
+
 def need(program: str) -> str:
     """The program's path; skipped where it is missing, except in CI, which must have it."""
     path = shutil.which(program)

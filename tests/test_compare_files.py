@@ -25,7 +25,7 @@ from matplotlib.text import Text
 import models.solution
 from models import Instance, SessionPhase, Solution
 from scheduler.compare import Alternative, Comparison
-from scheduler.export import fonts, gantt
+from scheduler.export import gantt
 from scheduler.export.compare_files import (
     changed_phases,
     comparison_figure,
@@ -257,9 +257,8 @@ def test_an_alternative_without_a_plan_shows_its_status_over_empty_rows(instance
     assert len(figure.axes[1].get_yticklabels()) == 14 and _framed(figure) == [0, 0]
 
 
-def test_without_a_chinese_font_the_chart_uses_ids_and_numbered_scenarios(comparison,
-                                                                         monkeypatch, capsys):
-    monkeypatch.setattr(fonts, "find_cjk_font", lambda: None)
+def test_without_a_chinese_font_the_chart_uses_ids_and_numbered_scenarios(
+        comparison, capsys, without_chinese_font):
     assert comparison_png(comparison).startswith(b"\x89PNG")
     assert capsys.readouterr().err == gantt.NO_FONT_MESSAGE + "\n"
     figure = comparison_figure(comparison, Wording(chinese=False))

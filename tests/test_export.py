@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import io
+import json
+import logging
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from matplotlib import image as mpimg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from models import Instance, Solution, parse_instance
+from scheduler.cli import main
 from scheduler.export import fonts, gantt, plan_table, write_gantt, write_plan_csv
 from scheduler.export.plan_table import COLUMNS
 
@@ -209,8 +217,7 @@ def test_gantt_png_is_drawn(instance, solution, tmp_path, monkeypatch):
 
 
 def test_gantt_without_a_chinese_font_uses_ids(instance, solution, tmp_path, monkeypatch,
-                                               capsys):
-    monkeypatch.setattr(fonts, "find_cjk_font", lambda: None)
+                                               capsys, without_chinese_font):
     figures = _drawn(monkeypatch)
     path = tmp_path / "gantt.png"
     write_gantt(instance, solution, path)
@@ -268,7 +275,91 @@ def test_font_discovery_scans_font_files_missing_from_matplotlibs_cache(monkeypa
     fonts.find_cjk_font.cache_clear()
     try:
         family = fonts.find_cjk_font()
-        assert family is not None
+        assert family is not None and family != fonts.SHIPPED_FAMILY
         assert family in {entry.name for entry in font_manager.fontManager.ttflist}
     finally:
         fonts.find_cjk_font.cache_clear()
+
+
+@pytest.fixture
+def without_installed_cjk_font(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A fresh machine: matplotlib knows no CJK font, none is on disk to scan, and the shipped
+    one is not registered yet."""
+    from matplotlib import font_manager
+
+    known = font_manager.fontManager.ttflist
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [
+        entry for entry in known
+        if fonts._best_family([entry.name]) is None and entry.fname != str(fonts.SHIPPED_FONT)
+    ])
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *args, **kwargs: [])
+    fonts.find_cjk_font.cache_clear()
+    yield
+    fonts.find_cjk_font.cache_clear()
+
+
+def test_without_an_installed_cjk_font_the_shipped_one_draws_the_chinese(
+        instance, solution, tmp_path, monkeypatch, caplog, without_installed_cjk_font):
+    from matplotlib import font_manager
+
+    assert fonts.find_cjk_font() == fonts.SHIPPED_FAMILY
+    assert fonts.chart_families(fonts.SHIPPED_FAMILY) == [fonts.SHIPPED_FAMILY, "DejaVu Sans"]
+    figures = _drawn(monkeypatch)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a character no font draws warns "Glyph … missing"
+        write_gantt(instance, solution, tmp_path / "gantt.png")
+    # Nor "Failed to find font weight bold": the regular weight stands in for the titles.
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
+    labels = figures[0].axes[0].get_yticklabels()
+    assert [label.get_text() for label in labels] == [
+        "骨干教师培训", "新教师岗前培训", "师德师风全员培训",
+    ]
+    assert font_manager.findfont(labels[0].get_fontproperties()) == str(fonts.SHIPPED_FONT)
+    # Embedded in a PDF too, and as TrueType (a CFF font would be declared as one, wrongly).
+    for fonttype in (3, 42):
+        pdf = io.BytesIO()
+        with matplotlib.rc_context({"pdf.fonttype": fonttype}), warnings.catch_warnings():
+            warnings.simplefilter("error")
+            figures[0].savefig(pdf, format="pdf")
+        assert b"NotoSansCJKscGB2312-Regular" in pdf.getvalue(), fonttype
+    assert b"/FontFile2" in pdf.getvalue() and b"/FontFile3" not in pdf.getvalue()
+
+
+def test_the_shipped_font_draws_gb2312_and_every_character_of_the_shipped_instances():
+    from matplotlib import ft2font
+
+    charmap = ft2font.FT2Font(str(fonts.SHIPPED_FONT)).get_charmap()
+    hanzi = set()
+    for row in range(0xB0, 0xF8):
+        for cell in range(0xA1, 0xFF):
+            try:
+                hanzi.add(bytes([row, cell]).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    assert len(hanzi) == 6763 and all(ord(character) in charmap for character in hanzi)
+    instances = Path(__file__).resolve().parent.parent / "instances"
+    text = "".join(path.read_text(encoding="utf-8") for path in instances.rglob("*.json"))
+    assert {character for character in text
+            if not character.isspace() and ord(character) not in charmap} == set()
+    licence = fonts.SHIPPED_FONT.with_name("OFL.txt").read_text(encoding="utf-8")
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence and "Adobe" in licence
+
+
+def test_without_the_shipped_font_file_there_is_no_chinese_font(
+        monkeypatch, tmp_path, without_installed_cjk_font):
+    monkeypatch.setattr(fonts, "SHIPPED_FONT", tmp_path / "removed.ttf")
+    assert fonts.find_cjk_font() is None
+
+
+def test_the_command_line_warns_of_the_missing_font_before_its_summary(
+        tmp_path, without_chinese_font):
+    path = tmp_path / "instance.json"
+    path.write_text(json.dumps(tiny_instance(), ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(main, ["solve", str(path), "--method", "greedy",
+                                       "--formats", "png", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()  # stdout and stderr, as a terminal shows them
+    assert lines.count(gantt.NO_FONT_MESSAGE) == 1  # and not again when the chart is drawn
+    first = {word: next(index for index, line in enumerate(lines) if line.startswith(word))
+             for word in (gantt.NO_FONT_MESSAGE, "status ", "wrote ")}
+    assert first[gantt.NO_FONT_MESSAGE] < first["status "] < first["wrote "]

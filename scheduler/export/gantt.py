@@ -7,6 +7,7 @@ and the comparison of scenarios (`compare_files`) stacks one plan per alternativ
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import sys
 import textwrap
@@ -32,8 +33,9 @@ from scheduler.export import fonts
 from scheduler.export.plan_table import classes
 
 NO_FONT_MESSAGE = (
-    "No Chinese font found: labelling the Gantt chart with project ids. "
-    "Install one, e.g. apt-get install fonts-noto-cjk."
+    "No Chinese font found (not even the one shipped with schedule): labelling the Gantt chart "
+    "with project ids. Reinstall schedule, or install a CJK font, e.g. apt-get install "
+    "fonts-noto-cjk."
 )
 # Okabe–Ito colours: told apart by colour-blind readers and in a greyscale print.
 MODE_COLOURS = {
@@ -126,8 +128,16 @@ def chart_font() -> str | None:
     """The CJK font family the charts use; None (and a warning on stderr) when there is none."""
     family = fonts.find_cjk_font()
     if family is None:
-        print(NO_FONT_MESSAGE, file=sys.stderr)
+        warn_without_chinese_font()
     return family
+
+
+@functools.cache
+def warn_without_chinese_font() -> None:
+    """Say on stderr, once a run, that the charts are labelled with ids: the command line says it
+    before its summary, where it is read, and every chart drawn after that stays silent. Flushed,
+    as click flushes stdout: else a buffered stderr shows it after all the command printed."""
+    print(NO_FONT_MESSAGE, file=sys.stderr, flush=True)
 
 
 @contextmanager
@@ -136,10 +146,8 @@ def chart_style(family: str | None) -> Iterator[None]:
     with matplotlib.rc_context(), warnings.catch_warnings():
         matplotlib.rcParams.update({"axes.unicode_minus": False, "font.size": 9})
         if family is not None:
-            # DejaVu Sans after it draws whatever Latin or symbol the CJK font lacks.
-            matplotlib.rcParams.update(
-                {"font.family": "sans-serif", "font.sans-serif": [family, "DejaVu Sans"]}
-            )
+            # A list of families, not one: each character is drawn in the first that has it.
+            matplotlib.rcParams["font.family"] = fonts.chart_families(family)
         else:
             # Every label is drawable already; this keeps a stray glyph from flooding stderr.
             warnings.filterwarnings("ignore", message=r"Glyph .* missing from")
