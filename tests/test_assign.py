@@ -13,7 +13,7 @@ from scheduler.model import TrainingModel, read_plan
 from scheduler.search import lns
 from scheduler.search.hints import plan_hint
 from scheduler.validate import validate
-from tests.test_lns import as_solution, hand_incumbent, solve_model
+from tests.helpers import as_solution, hand_incumbent, solve_model
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 

@@ -3,18 +3,16 @@ both it and the solver only ever write plans the checker accepts."""
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from models import parse_instance
 from models.load import load_instance
 from scheduler.search.solve import solve, solve_by_hand
 from scheduler.validate import validate
-from tests.conftest import TINY
+from tests.helpers import tiny_variants
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 
@@ -61,28 +59,6 @@ def test_hand_method_on_the_shipped_instances(name):
     solution = solve_by_hand(instance).solution
     assert solution.status.value == "FEASIBLE" and solution.dropped == []
     assert validate(instance, solution) == []
-
-
-@st.composite
-def tiny_variants(draw: st.DrawFn) -> dict:
-    data = copy.deepcopy(TINY)
-    project = data["projects"][0]
-    project.update(
-        headcount=draw(st.integers(1, 200)),
-        mode=draw(st.sampled_from(["offline", "blended", "online", "offsite"])),
-        days=draw(st.integers(1, 5)),
-        months=sorted(draw(st.sets(st.integers(1, 12), min_size=1, max_size=3))),
-        holiday=draw(st.sampled_from(["allowed", "forbidden", "required"])),
-        phases=draw(st.integers(1, 3)),
-        min_gap_days=draw(st.integers(0, 20)),
-        rural_quota=draw(st.sampled_from([0, 0.2, 0.5])),
-        priority=draw(st.sampled_from(["mandatory", 3])),
-    )
-    if draw(st.booleans()):
-        project["max_session_size"] = draw(st.integers(20, 80))
-    data["policy"] = {"max_absence_share": draw(st.sampled_from([0.1, 0.3, 1.0]))}
-    data["trainers"][0]["max_days"] = draw(st.integers(0, 10))
-    return data
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

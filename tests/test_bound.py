@@ -17,8 +17,7 @@ from models.load import load_instance
 from scheduler.model import TrainingModel
 from scheduler.search.bound import BackgroundBound, _Relaxation, relaxation_bound
 from scheduler.search.solve import solve
-from tests.conftest import TINY, optimum
-from tests.test_baseline import tiny_variants
+from tests.helpers import TINY, optimum, tiny_variants
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 

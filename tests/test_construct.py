@@ -8,26 +8,14 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 
-from models import Solution, parse_instance
-from models.instance import Instance
+from models import parse_instance
 from models.load import load_instance
-from models.solution import Status
-from scheduler.baseline import GreedyPlanner, HandPlan
-from scheduler.calendar import YearCalendar
+from scheduler.baseline import GreedyPlanner
 from scheduler.search.construct import SeatAwarePlanner
-from scheduler.search.solve import fill_plan
 from scheduler.validate import validate
-from tests.conftest import TINY
-from tests.test_baseline import tiny_variants
-from tests.test_share import least_share_of_the_sessions
+from tests.helpers import TINY, as_solution, least_share_of_the_sessions, tiny_variants
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
-
-
-def as_solution(instance: Instance, plan: HandPlan) -> Solution:
-    solution = Solution(instance=instance.name, status=Status.FEASIBLE)
-    fill_plan(solution, instance, YearCalendar(instance), plan.rows, plan.dropped)
-    return solution
 
 
 def test_classes_spread_over_the_days_the_rural_town_can_send(tiny):

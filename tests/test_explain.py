@@ -1,6 +1,6 @@
 """Why there is no plan: pre-checks, the solver's conflict, and suggestions that really work.
 
-Every test builds an impossible plan in the tiny world of conftest (p1: 40 primary teachers, one
+Every test builds an impossible plan in the tiny world of helpers.py (p1: 40 primary teachers, one
 day in March, topic A, mandatory; the 100-seat hall with 多媒体 in town c, the 40-seat room in
 the rural town r; t1 teaches A, t2 teaches A and B), checks what the explanation names, and
 applies every suggestion that "would work" to the instance file, edit by edit, then solves and
@@ -19,8 +19,7 @@ import pytest
 from models import parse_instance
 from scheduler.explain import Explanation, explain
 from scheduler.model import TrainingModel
-from tests.conftest import solve_checked
-from tests.test_model import blackout_all_of_march_but, second_project
+from tests.helpers import blackout_all_of_march_but, second_project, solve_checked
 
 
 def explained(data: dict[str, Any]) -> Explanation:

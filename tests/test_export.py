@@ -23,73 +23,7 @@ from models import Instance, Solution, parse_instance
 from scheduler.cli import main
 from scheduler.export import fonts, gantt, plan_table, write_gantt, write_plan_csv
 from scheduler.export.plan_table import COLUMNS
-
-
-def tiny_instance() -> dict[str, Any]:
-    """Three scheduled projects: p1 in two classes, p2 staged in two phases at two venues,
-    p3 online for everyone; p4 (off-site) is dropped."""
-    return {
-        "schema": "training-instance/1",
-        "name": "示例区2024年教师培训计划",
-        "year": 2024,
-        "calendar": {
-            "public_holidays": ["2024-05-01"],
-            "holiday_windows": [
-                {"name": "寒假", "start": "2024-01-20", "end": "2024-02-25"},
-                {"name": "暑假", "start": "2024-07-01", "end": "2024-08-31"},
-            ],
-        },
-        "audiences": [{"id": "primary", "name": "小学教师"}, {"id": "middle", "name": "初中教师"}],
-        "towns": [
-            {"id": "city", "name": "城区", "teachers": {"primary": 100, "middle": 50}},
-            {"id": "rural", "name": "乡镇", "rural": True,
-             "teachers": {"primary": 80, "middle": 40}},
-        ],
-        "venues": [
-            {"id": "v1", "name": "区教师进修学校", "town": "city", "capacity": 40},
-            {"id": "v2", "name": "乡镇中心校", "town": "rural", "capacity": 40},
-        ],
-        "trainers": [
-            {"id": "t1", "name": "王老师", "topics": ["教学"], "max_days": 30},
-            {"id": "t2", "name": "李老师", "topics": ["教学"], "max_days": 30},
-            {"id": "t3", "name": "张老师", "topics": ["教学"], "max_days": 30},
-        ],
-        "projects": [
-            {"id": "p1", "name": "骨干教师培训", "audiences": ["primary", "middle"],
-             "headcount": 60, "mode": "offline", "days": 3, "sessions": 2,
-             "topics": ["教学"], "priority": "mandatory"},
-            {"id": "p2", "name": "新教师岗前培训", "audiences": ["primary"], "headcount": 20,
-             "mode": "blended", "days": 3, "phases": 2, "topics": ["教学"],
-             "priority": "mandatory"},
-            {"id": "p3", "name": "师德师风全员培训", "audiences": ["primary", "middle"],
-             "headcount": "all", "mode": "online", "days": 1, "trainers_per_session": 0,
-             "priority": 5},
-            {"id": "p4", "name": "校长外出研修", "audiences": ["middle"], "headcount": 10,
-             "mode": "offsite", "days": 5, "priority": 1},
-        ],
-    }
-
-
-def tiny_solution() -> Solution:
-    """Listed out of order on purpose: the table sorts. p3 starts the same day as p1's second
-    class, so project order breaks the tie."""
-    rows = [
-        ("p3", 1, 1, "2024-04-15", "2024-04-15", None, [], {"city": 150, "rural": 120}),
-        ("p1", 2, 1, "2024-04-15", "2024-04-17", "v1", ["t2"], {"city": 18, "rural": 12}),
-        ("p2", 1, 2, "2024-07-08", "2024-07-10", "v2", ["t3", "t1"], {"city": 15, "rural": 5}),
-        ("p1", 1, 1, "2024-04-08", "2024-04-10", "v1", ["t1", "t2"], {"city": 20, "rural": 10}),
-        ("p2", 1, 1, "2024-03-04", "2024-03-06", "v1", ["t1"], {"city": 15, "rural": 5}),
-    ]
-    return Solution.model_validate({
-        "instance": "示例区2024年教师培训计划",
-        "status": "OPTIMAL",
-        "dropped": ["p4"],
-        "sessions": [
-            {"project": p, "session": s, "phase": f, "start": start, "end": end, "venue": venue,
-             "trainers": trainers, "seats": seats}
-            for p, s, f, start, end, venue, trainers, seats in rows
-        ],
-    })
+from tests.helpers import tiny_instance, tiny_solution
 
 
 @pytest.fixture
@@ -260,7 +194,6 @@ def test_font_discovery_names_a_family_matplotlib_knows():
 
     assert family in {entry.name for entry in font_manager.fontManager.ttflist}
     assert fonts.find_cjk_font() is fonts.find_cjk_font()  # cached
-
 
 
 def test_font_discovery_scans_font_files_missing_from_matplotlibs_cache(monkeypatch):

@@ -2,7 +2,7 @@
 over the year with the towns reached least and most, and the rural share against quota and
 tilt, in the summaries, plan.xlsx and report.html.
 
-The instance is the tiny one of tests/test_export.py with a rural tilt of 1.5 and a rural quota
+The instance is helpers.py's `tiny_instance` with a rural tilt of 1.5 and a rural quota
 of 20%. Worked out by hand (SPEC section 3: target = floor(headcount × w·pool / Σ w·pool)):
 - p1 (60 seats; pools 城区 150, 乡镇 120, weighed 150 and 180 of 330): targets 27 and 32; seats
   38 and 22, so 乡镇 is 10 short.
@@ -29,7 +29,7 @@ from scheduler.export import summaries
 from scheduler.export.report import report_html
 from scheduler.export.xlsx import write_xlsx
 from scheduler.kpis import KPI_NAMES, plan_kpis
-from tests.test_export import tiny_instance, tiny_solution
+from tests.helpers import tiny_instance, tiny_solution
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NAMES = {"城区", "乡镇", "区教师进修学校", "乡镇中心校", "骨干教师培训", "新教师岗前培训",

@@ -16,7 +16,7 @@ from icalendar import Calendar
 
 from models import Instance, Solution
 from scheduler.export.ics import event_uid, write_calendars
-from tests.conftest import need
+from tests.helpers import need
 
 ROOT = Path(__file__).parents[1]
 STAMP = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)

@@ -18,7 +18,7 @@ from models import Mode
 from scheduler.export.gantt import MODE_COLOURS
 from scheduler.export.plan_table import class_names
 from scheduler.export.report import ROW, TOP, report_html, write_report
-from tests.conftest import need
+from tests.helpers import need
 
 ROOT = Path(__file__).parents[1]
 WINDOW = (1280, 1600)

@@ -11,51 +11,19 @@ from pathlib import Path
 import pytest
 from ortools.sat.python import cp_model
 
-from models import Instance, Solution, load_instance, parse_instance
-from scheduler.baseline import GreedyPlanner
-from scheduler.calendar import YearCalendar
-from scheduler.model import TrainingModel
+from models import Instance, load_instance, parse_instance
 from scheduler.search import lns
-from scheduler.search.hints import plan_hint
 from scheduler.search.solve import (
     _model_solver,
     _run,
     _StopRequest,
-    fill_plan,
-    read_plan,
     solve,
     solve_by_hand,
 )
 from scheduler.validate import validate
+from tests.helpers import as_solution, hand_incumbent, solve_model
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
-
-
-def solve_model(model: cp_model.CpModel, seconds: float, *,
-                quiet: float | None = None, probing: bool = True) -> cp_model.CpSolver | None:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = 2
-    solver.parameters.random_seed = 0
-    found = solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    return solver if found else None
-
-
-def hand_incumbent(instance: Instance) -> tuple[TrainingModel, lns.Incumbent]:
-    calendar = YearCalendar(instance)
-    built = TrainingModel(instance, calendar)
-    hand = GreedyPlanner(instance, calendar).plan()
-    incumbent = lns.complete_plan(built, plan_hint(built, hand.rows, hand.dropped),
-                                  solve_model, 10.0)
-    assert incumbent is not None
-    return built, incumbent
-
-
-def as_solution(instance: Instance, built: TrainingModel, plan: lns.Incumbent) -> Solution:
-    solution = Solution(instance=instance.name, status="FEASIBLE")
-    rows, dropped = read_plan(built, lambda variable: plan.values[variable.index])
-    fill_plan(solution, instance, built.calendar, rows, dropped)
-    return solution
 
 
 @pytest.fixture(scope="module")

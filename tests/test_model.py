@@ -2,7 +2,7 @@
 
 Default weights: dropped 1,000,000 per priority point, share 200 a seat short of a town's fair
 share, rural_venue 200 a seat, preference 1,000 a day, balance 20 a teacher, cost 1 a yuan. In the
-tiny world (see conftest) the unconstrained optimum of p1 (40 teachers, 1 day in March, topic A)
+tiny world (see helpers.py) the unconstrained optimum of p1 (40 teachers, 1 day in March, topic A)
 is the rural room (10 yuan) with t1 (1,000 yuan), 20 seats from each town (their fair shares: 100
 teachers each), 40 teachers away on a school day:
 cost 1,010 + balance 20 × 40 = 1,810.
@@ -20,25 +20,9 @@ from models import parse_instance
 from scheduler.calendar import YearCalendar
 from scheduler.model import TrainingModel
 from scheduler.sessions import split_project
-from tests.conftest import TINY, optimum, solve_checked
+from tests.helpers import TINY, blackout_all_of_march_but, optimum, second_project, solve_checked
 
 BASE_OPTIMUM = 1_810
-
-
-def blackout_all_of_march_but(day: int) -> list[dict]:
-    ranges = []
-    if day > 1:
-        ranges.append({"name": "考试", "start": "2024-03-01", "end": f"2024-03-{day - 1:02d}",
-                       "audiences": ["pri"]})
-    ranges.append({"name": "考试", "start": f"2024-03-{day + 1:02d}", "end": "2024-03-31",
-                   "audiences": ["pri"]})
-    return ranges
-
-
-def second_project(tiny: dict, **fields) -> dict:
-    project = {**tiny["projects"][0], "id": "p2", "name": "培训二", **fields}
-    tiny["projects"].append(project)
-    return project
 
 
 def test_unconstrained_optimum(tiny):

@@ -18,8 +18,7 @@ from scheduler.search import solve as solve_module
 from scheduler.search.construct import SeatAwarePlanner
 from scheduler.search.repair import repair
 from scheduler.validate import validate
-from tests.test_baseline import tiny_variants
-from tests.test_construct import as_solution
+from tests.helpers import as_solution, tiny_variants
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 

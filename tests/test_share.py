@@ -3,7 +3,7 @@ where it binds and one where it does not; the bound against a brute-forced optim
 property test that the solver leaves no town further below its fair share than its plan's
 sessions force.
 
-In the tiny world (see conftest) both towns have 100 primary teachers. A project's fair share
+In the tiny world (see helpers.py) both towns have 100 primary teachers. A project's fair share
 of town z is target(z) = min(pool(z), floor(headcount × w(z)·pool(z) / Σ w·pool)), w the
 policy's rural_weight in the rural town r and 1 in the urban town c. Weights: a seat short of
 a target 200, a seat of a `venue_rural: preferred` class in an urban venue 200, a teacher on
@@ -17,20 +17,16 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import math
 from collections import defaultdict
 from collections.abc import Iterator
-from fractions import Fraction
 from itertools import combinations, product
 from pathlib import Path
 from typing import Any
 
-import chinese_calendar
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ortools.sat.python import cp_model
 
 from models import Instance, Project, Solution, parse_instance
 from models.solution import SessionPhase, Status
@@ -39,7 +35,7 @@ from scheduler.model import TrainingModel
 from scheduler.search.bound import relaxation_bound
 from scheduler.search.solve import solve
 from scheduler.validate import KPI_NAMES, recompute_kpis, validate
-from tests.conftest import TINY, optimum, solve_checked
+from tests.helpers import TINY, least_share_of_the_sessions, optimum, solve_checked, targets
 
 TILTED_CLASS = 1_100 + 90 * 20
 """A class of 90: the hall (100 yuan) and t1 (1,000), 90 teachers away (20 each)."""
@@ -494,80 +490,6 @@ def fair_share_variants(draw: st.DrawFn) -> dict:
         first = draw(st.integers(1, 30))
         data["calendar"]["blackouts"] = only_march(first, first + 1)
     return data
-
-
-def targets(instance: Instance, project: Project) -> dict[str, int]:
-    """SPEC section 3's target(p, z), worked out here again."""
-    weight = Fraction(str(instance.policy.rural_weight))
-    pools = {town.id: sum(town.teachers.get(a, 0) for a in project.audiences)
-             for town in instance.towns}
-    weighed = {town.id: (weight if town.rural else 1) * pools[town.id]
-               for town in instance.towns}
-    total = sum(weighed.values())
-    headcount = int(project.headcount)
-    return {town: min(pools[town], math.floor(headcount * weighed[town] / total))
-            for town in pools}
-
-
-def is_school_day(instance: Instance, day: dt.date) -> bool:
-    """A working day of mainland China's calendar outside every holiday window."""
-    assert instance.calendar.public_holidays == "CN"
-    return chinese_calendar.is_workday(day) and not any(
-        window.start <= day <= window.end for window in instance.calendar.holiday_windows)
-
-
-def least_share_of_the_sessions(instance: Instance, solution: Solution) -> int:
-    """The smallest `share` of any seating of the plan's sessions as they are (dates, sizes,
-    venues): each town within its teachers of the project's audiences, the rural quota met,
-    and on each school day each town's teachers away at most its cap."""
-    model = cp_model.CpModel()
-    seats: dict[tuple[str, int, str], cp_model.IntVar] = {}
-    away: dict[tuple[dt.date, str], list[cp_model.IntVar]] = defaultdict(list)
-    pool = {(project.id, town.id): sum(town.teachers.get(a, 0) for a in project.audiences)
-            for project in instance.projects for town in instance.towns}
-    for row in sorted(solution.sessions, key=lambda row: row.phase):
-        project = instance.project(row.project)
-        if row.phase == 1:
-            for town in instance.towns:
-                seats[row.project, row.session, town.id] = model.new_int_var(
-                    0, pool[project.id, town.id], f"seats[{row.project}#{row.session},{town.id}]")
-            model.add(sum(seats[row.project, row.session, town.id]
-                          for town in instance.towns) == row.size)
-        if project.mode.value in ("offline", "blended", "offsite"):
-            day = row.start
-            while day <= row.end:
-                if is_school_day(instance, day):
-                    for town in instance.towns:
-                        away[day, town.id].append(seats[row.project, row.session, town.id])
-                day += dt.timedelta(days=1)
-    for (_, town_id), counted in away.items():
-        town = instance.town(town_id)
-        share = town.max_absence_share if town.max_absence_share is not None \
-            else instance.policy.max_absence_share
-        cap = math.floor(round(share * sum(town.teachers.values()), 9))
-        model.add(sum(counted) <= cap)
-    short = []
-    for project in instance.projects:
-        if project.id in solution.dropped or project.headcount == "all":
-            continue
-        own = {town.id: sum(var for (p, _, z), var in seats.items()
-                            if p == project.id and z == town.id) for town in instance.towns}
-        for town in instance.towns:
-            model.add(own[town.id] <= pool[project.id, town.id])
-        quota = project.rural_quota if project.rural_quota is not None \
-            else instance.policy.rural_quota
-        model.add(sum(own[town.id] for town in instance.towns if town.rural)
-                  >= math.ceil(round(quota * int(project.headcount), 9)))
-        for town_id, target in targets(instance, project).items():
-            gap = model.new_int_var(0, target, f"short[{project.id},{town_id}]")
-            model.add(gap >= target - own[town_id])
-            short.append(gap)
-    model.minimize(sum(short))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 30
-    assert solver.solve(model) == cp_model.OPTIMAL
-    return round(solver.objective_value)
 
 
 @settings(max_examples=40, deadline=None, derandomize=True,
