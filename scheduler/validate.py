@@ -5,9 +5,9 @@ recomputes every derived number (headcounts, session counts, quotas, absence cap
 from the raw fields of the instance rather than from the `Instance` helpers, so a slip in the
 model or in a helper shows up here as a labelled violation.
 
-Each rule family is one function `_check_…(plan) -> Iterator[Violation]`; `validate` runs them
-in the order of `_RULE_FAMILIES`. Rows are the solution's `sessions` entries: one phase of one
-session of a project.
+Each rule family is one function `_check_…(plan) -> Iterator[Violation]`, registered in `CHECKS`
+with the rules (`scheduler.rules.Rule`) it reports; `validate` runs them in that order. Rows are
+the solution's `sessions` entries: one phase of one session of a project.
 """
 
 from __future__ import annotations
@@ -23,53 +23,55 @@ from chinese_calendar import constants as chinese_calendar_data
 
 from models import Instance, Mode, Project, SessionPhase, Solution, Status, Town, Trainer, Venue
 from models.fields import DateRange
+from scheduler.rules import Rule
 
 KPI_NAMES = ("dropped", "preference", "share", "rural_venue", "cost", "balance")
 STABILITY_KPI_NAMES = ("moved", "venue_changed", "trainer_changed")
 
-RULES: dict[str, str] = {
-    "status": "a solution with sessions says OPTIMAL or FEASIBLE",
-    "shape": "rows name known projects, each session has each phase once, dropped ids are sound",
-    "mandatory-dropped": "a mandatory project is never dropped",
-    "session-count": "a project has sessions 1..n, n = sessions or ceil(headcount / class size)",
-    "session-length": "a row lasts the project's days: end - start + 1 == days",
-    "year": "every day is in the instance year",
-    "public-holiday": "no day is a public holiday",
-    "weekend": "with weekdays_only, no Saturday or Sunday unless a make-up working day",
-    "months": "every day is in the project's months",
-    "holiday-required": "every day inside one holiday window",
-    "holiday-forbidden": "no day inside a holiday window",
-    "blackout": "no day in a blackout of one of the project's audiences",
-    "phase-gap": "phase k+1 starts at least min_gap_days whole days after phase k ends",
-    "venue-mode": "offline and blended rows have a venue, online and offsite rows none",
-    "venue-unknown": "the venue exists",
-    "venue-capacity": "the venue seats the row",
-    "venue-features": "the venue has every feature in venue_features",
-    "venue-rural": "venue_rural required: the venue is in a rural town",
-    "venue-unavailable": "never on the venue's unavailable days",
-    "venue-one-session-a-day": "a venue hosts at most one row a day",
-    "trainer-count": "trainers_per_session trainers a row (none offsite)",
-    "trainer-distinct": "a row's trainers are distinct",
-    "trainer-unknown": "the trainer exists",
-    "trainer-topic": "each trainer shares a topic with the project",
-    "trainer-cover": "together the trainers cover every project topic",
-    "trainer-unavailable": "a trainer teaches inside available and outside unavailable",
-    "trainer-one-session-a-day": "a trainer teaches at most one row a day",
-    "trainer-max-days": "a trainer teaches at most max_days days",
-    "seats-town": "seats are keyed by town ids",
-    "seats-negative": "seat counts are not negative",
-    "seats-phases": "every phase of a session has the same seats",
-    "session-size": "a session seats at least 1 and at most max_session_size",
-    "seats-audience": "seats only from towns with teachers of the project's audiences",
-    "seats-pool": "a town's seats over a project's sessions never exceed its teachers",
-    "headcount": "a project's sessions seat exactly its headcount",
-    "rural-quota": "at least ceil(quota x headcount) rural seats (none for headcount all)",
-    "absence-cap": "a town's teachers away on a school day are at most floor(share x teachers)",
-    "after": "every session starts after the projects it comes after have ended",
-    "kpi": "the reported KPIs equal the recomputed ones",
-    "objective": "the objective is the weighted sum of the KPIs",
-    "held": "re-planned: a session-phase of the baseline before `today` is kept exactly",
-    "pinned": "re-planned: a pinned session of the baseline is kept exactly",
+RULES: dict[Rule, str] = {
+    Rule.STATUS: "a solution with sessions says OPTIMAL or FEASIBLE",
+    Rule.SHAPE: "rows name known projects, each session has each phase once, dropped ids are sound",
+    Rule.MANDATORY_DROPPED: "a mandatory project is never dropped",
+    Rule.SESSION_COUNT: "a project has sessions 1..n, n = sessions or ceil(headcount / class size)",
+    Rule.SESSION_LENGTH: "a row lasts the project's days: end - start + 1 == days",
+    Rule.YEAR: "every day is in the instance year",
+    Rule.PUBLIC_HOLIDAY: "no day is a public holiday",
+    Rule.WEEKEND: "with weekdays_only, no Saturday or Sunday unless a make-up working day",
+    Rule.MONTHS: "every day is in the project's months",
+    Rule.HOLIDAY_REQUIRED: "every day inside one holiday window",
+    Rule.HOLIDAY_FORBIDDEN: "no day inside a holiday window",
+    Rule.BLACKOUT: "no day in a blackout of one of the project's audiences",
+    Rule.PHASE_GAP: "phase k+1 starts at least min_gap_days whole days after phase k ends",
+    Rule.VENUE_MODE: "offline and blended rows have a venue, online and offsite rows none",
+    Rule.VENUE_UNKNOWN: "the venue exists",
+    Rule.VENUE_CAPACITY: "the venue seats the row",
+    Rule.VENUE_FEATURES: "the venue has every feature in venue_features",
+    Rule.VENUE_RURAL: "venue_rural required: the venue is in a rural town",
+    Rule.VENUE_UNAVAILABLE: "never on the venue's unavailable days",
+    Rule.VENUE_ONE_SESSION_A_DAY: "a venue hosts at most one row a day",
+    Rule.TRAINER_COUNT: "trainers_per_session trainers a row (none offsite)",
+    Rule.TRAINER_DISTINCT: "a row's trainers are distinct",
+    Rule.TRAINER_UNKNOWN: "the trainer exists",
+    Rule.TRAINER_TOPIC: "each trainer shares a topic with the project",
+    Rule.TRAINER_COVER: "together the trainers cover every project topic",
+    Rule.TRAINER_UNAVAILABLE: "a trainer teaches inside available and outside unavailable",
+    Rule.TRAINER_ONE_SESSION_A_DAY: "a trainer teaches at most one row a day",
+    Rule.TRAINER_MAX_DAYS: "a trainer teaches at most max_days days",
+    Rule.SEATS_TOWN: "seats are keyed by town ids",
+    Rule.SEATS_NEGATIVE: "seat counts are not negative",
+    Rule.SEATS_PHASES: "every phase of a session has the same seats",
+    Rule.SESSION_SIZE: "a session seats at least 1 and at most max_session_size",
+    Rule.SEATS_AUDIENCE: "seats only from towns with teachers of the project's audiences",
+    Rule.SEATS_POOL: "a town's seats over a project's sessions never exceed its teachers",
+    Rule.HEADCOUNT: "a project's sessions seat exactly its headcount",
+    Rule.RURAL_QUOTA: "at least ceil(quota x headcount) rural seats (none for headcount all)",
+    Rule.ABSENCE_CAP: "a town's teachers away on a school day are at most floor(share x teachers)",
+    Rule.AFTER: "every session starts after the projects it comes after have ended",
+    Rule.KPI: "the reported KPIs equal the recomputed ones",
+    Rule.OBJECTIVE: "the objective is the weighted sum of the KPIs",
+    Rule.HELD: "re-planned: a session-phase of the baseline before `today` is kept exactly, "
+               "and no other starts before `today`",
+    Rule.PINNED: "re-planned: a pinned session of the baseline is kept exactly",
 }
 SOLUTION_SCHEMA = "training-solution/1"
 
@@ -81,9 +83,9 @@ TRAINERLESS_MODES = frozenset({Mode.OFFSITE})
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken rule: a short key (`rule`) and one plain sentence in the planner's terms."""
+    """One broken rule: its name (`rule`) and one plain sentence in the planner's terms."""
 
-    rule: str
+    rule: Rule
     message: str
 
 
@@ -261,29 +263,29 @@ def _check_shape(plan: _Plan) -> Iterator[Violation]:
     exactly once."""
     solution = plan.solution
     if solution.schema_ != SOLUTION_SCHEMA:
-        yield Violation("shape", f"the solution's schema is {solution.schema_!r}, "
-                                 f"expected {SOLUTION_SCHEMA!r}")
+        yield Violation(Rule.SHAPE, f"the solution's schema is {solution.schema_!r}, "
+                                    f"expected {SOLUTION_SCHEMA!r}")
     if solution.instance != plan.instance.name:
-        yield Violation("shape", f"the solution is for instance {solution.instance!r}, "
-                                 f"not {plan.instance.name!r}")
+        yield Violation(Rule.SHAPE, f"the solution is for instance {solution.instance!r}, "
+                                    f"not {plan.instance.name!r}")
     for row in solution.sessions:
         if row.project not in plan.projects:
-            yield Violation("shape", f"{_ref(row)}: there is no project {row.project}")
+            yield Violation(Rule.SHAPE, f"{_ref(row)}: there is no project {row.project}")
         elif row.project in plan.dropped:
-            yield Violation("shape", f"{_label(plan, row)}: the project is dropped "
-                                     f"but has a session")
+            yield Violation(Rule.SHAPE, f"{_label(plan, row)}: the project is dropped "
+                                        f"but has a session")
     for project_id, times in Counter(solution.dropped).items():
         if project_id not in plan.projects:
-            yield Violation("shape", f"dropped: there is no project {project_id}")
+            yield Violation(Rule.SHAPE, f"dropped: there is no project {project_id}")
         elif times > 1:
-            yield Violation("shape", f"dropped: project {project_id} is listed {times} times")
+            yield Violation(Rule.SHAPE, f"dropped: project {project_id} is listed {times} times")
     for project in plan.instance.projects:
         if project.id in plan.dropped:
             continue
         rows = plan.rows_by_project.get(project.id, [])
         if not rows:
-            yield Violation("shape", f"{_name(project, 'project')} is neither scheduled "
-                                     f"nor dropped")
+            yield Violation(Rule.SHAPE, f"{_name(project, 'project')} is neither scheduled "
+                                        f"nor dropped")
             continue
         phases_of: dict[int, Counter[int]] = defaultdict(Counter)
         for row in rows:
@@ -292,12 +294,12 @@ def _check_shape(plan: _Plan) -> Iterator[Violation]:
             where = f"{_name(project, 'project')} session {session}"
             for phase in range(1, project.phases + 1):
                 if phases[phase] == 0:
-                    yield Violation("shape", f"{where}: phase {phase} has no row")
+                    yield Violation(Rule.SHAPE, f"{where}: phase {phase} has no row")
                 elif phases[phase] > 1:
-                    yield Violation("shape", f"{where}: phase {phase} has {phases[phase]} rows")
+                    yield Violation(Rule.SHAPE, f"{where}: phase {phase} has {phases[phase]} rows")
             for phase in sorted(p for p in phases if p > project.phases):
-                yield Violation("shape", f"{where}: phase {phase} is given, the project has "
-                                         f"{project.phases} phase(s)")
+                yield Violation(Rule.SHAPE, f"{where}: phase {phase} is given, the project has "
+                                            f"{project.phases} phase(s)")
 
 
 def _check_mandatory(plan: _Plan) -> Iterator[Violation]:
@@ -305,7 +307,7 @@ def _check_mandatory(plan: _Plan) -> Iterator[Violation]:
     for project_id in sorted(plan.dropped):
         project = plan.projects[project_id]
         if project.priority == "mandatory":
-            yield Violation("mandatory-dropped",
+            yield Violation(Rule.MANDATORY_DROPPED,
                             f"{_name(project, 'project')} is mandatory but dropped")
 
 
@@ -321,10 +323,10 @@ def _check_session_count(plan: _Plan) -> Iterator[Violation]:
                 wanted.append(f"has the features {project.venue_features}")
             if project.venue_rural == "required":
                 wanted.append("is in a rural town")
-            yield Violation("session-count", f"{_name(project, 'project')}: no venue "
+            yield Violation(Rule.SESSION_COUNT, f"{_name(project, 'project')}: no venue "
                             f"{' and '.join(wanted)}, so its sessions cannot be sized or held")
         elif present != list(range(1, count + 1)):
-            yield Violation("session-count", f"{_name(project, 'project')} has sessions "
+            yield Violation(Rule.SESSION_COUNT, f"{_name(project, 'project')} has sessions "
                             f"{present}; it should have sessions 1..{count} ({how})")
 
 
@@ -334,7 +336,7 @@ def _check_length(plan: _Plan) -> Iterator[Violation]:
         project = plan.project_of(row)
         length = (row.end - row.start).days + 1
         if length != project.days:
-            yield Violation("session-length", f"{_label(plan, row)}: runs {row.start} to "
+            yield Violation(Rule.SESSION_LENGTH, f"{_label(plan, row)}: runs {row.start} to "
                             f"{row.end}, {length} day(s); the project's sessions last "
                             f"{project.days} day(s)")
 
@@ -354,12 +356,12 @@ def _check_days(plan: _Plan) -> Iterator[Violation]:
         where = _label(plan, row)
         outside_year = [day for day in days if day.year != instance.year]
         if outside_year:
-            yield Violation("year", f"{where}: {_dates(outside_year)} {_is_are(outside_year)} "
-                                    f"not in {instance.year}")
+            yield Violation(Rule.YEAR, f"{where}: {_dates(outside_year)} {_is_are(outside_year)} "
+                                       f"not in {instance.year}")
         holidays = [day for day in days if day in plan.public_holidays]
         if holidays:
             what = "a public holiday" if len(holidays) == 1 else "public holidays"
-            yield Violation("public-holiday",
+            yield Violation(Rule.PUBLIC_HOLIDAY,
                             f"{where}: {_dates(holidays)} {_is_are(holidays)} {what}")
         weekdays_only = (project.weekdays_only if project.weekdays_only is not None
                          else instance.policy.weekdays_only)
@@ -367,30 +369,30 @@ def _check_days(plan: _Plan) -> Iterator[Violation]:
         if weekdays_only and weekend:
             named = ", ".join(f"{day} ({day:%A})" for day in weekend)
             what = "a working day" if len(weekend) == 1 else "working days"
-            yield Violation("weekend", f"{where}: {named} {_is_are(weekend)} not {what} "
-                                       f"and the project trains on weekdays only")
+            yield Violation(Rule.WEEKEND, f"{where}: {named} {_is_are(weekend)} not {what} "
+                                          f"and the project trains on weekdays only")
         if project.months is not None:
             wrong = [day for day in days if day.month not in project.months]
             if wrong:
-                yield Violation("months", f"{where}: {_dates(wrong)} {_is_are(wrong)} outside "
-                                          f"its months {sorted(project.months)}")
+                yield Violation(Rule.MONTHS, f"{where}: {_dates(wrong)} {_is_are(wrong)} outside "
+                                             f"its months {sorted(project.months)}")
         if project.holiday == "required" and not any(
             all(w.start <= day <= w.end for day in days) for w in windows
         ):
-            yield Violation("holiday-required", f"{where}: {_dates(days)} {_is_are(days)} not "
+            yield Violation(Rule.HOLIDAY_REQUIRED, f"{where}: {_dates(days)} {_is_are(days)} not "
                             f"inside one holiday window, and the project must be held in one")
         if project.holiday == "forbidden":
             for window in windows:
                 inside = [day for day in days if window.start <= day <= window.end]
                 if inside:
-                    yield Violation("holiday-forbidden", f"{where}: {_dates(inside)} "
+                    yield Violation(Rule.HOLIDAY_FORBIDDEN, f"{where}: {_dates(inside)} "
                                     f"{_is_are(inside)} in the holiday {window.name}, and the "
                                     f"project may not be held in a holiday")
         for blackout in instance.calendar.blackouts:
             shared = sorted(set(blackout.audiences) & set(project.audiences))
             inside = [day for day in days if blackout.start <= day <= blackout.end]
             if shared and inside:
-                yield Violation("blackout", f"{where}: {_dates(inside)} {_is_are(inside)} in "
+                yield Violation(Rule.BLACKOUT, f"{where}: {_dates(inside)} {_is_are(inside)} in "
                                 f"the blackout {blackout.name} of {', '.join(shared)}")
 
 
@@ -409,7 +411,7 @@ def _check_phase_gap(plan: _Plan) -> Iterator[Violation]:
                     continue
                 gap = (later.start - phases[phase].end).days - 1
                 if gap < project.min_gap_days:
-                    yield Violation("phase-gap", f"{_name(project, 'project')} session "
+                    yield Violation(Rule.PHASE_GAP, f"{_name(project, 'project')} session "
                                     f"{session}: phase {phase + 1} starts {later.start}, "
                                     f"{gap} day(s) after phase {phase} ends "
                                     f"{phases[phase].end}; at least {project.min_gap_days} "
@@ -425,32 +427,32 @@ def _check_venue_of_row(plan: _Plan) -> Iterator[Violation]:
         where = _label(plan, row)
         if project.mode not in VENUE_MODES:
             if row.venue is not None:
-                yield Violation("venue-mode", f"{where}: {project.mode.value} sessions have no "
-                                              f"venue, but venue {row.venue} is given")
+                yield Violation(Rule.VENUE_MODE, f"{where}: {project.mode.value} sessions have no "
+                                                 f"venue, but venue {row.venue} is given")
             continue
         if row.venue is None:
-            yield Violation("venue-mode", f"{where}: {project.mode.value} sessions need a "
-                                          f"venue, none is given")
+            yield Violation(Rule.VENUE_MODE, f"{where}: {project.mode.value} sessions need a "
+                                             f"venue, none is given")
             continue
         venue = plan.venues.get(row.venue)
         if venue is None:
-            yield Violation("venue-unknown", f"{where}: there is no venue {row.venue}")
+            yield Violation(Rule.VENUE_UNKNOWN, f"{where}: there is no venue {row.venue}")
             continue
         place = _name(venue, "venue")
         size = sum(row.seats.values())
         if size > venue.capacity:
-            yield Violation("venue-capacity", f"{where}: {size} seats in {place}, which holds "
-                                              f"{venue.capacity}")
+            yield Violation(Rule.VENUE_CAPACITY, f"{where}: {size} seats in {place}, which holds "
+                                                 f"{venue.capacity}")
         missing = sorted(set(project.venue_features) - set(venue.features))
         if missing:
-            yield Violation("venue-features", f"{where}: {place} lacks {', '.join(missing)}")
+            yield Violation(Rule.VENUE_FEATURES, f"{where}: {place} lacks {', '.join(missing)}")
         if project.venue_rural == "required" and not _venue_is_rural(plan, venue):
-            yield Violation("venue-rural", f"{where}: {place} is in town {venue.town}, not a "
-                                           f"rural town, and the project requires one")
+            yield Violation(Rule.VENUE_RURAL, f"{where}: {place} is in town {venue.town}, not a "
+                                              f"rural town, and the project requires one")
         blocked = [day for day in _days(row) if _within(day, venue.unavailable)]
         if blocked:
-            yield Violation("venue-unavailable", f"{where}: {place} is unavailable on "
-                                                 f"{_dates(blocked)}")
+            yield Violation(Rule.VENUE_UNAVAILABLE, f"{where}: {place} is unavailable on "
+                                                    f"{_dates(blocked)}")
 
 
 def _check_venue_one_a_day(plan: _Plan) -> Iterator[Violation]:
@@ -460,14 +462,14 @@ def _check_venue_one_a_day(plan: _Plan) -> Iterator[Violation]:
         if row.venue in plan.venues and plan.project_of(row).mode in VENUE_MODES:
             for day in _days(row):
                 hosted[row.venue, day].append(row)
-    yield from _clashes(hosted, plan.venues, "venue", "venue-one-session-a-day")
+    yield from _clashes(hosted, plan.venues, "venue", Rule.VENUE_ONE_SESSION_A_DAY)
 
 
 def _clashes(
     booked: dict[tuple[str, dt.date], list[SessionPhase]],
     owners: dict[str, Venue] | dict[str, Trainer],
     kind: str,
-    rule: str,
+    rule: Rule,
 ) -> Iterator[Violation]:
     """One violation per owner and set of clashing rows, listing the days they clash."""
     clash_days: dict[tuple[str, tuple[str, ...]], list[dt.date]] = defaultdict(list)
@@ -487,26 +489,26 @@ def _check_trainers_of_row(plan: _Plan) -> Iterator[Violation]:
         where = _label(plan, row)
         wanted = 0 if project.mode in TRAINERLESS_MODES else project.trainers_per_session
         if len(row.trainers) != wanted:
-            yield Violation("trainer-count", f"{where}: {len(row.trainers)} trainer(s); "
-                                             f"{project.mode.value} sessions of this project "
-                                             f"need {wanted}")
+            yield Violation(Rule.TRAINER_COUNT, f"{where}: {len(row.trainers)} trainer(s); "
+                                                f"{project.mode.value} sessions of this project "
+                                                f"need {wanted}")
         repeated = sorted(t for t, times in Counter(row.trainers).items() if times > 1)
         if repeated:
-            yield Violation("trainer-distinct", f"{where}: trainer {', '.join(repeated)} is "
-                                                f"listed more than once")
+            yield Violation(Rule.TRAINER_DISTINCT, f"{where}: trainer {', '.join(repeated)} is "
+                                                   f"listed more than once")
         known = [plan.trainers[t] for t in dict.fromkeys(row.trainers) if t in plan.trainers]
         for trainer_id in dict.fromkeys(row.trainers):
             if trainer_id not in plan.trainers:
-                yield Violation("trainer-unknown", f"{where}: there is no trainer {trainer_id}")
+                yield Violation(Rule.TRAINER_UNKNOWN, f"{where}: there is no trainer {trainer_id}")
         topics = set(project.topics)
         for trainer in known:
             if not topics & set(trainer.topics):
-                yield Violation("trainer-topic", f"{where}: {_name(trainer, 'trainer')} teaches "
+                yield Violation(Rule.TRAINER_TOPIC, f"{where}: {_name(trainer, 'trainer')} teaches "
                                 f"none of the project's topics {sorted(topics)}")
         uncovered = topics - {topic for trainer in known for topic in trainer.topics}
         if row.trainers and uncovered:
-            yield Violation("trainer-cover", f"{where}: no trainer teaches "
-                                             f"{', '.join(sorted(uncovered))}")
+            yield Violation(Rule.TRAINER_COVER, f"{where}: no trainer teaches "
+                                                f"{', '.join(sorted(uncovered))}")
 
 
 def _check_trainer_days(plan: _Plan) -> Iterator[Violation]:
@@ -529,15 +531,15 @@ def _check_trainer_days(plan: _Plan) -> Iterator[Violation]:
                 or (trainer.available is not None and not _within(day, trainer.available))
             ]
             if blocked:
-                yield Violation("trainer-unavailable", f"{_label(plan, row)}: "
+                yield Violation(Rule.TRAINER_UNAVAILABLE, f"{_label(plan, row)}: "
                                 f"{_name(trainer, 'trainer')} is not available on "
                                 f"{_dates(blocked)}")
-    yield from _clashes(booked, plan.trainers, "trainer", "trainer-one-session-a-day")
+    yield from _clashes(booked, plan.trainers, "trainer", Rule.TRAINER_ONE_SESSION_A_DAY)
     for trainer_id, total in sorted(workload.items()):
         trainer = plan.trainers[trainer_id]
         if total > trainer.max_days:
-            yield Violation("trainer-max-days", f"{_name(trainer, 'trainer')}: teaches {total} "
-                                                f"days, at most {trainer.max_days}")
+            yield Violation(Rule.TRAINER_MAX_DAYS, f"{_name(trainer, 'trainer')}: teaches {total} "
+                                                   f"days, at most {trainer.max_days}")
 
 
 def _check_seats_of_row(plan: _Plan) -> Iterator[Violation]:
@@ -550,22 +552,22 @@ def _check_seats_of_row(plan: _Plan) -> Iterator[Violation]:
             where = _label(plan, row)
             for town_id, count in row.seats.items():
                 if town_id not in plan.towns:
-                    yield Violation("seats-town", f"{where}: {count} seat(s) for {town_id}, "
-                                                  f"which is not a town")
+                    yield Violation(Rule.SEATS_TOWN, f"{where}: {count} seat(s) for {town_id}, "
+                                                     f"which is not a town")
                 if count < 0:
-                    yield Violation("seats-negative", f"{where}: {count} seats for town "
-                                                      f"{town_id}, a negative count")
+                    yield Violation(Rule.SEATS_NEGATIVE, f"{where}: {count} seats for town "
+                                                         f"{town_id}, a negative count")
             if row.seats != first_seats[row.session]:
-                yield Violation("seats-phases", f"{where}: seats {row.seats} differ from the "
+                yield Violation(Rule.SEATS_PHASES, f"{where}: seats {row.seats} differ from the "
                                 f"session's first phase {first_seats[row.session]}")
         for session, seats in sorted(first_seats.items()):
             size = sum(seats.values())
             where = f"{_name(project, 'project')} session {session}"
             if size < 1:
-                yield Violation("session-size", f"{where}: seats {size} teachers")
+                yield Violation(Rule.SESSION_SIZE, f"{where}: seats {size} teachers")
             if project.max_session_size is not None and size > project.max_session_size:
-                yield Violation("session-size", f"{where}: seats {size} teachers, at most "
-                                                f"{project.max_session_size}")
+                yield Violation(Rule.SESSION_SIZE, f"{where}: seats {size} teachers, at most "
+                                                   f"{project.max_session_size}")
 
 
 def _check_seats_of_project(plan: _Plan) -> Iterator[Violation]:
@@ -585,17 +587,18 @@ def _check_seats_of_project(plan: _Plan) -> Iterator[Violation]:
                 continue
             pool = _pool(town, project.audiences)
             if pool == 0:
-                yield Violation("seats-audience", f"{name}: {count} seat(s) for "
+                yield Violation(Rule.SEATS_AUDIENCE, f"{name}: {count} seat(s) for "
                                 f"{_name(town, 'town')}, which has no teachers of "
                                 f"{', '.join(project.audiences)}")
             elif count > pool:
-                yield Violation("seats-pool", f"{name}: {count} seats for {_name(town, 'town')}, "
-                                              f"which has {pool} teachers of its audiences")
+                yield Violation(Rule.SEATS_POOL, f"{name}: {count} seats for "
+                                f"{_name(town, 'town')}, which has {pool} teachers of its "
+                                f"audiences")
         headcount = _headcount(instance, project)
         total = sum(given.values())
         if total != headcount:
-            yield Violation("headcount", f"{name}: its sessions seat {total} teachers, the "
-                                         f"headcount is {headcount}")
+            yield Violation(Rule.HEADCOUNT, f"{name}: its sessions seat {total} teachers, the "
+                                            f"headcount is {headcount}")
         if project.headcount == "all":
             continue
         quota = (project.rural_quota if project.rural_quota is not None
@@ -604,8 +607,8 @@ def _check_seats_of_project(plan: _Plan) -> Iterator[Violation]:
         rural = sum(count for town_id, count in given.items()
                     if town_id in plan.towns and plan.towns[town_id].rural)
         if rural < needed:
-            yield Violation("rural-quota", f"{name}: {rural} rural seats, at least {needed} "
-                                           f"needed (ceil({quota} × {headcount}))")
+            yield Violation(Rule.RURAL_QUOTA, f"{name}: {rural} rural seats, at least {needed} "
+                                              f"needed (ceil({quota} × {headcount}))")
 
 
 def _away(plan: _Plan) -> dict[dt.date, list[SessionPhase]]:
@@ -638,7 +641,7 @@ def _check_absence(plan: _Plan) -> Iterator[Violation]:
                 refs = tuple(sorted(_ref(row) for row in rows if row.seats.get(town_id, 0)))
                 over[town_id, seats, cap, why, refs].append(day)
     for (town_id, seats, cap, why, refs), days in sorted(over.items()):
-        yield Violation("absence-cap", f"{_name(plan.towns[town_id], 'town')}: {seats} "
+        yield Violation(Rule.ABSENCE_CAP, f"{_name(plan.towns[town_id], 'town')}: {seats} "
                         f"teachers away on {_dates(days)} ({', '.join(refs)}), more than the "
                         f"cap {cap} ({why})")
 
@@ -659,7 +662,7 @@ def _check_after(plan: _Plan) -> Iterator[Violation]:
             earlier = _name(plan.projects[earlier_id], "project")
             for session, start in sorted(starts.items()):
                 if start <= last:
-                    yield Violation("after", f"{_name(project, 'project')} session {session} "
+                    yield Violation(Rule.AFTER, f"{_name(project, 'project')} session {session} "
                                     f"starts {start}, not after {earlier} ends {last}")
 
 
@@ -678,59 +681,93 @@ def _check_kpis(plan: _Plan) -> Iterator[Violation]:
     for key in names:
         reported = plan.solution.kpis.get(key)
         if reported is None:
-            yield Violation("kpi", f"KPI {key} is missing; it is {kpis[key]}")
+            yield Violation(Rule.KPI, f"KPI {key} is missing; it is {kpis[key]}")
         elif reported != kpis[key]:
-            yield Violation("kpi", f"KPI {key} is reported as {reported}; it is {kpis[key]}")
+            yield Violation(Rule.KPI, f"KPI {key} is reported as {reported}; it is {kpis[key]}")
     weights = plan.instance.objective.weights
     objective = sum(getattr(weights, key) * kpis[key] for key in names)
     if plan.solution.objective is not None and plan.solution.objective != objective:
         terms = " + ".join(f"{getattr(weights, key)} × {kpis[key]}" for key in names)
-        yield Violation("objective", f"the objective is reported as {plan.solution.objective}; "
-                                     f"it is {terms} = {objective}")
+        yield Violation(Rule.OBJECTIVE, f"the objective is reported as {plan.solution.objective}; "
+                                        f"it is {terms} = {objective}")
 
 
 def _check_kept(plan: _Plan) -> Iterator[Violation]:
     """Re-planned against a given baseline: a session-phase before `today` is held (kept
-    exactly: dates, venue, trainers, seats), and so is every phase of a pinned session."""
+    exactly: dates, venue, trainers, seats), and so is every phase of a pinned session; no
+    other session-phase starts before `today` (only what was held lies in the past)."""
     record = plan.solution.replan
     if record is None or plan.baseline is None:
         return
     now = {(row.project, row.session, row.phase): row for row in plan.solution.sessions}
     pinned = set(record.pinned)
+    held: set[tuple[str, int, int]] = set()
     for before in plan.baseline.sessions:
+        key = (before.project, before.session, before.phase)
+        if record.today is not None and before.start < record.today:
+            held.add(key)
         if f"{before.project}#{before.session}" in pinned:
-            rule = "pinned"
-        elif record.today is not None and before.start < record.today:
-            rule = "held"
+            rule = Rule.PINNED
+        elif key in held:
+            rule = Rule.HELD
         else:
             continue
-        after = now.get((before.project, before.session, before.phase))
+        after = now.get(key)
         if after is None or (after.start, after.end, after.venue, sorted(after.trainers),
                              after.seats) != (before.start, before.end, before.venue,
                                               sorted(before.trainers), before.seats):
-            what = "held before " + str(record.today) if rule == "held" else "pinned"
+            what = "held before " + str(record.today) if rule == Rule.HELD else "pinned"
             yield Violation(rule, f"{_ref(before)} ({before.start}–{before.end}) is {what} "
                                   f"but the plan changes it")
+    if record.today is None:
+        return
+    for row in plan.rows:
+        if row.start < record.today and (row.project, row.session, row.phase) not in held:
+            yield Violation(Rule.HELD, f"{_label(plan, row)} starts {row.start}, before "
+                                       f"{record.today}: only what was held lies before it")
 
 
-_RULE_FAMILIES: tuple[Callable[[_Plan], Iterator[Violation]], ...] = (
-    _check_shape,
-    _check_mandatory,
-    _check_session_count,
-    _check_length,
-    _check_days,
-    _check_phase_gap,
-    _check_venue_of_row,
-    _check_venue_one_a_day,
-    _check_trainers_of_row,
-    _check_trainer_days,
-    _check_seats_of_row,
-    _check_seats_of_project,
-    _check_absence,
-    _check_after,
-    _check_kpis,
-    _check_kept,
-)
+def _check_status(plan: _Plan) -> Iterator[Violation]:
+    """A solution that lists sessions says OPTIMAL or FEASIBLE."""
+    solution = plan.solution
+    if solution.status not in (Status.OPTIMAL, Status.FEASIBLE) and solution.sessions:
+        yield Violation(Rule.STATUS, f"the status is {solution.status.value} but the solution "
+                                     f"lists {len(solution.sessions)} session rows")
+
+
+Check = Callable[[_Plan], Iterator[Violation]]
+
+CHECKS: tuple[tuple[Check, frozenset[Rule]], ...] = tuple(
+    (check, frozenset(rules)) for check, rules in (
+        (_check_status, {Rule.STATUS}),
+        (_check_shape, {Rule.SHAPE}),
+        (_check_mandatory, {Rule.MANDATORY_DROPPED}),
+        (_check_session_count, {Rule.SESSION_COUNT}),
+        (_check_length, {Rule.SESSION_LENGTH}),
+        (_check_days, {Rule.YEAR, Rule.PUBLIC_HOLIDAY, Rule.WEEKEND, Rule.MONTHS,
+                       Rule.HOLIDAY_REQUIRED, Rule.HOLIDAY_FORBIDDEN, Rule.BLACKOUT}),
+        (_check_phase_gap, {Rule.PHASE_GAP}),
+        (_check_venue_of_row, {Rule.VENUE_MODE, Rule.VENUE_UNKNOWN, Rule.VENUE_CAPACITY,
+                               Rule.VENUE_FEATURES, Rule.VENUE_RURAL, Rule.VENUE_UNAVAILABLE}),
+        (_check_venue_one_a_day, {Rule.VENUE_ONE_SESSION_A_DAY}),
+        (_check_trainers_of_row, {Rule.TRAINER_COUNT, Rule.TRAINER_DISTINCT,
+                                  Rule.TRAINER_UNKNOWN, Rule.TRAINER_TOPIC,
+                                  Rule.TRAINER_COVER}),
+        (_check_trainer_days, {Rule.TRAINER_UNAVAILABLE, Rule.TRAINER_ONE_SESSION_A_DAY,
+                               Rule.TRAINER_MAX_DAYS}),
+        (_check_seats_of_row, {Rule.SEATS_TOWN, Rule.SEATS_NEGATIVE, Rule.SEATS_PHASES,
+                               Rule.SESSION_SIZE}),
+        (_check_seats_of_project, {Rule.SEATS_AUDIENCE, Rule.SEATS_POOL, Rule.HEADCOUNT,
+                                   Rule.RURAL_QUOTA}),
+        (_check_absence, {Rule.ABSENCE_CAP}),
+        (_check_after, {Rule.AFTER}),
+        (_check_kpis, {Rule.KPI, Rule.OBJECTIVE}),
+        (_check_kept, {Rule.HELD, Rule.PINNED}),
+    ))
+"""Each rule family's check, in the order `validate` runs them, with the rules it reports (and
+no other: `validate` insists)."""
+CHECKED_RULES: frozenset[Rule] = frozenset().union(*(rules for _, rules in CHECKS))
+"""Every rule the checker can report a violation of."""
 
 
 # --- the objective terms ----------------------------------------------------------------------
@@ -814,14 +851,12 @@ def validate(instance: Instance, solution: Solution,
     A re-planned solution is also checked against its `baseline` when given: held and pinned
     sessions kept, stability KPIs recomputed.
     """
-    if solution.status not in (Status.OPTIMAL, Status.FEASIBLE):
-        if not solution.sessions:
-            return []
-        problems = [Violation("status", f"the status is {solution.status.value} but the "
-                                        f"solution lists {len(solution.sessions)} session rows")]
-    else:
-        problems = []
+    if solution.status not in (Status.OPTIMAL, Status.FEASIBLE) and not solution.sessions:
+        return []
     plan = _Plan(instance, solution, baseline)
-    for family in _RULE_FAMILIES:
-        problems.extend(family(plan))
+    problems = []
+    for check, rules in CHECKS:
+        for violation in check(plan):
+            assert violation.rule in rules, f"{check.__name__} reports {violation.rule}"
+            problems.append(violation)
     return problems
