@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ortools.sat.python import cp_model
 from pydantic import BaseModel
@@ -46,7 +46,8 @@ from models.instance import HolidayRule, Instance, Objective, Project, Weights
 from models.solution import write_text_atomically
 from scheduler.calendar import YearCalendar
 from scheduler.kpis import weighted_objective
-from scheduler.model import Group, TrainingModel
+from scheduler.model import Group, TrainingModel, holiday_rule
+from scheduler.rules import Cause, Rule
 from scheduler.search.solve import solve
 from scheduler.sessions import Finding, check_project, named, precheck, qualified_trainers
 from scheduler.validate import validate
@@ -57,13 +58,20 @@ INFEASIBLE, FEASIBLE, UNKNOWN = "infeasible", "feasible", "unknown"
 
 # The order in which deletion tries to leave rules out of the conflict: the generic ones first,
 # so that the minimal set keeps the most specific rules a planner can act on.
-DELETION_ORDER = ("trainer-one-a-day", "venue-one-a-day", "holiday", "after", "phase-gap",
-                  "trainer-unavailable", "venue-unavailable", "trainer-max-days",
-                  "rural-quota", "absence-cap", "months", "mandatory")
+DELETION_ORDER = (Rule.TRAINER_ONE_SESSION_A_DAY, Rule.VENUE_ONE_SESSION_A_DAY,
+                  Rule.HOLIDAY_REQUIRED, Rule.HOLIDAY_FORBIDDEN, Rule.AFTER, Rule.PHASE_GAP,
+                  Rule.TRAINER_UNAVAILABLE, Rule.VENUE_UNAVAILABLE, Rule.TRAINER_MAX_DAYS,
+                  Rule.RURAL_QUOTA, Rule.ABSENCE_CAP, Rule.MONTHS, Rule.MANDATORY_DROPPED)
 # The order in which a conflict is printed: the projects' own rules, then venues, trainers, towns.
-PRINT_ORDER = ("mandatory", "months", "holiday", "phase-gap", "after", "rural-quota",
-               "venue-unavailable", "venue-one-a-day", "trainer-unavailable",
-               "trainer-one-a-day", "trainer-max-days", "absence-cap")
+PRINT_ORDER = (Rule.MANDATORY_DROPPED, Rule.MONTHS, Rule.HOLIDAY_REQUIRED,
+               Rule.HOLIDAY_FORBIDDEN, Rule.PHASE_GAP, Rule.AFTER, Rule.RURAL_QUOTA,
+               Rule.VENUE_UNAVAILABLE, Rule.VENUE_ONE_SESSION_A_DAY, Rule.TRAINER_UNAVAILABLE,
+               Rule.TRAINER_ONE_SESSION_A_DAY, Rule.TRAINER_MAX_DAYS, Rule.ABSENCE_CAP)
+
+TOGETHER: Literal["together"] = "together"
+"""The rule of a suggestion that fixes several findings at once."""
+Relaxed = Rule | Literal["together"]
+"""What a suggestion relaxes: one rule, or every finding together."""
 
 # Tiers of change, smallest first: a limit nudged (a month, a session, a quota, a cap, max_days,
 # a gap); a closure or absence lifted; a rule of the project changed (holiday rule, weekends,
@@ -90,7 +98,7 @@ class Suggestion:
     changed instance: `works` only if that gave a plan that passed `validate`."""
 
     change: str
-    rule: str
+    rule: Relaxed
     entities: tuple[str, ...]
     edits: tuple[Edit, ...]
     tier: int
@@ -270,7 +278,7 @@ class _Family:
     gives a plan, every later one does too), so a search finds the smallest that works.
     `label` names the rule or finding they relax."""
 
-    rule: str
+    rule: Relaxed
     entities: tuple[str, ...]
     label: str
     tier: int
@@ -367,7 +375,7 @@ class _Explainer:
         projects with most sessions first, since without them the rest is quickest to solve."""
         projects = sorted(
             ((index, group.entities[0]) for index, group in built.groups.items()
-             if group.rule == "mandatory" and index in core),
+             if group.rule == Rule.MANDATORY_DROPPED and index in core),
             key=lambda item: -sum(len(session.phases)
                                   for session in built.projects[item[1]].sessions))
         for _, project_id in projects:
@@ -419,7 +427,7 @@ class _Explainer:
                 failed.append(family.label)
                 continue
             helped.add(family.label)
-            if family.rule == "months":
+            if family.rule == Rule.MONTHS:
                 option = self._fewest_months(option, family)
             if option.change in tried or _dominated(option, family, suggestions):
                 continue
@@ -536,59 +544,23 @@ class _Explainer:
                     break
         together = []
         if len(options) == len(findings):
-            together.append(_Family("together", (), "", NUDGE, [_combine(options)]))
+            together.append(_Family(TOGETHER, (), "", NUDGE, [_combine(options)]))
         blocked = sorted({project for finding in findings for project in finding.projects
                           if self.instance.project(project).mandatory})
-        together += [_Family("mandatory", tuple(blocked), "", DROP, [_combine(
+        together += [_Family(Rule.MANDATORY_DROPPED, tuple(blocked), "", DROP, [_combine(
             [_make_optional(self.instance, project) for project in blocked])])]
         return together
 
     # --- which changes to try ------------------------------------------------------------
 
     def _group_families(self, conflict: list[Group]) -> list[_Family]:
-        instance = self.instance
-        families: list[_Family] = []
-        # Many towns' caps: the policy's share for all, and the largest towns' own shares.
-        towns = sorted((group.entities[0] for group in conflict if group.rule == "absence-cap"),
-                       key=lambda town_id: -instance.town(town_id).total_teachers)
-        resources = any(group.rule.startswith(("venue", "absence")) for group in conflict)
-        for group in conflict:
-            rule, entities, label = group.rule, group.entities, group.label
-            first = entities[0]
-            if rule == "mandatory":
-                families.append(_optional_family(instance, first, label))
-                project = instance.project(first)
-                if resources and project.mode.takes_teachers_away:
-                    families.append(_sessions_family(instance, self.calendar, first, label))
-            elif rule == "months":
-                families += _months_families(instance, first, label)
-                if instance.weekdays_only(instance.project(first)):
-                    families.append(_weekends_family(instance, first, label))
-            elif rule == "holiday":
-                families.append(_holiday_family(instance, first, label))
-            elif rule == "phase-gap":
-                families.append(_gap_family(instance, first, label))
-            elif rule == "after":
-                families.append(_after_family(instance, first, entities[1], label))
-            elif rule == "rural-quota":
-                project = instance.project(first)
-                families.append(_quota_family(instance, first, label,
-                                              instance.rural_quota_seats(project) - 1))
-            elif rule == "absence-cap":
-                if first in towns[:_LISTED - 1] or len(towns) <= _LISTED:
-                    families.append(_absence_family(instance, first, label))
-            elif rule == "venue-one-a-day":
-                families.append(_venue_copy_family(instance, first, label))
-            elif rule == "venue-unavailable":
-                families.append(_venue_open_family(instance, first, label))
-            elif rule == "trainer-one-a-day":
-                families.append(_trainer_copy_family(instance, first, label))
-            elif rule == "trainer-unavailable":
-                families.append(_trainer_free_family(instance, first, label))
-            elif rule == "trainer-max-days":
-                families.append(_max_days_family(instance, self.calendar, first, label))
-        if len(towns) > 1:
-            families.append(_policy_absence_family(instance))
+        """The changes that relax each rule of the conflict (`RELAXATIONS`), and with the caps
+        of several towns in it, the policy's cap for all of them."""
+        context = _Conflict(self.instance, self.calendar, conflict)
+        families = [family for group in conflict
+                    for family in RELAXATIONS[group.rule](context, group)]
+        if len(context.towns) > 1:
+            families.append(_policy_absence_family(self.instance))
         families.sort(key=lambda family: family.tier)
         return families
 
@@ -599,42 +571,42 @@ class _Explainer:
         label = finding.message
         families: list[_Family] = []
         rule = finding.rule
-        if rule == "venue-features":
+        if rule == Rule.VENUE_FEATURES:
             families += _venue_feature_families(instance, project_id, label)
-        elif rule == "venue-size":
+        elif rule == Cause.VENUE_SIZE:
             families.append(_sessions_family(instance, self.calendar, project_id, label))
-        elif rule in ("trainer-topic", "trainer-count"):
+        elif rule in (Rule.TRAINER_TOPIC, Rule.TRAINER_COUNT):
             families += _trainer_topic_families(instance, project_id, label)
-            if rule == "trainer-count":
+            if rule == Rule.TRAINER_COUNT:
                 families.append(_trainer_count_family(instance, project_id, label))
-        elif rule == "trainer-max-days":
+        elif rule == Rule.TRAINER_MAX_DAYS:
             for _, trainer_id in finding.entities[:3]:
                 families.append(_max_days_family(instance, self.calendar, trainer_id, label))
-        elif rule == "trainer-availability":
+        elif rule == Cause.TRAINER_AVAILABILITY:
             for trainer in sorted(qualified_trainers(instance, project),
                                   key=lambda trainer: -trainer.max_days)[:3]:
                 if trainer.available is not None or trainer.unavailable:
                     families.append(_trainer_free_family(instance, trainer.id, label))
             if project.trainer_count > 1:
                 families.append(_trainer_count_family(instance, project_id, label))
-        elif rule == "venue-availability":
+        elif rule == Cause.VENUE_AVAILABILITY:
             for kind, venue_id in finding.entities:
                 if kind == "venue":
                     families.append(_venue_open_family(instance, venue_id, label))
-        elif rule == "rural-quota":
+        elif rule == Rule.RURAL_QUOTA:
             families.append(_quota_family(instance, project_id, label,
                                           instance.rural_pool(project)))
-        elif rule in ("holiday-months", "no-start-day", "phases"):
-            if rule == "holiday-months":
+        elif rule in (Cause.HOLIDAY_MONTHS, Cause.NO_START_DAY, Cause.PHASES):
+            if rule == Cause.HOLIDAY_MONTHS:
                 families.append(_holiday_months_family(instance, project_id, label))
             families += _months_families(instance, project_id, label)
-            if rule == "phases" and project.min_gap_days:
+            if rule == Cause.PHASES and project.min_gap_days:
                 families.append(_gap_family(instance, project_id, label))
             if project.holiday is not HolidayRule.ALLOWED:
                 families.append(_holiday_family(instance, project_id, label))
-            if instance.weekdays_only(project) and rule == "no-start-day":
+            if instance.weekdays_only(project) and rule == Cause.NO_START_DAY:
                 families.append(_weekends_family(instance, project_id, label))
-        elif rule == "after-chain":
+        elif rule == Cause.AFTER_CHAIN:
             earlier = finding.projects[-2]
             families += _months_families(instance, project_id, label)
             families.append(_after_family(instance, project_id, earlier, label))
@@ -646,12 +618,13 @@ class _Explainer:
 # --- the families of changes ----------------------------------------------------------------
 
 
-_PROJECT_RULES = {"mandatory", "months", "holiday", "phase-gap", "rural-quota", "after"}
+_PROJECT_RULES = {Rule.MANDATORY_DROPPED, Rule.MONTHS, Rule.HOLIDAY_REQUIRED,
+                  Rule.HOLIDAY_FORBIDDEN, Rule.PHASE_GAP, Rule.RURAL_QUOTA, Rule.AFTER}
 
 
 def _optional_family(instance: Instance, project_id: str, label: str) -> _Family:
     option = _make_optional(instance, project_id)
-    return _Family("mandatory", (project_id,), label, DROP, [option],
+    return _Family(Rule.MANDATORY_DROPPED, (project_id,), label, DROP, [option],
                    dropped_project=project_id)
 
 
@@ -680,7 +653,7 @@ def _months_families(instance: Instance, project_id: str, label: str) -> list[_F
         options = _unique([_months_option(instance, project, months) for months in months_sets
                            if months != allowed])
         if options:
-            families.append(_Family("months", (project_id,), label, NUDGE, options))
+            families.append(_Family(Rule.MONTHS, (project_id,), label, NUDGE, options))
     return families
 
 
@@ -696,10 +669,10 @@ def _months_option(instance: Instance, project: Project, months: set[int]) -> _O
 def _dominated(option: _Option, family: _Family, suggestions: list[Suggestion]) -> bool:
     """Whether a working suggestion of more months for the same project adds only some of the
     months this option adds (then this one is no smaller a change)."""
-    if family.rule != "months":
+    if family.rule != Rule.MONTHS:
         return False
     added = set(option.edits[0].after)
-    return any(suggestion.works and suggestion.rule == "months"
+    return any(suggestion.works and suggestion.rule == Rule.MONTHS
                and suggestion.entities == family.entities
                and set(suggestion.edits[0].after) <= added for suggestion in suggestions)
 
@@ -715,7 +688,7 @@ def _holiday_months_family(instance: Instance, project_id: str, label: str) -> _
     options = [_months_option(instance, project, allowed | {month}) for month in in_windows]
     if len(in_windows) > 1:
         options.append(_months_option(instance, project, allowed | set(in_windows)))
-    return _Family("months", (project_id,), label, NUDGE, options, nested_from=len(options))
+    return _Family(Rule.MONTHS, (project_id,), label, NUDGE, options, nested_from=len(options))
 
 
 def _month_distance(month: int, allowed: set[int]) -> int:
@@ -727,7 +700,7 @@ def _weekends_family(instance: Instance, project_id: str, label: str) -> _Family
     option = _Option(f"let project {named(project)} also train on Saturdays and Sundays",
                      (_project_edit(instance, project_id, "weekdays_only", False),), 1,
                      _set_item("projects", project_id, weekdays_only=False))
-    return _Family("weekdays", (project_id,), "", RULE, [option])
+    return _Family(Rule.WEEKEND, (project_id,), "", RULE, [option])
 
 
 def _holiday_family(instance: Instance, project_id: str, label: str) -> _Family:
@@ -737,7 +710,9 @@ def _holiday_family(instance: Instance, project_id: str, label: str) -> _Family:
     option = _Option(f"let project {named(project)} run {where} (holiday: allowed)",
                      (_project_edit(instance, project_id, "holiday", "allowed"),), 1,
                      _set_item("projects", project_id, holiday=HolidayRule.ALLOWED))
-    return _Family("holiday", (project_id,), label, RULE, [option])
+    rule = holiday_rule(project)
+    assert rule is not None, "a project whose holiday rule is `allowed` has none to relax"
+    return _Family(rule, (project_id,), label, RULE, [option])
 
 
 def _gap_family(instance: Instance, project_id: str, label: str) -> _Family:
@@ -749,7 +724,7 @@ def _gap_family(instance: Instance, project_id: str, label: str) -> _Family:
                        (gap - shorter) / gap,
                        _set_item("projects", project_id, min_gap_days=shorter))
                for shorter in range(gap - 1, -1, -1)]
-    return _Family("phase-gap", (project_id,), label, NUDGE, options)
+    return _Family(Rule.PHASE_GAP, (project_id,), label, NUDGE, options)
 
 
 def _after_family(instance: Instance, project_id: str, earlier_id: str, label: str) -> _Family:
@@ -759,7 +734,7 @@ def _after_family(instance: Instance, project_id: str, earlier_id: str, label: s
                      f"ended (take {earlier_id} out of its after list)",
                      (_project_edit(instance, project_id, "after", after),), 1,
                      _set_item("projects", project_id, after=after))
-    return _Family("after", (project_id, earlier_id), label, RULE, [option])
+    return _Family(Rule.AFTER, (project_id, earlier_id), label, RULE, [option])
 
 
 def _quota_family(instance: Instance, project_id: str, label: str, most: int) -> _Family:
@@ -782,7 +757,7 @@ def _quota_family(instance: Instance, project_id: str, label: str, most: int) ->
             f"(at least {seats} of its {headcount} seats in rural towns)",
             (_project_edit(instance, project_id, "rural_quota", share),),
             current - share, _set_item("projects", project_id, rural_quota=share)))
-    return _Family("rural-quota", (project_id,), label, NUDGE, options)
+    return _Family(Rule.RURAL_QUOTA, (project_id,), label, NUDGE, options)
 
 
 def _absence_family(instance: Instance, town_id: str, label: str) -> _Family:
@@ -805,7 +780,7 @@ def _absence_family(instance: Instance, town_id: str, label: str) -> _Family:
             f"school day ({cap} of {teachers}; max_absence_share {current:g} → {share:g})",
             (Edit(f"towns[{index}].max_absence_share", town.max_absence_share, share),),
             share - current, _set_item("towns", town_id, max_absence_share=share)))
-    return _Family("absence-cap", (town_id,), label, NUDGE, options)
+    return _Family(Rule.ABSENCE_CAP, (town_id,), label, NUDGE, options)
 
 
 def _policy_absence_family(instance: Instance) -> _Family:
@@ -819,7 +794,7 @@ def _policy_absence_family(instance: Instance) -> _Family:
             (Edit("policy.max_absence_share", current, share),), share - current,
             _set_policy(max_absence_share=share)))
     label = "the policy's absence cap"
-    return _Family("absence-cap", ("policy",), label, NUDGE, options)
+    return _Family(Rule.ABSENCE_CAP, ("policy",), label, NUDGE, options)
 
 
 def _sessions_family(instance: Instance, calendar: YearCalendar, project_id: str,
@@ -831,7 +806,7 @@ def _sessions_family(instance: Instance, calendar: YearCalendar, project_id: str
     current = checked.count if not isinstance(checked, Finding) else project.sessions or 1
     headcount = instance.headcount(project)
     counts = [current + more for more in (1, 2, 3)]
-    if isinstance(checked, Finding) and checked.rule == "venue-size":
+    if isinstance(checked, Finding) and checked.rule == Cause.VENUE_SIZE:
         largest = max((venue.capacity for venue in instance.venues), default=1)
         if project.max_session_size is not None:
             largest = min(largest, project.max_session_size)
@@ -843,7 +818,7 @@ def _sessions_family(instance: Instance, calendar: YearCalendar, project_id: str
                        (count - current) / current,
                        _set_item("projects", project_id, sessions=count))
                for count in counts if count <= headcount]
-    return _Family("sessions", (project_id,), label, NUDGE, options,
+    return _Family(Rule.SESSION_COUNT, (project_id,), label, NUDGE, options,
                    nested_from=len(options))
 
 
@@ -855,7 +830,7 @@ def _venue_copy_family(instance: Instance, venue_id: str, label: str) -> _Family
         f"book a second room like venue {named(venue)} ({venue.capacity} seats) on the same "
         f"days", (Edit(f"venues[{len(instance.venues)}]", None, twin),), 1,
         lambda changed: changed.model_copy(update={"venues": [*changed.venues, twin]}))
-    return _Family("venue-one-a-day", (venue_id,), label, RESOURCE, [option])
+    return _Family(Rule.VENUE_ONE_SESSION_A_DAY, (venue_id,), label, RESOURCE, [option])
 
 
 def _venue_open_family(instance: Instance, venue_id: str, label: str) -> _Family:
@@ -867,7 +842,7 @@ def _venue_open_family(instance: Instance, venue_id: str, label: str) -> _Family
         (f"open venue {named(venue)} on", "too (lift that closure)",
          "on all its closed days"),
         lambda ranges: _set_item("venues", venue_id, unavailable=ranges))
-    return _Family("venue-unavailable", (venue_id,), label, AVAILABILITY, options,
+    return _Family(Rule.VENUE_UNAVAILABLE, (venue_id,), label, AVAILABILITY, options,
                    nested_from=len(options))
 
 
@@ -879,7 +854,7 @@ def _trainer_copy_family(instance: Instance, trainer_id: str, label: str) -> _Fa
         f"find one more trainer who teaches {'、'.join(trainer.topics)} and is free when "
         f"trainer {named(trainer)} is", (Edit(f"trainers[{len(instance.trainers)}]", None, twin),),
         1, lambda changed: changed.model_copy(update={"trainers": [*changed.trainers, twin]}))
-    return _Family("trainer-one-a-day", (trainer_id,), label, RESOURCE, [option])
+    return _Family(Rule.TRAINER_ONE_SESSION_A_DAY, (trainer_id,), label, RESOURCE, [option])
 
 
 def _trainer_free_family(instance: Instance, trainer_id: str, label: str) -> _Family:
@@ -903,7 +878,7 @@ def _trainer_free_family(instance: Instance, trainer_id: str, label: str) -> _Fa
                 (Edit(f"{path}.available", trainer.available, None),
                  Edit(f"{path}.unavailable", trainer.unavailable, [])), 366,
                 _set_item("trainers", trainer_id, available=None, unavailable=[])))
-    return _Family("trainer-unavailable", (trainer_id,), label, AVAILABILITY, options,
+    return _Family(Rule.TRAINER_UNAVAILABLE, (trainer_id,), label, AVAILABILITY, options,
                    nested_from=len(options))
 
 
@@ -939,7 +914,7 @@ def _max_days_family(instance: Instance, calendar: YearCalendar, trainer_id: str
                        (days - trainer.max_days) / max(trainer.max_days, 1),
                        _set_item("trainers", trainer_id, max_days=days))
                for days in range(trainer.max_days + 1, max(most, trainer.max_days + 1) + 1)]
-    return _Family("trainer-max-days", (trainer_id,), label, NUDGE, options)
+    return _Family(Rule.TRAINER_MAX_DAYS, (trainer_id,), label, NUDGE, options)
 
 
 def _venue_feature_families(instance: Instance, project_id: str, label: str) -> list[_Family]:
@@ -956,14 +931,14 @@ def _venue_feature_families(instance: Instance, project_id: str, label: str) -> 
         option = _Option(f"equip venue {named(venue)} with {'、'.join(missing)}",
                          (Edit(f"venues[{index}].features", venue.features, features),),
                          len(missing), _set_item("venues", venue.id, features=features))
-        families.append(_Family("venue-features", (project_id, venue.id), label, RULE,
+        families.append(_Family(Rule.VENUE_FEATURES, (project_id, venue.id), label, RULE,
                                 [option]))
     if project.venue_rural == "required":
         option = _Option(f"let project {named(project)} use a venue outside the rural towns "
                          f"(venue_rural: preferred)",
                          (_project_edit(instance, project_id, "venue_rural", "preferred"),), 1,
                          _set_item("projects", project_id, venue_rural="preferred"))
-        families.append(_Family("venue-rural", (project_id,), label, RULE, [option]))
+        families.append(_Family(Rule.VENUE_RURAL, (project_id,), label, RULE, [option]))
     return families
 
 
@@ -985,7 +960,7 @@ def _trainer_topic_families(instance: Instance, project_id: str, label: str) -> 
         option = _Option(f"ask trainer {named(trainer)} to also teach {'、'.join(missing)}",
                          (Edit(f"trainers[{index}].topics", trainer.topics, topics),),
                          len(missing), _set_item("trainers", trainer.id, topics=topics))
-        families.append(_Family("trainer-topic", (project_id, trainer.id), label, RULE,
+        families.append(_Family(Rule.TRAINER_TOPIC, (project_id, trainer.id), label, RULE,
                                 [option]))
     return families
 
@@ -998,7 +973,91 @@ def _trainer_count_family(instance: Instance, project_id: str, label: str) -> _F
                        project.trainers_per_session - count,
                        _set_item("projects", project_id, trainers_per_session=count))
                for count in range(project.trainers_per_session - 1, 0, -1)]
-    return _Family("trainer-count", (project_id,), label, RULE, options)
+    return _Family(Rule.TRAINER_COUNT, (project_id,), label, RULE, options)
+
+
+# --- which changes relax each rule of a conflict --------------------------------------------
+
+
+@dataclass
+class _Conflict:
+    """What the changes for one rule of a conflict may depend on: the whole conflict."""
+
+    instance: Instance
+    calendar: YearCalendar
+    groups: list[Group]
+    towns: list[str] = field(init=False)
+    """The towns whose absence caps are in the conflict, most teachers first."""
+    resources: bool = field(init=False)
+    """Whether a venue's days or a town's cap is in it: then more, smaller classes may help."""
+
+    def __post_init__(self) -> None:
+        self.towns = sorted((group.entities[0] for group in self.groups
+                             if group.rule == Rule.ABSENCE_CAP),
+                            key=lambda town_id: -self.instance.town(town_id).total_teachers)
+        self.resources = any(group.rule in (Rule.VENUE_UNAVAILABLE, Rule.VENUE_ONE_SESSION_A_DAY,
+                                            Rule.ABSENCE_CAP) for group in self.groups)
+
+
+def _relax_mandatory(conflict: _Conflict, group: Group) -> list[_Family]:
+    """The project made optional; with a venue's or town's limit in the conflict, also more
+    classes of it, each smaller."""
+    instance, project_id = conflict.instance, group.entities[0]
+    families = [_optional_family(instance, project_id, group.label)]
+    if conflict.resources and instance.project(project_id).mode.takes_teachers_away:
+        families.append(_sessions_family(instance, conflict.calendar, project_id, group.label))
+    return families
+
+
+def _relax_months(conflict: _Conflict, group: Group) -> list[_Family]:
+    """More months; for a project that trains on weekdays only, weekends too."""
+    instance, project_id = conflict.instance, group.entities[0]
+    families = _months_families(instance, project_id, group.label)
+    if instance.weekdays_only(instance.project(project_id)):
+        families.append(_weekends_family(instance, project_id, group.label))
+    return families
+
+
+def _relax_quota(conflict: _Conflict, group: Group) -> list[_Family]:
+    instance, project_id = conflict.instance, group.entities[0]
+    most = instance.rural_quota_seats(instance.project(project_id)) - 1
+    return [_quota_family(instance, project_id, group.label, most)]
+
+
+def _relax_absence(conflict: _Conflict, group: Group) -> list[_Family]:
+    """A town's own cap raised: of every town in the conflict if few, else of the largest
+    (the policy's cap for all of them is tried besides)."""
+    town_id = group.entities[0]
+    if town_id in conflict.towns[:_LISTED - 1] or len(conflict.towns) <= _LISTED:
+        return [_absence_family(conflict.instance, town_id, group.label)]
+    return []
+
+
+def _one(build: Callable[[Instance, str, str], _Family]
+         ) -> Callable[[_Conflict, Group], list[_Family]]:
+    """The changes of a rule about one entity that depend on nothing else."""
+    return lambda conflict, group: [build(conflict.instance, group.entities[0], group.label)]
+
+
+RELAXATIONS: dict[Rule, Callable[[_Conflict, Group], list[_Family]]] = {
+    Rule.MANDATORY_DROPPED: _relax_mandatory,
+    Rule.MONTHS: _relax_months,
+    Rule.HOLIDAY_REQUIRED: _one(_holiday_family),
+    Rule.HOLIDAY_FORBIDDEN: _one(_holiday_family),
+    Rule.PHASE_GAP: _one(_gap_family),
+    Rule.AFTER: lambda conflict, group: [_after_family(
+        conflict.instance, group.entities[0], group.entities[1], group.label)],
+    Rule.RURAL_QUOTA: _relax_quota,
+    Rule.ABSENCE_CAP: _relax_absence,
+    Rule.VENUE_ONE_SESSION_A_DAY: _one(_venue_copy_family),
+    Rule.VENUE_UNAVAILABLE: _one(_venue_open_family),
+    Rule.TRAINER_ONE_SESSION_A_DAY: _one(_trainer_copy_family),
+    Rule.TRAINER_UNAVAILABLE: _one(_trainer_free_family),
+    Rule.TRAINER_MAX_DAYS: lambda conflict, group: [_max_days_family(
+        conflict.instance, conflict.calendar, group.entities[0], group.label)],
+}
+"""For each rule a conflict may hold (`scheduler.model.RELAXABLE_RULES`), the changes that
+relax it, given its group and the conflict."""
 
 
 # --- changing an instance -------------------------------------------------------------------
@@ -1096,19 +1155,20 @@ def _note(suggestion: Suggestion) -> str:
 _FIXED_RULES = ("The rules no planner's change reaches (seats, venue sizes, topics, public "
                 "holidays, blackouts) conflict by themselves.")
 _LISTED = 4  # rules of one kind listed one by one; more are listed on one line
-_MANY = {
-    "mandatory": "mandatory projects that must be scheduled",
-    "months": "projects' allowed months",
-    "holiday": "projects' holiday rules",
-    "phase-gap": "projects' gaps between phases",
-    "after": "'after' rules",
-    "rural-quota": "projects' rural quotas",
-    "venue-unavailable": "venues' closed days",
-    "venue-one-a-day": "venues that can each host one session a day",
-    "trainer-unavailable": "trainers' days away",
-    "trainer-one-a-day": "trainers who each teach one session a day",
-    "trainer-max-days": "trainers' yearly day limits",
-    "absence-cap": "towns' absence caps (teachers a town may send on a school day)",
+PLURALS: dict[Rule, str] = {  # the groups of one rule, when many are listed on one line
+    Rule.MANDATORY_DROPPED: "mandatory projects that must be scheduled",
+    Rule.MONTHS: "projects' allowed months",
+    Rule.HOLIDAY_REQUIRED: "projects' holiday rules",
+    Rule.HOLIDAY_FORBIDDEN: "projects' holiday rules",
+    Rule.PHASE_GAP: "projects' gaps between phases",
+    Rule.AFTER: "'after' rules",
+    Rule.RURAL_QUOTA: "projects' rural quotas",
+    Rule.VENUE_UNAVAILABLE: "venues' closed days",
+    Rule.VENUE_ONE_SESSION_A_DAY: "venues that can each host one session a day",
+    Rule.TRAINER_UNAVAILABLE: "trainers' days away",
+    Rule.TRAINER_ONE_SESSION_A_DAY: "trainers who each teach one session a day",
+    Rule.TRAINER_MAX_DAYS: "trainers' yearly day limits",
+    Rule.ABSENCE_CAP: "towns' absence caps (teachers a town may send on a school day)",
 }
 
 
@@ -1120,7 +1180,7 @@ def _conflict_lines(conflict: list[Group]) -> list[str]:
         if len(groups) <= _LISTED or not all(group.brief for group in groups):
             lines += [group.label for group in groups]
         else:
-            lines.append(f"{len(groups)} {_MANY[rule]}: "
+            lines.append(f"{len(groups)} {PLURALS[rule]}: "
                          + "; ".join(group.brief for group in groups))
     return lines
 

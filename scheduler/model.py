@@ -6,6 +6,9 @@ trainers are optional copies of that interval in one no-overlap constraint per v
 trainer (at most one session a day), and the term-time absence cap is a cumulative constraint per
 town whose demands are the town's seats.
 
+Each constraint family is one method, listed in `TrainingModel._build` with the rules
+(`scheduler.rules.Rule`) it enforces; `scheduler.validate` checks the same rules on its own.
+
 In explain mode (`TrainingModel(instance, relaxable=True)`, used by `scheduler.explain`) the
 constraints of each rule and entity a planner could change — a project's months, a venue's one
 session a day, a trainer's max_days, a town's absence cap … — are switched on by one literal per
@@ -24,14 +27,23 @@ from itertools import pairwise
 from ortools.sat.python import cp_model
 
 from models.fields import DateRange, ranges_text
-from models.instance import Instance, Project, Trainer, Venue
+from models.instance import HolidayRule, Instance, Project, Trainer, Venue
 from models.solution import SessionPhase
 from scheduler.calendar import YearCalendar, day_runs, range_dates
 from scheduler.replan import Replan, add_replan
+from scheduler.rules import Rule
 from scheduler.sessions import SessionSplit, named, split_project
 
 IntVar = cp_model.IntVar
 LinearExpr = cp_model.LinearExprT
+
+RELAXABLE_RULES = frozenset({
+    Rule.MANDATORY_DROPPED, Rule.MONTHS, Rule.HOLIDAY_REQUIRED, Rule.HOLIDAY_FORBIDDEN,
+    Rule.PHASE_GAP, Rule.AFTER, Rule.RURAL_QUOTA, Rule.VENUE_UNAVAILABLE,
+    Rule.VENUE_ONE_SESSION_A_DAY, Rule.TRAINER_UNAVAILABLE, Rule.TRAINER_ONE_SESSION_A_DAY,
+    Rule.TRAINER_MAX_DAYS, Rule.ABSENCE_CAP,
+})
+"""The rules explain mode switches by a literal per entity: those a planner could change."""
 
 
 @dataclass
@@ -108,12 +120,12 @@ class FixedPart:
 @dataclass(frozen=True)
 class Group:
     """The constraints of one rule for one entity, switched on or off together in explain mode:
-    `rule` is a short key (`months`, `venue-one-a-day`, `absence-cap` …), `entities` the ids it
-    is about (a project, venue, trainer or town; for `after` the later and the earlier project),
-    `label` the rule in a planner's words, `brief` the entity and its numbers alone, for a list
-    of many groups of one rule."""
+    `rule` is one of `RELAXABLE_RULES`, `entities` the ids it is about (a project, venue,
+    trainer or town; for `after` the later and the earlier project), `label` the rule in a
+    planner's words, `brief` the entity and its numbers alone, for a list of many groups of one
+    rule."""
 
-    rule: str
+    rule: Rule
     entities: tuple[str, ...]
     label: str
     brief: str = ""
@@ -150,7 +162,10 @@ class TrainingModel:
         self.projects: dict[str, ProjectVars] = {}
         self.unschedulable: dict[str, str] = {}
         self.groups: dict[int, Group] = {}
-        self._group_literals: dict[tuple[str, tuple[str, ...]], IntVar] = {}
+        self.rules: set[Rule] = set()
+        """The rules whose constraints the model holds: those of each family that added any."""
+        self._family_rules: tuple[Rule, ...] = ()
+        self._group_literals: dict[tuple[Rule, tuple[str, ...]], IntVar] = {}
         self._start_domains: dict[str, list[int]] = {}
         self.seat_totals: dict[str, dict[str, int]] = {}
         """The seats by town of the projects whose totals are fixed (`_never_away_in_term`): at
@@ -160,32 +175,41 @@ class TrainingModel:
         self._build()
 
     def _build(self) -> None:
-        for project in self.instance.projects:
-            if (self.relaxable and not project.mandatory) or project.id in self.fixed.spans:
-                continue
-            split = self._splits.get(project.id) or split_project(self.instance, project,
-                                                                  self.calendar)
-            if isinstance(split, str):
-                self.unschedulable[project.id] = split
-            else:
-                variables = self._project_variables(split)
-                self.projects[project.id] = variables
-                if project.headcount != "all" and self._never_away_in_term(variables):
-                    self.seat_totals[project.id] = self.instance.fair_seats(project)
-        # The constraint families are independent; this order only groups the model dump.
-        self._calendar_rules()
-        self._mandatory_projects()
-        self._session_sizes_and_seats()
-        self._sessions_in_date_order()
-        self._rural_quota()
-        self._phase_order()
-        self._venue_choice()
-        self._venue_one_session_a_day()
-        self._trainer_choice_and_topics()
-        self._trainer_one_session_a_day()
-        self._trainer_max_days()
-        self._precedence()
-        self._absence_cap()
+        # The constraint families, each with the rules it enforces. The sessions come first,
+        # as every family constrains their variables; the order otherwise only groups the model
+        # dump.
+        families: tuple[tuple[Callable[[], None], tuple[Rule, ...]], ...] = (
+            (self._sessions_and_start_days,
+             (Rule.SESSION_COUNT, Rule.SESSION_LENGTH, Rule.YEAR, Rule.PUBLIC_HOLIDAY,
+              Rule.WEEKEND, Rule.MONTHS, Rule.HOLIDAY_REQUIRED, Rule.HOLIDAY_FORBIDDEN,
+              Rule.BLACKOUT, Rule.SEATS_TOWN, Rule.SEATS_NEGATIVE, Rule.SEATS_PHASES,
+              Rule.SEATS_AUDIENCE)),
+            (self._calendar_rules, (Rule.MONTHS, Rule.HOLIDAY_REQUIRED, Rule.HOLIDAY_FORBIDDEN)),
+            (self._mandatory_projects, (Rule.MANDATORY_DROPPED,)),
+            (self._session_sizes_and_seats, (Rule.SESSION_SIZE, Rule.HEADCOUNT, Rule.SEATS_POOL)),
+            (self._sessions_in_date_order, ()),
+            (self._rural_quota, (Rule.RURAL_QUOTA,)),
+            (self._phase_order, (Rule.PHASE_GAP,)),
+            (self._venue_choice,
+             (Rule.VENUE_MODE, Rule.VENUE_CAPACITY, Rule.VENUE_FEATURES, Rule.VENUE_RURAL)),
+            (self._venue_one_session_a_day,
+             (Rule.VENUE_ONE_SESSION_A_DAY, Rule.VENUE_UNAVAILABLE)),
+            (self._trainer_choice_and_topics,
+             (Rule.TRAINER_COUNT, Rule.TRAINER_DISTINCT, Rule.TRAINER_TOPIC, Rule.TRAINER_COVER)),
+            (self._trainer_one_session_a_day,
+             (Rule.TRAINER_ONE_SESSION_A_DAY, Rule.TRAINER_UNAVAILABLE)),
+            (self._trainer_max_days, (Rule.TRAINER_MAX_DAYS,)),
+            (self._precedence, (Rule.AFTER,)),
+            (self._absence_cap, (Rule.ABSENCE_CAP,)),
+        )
+        proto = self.model.proto
+        for family, rules in families:
+            size = len(proto.variables) + len(proto.constraints)
+            self._family_rules = rules
+            family()
+            if len(proto.variables) + len(proto.constraints) > size:
+                self.rules.update(rules)
+        self._family_rules = ()
         if not self.relaxable:
             self._objective()
 
@@ -207,10 +231,11 @@ class TrainingModel:
         """Re-planning (`scheduler.replan`): keep held and pinned sessions; count changes."""
         return add_replan(self, self.replan) if self.replan is not None else {}
 
-    def _guard(self, rule: str, entities: tuple[str, ...], label: str,
+    def _guard(self, rule: Rule, entities: tuple[str, ...], label: str,
                brief: str = "") -> list[IntVar]:
         """The literal that switches on the group (rule, entities) in explain mode, made on
         first use; none in the normal model, where every constraint always holds."""
+        assert rule in RELAXABLE_RULES and rule in self._family_rules, rule
         if not self.relaxable:
             return []
         key = (rule, entities)
@@ -221,6 +246,25 @@ class TrainingModel:
         return [self._group_literals[key]]
 
     # --- variables -----------------------------------------------------------------------
+
+    def _sessions_and_start_days(self) -> None:
+        """The sessions of every project that can run (`split_project`; the others go to
+        `unschedulable`), as variables: each phase lasts the project's days and starts on a day
+        its calendar allows (in the year, its months and holiday rule, no public holiday,
+        blackout of its audiences or, weekdays only, weekend); a session has one seat count per
+        town with teachers of its audiences, the same in every phase."""
+        for project in self.instance.projects:
+            if (self.relaxable and not project.mandatory) or project.id in self.fixed.spans:
+                continue
+            split = self._splits.get(project.id) or split_project(self.instance, project,
+                                                                  self.calendar)
+            if isinstance(split, str):
+                self.unschedulable[project.id] = split
+            else:
+                variables = self._project_variables(split)
+                self.projects[project.id] = variables
+                if project.headcount != "all" and self._never_away_in_term(variables):
+                    self.seat_totals[project.id] = self.instance.fair_seats(project)
 
     def _project_variables(self, split: SessionSplit) -> ProjectVars:
         model, project = self.model, split.project
@@ -271,10 +315,10 @@ class TrainingModel:
             return
         for variables in self.projects.values():
             project = variables.project
-            rules = self.calendar.start_rules(project)
+            starts = self.calendar.start_rules(project)
             domain = self._start_domains[project.id]
-            for rule in ("months", "holiday"):
-                allowed = [day for day in domain if rules[rule][day]]
+            for rule, key in _calendar_rules(project).items():
+                allowed = [day for day in domain if starts[key][day]]
                 if len(allowed) == len(domain):
                     continue
                 guard = self._guard(rule, (project.id,), self._calendar_label(rule, project))
@@ -290,7 +334,7 @@ class TrainingModel:
             project = variables.project
             if project.mandatory:
                 self.model.add(variables.scheduled == 1).only_enforce_if(self._guard(
-                    "mandatory", (project.id,),
+                    Rule.MANDATORY_DROPPED, (project.id,),
                     f"project {named(project)} is mandatory: it must be scheduled"))
 
     def _session_sizes_and_seats(self) -> None:
@@ -352,7 +396,7 @@ class TrainingModel:
                 self.model.add(
                     self._rural_seats(variables) >= required * variables.scheduled
                 ).only_enforce_if(self._guard(
-                    "rural-quota", (project.id,),
+                    Rule.RURAL_QUOTA, (project.id,),
                     f"project {named(project)} gives at least {required} of its "
                     f"{variables.split.headcount} seats to rural towns "
                     f"(quota {required / variables.split.headcount:.0%})"))
@@ -363,7 +407,7 @@ class TrainingModel:
         for variables in self.projects.values():
             project = variables.project
             gap_guard = self._guard(
-                "phase-gap", (project.id,),
+                Rule.PHASE_GAP, (project.id,),
                 f"project {named(project)} leaves at least {project.min_gap_days} days between "
                 f"its phases") if project.min_gap_days and project.phases > 1 else []
             for session in variables.sessions:
@@ -391,11 +435,14 @@ class TrainingModel:
 
     def _venue_one_session_a_day(self) -> None:
         """A venue hosts at most one session a day, and none on its unavailable days."""
-        uses = self._uses(lambda phase: phase.venues, "venue")
+        uses = self._uses(lambda phase: phase.venues, Rule.VENUE_ONE_SESSION_A_DAY,
+                          lambda venue_id: f"venue {named(self._venue(venue_id))} can host "
+                                           f"one session a day")
         for venue in self.instance.venues:
             if self.relaxable:
                 self._unavailable_days(
-                    "venue", venue.id, None, venue.unavailable, lambda phase: phase.venues,
+                    Rule.VENUE_UNAVAILABLE, venue.id, None, venue.unavailable,
+                    lambda phase: phase.venues,
                     f"venue {named(venue)} is closed {ranges_text(venue.unavailable)}")
                 self._no_overlap(uses.get(venue.id, []))
                 continue
@@ -429,11 +476,13 @@ class TrainingModel:
     def _trainer_one_session_a_day(self) -> None:
         """A trainer teaches at most one session a day, only inside `available` (if given) and
         outside `unavailable`."""
-        uses = self._uses(lambda phase: phase.trainers, "trainer")
+        uses = self._uses(lambda phase: phase.trainers, Rule.TRAINER_ONE_SESSION_A_DAY,
+                          lambda trainer_id: f"trainer {named(self._trainer(trainer_id))} "
+                                             f"teaches one session a day")
         for trainer in self.instance.trainers:
             if self.relaxable:
                 self._unavailable_days(
-                    "trainer", trainer.id, trainer.available, trainer.unavailable,
+                    Rule.TRAINER_UNAVAILABLE, trainer.id, trainer.available, trainer.unavailable,
                     lambda phase: phase.trainers,
                     f"trainer {named(trainer)} {_availability(trainer)}")
                 self._no_overlap(uses.get(trainer.id, []))
@@ -461,7 +510,7 @@ class TrainingModel:
                 self.model.add(
                     sum(days * chosen for days, chosen in load) <= left
                 ).only_enforce_if(self._guard(
-                    "trainer-max-days", (trainer.id,),
+                    Rule.TRAINER_MAX_DAYS, (trainer.id,),
                     f"trainer {named(trainer)} teaches at most {trainer.max_days} days a year"))
 
     def _precedence(self) -> None:
@@ -473,7 +522,7 @@ class TrainingModel:
                 if earlier is None:  # fixed, or cannot run (then dropped, constraining nothing)
                     continue
                 both = [variables.scheduled, earlier.scheduled, *self._guard(
-                    "after", (variables.project.id, earlier_id),
+                    Rule.AFTER, (variables.project.id, earlier_id),
                     f"project {named(variables.project)} starts only after project "
                     f"{named(earlier.project)} has ended")]
                 for later_session in variables.sessions:
@@ -522,7 +571,7 @@ class TrainingModel:
             if not sending or most_away <= cap:
                 continue
             guard = self._guard(
-                "absence-cap", (town.id,),
+                Rule.ABSENCE_CAP, (town.id,),
                 f"town {town.id} ({town.name}) may send at most {cap / teachers:.0%} of its "
                 f"teachers ({cap} of {teachers}) on a school day",
                 f"{town.id} ({town.name}) {cap} of {teachers}") if cap < teachers else []
@@ -694,15 +743,15 @@ class TrainingModel:
             return []
         if not self.relaxable:
             return None
-        rules = self.calendar.start_rules(project)
-        literals = {rule: self._group_literals[(rule, (project.id,))]
-                    for rule in ("months", "holiday")
+        starts = self.calendar.start_rules(project)
+        literals = {key: self._group_literals[(rule, (project.id,))]
+                    for rule, key in _calendar_rules(project).items()
                     if (rule, (project.id,)) in self._group_literals}
-        for subset in ([rule] for rule in literals):
-            if in_term(day for day in domain if rules[subset[0]][day]):
-                return [literals[subset[0]]]
+        for key, literal in literals.items():
+            if in_term(day for day in domain if starts[key][day]):
+                return [literal]
         if len(literals) == 2 and in_term(
-                day for day in domain if rules["months"][day] and rules["holiday"][day]):
+                day for day in domain if starts["months"][day] and starts["holiday"][day]):
             return list(literals.values())
         return None
 
@@ -743,8 +792,8 @@ class TrainingModel:
                                                        f"{owner} fixed[{task.start}]")
                 for task in tasks]
 
-    def _uses(self, choices: Callable[[PhaseVars], dict[str, IntVar]], kind: str
-              ) -> dict[str, list[cp_model.IntervalVar]]:
+    def _uses(self, choices: Callable[[PhaseVars], dict[str, IntVar]], rule: Rule,
+              label: Callable[[str], str]) -> dict[str, list[cp_model.IntervalVar]]:
         """For each venue or trainer id, an optional copy of every session-phase interval that
         may use it, present when chosen. A no-overlap cannot be switched off by a literal, so in
         explain mode a copy is present when chosen and the owner's one-a-day group is on."""
@@ -755,8 +804,7 @@ class TrainingModel:
                   Counter(owner for _, _, owner, _ in tasks).items() if count > 1}
         for variables, phase, owner, chosen in tasks:
             present = chosen
-            guard = self._guard(f"{kind}-one-a-day", (owner,), self._one_a_day_label(kind, owner)
-                                ) if owner in shared else []
+            guard = self._guard(rule, (owner,), label(owner)) if owner in shared else []
             if guard:
                 present = self.model.new_bool_var(f"{phase.interval.name}@{owner} present")
                 self.model.add_bool_and([chosen, guard[0]]).only_enforce_if(present)
@@ -766,7 +814,7 @@ class TrainingModel:
                 f"{phase.interval.name}@{owner}"))
         return uses
 
-    def _unavailable_days(self, kind: str, owner: str, available: list[DateRange] | None,
+    def _unavailable_days(self, rule: Rule, owner: str, available: list[DateRange] | None,
                           unavailable: list[DateRange],
                           choices: Callable[[PhaseVars], dict[str, IntVar]], label: str) -> None:
         """Explain mode: a session-phase that takes the venue or trainer starts where its whole
@@ -784,7 +832,7 @@ class TrainingModel:
             allowed = [start for start in domain if all(free[start:start + days])]
             if len(allowed) == len(domain):
                 continue
-            guard = guard or self._guard(f"{kind}-unavailable", (owner,), label)
+            guard = guard or self._guard(rule, (owner,), label)
             self.model.add_linear_expression_in_domain(
                 phase.start, cp_model.Domain.from_values(allowed)
             ).only_enforce_if([chosen, *guard])
@@ -796,22 +844,17 @@ class TrainingModel:
         fixed = zip(rules["public holidays"], rules["blackouts"], rules["weekdays"], strict=True)
         return [day for day, kept in enumerate(fixed) if all(kept)]
 
-    def _calendar_label(self, rule: str, project: Project) -> str:
-        if rule == "months":
+    def _calendar_label(self, rule: Rule, project: Project) -> str:
+        if rule == Rule.MONTHS:
             months = ", ".join(str(month) for month in sorted(project.allowed_months))
             plural = "s" if len(project.allowed_months) > 1 else ""
             return f"project {named(project)} may only run in month{plural} {months}"
         windows = "; ".join(f"{window.name} {window.start}–{window.end}"
                             for window in self.instance.calendar.holiday_windows)
-        if project.holiday.value == "required":
+        if rule == Rule.HOLIDAY_REQUIRED:
             return (f"project {named(project)} must be held inside one school holiday "
                     f"({windows})")
         return f"project {named(project)} may not run in a school holiday ({windows})"
-
-    def _one_a_day_label(self, kind: str, owner: str) -> str:
-        if kind == "venue":
-            return f"venue {named(self._venue(owner))} can host one session a day"
-        return f"trainer {named(self._trainer(owner))} teaches one session a day"
 
     def _no_overlap(self, intervals: list[cp_model.IntervalVar]) -> None:
         if len(intervals) > 1:
@@ -822,6 +865,20 @@ class TrainingModel:
 
     def _trainer(self, trainer_id: str) -> Trainer:
         return self._trainers_by_id[trainer_id]
+
+
+def holiday_rule(project: Project) -> Rule | None:
+    """The rule the project's `holiday` field sets (inside one holiday, or outside all); None
+    when it may run either way."""
+    return {HolidayRule.REQUIRED: Rule.HOLIDAY_REQUIRED,
+            HolidayRule.FORBIDDEN: Rule.HOLIDAY_FORBIDDEN}.get(project.holiday)
+
+
+def _calendar_rules(project: Project) -> dict[Rule, str]:
+    """The project's calendar rules a planner may relax, each with its key in
+    `YearCalendar.start_rules`."""
+    holiday = holiday_rule(project)
+    return {Rule.MONTHS: "months"} | ({holiday: "holiday"} if holiday is not None else {})
 
 
 def read_plan(built: TrainingModel, value: Callable[[cp_model.IntVar], int],

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from models.fields import DateRange
 from models.instance import HolidayRule, Instance, Project, Trainer, Venue
 from scheduler.calendar import YearCalendar
+from scheduler.rules import Cause, Rule
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,15 @@ class SessionSplit:
 class Finding:
     """Why a project cannot run, found without search.
 
-    `rule` is a short key (`trainer-topic`, `venue-size`, `holiday-months`, `after-chain` …);
+    `rule` names the rule it cannot keep (`Rule.TRAINER_TOPIC` …) or, where the rules only
+    together leave it no room, the cause (`Cause.VENUE_SIZE`, `Cause.AFTER_CHAIN` …);
     `reason` is the clause after "cannot run:" (what `split_project` returns); `message` is the
     whole sentence, naming the project and every venue, trainer and date it speaks of;
     `entities` are the (kind, id) pairs named besides the projects; `blocking` says whether it
     makes the plan infeasible (a mandatory project) rather than dropping an optional one.
     """
 
-    rule: str
+    rule: Rule | Cause
     projects: tuple[str, ...]
     reason: str
     message: str
@@ -99,7 +101,8 @@ def check_project(
     """The project's sessions, or the first reason (in the order of the checks below) why it
     cannot run whatever the rest of the plan does."""
 
-    def cannot(rule: str, reason: str, entities: Iterable[tuple[str, str]] = ()) -> Finding:
+    def cannot(rule: Rule | Cause, reason: str,
+               entities: Iterable[tuple[str, str]] = ()) -> Finding:
         return Finding(rule, (project.id,), reason,
                        f"project {named(project)} cannot run: {reason}.",
                        tuple(entities), project.mandatory)
@@ -108,7 +111,7 @@ def check_project(
     venues = usable_venues(instance, project)
     if project.mode.uses_venue:
         if not venues:
-            return cannot("venue-features", _no_venue_reason(project))
+            return cannot(Rule.VENUE_FEATURES, _no_venue_reason(project))
         max_size = max(venue.capacity for venue in venues)
         if project.max_session_size is not None:
             max_size = min(max_size, project.max_session_size)
@@ -121,7 +124,7 @@ def check_project(
                  if largest is not None and largest.capacity == max_size
                  else f"its max_session_size is {max_size}")
         return cannot(
-            "venue-size",
+            Cause.VENUE_SIZE,
             f"{count} sessions of at most {max_size} seats cannot seat its {headcount} "
             f"trainees ({limit})",
             [("venue", largest.id)] if largest is not None else [])
@@ -131,10 +134,10 @@ def check_project(
         untaught = [topic for topic in project.topics
                     if not any(topic in trainer.topics for trainer in trainers)]
         if untaught:
-            return cannot("trainer-topic", f"no trainer teaches {'、'.join(untaught)}")
+            return cannot(Rule.TRAINER_TOPIC, f"no trainer teaches {'、'.join(untaught)}")
         if len(trainers) < project.trainer_count:
             return cannot(
-                "trainer-count",
+                Rule.TRAINER_COUNT,
                 f"it needs {project.trainer_count} trainers per session but only "
                 f"{len(trainers)} teach its topics ({_list(trainers)})",
                 [("trainer", trainer.id) for trainer in trainers])
@@ -143,7 +146,7 @@ def check_project(
     rural_pool = instance.rural_pool(project)
     if required > rural_pool:
         return cannot(
-            "rural-quota",
+            Rule.RURAL_QUOTA,
             f"its rural quota needs {required} of its {headcount} seats in rural towns, but its "
             f"audiences have only {rural_pool} teachers there")
 
@@ -152,7 +155,7 @@ def check_project(
         return cannot(*_no_start_day(instance, project, calendar))
     if not _phases_fit(start_days, project):
         return cannot(
-            "phases",
+            Cause.PHASES,
             f"its {project.phases} phases of {project.days} days, {project.min_gap_days} days "
             f"apart, do not fit in its allowed days (the earliest possible is "
             f"{_date(calendar, start_days[0])}, the latest {_date(calendar, start_days[-1])})")
@@ -164,14 +167,14 @@ def check_project(
         if short is not None:
             few = [trainer for trainer in trainers if trainer not in able]
             return cannot(
-                "trainer-max-days",
+                Rule.TRAINER_MAX_DAYS,
                 f"{short}: {_list(few)} may teach at most "
                 f"{', '.join(str(trainer.max_days) for trainer in few)} days a year, less than "
                 f"one of its {project.days}-day sessions",
                 [("trainer", trainer.id) for trainer in few])
         unavailable = _trainers_never_free(instance, project, calendar, able, start_days)
         if unavailable is not None:
-            return cannot("trainer-availability", unavailable,
+            return cannot(Cause.TRAINER_AVAILABILITY, unavailable,
                           [("trainer", trainer.id) for trainer in able])
     if project.mode.uses_venue:
         large_enough = [venue for venue in venues
@@ -179,7 +182,7 @@ def check_project(
         if not any(_free_somewhen(calendar, None, venue.unavailable, project.days, start_days)
                    for venue in large_enough):
             return cannot(
-                "venue-availability",
+                Cause.VENUE_AVAILABILITY,
                 f"every venue large and equipped enough for it ({_list(large_enough)}) is "
                 f"closed on all the days its calendar allows",
                 [("venue", venue.id) for venue in large_enough])
@@ -231,7 +234,7 @@ def _after_chains(instance: Instance, calendar: YearCalendar,
                 f"is {_date(calendar, earliest_end[last] - 1)} at the earliest, and none of its "
                 f"sessions fits after that (its latest possible start is "
                 f"{_date(calendar, split.start_days[-1])}; chain {names})")
-            findings.append(Finding("after-chain", tuple(chain), reason,
+            findings.append(Finding(Cause.AFTER_CHAIN, tuple(chain), reason,
                                     f"project {named(project)} cannot run: {reason}.",
                                     (), True))
             continue
@@ -288,7 +291,7 @@ def _no_venue_reason(project: Project) -> str:
 
 
 def _no_start_day(instance: Instance, project: Project,
-                  calendar: YearCalendar) -> tuple[str, str]:
+                  calendar: YearCalendar) -> tuple[Cause, str]:
     """(rule, reason): which calendar rule leaves no start day. The rules are applied one by one,
     months first, and the one that empties the set is named."""
     rules = calendar.start_rules(project)
@@ -302,10 +305,10 @@ def _no_start_day(instance: Instance, project: Project,
             where = (f"no holiday window falls in its {months} "
                      f"({'; '.join(_window(window) for window in windows)})"
                      if windows else "the calendar has no holiday windows")
-            return "holiday-months", f"it must be held inside a school holiday, but {where}"
+            return Cause.HOLIDAY_MONTHS, f"it must be held inside a school holiday, but {where}"
     kept = rules["months"]
     if not any(kept):
-        return "no-start-day", f"no {span} fits in its {months} inside the year"
+        return Cause.NO_START_DAY, f"no {span} fits in its {months} inside the year"
     wording = {
         "public holidays": "public holidays",
         "weekdays": "weekends (it trains on weekdays only)",
@@ -322,10 +325,10 @@ def _no_start_day(instance: Instance, project: Project,
             shared = [blackout for blackout in instance.calendar.blackouts
                       if set(blackout.audiences) & set(project.audiences)
                       and any(date.month in project.allowed_months for date in blackout.days())]
-            return "no-start-day", (
+            return Cause.NO_START_DAY, (
                 f"the blackouts {'; '.join(_window(blackout) for blackout in shared)} leave no "
                 f"{span} in its {months} that also avoids {', '.join(applied)}")
-        return "no-start-day", f"no {span} in its {months} avoids {', '.join(applied)}"
+        return Cause.NO_START_DAY, f"no {span} in its {months} avoids {', '.join(applied)}"
     raise AssertionError("start_days and start_rules disagree")  # pragma: no cover
 
 

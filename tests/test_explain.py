@@ -19,6 +19,7 @@ import pytest
 from models import parse_instance
 from scheduler.explain import Explanation, explain
 from scheduler.model import TrainingModel
+from scheduler.rules import Rule
 from tests.helpers import blackout_all_of_march_but, second_project, solve_checked
 
 
@@ -236,9 +237,10 @@ def test_trainer_teaches_one_session_a_day(tiny):
     second_project(tiny)
     explanation = explained(tiny)
     assert explanation.findings == [] and explanation.minimal
-    assert conflict_of(explanation) >= {("trainer-one-a-day", ("t1",)),
+    assert conflict_of(explanation) >= {(Rule.TRAINER_ONE_SESSION_A_DAY, ("t1",)),
                                         ("trainer-unavailable", ("t2",)),
-                                        ("mandatory", ("p1",)), ("mandatory", ("p2",))}
+                                        (Rule.MANDATORY_DROPPED, ("p1",)),
+                                        (Rule.MANDATORY_DROPPED, ("p2",))}
     text = explanation.to_text()
     assert "trainer t1 (张老师) teaches one session a day" in text
     assert "trainer t2 (李老师) is away 2024-03-01–2024-03-31" in text
@@ -252,7 +254,7 @@ def test_venue_hosts_one_session_a_day_and_its_closed_days(tiny):
     tiny["projects"][0]["venue_features"] = ["多媒体"]
     second_project(tiny)
     explanation = explained(tiny)
-    assert conflict_of(explanation) >= {("venue-one-a-day", ("hall",)),
+    assert conflict_of(explanation) >= {(Rule.VENUE_ONE_SESSION_A_DAY, ("hall",)),
                                         ("venue-unavailable", ("hall",))}
     changes = [s.change for s in explanation.working]
     assert "open venue hall (报告厅) on 2024-03-15 too (lift that closure)" in changes
@@ -264,7 +266,7 @@ def test_absence_cap_of_the_towns(tiny):
     # A tenth of each town may be away on a school day: 10 + 10 < 40 in March.
     tiny["policy"] = {"max_absence_share": 0.1}
     explanation = explained(tiny)
-    assert conflict_of(explanation) == {("mandatory", ("p1",)), ("months", ("p1",)),
+    assert conflict_of(explanation) == {(Rule.MANDATORY_DROPPED, ("p1",)), ("months", ("p1",)),
                                         ("absence-cap", ("c",)), ("absence-cap", ("r",))}
     assert "town r (乡镇) may send at most 10% of its teachers (10 of 100)" \
         in explanation.to_text()
@@ -298,7 +300,8 @@ def test_trainer_max_days_over_two_projects(tiny):
     tiny["trainers"][1]["max_days"] = 3
     explanation = explained(tiny)
     assert explanation.findings == []
-    assert conflict_of(explanation) == {("mandatory", ("p1",)), ("mandatory", ("p2",)),
+    assert conflict_of(explanation) == {(Rule.MANDATORY_DROPPED, ("p1",)),
+                                        (Rule.MANDATORY_DROPPED, ("p2",)),
                                         ("trainer-max-days", ("t2",))}
     raised = next(s for s in explanation.working if s.rule == "trainer-max-days")
     assert raised.edits[0].after == 4
@@ -327,7 +330,7 @@ def test_after_with_both_classes_in_the_only_room(tiny):
     explanation = explained(tiny)
     assert explanation.findings == []
     assert conflict_of(explanation) >= {("after", ("p2", "p1")),
-                                        ("venue-one-a-day", ("room",))}
+                                        (Rule.VENUE_ONE_SESSION_A_DAY, ("room",))}
     assert any("take p1 out of its after list" in s.change for s in explanation.working)
     assert_every_suggestion_works(tiny, explanation)
 
@@ -392,4 +395,5 @@ def test_the_normal_model_has_no_groups(tiny):
     assert built.groups == {}
     assert not any(variable.name.startswith("group[") for variable in built.model.proto.variables)
     relaxable = TrainingModel(instance, relaxable=True)
-    assert {group.rule for group in relaxable.groups.values()} == {"mandatory", "months"}
+    assert {group.rule for group in relaxable.groups.values()} == {Rule.MANDATORY_DROPPED,
+                                                                   Rule.MONTHS}
