@@ -28,9 +28,11 @@ from ortools.sat.python import cp_model
 
 from models.fields import DateRange, ranges_text
 from models.instance import HolidayRule, Instance, Project, Trainer, Venue
+from models.load import InputError
 from models.solution import SessionPhase
 from scheduler.calendar import YearCalendar, day_runs, range_dates
-from scheduler.replan import Replan, add_replan
+from scheduler.diff import broken_rule
+from scheduler.replan import STABILITY_KPIS, PhaseKey, Replan, phase_key
 from scheduler.rules import Rule
 from scheduler.sessions import SessionSplit, named, split_project
 
@@ -176,8 +178,8 @@ class TrainingModel:
 
     def _build(self) -> None:
         # The constraint families, each with the rules it enforces. The sessions come first,
-        # as every family constrains their variables; the order otherwise only groups the model
-        # dump.
+        # as every family constrains their variables, and the kept sessions of a re-plan after
+        # the venue and trainer choices they fix; the order otherwise only groups the model dump.
         families: tuple[tuple[Callable[[], None], tuple[Rule, ...]], ...] = (
             (self._sessions_and_start_days,
              (Rule.SESSION_COUNT, Rule.SESSION_LENGTH, Rule.YEAR, Rule.PUBLIC_HOLIDAY,
@@ -201,6 +203,7 @@ class TrainingModel:
             (self._trainer_max_days, (Rule.TRAINER_MAX_DAYS,)),
             (self._precedence, (Rule.AFTER,)),
             (self._absence_cap, (Rule.ABSENCE_CAP,)),
+            (self._kept_from_baseline, (Rule.HELD, Rule.PINNED)),
         )
         proto = self.model.proto
         for family, rules in families:
@@ -226,10 +229,6 @@ class TrainingModel:
         for index, coefficient in zip(objective.vars, objective.coeffs, strict=True):
             coefficients[index] += coefficient
         return coefficients
-
-    def _stability_terms(self) -> dict[str, LinearExpr]:
-        """Re-planning (`scheduler.replan`): keep held and pinned sessions; count changes."""
-        return add_replan(self, self.replan) if self.replan is not None else {}
 
     def _guard(self, rule: Rule, entities: tuple[str, ...], label: str,
                brief: str = "") -> list[IntVar]:
@@ -596,6 +595,75 @@ class TrainingModel:
                     demands.append(teachers - cap)
             self.model.add_cumulative(intervals, demands, teachers)
 
+    def _kept_from_baseline(self) -> None:
+        """Re-planning (`scheduler.replan`): a held or pinned session-phase keeps its dates,
+        venue and trainers, and its session its seats (so its project runs); every other
+        session-phase starts on or after `today`. A held or pinned session the instance no
+        longer allows makes the request wrong: `InputError`, naming each."""
+        replan = self.replan
+        if replan is None:
+            return
+        self._check_kept_rows(replan)
+        calendar = self.calendar
+        fixed = replan.fixed_rows()
+        fixed_sessions = {(project, session) for project, session, _ in fixed}
+        today = calendar.day(replan.today) if replan.today is not None else None
+        for variables in self.projects.values():
+            project, scheduled = variables.project, variables.scheduled
+            for session in variables.sessions:
+                if (project.id, session.session) in fixed_sessions:
+                    self.model.add(scheduled == 1)
+                    seats = next(row.seats for key, row in fixed.items()
+                                 if key[:2] == (project.id, session.session))
+                    for town, count in session.seats.items():
+                        self.model.add(count == seats.get(town, 0))
+                for phase in session.phases:
+                    row = fixed.get((project.id, session.session, phase.phase))
+                    if row is not None:
+                        self.model.add(phase.start == calendar.day(row.start))
+                        if row.venue is not None:
+                            self.model.add(phase.venues[row.venue] == 1)
+                        for trainer in row.trainers:
+                            self.model.add(phase.trainers[trainer] == 1)
+                    elif today is not None:
+                        self.model.add(phase.start >= today).only_enforce_if(scheduled)
+
+    def _check_kept_rows(self, replan: Replan) -> None:
+        """Every held or pinned session must still be possible in the new instance; otherwise
+        the request itself is wrong (exit 2), named session by session."""
+        problems = []
+        for (project_id, session, phase), row in sorted(replan.fixed_rows().items()):
+            why = "was held before " + str(replan.today) if replan.held(row) else "is pinned"
+            label = f"{project_id} 第{session}班 phase {phase} ({row.start}–{row.end}) {why}"
+            reason = self._cannot_keep(row)
+            if reason:
+                problems.append(f"{label}, but {reason}")
+        if problems:
+            raise InputError(problems)
+
+    def _cannot_keep(self, row: SessionPhase) -> str | None:
+        """Why the model cannot keep a held or pinned session-phase as it was, or None."""
+        instance = self.instance
+        if not any(project.id == row.project for project in instance.projects):
+            return "the instance no longer has that project"
+        if row.project in self.unschedulable:
+            return f"the project cannot run any more: {self.unschedulable[row.project]}"
+        variables = self.projects[row.project]
+        project, split = variables.project, variables.split
+        if row.session > split.count or row.phase > project.phases:
+            return f"{named(project)} now has {split.count} classes of {project.phases} phase(s)"
+        if row.days != project.days or self.calendar.day(row.start) not in split.start_days:
+            return "its dates are no longer allowed (days, months, holidays or blackouts changed)"
+        session = variables.sessions[row.session - 1]
+        if row.venue is not None and row.venue not in session.phases[row.phase - 1].venues:
+            return f"venue {row.venue} can no longer host it"
+        unknown = set(row.trainers) - set(session.phases[row.phase - 1].trainers)
+        if unknown or len(row.trainers) != project.trainer_count:
+            return f"its trainers {', '.join(row.trainers)} no longer fit the project"
+        if set(row.seats) - set(session.seats):
+            return "it seats teachers of towns the project no longer draws from"
+        return broken_rule(instance, self.calendar, row)
+
     # --- objective -----------------------------------------------------------------------
 
     def _objective(self) -> None:
@@ -614,9 +682,42 @@ class TrainingModel:
             weight = getattr(weights, name)
             if weight > 0:
                 objective += weight * build()
-        for name, term in self._stability_terms().items():
-            objective += getattr(weights, name) * term
+        if self.replan is not None:
+            for name, term in self._stability_terms(self.replan).items():
+                objective += getattr(weights, name) * term
         self.model.minimize(objective)
+
+    def _stability_terms(self, replan: Replan) -> dict[str, LinearExpr]:
+        """Re-planning: the stability KPIs (`scheduler.replan`) as expressions, per
+        session-phase of the baseline: `moved` unless it keeps its dates (or when it can have
+        no counterpart), `venue_changed` and `trainer_changed` when held elsewhere or by
+        others."""
+        baseline = {phase_key(row): row for row in replan.baseline.sessions}
+        terms: dict[str, list[LinearExpr]] = {name: [] for name in STABILITY_KPIS}
+        matched: set[PhaseKey] = set()
+        for variables, session, phase in self._tasks():
+            project, scheduled = variables.project, variables.scheduled
+            key = (project.id, session.session, phase.phase)
+            before = baseline.get(key)
+            if before is None:
+                continue
+            matched.add(key)
+            if before.days == project.days:
+                kept = self.model.new_bool_var(f"kept dates[{project.id}#{key[1]}.{key[2]}]")
+                self.model.add(phase.start == self.calendar.day(before.start)
+                               ).only_enforce_if(kept)
+                self.model.add_implication(kept, scheduled)
+                terms["moved"].append(1 - kept)
+            else:
+                terms["moved"].append(1)
+            if before.venue is not None:
+                terms["venue_changed"].append(scheduled - phase.venues.get(before.venue, 0))
+            elif project.mode.uses_venue:
+                terms["venue_changed"].append(scheduled)
+            terms["trainer_changed"] += [scheduled - phase.trainers.get(trainer, 0)
+                                         for trainer in before.trainers]
+        terms["moved"].append(len(set(baseline) - matched))  # no counterpart can exist
+        return {name: cp_model.LinearExpr.sum(parts) for name, parts in terms.items()}
 
     def _dropped_term(self) -> LinearExpr:
         """Sum of the priority weights of dropped projects."""
