@@ -1,7 +1,8 @@
 """Validated input and output of the scheduler: instance, solution, and their loading."""
 
 from models.instance import Instance, Mode, Project, Town, Trainer, Venue, Weights
-from models.load import InputError, load_instance, parse_instance, read_json
+from models.load import load_instance
+from models.parse import InputError, parse_instance, read_json
 from models.solution import SessionPhase, Solution, Status
 
 __all__ = [

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from models.instance import Instance
-from models.load import LIST_SECTIONS, OBJECT_SECTIONS, InputError, parse_instance, read_json
+from models.parse import LIST_SECTIONS, OBJECT_SECTIONS, InputError, parse_instance, read_json
 
 SCENARIO_SCHEMA = "training-scenario/1"
 CHANGE_KINDS = ("set", "add", "remove", "unavailable")

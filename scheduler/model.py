@@ -28,7 +28,7 @@ from ortools.sat.python import cp_model
 
 from models.fields import DateRange, ranges_text
 from models.instance import HolidayRule, Instance, Project, Trainer, Venue
-from models.load import InputError
+from models.parse import InputError
 from models.solution import SessionPhase
 from scheduler.calendar import YearCalendar, day_runs, range_dates
 from scheduler.diff import broken_rule

@@ -1,0 +1,269 @@
+"""Checking a decoded instance and reporting every problem in it at once, each with its path.
+
+Sections and list items are validated one by one, so a broken project does not hide a broken
+venue, and the checks that tie items together (ids, references, cycles) still run on the items
+that did parse. Both kinds of input file build on it: an instance (`models.load`) and a
+scenario, an instance changed (`models.scenario`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from models.instance import (
+    Audience,
+    Calendar,
+    Instance,
+    Objective,
+    Policy,
+    Project,
+    Town,
+    Trainer,
+    Venue,
+)
+
+LIST_SECTIONS: dict[str, type[BaseModel]] = {
+    "audiences": Audience,
+    "towns": Town,
+    "venues": Venue,
+    "trainers": Trainer,
+    "projects": Project,
+}
+OBJECT_SECTIONS: dict[str, type[BaseModel]] = {
+    "calendar": Calendar,
+    "policy": Policy,
+    "objective": Objective,
+}
+
+
+class InputError(Exception):
+    """The input is wrong; `problems` holds one plain sentence per problem, each naming where."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def read_json(path: Path) -> Any:
+    """Read a UTF-8 JSON file (with or without a byte-order mark)."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise InputError([f"{path}: cannot read the file ({error.strerror})"]) from None
+    except UnicodeDecodeError:
+        raise InputError([f"{path}: not UTF-8 text"]) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            [f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}"]
+        ) from None
+
+
+def format_location(location: Iterable[str | int]) -> str:
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def pydantic_problems(error: ValidationError, prefix: tuple[str | int, ...]) -> list[str]:
+    problems = []
+    for detail in error.errors():
+        message = detail["msg"].removeprefix("Value error, ")
+        location = prefix + tuple(detail["loc"])
+        # Unions report one branch per error; the before-validators already say what is wanted.
+        location = tuple(part for part in location if part not in ("int", "str", "literal['all']"))
+        if detail["type"] == "extra_forbidden":
+            message = "is not a field of this section (a typo?)"
+        elif detail["type"] == "missing":
+            message = "is missing"
+        elif message.startswith("Input should be "):
+            message = f"{detail['input']!r} is given, it should be {message[16:]}"
+        problems.append(f"{format_location(location)}: {message}")
+    return problems
+
+
+def parse_instance(data: Any) -> Instance:
+    """Validate a decoded instance; raise `InputError` listing every problem found."""
+    if not isinstance(data, dict):
+        raise InputError(["the instance must be a JSON object"])
+    problems: list[str] = []
+    parsed: dict[str, Any] = {}
+
+    for key in data:
+        if key not in ("schema", "name", "year", *LIST_SECTIONS, *OBJECT_SECTIONS):
+            problems.append(f"{key}: is not a section of an instance (a typo?)")
+    if data.get("schema") != "training-instance/1":
+        problems.append(f'schema: is {data.get("schema")!r}, expected "training-instance/1"')
+    if not isinstance(data.get("name"), str):
+        problems.append("name: give the plan's name as text")
+    year = data.get("year")
+    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
+        problems.append(f"year: {year!r} is not a year")
+
+    for section, model in OBJECT_SECTIONS.items():
+        if section in data:
+            parsed[section] = _validate(model, data[section], (section,), problems)
+    for section, model in LIST_SECTIONS.items():
+        items = data.get(section, [])
+        if not isinstance(items, list):
+            problems.append(f"{section}: must be a list")
+            items = []
+        elif not items and section in ("audiences", "towns", "projects"):
+            problems.append(f"{section}: must not be empty")
+        parsed[section] = [
+            _validate(model, item, (section, index), problems) for index, item in enumerate(items)
+        ]
+
+    if isinstance(year, int):
+        problems += cross_reference_problems(parsed, year)
+    if problems:
+        raise InputError(problems)
+    return Instance.model_validate(data)
+
+
+def _validate(
+    model: type[BaseModel], value: Any, prefix: tuple[str | int, ...], problems: list[str]
+) -> Any:
+    try:
+        return model.model_validate(value)
+    except ValidationError as error:
+        problems += pydantic_problems(error, prefix)
+        return None
+
+
+def cross_reference_problems(parsed: dict[str, Any], year: int) -> list[str]:
+    """What ties the items together: unique ids, references, cycles, and facts of the data that
+    make a rule of SPEC section 2 impossible whatever the schedule."""
+    problems: list[str] = []
+    ids: dict[str, set[str]] = {}
+    for section in LIST_SECTIONS:
+        seen: set[str] = set()
+        for index, item in enumerate(parsed[section]):
+            if item is None:
+                continue
+            if item.id in seen:
+                problems.append(f"{section}[{index}].id: {item.id!r} is used twice")
+            seen.add(item.id)
+        ids[section] = seen
+
+    def check_ids(path: str, values: Iterable[str], section: str, what: str) -> None:
+        for value in values:
+            if value not in ids[section]:
+                problems.append(f"{path}: {value!r} is not the id of any {what}")
+
+    calendar: Calendar | None = parsed.get("calendar", Calendar())
+    if calendar is not None:
+        problems += _calendar_problems(calendar, year)
+        for index, blackout in enumerate(calendar.blackouts):
+            check_ids(f"calendar.blackouts[{index}].audiences", blackout.audiences,
+                      "audiences", "audience")
+    towns = {town.id: town for town in parsed["towns"] if town is not None}
+    for index, town in enumerate(parsed["towns"]):
+        if town is not None:
+            check_ids(f"towns[{index}].teachers", town.teachers, "audiences", "audience")
+    for index, venue in enumerate(parsed["venues"]):
+        if venue is not None:
+            check_ids(f"venues[{index}].town", [venue.town], "towns", "town")
+    for index, trainer in enumerate(parsed["trainers"]):
+        if trainer is not None and trainer.town is not None:
+            check_ids(f"trainers[{index}].town", [trainer.town], "towns", "town")
+
+    for index, project in enumerate(parsed["projects"]):
+        if project is None:
+            continue
+        path = f"projects[{index}]"
+        check_ids(f"{path}.audiences", project.audiences, "audiences", "audience")
+        for position, audience in enumerate(project.audiences):
+            if audience in project.audiences[:position]:
+                problems.append(f"{path}.audiences[{position}]: {audience!r} is listed twice")
+        check_ids(f"{path}.after", project.after, "projects", "project")
+        if project.id in project.after:
+            problems.append(f"{path}.after: a project cannot come after itself")
+        pool = sum(town.pool(project.audiences) for town in towns.values())
+        if isinstance(project.headcount, int) and project.headcount > pool:
+            problems.append(
+                f"{path}.headcount: {project.headcount} is more than the {pool} teachers "
+                f"of its audiences in all towns"
+            )
+        headcount = pool if project.headcount == "all" else project.headcount
+        if project.sessions is not None and isinstance(headcount, int) and headcount > 0 \
+                and project.sessions > headcount:
+            problems.append(
+                f"{path}.sessions: {project.sessions} classes for {headcount} trainees"
+            )
+        if project.months and project.preferred_months:
+            for position, month in enumerate(project.preferred_months):
+                if month not in project.months:
+                    problems.append(
+                        f"{path}.preferred_months[{position}]: {month} is not one of the "
+                        f"allowed months {sorted(set(project.months))}"
+                    )
+        if project.trainer_count > 0 and not project.topics:
+            problems.append(
+                f"{path}.topics: give the topics its trainers must teach "
+                f"(trainers_per_session is {project.trainers_per_session})"
+            )
+    problems += _cycle_problems(parsed["projects"])
+    return problems
+
+
+def _calendar_problems(calendar: Calendar, year: int) -> list[str]:
+    problems = []
+    if calendar.public_holidays == "CN":
+        first, last = _chinese_calendar_years()
+        if not first <= year <= last:
+            problems.append(
+                f'calendar.public_holidays: the built-in "CN" holidays cover {first}–{last}, '
+                f"not {year}; give the year's public holidays as a list of dates"
+            )
+        if calendar.extra_workdays:
+            problems.append(
+                'calendar.extra_workdays: the "CN" calendar has its make-up working days built in; '
+                "give extra_workdays only with an explicit list of public_holidays"
+            )
+    for index, day in enumerate(calendar.extra_workdays):
+        if day.weekday() < 5:
+            problems.append(
+                f"calendar.extra_workdays[{index}]: {day} is a {day:%A}, not a weekend day"
+            )
+    return problems
+
+
+def _chinese_calendar_years() -> tuple[int, int]:
+    from chinese_calendar import constants
+
+    known = list(constants.holidays)
+    return min(known).year, max(known).year
+
+
+def _cycle_problems(projects: list[Project | None]) -> list[str]:
+    """Report each cycle of `after` once, as the chain of project ids that closes it."""
+    after = {p.id: [q for q in p.after if q != p.id] for p in projects if p is not None}
+    state: dict[str, str] = {}
+    problems = []
+
+    def visit(project_id: str, chain: list[str]) -> None:
+        state[project_id] = "open"
+        for earlier in after.get(project_id, []):
+            if state.get(earlier) == "open":
+                cycle = [*chain[chain.index(earlier):], earlier]
+                problems.append(
+                    "projects: the 'after' rules go round in a circle: "
+                    + " → ".join(reversed(cycle))
+                )
+            elif earlier not in state and earlier in after:
+                visit(earlier, [*chain, earlier])
+        state[project_id] = "done"
+
+    for project_id in after:
+        if project_id not in state:
+            visit(project_id, [project_id])
+    return problems
+
