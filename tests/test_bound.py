@@ -11,11 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import scheduler.search.cpsat
 import scheduler.search.solve
 from models import parse_instance
 from models.load import load_instance
 from scheduler.model import TrainingModel
 from scheduler.search.bound import BackgroundBound, _Relaxation, relaxation_bound
+from scheduler.search.params import DEFAULT
 from scheduler.search.solve import solve
 from tests.helpers import TINY, optimum, tiny_variants
 
@@ -169,7 +171,7 @@ def test_by_day_two_classes_on_one_day_take_two_rooms_and_two_trainers(tiny):
     relaxation.solve(5)
     relaxation.solve_in_whole_numbers(5)
     assert relaxation.contested() == {("t1", 3), ("room", 3)}
-    assert relaxation.solve_by_day(5) == 5_720
+    assert relaxation.solve_by_day(5, DEFAULT.by_day_max_variables) == 5_720
     # What each project's own terms cost there, the balance (80 away, 1,600) besides.
     costs = relaxation.project_costs()
     assert costs is not None and sum(costs.values()) + 1_600 == pytest.approx(5_720)
@@ -182,7 +184,7 @@ def test_by_day_is_left_out_where_the_months_hold_nothing_in_question(tiny):
     relaxation.solve(5)
     assert relaxation.solve_in_whole_numbers(5) == 1_810
     assert relaxation.contested() == set()
-    assert relaxation.solve_by_day(5) is None
+    assert relaxation.solve_by_day(5, DEFAULT.by_day_max_variables) is None
 
 
 def test_a_project_that_cannot_run_pays_its_priority(tiny):
@@ -276,7 +278,7 @@ def test_a_plan_it_proves_optimal_ends_the_search(monkeypatch):
     def full_search(*args, **kwargs):
         raise AssertionError("the full search ran after the plan was proven optimal")
 
-    monkeypatch.setattr(scheduler.search.solve, "_full_search", full_search)
+    monkeypatch.setattr(scheduler.search.solve._Search, "_full_search", full_search)
     result = solve(load_instance(INSTANCES / "2024.json"), time_limit=60, workers=2)
     solution = result.solution
     assert (solution.status.value, solution.objective, solution.bound) == ("OPTIMAL", 92_700,
@@ -293,12 +295,12 @@ def test_the_search_leaves_a_core_to_the_bound_while_it_is_being_solved(monkeypa
         def running(self) -> bool:
             return self.solving
 
-    monkeypatch.setattr(scheduler.search.solve.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(scheduler.search.cpsat.os, "cpu_count", lambda: 4)
     bound = Bound()
-    workers = scheduler.search.solve._search_workers(None, bound)
+    workers = scheduler.search.cpsat.search_workers(None, bound)
     assert workers() == 3
     bound.solving = False
     assert workers() == 4
-    assert scheduler.search.solve._search_workers(None, None)() == 4
+    assert scheduler.search.cpsat.search_workers(None, None)() == 4
     bound.solving = True
-    assert scheduler.search.solve._search_workers(2, bound)() == 2
+    assert scheduler.search.cpsat.search_workers(2, bound)() == 2

@@ -13,13 +13,9 @@ from ortools.sat.python import cp_model
 
 from models import Instance, load_instance, parse_instance
 from scheduler.search import lns
-from scheduler.search.solve import (
-    _model_solver,
-    _run,
-    _StopRequest,
-    solve,
-    solve_by_hand,
-)
+from scheduler.search.cpsat import StopRequest, model_solver, run
+from scheduler.search.params import DEFAULT, SolveParams
+from scheduler.search.solve import solve, solve_by_hand
 from scheduler.validate import validate
 from tests.helpers import as_solution, hand_incumbent, solve_model
 
@@ -72,13 +68,13 @@ def test_a_step_of_a_few_projects_reports_the_objective_of_its_plan(name):
 
 
 def test_a_model_too_large_to_copy_is_improved_by_small_steps_alone(instance_2024, monkeypatch):
-    monkeypatch.setattr(lns, "WHOLE_MODEL_LIMIT", 0)
     built, incumbent = hand_incumbent(instance_2024)
     copies = []
     monkeypatch.setattr(lns, "seats_step", lambda *args: copies.append(args))
     monkeypatch.setattr(lns, "assign_step", lambda *args: copies.append(args))
     best = lns.improve(built, incumbent, deadline=time.monotonic() + 10, seed=0,
-                       solve_model=solve_model, stopped=lambda: False)
+                       solve_model=solve_model, stopped=lambda: False,
+                       params=SolveParams(whole_model_limit=0))
     assert copies == []
     solution = as_solution(instance_2024, built, best)
     assert validate(instance_2024, solution) == []
@@ -87,8 +83,7 @@ def test_a_model_too_large_to_copy_is_improved_by_small_steps_alone(instance_202
 
 def test_a_model_too_large_for_the_full_search_ends_with_the_neighbourhood_plan(
         instance_2024, monkeypatch):
-    monkeypatch.setattr(lns, "WHOLE_MODEL_LIMIT", 0)
-    solution = solve(instance_2024, time_limit=5).solution
+    solution = solve(instance_2024, time_limit=5, params=SolveParams(whole_model_limit=0)).solution
     # Neither the full search nor the relaxation (its memory held through the search): no bound.
     assert solution.status == "FEASIBLE" and solution.bound is None
     assert validate(instance_2024, solution) == []
@@ -138,7 +133,7 @@ def test_steps_without_a_better_plan_end_the_search_only_with_a_stall_limit(inst
     deadline = time.monotonic() + 1
     lns.improve(built, incumbent, deadline=deadline, seed=0, solve_model=solve_model,
                 stopped=lambda: False, stall_after=None)
-    assert len(steps) > 1 + 4 and time.monotonic() >= deadline - lns.LEAST_STEP_SECONDS
+    assert len(steps) > 1 + 4 and time.monotonic() >= deadline - DEFAULT.least_step_seconds
 
 
 def test_a_step_of_a_few_projects_that_betters_the_plan_is_followed_by_an_assignment(
@@ -241,14 +236,14 @@ class EndlessSearch:
 def test_a_solve_that_bettered_its_first_plan_ends_once_it_has_gone_quiet():
     search = EndlessSearch(plans=2, seconds=10)
     started = time.monotonic()
-    assert _run(search, cp_model.CpModel(), quiet=0.3) == cp_model.FEASIBLE
+    assert run(search, cp_model.CpModel(), quiet=0.3) == cp_model.FEASIBLE
     assert search.stopped.is_set() and time.monotonic() - started < 3
     # With only its first plan (a step's incumbent) it searches on to its limit: on m100, seed
     # 4, a step of 5 projects found 546,620 after 2.5 s; with every step ended 0.5 s after its
     # first plan, none found anything better.
     search = EndlessSearch(plans=1, seconds=1)
     started = time.monotonic()
-    _run(search, cp_model.CpModel(), quiet=0.3)
+    run(search, cp_model.CpModel(), quiet=0.3)
     assert not search.stopped.is_set() and time.monotonic() - started >= 0.9
 
 
@@ -264,7 +259,7 @@ def test_only_the_steps_placing_projects_end_when_quiet_and_skip_probing(instanc
 
     lns.projects_step(built, incumbent, set(list(built.projects)[:2]), recording, 3.0)
     lns.projects_step(built, incumbent, set(built.projects), recording, 3.0)
-    assert asked == [(lns.QUIET_SECONDS, lns.PROBING_STEPS)] * 2
+    assert asked == [(DEFAULT.quiet_seconds, DEFAULT.probing_steps)] * 2
     asked.clear()
     lns.seats_step(built, incumbent, recording, 3.0)
     lns.assign_step(built, incumbent, recording, 3.0)
@@ -274,9 +269,9 @@ def test_only_the_steps_placing_projects_end_when_quiet_and_skip_probing(instanc
 def test_a_solve_without_probing_turns_off_the_presolve_probing():
     model = cp_model.CpModel()
     model.maximize(model.new_int_var(0, 3, "x"))
-    model_solver = _model_solver(seed=0, workers=lambda: 1, stop=_StopRequest())
-    assert model_solver(model, 1.0, probing=False).parameters.cp_model_probing_level == 0
-    assert model_solver(model, 1.0).parameters.cp_model_probing_level > 0
+    solving = model_solver(seed=0, workers=lambda: 1, stop=StopRequest())
+    assert solving(model, 1.0, probing=False).parameters.cp_model_probing_level == 0
+    assert solving(model, 1.0).parameters.cp_model_probing_level > 0
 
 
 def test_a_step_still_drops_a_project_whose_priority_is_worth_less_than_its_cost(tiny):

@@ -16,6 +16,7 @@ from scheduler.baseline import HandPlan
 from scheduler.calendar import YearCalendar
 from scheduler.search import solve as solve_module
 from scheduler.search.construct import SeatAwarePlanner
+from scheduler.search.params import SolveParams
 from scheduler.search.repair import repair
 from scheduler.validate import validate
 from tests.helpers import as_solution, tiny_variants
@@ -117,12 +118,12 @@ def test_moves_keep_every_rule_and_never_cost_more(data):
         ["mandatory-dropped"] * len(mandatory_dropped))
 
 
-def test_an_instance_too_large_for_the_model_is_planned_by_moves_alone(monkeypatch):
+def test_an_instance_too_large_for_the_model_is_planned_by_moves_alone():
     # Every instance counts as too large here: the plan is the moves' own, unproven, and keeps
     # every rule; the moves take 2024's quick plan (93,200) to its optimum, 92,700.
-    monkeypatch.setattr(solve_module, "MOVES_ONLY_CHOICES", 0)
     instance = load_instance(INSTANCES / "2024.json")
-    result = solve_module.solve(instance, time_limit=3, workers=1)
+    result = solve_module.solve(instance, time_limit=3, workers=1,
+                                params=SolveParams(moves_only_choices=0))
     solution = result.solution
     assert (solution.status.value, solution.bound, result.variables) == ("FEASIBLE", None, 0)
     assert result.why_no_bound and solution.objective is not None
@@ -134,14 +135,13 @@ def test_a_model_too_large_to_search_is_planned_by_moves_and_bounded_by_the_rela
         monkeypatch):
     # Every model counts as too large to search: no CP-SAT search runs, the moves plan, and
     # the relaxation's bound, built on the model, proves their plan optimal.
-    monkeypatch.setattr(solve_module, "SEARCH_MAX_VARIABLES", 0)
-
     def no_search(*args, **kwargs):
         raise AssertionError("CP-SAT searched a model too large to search")
-    monkeypatch.setattr(solve_module, "_starting_plan", no_search)
-    monkeypatch.setattr(solve_module, "_full_search", no_search)
+    monkeypatch.setattr(solve_module._Search, "_starting_plan", no_search)
+    monkeypatch.setattr(solve_module._Search, "_full_search", no_search)
     instance = load_instance(INSTANCES / "2024.json")
-    result = solve_module.solve(instance, time_limit=20, workers=1)
+    result = solve_module.solve(instance, time_limit=20, workers=1,
+                                params=SolveParams(search_max_variables=0))
     solution = result.solution
     assert result.variables > 0
     assert (solution.status.value, solution.objective, solution.bound) == (
@@ -150,10 +150,10 @@ def test_a_model_too_large_to_search_is_planned_by_moves_and_bounded_by_the_rela
     assert validate(instance, solution) == []
 
 
-def test_an_instance_too_large_for_the_model_still_says_why_it_has_no_plan(monkeypatch, tiny):
+def test_an_instance_too_large_for_the_model_still_says_why_it_has_no_plan(tiny):
     # A mandatory project that cannot run: the moves do not pretend, the model's path says why.
-    monkeypatch.setattr(solve_module, "MOVES_ONLY_CHOICES", 0)
     tiny["projects"][0]["topics"] = ["C"]
-    result = solve_module.solve(parse_instance(tiny), time_limit=3, workers=1)
+    result = solve_module.solve(parse_instance(tiny), time_limit=3, workers=1,
+                                params=SolveParams(moves_only_choices=0))
     assert result.solution.status.value == "INFEASIBLE"
     assert "p1" in result.unschedulable

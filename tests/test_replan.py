@@ -25,6 +25,7 @@ from scheduler.cli import main
 from scheduler.diff import session_changes
 from scheduler.replan import Replan, parse_pins
 from scheduler.search import lns
+from scheduler.search.params import DEFAULT
 from scheduler.search.solve import solve
 from scheduler.validate import validate
 
@@ -58,7 +59,7 @@ def test_only_re_planning_hands_over_to_the_full_search_after_stalled_steps(
         two_classes: dict[str, Any], base: Solution, monkeypatch: pytest.MonkeyPatch) -> None:
     # Planning afresh, the relaxation's bound ends the neighbourhood search on a proof (here
     # it proves nothing, so that the search surely runs); re-planning, the bound proves
-    # nothing, and the search hands over to CP-SAT after `STALLED_STEPS` steps.
+    # nothing, and the search hands over to CP-SAT after `SolveParams.stalled_steps` steps.
     class NoBound:
         def __init__(self, *args: object) -> None:
             pass
@@ -83,7 +84,7 @@ def test_only_re_planning_hands_over_to_the_full_search_after_stalled_steps(
     monkeypatch.setattr(lns, "improve", recorded)
     solve(parse_instance(two_classes), time_limit=5, workers=2)
     solve(parse_instance(two_classes), time_limit=5, workers=2, replan=Replan(base))
-    assert limits == [None, lns.STALLED_STEPS]
+    assert limits == [None, DEFAULT.stalled_steps]
 
 
 def test_a_trainer_falls_ill_and_only_that_trainer_is_replaced(

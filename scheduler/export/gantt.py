@@ -27,9 +27,9 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, NullFormatter
 from matplotlib.transforms import ScaledTranslation
 
+import scheduler.export.fonts as fonts
 from models.instance import Instance, Mode, Project
 from models.solution import SessionPhase, Solution, write_bytes_atomically
-from scheduler.export import fonts
 from scheduler.export.plan_table import classes
 
 NO_FONT_MESSAGE = (

@@ -53,6 +53,7 @@ day's absence, not only the months', 0.5 % (L's LP then took 48 s, not 14).
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 import time
@@ -66,6 +67,7 @@ from ortools.linear_solver.pywraplp import OFFSET_KEY, Variable
 from models.instance import Project, Trainer, Venue
 from scheduler.model import ProjectVars, TrainingModel
 from scheduler.search.mip import exact_parameters, new_scip
+from scheduler.search.params import DEFAULT, SolveParams
 from scheduler.sessions import SessionSplit
 
 TIME_LIMIT_SECONDS = 60.0
@@ -78,21 +80,9 @@ Held = tuple[str, int | None]
 """A venue or trainer in a month (None: in the year)."""
 
 
-WHOLE_NUMBERS_MAX_VARIABLES = 50_000
-"""The stage in whole numbers (`_Relaxation.solve_in_whole_numbers`) runs only on a relaxation
-of at most this many variables (M: 16,378). L had 135,006: in 200 s that stage took its bound
-from 2,304,652 to 2,306,163, and its peak memory from 0.6 to 2.1 GB."""
-
-
-BY_DAY_MAX_VARIABLES = 25_000
-"""The stage by day (`_Relaxation.solve_by_day`) runs only where the relaxation with the
-variables it adds has at most this many (qianjiang: 3,296; anshan: 15,130, 777,800 in 24 s
-where by months it is 776,800). With every venue and trainer in every month, anshan had
-46,163: in 120 s SCIP proved 775,582 (before the whole sessions of `_month_shares`)."""
-
-
 def relaxation_bound(built: TrainingModel, seconds: float = TIME_LIMIT_SECONDS, *,
-                     whole_numbers: bool = False, by_day: bool = False) -> int | None:
+                     whole_numbers: bool = False, by_day: bool = False,
+                     params: SolveParams = DEFAULT) -> int | None:
     """The relaxation's optimum, rounded up to a whole number, or None if GLOP did not solve
     it within `seconds`; with `whole_numbers`, the best of that and SCIP's bound with the
     counts in whole numbers, and with `by_day` that with venues and trainers day by day too
@@ -101,10 +91,10 @@ def relaxation_bound(built: TrainingModel, seconds: float = TIME_LIMIT_SECONDS, 
     bound = relaxation.solve(seconds)
     if bound is None:
         return None
-    stages = ([relaxation.solve_in_whole_numbers] if whole_numbers else []) + (
-        [relaxation.solve_by_day] if by_day else [])
-    for stage in stages:
-        bound = max(bound, stage(seconds) or bound)
+    if whole_numbers:
+        bound = max(bound, relaxation.solve_in_whole_numbers(seconds) or bound)
+    if by_day:
+        bound = max(bound, relaxation.solve_by_day(seconds, params.by_day_max_variables) or bound)
     return bound
 
 
@@ -116,8 +106,9 @@ class BackgroundBound:
     Python's lock while they solve, so the bound takes the second core while ruin and recreate
     keeps the first, and nothing waits for it."""
 
-    def __init__(self, built: TrainingModel, seconds: float):
+    def __init__(self, built: TrainingModel, seconds: float, params: SolveParams = DEFAULT):
         self._deadline = time.monotonic() + seconds
+        self._params = params
         self._relaxation: _Relaxation | None = None
         self._bound: int | None = None
         self._costs: dict[str, float] | None = None
@@ -132,9 +123,11 @@ class BackgroundBound:
             if self._cancelled:
                 return
             self._relaxation = relaxation
-        stages, size = [relaxation.solve], relaxation.lp.NumVariables()
-        if size <= WHOLE_NUMBERS_MAX_VARIABLES:
-            stages += [relaxation.solve_in_whole_numbers, relaxation.solve_by_day]
+        by_day = functools.partial(relaxation.solve_by_day,
+                                   most_variables=self._params.by_day_max_variables)
+        stages: list[Callable[[float], int | None]] = [relaxation.solve]
+        if relaxation.lp.NumVariables() <= self._params.whole_numbers_max_variables:
+            stages += [relaxation.solve_in_whole_numbers, by_day]
         for stage in stages:  # each proves nothing once interrupted
             bound = stage(self._deadline - time.monotonic())
             if bound is None:
@@ -235,15 +228,15 @@ class _Relaxation:
         bound = scip.Objective().BestBound()
         return _rounded_up(bound) if math.isfinite(bound) else None
 
-    def solve_by_day(self, seconds: float) -> int | None:
+    def solve_by_day(self, seconds: float, most_variables: int) -> int | None:
         """`solve_in_whole_numbers` with the venues and trainers day by day (`add_days`), all
         within `seconds`: after that stage, only where its solution holds them in question
         (`contested`). None, unsolved, where none is, or where they would take the programme
-        beyond `BY_DAY_MAX_VARIABLES`."""
+        beyond `most_variables`."""
         started = time.monotonic()
         contested = self.contested()
         added = self.day_choices(contested)
-        if added == 0 or self.lp.NumVariables() + added > BY_DAY_MAX_VARIABLES:
+        if added == 0 or self.lp.NumVariables() + added > most_variables:
             return None
         self.add_days(contested)
         return self.solve_in_whole_numbers(seconds - (time.monotonic() - started))

@@ -20,68 +20,19 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol
 
 from ortools.sat.python import cp_model
 
 from scheduler.kpis import project_terms, weighted_terms
 from scheduler.model import FixedPart, FixedTask, ProjectVars, TrainingModel, read_plan
 from scheduler.search.assign import reassign
+from scheduler.search.cpsat import ModelSolver
 from scheduler.search.hints import Hint, set_hint
-
-
-class ModelSolver(Protocol):
-    """Solves a model within `seconds` (honouring Ctrl-C) or, given `quiet`, until that long
-    has passed without a better plan once it has bettered its first; without `probing`, its
-    presolve does not probe (`PROBING_STEPS`). Returns the solver if it found a plan."""
-
-    def __call__(self, model: cp_model.CpModel, seconds: float, *,
-                 quiet: float | None = None, probing: bool = True
-                 ) -> cp_model.CpSolver | None: ...
-
+from scheduler.search.params import DEFAULT, SolveParams
 
 Guide = Callable[[], dict[str, float] | None]
 """What each project's own terms cost in the relaxation's latest solution (`bound`),
 once there is one."""
-
-STEP_SECONDS = 3.0
-"""Time limit of one neighbourhood: long enough to prove most steps optimal on anshan."""
-
-LEAST_STEP_SECONDS = 0.2
-"""No step starts with less time than this left before the deadline."""
-
-QUIET_SECONDS = 0.5
-"""A step of a few projects that has bettered the plan it started from ends once this long
-has passed without a better one. On qianjiang such steps found their best within a second or
-two, then spent the rest of their 3 s failing to prove it (CP-SAT does not bound well which
-dates leave which trainers free): ended so, qianjiang was proven optimal at 18–40 s over
-seeds 0–9 (median 22.5 s), not 18–52 s (median 31 s), and m100 ended within 200 of where it
-did (seeds 0–4). Ending so every kind of step, or a step that had not yet bettered its start,
-cost m100 up to 0.5 % (seed 4: 548,220 against 545,500)."""
-
-PROBING_STEPS = False
-"""Whether the presolve of a step of a few projects probes its model. On m100 a step of 9
-projects spent 1.7 s in each of three rounds of probing (its no-overlaps of the venues and
-trainers, mostly) and ended at 2 s with no plan at all. Six steps of a run replayed without
-probing: the four proven ended in 0.3–0.8 s, not 0.5–2.3 s, each with the same plan; that one
-found its plan. Over seeds 0–4, m100 then ended at 545,220, 545,300, 544,820, 550,960 and
-544,780, against 545,220, 546,600, 545,620, 552,460 and 545,500; qianjiang was proven at
-19.6–26.6 s (seeds 0–4), as before. Steps of every kind without probing: 544,820, 545,800,
-545,600, 551,260 and 545,220."""
-
-WHOLE_MODEL_LIMIT = 500_000
-"""Variables above which no step copies the whole model: on XL (2 million) one copy took a
-minute and 2 GB, and its 3 s solve did not even read its hint. The seats step, which fixes
-only the dates of the whole model, is then left out."""
-
-STALLED_STEPS = 12
-"""Steps without improvement after which the search, when re-planning, stops early: the plan is
-then most likely optimal or close (2024: within 12 steps of the optimum), and the full search
-can prove it. Planning afresh, the relaxation proves such optima and ends the search itself
-(`scheduler.search.bound`), and more steps found better plans than the full search did (qianjiang,
-seed 1: proven at 18–32 s, where stopping after 12 gave 48–54 s, or 197,700 or 199,200 at
-60 s); there the search goes on to its share of the time."""
-
 
 @dataclass
 class Incumbent:
@@ -126,7 +77,8 @@ def complete_plan(built: TrainingModel, decisions: Hint, solve_model: ModelSolve
 def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed: int,
             solve_model: ModelSolver, stopped: Callable[[], bool],
             on_improve: Callable[[Incumbent], None] | None = None,
-            stall_after: int | None = STALLED_STEPS, guide: Guide | None = None) -> Incumbent:
+            stall_after: int | None = DEFAULT.stalled_steps, guide: Guide | None = None,
+            params: SolveParams = DEFAULT) -> Incumbent:
     """Every venue and trainer anew, each project alone (`sweep`), then neighbourhood steps
     — every venue and trainer anew (or, every other time, every seat), then three turns of a
     few projects placed anew, and again (on a model too large to copy, `is_small`, only the
@@ -139,30 +91,31 @@ def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed
     to another. (qianjiang: from 197,800 the assignment finds the optimum, 197,600, in 0.1 s,
     where steps of a few projects spent 3 s each on it; seeds 0-9 were proven at a median
     3.5 s, not 4.75, and m100 ended as before, seed 3 at 546,260, not 547,060.)"""
-    small, remaining = is_small(built), deadline - time.monotonic()
-    if small and not stopped() and remaining >= LEAST_STEP_SECONDS:
-        assigned = assign_step(built, incumbent, solve_model, min(STEP_SECONDS, remaining),
-                               stopped)
+    small, remaining = is_small(built, params), deadline - time.monotonic()
+    if small and not stopped() and remaining >= params.least_step_seconds:
+        assigned = assign_step(built, incumbent, solve_model,
+                               min(params.step_seconds, remaining), stopped)
         incumbent = _better(incumbent, assigned, on_improve)
     incumbent = sweep(built, incumbent, deadline=deadline, solve_model=solve_model,
-                      stopped=stopped, on_improve=on_improve)
-    chooser = _NeighbourhoodChooser(built, random.Random(seed), guide)
+                      stopped=stopped, on_improve=on_improve, params=params)
+    chooser = _NeighbourhoodChooser(built, random.Random(seed), params, guide)
     last_improved, assign_due = 0, False
     for turn in itertools.count():
         remaining = deadline - time.monotonic()
         # (On a model too large to be small, no full search follows.)
         stalled = small and stall_after is not None and turn - last_improved > stall_after
-        if stopped() or remaining < LEAST_STEP_SECONDS or stalled:
+        if stopped() or remaining < params.least_step_seconds or stalled:
             break
-        seconds = min(STEP_SECONDS, remaining)
-        free = chooser.next(incumbent) if (turn % 4 or not small) and not assign_due else set()
+        seconds = min(params.step_seconds, remaining)
+        places_projects = turn % params.assign_every or not small
+        free = chooser.next(incumbent) if places_projects and not assign_due else set()
         if free:
-            outcome = projects_step(built, incumbent, free, solve_model, seconds)
+            outcome = projects_step(built, incumbent, free, solve_model, seconds, params)
             chooser.adapt(proved=outcome is not None and outcome[1])
-        elif turn % 8 == 0 or assign_due:
+        elif turn % params.seats_every == 0 or assign_due:
             outcome = assign_step(built, incumbent, solve_model, seconds, stopped)
         else:
-            outcome = seats_step(built, incumbent, solve_model, seconds)
+            outcome = seats_step(built, incumbent, solve_model, seconds, params)
         assign_due = False
         if outcome is None:
             continue
@@ -181,7 +134,8 @@ def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed
 
 def sweep(built: TrainingModel, incumbent: Incumbent, *, deadline: float,
           solve_model: ModelSolver, stopped: Callable[[], bool],
-          on_improve: Callable[[Incumbent], None] | None = None) -> Incumbent:
+          on_improve: Callable[[Incumbent], None] | None = None,
+          params: SolveParams = DEFAULT) -> Incumbent:
     """Each project that costs more than its least (`_Excess`), costliest first, placed anew
     alone, everything else where the plan has it: its best place given the rest, which ruin
     and recreate's rules may miss and a step of several projects may not find in its time.
@@ -197,10 +151,10 @@ def sweep(built: TrainingModel, incumbent: Incumbent, *, deadline: float,
     for project_id in sorted((project_id for project_id, extra in excess.items() if extra > 0),
                              key=excess.__getitem__, reverse=True):
         remaining = deadline - time.monotonic()
-        if stopped() or remaining < LEAST_STEP_SECONDS:
+        if stopped() or remaining < params.least_step_seconds:
             break
         outcome = projects_step(built, incumbent, {project_id}, solve_model,
-                                min(STEP_SECONDS, remaining))
+                                min(params.step_seconds, remaining), params)
         incumbent = _better(incumbent, outcome, on_improve)
     return incumbent
 
@@ -215,9 +169,9 @@ def _better(incumbent: Incumbent, outcome: Step,
     return outcome[0]
 
 
-def is_small(built: TrainingModel) -> bool:
+def is_small(built: TrainingModel, params: SolveParams = DEFAULT) -> bool:
     """Whether steps (and searches) on the whole model are worth their time and memory."""
-    return len(built.model.proto.variables) <= WHOLE_MODEL_LIMIT
+    return len(built.model.proto.variables) <= params.whole_model_limit
 
 
 Step = tuple[Incumbent, bool] | None
@@ -226,14 +180,14 @@ solve found nothing (stopped before it read its hint)."""
 
 
 def seats_step(built: TrainingModel, incumbent: Incumbent, solve_model: ModelSolver,
-               seconds: float) -> Step:
+               seconds: float, params: SolveParams = DEFAULT) -> Step:
     """Every seat and session size anew, with every project's dates, venues and trainers where
     the incumbent has them, and the absence cap and balance written out day by day."""
     model = built.model.clone()
     _fix(model, {index: incumbent.values[index] for variables in built.projects.values()
                  for index in decision_indices(variables)})
     _write_out_day_caps(built, model, incumbent.values, built.projects.values())
-    return _solve_step(model, incumbent, solve_model, seconds)
+    return _solve_step(model, incumbent, solve_model, seconds, params)
 
 
 def assign_step(built: TrainingModel, incumbent: Incumbent, solve_model: ModelSolver,
@@ -250,7 +204,8 @@ def assign_step(built: TrainingModel, incumbent: Incumbent, solve_model: ModelSo
 
 
 def projects_step(built: TrainingModel, incumbent: Incumbent, free: set[str],
-                  solve_model: ModelSolver, seconds: float) -> Step:
+                  solve_model: ModelSolver, seconds: float, params: SolveParams = DEFAULT
+                  ) -> Step:
     """The projects in `free` placed anew, everything of every other project (seats too) where
     the incumbent has it. Freeing the other projects' seats as well made the steps too slow to
     prove (anshan, 3 projects: 4 of 8 steps proven within 3 s against 7 of 8).
@@ -264,11 +219,12 @@ def projects_step(built: TrainingModel, incumbent: Incumbent, free: set[str],
         _fix(model, {index: incumbent.values[index]
                      for project_id, variables in built.projects.items() if project_id not in free
                      for index in (*decision_indices(variables), *_seat_indices(variables))})
-        return _solve_step(model, incumbent, solve_model, seconds, placing_projects=True)
+        return _solve_step(model, incumbent, solve_model, seconds, params,
+                           placing_projects=True)
     neighbourhood = TrainingModel(built.instance, built.calendar,
                                   fixed=_fixed_part(built, incumbent.values, free))
     _keep_scheduled(built, neighbourhood, incumbent)
-    return _solve_neighbourhood(built, neighbourhood, incumbent, solve_model, seconds)
+    return _solve_neighbourhood(built, neighbourhood, incumbent, solve_model, seconds, params)
 
 
 def _keep_scheduled(built: TrainingModel, neighbourhood: TrainingModel,
@@ -318,14 +274,15 @@ def _fixed_part(built: TrainingModel, values: Hint, free: set[str]) -> FixedPart
 
 
 def _solve_neighbourhood(built: TrainingModel, neighbourhood: TrainingModel,
-                         incumbent: Incumbent, solve_model: ModelSolver, seconds: float) -> Step:
+                         incumbent: Incumbent, solve_model: ModelSolver, seconds: float,
+                         params: SolveParams) -> Step:
     """Solve a neighbourhood model hinted with the incumbent and carry its values back into a
     whole assignment; its variables are those of the whole model of the same names, and the
     objective changes by the change of their terms alone."""
     model = neighbourhood.model
     whole = [built.variable_indices[variable.name] for variable in model.proto.variables]
     set_hint(model, {index: incumbent.values[full] for index, full in enumerate(whole)})
-    solver = solve_model(model, seconds, quiet=QUIET_SECONDS, probing=PROBING_STEPS)
+    solver = solve_model(model, seconds, quiet=params.quiet_seconds, probing=params.probing_steps)
     if solver is None:
         return None
     found = {full: solver.value(model.get_int_var_from_proto_index(index))
@@ -340,11 +297,12 @@ def _solve_neighbourhood(built: TrainingModel, neighbourhood: TrainingModel,
 
 
 def _solve_step(model: cp_model.CpModel, incumbent: Incumbent, solve_model: ModelSolver,
-                seconds: float, placing_projects: bool = False) -> Step:
+                seconds: float, params: SolveParams, placing_projects: bool = False) -> Step:
     """The step's model hinted with the incumbent and solved (as a step placing projects
-    anew: `QUIET_SECONDS`, `PROBING_STEPS`)."""
+    anew: quiet and without probing, as `params` say)."""
     set_hint(model, incumbent.values)
-    solver = (solve_model(model, seconds, quiet=QUIET_SECONDS, probing=PROBING_STEPS)
+    solver = (solve_model(model, seconds, quiet=params.quiet_seconds,
+                          probing=params.probing_steps)
               if placing_projects else solve_model(model, seconds))
     if solver is None:
         return None
@@ -359,14 +317,15 @@ class _NeighbourhoodChooser:
     their time and shrinks while they are not. (The costly project every other turn did better
     on m100 but worse on qianjiang: 207,400 and 203,200 there against 199,600 and 197,600 so.)"""
 
-    def __init__(self, built: TrainingModel, rng: random.Random, guide: Guide | None = None):
-        self.built, self.rng, self.guide = built, rng, guide
+    def __init__(self, built: TrainingModel, rng: random.Random, params: SolveParams = DEFAULT,
+                 guide: Guide | None = None):
+        self.built, self.rng, self.guide, self.params = built, rng, guide, params
         self.projects = list(built.projects)
         self.size = min(4, len(self.projects))
         # A large model's steps stay under the limit, and never copy the whole model.
         variables = len(built.model.proto.variables)
-        self.most = len(self.projects) if is_small(built) else max(
-            1, len(self.projects) * WHOLE_MODEL_LIMIT // variables)
+        self.most = len(self.projects) if is_small(built, params) else max(
+            1, len(self.projects) * params.whole_model_limit // variables)
         self.turn = 0
         self.excess = _Excess(built)
 
@@ -380,7 +339,8 @@ class _NeighbourhoodChooser:
         return kind(incumbent)
 
     def adapt(self, proved: bool) -> None:
-        grown = round(self.size * 1.25) + 1 if proved else round(self.size * 0.8)
+        grown = (round(self.size * self.params.grow) + 1 if proved
+                 else round(self.size * self.params.shrink))
         self.size = max(1, min(grown, self.most))
 
     def _costliest(self, incumbent: Incumbent) -> set[str]:
@@ -408,7 +368,8 @@ class _NeighbourhoodChooser:
             return self._costliest(incumbent)
         own = self.excess.own_costs(incumbent.values)
         astray = {project_id: distance for project_id in self.projects
-                  if (distance := abs(own[project_id] - relaxed.get(project_id, 0.0))) > 0.5}
+                  if (distance := abs(own[project_id] - relaxed.get(project_id, 0.0)))
+                  > self.params.astray_at_least}
         chosen: set[str] = set()
         while astray and len(chosen) < self.size:
             project_id = self.rng.choices(list(astray), weights=list(astray.values()))[0]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from ortools.linear_solver import pywraplp
 
-POLL_SECONDS = 0.1
-"""How often a solve in progress checks whether it should stop."""
+from scheduler.search.threads import solve_in_thread
 
 
 def new_scip() -> pywraplp.Solver:
@@ -27,14 +25,9 @@ def exact_parameters() -> pywraplp.MPSolverParameters:
 
 
 def solve_mip(solver: pywraplp.Solver, seconds: float, stopped: Callable[[], bool]) -> bool:
-    """Solve to optimality within `seconds`, or until `stopped` says so (SCIP is solved in a
-    thread, so that the main thread stays free to take Ctrl-C); whether it found a solution."""
+    """Solve to optimality within `seconds`, or until `stopped` says so (in a thread: `threads`);
+    whether it found a solution."""
     solver.SetTimeLimit(max(1, int(seconds * 1000)))
-    outcome: list[int] = []
-    solving = threading.Thread(target=lambda: outcome.append(solver.Solve(exact_parameters())))
-    solving.start()
-    while solving.is_alive():
-        solving.join(POLL_SECONDS)
-        if stopped():
-            solver.InterruptSolve()
-    return outcome[0] in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
+    code = solve_in_thread(lambda: solver.Solve(exact_parameters()), stop_when=stopped,
+                           interrupt=solver.InterruptSolve)
+    return code in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)

@@ -1,17 +1,15 @@
 """Ruin and recreate: the quick plan improved a few projects at a time, without a solver.
 
-A move takes a few projects out of the plan — a costly one and those running nearest it, or a
-random few — and puts them back one by one, in random order, by the seat-aware planner's rules
-(`construct`): each class on the start day that costs the objective least among what
-the rest of the plan leaves free, and, one project in two, smaller than its even share where
-that fits it into a cheaper free venue (L: 2,475,760 → 2,444,360 after 60 s; the even classes
-were too large for the free rooms and took the dear halls). The move is kept if the plan costs
-no more; a project that no longer fits is dropped for its priority (a mandatory one undoes the
-move). A move takes milliseconds (L: 22 ms), where a neighbourhood of CP-SAT on a model of a few
-hundred projects takes seconds to build and solve and most often finds nothing: on L the search
-had left the quick plan as it was after 300 s. The moves stop after `STALLED_MOVES_PER_PROJECT`
-moves per project without a better plan: on a small instance the neighbourhood search then
-goes on from a better start.
+A move takes a few projects out of the plan (a costly one and those running nearest it, or a
+random few) and puts them back one by one, in random order, by the seat-aware planner's rules
+(`construct`): each class on the start day that costs the objective least among what the rest
+of the plan leaves free, and, one project in two, smaller than its even share where that fits
+it into a cheaper free venue (the even classes are often too large for the free rooms and take
+the dear halls). The move is kept if the plan costs no more; a project that no longer fits is
+dropped for its priority (a mandatory one undoes the move). A move takes milliseconds, where a
+neighbourhood of CP-SAT on a model of a few hundred projects takes seconds and most often finds
+nothing. The moves stop once they stall (`SolveParams.stalled_moves_per_project`): on a small
+instance the neighbourhood search then goes on from a better start.
 """
 
 from __future__ import annotations
@@ -27,31 +25,26 @@ from scheduler.baseline import NO_ROOM_LEFT, Booking, HandPlan
 from scheduler.calendar import YearCalendar
 from scheduler.kpis import project_terms, weighted_terms
 from scheduler.search.construct import SeatAwarePlanner
+from scheduler.search.params import DEFAULT, SolveParams
 from scheduler.sessions import SessionSplit
-
-MOST_TAKEN_OUT = 6
-"""Projects taken out by one move, at most (at least two)."""
-
-STALLED_MOVES_PER_PROJECT = 5
-"""Moves in a row without a better plan, per project, after which the moves stop (2024: 70
-moves after its optimum, stopping at 0.6 s; anshan: 305, stopping at 7–8 s. In a 30 s run
-anshan found nothing better after its 600th move of 3,000)."""
 
 
 def repair(instance: Instance, calendar: YearCalendar, splits: dict[str, SessionSplit | str],
            plan: HandPlan, *, deadline: float, seed: int, stopped: Callable[[], bool],
-           on_improve: Callable[[int], None] | None = None) -> HandPlan:
+           on_improve: Callable[[int], None] | None = None,
+           params: SolveParams = DEFAULT) -> HandPlan:
     """The plan after moves until `deadline`, a stop, or a stall; never worse than `plan`,
     and it keeps every rule as the planner's plans do. `on_improve` gets the objective of
     `plan`, then each better one."""
-    return _Repair(instance, calendar, splits, plan, random.Random(seed)).run(
+    return _Repair(instance, calendar, splits, plan, random.Random(seed), params).run(
         deadline, stopped, on_improve)
 
 
 class _Repair:
     def __init__(self, instance: Instance, calendar: YearCalendar,
-                 splits: dict[str, SessionSplit | str], plan: HandPlan, rng: random.Random):
-        self.instance, self.calendar, self.rng = instance, calendar, rng
+                 splits: dict[str, SessionSplit | str], plan: HandPlan, rng: random.Random,
+                 params: SolveParams):
+        self.instance, self.calendar, self.rng, self.params = instance, calendar, rng, params
         self.weights = instance.objective.weights
         self.reasons = dict(plan.reasons)
         self.splits = {project_id: split for project_id, split in splits.items()
@@ -77,7 +70,7 @@ class _Repair:
 
     def run(self, deadline: float, stopped: Callable[[], bool],
             on_improve: Callable[[int], None] | None) -> HandPlan:
-        stall = STALLED_MOVES_PER_PROJECT * len(self.movable)
+        stall = self.params.stalled_moves_per_project * len(self.movable)
         since_better = 0
         if on_improve is not None:
             on_improve(self.objective)
@@ -94,7 +87,7 @@ class _Repair:
         """A costly project (in proportion to what it costs above its least; a dropped one
         as much as the costliest placed one, or it would be all that is ever chosen) and those
         whose first day is nearest it, or a random few."""
-        count = min(self.rng.randint(2, MOST_TAKEN_OUT), len(self.movable))
+        count = min(self.rng.randint(2, self.params.most_taken_out), len(self.movable))
         if self.rng.random() < 0.5:
             return self.rng.sample(self.movable, count)
         excess = {project_id: self.value[project_id] - self.least[project_id] + 1
