@@ -1,6 +1,6 @@
 """The instance a planner writes (SPEC section 2), as pydantic models.
 
-Each model checks what can be checked of one item on its own; `models.load` checks what ties the
+Each model checks what can be checked of one item on its own; `models.parse` checks what ties the
 items together (ids, references, cycles) and gathers every problem before it reports.
 """
 

@@ -48,7 +48,7 @@ class GreedyPlanner:
     def __init__(self, instance: Instance, calendar: YearCalendar | None = None,
                  splits: dict[str, SessionSplit | str] | None = None):
         """`splits`: each project's `split_project`, if already made (the solver's model has
-        them; on XL making them takes 15 s)."""
+        them; on the largest instances making them again takes seconds)."""
         self.instance = instance
         self.calendar = calendar or YearCalendar(instance)
         self.splits = dict(splits or {})
@@ -59,8 +59,7 @@ class GreedyPlanner:
             trainer.id: _bits(self.calendar.blocked_days(trainer.available, trainer.unavailable))
             for trainer in instance.trainers}
         """Each venue's and trainer's days closed or booked, bit d for day d: checking a class's
-        days is one shift (with sets of days a move of ruin and recreate on L took 24.3 ms,
-        with these 21.7 ms)."""
+        days is one shift, quicker than with sets of days in ruin and recreate's moves."""
         self.ends: dict[str, int] = {}  # last day of each scheduled project
         self.journal: list[Booking] = []
         """Every booking in order, so that a project that does not fit whole is taken back."""

@@ -81,8 +81,8 @@ class YearCalendar:
                     days: int) -> list[bool]:
         """For each start s = 0 … length − days: whether all of s … s+days−1 are a venue's or
         trainer's own days: inside `available` (if given), outside `unavailable`. Remembered by
-        those days, as most trainers share a few calendars (on XL, splitting the projects
-        scanned the year 135,331 times, 16 s in all)."""
+        those days, as most trainers share a few calendars (splitting the projects of a large
+        instance would otherwise scan the year again for each project, venue and trainer)."""
         key = (_spans(available), _spans(unavailable), days)
         if key not in self._open_starts:
             inside = range_dates(available) if available is not None else None

@@ -187,7 +187,7 @@ def check_project(
                 f"closed on all the days its calendar allows",
                 [("venue", venue.id) for venue in large_enough])
     # Every session seats at least what the others leave when they are full: a venue smaller
-    # than that can never host one (XL: 15 % of the venue choices).
+    # than that can never host one, so it is no choice for the model to carry.
     smallest = headcount - (count - 1) * max_size
     venues = [venue for venue in venues if venue.capacity >= smallest]
     return SessionSplit(project, headcount, count, max_size, venues, trainers, start_days)

@@ -9,9 +9,8 @@ it with intervals over the whole calendar. Its objective is only what the choice
 cost, and the seats of a `venue_rural: preferred` class in an urban venue.
 
 SCIP solves it, not CP-SAT: an assignment under clique rows is what branch-and-cut is made for.
-From m100's plan of 545,200 after 60 s (5,359 variables), SCIP proved the cheapest choices,
-543,300, in 1.1 s; CP-SAT with two workers found 544,500 in 3 s and 543,300 only after 30 s,
-unproven. (The whole model with its dates fixed once took 120 s to go from 586,200 to 558,200.)
+SCIP proves the cheapest choices in about the time of a step, where CP-SAT finds them only
+after many steps' time, unproven (and the whole model with its dates fixed, slower still).
 """
 
 from __future__ import annotations

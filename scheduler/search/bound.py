@@ -1,8 +1,8 @@
 """A lower bound on the objective from a linear relaxation, solved apart from the search.
 
 CP-SAT's own bound rests on its relaxation of the whole model, where the absence cap (a
-cumulative whose demands are seat variables) says almost nothing, and on instances of a
-hundred projects or more its search proves no bound at all in the time it has. This relaxation
+cumulative whose demands are seat variables) says almost nothing, and on large instances its
+search proves no bound at all in the time it has. This relaxation
 keeps what the objective pays for, one project at a time, and of the calendar only months:
 
 - a project runs (a fraction, in the relaxation) or pays its priority; a mandatory one runs;
@@ -27,28 +27,23 @@ keeps what the objective pays for, one project at a time, and of the calendar on
   linear programme: the smallest class times the share of its classes in term).
 
 Every plan gives a point of this linear programme at its own objective (the stability terms of
-re-planning, never negative, are left out), so the programme's optimum, which GLOP finds in a
-second or so (L: 48 s, 10 of them to build it; `solve` runs it beside ruin and recreate, and
-leaves it out on a model too large to copy, for its memory), is a bound. On anshan it is
-774,099 where CP-SAT proved 760,700 in 60 s; on qianjiang 196,967 against 189,500; on 2024
-91,800 against the optimum 92,700; on the generated M and L instances 533,968 and 2,304,652,
-where CP-SAT proved nothing.
+re-planning, never negative, are left out), so the programme's optimum, which GLOP finds in
+seconds, is a bound: well above CP-SAT's own, and one where CP-SAT proves none. `solve` runs it
+beside ruin and recreate, and leaves it out on a model too large to copy, for its memory.
 Every variable counts projects, session-phases, days or seats, so the same programme in whole
 numbers is a bound too, and a better one: a class is away whole on one day, not a tenth of it
 on each of ten, and a project's days with a venue or trainer are whole sessions, not three
 days of a 5-day class. SCIP solves it after GLOP, in the time left, on relaxations of up to
-50,000 variables (M: 16,378): 2024 92,700, its optimum, in 1 s; qianjiang 197,500 in 2.0 s;
-s30 148,100, its optimum, in 2.3 s; anshan 776,800 in 12 s; M 538,890 in 48 s (535,767 in
-60 s without the whole sessions and the smallest classes in the balance).
-Last, on the smallest (up to 25,000 variables with those it adds), the venues and trainers day
-by day as well (`add_days`), where the solution in whole numbers holds them in question
-(`contested`): by months, qianjiang's q03 had its four classes start on one day in one free
-room with the cheapest trainers; by day, SCIP proves its optimum, 197,600, in 1.5–2.8 s with
-25 venues and trainers in a month (4.9–8.5 s with all of them in every month).
-By months, not by the year alone, L's bound is 4 % higher: the free venues are full in the
-months most projects must run; by seat-days, 1.6 % more: a free 60-seat room cannot host a
-class of 300 for a fifth of the price; by the weeks' runs of days, 0.1 %; by each school
-day's absence, not only the months', 0.5 % (L's LP then took 48 s, not 14).
+`SolveParams.whole_numbers_max_variables` variables (beyond, it barely raises the bound and
+takes gigabytes).
+Last, on the smallest (up to `SolveParams.by_day_max_variables` variables with those it adds),
+the venues and trainers day by day as well (`add_days`), where the solution in whole numbers
+holds them in question (`contested`): by months, a project's classes may all start on one day
+in one free room with the cheapest trainers, which no plan can do.
+Each of these limits is there because the bound is weak without it: by months, not by
+the year alone, as the free venues are full in the months most projects must run; by
+seat-days, as a small free room cannot host a large class for a fraction of the price; by the
+weeks' runs of days; and by each school day's absence, not only the months'.
 """
 
 from __future__ import annotations
@@ -134,7 +129,7 @@ class BackgroundBound:
                 break
             self._bound = max(bound, self._bound or bound)
             self._costs = relaxation.project_costs()
-        self._relaxation = None  # its memory (L: about 1 GB) is not needed by the search
+        self._relaxation = None  # its memory (a gigabyte on a large model) is not needed
 
     def running(self) -> bool:
         """Whether a stage is still being solved."""
@@ -210,8 +205,8 @@ class _Relaxation:
         """SCIP's proven bound on the same programme in whole numbers, after `seconds` or
         once interrupted; None if it proved none. (After `solve`: it copies the programme with
         its objective.) Each variable counts projects, session-phases, days or seats, whole in
-        every plan; all whole, the objective is too, and SCIP rounds its bound up (qianjiang:
-        1.7 s, where only the counts of starts and days whole took 18 s)."""
+        every plan; all whole, the objective is too, and SCIP rounds its bound up (which makes
+        it far quicker than with only the counts of starts and days whole)."""
         programme = linear_solver_pb2.MPModelProto()
         self.lp.ExportModelToProto(programme)
         for variable in programme.variable:
@@ -261,8 +256,8 @@ class _Relaxation:
         session-phase starting has a venue and `trainers_per_session` distinct trainers, every
         topic taught, each free on all of the session's days; no venue or trainer has two
         sessions on a day; and a venue's or trainer's days with the project in a month are
-        those of the sessions it takes. Every plan keeps these too. (qianjiang: by months, the
-        four classes of q03 start on one day with one free room and the cheapest trainers.)
+        those of the sessions it takes. Every plan keeps these too. (By months, a project's
+        classes may all start on one day with one free room and the cheapest trainers.)
         Given `contested`, a venue or trainer takes day by day only the sessions running in a
         month it is contested in (any month, if in the year), and on a start day where others
         may take a session too, they take what those leave, held by months alone."""
@@ -270,7 +265,7 @@ class _Relaxation:
         months = _months_held(contested)
         sessions_on: dict[tuple[str, int], list[Variable]] = defaultdict(list)
         for split, owners, per_session, topics in self._owners():
-            if self.interrupted:  # (qianjiang: 0.5 s to add them all; finish() waits for it)
+            if self.interrupted:  # (adding them all takes a while; finish() waits for it)
                 return
             project = split.project
             taken_by, loose = [], set()
@@ -289,9 +284,8 @@ class _Relaxation:
                     lp.Add(others >= 0)
                 else:
                     lp.Add(lp.Sum([takes for _, takes in on_day]) == per_session * count)
-                # No trainer twice on one class. (For a venue it follows, but SCIP proves
-                # qianjiang's optimum in 8 s with these rows, in 17 without, before the
-                # whole sessions of `_month_shares`.)
+                # No trainer twice on one class. (For a venue it follows, but SCIP proves the
+                # optimum sooner with these rows.)
                 for _, takes in on_day:
                     lp.Add(takes <= count)
                 for topic in topics:
@@ -303,9 +297,8 @@ class _Relaxation:
 
     def project_costs(self) -> dict[str, float] | None:
         """What each project's own terms (all but the balance) cost in the latest solution in
-        whole numbers, if there is one. (The linear programme's, a guide to the neighbourhood
-        search too, left m100 at 543,960, 543,340 and 543,360 in 60 s, not 543,160, 543,340
-        and 542,960: its fractions are no plan's.)"""
+        whole numbers, if there is one. (Not the linear programme's: its fractions are no
+        plan's, and guided the neighbourhood search worse.)"""
         if (values := self.whole_solution) is None:
             return None
 
@@ -320,10 +313,9 @@ class _Relaxation:
         """The venues and trainers, and the months, where the solution in whole numbers may
         not hold day by day: full in the month (a trainer, or in the year), or taking more
         sessions of a project in the month than it has start days there; None (all) without
-        that solution. Elsewhere their days could move to days they are free. qianjiang: 25
-        (15 of its 43 venues and trainers, in May to August mostly); SCIP proves its optimum by
-        day with them in 1.5-2.8 s over its seeds 0-7 (3,296 variables), with all the months
-        of those 15 in 2.3-3.3 s and once 7.4 s (5,279), with all in 4.9-8.5 s (9,871)."""
+        that solution. Elsewhere their days could move to days they are free. Taking only these
+        day by day, in only these months, keeps the stage small: SCIP proves the same bound
+        sooner than with every venue and trainer in every month."""
         if (values := self.whole_solution) is None:
             return None
 
@@ -532,8 +524,8 @@ class _Relaxation:
                 ledger[owner.id, month].append((share, project.days))
             if project.days > 1:
                 # In the linear programme this says nothing; in whole numbers, no session is
-                # split between venues or trainers (M in 60 s: 535,767 became 538,703). With
-                # no upper bound on `sessions`, SCIP took 16 s on qianjiang, not 2.5.
+                # split between venues or trainers, which raises the bound. `sessions` has an
+                # upper bound: without one SCIP was several times slower.
                 sessions = lp.NumVar(0.0, split.count * project.phases,
                                      f"{name} in sessions[{project.id},{owner.id}]")
                 lp.Add(lp.Sum(list(shares[owner.id].values())) == project.days * sessions)
@@ -629,9 +621,8 @@ class _Relaxation:
             smallest = split.headcount - (split.count - 1) * split.max_size  # the others full
             if in_term and smallest > 0:
                 # Whether any of its session-phases spends a school day away: in whole numbers
-                # 0 or 1, so the smallest class counts whole, not spread over the term's days.
-                # (SCIP by months proves anshan's bound in 12 s instead of 26, qianjiang's in
-                # 2.0 s instead of 4.8-5.9, and M's reaches 538,890 in 48 s, not 538,703.)
+                # 0 or 1, so the smallest class counts whole, not spread over the term's days:
+                # SCIP by months proves a higher bound, and sooner.
                 some_in_term = lp.NumVar(0.0, 1.0, f"in term[{project_id}]")
                 lp.Add(split.count * project.phases * some_in_term >= lp.Sum(in_term))
                 lp.Add(balance >= smallest * some_in_term)

@@ -4,11 +4,10 @@ CP-SAT's own search stalls on district-sized instances: the absence cap is a cum
 demands are seat variables, and its linear relaxation says almost nothing about how seats may
 move between towns. Once the dates are fixed, though, the cap is plain linear algebra — on each
 school day, the seats a town sends to the sessions running that day stay within its cap — and
-CP-SAT solves that at once (anshan: the seats of the hand plan's dates to optimal in 2 s, where
-the cumulative alone left a gap of 60 % after 20 s). So the steps here take turns: every venue
-and trainer anew with all dates and seats fixed (`assign`, by SCIP); every seat anew
-with all dates, venues and trainers fixed and the cap written out day by day; and a few
-projects placed anew with everything else fixed — each a small model hinted with the
+CP-SAT solves that at once, where as a cumulative it leaves a wide gap. So the steps here take
+turns: every venue and trainer anew with all dates and seats fixed (`assign`, by SCIP); every
+seat anew with all dates, venues and trainers fixed and the cap written out day by day; and a
+few projects placed anew with everything else fixed — each a small model hinted with the
 incumbent. An improvement becomes the new incumbent; the incumbent is feasible in every step,
 so a step never makes the plan worse.
 """
@@ -88,9 +87,7 @@ def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed
     projects frees those the plan pays for otherwise than the relaxation's solution does. On a
     small model, a step of a few projects that finds a better plan is followed by every venue
     and trainer anew: with those projects moved, a cheap trainer or room they held may now go
-    to another. (qianjiang: from 197,800 the assignment finds the optimum, 197,600, in 0.1 s,
-    where steps of a few projects spent 3 s each on it; seeds 0-9 were proven at a median
-    3.5 s, not 4.75, and m100 ended as before, seed 3 at 546,260, not 547,060.)"""
+    to another, which the assignment finds at once and steps of a few projects only slowly."""
     small, remaining = is_small(built, params), deadline - time.monotonic()
     if small and not stopped() and remaining >= params.least_step_seconds:
         assigned = assign_step(built, incumbent, solve_model,
@@ -138,15 +135,9 @@ def sweep(built: TrainingModel, incumbent: Incumbent, *, deadline: float,
           params: SolveParams = DEFAULT) -> Incumbent:
     """Each project that costs more than its least (`_Excess`), costliest first, placed anew
     alone, everything else where the plan has it: its best place given the rest, which ruin
-    and recreate's rules may miss and a step of several projects may not find in its time.
-
-    On qianjiang, seed 7, the search ended at 200,800 after 60 s: q08's second class took a
-    dear room and trainers beside its first, and every step that freed q08 freed its
-    neighbours q01a and q04b with it (29 classes) and found nothing in 3 s; q08 alone from
-    that plan gave 198,200, proven in 0.1 s. With the sweep first, qianjiang was proven at
-    18–24 s over seeds 0–9 (median 18.9 s; without it 18–28 s, median 20.5 s, and seed 7 not
-    at all), and m100 ended at 543,280, 544,800, 544,120, 554,580 and 546,160 over seeds 0–4,
-    against 544,620, 546,620, 545,620, 550,660 and 547,840 (its sweep: 37 projects in 14 s)."""
+    and recreate's rules may miss and a step of several projects may not find in its time:
+    such a step frees a costly project's neighbours with it, and its model grows too large to
+    solve in the step's time, where the project alone is placed and proven at once."""
     excess = _Excess(built)(incumbent.values)
     for project_id in sorted((project_id for project_id, extra in excess.items() if extra > 0),
                              key=excess.__getitem__, reverse=True):
@@ -194,8 +185,8 @@ def assign_step(built: TrainingModel, incumbent: Incumbent, solve_model: ModelSo
                 seconds: float, stopped: Callable[[], bool] = lambda: False) -> Step:
     """Every venue and trainer anew, with every date and seat where the incumbent has them
     (`scheduler.search.assign`): a cheap trainer free on a day another project's class is taught by
-    a dear one can take it over, which a step moving a few projects seldom finds (M: cheap
-    trainers left at half their days while dear ones taught)."""
+    a dear one can take it over, which a step moving a few projects seldom finds (it leaves
+    cheap trainers idle while dear ones teach)."""
     found = reassign(built, incumbent.values, seconds, stopped)
     if found is None:
         return None
@@ -208,11 +199,11 @@ def projects_step(built: TrainingModel, incumbent: Incumbent, free: set[str],
                   ) -> Step:
     """The projects in `free` placed anew, everything of every other project (seats too) where
     the incumbent has it. Freeing the other projects' seats as well made the steps too slow to
-    prove (anshan, 3 projects: 4 of 8 steps proven within 3 s against 7 of 8).
+    prove.
 
     The step's model holds only the free projects, the others folded in as constants
-    (`FixedPart`): a copy of the whole model with its domains fixed cost XL (2 million
-    variables) seconds and gigabytes a step. Re-planning and a step that frees every project
+    (`FixedPart`): a copy of the whole model with its domains fixed costs a large model seconds
+    and gigabytes a step. Re-planning and a step that frees every project
     still copy the whole model: the stability terms are built for the whole model only."""
     if built.replan is not None or free >= set(built.projects):
         model = built.model.clone()
@@ -234,7 +225,7 @@ def _keep_scheduled(built: TrainingModel, neighbourhood: TrainingModel,
     CP-SAT's bound on such a step left out what its rural quota forces of its fair shares and
     the step was seldom proven; with it fixed (or without presolve, which makes the rules that
     hold when the project is dropped into constraints enforced by `scheduled`) it was proven
-    at once (docs/performance.md)."""
+    at once (docs/performance.md, "The evidence behind the search's choices")."""
     weight = built.instance.objective.weights.dropped
     for project_id, variables in neighbourhood.projects.items():
         scheduled = incumbent.values[built.projects[project_id].scheduled.index]
@@ -314,8 +305,8 @@ class _NeighbourhoodChooser:
     (`_costliest`), a random few, those running nearest a random day, those sharing a random
     venue or trainer; with a guide, every other turn those the plan pays for otherwise than
     the relaxation does (`_astray`). Their number grows while steps are proven optimal within
-    their time and shrinks while they are not. (The costly project every other turn did better
-    on m100 but worse on qianjiang: 207,400 and 203,200 there against 199,600 and 197,600 so.)"""
+    their time and shrinks while they are not. (The costly project comes one turn in four, not
+    every other: more often, it helped one instance and set another back.)"""
 
     def __init__(self, built: TrainingModel, rng: random.Random, params: SolveParams = DEFAULT,
                  guide: Guide | None = None):
@@ -359,10 +350,9 @@ class _NeighbourhoodChooser:
     def _astray(self, incumbent: Incumbent) -> set[str]:
         """Up to `size` projects drawn in proportion to how far what the plan pays for each
         differs from what the relaxation's solution does: paying more, a project may be placed
-        better; paying less, it may hold what the others need. (qianjiang, from a plan of
-        200,500 that had held for seconds: q09 paid 3,000 more, q03 600, q02b 400 and q08 200,
-        q02a 1,200 less; freed together, they reached the optimum, 197,600, in 1 s.) Before
-        there is a solution, `_costliest`."""
+        better; paying less, it may hold what the others need. Freed together, such projects
+        get a plan out of where the other kinds of step leave it resting. Before there is a
+        solution, `_costliest`."""
         relaxed = self.guide() if self.guide is not None else None
         if relaxed is None:
             return self._costliest(incumbent)

@@ -1,6 +1,7 @@
 """Every threshold, time share and step literal of the search, in one place.
 
-The defaults are what the benchmarks chose; docs/performance.md gives the runs behind each.
+The defaults are what the benchmarks chose; docs/performance.md gives the runs behind each
+("The evidence behind the search's choices").
 A test or a benchmark passes its own `SolveParams` to `solve` instead of patching modules.
 """
 
