@@ -140,7 +140,7 @@ def _validate(
 
 def cross_reference_problems(parsed: dict[str, Any], year: int) -> list[str]:
     """What ties the items together: unique ids, references, cycles, and facts of the data that
-    make a rule of SPEC section 2 impossible whatever the schedule."""
+    make a rule of docs/format.md, Instance impossible whatever the schedule."""
     problems: list[str] = []
     ids: dict[str, set[str]] = {}
     for section in LIST_SECTIONS:

@@ -1,4 +1,4 @@
-"""The solution the solver writes (SPEC section 4)."""
+"""The solution the solver writes (docs/format.md, Solution)."""
 
 from __future__ import annotations
 

@@ -3,9 +3,9 @@
 Projects in table order (a project listed in another's `after` goes first); each session on the
 first allowed dates of its preferred months (then of its other months); the first free venue that
 fits; the first free qualified trainers; seats by town to each town's fair share, with the rural
-quota met first. A project that does not fit whole is dropped. The plan keeps every rule of SPEC
-section 2, so `schedule validate` accepts it; if a mandatory project does not fit, there is no
-plan. `scheduler.search.solve.solve_by_hand` reports it like a solve
+quota met first. A project that does not fit whole is dropped. The plan keeps every rule of
+docs/format.md (Instance), so `schedule validate` accepts it; if a mandatory project does not
+fit, there is no plan. `scheduler.search.solve.solve_by_hand` reports it like a solve
 (`schedule solve --method greedy`).
 """
 

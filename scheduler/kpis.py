@@ -1,5 +1,5 @@
-"""The KPIs of SPEC section 3, measured on a finished plan (not read off solver variables, so a
-plan found before the search closed its gaps reports what it really is)."""
+"""The KPIs of docs/format.md, Objective, measured on a finished plan (not read off solver
+variables, so a plan found before the search closed its gaps reports what it really is)."""
 
 from __future__ import annotations
 

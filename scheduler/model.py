@@ -1,4 +1,4 @@
-"""The CP-SAT model of SPEC section 2 with the objective of section 3.
+"""The CP-SAT model of docs/format.md, Instance with the objective of section 3.
 
 Time is counted in days from 1 January (see `scheduler.calendar`). Every phase of every session
 is a fixed-length interval whose start ranges over the project's allowed start days; venues and
@@ -667,7 +667,8 @@ class TrainingModel:
     # --- objective -----------------------------------------------------------------------
 
     def _objective(self) -> None:
-        """The weighted sum of SPEC section 3; a term enters only when its weight is positive."""
+        """The weighted sum of docs/format.md, Objective; a term enters only when its weight is
+        positive."""
         weights = self.instance.objective.weights
         builders = {
             "dropped": self._dropped_term,

@@ -1,6 +1,6 @@
 """The names of the rules, shared by the model, the checker, explain and the pre-checks.
 
-One name per rule of SPEC sections 2-4, spelled as `scheduler.validate` reports its violations
+One name per rule of docs/format.md, spelled as `scheduler.validate` reports its violations
 (`[venue-one-session-a-day] venue hall …`): the model names its constraint families and explain
 groups by them, explain orders and words conflicts by them, and the pre-checks name the rule a
 project cannot keep. Names only: the model and the checker import this module and nothing of

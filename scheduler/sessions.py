@@ -90,7 +90,8 @@ def qualified_trainers(instance: Instance, project: Project) -> list[Trainer]:
 def split_project(
     instance: Instance, project: Project, calendar: YearCalendar
 ) -> SessionSplit | str:
-    """The project's sessions as SPEC section 2 defines them, or why it cannot be scheduled."""
+    """The project's sessions as docs/format.md (Instance) defines them, or why it cannot be
+    scheduled."""
     checked = check_project(instance, project, calendar)
     return checked.reason if isinstance(checked, Finding) else checked
 

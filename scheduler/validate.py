@@ -1,4 +1,4 @@
-"""An independent check of a solution against the rules of SPEC sections 2-4.
+"""An independent check of a solution against the rules of docs/format.md.
 
 It shares no code with the CP-SAT model on purpose: it re-reads every rule from the spec and
 recomputes every derived number (headcounts, session counts, quotas, absence caps, school days)
@@ -159,7 +159,7 @@ def _headcount(instance: Instance, project: Project) -> int:
 
 
 def _fair_shares(instance: Instance, project: Project) -> dict[str, int]:
-    """target(p, z) of SPEC section 3 for every town: min(pool(p,z), floor(headcount ×
+    """target(p, z) of docs/format.md, Objective for every town: min(pool(p,z), floor(headcount ×
     w(z)·pool(p,z) / Σ_y w(y)·pool(p,y))), w = policy.rural_weight for a rural town and 1 for
     any other; the weight read as the decimal it was written as (1.2 is 6/5)."""
     rural_weight = Fraction(str(instance.policy.rural_weight))
@@ -791,7 +791,7 @@ def _recompute_stability(plan: _Plan, baseline: Solution) -> dict[str, int]:
 
 
 def _recompute(plan: _Plan) -> dict[str, int]:
-    """The six KPIs of SPEC section 3, over the rows of scheduled projects."""
+    """The six KPIs of docs/format.md, Objective, over the rows of scheduled projects."""
     instance = plan.instance
     dropped = sum(int(plan.projects[p].priority) for p in plan.dropped
                   if plan.projects[p].priority != "mandatory")

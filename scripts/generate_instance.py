@@ -39,8 +39,8 @@ sessions do not all fit is drawn again. Then the rest of the instance is written
 - venues' and trainers' closed weeks are drawn among the days they are not booked; a trainer's
   `max_days` is at least the days they teach, their `available` windows contain every taught day;
 - `after` links are added only between projects whose planted dates already keep them;
-- session counts follow SPEC's formula from the venues, which exist before any project is drawn,
-  so the planted classes are exactly the classes the solver sees.
+- session counts follow the formula of docs/format.md from the venues, which exist before any
+  project is drawn, so the planted classes are exactly the classes the solver sees.
 
 The planted plan is therefore a valid plan that keeps every project, mandatory or not: `--plan`
 writes it as a solution file, and `schedule validate` accepts it.
@@ -340,7 +340,7 @@ def covered_years() -> tuple[int, int]:
 
 class Year:
     """The days of the year, numbered from 0 (1 January): working days, holiday windows, school
-    days and blackouts, computed as SPEC section 2 defines them."""
+    days and blackouts, computed as docs/format.md, Instance defines them."""
 
     def __init__(self, year: int):
         self.year = year
@@ -376,7 +376,7 @@ class Year:
                 ("暑假", summer, self.day(dt.date(self.year, 8, 31)))]
 
     def add_blackouts(self, rng: random.Random, audiences: list[str]) -> None:
-        """End-of-term exams, the first week of each term, 高考 and 中考 (SPEC: days those
+        """End-of-term exams, the first week of each term, 高考 and 中考 (docs/format.md: days those
         audiences cannot train)."""
         school = [audience for audience in SCHOOL_AUDIENCES if audience in audiences]
         exams = [audience for audience in ("pri", "jun", "sen", "voc") if audience in audiences]
@@ -884,7 +884,7 @@ def usable_venues(draft: Draft, venues: list[Venue]) -> list[Venue]:
 
 
 def class_size(draft: Draft, venues: list[Venue]) -> int:
-    """SPEC's c: the smaller of max_session_size and the largest usable venue (offline,
+    """c of docs/format.md: the smaller of max_session_size and the largest usable venue (offline,
     blended), or max_session_size alone (online, offsite; none: the headcount)."""
     if draft.uses_venue:
         largest = max(venue.capacity for venue in usable_venues(draft, venues))
@@ -893,7 +893,7 @@ def class_size(draft: Draft, venues: list[Venue]) -> int:
 
 
 def session_sizes(draft: Draft, venues: list[Venue]) -> list[int]:
-    """The classes of SPEC section 2 (fixed `sessions`, else ceil(headcount / c)), of
+    """The classes of docs/format.md, Instance (fixed `sessions`, else ceil(headcount / c)), of
     near-equal sizes."""
     count = draft.sessions or math.ceil(draft.size / class_size(draft, venues))
     return [draft.size // count + (1 if index < draft.size % count else 0)
@@ -1188,7 +1188,7 @@ def free_weeks(rng: random.Random, booked: set[int], calendar: Year,
 def instance_data(name: str, calendar: Year, audiences: list[str], towns: list[Town],
                   venues: list[Venue], trainers: list[Trainer], table: list[Draft],
                   slack: Slack) -> dict[str, Any]:
-    """The instance as SPEC section 2 writes it."""
+    """The instance as docs/format.md, Instance writes it."""
     ids = {draft.key: draft.id for draft in table}
     names = dict(AUDIENCES)
     return {
@@ -1276,7 +1276,8 @@ def plan_rows(rows: list[Row], drafts: dict[int, Draft], calendar: Year) -> list
 
 
 def planted_solution(generated: Generated) -> dict[str, Any]:
-    """The planted plan as a solution file (SPEC section 4), with its KPIs and objective."""
+    """The planted plan as a solution file (docs/format.md, Solution), with its KPIs and
+    objective."""
     from models import SessionPhase, parse_instance
     from scheduler.calendar import YearCalendar
     from scheduler.kpis import plan_kpis, weighted_objective

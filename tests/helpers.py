@@ -185,7 +185,7 @@ def as_solution(instance: Instance, plan: HandPlan | TrainingModel,
 # --- Fair seats, worked out again ----------------------------------------------------------
 
 def targets(instance: Instance, project: Project) -> dict[str, int]:
-    """SPEC section 3's target(p, z), worked out here again."""
+    """docs/format.md, Objective's target(p, z), worked out here again."""
     weight = Fraction(str(instance.policy.rural_weight))
     pools = {town.id: sum(town.teachers.get(a, 0) for a in project.audiences)
              for town in instance.towns}

@@ -1,4 +1,5 @@
-"""The command line end to end: files written, summary printed, exit codes of SPEC section 5."""
+"""The command line end to end: files written, summary printed, exit codes (docs/format.md,
+Exit codes)."""
 
 from __future__ import annotations
 

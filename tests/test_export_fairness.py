@@ -3,7 +3,8 @@ over the year with the towns reached least and most, and the rural share against
 tilt, in the summaries, plan.xlsx and report.html.
 
 The instance is helpers.py's `tiny_instance` with a rural tilt of 1.5 and a rural quota
-of 20%. Worked out by hand (SPEC section 3: target = floor(headcount × w·pool / Σ w·pool)):
+of 20%. Worked out by hand (docs/format.md, Objective: target = floor(headcount × w·pool /
+Σ w·pool)):
 - p1 (60 seats; pools 城区 150, 乡镇 120, weighed 150 and 180 of 330): targets 27 and 32; seats
   38 and 22, so 乡镇 is 10 short.
 - p2 (20 seats; pools 100 and 80, weighed 100 and 120 of 220): targets 9 and 10; seats 15 and

@@ -1,7 +1,7 @@
-"""Fair seats (SPEC section 3, `share` and `rural_venue`): one tiny instance per rule, a test
-where it binds and one where it does not; the bound against a brute-forced optimum; and a
-property test that the solver leaves no town further below its fair share than its plan's
-sessions force.
+"""Fair seats (docs/format.md, Objective, `share` and `rural_venue`): one tiny instance per
+rule, a test where it binds and one where it does not; the bound against a brute-forced
+optimum; and a property test that the solver leaves no town further below its fair share
+than its plan's sessions force.
 
 In the tiny world (see helpers.py) both towns have 100 primary teachers. A project's fair share
 of town z is target(z) = min(pool(z), floor(headcount × w(z)·pool(z) / Σ w·pool)), w the

@@ -42,7 +42,8 @@ def _html(instance: Instance, solution: Solution, out_dir: Path, lang: str) -> l
 
 
 def _csv(instance: Instance, solution: Solution, out_dir: Path, lang: str) -> list[Path]:
-    # The CSV is SPEC's plan.csv: its headers are the official Chinese ones in every language.
+    # The CSV is the plan.csv of docs/format.md: its headers are the official Chinese ones in
+    # every language.
     path = out_dir / "plan.csv"
     write_plan_csv(instance, solution, path)
     return [path]

@@ -23,8 +23,8 @@ COLUMNS = [
     "培训地点",
     "授课专家",
 ]
-# Not in SPEC's plan.csv; the published tables (the Anshan appendix) carry it, so the Excel
-# table and the report add it.
+# Not in the plan.csv of docs/format.md; the published tables (the Anshan appendix) carry it,
+# so the Excel table and the report add it.
 OFFICE_COLUMN = "负责科室"
 MODE_NAMES = {
     Mode.OFFLINE: "线下集中",
@@ -91,7 +91,7 @@ def plan_table(instance: Instance, solution: Solution, *, office: bool = False) 
             "培训项目名称": names[project_id, session],
             "培训对象": "、".join(audiences.get(a, a) for a in project.audiences),
             "培训方式": MODE_NAMES[project.mode],
-            # Every phase seats the same cohort (SPEC section 4).
+            # Every phase seats the same cohort (docs/format.md, Solution).
             "参训人数": phases[0].size,
             "培训时间": "；".join(date_span(p.start, p.end) for p in phases),
             "培训地点": place(project.mode, phases, venues),

@@ -132,8 +132,9 @@ def town_summary(instance: Instance, solution: Solution) -> pd.DataFrame:
     person-times) and their share of all seats (农村合计's is the plan's rural share); seats per
     teacher over the year, all and in person (offline and blended), so that a town the year
     reaches less than the others stands out; the seats of the projects with a set headcount
-    against the town's fair share of them (SPEC section 3, `share`) and the seats short of it,
-    project by project; the most of its teachers away on one school day against its cap."""
+    against the town's fair share of them (docs/format.md, Objective, `share`) and the seats
+    short of it, project by project; the most of its teachers away on one school day against its
+    cap."""
     projects = {project.id: project for project in instance.projects}
     tallies: dict[str, Counter[str]] = {town.id: Counter() for town in instance.towns}
     for project_id, seats in _project_seats(solution).items():
@@ -289,8 +290,8 @@ STABILITY_LABELS = {  # a re-planned solution's changes against its baseline
 
 
 def kpi_table(instance: Instance, solution: Solution) -> pd.DataFrame:
-    """The solve's status, objective, bound and gap, then each KPI of SPEC section 3 with its
-    weight and what it adds to the objective, then the plan's size."""
+    """The solve's status, objective, bound and gap, then each KPI (docs/format.md, Objective)
+    with its weight and what it adds to the objective, then the plan's size."""
     weights = instance.objective.weights.model_dump()
     gap = solution.gap
     rows: list[dict[str, object]] = [
