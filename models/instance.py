@@ -1,4 +1,4 @@
-"""The instance a planner writes (SPEC section 2), as pydantic models.
+"""The instance a planner writes (docs/format.md, Instance), as pydantic models.
 
 Each model checks what can be checked of one item on its own; `models.parse` checks what ties the
 items together (ids, references, cycles) and gathers every problem before it reports.
@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from models import words
 from models.fields import Date, DateRange, Id, Month, Share, Strict, Tilt
 
 
@@ -48,7 +49,7 @@ class HolidayRule(str, Enum):
 
 
 def _parse_headcount(value: Any) -> int | str:
-    if value == "all":
+    if value in ("all", words.ALL_TEACHERS):
         return "all"
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f'{value!r} is not a headcount: give a positive whole number or "all"')
@@ -56,7 +57,7 @@ def _parse_headcount(value: Any) -> int | str:
 
 
 def _parse_priority(value: Any) -> int | str:
-    if value == "mandatory":
+    if value in ("mandatory", words.MANDATORY):
         return "mandatory"
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(
@@ -67,6 +68,13 @@ def _parse_priority(value: Any) -> int | str:
 
 Headcount = Annotated[int | Literal["all"], BeforeValidator(_parse_headcount)]
 Priority = Annotated[int | Literal["mandatory"], BeforeValidator(_parse_priority)]
+# The planner's Chinese words for an enum value are read as the value itself (`models.words`).
+ModeValue = Annotated[Mode, BeforeValidator(
+    lambda value: words.from_word(words.MODES, value, words.MODE_ALIASES))]
+HolidayValue = Annotated[HolidayRule, BeforeValidator(
+    lambda value: words.from_word(words.HOLIDAY_RULES, value))]
+VenueRural = Annotated[Literal["required", "preferred"], BeforeValidator(
+    lambda value: words.from_word(words.VENUE_RURAL, value))]
 
 
 class HolidayWindow(DateRange):
@@ -132,7 +140,7 @@ class Project(Strict):
     name: str
     audiences: list[Id] = Field(min_length=1)
     headcount: Headcount
-    mode: Mode
+    mode: ModeValue
     days: PositiveInt
     sessions: PositiveInt | None = None
     max_session_size: PositiveInt | None = None
@@ -140,12 +148,12 @@ class Project(Strict):
     min_gap_days: NonNegativeInt = 0
     months: list[Month] | None = Field(default=None, min_length=1)
     preferred_months: list[Month] | None = Field(default=None, min_length=1)
-    holiday: HolidayRule = HolidayRule.ALLOWED
+    holiday: HolidayValue = HolidayRule.ALLOWED
     weekdays_only: bool | None = None
     topics: list[str] = []
     trainers_per_session: NonNegativeInt = 1
     rural_quota: Share | None = None
-    venue_rural: Literal["required", "preferred"] | None = None
+    venue_rural: VenueRural | None = None
     venue_features: list[str] = []
     after: list[Id] = []
     priority: Priority
@@ -262,8 +270,8 @@ class Instance(Strict):
         return sum(town.pool(project.audiences) for town in self.towns if town.rural)
 
     def fair_shares(self, project: Project) -> dict[str, int]:
-        """Each town's fair share of the project's seats (SPEC section 3, `share`): its teachers
-        of the project's audiences in proportion, a rural town's weighed by
+        """Each town's fair share of the project's seats (docs/format.md, Objective, `share`): its
+        teachers of the project's audiences in proportion, a rural town's weighed by
         `policy.rural_weight`, floored and at most its teachers; none for "all" (it seats
         everyone). Towns without such teachers are left out. Exact arithmetic, so that a weight
         of 1.2 is 6/5 and a share that comes out whole is not floored one below."""
