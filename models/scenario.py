@@ -25,6 +25,7 @@ from typing import Any
 
 from models.instance import Instance
 from models.parse import LIST_SECTIONS, OBJECT_SECTIONS, InputError, parse_instance, read_json
+from models.workbook.read import is_workbook, read_workbook
 
 SCENARIO_SCHEMA = "training-scenario/1"
 CHANGE_KINDS = ("set", "add", "remove", "unavailable")
@@ -49,7 +50,7 @@ def load_scenario(path: Path, data: Any | None = None) -> Instance:
     if problems:
         raise InputError(problems)
     base_path = path.parent / data["base"]
-    base = read_json(base_path)
+    base = read_workbook(base_path) if is_workbook(base_path) else read_json(base_path)
     if is_scenario(base):
         raise InputError([f"base: {data['base']} is a scenario; name an instance file"])
     return apply_changes(base, data["name"], data["changes"])

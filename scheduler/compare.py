@@ -23,6 +23,7 @@ import pandas as pd
 
 from models import InputError, Instance, Solution, load_instance, parse_instance, read_json
 from models.scenario import is_scenario, load_scenario
+from models.workbook.read import is_workbook, load_workbook_instance
 from scheduler.diff import project_changes
 from scheduler.kpis import KPI_NAMES
 from scheduler.replan import STABILITY_KPIS, Replan
@@ -98,9 +99,11 @@ def load_alternatives(base_path: Path, scenario_paths: list[Path]) -> list[tuple
     loaded, problems = [], []
     for index, path in enumerate([base_path, *scenario_paths]):
         try:
-            data = read_json(path)
+            data = {} if is_workbook(path) else read_json(path)
             scenario = is_scenario(data)
-            instance = load_scenario(path, data) if scenario else parse_instance(data)
+            instance = (load_scenario(path, data) if scenario
+                        else load_workbook_instance(path) if is_workbook(path)
+                        else parse_instance(data))
         except InputError as error:
             problems += [problem if problem.startswith(str(path)) else f"{path}: {problem}"
                          for problem in error.problems]
