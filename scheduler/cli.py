@@ -1,7 +1,7 @@
 """The `schedule` command: parse arguments, call the library, print, set the exit code.
 
-Exit codes (SPEC section 5): 0 a schedule was written; 1 no schedule (infeasible, or none found
-in the time limit); 2 the input is wrong.
+Exit codes (docs/format.md, Exit codes): 0 a schedule was written; 1 no schedule (infeasible,
+or none found in the time limit); 2 the input is wrong.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, s
     """Schedule INSTANCE.json (an instance or a scenario file); write solution.json and the
     plan in the chosen formats."""
     formats, lang = _formats_or_exit(format_names, lang)
-    instance = _load_or_exit(instance_path)
+    instance = _load_or_exit(instance_path, lang)
     replan = _replan_or_exit(baseline_path, today, pins, method)
     out_dir = out_dir or Path("out") / Path(instance_path).stem
     what = ("by the hand method" if method == "greedy"
@@ -191,7 +191,7 @@ def export_command(solution_path: str, instance_path: str, format_names: str,
     from scheduler.export.formats import read_solution, write_exports
 
     formats, lang = _formats_or_exit(format_names, lang)
-    instance = _load_or_exit(instance_path)
+    instance = _load_or_exit(instance_path, lang)
     try:
         solution = read_solution(Path(solution_path), instance)
     except InputError as error:
@@ -314,15 +314,22 @@ def _print_written(paths: list[Path], out_dir: Path) -> None:
 
 @main.command(name="validate")
 @click.argument("instance_path", metavar="INSTANCE.json")
-@click.argument("solution_path", metavar="SOLUTION.json")
+@click.argument("solution_path", metavar="SOLUTION.json", required=False)
 @click.option("--baseline", "baseline_path", metavar="OLD_SOLUTION.json",
               help="For a re-planned solution: the earlier plan, to check held and pinned "
                    "sessions and recompute the stability KPIs.")
-def validate_command(instance_path: str, solution_path: str, baseline_path: str | None) -> None:
-    """Check SOLUTION.json against every rule of INSTANCE.json, without a solver."""
+@click.option("--lang", default="zh", show_default=True,
+              help="Language of a workbook's problems: zh or en.")
+def validate_command(instance_path: str, solution_path: str | None, baseline_path: str | None,
+                     lang: str) -> None:
+    """Check SOLUTION.json against every rule of INSTANCE.json, without a solver. Given only
+    the instance, check the instance itself, as `schedule check` does."""
     from scheduler.validate import validate
 
-    instance = _load_or_exit(instance_path)
+    if solution_path is None:
+        _check(instance_path, lang)
+        return
+    instance = _load_or_exit(instance_path, lang)
     solution = _read_solution_or_exit(solution_path)
     baseline = _read_solution_or_exit(baseline_path) if baseline_path else None
     if solution.replan is not None and baseline is None:
@@ -338,9 +345,83 @@ def validate_command(instance_path: str, solution_path: str, baseline_path: str 
                f"{len(solution.dropped)} dropped, KPIs and objective match")
 
 
-def _load_or_exit(path: str) -> Instance:
+@main.command(name="check")
+@click.argument("instance_path", metavar="PLAN.xlsx|INSTANCE.json")
+@click.option("--lang", default="zh", show_default=True,
+              help="Language of the problems and of the checked copy: zh or en.")
+def check_command(instance_path: str, lang: str) -> None:
+    """Check an instance or workbook and report every problem at once. A workbook with problems
+    gets a checked copy beside it (PLAN.checked.xlsx) with each bad cell red and commented;
+    nothing else is written."""
+    _check(instance_path, lang)
+
+
+def _check(path: str, lang: str) -> None:
+    from models.workbook.marks import write_checked_copy
+    from models.workbook.read import WorkbookError
+
+    _formats_or_exit("csv", lang)
     try:
-        return load_instance(Path(path))
+        instance = load_instance(Path(path), lang)
+    except WorkbookError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        copy = write_checked_copy(Path(path), error.cells, lang)
+        click.echo(f"{len(error.problems)} 处问题；已在 {copy} 中标红。" if lang == "zh"
+                   else f"{len(error.problems)} problem(s); marked in red in {copy}.", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except InputError as error:
+        _exit_bad_input([f"{path}: {problem}" if not problem.startswith(path) else problem
+                         for problem in error.problems])
+    click.echo((f"{path}：没有问题。{len(instance.projects)} 个项目，{len(instance.towns)} 个乡镇，"
+                f"{len(instance.venues)} 个场地，{len(instance.trainers)} 位专家。") if lang == "zh"
+               else (f"{path}: no problems. {len(instance.projects)} projects, "
+                     f"{len(instance.towns)} towns, {len(instance.venues)} venues, "
+                     f"{len(instance.trainers)} trainers."))
+
+
+@main.command(name="template")
+@click.option("--from", "from_path", metavar="INSTANCE.json",
+              help="Fill the workbook with this instance (or scenario, or workbook).")
+@click.option("--lang", default="zh", show_default=True,
+              help="Language of the sheets, headers and values: zh or en.")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The workbook to write (.xlsx).")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+def template_command(from_path: str | None, lang: str, out_path: Path, force: bool) -> None:
+    """Write a workbook to fill in: projects, audiences, towns, venues, trainers, calendar,
+    policy and weights, with drop-downs and a comment on every header."""
+    from models.workbook.write import write_workbook
+
+    _formats_or_exit("csv", lang)
+    _refuse_to_overwrite(out_path, force)
+    instance = _load_or_exit(from_path, lang) if from_path else None
+    write_workbook(out_path, instance, lang)
+    what = f"{len(instance.projects)} projects from {from_path}" if instance else "empty"
+    click.echo(f"wrote {out_path} ({what})")
+
+
+@main.command(name="schema")
+@click.argument("kind", type=click.Choice(["instance", "solution"]), default="instance")
+def schema_command(kind: str) -> None:
+    """Print the JSON Schema of an instance (or a solution), made from the models."""
+    import json
+
+    model = Instance if kind == "instance" else Solution
+    click.echo(json.dumps(model.model_json_schema(by_alias=True), ensure_ascii=False, indent=2))
+
+
+def _refuse_to_overwrite(path: Path, force: bool) -> None:
+    if path.suffix.lower() != ".xlsx":
+        _exit_bad_input([f"--out: {path} must end in .xlsx"])
+    if path.exists() and not force:
+        _exit_bad_input([f"--out: {path} exists; choose another name, or add --force to "
+                         f"replace it"])
+
+
+def _load_or_exit(path: str, lang: str = "zh") -> Instance:
+    try:
+        return load_instance(Path(path), lang)
     except InputError as error:
         _exit_bad_input([f"{path}: {problem}" if not problem.startswith(path) else problem
                          for problem in error.problems])
