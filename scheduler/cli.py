@@ -401,6 +401,31 @@ def template_command(from_path: str | None, lang: str, out_path: Path, force: bo
     click.echo(f"wrote {out_path} ({what})")
 
 
+@main.command(name="import-table")
+@click.argument("table_path", metavar="TABLE.xlsx|TABLE.csv", type=click.Path(path_type=Path))
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The workbook to write (.xlsx).")
+@click.option("--lang", default="zh", show_default=True,
+              help="Language of the workbook: zh or en.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+def import_table_command(table_path: Path, out_path: Path, lang: str, force: bool) -> None:
+    """Read a bureau's published plan table (序号, 月份, 培训项目名称, 培训对象, 培训方式,
+    参训人数 …) into a workbook with its projects filled in; every guessed value is marked."""
+    from scheduler.table_import import import_table
+
+    _formats_or_exit("csv", lang)
+    _refuse_to_overwrite(out_path, force)
+    try:
+        count, guesses = import_table(table_path, out_path, lang)
+    except InputError as error:
+        _exit_bad_input(error.problems)
+    for guess in guesses:
+        click.echo(f"  guessed: {guess.text(lang)}")
+    click.echo(f"wrote {out_path}: {count} projects, {len(guesses)} guessed value(s) in yellow; "
+               f"fill in the towns, venues, trainers, days and priorities, then run "
+               f"schedule check {out_path}")
+
+
 @main.command(name="schema")
 @click.argument("kind", type=click.Choice(["instance", "solution"]), default="instance")
 def schema_command(kind: str) -> None:

@@ -83,8 +83,9 @@ def test_the_template_has_every_sheet_with_explained_headers_and_drop_downs(tmp_
     assert book[LISTS].sheet_state == "hidden"
     projects = book[PROJECTS.zh]
     assert [cell.value for cell in projects[1]] == [column.zh for column in PROJECTS.columns]
-    assert all(cell.comment is not None and "默认" in cell.comment.text or "必填" in
-               cell.comment.text for cell in projects[1])
+    assert all(cell.comment is not None
+               and ("默认" in cell.comment.text or "必填" in cell.comment.text)
+               for cell in projects[1])
     assert projects.freeze_panes == "C2"
     drop_downs = {validation.formula1 for validation in projects.data_validations.dataValidation}
     assert {"=list_mode", "=list_holiday", "=list_priority", "=list_audiences"} <= drop_downs
@@ -125,7 +126,7 @@ def test_every_bad_cell_is_named_by_sheet_row_and_header_and_marked_in_a_copy(wo
         ("政策与权重", 5, "值"): "abc",
     })
     before = bad.read_bytes()
-    code, stdout, stderr = run("check", str(bad))
+    code, _, stderr = run("check", str(bad))
     assert code == 2
     assert stderr.splitlines()[:6] == [
         '项目 第7行 「月份」: "13月" 不是月份',
@@ -246,3 +247,56 @@ def test_a_workbook_saved_by_libreoffice_reads_back_the_same(workbook_2024, tmp_
     libreoffice("--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "lo"),
                 str(workbook_2024), cwd=tmp_path)
     assert load_instance(tmp_path / "lo" / "2024.xlsx") == load_instance(workbook_2024)
+
+
+# -- a published table imported --------------------------------------------------------------
+PUBLISHED = ROOT / "tests" / "data" / "published"
+
+
+@pytest.mark.parametrize(("table", "count"), [("jianan-2024.xlsx", 14), ("anshan-2022.csv", 61),
+                                              ("qianjiang-2022.xlsx", 30)])
+def test_a_published_table_becomes_a_workbook_with_its_guesses_marked(table, count, tmp_path):
+    from scheduler.published_table import read_published_table
+
+    out = tmp_path / "plan.xlsx"
+    code, stdout, _ = run("import-table", str(PUBLISHED / table), "--out", str(out))
+    assert code == 0 and f"{count} projects" in stdout
+    book = load_workbook(out)
+    assert book.sheetnames[0] == "导入记录"
+    projects = book["项目"]
+    rows = list(projects.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == count
+    read = read_published_table(PUBLISHED / table)
+    headers = [cell.value for cell in projects[1]]
+    assert [row[headers.index("项目名称")] for row in rows] == [p.name for p in read]
+    guessed = [(row, project) for row, project in enumerate(read, start=2) if project.guesses]
+    assert guessed
+    for row, project in guessed:
+        if "mode" in project.guesses:
+            cell = projects.cell(row=row, column=headers.index("培训方式") + 1)
+            assert cell.fill.fgColor.rgb.endswith("FFF2CC")
+            assert cell.comment.text == project.guesses["mode"]
+    record = [row[0] for row in book["导入记录"].iter_rows(values_only=True) if row[0]]
+    assert sum("「培训方式」" in line for line in record) == sum(
+        "mode" in project.guesses for project in read)
+
+
+def test_an_imported_table_asks_only_for_what_the_table_does_not_say(tmp_path):
+    out = tmp_path / "plan.xlsx"
+    assert run("import-table", str(PUBLISHED / "jianan-2024.xlsx"), "--out", str(out))[0] == 0
+    with pytest.raises(WorkbookError) as raised:
+        load_workbook_instance(out)
+    columns = {problem.column for problem in raised.value.cells if problem.row}
+    # Jian'an's table has no 培训对象 column; months, headcounts and modes all read.
+    assert columns == {"天数", "优先级", "培训对象"}
+    assert not (tmp_path / "plan.checked.xlsx").exists()
+
+
+def test_docs_format_lists_every_column_of_the_workbook():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("workbook_doc",
+                                                  ROOT / "scripts" / "workbook_doc.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.workbook_doc() in (ROOT / "docs" / "format.md").read_text(encoding="utf-8")

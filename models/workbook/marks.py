@@ -5,15 +5,14 @@ The planner's own file is never touched; the copy is written beside it.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from models.solution import write_bytes_atomically
 from models.workbook.read import CellProblem
+from models.workbook.write import save_atomically
 
 BAD_FILL = PatternFill("solid", fgColor="FF9999")
 RESULTS = {"zh": "检查结果", "en": "Check results"}
@@ -47,7 +46,5 @@ def write_checked_copy(path: Path, problems: list[CellProblem], lang: str = "zh"
     results.column_dimensions["A"].width = 100
     book.active = 0
     target = checked_copy_path(path)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    write_bytes_atomically(target, buffer.getvalue())
+    save_atomically(book, target)
     return target

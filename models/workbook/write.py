@@ -54,14 +54,19 @@ SHARE_FORMAT, DATE_FORMAT = "0%", "yyyy-mm-dd"
 
 def write_workbook(path: Path, instance: Instance | None = None, lang: str = "zh") -> None:
     """Write the workbook for `instance`, or an empty template, atomically."""
-    book = build_workbook(instance, lang)
+    data = instance.model_dump(mode="json", by_alias=True) if instance else {}
+    save_atomically(build_workbook(data, lang), path)
+
+
+def save_atomically(book: Workbook, path: Path) -> None:
     buffer = io.BytesIO()
     book.save(buffer)
     write_bytes_atomically(path, buffer.getvalue())
 
 
-def build_workbook(instance: Instance | None, lang: str) -> Workbook:
-    data = instance.model_dump(mode="json", by_alias=True) if instance else {}
+def build_workbook(data: dict[str, Any], lang: str) -> Workbook:
+    """The workbook of an instance's JSON; a part of one (only projects, say) leaves the rest
+    of the workbook empty for the planner."""
     names = _reference_names(data)
     book = Workbook()
     guide = book.active
@@ -77,6 +82,8 @@ def build_workbook(instance: Instance | None, lang: str) -> Workbook:
     _settings_sheet(book.create_sheet(SETTINGS.title(lang)), data, lang)
     _guide(guide, lang)
     book.move_sheet(lists.sheet, offset=len(book.sheetnames))
+    for worksheet in book.worksheets:
+        _print_wide(worksheet)
     return book
 
 
@@ -257,7 +264,17 @@ def _guide(worksheet: Worksheet, lang: str) -> None:
         for number, value in enumerate(line, start=1):
             worksheet.cell(row=offset, column=number, value=value or None)
     worksheet["A1"].font = Font(bold=True, size=14)
-    worksheet.column_dimensions["A"].width = 24
+    widest = max(len(sheet.columns) for sheet in DATA_SHEETS)
+    for number in range(1, widest + 1):
+        worksheet.column_dimensions[get_column_letter(number)].width = 14
+
+
+def _print_wide(worksheet: Worksheet) -> None:
+    """Printed (or made a PDF) landscape, as wide as one page."""
+    worksheet.page_setup.orientation = "landscape"
+    worksheet.page_setup.fitToWidth = 1
+    worksheet.page_setup.fitToHeight = 0
+    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 class _ListSheet:
