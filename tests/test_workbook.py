@@ -89,7 +89,9 @@ def test_the_template_has_every_sheet_with_explained_headers_and_drop_downs(tmp_
     assert projects.freeze_panes == "C2"
     drop_downs = {validation.formula1 for validation in projects.data_validations.dataValidation}
     assert {"=list_mode", "=list_holiday", "=list_priority", "=list_audiences"} <= drop_downs
-    assert "list_mode" in book.defined_names
+    # Audiences and towns are offered as written on their own sheets, whatever was added there.
+    assert book.defined_names["list_audiences"].attr_text == (
+        "OFFSET('培训对象'!$B$2,0,0,MAX(1,COUNTA('培训对象'!$B:$B)-1),1)")
     modes = book.defined_names["list_mode"].attr_text
     assert modes == f"{LISTS}!$A$2:$A$5"
     assert [book[LISTS].cell(row=row, column=1).value for row in range(2, 6)] == [
@@ -150,13 +152,26 @@ def test_every_bad_cell_is_named_by_sheet_row_and_header_and_marked_in_a_copy(wo
     assert code == 2 and "nothing was written" in stderr and not (tmp_path / "out").exists()
 
 
-def test_a_problem_of_the_whole_instance_is_traced_to_its_cell(workbook_2024, tmp_path):
-    bad = edited(workbook_2024, tmp_path / "plan.xlsx", {("项目", 11, "班数"): 900})
+def test_a_problem_of_the_whole_instance_is_traced_to_its_cell_beside_bad_cells(workbook_2024,
+                                                                               tmp_path):
+    bad = edited(workbook_2024, tmp_path / "plan.xlsx", {("项目", 11, "班数"): 900,
+                                                         ("项目", 7, "月份"): "13月"})
     with pytest.raises(WorkbookError) as raised:
         load_workbook_instance(bad)
-    (problem,) = raised.value.cells
-    assert (problem.sheet, problem.row, problem.column) == ("项目", 11, "班数")
-    assert "900 classes" in problem.en
+    assert [problem.text("zh") for problem in raised.value.cells] == [
+        '项目 第7行 「月份」: "13月" 不是月份',
+        "项目 第11行 「班数」: 900 个班，但只有 200 名学员",
+    ]
+    assert raised.value.cells[1].en == "900 classes for 200 trainees"
+
+
+def test_a_missing_column_is_reported_once_not_on_every_row(workbook_2024, tmp_path):
+    book = load_workbook(workbook_2024)
+    book["项目"].delete_cols(column_of(book["项目"], "天数"))
+    book.save(tmp_path / "plan.xlsx")
+    with pytest.raises(WorkbookError) as raised:
+        load_workbook_instance(tmp_path / "plan.xlsx")
+    assert raised.value.problems == ["项目 第1行 「天数」: 缺少「天数」列"]
 
 
 def test_ids_may_be_left_empty_and_are_derived_from_the_row_order(workbook_2024, tmp_path):

@@ -92,13 +92,23 @@ def load_workbook_instance(path: Path, lang: str = "zh") -> Instance:
     by its sheet, row and column."""
     reader = _Reader(_open(path, lang))
     data = reader.read()
+    try:
+        instance = parse_instance(data)
+    except InputError as error:
+        # The whole is checked even when cells did not read (they are left out), so that every
+        # problem is reported at once; a cell already reported, or a column missing, once only.
+        # References the reader resolved itself: one it could not is reported already, and one
+        # to an item left unread by a bad cell is not wrong.
+        cells = {(p.sheet, p.row, p.column) for p in reader.problems}
+        columns = {(p.sheet, p.column) for p in reader.problems if p.row == 1}
+        located = [problem for problem in map(reader.locate, error.problems)
+                   if (problem.sheet, problem.row, problem.column) not in cells
+                   and (problem.sheet, problem.column) not in columns
+                   and " is not the id of any " not in problem.en]
+        raise WorkbookError(reader.in_order(reader.problems + located), lang) from None
     if reader.problems:
         raise WorkbookError(reader.in_order(reader.problems), lang)
-    try:
-        return parse_instance(data)
-    except InputError as error:
-        located = [reader.locate(problem) for problem in error.problems]
-        raise WorkbookError(reader.in_order(located), lang) from None
+    return instance
 
 
 def _open(path: Path, lang: str) -> Any:
@@ -145,8 +155,7 @@ class _Reader:
         data: dict[str, Any] = {"schema": "training-instance/1"}
         if sheets["settings"] is not None:
             data.update(self._settings(sheets["settings"]))
-        for sheet in (AUDIENCES, PROJECTS, TOWNS, *(s for s in DATA_SHEETS
-                                                   if s not in (AUDIENCES, PROJECTS, TOWNS))):
+        for sheet in DATA_SHEETS:
             worksheet = sheets[sheet.section]
             if worksheet is not None:
                 self.tables[sheet.section] = self._table(sheet, worksheet)
@@ -182,9 +191,10 @@ class _Reader:
             else:
                 self._problem(worksheet.title, 1, header, cell.column,
                               "不是本表的列（写错了？）", "is not a column of this sheet (a typo?)")
+        written_in = "en" if worksheet.title == sheet.en else "zh"
         for column in sheet.columns:
             if column.field not in table.headers and not column.default:
-                self._problem(worksheet.title, 1, column.header("zh"), None,
+                self._problem(worksheet.title, 1, column.header(written_in), None,
                               f"缺少「{column.zh}」列", f'the column "{column.en}" is missing')
         for row in worksheet.iter_rows(min_row=2):
             if all(_blank(cell.value) for cell in row):
@@ -385,7 +395,7 @@ class _Reader:
     def locate(self, problem: str) -> CellProblem:
         """Where in the workbook a problem `models.parse` found (named by its JSON path) is."""
         path, _, message = problem.partition(": ")
-        zh = _MESSAGES_ZH.get(message, message)
+        zh = _in_chinese(message)
         match = re.match(r"^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?(?:\[(\d+)\])?", path)
         if match is None:
             return CellProblem(PROJECTS.zh, None, None, None, problem, problem)
@@ -413,13 +423,33 @@ class _Reader:
         return CellProblem(title, None, None, None, zh, message)
 
 
-_MESSAGES_ZH = {
-    "is missing": "必填",
-    "must not be empty": "至少填一行",
-    "give the plan's name as text": "填计划名称",
-    "None is not a year": "填年份",
-}
-"""The checker's plainest messages in Chinese; the rest are shown in English."""
+_MESSAGES_ZH = (
+    (r"is missing", "必填"),
+    (r"must not be empty", "至少填一行"),
+    (r"give the plan's name as text", "填计划名称"),
+    (r"None is not a year", "填年份"),
+    (r"(\d+) classes for (\d+) trainees", r"\1 个班，但只有 \2 名学员"),
+    (r"(\d+) is more than the (\d+) teachers of its audiences in all towns",
+     r"\1 人，超过各乡镇该培训对象的教师总数 \2"),
+    (r"(\d+) is not one of the allowed months (.*)", r"\1月不在可安排的月份 \2 内"),
+    (r"give the topics its trainers must teach \(trainers_per_session is (\d+)\)",
+     r"填专题：授课专家人数为 \1"),
+    (r"'(.*)' is used twice", r"「\1」重复"),
+    (r"a project cannot come after itself", "项目不能在自身之后"),
+    (r"the 'after' rules go round in a circle: (.*)", r"前置项目形成循环：\1"),
+    (r'the built-in "CN" holidays cover (\d+)–(\d+), not (\d+);.*',
+     r"内置的法定节假日只有 \1–\2 年，没有 \3 年：把「法定节假日」填为「按日历表」，"
+     r"在日历表中填写当年的法定节假日"),
+    (r"(\S+) is a \w+, not a weekend day", r"\1 不是周末"),
+)
+"""The checker's messages a workbook can meet, in Chinese; any other is shown in English."""
+
+
+def _in_chinese(message: str) -> str:
+    for pattern, chinese in _MESSAGES_ZH:
+        if re.fullmatch(pattern, message):
+            return re.sub(pattern, chinese, message)
+    return message
 
 
 def _column_of(sheet: Sheet, header: str) -> Column | None:

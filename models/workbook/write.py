@@ -28,6 +28,7 @@ from models import words
 from models.instance import Instance
 from models.solution import write_bytes_atomically
 from models.workbook.layout import (
+    AUDIENCES,
     CALENDAR,
     CALENDAR_TYPES,
     DATA_SHEETS,
@@ -294,8 +295,6 @@ class _ListSheet:
             Kind.VENUE_RURAL: list(words.VENUE_RURAL.values()) if zh else list(words.VENUE_RURAL),
             Kind.PRIORITY: [words.MANDATORY if zh else "mandatory", *range(1, 11)],
             Kind.YES_NO: [words.YES, words.NO] if zh else ["yes", "no"],
-            Kind.AUDIENCES: list(names.get("audiences", {}).values()),
-            Kind.TOWN: list(names.get("towns", {}).values()),
             Kind.WORDS: topics,
             "type": [kind[0 if zh else 1] for kind in CALENDAR_TYPES.values()],
         }
@@ -310,17 +309,26 @@ class _ListSheet:
             book.defined_names[name] = DefinedName(
                 name, attr_text=f"{LISTS}!${letter}$2:${letter}${last}")
             self.names[kind] = name
+        # Audiences and towns are offered as the planner writes them on their own sheets, so a
+        # name added there is in the drop-downs at once.
+        for kind, sheet in ((Kind.AUDIENCES, AUDIENCES), (Kind.TOWN, TOWNS)):
+            name = f"list_{kind.name.lower()}"
+            names_column = f"'{sheet.title(lang)}'!$B"
+            book.defined_names[name] = DefinedName(name, attr_text=(
+                f"OFFSET({names_column}$2,0,0,MAX(1,COUNTA({names_column}:$B)-1),1)"))
+            self.names[kind] = name
 
     def validate(self, worksheet: Worksheet, column: Column, cells: str) -> None:
-        """A drop-down on the column's cells where its values come from a list. Lists of several
-        values (audiences, topics) offer the choices without refusing others."""
+        """A drop-down on the column's cells where its values come from a list."""
         key: Any = "type" if column.field == "type" and column in CALENDAR.columns else column.kind
         if key is Kind.WORDS and column.field != "topics":
             return
         if key not in self.names:
             return
-        several = column.kind in (Kind.AUDIENCES, Kind.WORDS)
+        # Only a choice among fixed words is enforced: a cell naming items may list several, or
+        # name one by its id.
+        fixed = column.kind not in REFERENCES and column.kind is not Kind.WORDS
         validation = DataValidation(type="list", formula1=f"={self.names[key]}",
-                                    allow_blank=True, showErrorMessage=not several)
+                                    allow_blank=True, showErrorMessage=fixed)
         worksheet.add_data_validation(validation)
         validation.add(cells)
