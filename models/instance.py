@@ -16,6 +16,7 @@ from pydantic import (
     Field,
     NonNegativeInt,
     PositiveInt,
+    PrivateAttr,
     model_validator,
 )
 
@@ -251,11 +252,19 @@ class Instance(Strict):
     policy: Policy = Policy()
     objective: Objective = Objective()
 
+    _projects_by_id: tuple[list[Project], dict[str, Project]] | None = PrivateAttr(None)
+    """The projects by id, with the list they index: a copy with other projects
+    (`model_copy(update=...)` shares private attributes) indexes its own."""
+
     def town(self, town_id: str) -> Town:
         return next(town for town in self.towns if town.id == town_id)
 
     def project(self, project_id: str) -> Project:
-        return next(project for project in self.projects if project.id == project_id)
+        index = self._projects_by_id
+        if index is None or index[0] is not self.projects:
+            index = (self.projects, {project.id: project for project in self.projects})
+            self._projects_by_id = index
+        return index[1][project_id]
 
     def headcount(self, project: Project) -> int:
         """The number of teachers the project trains; "all" is every teacher of its audiences."""

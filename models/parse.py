@@ -41,6 +41,11 @@ OBJECT_SECTIONS: dict[str, type[BaseModel]] = {
 }
 
 
+MOST_PROJECTS = 3_000
+"""The most projects one instance may hold: a city's year has a few dozen, and beyond this the
+quick plans, which the time limit does not cut short, took minutes (docs/performance.md)."""
+
+
 class InputError(Exception):
     """The input is wrong; `problems` holds one plain sentence per problem, each naming where."""
 
@@ -50,19 +55,30 @@ class InputError(Exception):
 
 
 def read_json(path: Path) -> Any:
-    """Read a UTF-8 JSON file (with or without a byte-order mark)."""
+    """Read a JSON file in UTF-8 (with or without a byte-order mark), UTF-16 with its byte-order
+    mark, or GBK (GB18030): what Chinese Windows' Notepad and WPS save as "ANSI"."""
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        data = Path(path).read_bytes()
     except OSError as error:
         raise InputError([f"{path}: cannot read the file ({error.strerror})"]) from None
-    except UnicodeDecodeError:
-        raise InputError([f"{path}: not UTF-8 text"]) from None
+    text = None
+    for encoding in ("utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig",
+                     "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        raise InputError([f"{path}: not text (UTF-8, UTF-16 or GBK)"])
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(
             [f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}"]
         ) from None
+    except RecursionError:
+        raise InputError([f"{path}: nested too deeply to be an instance"]) from None
 
 
 def format_location(location: Iterable[str | int]) -> str:
@@ -117,6 +133,10 @@ def parse_instance(data: Any) -> Instance:
             items = []
         elif not items and section in ("audiences", "towns", "projects"):
             problems.append(f"{section}: must not be empty")
+        elif section == "projects" and len(items) > MOST_PROJECTS:
+            problems.append(f"projects: {len(items):,} projects; one instance plans at most "
+                            f"{MOST_PROJECTS:,}: split the year's plan, by office or by term")
+            items = []
         parsed[section] = [
             _validate(model, item, (section, index), problems) for index, item in enumerate(items)
         ]

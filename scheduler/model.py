@@ -535,6 +535,10 @@ class TrainingModel:
     def _precedence_with_fixed(self) -> None:
         """`after` between a free project and a fixed one that runs: the free one starts after
         the fixed one's last day, or ends before its first."""
+        followers: dict[str, list[Project]] = {}
+        for later in self.instance.projects:
+            for earlier_id in later.after:
+                followers.setdefault(earlier_id, []).append(later)
         for variables in self.projects.values():
             project = variables.project
             for earlier_id in project.after:
@@ -542,8 +546,8 @@ class TrainingModel:
                     for session in variables.sessions:
                         self.model.add(session.phases[0].start >= span[1]
                                        ).only_enforce_if(variables.scheduled)
-            for later in self.instance.projects:
-                if project.id in later.after and (span := self.fixed.spans.get(later.id)):
+            for later in followers.get(project.id, []):
+                if span := self.fixed.spans.get(later.id):
                     for session in variables.sessions:
                         self.model.add(session.phases[-1].start + project.days <= span[0]
                                        ).only_enforce_if(variables.scheduled)
@@ -733,13 +737,17 @@ class TrainingModel:
     def _preference_term(self) -> LinearExpr:
         """Session days outside the preferred months, read from a table indexed by start day."""
         total: list[LinearExpr] = []
+        tables: dict[tuple[frozenset[int], int], list[int]] = {}
         for variables, session, phase in self._tasks():
             project = variables.project
-            outside = [
-                self.calendar.days_outside(project.wanted_months, day, project.days)
-                if day + project.days <= self.calendar.length else 0
-                for day in range(self.calendar.length)
-            ]
+            key = (frozenset(project.wanted_months), project.days)
+            if key not in tables:
+                tables[key] = [
+                    self.calendar.days_outside(set(key[0]), day, project.days)
+                    if day + project.days <= self.calendar.length else 0
+                    for day in range(self.calendar.length)
+                ]
+            outside = tables[key]
             if not any(outside[day] for day in variables.split.start_days):
                 continue
             task = f"{project.id}#{session.session}.{phase.phase}"

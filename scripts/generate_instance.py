@@ -629,8 +629,13 @@ def _draw_venue(rng: random.Random, venue_id: str, district: str, urban: list[To
 
 
 def cn_number(number: int) -> str:
-    """1 → 一, 12 → 十二, 21 → 二十一 (up to 99)."""
-    tens, ones = divmod(number, 10)
+    """1 → 一, 12 → 十二, 21 → 二十一, 105 → 一百零五, 120 → 一百二十 (up to 999)."""
+    hundreds, rest = divmod(number, 100)
+    tens, ones = divmod(rest, 10)
+    if hundreds:
+        tail = "" if rest == 0 else "零" + CN_NUMBERS[ones - 1] if tens == 0 else (
+            CN_NUMBERS[tens - 1] + "十" + (CN_NUMBERS[ones - 1] if ones else ""))
+        return CN_NUMBERS[hundreds - 1] + "百" + tail
     head = "" if tens == 0 else "十" if tens == 1 else CN_NUMBERS[tens - 1] + "十"
     return head + (CN_NUMBERS[ones - 1] if ones else "")
 

@@ -122,3 +122,9 @@ def test_the_shipped_instances_are_what_the_generator_writes(name, size):
 @pytest.mark.parametrize(("name", "size"), [("l400", 400), ("xl1500", 1500)])
 def test_the_large_shipped_instances_load(name, size):
     assert len(load_instance(SHIPPED / f"{name}.json").projects) == size
+
+
+def test_issue_numbers_past_ninety_nine_are_written_in_chinese():
+    # Five thousand projects repeat a name past 第九十九期; the generator failed there.
+    assert [generator.cn_number(n) for n in (9, 10, 21, 99, 100, 105, 120, 999)] == [
+        "九", "十", "二十一", "九十九", "一百", "一百零五", "一百二十", "九百九十九"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from models import InputError, load_instance, parse_instance
+from tests.helpers import second_project
 
 
 def mutate(tiny: dict, path: str, value: object) -> dict:
@@ -128,3 +129,41 @@ def test_unreadable_files(tmp_path: Path, content: bytes, message: str):
 def test_missing_file(tmp_path: Path):
     with pytest.raises(InputError, match="cannot read the file"):
         load_instance(tmp_path / "absent.json")
+
+
+# -- found by the fuzz suite (tests/fuzz) -----------------------------------------------------
+def test_json_nested_too_deeply_is_a_clear_error_not_a_crash(tmp_path):
+    path = tmp_path / "plan.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        load_instance(path)
+    assert raised.value.problems == [f"{path}: nested too deeply to be an instance"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "gbk"])
+def test_chinese_is_read_in_the_encodings_windows_editors_save(encoding, tiny, tmp_path):
+    path = tmp_path / "plan.json"
+    path.write_bytes(json.dumps(tiny, ensure_ascii=False).encode(encoding))
+    assert load_instance(path).towns[0].name == tiny["towns"][0]["name"]
+
+
+def test_more_projects_than_one_instance_plans_are_refused_at_once(tiny):
+    from models.parse import MOST_PROJECTS
+
+    tiny["projects"] = [dict(tiny["projects"][0], id=f"p{number}")
+                        for number in range(MOST_PROJECTS + 1)]
+    with pytest.raises(InputError) as raised:
+        parse_instance(tiny)
+    assert raised.value.problems == [
+        "projects: 3,001 projects; one instance plans at most 3,000: split the year's plan, by "
+        "office or by term"]
+
+
+def test_a_copy_with_other_projects_finds_its_own_projects_by_id(tiny):
+    second_project(tiny)
+    instance = parse_instance(tiny)
+    assert instance.project("p2").name == "培训二"
+    fewer = instance.model_copy(update={"projects": instance.projects[:1]})
+    with pytest.raises(KeyError):
+        fewer.project("p2")
+    assert instance.project("p2").name == "培训二"

@@ -441,6 +441,8 @@ _MESSAGES_ZH = (
      r"内置的法定节假日只有 \1–\2 年，没有 \3 年：把「法定节假日」填为「按日历表」，"
      r"在日历表中填写当年的法定节假日"),
     (r"(\S+) is a \w+, not a weekend day", r"\1 不是周末"),
+    (r"([\d,]+) projects; one instance plans at most ([\d,]+).*",
+     r"共 \1 个项目，一份计划最多 \2 个：请按科室或学期分开"),
 )
 """The checker's messages a workbook can meet, in Chinese; any other is shown in English."""
 
