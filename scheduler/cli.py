@@ -7,8 +7,11 @@ or none found in the time limit); 2 the input is wrong.
 from __future__ import annotations
 
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -38,7 +41,8 @@ def main() -> None:
 @click.option("--seed", default=0, show_default=True, help="Random seed of the search.")
 @click.option("--workers", type=click.IntRange(min=1),
               help="Search threads [default: one per core, less one while the bound is "
-                   "solved beside it].")
+                   "solved beside it]. 1: deterministic, the same plan for the same instance "
+                   "and seed, the time limit counted in CP-SAT's deterministic time.")
 @click.option("--formats", "format_names", default="all", show_default=True,
               help=f"Files to write beside solution.json: {FORMAT_HELP}.")
 @click.option("--lang", default="zh", show_default=True,
@@ -62,6 +66,7 @@ def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, s
     instance = _load_or_exit(instance_path, lang)
     replan = _replan_or_exit(baseline_path, today, pins, method)
     out_dir = out_dir or Path("out") / Path(instance_path).stem
+    _writable_or_exit(out_dir)
     what = ("by the hand method" if method == "greedy"
             else f"searching up to {time_limit:g} s")
     if replan is not None:
@@ -74,7 +79,7 @@ def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, s
         try:
             with ProgressPrinter() as printer:
                 result = solve(instance, time_limit=time_limit, seed=seed, workers=workers,
-                               on_progress=printer, replan=replan)
+                               on_progress=printer, replan=replan, deterministic=workers == 1)
         except InputError as error:
             _exit_bad_input(error.problems)
     solution = result.solution
@@ -95,9 +100,10 @@ def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, s
         sys.exit(EXIT_NO_SCHEDULE)
     from scheduler.export.formats import write_outputs
 
-    written = write_outputs(instance, solution, out_dir, formats, lang)
-    if replan is not None:
-        written.append(_report_changes(instance, replan.baseline, solution, out_dir))
+    with _writing(out_dir):
+        written = write_outputs(instance, solution, out_dir, formats, lang)
+        if replan is not None:
+            written.append(_report_changes(instance, replan.baseline, solution, out_dir))
     _print_written(written, out_dir)
 
 
@@ -197,7 +203,10 @@ def export_command(solution_path: str, instance_path: str, format_names: str,
     except InputError as error:
         _exit_bad_input(error.problems)
     out_dir = out_dir or Path(solution_path).parent
-    _print_written(write_exports(instance, solution, out_dir, formats, lang), out_dir)
+    _writable_or_exit(out_dir)
+    with _writing(out_dir):
+        written = write_exports(instance, solution, out_dir, formats, lang)
+    _print_written(written, out_dir)
 
 
 @main.command(name="compare")
@@ -232,6 +241,7 @@ def compare_command(base_path: Path, scenario_paths: tuple[Path, ...], jobs: int
     from scheduler.validate import validate
 
     _, lang = _formats_or_exit("csv", lang)
+    _writable_or_exit(out_dir)
     base_solution = None
     if base_solution_path is not None:
         base_solution = _read_solution_or_exit(base_solution_path)
@@ -296,6 +306,33 @@ def _warn_if_charts_lack_chinese() -> None:
     from scheduler.export.gantt import chart_font
 
     chart_font()
+
+
+def _writable_or_exit(out_dir: Path) -> None:
+    """Try writing in the output folder (or, where it does not exist yet, in the nearest folder
+    above it that does), so that one that cannot be written is said at once, not after the
+    search; nothing is left there."""
+    existing = next(folder for folder in (out_dir, *out_dir.absolute().parents)
+                    if folder.exists())
+    try:
+        if not existing.is_dir():
+            raise NotADirectoryError(20, "Not a directory")
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as error:
+        _exit_bad_input([f"--out: cannot write in {out_dir} ({error.strerror})"])
+
+
+@contextmanager
+def _writing(out_dir: Path) -> Iterator[None]:
+    """A file that cannot be written (a full disk, a folder made read-only meanwhile) is said
+    plainly; each file is written whole or not at all, so what was there before stays."""
+    try:
+        yield
+    except OSError as error:
+        click.echo(f"--out: cannot write {error.filename or out_dir} ({error.strerror}); each "
+                   f"file in {out_dir} is the earlier one or a whole new one", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 def _print_written(paths: list[Path], out_dir: Path) -> None:

@@ -115,7 +115,7 @@ def test_file_with_byte_order_mark_is_read(tiny, tmp_path: Path):
     ("content", "message"),
     [
         (b"{\"schema\": ", "not valid JSON at line 1, column 12"),
-        (b"\xff\xfe{}", "not UTF-8 text"),
+        (b"{\xff}", r"not text \(UTF-8, UTF-16 or GBK\)"),
         (b"[]", "the instance must be a JSON object"),
     ],
 )

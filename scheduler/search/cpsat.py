@@ -61,18 +61,24 @@ class StopRequest:
             self.solver.stop_search()
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+"""Ctrl-C, and the polite stop a service manager or `kill` sends."""
+
+
 @contextmanager
 def stop_on_ctrl_c() -> Iterator[StopRequest]:
-    """While solving, Ctrl-C asks CP-SAT to stop and keep its best plan instead of aborting."""
+    """While solving, Ctrl-C (or SIGTERM) asks CP-SAT to stop and keep its best plan instead of
+    aborting."""
     stop = StopRequest()
     if threading.current_thread() is not threading.main_thread():
         yield stop
         return
-    previous = signal.signal(signal.SIGINT, stop)
+    previous = {number: signal.signal(number, stop) for number in STOP_SIGNALS}
     try:
         yield stop
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def search_workers(asked: int | None, relaxation: Relaxation | None) -> Workers:

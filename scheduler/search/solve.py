@@ -38,7 +38,14 @@ from scheduler.search.params import DEFAULT, SolveParams
 from scheduler.search.progress import ProgressCallback, ProgressListener
 from scheduler.search.quick import keeps_mandatory, quick_plan
 from scheduler.search.repair import repair
-from scheduler.search.stages import Stage, StagePlan, Step, plan_stages, plan_without_model
+from scheduler.search.stages import (
+    Stage,
+    StagePlan,
+    Step,
+    plan_deterministic,
+    plan_stages,
+    plan_without_model,
+)
 from scheduler.search.threads import wait_until
 from scheduler.sessions import SessionSplit, split_project
 
@@ -72,6 +79,7 @@ def solve(
     on_progress: ProgressCallback | None = None,
     replan: Replan | None = None,
     params: SolveParams = DEFAULT,
+    deterministic: bool = False,
 ) -> SolveResult:
     """Schedule the instance within `time_limit` seconds, or until the relaxation's bound
     proves the best plan optimal; Ctrl-C stops early with the best plan (pressed before the
@@ -79,11 +87,21 @@ def solve(
     starts).
 
     With `replan`, the plan keeps the held and pinned sessions of the baseline and pays for
-    every change (`scheduler.replan`); the baseline is the search's warm start."""
+    every change (`scheduler.replan`); the baseline is the search's warm start.
+
+    `deterministic`: the same instance, seed and limit give the same plan
+    (`stages.plan_deterministic`); `time_limit` is then CP-SAT's deterministic time, and the
+    wall clock only a safety net at `DETERMINISTIC_SAFETY` times it."""
     with stop_on_ctrl_c() as stop:
         search = _Search(instance, stop, time.monotonic() + time_limit, seed, workers, replan,
-                         params, ProgressListener(on_progress))
+                         params, ProgressListener(on_progress),
+                         time_limit if deterministic else None)
         return search.run()
+
+
+DETERMINISTIC_SAFETY = 10
+"""A deterministic search is stopped by the clock only past this many times its limit (on a
+machine this much slower than CP-SAT's measure of work assumes, determinism is lost)."""
 
 
 @dataclass
@@ -99,6 +117,8 @@ class _Search:
     replan: Replan | None
     params: SolveParams
     listener: ProgressListener
+    deterministic_time: float | None
+    """Set: the search is deterministic, its full search limited to this deterministic time."""
     started: float = field(default_factory=time.monotonic)
     calendar: YearCalendar = field(init=False)
     splits: dict[str, SessionSplit | str] = field(init=False)
@@ -116,6 +136,9 @@ class _Search:
     searched_bound: int | None = None
 
     def __post_init__(self) -> None:
+        if self.deterministic_time is not None:
+            self.deadline = self.started + DETERMINISTIC_SAFETY * self.deterministic_time
+            self.asked_workers = 1
         self.calendar = YearCalendar(self.instance)
         self.splits = {project.id: split_project(self.instance, project, self.calendar)
                        for project in self.instance.projects}
@@ -124,6 +147,8 @@ class _Search:
         without_model = plan_without_model(_choices(self.splits),
                                            replanning=self.replan is not None,
                                            params=self.params)
+        if without_model is not None and self.deterministic_time is not None:
+            without_model = plan_deterministic(builds_model=False)
         if without_model is not None and (moved := self._by_moves(without_model)) is not None:
             return moved
         self.built = TrainingModel(self.instance, self.calendar, replan=self.replan,
@@ -134,10 +159,11 @@ class _Search:
             solution = Solution(instance=self.instance.name, status=Status.INFEASIBLE)
             return self._result(solution)
         self.quick = quick_plan(self.instance, self.calendar, self.splits)
-        plan = plan_stages(len(self.built.model.proto.variables),
-                           replanning=self.replan is not None,
-                           quick_keeps_mandatory=keeps_mandatory(self.instance, self.quick),
-                           params=self.params)
+        plan = plan_deterministic(builds_model=True) if self.deterministic_time is not None \
+            else plan_stages(len(self.built.model.proto.variables),
+                             replanning=self.replan is not None,
+                             quick_keeps_mandatory=keeps_mandatory(self.instance, self.quick),
+                             params=self.params)
         self._begin(plan)
         for stage in plan.stages:
             self._run_stage(stage)
@@ -155,7 +181,7 @@ class _Search:
         quick = SeatAwarePlanner(self.instance, self.calendar, self.splits).plan()
         if not keeps_mandatory(self.instance, quick):
             return None
-        moved = self._moves(quick, self.deadline)
+        moved = self._moves(quick, self.deadline) if plan.stages else quick
         solution = Solution(instance=self.instance.name, status=Status.FEASIBLE)
         fill_plan(solution, self.instance, self.calendar, moved.rows, moved.dropped)
         solution.solve_seconds = round(time.monotonic() - self.started, 3)
@@ -175,7 +201,9 @@ class _Search:
         self.listener.relaxation = self.background
         if self.replan is None:  # (re-planning, the model's objective leaves out held sessions)
             self.stop.proven = self.listener.proven
-        self.quick_serves = any(stage.step is Step.MOVES for stage in plan.stages)
+        self.quick_serves = any(stage.step is Step.MOVES for stage in plan.stages) or (
+            self.deterministic_time is not None and self.replan is None
+            and keeps_mandatory(self.instance, self.quick))
 
     def _run_stage(self, stage: Stage) -> None:
         until = time.monotonic() + stage.share * self._left()
@@ -303,7 +331,10 @@ class _Search:
                            len(proto.constraints), interrupted=self.stop.requested, stages=plan)
 
     def _solver(self) -> cp_model.CpSolver:
-        return new_solver(self.deadline, self.seed, self.workers, self.stop)
+        solver = new_solver(self.deadline, self.seed, self.workers, self.stop)
+        if self.deterministic_time is not None:
+            solver.parameters.max_deterministic_time = self.deterministic_time
+        return solver
 
     def _left(self) -> float:
         return max(self.deadline - time.monotonic(), 0.05)
@@ -331,6 +362,7 @@ def _first_plan(built: TrainingModel, solver: cp_model.CpSolver,
     set_hint(model, {v.scheduled.index: 1 for v in built.projects.values()} | (warm_start or {}))
     model.maximize(sum(kept))
     solver.parameters.max_time_in_seconds = max(solver.parameters.max_time_in_seconds / 2, 0.05)
+    solver.parameters.max_deterministic_time /= 2
     if STATUS.get(run(solver, model)) not in (Status.OPTIMAL, Status.FEASIBLE):
         return None
     return {index: solver.value(model.get_int_var_from_proto_index(index))

@@ -75,6 +75,19 @@ def plan_without_model(choices: int, *, replanning: bool, params: SolveParams
         builds_model=False, relaxation_share=None, why_relaxation="there is no model")
 
 
+def plan_deterministic(*, builds_model: bool) -> StagePlan:
+    """The stages when the same request must give the same plan: nothing that stops on the
+    clock, nothing beside the search. One CP-SAT worker searches the whole model from the
+    first plan, for a deterministic time (CP-SAT's own measure of work, near seconds); without
+    a model, the seat-aware quick plan is the plan."""
+    if not builds_model:
+        return StagePlan((), False, None, "deterministic: the quick plan, no moves")
+    return StagePlan(
+        (Stage(Step.START, 1.0, "the quick plan, or a first plan"),
+         Stage(Step.FULL, 1.0, "the whole model on one worker, for a deterministic time")),
+        True, None, "deterministic: nothing runs beside the search")
+
+
 def plan_stages(variables: int, *, replanning: bool, quick_keeps_mandatory: bool,
                 params: SolveParams) -> StagePlan:
     """The stages for a built model of `variables` variables. The quick plan serves only when
