@@ -122,6 +122,17 @@ def mutate(rng: random.Random, data: Any) -> tuple[Any, str]:
     return data, f"{where} nested deeply"
 
 
+def mutants(rng: random.Random, data: Any, count: int) -> Iterator[tuple[bytes, str]]:
+    """`count` mutations of the document, encoded, with what each did (those that cannot be
+    written as JSON left out)."""
+    for _ in range(count):
+        mutant, what = mutate(rng, data)
+        try:
+            yield encode(mutant), what
+        except (RecursionError, ValueError):
+            continue
+
+
 # -- the families ----------------------------------------------------------------------------
 def shipped(name: str) -> dict[str, Any]:
     return json.loads((ROOT / "instances" / name).read_text(encoding="utf-8"))
@@ -133,12 +144,8 @@ def instance_cases(rng: random.Random, count: int) -> list[Case]:
     cases = []
     for _ in range(count):
         label, base = rng.choice(bases)
-        data, what = mutate(rng, base)
-        try:
-            content = encode(data)
-        except (RecursionError, ValueError):
-            continue
-        cases.append(Case("instance", f"{label}: {what}", {"instance.json": content}))
+        cases += [Case("instance", f"{label}: {what}", {"instance.json": content})
+                  for content, what in mutants(rng, base, 1)]
     chinese = json.dumps(tiny_instance(), ensure_ascii=False)
     text = encode(tiny_instance())
     cases += [
@@ -185,14 +192,8 @@ def scenario_cases(rng: random.Random, count: int) -> list[Case]:
                     {"remove": "trainers.t3"},
                     {"set": "policy.rural_quota", "value": 0.3},
                 ]}
-    cases = []
-    for _ in range(count):
-        data, what = mutate(rng, scenario)
-        try:
-            content = encode(data)
-        except (RecursionError, ValueError):
-            continue
-        cases.append(Case("scenario", what, {"base.json": base, "instance.json": content}))
+    cases = [Case("scenario", what, {"base.json": base, "instance.json": content})
+             for content, what in mutants(rng, scenario, count)]
     cases.append(Case("scenario", "its base missing", {"instance.json": encode(scenario)}))
     cases.append(Case("scenario", "its base a scenario",
                       {"base.json": encode(scenario), "instance.json": encode(scenario)}))
@@ -204,15 +205,8 @@ def solution_cases(rng: random.Random, count: int) -> list[Case]:
     instance = encode(tiny_instance())
     solution = json.loads(tiny_solution().to_json())
     validate = ["validate", "instance.json", "solution.json"]
-    cases = []
-    for _ in range(count):
-        data, what = mutate(rng, solution)
-        try:
-            content = encode(data)
-        except (RecursionError, ValueError):
-            continue
-        cases.append(Case("solution", what, {"instance.json": instance, "solution.json": content},
-                          validate))
+    cases = [Case("solution", what, {"instance.json": instance, "solution.json": content},
+                  validate) for content, what in mutants(rng, solution, count)]
     overlapping = copy.deepcopy(solution)
     overlapping["sessions"][1] |= {"start": overlapping["sessions"][3]["start"],
                                    "end": overlapping["sessions"][3]["end"]}
