@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 
 from models import Solution, load_instance
-from scheduler.search.stages import Step, plan_deterministic
+from scheduler.search.clock import WALL, WorkClock
+from scheduler.search.params import DEFAULT
+from scheduler.search.stages import Step, deterministic, plan_stages
 from scheduler.validate import validate
 
 INSTANCE = Path(__file__).resolve().parent.parent / "instances" / "2024.json"
@@ -34,8 +36,16 @@ def test_one_worker_gives_the_same_plan_every_time(tmp_path):
     assert validate(load_instance(INSTANCE), solution) == []
 
 
-def test_the_deterministic_stages_stop_on_no_clock():
-    plan = plan_deterministic(builds_model=True)
-    assert [stage.step for stage in plan.stages] == [Step.START, Step.FULL]
-    assert plan.relaxation_share is None
-    assert plan_deterministic(builds_model=False).stages == ()
+def test_the_deterministic_stages_leave_out_what_runs_beside_the_search():
+    plan = plan_stages(133_614, replanning=False, quick_keeps_mandatory=True, params=DEFAULT)
+    assert Step.AWAIT_BOUND in [stage.step for stage in plan.stages]
+    steady = deterministic(plan)
+    assert [stage.step for stage in steady.stages] == [Step.MOVES]
+    assert steady.relaxation_share is None and plan.relaxation_share is not None
+
+
+def test_on_the_work_clock_a_deadline_is_work_not_seconds():
+    clock = WorkClock()
+    clock.spend(0.25)
+    clock.spend(0.5)
+    assert clock.now() == 0.75 and clock.deterministic and not WALL.deterministic

@@ -14,6 +14,7 @@ from typing import Protocol
 from ortools.sat.python import cp_model
 
 from models.solution import Status
+from scheduler.search.clock import WALL, Clock, WorkClock
 from scheduler.search.threads import solve_in_thread
 
 STATUS = {
@@ -94,10 +95,19 @@ def search_workers(asked: int | None, relaxation: Relaxation | None) -> Workers:
     return workers
 
 
-def new_solver(deadline: float, seed: int, workers: Workers, stop: StopRequest
-               ) -> cp_model.CpSolver:
+WALL_SAFETY = 10
+"""On the work clock a solve is stopped by the wall clock only past this many seconds per unit
+of work left: a machine that much slower than CP-SAT's measure assumes loses determinism."""
+
+
+def new_solver(deadline: float, seed: int, workers: Workers, stop: StopRequest,
+               clock: Clock = WALL) -> cp_model.CpSolver:
+    """A solver that stops at `deadline` of `clock`."""
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(deadline - time.monotonic(), 0.05)
+    left = max(deadline - clock.now(), 0.05)
+    solver.parameters.max_time_in_seconds = left * (WALL_SAFETY if clock.deterministic else 1)
+    if isinstance(clock, WorkClock):
+        solver.parameters.max_deterministic_time = clock.work_in(left)
     solver.parameters.random_seed = seed
     solver.parameters.num_workers = workers()
     solver.parameters.catch_sigint_signal = False  # ours stops every stage and says so
@@ -121,15 +131,18 @@ def run(solver: cp_model.CpSolver, model: cp_model.CpModel,
                            interrupt=solver.stop_search)
 
 
-def model_solver(seed: int, workers: Workers, stop: StopRequest) -> ModelSolver:
-    """Solves a model like the main search (seed, workers, Ctrl-C), as `ModelSolver` says."""
+def model_solver(seed: int, workers: Workers, stop: StopRequest, clock: Clock = WALL
+                 ) -> ModelSolver:
+    """Solves a model like the main search (seed, workers, Ctrl-C), as `ModelSolver` says; on
+    the work clock `seconds` is work, and the quiet watch (which reads the wall clock) is off."""
     def solve_model(model: cp_model.CpModel, seconds: float, *,
                     quiet: float | None = None, probing: bool = True
                     ) -> cp_model.CpSolver | None:
-        solver = new_solver(time.monotonic() + seconds, seed, workers, stop)
+        solver = new_solver(clock.now() + seconds, seed, workers, stop, clock)
         if not probing:
             solver.parameters.cp_model_probing_level = 0
-        code = run(solver, model, stop=stop, quiet=quiet)
+        code = run(solver, model, stop=stop, quiet=None if clock.deterministic else quiet)
+        clock.spend(solver.response_proto.deterministic_time)
         return solver if STATUS.get(code) in (Status.OPTIMAL, Status.FEASIBLE) else None
     return solve_model
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -25,6 +24,7 @@ from ortools.sat.python import cp_model
 from scheduler.kpis import project_terms, weighted_terms
 from scheduler.model import FixedPart, FixedTask, ProjectVars, TrainingModel, read_plan
 from scheduler.search.assign import reassign
+from scheduler.search.clock import WALL, Clock
 from scheduler.search.cpsat import ModelSolver
 from scheduler.search.hints import Hint, set_hint
 from scheduler.search.params import DEFAULT, SolveParams
@@ -77,7 +77,7 @@ def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed
             solve_model: ModelSolver, stopped: Callable[[], bool],
             on_improve: Callable[[Incumbent], None] | None = None,
             stall_after: int | None = DEFAULT.stalled_steps, guide: Guide | None = None,
-            params: SolveParams = DEFAULT) -> Incumbent:
+            params: SolveParams = DEFAULT, clock: Clock = WALL) -> Incumbent:
     """Every venue and trainer anew, each project alone (`sweep`), then neighbourhood steps
     — every venue and trainer anew (or, every other time, every seat), then three turns of a
     few projects placed anew, and again (on a model too large to copy, `is_small`, only the
@@ -87,18 +87,21 @@ def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed
     projects frees those the plan pays for otherwise than the relaxation's solution does. On a
     small model, a step of a few projects that finds a better plan is followed by every venue
     and trainer anew: with those projects moved, a cheap trainer or room they held may now go
-    to another, which the assignment finds at once and steps of a few projects only slowly."""
-    small, remaining = is_small(built, params), deadline - time.monotonic()
-    if small and not stopped() and remaining >= params.least_step_seconds:
+    to another, which the assignment finds at once and steps of a few projects only slowly.
+    `deadline` is of `clock`; on the work clock every venue and trainer are never moved anew
+    (SCIP, which does that, stops on the wall clock) and every seat is moved instead."""
+    small, remaining = is_small(built, params), deadline - clock.now()
+    assigns = not clock.deterministic
+    if small and assigns and not stopped() and remaining >= params.least_step_seconds:
         assigned = assign_step(built, incumbent, solve_model,
                                min(params.step_seconds, remaining), stopped)
         incumbent = _better(incumbent, assigned, on_improve)
     incumbent = sweep(built, incumbent, deadline=deadline, solve_model=solve_model,
-                      stopped=stopped, on_improve=on_improve, params=params)
+                      stopped=stopped, on_improve=on_improve, params=params, clock=clock)
     chooser = _NeighbourhoodChooser(built, random.Random(seed), params, guide)
     last_improved, assign_due = 0, False
     for turn in itertools.count():
-        remaining = deadline - time.monotonic()
+        remaining = deadline - clock.now()
         # (On a model too large to be small, no full search follows.)
         stalled = small and stall_after is not None and turn - last_improved > stall_after
         if stopped() or remaining < params.least_step_seconds or stalled:
@@ -109,7 +112,7 @@ def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed
         if free:
             outcome = projects_step(built, incumbent, free, solve_model, seconds, params)
             chooser.adapt(proved=outcome is not None and outcome[1])
-        elif turn % params.seats_every == 0 or assign_due:
+        elif assigns and (turn % params.seats_every == 0 or assign_due):
             outcome = assign_step(built, incumbent, solve_model, seconds, stopped)
         else:
             outcome = seats_step(built, incumbent, solve_model, seconds, params)
@@ -132,7 +135,7 @@ def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed
 def sweep(built: TrainingModel, incumbent: Incumbent, *, deadline: float,
           solve_model: ModelSolver, stopped: Callable[[], bool],
           on_improve: Callable[[Incumbent], None] | None = None,
-          params: SolveParams = DEFAULT) -> Incumbent:
+          params: SolveParams = DEFAULT, clock: Clock = WALL) -> Incumbent:
     """Each project that costs more than its least (`_Excess`), costliest first, placed anew
     alone, everything else where the plan has it: its best place given the rest, which ruin
     and recreate's rules may miss and a step of several projects may not find in its time:
@@ -141,7 +144,7 @@ def sweep(built: TrainingModel, incumbent: Incumbent, *, deadline: float,
     excess = _Excess(built)(incumbent.values)
     for project_id in sorted((project_id for project_id, extra in excess.items() if extra > 0),
                              key=excess.__getitem__, reverse=True):
-        remaining = deadline - time.monotonic()
+        remaining = deadline - clock.now()
         if stopped() or remaining < params.least_step_seconds:
             break
         outcome = projects_step(built, incumbent, {project_id}, solve_model,

@@ -50,6 +50,12 @@ class SolveParams:
     """Projects taken out by one move, at most (at least two)."""
     stalled_moves_per_project: int = 5
     """Moves in a row without a better plan, per project, after which the moves stop."""
+    move_work: float = 0.001
+    """What one move of ruin and recreate counts on the work clock of a deterministic search,
+    in CP-SAT's deterministic time."""
+    work_per_second: float = 0.2
+    """CP-SAT's deterministic time that one core of the reference machine does in a second: a
+    deterministic search's time limit is so much work a second."""
 
     # Neighbourhood steps (`scheduler.search.lns`).
     step_seconds: float = 3.0

@@ -15,7 +15,6 @@ instance the neighbourhood search then goes on from a better start.
 from __future__ import annotations
 
 import random
-import time
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -24,6 +23,7 @@ from models.solution import SessionPhase
 from scheduler.baseline import NO_ROOM_LEFT, Booking, HandPlan
 from scheduler.calendar import YearCalendar
 from scheduler.kpis import project_terms, weighted_terms
+from scheduler.search.clock import WALL, Clock
 from scheduler.search.construct import SeatAwarePlanner
 from scheduler.search.params import DEFAULT, SolveParams
 from scheduler.sessions import SessionSplit
@@ -32,12 +32,13 @@ from scheduler.sessions import SessionSplit
 def repair(instance: Instance, calendar: YearCalendar, splits: dict[str, SessionSplit | str],
            plan: HandPlan, *, deadline: float, seed: int, stopped: Callable[[], bool],
            on_improve: Callable[[int], None] | None = None,
-           params: SolveParams = DEFAULT) -> HandPlan:
-    """The plan after moves until `deadline`, a stop, or a stall; never worse than `plan`,
-    and it keeps every rule as the planner's plans do. `on_improve` gets the objective of
-    `plan`, then each better one."""
+           params: SolveParams = DEFAULT, clock: Clock = WALL) -> HandPlan:
+    """The plan after moves until `deadline` (of `clock`; on the work clock each move is
+    `params.move_work`), a stop, or a stall; never worse than `plan`, and it keeps every rule
+    as the planner's plans do. `on_improve` gets the objective of `plan`, then each better
+    one."""
     return _Repair(instance, calendar, splits, plan, random.Random(seed), params).run(
-        deadline, stopped, on_improve)
+        deadline, stopped, on_improve, clock)
 
 
 class _Repair:
@@ -69,13 +70,14 @@ class _Repair:
         self.objective = self._objective()
 
     def run(self, deadline: float, stopped: Callable[[], bool],
-            on_improve: Callable[[int], None] | None) -> HandPlan:
+            on_improve: Callable[[int], None] | None, clock: Clock) -> HandPlan:
         stall = self.params.stalled_moves_per_project * len(self.movable)
         since_better = 0
         if on_improve is not None:
             on_improve(self.objective)
         while (self.movable and since_better < stall and not stopped()
-               and time.monotonic() < deadline):
+               and clock.now() < deadline):
+            clock.spend(self.params.move_work)
             before = self.objective
             self._move(self._taken_out())
             since_better = 0 if self.objective < before else since_better + 1

@@ -20,6 +20,7 @@ from scheduler.model import TrainingModel, read_plan
 from scheduler.replan import Replan
 from scheduler.search import lns
 from scheduler.search.bound import BackgroundBound
+from scheduler.search.clock import WALL, Clock, WorkClock
 from scheduler.search.construct import SeatAwarePlanner
 from scheduler.search.cpsat import (
     STATUS,
@@ -42,7 +43,7 @@ from scheduler.search.stages import (
     Stage,
     StagePlan,
     Step,
-    plan_deterministic,
+    deterministic,
     plan_stages,
     plan_without_model,
 )
@@ -89,19 +90,14 @@ def solve(
     With `replan`, the plan keeps the held and pinned sessions of the baseline and pays for
     every change (`scheduler.replan`); the baseline is the search's warm start.
 
-    `deterministic`: the same instance, seed and limit give the same plan
-    (`stages.plan_deterministic`); `time_limit` is then CP-SAT's deterministic time, and the
-    wall clock only a safety net at `DETERMINISTIC_SAFETY` times it."""
+    `deterministic`: the same instance, seed and limit give the same plan: one worker, the
+    stages on the work clock (`time_limit` is then work, CP-SAT's deterministic time) and no
+    relaxation beside them (`stages.deterministic`)."""
+    clock = WorkClock(params.work_per_second) if deterministic else WALL
     with stop_on_ctrl_c() as stop:
-        search = _Search(instance, stop, time.monotonic() + time_limit, seed, workers, replan,
-                         params, ProgressListener(on_progress),
-                         time_limit if deterministic else None)
+        search = _Search(instance, stop, clock.now() + time_limit, seed, workers, replan,
+                         params, ProgressListener(on_progress), clock)
         return search.run()
-
-
-DETERMINISTIC_SAFETY = 10
-"""A deterministic search is stopped by the clock only past this many times its limit (on a
-machine this much slower than CP-SAT's measure of work assumes, determinism is lost)."""
 
 
 @dataclass
@@ -117,8 +113,8 @@ class _Search:
     replan: Replan | None
     params: SolveParams
     listener: ProgressListener
-    deterministic_time: float | None
-    """Set: the search is deterministic, its full search limited to this deterministic time."""
+    clock: Clock
+    """What `deadline` and the stages' times are of: the wall clock, or the work clock."""
     started: float = field(default_factory=time.monotonic)
     calendar: YearCalendar = field(init=False)
     splits: dict[str, SessionSplit | str] = field(init=False)
@@ -136,8 +132,7 @@ class _Search:
     searched_bound: int | None = None
 
     def __post_init__(self) -> None:
-        if self.deterministic_time is not None:
-            self.deadline = self.started + DETERMINISTIC_SAFETY * self.deterministic_time
+        if self.clock.deterministic:
             self.asked_workers = 1
         self.calendar = YearCalendar(self.instance)
         self.splits = {project.id: split_project(self.instance, project, self.calendar)
@@ -147,8 +142,6 @@ class _Search:
         without_model = plan_without_model(_choices(self.splits),
                                            replanning=self.replan is not None,
                                            params=self.params)
-        if without_model is not None and self.deterministic_time is not None:
-            without_model = plan_deterministic(builds_model=False)
         if without_model is not None and (moved := self._by_moves(without_model)) is not None:
             return moved
         self.built = TrainingModel(self.instance, self.calendar, replan=self.replan,
@@ -159,11 +152,12 @@ class _Search:
             solution = Solution(instance=self.instance.name, status=Status.INFEASIBLE)
             return self._result(solution)
         self.quick = quick_plan(self.instance, self.calendar, self.splits)
-        plan = plan_deterministic(builds_model=True) if self.deterministic_time is not None \
-            else plan_stages(len(self.built.model.proto.variables),
-                             replanning=self.replan is not None,
-                             quick_keeps_mandatory=keeps_mandatory(self.instance, self.quick),
-                             params=self.params)
+        plan = plan_stages(len(self.built.model.proto.variables),
+                           replanning=self.replan is not None,
+                           quick_keeps_mandatory=keeps_mandatory(self.instance, self.quick),
+                           params=self.params)
+        if self.clock.deterministic:
+            plan = deterministic(plan)
         self._begin(plan)
         for stage in plan.stages:
             self._run_stage(stage)
@@ -181,7 +175,7 @@ class _Search:
         quick = SeatAwarePlanner(self.instance, self.calendar, self.splits).plan()
         if not keeps_mandatory(self.instance, quick):
             return None
-        moved = self._moves(quick, self.deadline) if plan.stages else quick
+        moved = self._moves(quick, self.deadline)
         solution = Solution(instance=self.instance.name, status=Status.FEASIBLE)
         fill_plan(solution, self.instance, self.calendar, moved.rows, moved.dropped)
         solution.solve_seconds = round(time.monotonic() - self.started, 3)
@@ -197,16 +191,14 @@ class _Search:
             self.background = BackgroundBound(self.built, plan.relaxation_share * self._left(),
                                               self.params)
         self.workers = search_workers(self.asked_workers, self.background)
-        self.solve_model = model_solver(self.seed, self.workers, self.stop)
+        self.solve_model = model_solver(self.seed, self.workers, self.stop, self.clock)
         self.listener.relaxation = self.background
         if self.replan is None:  # (re-planning, the model's objective leaves out held sessions)
             self.stop.proven = self.listener.proven
-        self.quick_serves = any(stage.step is Step.MOVES for stage in plan.stages) or (
-            self.deterministic_time is not None and self.replan is None
-            and keeps_mandatory(self.instance, self.quick))
+        self.quick_serves = any(stage.step is Step.MOVES for stage in plan.stages)
 
     def _run_stage(self, stage: Stage) -> None:
-        until = time.monotonic() + stage.share * self._left()
+        until = self.clock.now() + stage.share * self._left()
         if stage.step is Step.MOVES:
             self.quick = self._moves(self.quick, until)
         elif stage.step is Step.AWAIT_BOUND:
@@ -227,7 +219,8 @@ class _Search:
     def _moves(self, plan: HandPlan, until: float) -> HandPlan:
         return repair(self.instance, self.calendar, self.splits, plan, deadline=until,
                       seed=self.seed, stopped=self.stop.done,
-                      on_improve=self.listener.on_objective, params=self.params)
+                      on_improve=self.listener.on_objective, params=self.params,
+                      clock=self.clock)
 
     def _starting_plan(self) -> lns.Incumbent | None:
         """The plan the neighbourhood search starts from, as a whole assignment of the model:
@@ -265,7 +258,7 @@ class _Search:
         return lns.improve(self.built, incumbent, deadline=until, seed=self.seed,
                            solve_model=self.solve_model, stopped=self.stop.done,
                            on_improve=self.listener.on_incumbent, stall_after=stall_after,
-                           guide=guide, params=self.params)
+                           guide=guide, params=self.params, clock=self.clock)
 
     def _full_search(self) -> None:
         """CP-SAT on the whole model until the deadline, hinted with the best plan so far."""
@@ -331,13 +324,10 @@ class _Search:
                            len(proto.constraints), interrupted=self.stop.requested, stages=plan)
 
     def _solver(self) -> cp_model.CpSolver:
-        solver = new_solver(self.deadline, self.seed, self.workers, self.stop)
-        if self.deterministic_time is not None:
-            solver.parameters.max_deterministic_time = self.deterministic_time
-        return solver
+        return new_solver(self.deadline, self.seed, self.workers, self.stop, self.clock)
 
     def _left(self) -> float:
-        return max(self.deadline - time.monotonic(), 0.05)
+        return max(self.deadline - self.clock.now(), 0.05)
 
 
 def _choices(splits: dict[str, SessionSplit | str]) -> int:

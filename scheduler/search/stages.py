@@ -7,7 +7,7 @@ plan proven optimal by the relaxation's bound).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from scheduler.search.params import SolveParams
@@ -75,17 +75,14 @@ def plan_without_model(choices: int, *, replanning: bool, params: SolveParams
         builds_model=False, relaxation_share=None, why_relaxation="there is no model")
 
 
-def plan_deterministic(*, builds_model: bool) -> StagePlan:
-    """The stages when the same request must give the same plan: nothing that stops on the
-    clock, nothing beside the search. One CP-SAT worker searches the whole model from the
-    first plan, for a deterministic time (CP-SAT's own measure of work, near seconds); without
-    a model, the seat-aware quick plan is the plan."""
-    if not builds_model:
-        return StagePlan((), False, None, "deterministic: the quick plan, no moves")
-    return StagePlan(
-        (Stage(Step.START, 1.0, "the quick plan, or a first plan"),
-         Stage(Step.FULL, 1.0, "the whole model on one worker, for a deterministic time")),
-        True, None, "deterministic: nothing runs beside the search")
+def deterministic(plan: StagePlan) -> StagePlan:
+    """The plan for a search that must give the same plan for the same request: the same
+    stages on the work clock (`clock.WorkClock`), without the relaxation, which is solved beside
+    the search and so lands at a different step each run, nor the wait for its bound."""
+    return replace(plan, stages=tuple(stage for stage in plan.stages
+                                      if stage.step is not Step.AWAIT_BOUND),
+                   relaxation_share=None,
+                   why_relaxation="deterministic: nothing runs beside the search")
 
 
 def plan_stages(variables: int, *, replanning: bool, quick_keeps_mandatory: bool,
