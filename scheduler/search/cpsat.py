@@ -142,7 +142,8 @@ def model_solver(seed: int, workers: Workers, stop: StopRequest, clock: Clock = 
         if not probing:
             solver.parameters.cp_model_probing_level = 0
         code = run(solver, model, stop=stop, quiet=None if clock.deterministic else quiet)
-        clock.spend(solver.response_proto.deterministic_time)
+        if clock.deterministic:
+            clock.spend(solver.response_proto.deterministic_time)
         return solver if STATUS.get(code) in (Status.OPTIMAL, Status.FEASIBLE) else None
     return solve_model
 
