@@ -366,8 +366,13 @@ def validate_command(instance_path: str, solution_path: str | None, baseline_pat
     if solution_path is None:
         _check(instance_path, lang)
         return
+    from scheduler.export.formats import foreign_plan_problems
+
     instance = _load_or_exit(instance_path, lang)
     solution = _read_solution_or_exit(solution_path)
+    foreign = foreign_plan_problems(Path(solution_path), solution, instance)
+    if foreign:
+        _exit_bad_input(foreign)
     baseline = _read_solution_or_exit(baseline_path) if baseline_path else None
     if solution.replan is not None and baseline is None:
         click.echo(f"note: re-planned against {solution.replan.baseline}; give it with "

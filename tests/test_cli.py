@@ -131,3 +131,13 @@ def test_solve_of_an_infeasible_plan_writes_the_explanation(tiny, tmp_path):
     assert "Best change that gives a plan: let project p1 (培训一) also run in month 7" in stdout
     assert sorted(path.name for path in out.iterdir()) == ["explain.json", "explain.txt"]
     assert json.loads((out / "explain.json").read_text(encoding="utf-8"))["status"] == "infeasible"
+
+
+def test_validate_says_in_one_line_that_a_plan_is_of_another_instance(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    code, _, stderr = run("validate", str(root / "instances" / "qianjiang-2022.json"),
+                          str(root / "tests" / "data" / "2024-solution.json"))
+    assert code == 2
+    lines = stderr.splitlines()
+    assert len(lines) == 3 and "this is a plan of '许昌市建安区2024年" in lines[0]
+    assert "names projects that the instance does not have: p01" in lines[1]

@@ -108,18 +108,7 @@ def read_solution(path: Path, instance: Instance) -> Solution:
             from None
     if not solution.status.has_schedule:
         raise InputError([f"{path}: the solution has no plan (status {solution.status.value})"])
-    # A solution of another plan breaks nearly every rule: say what is wrong in one line each
-    # instead of listing every row.
-    problems = []
-    if solution.instance != instance.name:
-        problems.append(f"{path}: this is a plan of {solution.instance!r}, not of "
-                        f"{instance.name!r}")
-    known = {project.id for project in instance.projects}
-    unknown = sorted({row.project for row in solution.sessions} - known
-                     | set(solution.dropped) - known)
-    if unknown:
-        problems.append(f"{path}: names projects that the instance does not have: "
-                        f"{', '.join(unknown)}")
+    problems = foreign_plan_problems(path, solution, instance)
     if problems:
         raise InputError(problems)
     violations = validate(instance, solution)
@@ -130,6 +119,22 @@ def read_solution(path: Path, instance: Instance) -> Solution:
                "nothing is exported from a plan that does not keep them"]
         )
     return solution
+
+
+def foreign_plan_problems(path: Path, solution: Solution, instance: Instance) -> list[str]:
+    """Whether the solution is a plan of another instance, in a line or two: such a plan breaks
+    nearly every rule, and listing each would bury what is wrong."""
+    problems = []
+    if solution.instance != instance.name:
+        problems.append(f"{path}: this is a plan of {solution.instance!r}, not of "
+                        f"{instance.name!r}")
+    known = {project.id for project in instance.projects}
+    unknown = sorted({row.project for row in solution.sessions} - known
+                     | set(solution.dropped) - known)
+    if unknown:
+        problems.append(f"{path}: names projects that the instance does not have: "
+                        f"{', '.join(unknown)}")
+    return problems
 
 
 def write_outputs(instance: Instance, solution: Solution, out_dir: Path,
