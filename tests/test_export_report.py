@@ -5,6 +5,7 @@ The plan is the proven-optimal 2024 plan of instances/2024.json (tests/data/2024
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 from html.parser import HTMLParser
@@ -14,7 +15,7 @@ import numpy as np
 import pytest
 from matplotlib import image as mpimg
 
-from models import Mode
+from models import Mode, Status
 from scheduler.export.gantt import MODE_COLOURS
 from scheduler.export.plan_table import class_names
 from scheduler.export.report import ROW, TOP, report_html, write_report
@@ -158,3 +159,35 @@ def test_a_filter_in_the_address_shows_only_its_rows(page, instance, tmp_path):
     # Packed from the top, one row after the other.
     assert [row["transform"] for row in shown] == [f"translate(0,{TOP})",
                                                    f"translate(0,{TOP + ROW})"]
+
+
+def test_the_head_says_the_plan_in_one_sentence_a_bureau_head_reads(instance, solution):
+    text = report_html(instance, solution, made=dt.date(2026, 12, 4))
+    assert "<h1>许昌市建安区2024年教师培训计划</h1>" in text  # the note on the data below it
+    assert '<p class="data-note">场地、专家、乡镇数据为示例</p>' in text
+    assert ('<p class="summary">全部 14 个项目均已安排，共 23 个班、14,925 个名额，其中农村乡镇占 '
+            '65%；外出培训最多的上课日是 2024-10-08（245 名教师）；费用 87,800 元。按给定的规则，'
+            '本方案已证明为最优。</p>') in text
+    assert '<p class="made">生成日期 2026-12-04</p>' in text
+    # The solver's words are folded away, not the head line.
+    assert re.search(r'<details class="status"><summary>求解详情</summary>求解状态 OPTIMAL', text)
+    english = report_html(instance, solution, "en", made=dt.date(2026, 12, 4))
+    assert "This plan is proven the best by the rules given." in english
+    assert "<p class=\"made\">Made on 2026-12-04</p>" in english
+
+
+def test_a_plan_not_proven_says_how_close_it_is(instance, solution):
+    unproven = solution.model_copy(update={"status": Status.FEASIBLE, "bound": 90_846})
+    assert unproven.gap is not None
+    text = report_html(instance, unproven)
+    assert f"与可能的最优方案相差不超过 {unproven.gap:.1%}。" in text
+
+
+def test_venues_and_trainers_with_no_days_are_folded_away(instance, solution):
+    text = report_html(instance, solution)
+    used = {row.venue for row in solution.sessions if row.venue}
+    idle = [venue.name for venue in instance.venues if venue.id not in used]
+    assert idle
+    assert f'<summary>未使用的场地（{len(idle)}）</summary>{"、".join(idle)}</details>' in text
+    heat = text[text.index("场地使用天数"):text.index("未使用的场地")]
+    assert not any(name in heat for name in idle)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from numbers import Real
 from pathlib import Path
 
@@ -53,7 +54,8 @@ h1 { font-size: 24px; margin: 0 0 4px; }
 h2 { font-size: 18px; margin: 36px 0 12px; padding-bottom: 4px;
      border-bottom: 2px solid var(--ink); }
 h3 { font-size: 15px; margin: 20px 0 8px; }
-.status { color: var(--muted); margin: 0; }
+.status, .made, .data-note, .idle { color: var(--muted); margin: 0; }
+.summary { font-size: 17px; margin: 6px 0; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px; }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
 .card b { display: block; font-size: 22px; }
@@ -152,10 +154,11 @@ def write_report(instance: Instance, solution: Solution, path: Path, lang: str =
     write_text_atomically(Path(path), report_html(instance, solution, lang))
 
 
-def report_html(instance: Instance, solution: Solution, lang: str = "zh") -> str:
+def report_html(instance: Instance, solution: Solution, lang: str = "zh",
+                made: dt.date | None = None) -> str:
+    """The report's page; `made` is the date it says it was made (default: today)."""
     return html_page(f"{instance.name} · {word('培训计划报告', lang)}", [
-        f"<h1>{escape_html(instance.name)}</h1>",
-        _status_line(instance, solution, lang),
+        *_head(instance, solution, lang, made or dt.date.today()),
         _kpis(instance, solution, lang),
         _gantt_section(instance, solution, lang),
         _plan(instance, solution, lang),
@@ -199,11 +202,27 @@ def number_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _status_line(instance: Instance, solution: Solution, lang: str) -> str:
+NOTE_IN_NAME = re.compile(r"^(?P<title>.+?)\s*[（(](?P<note>[^（）()]*示例[^（）()]*)[）)]\s*$")
+"""A plan's name that ends in a note on its data, "（场地、专家、乡镇数据为示例）": the title is
+the name without it, and the note is shown below."""
+
+
+def _head(instance: Instance, solution: Solution, lang: str, made: dt.date) -> list[str]:
+    """The title, the note on the data, the plan in one sentence, the date the report was made,
+    and the solver's figures folded away."""
+    match = NOTE_IN_NAME.match(instance.name)
+    title = match["title"] if match else instance.name
     kpis = summaries.kpi_table(instance, solution).set_index("指标")["数值"]
-    items = [f"{word(label, lang)} {number_text(kpis[label])}"
-             for label in ("求解状态", "目标值", "下界", "差距")]
-    return f'<p class="status">{escape_html(" · ".join(items))}</p>'
+    figures = " · ".join(f"{word(label, lang)} {number_text(kpis[label])}"
+                         for label in ("求解状态", "目标值", "下界", "差距"))
+    made_text = f"{word('生成日期', lang)} {made.isoformat()}"
+    return [f"<h1>{escape_html(title)}</h1>",
+            *([f'<p class="data-note">{escape_html(match["note"])}</p>'] if match else []),
+            f'<p class="summary">{escape_html(summaries.plan_sentence(instance, solution, lang))}'
+            f"</p>",
+            f'<p class="made">{escape_html(made_text)}</p>',
+            f'<details class="status"><summary>{escape_html(word("求解详情", lang))}</summary>'
+            f"{escape_html(figures)}</details>"]
 
 
 def _kpis(instance: Instance, solution: Solution, lang: str) -> str:
@@ -407,11 +426,19 @@ def _plan(instance: Instance, solution: Solution, lang: str) -> str:
 
 
 def _utilisation(instance: Instance, solution: Solution, lang: str) -> str:
+    """Days by month of the venues and trainers the plan uses; those it leaves idle are folded
+    away below, named."""
     sections = [f'<h2>{escape_html(word("场地与专家每月使用天数", lang))}</h2>']
-    for kind, heading in (("venue", "场地使用天数"), ("trainer", "专家授课天数")):
+    for kind, heading, idle_label in (("venue", "场地使用天数", "未使用的场地"),
+                                      ("trainer", "专家授课天数", "未授课的专家")):
         table = summaries.days_by_month(instance, solution, kind)
+        used = table["合计"] > 0
         sections.append(f"<h3>{escape_html(word(heading, lang))}</h3>")
-        sections.append(_heat_table(table, lang))
+        sections.append(_heat_table(table[used], lang))
+        idle = [str(name) for name in table.index[~used]]
+        if idle:
+            sections.append(f'<details class="idle"><summary>{escape_html(word(idle_label, lang))}'
+                            f"（{len(idle)}）</summary>{escape_html('、'.join(idle))}</details>")
     return "\n".join(sections)
 
 

@@ -221,9 +221,9 @@ def rural_note(instance: Instance, towns: pd.DataFrame, lang: str) -> str | None
         weight=f"{instance.policy.rural_weight:g}", quota=f"{instance.policy.rural_quota:.0%}")
 
 
-def _peak_absence(instance: Instance, solution: Solution) -> dict[str, int]:
-    """For each town, the most of its teachers in offline, blended or off-site sessions on any
-    one school day (the days its absence cap applies)."""
+def _away_by_day(instance: Instance, solution: Solution) -> dict[str, dict[dt.date, int]]:
+    """For each town, its teachers in offline, blended or off-site sessions on each school day
+    (the days its absence cap applies)."""
     calendar = YearCalendar(instance)
     modes = {project.id: project.mode for project in instance.projects}
     away: dict[str, dict[dt.date, int]] = {town.id: defaultdict(int) for town in instance.towns}
@@ -235,7 +235,65 @@ def _peak_absence(instance: Instance, solution: Solution) -> dict[str, int]:
                     calendar.day(day)]:
                 for town, count in row.seats.items():
                     away[town][day] += count
-    return {town: max(days.values(), default=0) for town, days in away.items()}
+    return away
+
+
+def _peak_absence(instance: Instance, solution: Solution) -> dict[str, int]:
+    """For each town, the most of its teachers away on any one school day."""
+    return {town: max(days.values(), default=0)
+            for town, days in _away_by_day(instance, solution).items()}
+
+
+def busiest_school_day(instance: Instance, solution: Solution) -> tuple[dt.date, int] | None:
+    """The school day with the most teachers away from school, all towns together (the first
+    such day), and how many; None when no class keeps a teacher from school."""
+    total: Counter[dt.date] = Counter()
+    for days in _away_by_day(instance, solution).values():
+        total.update(days)
+    if not total:
+        return None
+    most = max(total.values())
+    return min(day for day, count in total.items() if count == most), most
+
+
+def plan_sentence(instance: Instance, solution: Solution, lang: str) -> str:
+    """The plan in one sentence a bureau head reads: the projects kept, classes and places, the
+    rural share, the busiest school day, the cost, and how close to the best it is proven."""
+    zh = lang == "zh"
+    total, scheduled = len(instance.projects), len(instance.projects) - len(solution.dropped)
+    seats = [row.seats for row in solution.sessions if row.phase == 1]
+    places = sum(sum(by_town.values()) for by_town in seats)
+    rural_towns = {town.id for town in instance.towns if town.rural}
+    rural = sum(count for by_town in seats for town, count in by_town.items()
+                if town in rural_towns)
+    share = rural / places if places else 0.0
+    classes_count = len(classes(solution))
+    if zh:
+        kept = (f"全部 {total} 个项目均已安排" if scheduled == total
+                else f"已安排 {scheduled}/{total} 个项目")
+        parts = [f"{kept}，共 {classes_count} 个班、{places:,} 个名额，其中农村乡镇占 {share:.0%}"]
+    else:
+        kept = (f"All {total} projects are scheduled" if scheduled == total
+                else f"{scheduled} of {total} projects are scheduled")
+        parts = [f"{kept}: {classes_count} classes, {places:,} places, {share:.0%} of them for "
+                 f"rural towns"]
+    busiest = busiest_school_day(instance, solution)
+    if busiest is not None:
+        day, away = busiest
+        parts.append(f"外出培训最多的上课日是 {day}（{away:,} 名教师）" if zh
+                     else f"the busiest school day is {day} ({away:,} teachers away)")
+    cost = solution.kpis.get("cost", 0)
+    parts.append(f"费用 {cost:,} 元" if zh else f"cost {cost:,} yuan")
+    if solution.status.value == "OPTIMAL":
+        proof = "按给定的规则，本方案已证明为最优" if zh else \
+            "this plan is proven the best by the rules given"
+    elif solution.gap is not None:
+        proof = (f"与可能的最优方案相差不超过 {solution.gap:.1%}" if zh
+                 else f"it is within {solution.gap:.1%} of the best possible")
+    else:
+        proof = "未能证明与最优方案相差多少" if zh else "how far it is from the best is not proven"
+    return ("；".join(parts) + "。" + proof + "。") if zh else ("; ".join(parts) + ". "
+                                                          + proof[0].upper() + proof[1:] + ".")
 
 
 def rural_quota(instance: Instance, project: Project) -> float | None:
