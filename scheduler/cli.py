@@ -191,22 +191,30 @@ def explain_command(instance_path: str, time_limit: float, workers: int | None) 
               help="Output folder [default: the folder of SOLUTION.json].")
 @click.option("--lang", default="zh", show_default=True,
               help="Language of the Excel and report headers: zh or en.")
+@click.option("--allow-violations", is_flag=True,
+              help="Export a plan that breaks rules (one adjusted by hand), every broken rule "
+                   "listed first in the workbook and the report.")
 def export_command(solution_path: str, instance_path: str, format_names: str,
-                   out_dir: Path | None, lang: str) -> None:
+                   out_dir: Path | None, lang: str, allow_violations: bool) -> None:
     """Write the plan of SOLUTION.json as Excel, calendars, report, CSV and chart."""
     from scheduler.export.formats import read_solution, write_exports
 
     formats, lang = _formats_or_exit(format_names, lang)
     instance = _load_or_exit(instance_path, lang)
     try:
-        solution = read_solution(Path(solution_path), instance)
+        solution, broken = read_solution(Path(solution_path), instance, allow_violations)
     except InputError as error:
         _exit_bad_input(error.problems)
     out_dir = out_dir or Path(solution_path).parent
     _writable_or_exit(out_dir)
+    for line in broken:
+        click.echo(f"breaks: {line}")
     with _writing(out_dir):
-        written = write_exports(instance, solution, out_dir, formats, lang)
+        written = write_exports(instance, solution, out_dir, formats, lang, broken)
     _print_written(written, out_dir)
+    if broken:
+        click.echo(f"the plan breaks {len(broken)} rule(s), listed first in the workbook and "
+                   f"the report")
 
 
 @main.command(name="compare")

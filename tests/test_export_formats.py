@@ -3,6 +3,7 @@ looked at, and bad input refused with exit 2 and nothing written."""
 
 from __future__ import annotations
 
+import html
 import json
 from collections import Counter, deque
 from pathlib import Path
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 from matplotlib import image as mpimg
+from openpyxl import load_workbook
 
 from models import InputError, Mode, load_instance
 from scheduler.cli import main
@@ -182,3 +184,26 @@ def test_the_gantt_png_has_its_size_and_one_bar_per_session_phase(exported):
         bars = _components(np.abs(pixels - colour).max(axis=2) < 0.01)
         # White outlines keep back-to-back bars apart; the legend adds one patch per mode.
         assert bars == phases[mode] + 1, mode
+
+
+def test_a_plan_adjusted_by_hand_is_exported_on_request_with_its_broken_rules_first(tmp_path):
+    solution = _broken(tmp_path, _saturday)
+    out = tmp_path / "out"
+    code, _, stderr = run("export", str(solution), "--instance", str(INSTANCE), "--out", str(out))
+    assert code == 2 and "--allow-violations exports it" in stderr and not out.exists()
+
+    code, stdout, _ = run("export", str(solution), "--instance", str(INSTANCE), "--out",
+                          str(out), "--format", "xlsx,html", "--allow-violations")
+    assert code == 0, stdout
+    rule = ("[weekend] project p03 (初中数学学科教师培养（分阶段培育）) session 1 phase 1: "
+            "2024-03-02 (Saturday), 2024-03-03 (Sunday) are not working days")
+    assert f"breaks: {rule}" in stdout
+    book = load_workbook(out / "plan.xlsx")
+    first = book.worksheets[0]
+    assert first.title == "违反的规则" and book.active.title == "违反的规则"
+    assert first["A1"].value == "本方案违反 1 条规则（人工调整后导出）"
+    assert first["A2"].value.startswith(rule)
+    report = (out / "report.html").read_text(encoding="utf-8")
+    body = report[report.index("<body>"):]
+    assert body.index('<section class="broken">') < body.index("<h1>")
+    assert html.escape(first["A2"].value) in report

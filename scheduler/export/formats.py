@@ -21,27 +21,33 @@ from scheduler.export.report import write_report
 from scheduler.export.wording import LANGUAGES
 from scheduler.export.xlsx import write_xlsx
 
-# A writer puts a format's files into the output folder and returns their paths.
-Writer = Callable[[Instance, Solution, Path, str], list[Path]]
+# A writer puts a format's files into the output folder and returns their paths. The last
+# argument lists the rules a plan adjusted by hand breaks (exported with --allow-violations),
+# which the workbook and the report show first; it is empty for every plan the solver writes.
+Writer = Callable[[Instance, Solution, Path, str, list[str]], list[Path]]
 
 
-def _xlsx(instance: Instance, solution: Solution, out_dir: Path, lang: str) -> list[Path]:
+def _xlsx(instance: Instance, solution: Solution, out_dir: Path, lang: str,
+          broken: list[str]) -> list[Path]:
     path = out_dir / "plan.xlsx"
-    write_xlsx(instance, solution, path, lang)
+    write_xlsx(instance, solution, path, lang, broken)
     return [path]
 
 
-def _ics(instance: Instance, solution: Solution, out_dir: Path, lang: str) -> list[Path]:
+def _ics(instance: Instance, solution: Solution, out_dir: Path, lang: str,
+         broken: list[str]) -> list[Path]:
     return write_calendars(instance, solution, out_dir)
 
 
-def _html(instance: Instance, solution: Solution, out_dir: Path, lang: str) -> list[Path]:
+def _html(instance: Instance, solution: Solution, out_dir: Path, lang: str,
+          broken: list[str]) -> list[Path]:
     path = out_dir / "report.html"
-    write_report(instance, solution, path, lang)
+    write_report(instance, solution, path, lang, broken)
     return [path]
 
 
-def _csv(instance: Instance, solution: Solution, out_dir: Path, lang: str) -> list[Path]:
+def _csv(instance: Instance, solution: Solution, out_dir: Path, lang: str,
+         broken: list[str]) -> list[Path]:
     # The CSV is the plan.csv of docs/format.md: its headers are the official Chinese ones in
     # every language.
     path = out_dir / "plan.csv"
@@ -49,7 +55,8 @@ def _csv(instance: Instance, solution: Solution, out_dir: Path, lang: str) -> li
     return [path]
 
 
-def _png(instance: Instance, solution: Solution, out_dir: Path, lang: str) -> list[Path]:
+def _png(instance: Instance, solution: Solution, out_dir: Path, lang: str,
+         broken: list[str]) -> list[Path]:
     path = out_dir / "gantt.png"
     write_gantt(instance, solution, path)
     return [path]
@@ -88,17 +95,20 @@ def check_language(lang: str) -> str:
 
 
 def write_exports(instance: Instance, solution: Solution, out_dir: Path, formats: list[str],
-                  lang: str = "zh") -> list[Path]:
-    """Write the files of each format into `out_dir`; return their paths."""
+                  lang: str = "zh", broken: list[str] | None = None) -> list[Path]:
+    """Write the files of each format into `out_dir`; return their paths. `broken`: the rules
+    the plan breaks, shown first in the workbook and the report."""
     written: list[Path] = []
     for name in formats:
-        written += FORMATS[name](instance, solution, Path(out_dir), lang)
+        written += FORMATS[name](instance, solution, Path(out_dir), lang, broken or [])
     return written
 
 
-def read_solution(path: Path, instance: Instance) -> Solution:
-    """Read a solution file to export: it must parse, have a plan, and keep every rule of
-    `instance` (so it belongs to it). Raises InputError with one line per problem."""
+def read_solution(path: Path, instance: Instance, allow_violations: bool = False
+                  ) -> tuple[Solution, list[str]]:
+    """Read a solution file to export: it must parse, have a plan, belong to `instance` and
+    keep every rule of it; with `allow_violations`, the rules it breaks are returned instead,
+    one line each. Raises InputError with one line per problem."""
     from scheduler.validate import validate
 
     try:
@@ -111,14 +121,16 @@ def read_solution(path: Path, instance: Instance) -> Solution:
     problems = foreign_plan_problems(path, solution, instance)
     if problems:
         raise InputError(problems)
-    violations = validate(instance, solution)
-    if violations:
+    broken = [f"[{violation.rule}] {violation.message}"
+              for violation in validate(instance, solution)]
+    if broken and not allow_violations:
         raise InputError(
-            [f"{path}: [{violation.rule}] {violation.message}" for violation in violations]
-            + [f"{path}: the plan breaks {len(violations)} rule(s) of the instance; "
-               "nothing is exported from a plan that does not keep them"]
+            [f"{path}: {line}" for line in broken]
+            + [f"{path}: the plan breaks {len(broken)} rule(s) of the instance; nothing is "
+               "exported from a plan that does not keep them (--allow-violations exports it, "
+               "every broken rule listed first)"]
         )
-    return solution
+    return solution, broken
 
 
 def foreign_plan_problems(path: Path, solution: Solution, instance: Instance) -> list[str]:

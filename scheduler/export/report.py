@@ -56,6 +56,7 @@ h2 { font-size: 18px; margin: 36px 0 12px; padding-bottom: 4px;
 h3 { font-size: 15px; margin: 20px 0 8px; }
 .status, .made, .data-note, .idle { color: var(--muted); margin: 0; }
 .summary { font-size: 17px; margin: 6px 0; }
+.broken { border: 2px solid #c00000; border-radius: 6px; padding: 4px 14px; color: #c00000; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px; }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
 .card b { display: block; font-size: 22px; }
@@ -149,15 +150,18 @@ SCRIPT = """
 """
 
 
-def write_report(instance: Instance, solution: Solution, path: Path, lang: str = "zh") -> None:
+def write_report(instance: Instance, solution: Solution, path: Path, lang: str = "zh",
+                 broken: list[str] | None = None) -> None:
     """Write the report to `path` (atomically) as one HTML file with no outside reference."""
-    write_text_atomically(Path(path), report_html(instance, solution, lang))
+    write_text_atomically(Path(path), report_html(instance, solution, lang, broken=broken))
 
 
 def report_html(instance: Instance, solution: Solution, lang: str = "zh",
-                made: dt.date | None = None) -> str:
-    """The report's page; `made` is the date it says it was made (default: today)."""
+                made: dt.date | None = None, broken: list[str] | None = None) -> str:
+    """The report's page; `made` is the date it says it was made (default: today); `broken`,
+    the rules a plan adjusted by hand breaks, listed at the top."""
     return html_page(f"{instance.name} · {word('培训计划报告', lang)}", [
+        *_broken(broken or [], lang),
         *_head(instance, solution, lang, made or dt.date.today()),
         _kpis(instance, solution, lang),
         _gantt_section(instance, solution, lang),
@@ -200,6 +204,15 @@ def number_text(value: object) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f"{value:,}"
     return "" if value is None else str(value)
+
+
+def _broken(broken: list[str], lang: str) -> list[str]:
+    if not broken:
+        return []
+    title = (f"本方案违反 {len(broken)} 条规则（人工调整后导出）" if lang == "zh"
+             else f"This plan breaks {len(broken)} rule(s) (adjusted by hand, exported anyway)")
+    items = "".join(f"<li>{escape_html(line)}</li>" for line in broken)
+    return [f'<section class="broken"><h2>{escape_html(title)}</h2><ul>{items}</ul></section>']
 
 
 NOTE_IN_NAME = re.compile(r"^(?P<title>.+?)\s*[（(](?P<note>[^（）()]*示例[^（）()]*)[）)]\s*$")

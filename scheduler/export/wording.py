@@ -64,6 +64,7 @@ ENGLISH = {
     "计入目标": "In objective",
     "求解状态": "Status",
     "求解详情": "Solver's figures",
+    "违反的规则": "Broken rules",
     "生成日期": "Made on",
     "未使用的场地": "Venues not used",
     "未授课的专家": "Trainers who do not teach",

@@ -48,12 +48,17 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 
-def write_xlsx(instance: Instance, solution: Solution, path: Path, lang: str = "zh") -> None:
-    """Write the workbook to `path` (atomically): plan table first, then the side sheets."""
+def write_xlsx(instance: Instance, solution: Solution, path: Path, lang: str = "zh",
+               broken: list[str] | None = None) -> None:
+    """Write the workbook to `path` (atomically): plan table first, then the side sheets; a
+    plan that breaks rules (`broken`, exported on purpose) lists them on a sheet before all."""
     workbook = Workbook()
     plan = workbook.active
     assert plan is not None  # a new workbook always has one sheet
     _plan_sheet(plan, instance, solution, lang)
+    if broken:
+        _broken_sheet(workbook.create_sheet(word("违反的规则", lang), 0), broken, lang)
+        workbook.active = 0
     towns = summaries.town_summary(instance, solution)
     town_notes = [*summaries.coverage_notes(instance, towns, lang),
                   *filter(None, [summaries.rural_note(instance, towns, lang)])]
@@ -72,6 +77,15 @@ def write_xlsx(instance: Instance, solution: Solution, path: Path, lang: str = "
     buffer = io.BytesIO()
     workbook.save(buffer)
     write_bytes_atomically(Path(path), buffer.getvalue())
+
+
+def _broken_sheet(sheet: Worksheet, broken: list[str], lang: str) -> None:
+    title = (f"本方案违反 {len(broken)} 条规则（人工调整后导出）" if lang == "zh"
+             else f"This plan breaks {len(broken)} rule(s) (adjusted by hand, exported anyway)")
+    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, color="C00000")
+    for offset, line in enumerate(broken, start=2):
+        sheet.cell(row=offset, column=1, value=line)
+    sheet.column_dimensions["A"].width = 120
 
 
 def _plan_sheet(sheet: Worksheet, instance: Instance, solution: Solution, lang: str) -> None:
