@@ -122,8 +122,8 @@ def _report_changes(instance: Instance, baseline: Solution, solution: Solution,
                f"replaced")
     for change in changes[:CHANGES_SHOWN]:
         click.echo(f"  {change.project} 第{change.session}班 phase {change.phase} "
-                   f"[{', '.join(change.kinds)}]: {describe(change.before)} → "
-                   f"{describe(change.after)} ({change.reason})")
+                   f"[{', '.join(change.kinds)}]: {describe(instance, change.before)} → "
+                   f"{describe(instance, change.after)} ({change.reason})")
     if len(changes) > CHANGES_SHOWN:
         click.echo(f"  … and {len(changes) - CHANGES_SHOWN} more in changes.csv")
     return write_changes(instance, changes, out_dir)

@@ -71,15 +71,17 @@ def session_changes(instance: Instance, baseline: Solution,
     return sorted(changes, key=lambda change: change.reason in (KNOCK_ON, IMPROVEMENT))
 
 
-def describe(row: SessionPhase | None) -> str:
-    """A session-phase in one line: dates, venue, trainers."""
+def describe(instance: Instance, row: SessionPhase | None) -> str:
+    """A session-phase in one line, as the planner names things: dates, venue, trainers."""
     if row is None:
         return "—"
+    venues = {venue.id: venue.name for venue in instance.venues}
+    trainers = {trainer.id: trainer.name for trainer in instance.trainers}
     parts = [f"{row.start}–{row.end}" if row.end != row.start else f"{row.start}"]
     if row.venue:
-        parts.append(row.venue)
+        parts.append(venues.get(row.venue, row.venue))
     if row.trainers:
-        parts.append("+".join(row.trainers))
+        parts.append("、".join(trainers.get(trainer, trainer) for trainer in row.trainers))
     return " · ".join(parts)
 
 
@@ -197,7 +199,8 @@ def changes_table(instance: Instance, changes: list[SessionChange]) -> pd.DataFr
     return pd.DataFrame(
         [{"project": change.project, "name": names.get(change.project, ""),
           "session": change.session, "phase": change.phase, "change": ", ".join(change.kinds),
-          "before": describe(change.before), "after": describe(change.after),
+          "before": describe(instance, change.before),
+          "after": describe(instance, change.after),
           "why": change.reason} for change in changes],
         columns=["project", "name", "session", "phase", "change", "before", "after", "why"])
 

@@ -199,6 +199,9 @@ def test_replan_from_the_command_line(tmp_path: Path) -> None:
     assert "trainer ja-t20 (罗红梅) is away 2024-10-01–2024-10-31" in result.output
     changes = pd.read_csv(out / "changes.csv", encoding="utf-8-sig")
     assert list(changes["project"]) == ["p11"] * 4
+    # Venues and trainers by name, as the planner knows them: 罗红梅 (ja-t20) before, not after.
+    assert all("罗红梅" in before and "ja-t20" not in before and "罗红梅" not in after
+               for before, after in zip(changes["before"], changes["after"], strict=True))
     check = run("validate", str(scenario), str(out / "solution.json"), "--baseline",
                 str(baseline))
     assert check.exit_code == 0 and "valid:" in check.output
