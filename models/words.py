@@ -199,8 +199,8 @@ def parse_date(value: Any) -> dt.date:
 
 
 def parse_date_ranges(value: Any) -> list[tuple[dt.date, dt.date]]:
-    """Dates and date ranges separated by commas or new lines: "2024-05-01—2024-05-10,
-    2024-06-01". A single date is a range of one day."""
+    """Dates and date ranges separated by commas or new lines (a single date is a range of
+    one day), as in "2024-05-01—2024-05-10, 2024-06-01"."""
     if isinstance(value, (dt.date, dt.datetime)):
         day = parse_date(value)
         return [(day, day)]
@@ -210,7 +210,7 @@ def parse_date_ranges(value: Any) -> list[tuple[dt.date, dt.date]]:
             continue
         ends = re.split(r"\s*(?:—|–|~|～|至|到|--)\s*", part.strip())
         if len(ends) == 1:
-            # "2024-05-01-2024-05-10": a hyphen between two dates.
+            # A hyphen between two dates, as in "2024-05-01-2024-05-10"
             ends = re.split(r"(?<=\d)-(?=\d{4}\b)", part.strip())
         if len(ends) > 2:
             raise WordError(f"「{part.strip()}」不是日期或日期段",

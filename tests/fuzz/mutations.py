@@ -69,6 +69,10 @@ WRONG_TYPES: list[Any] = ["text", 7, -1, 0, 1e12, 2**63, math.nan, math.inf, -ma
 STRANGE_TEXT = ["😀📚", "\u202eمرحبا\u202c", "x" * 100_000, "\u0000", "名" * 50, " ", "\ud7ff"]
 STRANGE_DATES = ["2024-02-30", "2024-13-01", "2024-00-10", "20240301", "3/1", "2100-01-01",
                  "1900-01-01", "2024-2-3"]
+EXTREME_NUMBERS: list[Any] = [-1, 0, 13, 1900, 2100, 10**12, 2**63, -(2**63), 0.5, math.nan]
+REPLACEMENTS: dict[str, list[Any]] = {"type": WRONG_TYPES, "text": STRANGE_TEXT,
+                                      "number": EXTREME_NUMBERS, "date": STRANGE_DATES}
+"""What a value is replaced by, per kind of mutation."""
 
 
 def mutate(rng: random.Random, data: Any) -> tuple[Any, str]:
@@ -84,22 +88,13 @@ def mutate(rng: random.Random, data: Any) -> tuple[Any, str]:
         parent = get(data, path[:-1])
         del parent[path[-1]]
         return data, f"deleted {where}"
-    if kind == "type" or (kind == "text" and not isinstance(old, str)):
-        new = rng.choice(WRONG_TYPES)
+    if kind in ("text", "date") and not isinstance(old, str):
+        kind = "type" if kind == "text" else "number"
+    if kind in REPLACEMENTS:
+        new = rng.choice(REPLACEMENTS[kind])
         put(data, path, new)
-        return data, f"{where} = {str(new)[:20]}"
-    if kind == "text":
-        new = rng.choice(STRANGE_TEXT)
-        put(data, path, new)
-        return data, f"{where} = strange text ({len(new)} characters)"
-    if kind == "number" or (kind == "date" and not isinstance(old, str)):
-        new = rng.choice([-1, 0, 13, 1900, 2100, 10**12, 2**63, -(2**63), 0.5, math.nan])
-        put(data, path, new)
-        return data, f"{where} = {new}"
-    if kind == "date":
-        new = rng.choice(STRANGE_DATES)
-        put(data, path, new)
-        return data, f"{where} = {new}"
+        shown = f"strange text ({len(new)} characters)" if kind == "text" else str(new)[:20]
+        return data, f"{where} = {shown}"
     if kind == "empty":
         new = [] if isinstance(old, list) else {} if isinstance(old, dict) else ""
         put(data, path, new)
