@@ -315,3 +315,20 @@ def test_docs_format_lists_every_column_of_the_workbook():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.workbook_doc() in (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+
+
+def test_a_make_up_working_day_that_is_no_weekend_day_is_named_by_its_row(tmp_path):
+    data = json.loads((ROOT / "instances" / "2024.json").read_text(encoding="utf-8"))
+    data["calendar"] |= {"public_holidays": ["2024-10-01"], "extra_workdays": ["2024-10-12"]}
+    path = tmp_path / "plan.xlsx"
+    write_workbook(path, parse_instance(data))
+    book = load_workbook(path)
+    calendar = book["日历"]
+    last = calendar.max_row
+    assert calendar.cell(row=last, column=1).value == "调休上班"
+    calendar.cell(row=last, column=3).value = "2024-10-14"  # a Monday
+    calendar.cell(row=last, column=4).value = "2024-10-14"
+    book.save(path)
+    with pytest.raises(WorkbookError) as raised:
+        load_workbook_instance(path)
+    assert raised.value.problems == [f"日历 第{last}行: 2024-10-14 不是周末"]

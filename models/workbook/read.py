@@ -315,9 +315,10 @@ class _Reader:
                                   f'set "Public holidays" to "{OWN_PUBLIC_HOLIDAYS[0]}" in the '
                                   "settings sheet")
                     continue
-                calendar.setdefault(kind, []).extend(
-                    str(start.fromordinal(day)) for day in range(start.toordinal(),
-                                                                 end.toordinal() + 1))
+                days_given = [str(start.fromordinal(day))
+                              for day in range(start.toordinal(), end.toordinal() + 1)]
+                calendar.setdefault(kind, []).extend(days_given)
+                self.calendar_rows.setdefault(kind, []).extend([row] * len(days_given))
                 continue
             entry: dict[str, Any] = {"name": item.get("name", ""), "start": str(start),
                                      "end": str(end)}
