@@ -20,10 +20,13 @@ INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 
 @pytest.mark.parametrize("seconds", [1, 3, 8, 20])
 def test_ctrl_c_keeps_the_best_plan(seconds, tmp_path):
-    # m100's model and first plans take about a second, its ruin and recreate 18-46 s, then
-    # the neighbourhood steps: each moment stops a different stage.
+    # Counted from the summary line, once the instance is read (on a fresh clone the first
+    # imports alone can take a second): m100's model and first plans take about a second, its
+    # ruin and recreate 18-46 s, then the neighbourhood steps: each moment stops another stage.
     instance = INSTANCES / "generated" / "m100.json"
     process = start_solving(instance, tmp_path / "out")
+    assert process.stdout is not None
+    assert "searching up to" in process.stdout.readline()
     time.sleep(seconds)
     stop_and_check_the_plan(process, instance, tmp_path / "out")
     assert not list((tmp_path / "out").glob(".*.tmp"))
@@ -32,6 +35,8 @@ def test_ctrl_c_keeps_the_best_plan(seconds, tmp_path):
 def test_sigterm_stops_the_search_as_ctrl_c_does(tmp_path):
     instance = INSTANCES / "generated" / "m100.json"
     process = start_solving(instance, tmp_path / "out")
+    assert process.stdout is not None
+    assert "searching up to" in process.stdout.readline()
     time.sleep(4)
     stop_and_check_the_plan(process, instance, tmp_path / "out", signal.SIGTERM)
     assert not list((tmp_path / "out").glob(".*.tmp"))
