@@ -18,27 +18,16 @@ from scheduler.validate import validate
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 
 
-@pytest.mark.parametrize("seconds", [1, 3, 8, 20])
-def test_ctrl_c_keeps_the_best_plan(seconds, tmp_path):
-    # Counted from the summary line, once the instance is read (on a fresh clone the first
-    # imports alone can take a second): m100's model and first plans take about a second, its
-    # ruin and recreate 18-46 s, then the neighbourhood steps: each moment stops another stage.
+@pytest.mark.parametrize(("how", "seconds"), [(signal.SIGINT, 1), (signal.SIGINT, 3),
+                                             (signal.SIGINT, 8), (signal.SIGINT, 20),
+                                             (signal.SIGTERM, 4)])
+def test_ctrl_c_or_sigterm_keeps_the_best_plan(how, seconds, tmp_path):
+    # m100's model and first plans take about a second, its ruin and recreate 18-46 s, then
+    # the neighbourhood steps: each moment stops another stage.
     instance = INSTANCES / "generated" / "m100.json"
     process = start_solving(instance, tmp_path / "out")
-    assert process.stdout is not None
-    assert "searching up to" in process.stdout.readline()
     time.sleep(seconds)
-    stop_and_check_the_plan(process, instance, tmp_path / "out")
-    assert not list((tmp_path / "out").glob(".*.tmp"))
-
-
-def test_sigterm_stops_the_search_as_ctrl_c_does(tmp_path):
-    instance = INSTANCES / "generated" / "m100.json"
-    process = start_solving(instance, tmp_path / "out")
-    assert process.stdout is not None
-    assert "searching up to" in process.stdout.readline()
-    time.sleep(4)
-    stop_and_check_the_plan(process, instance, tmp_path / "out", signal.SIGTERM)
+    stop_and_check_the_plan(process, instance, tmp_path / "out", how)
     assert not list((tmp_path / "out").glob(".*.tmp"))
 
 
@@ -154,8 +143,6 @@ def test_ctrl_c_before_the_search_still_gives_a_plan(tmp_path):
     # search stops as soon as it starts, and the first plan is written.
     instance = INSTANCES / "generated" / "m100.json"
     process = start_solving(instance, tmp_path / "out")
-    assert process.stdout is not None
-    assert "searching up to" in process.stdout.readline()
     # A moment for `solve` to take Ctrl-C over (pressed before, click aborts with nothing
     # written), well inside the second the model and first plans take.
     time.sleep(0.3)
@@ -165,11 +152,17 @@ def test_ctrl_c_before_the_search_still_gives_a_plan(tmp_path):
 
 
 def start_solving(instance: Path, out: Path) -> subprocess.Popen:
-    return subprocess.Popen(
+    """A solve started and past its summary line, the instance read: moments are counted from
+    there (on a fresh clone the first imports alone can take a second, and Ctrl-C pressed while
+    the instance is read aborts with nothing to keep)."""
+    process = subprocess.Popen(
         [sys.executable, "-u", "-m", "scheduler.cli", "solve", str(instance), "--out", str(out),
          "--time-limit", "120"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
+    assert process.stdout is not None
+    assert "searching up to" in process.stdout.readline()
+    return process
 
 
 def stop_and_check_the_plan(process: subprocess.Popen, instance: Path, out: Path,

@@ -72,7 +72,7 @@ def build_workbook(data: dict[str, Any], lang: str) -> Workbook:
     book = Workbook()
     guide = book.active
     guide.title = GUIDE[0] if lang == "zh" else GUIDE[1]
-    lists = _ListSheet(book, data, names, lang)
+    lists = _ListSheet(book, data, lang)
     for sheet in DATA_SHEETS:
         rows = (_calendar_rows(data, names, lang) if sheet is CALENDAR
                 else [_item_row(sheet, item, names, lang) for item in data.get(sheet.section, [])])
@@ -281,9 +281,7 @@ def _print_wide(worksheet: Worksheet) -> None:
 class _ListSheet:
     """The hidden sheet of drop-down choices, one column each, named by a defined name."""
 
-    def __init__(self, book: Workbook, data: dict[str, Any],
-                 names: dict[str, dict[str, str]], lang: str):
-        self.book = book
+    def __init__(self, book: Workbook, data: dict[str, Any], lang: str):
         self.sheet = book.create_sheet(LISTS)
         self.sheet.sheet_state = "hidden"
         zh = lang == "zh"
