@@ -54,9 +54,10 @@ def main() -> None:
               help="Re-plan against this earlier plan: keep what can stay, pay for each change.")
 @click.option("--today", metavar="YYYY-MM-DD",
               help="With --baseline: sessions before this day were held and stay as they were.")
-@click.option("--pin", "pins", multiple=True, metavar="PROJECT[#SESSION]",
+@click.option("--pin", "pins", multiple=True, metavar="PROJECT[#SESSION][:PARTS]",
               help="With --baseline: keep this session (or every session of the project) "
-                   "exactly as in the baseline. Repeat for more.")
+                   "as in the baseline: all of it, or only the PARTS named (date, venue, "
+                   "trainers, seats; e.g. p11#2:date,venue). Repeat for more.")
 def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, seed: int,
                   workers: int | None, format_names: str, lang: str, method: str,
                   baseline_path: str | None, today: str | None, pins: tuple[str, ...]) -> None:

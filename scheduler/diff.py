@@ -148,13 +148,14 @@ def _kinds(before: SessionPhase, after: SessionPhase | None) -> tuple[str, ...]:
 
 
 def broken_rule(instance: Instance, calendar: YearCalendar,
-                row: SessionPhase) -> str | None:
+                row: SessionPhase, dated: bool = True) -> str | None:
     """The first rule of the new instance the earlier session-phase breaks, in a planner's
-    words; None if it breaks none on its own."""
+    words; None if it breaks none on its own. Not `dated`: its dates may change, so only the
+    rules that hold on any dates are checked."""
     project = next((p for p in instance.projects if p.id == row.project), None)
     if project is None:
         return f"project {row.project} was removed"
-    days = set(_dates(row))
+    days = set(_dates(row)) if dated else set()
     for trainer_id in row.trainers:
         trainer = next((t for t in instance.trainers if t.id == trainer_id), None)
         if trainer is None:
@@ -176,6 +177,8 @@ def broken_rule(instance: Instance, calendar: YearCalendar,
             return f"venue {named(venue)} is closed {closed[0].start}–{closed[0].end}"
         if venue not in usable_venues(instance, project) or venue.capacity < row.size:
             return f"venue {named(venue)} can no longer host it"
+    if not dated:
+        return None
     start = calendar.day(row.start)
     if start < 0 or start >= calendar.length or row.days != project.days:
         return f"project {named(project)} now lasts {project.days} days"

@@ -32,7 +32,7 @@ from models.parse import InputError
 from models.solution import SessionPhase
 from scheduler.calendar import YearCalendar, day_runs, range_dates
 from scheduler.diff import broken_rule
-from scheduler.replan import STABILITY_KPIS, PhaseKey, Replan, phase_key
+from scheduler.replan import PIN_PARTS, STABILITY_KPIS, WHOLE, PhaseKey, Replan, phase_key
 from scheduler.rules import Rule
 from scheduler.sessions import SessionSplit, named, split_project
 
@@ -601,52 +601,61 @@ class TrainingModel:
 
     def _kept_from_baseline(self) -> None:
         """Re-planning (`scheduler.replan`): a held or pinned session-phase keeps its dates,
-        venue and trainers, and its session its seats (so its project runs); every other
-        session-phase starts on or after `today`. A held or pinned session the instance no
-        longer allows makes the request wrong: `InputError`, naming each."""
+        venue and trainers, and its session its seats (so its project runs); a session pinned
+        by part keeps those parts only; every other session-phase starts on or after `today`.
+        A held or pinned session the instance no longer allows makes the request wrong:
+        `InputError`, naming each."""
         replan = self.replan
         if replan is None:
             return
-        self._check_kept_rows(replan)
+        kept = replan.kept()
+        self._check_kept_rows(replan, kept)
         calendar = self.calendar
-        fixed = replan.fixed_rows()
-        fixed_sessions = {(project, session) for project, session, _ in fixed}
         today = calendar.day(replan.today) if replan.today is not None else None
         for variables in self.projects.values():
             project, scheduled = variables.project, variables.scheduled
             for session in variables.sessions:
-                if (project.id, session.session) in fixed_sessions:
-                    self.model.add(scheduled == 1)
-                    seats = next(row.seats for key, row in fixed.items()
-                                 if key[:2] == (project.id, session.session))
-                    for town, count in session.seats.items():
-                        self.model.add(count == seats.get(town, 0))
                 for phase in session.phases:
-                    row = fixed.get((project.id, session.session, phase.phase))
-                    if row is not None:
+                    row, parts = kept.get((project.id, session.session, phase.phase),
+                                          (None, frozenset()))
+                    if row is None:
+                        if today is not None:
+                            self.model.add(phase.start >= today).only_enforce_if(scheduled)
+                        continue
+                    self.model.add(scheduled == 1)
+                    if "seats" in parts:
+                        for town, count in session.seats.items():
+                            self.model.add(count == row.seats.get(town, 0))
+                    if "date" in parts:
                         self.model.add(phase.start == calendar.day(row.start))
-                        if row.venue is not None:
-                            self.model.add(phase.venues[row.venue] == 1)
+                    if "venue" in parts and row.venue is not None:
+                        self.model.add(phase.venues[row.venue] == 1)
+                    if "trainers" in parts:
                         for trainer in row.trainers:
                             self.model.add(phase.trainers[trainer] == 1)
-                    elif today is not None:
-                        self.model.add(phase.start >= today).only_enforce_if(scheduled)
 
-    def _check_kept_rows(self, replan: Replan) -> None:
+    def _check_kept_rows(self, replan: Replan,
+                         kept: dict[PhaseKey, tuple[SessionPhase, frozenset[str]]]) -> None:
         """Every held or pinned session must still be possible in the new instance; otherwise
-        the request itself is wrong (exit 2), named session by session."""
+        the request itself is wrong (exit 2), named session by session and part by part."""
         problems = []
-        for (project_id, session, phase), row in sorted(replan.fixed_rows().items()):
-            why = "was held before " + str(replan.today) if replan.held(row) else "is pinned"
+        for (project_id, session, phase), (row, parts) in sorted(kept.items()):
+            if replan.held(row):
+                why = f"was held before {replan.today}"
+            elif parts == WHOLE:
+                why = "is pinned"
+            else:
+                why = f"has its {', '.join(p for p in PIN_PARTS if p in parts)} pinned"
             label = f"{project_id} 第{session}班 phase {phase} ({row.start}–{row.end}) {why}"
-            reason = self._cannot_keep(row)
+            reason = self._cannot_keep(row, parts)
             if reason:
                 problems.append(f"{label}, but {reason}")
         if problems:
             raise InputError(problems)
 
-    def _cannot_keep(self, row: SessionPhase) -> str | None:
-        """Why the model cannot keep a held or pinned session-phase as it was, or None."""
+    def _cannot_keep(self, row: SessionPhase, parts: frozenset[str]) -> str | None:
+        """Why the model cannot keep these parts of a held or pinned session-phase as they
+        were, or None."""
         instance = self.instance
         if not any(project.id == row.project for project in instance.projects):
             return "the instance no longer has that project"
@@ -656,17 +665,22 @@ class TrainingModel:
         project, split = variables.project, variables.split
         if row.session > split.count or row.phase > project.phases:
             return f"{named(project)} now has {split.count} classes of {project.phases} phase(s)"
-        if row.days != project.days or self.calendar.day(row.start) not in split.start_days:
+        dated = "date" in parts
+        if dated and (row.days != project.days
+                      or self.calendar.day(row.start) not in split.start_days):
             return "its dates are no longer allowed (days, months, holidays or blackouts changed)"
-        session = variables.sessions[row.session - 1]
-        if row.venue is not None and row.venue not in session.phases[row.phase - 1].venues:
+        phase = variables.sessions[row.session - 1].phases[row.phase - 1]
+        if "venue" in parts and row.venue is not None and row.venue not in phase.venues:
             return f"venue {row.venue} can no longer host it"
-        unknown = set(row.trainers) - set(session.phases[row.phase - 1].trainers)
-        if unknown or len(row.trainers) != project.trainer_count:
+        if "trainers" in parts and (set(row.trainers) - set(phase.trainers)
+                                    or len(row.trainers) != project.trainer_count):
             return f"its trainers {', '.join(row.trainers)} no longer fit the project"
-        if set(row.seats) - set(session.seats):
+        if "seats" in parts and set(row.seats) - set(variables.sessions[0].seats):
             return "it seats teachers of towns the project no longer draws from"
-        return broken_rule(instance, self.calendar, row)
+        kept_part = row.model_copy(update={
+            "venue": row.venue if "venue" in parts else None,
+            "trainers": row.trainers if "trainers" in parts else []})
+        return broken_rule(instance, self.calendar, kept_part, dated=dated)
 
     # --- objective -----------------------------------------------------------------------
 

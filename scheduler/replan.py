@@ -10,7 +10,9 @@ Three stability KPIs count what changed, per session-phase of the baseline:
 
 Sessions that began before `today` were held: each of their phases before `today` keeps its
 dates, venue and trainers, and the session keeps its seats; every other phase starts on or after
-`today`. A pinned session keeps everything it had in the baseline.
+`today`. A pinned session keeps everything it had in the baseline; a session pinned by part
+(`p11#2:date`, `:venue`, `:trainers`, `:seats`, or several: `p11#2:date,venue`) keeps only those
+parts in every phase, and the rest may change.
 
 This module holds the request (`Replan`, `parse_pins`) and measures a plan against its baseline
 (`stability_kpis`); the model keeps the held and pinned sessions as a constraint family of its
@@ -21,8 +23,8 @@ own and counts the changes in its objective (`TrainingModel._kept_from_baseline`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from models import InputError, SessionPhase, Solution
 from models.solution import ReplanRecord
@@ -30,6 +32,11 @@ from models.solution import ReplanRecord
 STABILITY_KPIS = ("moved", "venue_changed", "trainer_changed")
 PhaseKey = tuple[str, int, int]
 """(project id, session number, phase)."""
+ClassKey = tuple[str, int]
+"""(project id, session number)."""
+PIN_PARTS = ("date", "venue", "trainers", "seats")
+WHOLE = frozenset(PIN_PARTS)
+"""What a whole pin or a held session keeps."""
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,8 @@ class Replan:
 
     baseline: Solution
     today: dt.date | None = None
-    pins: frozenset[tuple[str, int]] = frozenset()
+    pins: Mapping[ClassKey, frozenset[str]] = field(default_factory=dict)
+    """The parts each pinned session keeps (`WHOLE` when pinned without parts)."""
     source: str = "baseline"
     warm_start: bool = True
     """Give the baseline to the search as its hint (off only to measure what it is worth)."""
@@ -47,38 +55,72 @@ class Replan:
     def held(self, row: SessionPhase) -> bool:
         return self.today is not None and row.start < self.today
 
-    def fixed_rows(self) -> dict[PhaseKey, SessionPhase]:
-        """The baseline rows that must stay exactly as they are: held or pinned."""
-        return {phase_key(row): row for row in self.baseline.sessions
-                if self.held(row) or (row.project, row.session) in self.pins}
+    def kept(self) -> dict[PhaseKey, tuple[SessionPhase, frozenset[str]]]:
+        """The baseline rows that keep something, with what they keep: all of it when held,
+        the pinned parts when pinned."""
+        kept = {}
+        for row in self.baseline.sessions:
+            parts = WHOLE if self.held(row) else self.pins.get((row.project, row.session))
+            if parts:
+                kept[phase_key(row)] = (row, parts)
+        return kept
 
     def record(self) -> ReplanRecord:
         return ReplanRecord(baseline=self.source, today=self.today,
-                            pinned=[f"{project}#{session}" for project, session
-                                    in sorted(self.pins)])
+                            pinned=[pin_text(key, parts)
+                                    for key, parts in sorted(self.pins.items())])
 
 
-def parse_pins(texts: Iterable[str], baseline: Solution) -> frozenset[tuple[str, int]]:
-    """`p03#2` pins session 2 of project p03, `p03` every session of it; each must be a
-    session of the baseline. Raises `InputError` naming every pin that is not."""
+def parse_pins(texts: Iterable[str], baseline: Solution) -> dict[ClassKey, frozenset[str]]:
+    """`p03#2` pins session 2 of project p03, `p03` every session of it, `p03#2:date,venue`
+    only those parts of it (repeated pins of one session add up). Each must be a session of
+    the baseline. Raises `InputError` naming every pin that is not."""
     sessions = {(row.project, row.session) for row in baseline.sessions}
-    pins: set[tuple[str, int]] = set()
+    pins: dict[ClassKey, frozenset[str]] = {}
     problems = []
     for text in texts:
-        project, _, number = text.partition("#")
-        of_project = sorted(session for pid, session in sessions if pid == project)
-        if not of_project:
-            problems.append(f"--pin {text}: the baseline has no session of project {project!r}")
-        elif not number:
-            pins.update((project, session) for session in of_project)
-        elif not number.isdigit() or int(number) not in of_project:
-            problems.append(f"--pin {text}: the baseline has sessions "
-                            f"{', '.join(map(str, of_project))} of {project}, not {number!r}")
-        else:
-            pins.add((project, int(number)))
+        try:
+            project, numbers, parts = _read_pin(text, sessions)
+        except ValueError as error:
+            problems.append(f"--pin {text}: {error}")
+            continue
+        for number in numbers:
+            pins[project, number] = pins.get((project, number), frozenset()) | parts
     if problems:
         raise InputError(problems)
-    return frozenset(pins)
+    return pins
+
+
+def _read_pin(text: str, sessions: set[ClassKey]) -> tuple[str, list[int], frozenset[str]]:
+    reference, colon, part_list = text.partition(":")
+    project, _, number = reference.partition("#")
+    of_project = sorted(session for pid, session in sessions if pid == project)
+    if not of_project:
+        raise ValueError(f"the baseline has no session of project {project!r}")
+    if number and (not number.isdigit() or int(number) not in of_project):
+        raise ValueError(f"the baseline has sessions {', '.join(map(str, of_project))} of "
+                         f"{project}, not {number!r}")
+    parts = frozenset(part.strip() for part in part_list.split(",")) if colon else WHOLE
+    unknown = sorted(parts - WHOLE)
+    if unknown or not parts:
+        raise ValueError(f"{', '.join(unknown) or 'nothing'} is not a part of a class; pin "
+                         f"{', '.join(PIN_PARTS)} or the whole class")
+    return project, [int(number)] if number else of_project, parts
+
+
+def pin_text(key: ClassKey, parts: frozenset[str]) -> str:
+    """`p03#2` for a whole pin, `p03#2:date,venue` for a pin by parts."""
+    project, session = key
+    if parts == WHOLE:
+        return f"{project}#{session}"
+    return f"{project}#{session}:" + ",".join(part for part in PIN_PARTS if part in parts)
+
+
+def read_pin_text(text: str) -> tuple[ClassKey, frozenset[str]]:
+    """The inverse of `pin_text`, for a solution's record."""
+    reference, colon, part_list = text.partition(":")
+    project, _, number = reference.partition("#")
+    return (project, int(number)), frozenset(part_list.split(",")) if colon else WHOLE
 
 
 def stability_kpis(baseline_rows: Iterable[SessionPhase],

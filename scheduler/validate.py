@@ -71,7 +71,8 @@ RULES: dict[Rule, str] = {
     Rule.OBJECTIVE: "the objective is the weighted sum of the KPIs",
     Rule.HELD: "re-planned: a session-phase of the baseline before `today` is kept exactly, "
                "and no other starts before `today`",
-    Rule.PINNED: "re-planned: a pinned session of the baseline is kept exactly",
+    Rule.PINNED: "re-planned: a pinned session of the baseline is kept exactly, or the pinned "
+                 "parts of it (date, venue, trainers, seats)",
 }
 SOLUTION_SCHEMA = "training-solution/1"
 
@@ -694,37 +695,57 @@ def _check_kpis(plan: _Plan) -> Iterator[Violation]:
 
 def _check_kept(plan: _Plan) -> Iterator[Violation]:
     """Re-planned against a given baseline: a session-phase before `today` is held (kept
-    exactly: dates, venue, trainers, seats), and so is every phase of a pinned session; no
-    other session-phase starts before `today` (only what was held lies in the past)."""
+    exactly: dates, venue, trainers, seats), and so is every phase of a pinned session, or the
+    pinned parts of it (`p11#2:date,venue`); no other session-phase starts before `today`
+    (only what was held lies in the past)."""
     record = plan.solution.replan
     if record is None or plan.baseline is None:
         return
     now = {(row.project, row.session, row.phase): row for row in plan.solution.sessions}
-    pinned = set(record.pinned)
+    pinned = dict(_pin(text) for text in record.pinned)
     held: set[tuple[str, int, int]] = set()
     for before in plan.baseline.sessions:
         key = (before.project, before.session, before.phase)
         if record.today is not None and before.start < record.today:
             held.add(key)
-        if f"{before.project}#{before.session}" in pinned:
-            rule = Rule.PINNED
-        elif key in held:
-            rule = Rule.HELD
+            rule, parts = Rule.HELD, KEPT_PARTS
+        elif (before.project, before.session) in pinned:
+            rule, parts = Rule.PINNED, pinned[before.project, before.session]
         else:
             continue
         after = now.get(key)
-        if after is None or (after.start, after.end, after.venue, sorted(after.trainers),
-                             after.seats) != (before.start, before.end, before.venue,
-                                              sorted(before.trainers), before.seats):
-            what = "held before " + str(record.today) if rule == Rule.HELD else "pinned"
+        changed = [part for part in parts if after is None
+                   or KEPT_PARTS[part](after) != KEPT_PARTS[part](before)]
+        if changed:
+            what = ("held before " + str(record.today) if rule == Rule.HELD
+                    else "pinned" if len(parts) == len(KEPT_PARTS)
+                    else f"pinned ({', '.join(parts)})")
             yield Violation(rule, f"{_ref(before)} ({before.start}–{before.end}) is {what} "
-                                  f"but the plan changes it")
+                                  f"but the plan changes its {', '.join(changed)}")
     if record.today is None:
         return
     for row in plan.rows:
         if row.start < record.today and (row.project, row.session, row.phase) not in held:
             yield Violation(Rule.HELD, f"{_label(plan, row)} starts {row.start}, before "
                                        f"{record.today}: only what was held lies before it")
+
+
+KEPT_PARTS: dict[str, Callable[[SessionPhase], object]] = {
+    "date": lambda row: (row.start, row.end),
+    "venue": lambda row: row.venue,
+    "trainers": lambda row: sorted(row.trainers),
+    "seats": lambda row: row.seats,
+}
+"""What a held session keeps, part by part, as the pins of docs/format.md name them."""
+
+
+def _pin(text: str) -> tuple[tuple[str, int], dict[str, Callable[[SessionPhase], object]]]:
+    """`p11#2` pins every part of the session, `p11#2:date,venue` those parts."""
+    reference, _, part_list = text.partition(":")
+    project, _, number = reference.partition("#")
+    names = part_list.split(",") if part_list else list(KEPT_PARTS)
+    return (project, int(number)), {name: KEPT_PARTS[name] for name in names
+                                    if name in KEPT_PARTS}
 
 
 def _check_status(plan: _Plan) -> Iterator[Violation]:

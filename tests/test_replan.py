@@ -23,7 +23,7 @@ import scheduler.search.solve
 from models import InputError, Solution, load_instance, parse_instance
 from scheduler.cli import main
 from scheduler.diff import session_changes
-from scheduler.replan import Replan, parse_pins
+from scheduler.replan import WHOLE, Replan, parse_pins
 from scheduler.search import lns
 from scheduler.search.params import DEFAULT
 from scheduler.search.solve import solve
@@ -153,13 +153,74 @@ def test_a_held_session_the_instance_no_longer_allows_is_a_clear_error(
 
 
 def test_pins_must_name_sessions_of_the_baseline(base: Solution) -> None:
-    assert parse_pins(["p1"], base) == {("p1", 1), ("p1", 2)}
+    assert parse_pins(["p1"], base) == {("p1", 1): WHOLE, ("p1", 2): WHOLE}
+    # Parts of one class add up over repeated pins.
+    assert parse_pins(["p1#2:date", "p1#2:venue, trainers"], base) == {
+        ("p1", 2): {"date", "venue", "trainers"}}
     with pytest.raises(InputError) as error:
-        parse_pins(["p1#3", "p9"], base)
+        parse_pins(["p1#3", "p9", "p1#1:room"], base)
     assert error.value.problems == [
         "--pin p1#3: the baseline has sessions 1, 2 of p1, not '3'",
         "--pin p9: the baseline has no session of project 'p9'",
+        "--pin p1#1:room: room is not a part of a class; pin date, venue, trainers, seats or "
+        "the whole class",
     ]
+
+
+def ill_on_the_first_class(data: dict[str, Any], base: Solution) -> dict[str, Any]:
+    """t1 is away on the day of class 1, and moving a class costs nothing: the best re-plan
+    moves class 1 to another day with t1 (1,000 a day against t2's 2,000)."""
+    ill = copy.deepcopy(data)
+    first = base.sessions[0]
+    ill["trainers"][0]["unavailable"] = [{"start": str(first.start), "end": str(first.end)}]
+    ill["objective"] = {"weights": {"moved": 0}}
+    return ill
+
+
+def test_a_date_pinned_class_keeps_its_date_while_its_trainer_changes(
+        two_classes: dict[str, Any], base: Solution) -> None:
+    ill = ill_on_the_first_class(two_classes, base)
+    first = base.sessions[0]
+    free = {row.session: row for row in replan(ill, Replan(base)).sessions}
+    assert free[1].start != first.start and free[1].trainers == ["t1"]
+    pinned = replan(ill, Replan(base, pins=parse_pins(["p1#1:date"], base)))
+    rows = {row.session: row for row in pinned.sessions}
+    assert rows[1].start == first.start and rows[1].trainers == ["t2"]
+    assert pinned.replan is not None and pinned.replan.pinned == ["p1#1:date"]
+    # The checker holds the plan to the pinned part only: moving the date breaks it.
+    moved = pinned.model_copy(update={"sessions": [
+        row.model_copy(update={"start": free[1].start, "end": free[1].end})
+        if row.session == 1 else row for row in pinned.sessions]})
+    assert [(v.rule.value, v.message) for v in validate(parse_instance(ill), moved, base)
+            if v.rule.value == "pinned"] == [
+        ("pinned", f"p1 session 1 phase 1 ({first.start}–{first.end}) is pinned (date) but "
+                   f"the plan changes its date")]
+
+
+def test_a_trainer_pinned_class_keeps_its_trainer_on_other_dates(
+        two_classes: dict[str, Any], base: Solution) -> None:
+    ill = ill_on_the_first_class(two_classes, base)
+    ill["objective"]["weights"]["trainer_changed"] = 0  # left free, t2 would do too
+    solution = replan(ill, Replan(base, pins=parse_pins(["p1#1:trainers,venue"], base)))
+    rows = {row.session: row for row in solution.sessions}
+    assert rows[1].trainers == ["t1"] and rows[1].venue == "room"
+    assert rows[1].start != base.sessions[0].start
+
+
+def test_a_pinned_part_the_instance_no_longer_allows_is_named(
+        two_classes: dict[str, Any], base: Solution) -> None:
+    ill = ill_on_the_first_class(two_classes, base)
+    first = base.sessions[0]
+    with pytest.raises(InputError) as error:
+        solve(parse_instance(ill), time_limit=5,
+              replan=Replan(base, pins=parse_pins(["p1#1:date,trainers"], base)))
+    assert error.value.problems == [
+        f"p1 第1班 phase 1 ({first.start}–{first.end}) has its date, trainers pinned, but "
+        f"trainer t1 (张老师) is away {first.start}–{first.end}"]
+    # Its date alone can be kept (with t2), and so can its trainer alone (on another day).
+    for part in ("date", "trainers"):
+        solve(parse_instance(ill), time_limit=5,
+              replan=Replan(base, pins=parse_pins([f"p1#1:{part}"], base)))
 
 
 def test_closing_the_hall_in_may_moves_only_the_session_that_used_it(
