@@ -16,8 +16,11 @@
 3. **Suggestions**: for each rule of the conflict (or each pre-check finding), the smallest
    concrete change of the instance that gives a plan — one more month, one more session, the
    quota lowered to the largest value that works, the absence cap raised to the smallest share
-   that works, a trainer's max_days raised, a closure removed, a second room or trainer like a
-   busy one, the project made optional. The largest change of each kind is tried first; if even
+   that works, a trainer's max_days raised, a closure or absence lifted, a second room or
+   trainer like a busy one, one more trainer who is never away, the project made optional. They
+   are tried smallest tier first (`NUDGE` … `DROP`). Months are added only where the project's
+   holiday rule leaves it days, and term-time (`forbidden`) training is never offered the
+   holidays: it needs the pupils. The largest change of each kind is tried first; if even
    that gives no plan, the rule is reported as "not enough on its own" and the smaller ones are
    not tried. Otherwise the smallest that works is searched for (by a quick feasibility model of
    the mandatory projects), then the real model is solved on the changed instance and its plan
@@ -46,7 +49,7 @@ from models.instance import HolidayRule, Instance, Objective, Project, Weights
 from models.solution import write_text_atomically
 from scheduler.calendar import YearCalendar
 from scheduler.kpis import weighted_objective
-from scheduler.model import Group, TrainingModel, holiday_rule
+from scheduler.model import Group, TrainingModel
 from scheduler.rules import Cause, Rule
 from scheduler.search.solve import solve
 from scheduler.sessions import Finding, check_project, named, precheck, qualified_trainers
@@ -583,12 +586,17 @@ class _Explainer:
             for _, trainer_id in finding.entities[:3]:
                 families.append(_max_days_family(instance, self.calendar, trainer_id, label))
         elif rule == Cause.TRAINER_AVAILABILITY:
-            for trainer in sorted(qualified_trainers(instance, project),
-                                  key=lambda trainer: -trainer.max_days)[:3]:
+            families += _months_families(instance, self.calendar, project_id, label)
+            able = sorted((trainer for trainer in instance.trainers
+                           if ("trainer", trainer.id) in finding.entities),
+                          key=lambda trainer: -trainer.max_days)
+            for trainer in able[:3]:
                 if trainer.available is not None or trainer.unavailable:
                     families.append(_trainer_free_family(instance, trainer.id, label))
             if project.trainer_count > 1:
                 families.append(_trainer_count_family(instance, project_id, label))
+            families.append(_trainer_never_away_family(instance, able[0].id, label,
+                                                       project.topics, project.trainer_count))
         elif rule == Cause.VENUE_AVAILABILITY:
             for kind, venue_id in finding.entities:
                 if kind == "venue":
@@ -599,16 +607,16 @@ class _Explainer:
         elif rule in (Cause.HOLIDAY_MONTHS, Cause.NO_START_DAY, Cause.PHASES):
             if rule == Cause.HOLIDAY_MONTHS:
                 families.append(_holiday_months_family(instance, project_id, label))
-            families += _months_families(instance, project_id, label)
+            families += _months_families(instance, self.calendar, project_id, label)
             if rule == Cause.PHASES and project.min_gap_days:
                 families.append(_gap_family(instance, project_id, label))
-            if project.holiday is not HolidayRule.ALLOWED:
+            if project.holiday is HolidayRule.REQUIRED:
                 families.append(_holiday_family(instance, project_id, label))
             if instance.weekdays_only(project) and rule == Cause.NO_START_DAY:
                 families.append(_weekends_family(instance, project_id, label))
         elif rule == Cause.AFTER_CHAIN:
             earlier = finding.projects[-2]
-            families += _months_families(instance, project_id, label)
+            families += _months_families(instance, self.calendar, project_id, label)
             families.append(_after_family(instance, project_id, earlier, label))
         if project.mandatory:
             families.append(_optional_family(instance, project_id, label))
@@ -635,9 +643,12 @@ def _make_optional(instance: Instance, project_id: str) -> _Option:
                    _set_item("projects", project_id, priority=1))
 
 
-def _months_families(instance: Instance, project_id: str, label: str) -> list[_Family]:
+def _months_families(instance: Instance, calendar: YearCalendar, project_id: str,
+                     label: str) -> list[_Family]:
     """More months, three ways, each nested (one more month at a time): earlier months, later
-    months, and both at once (every month within 1, 2 … months of the allowed ones)."""
+    months, and both at once (every month within 1, 2 … months of the allowed ones). Only
+    months its holiday rule leaves a day in are added: term-time training is never offered a
+    month all inside the holidays."""
     project = instance.project(project_id)
     allowed = project.allowed_months
     first, last = min(allowed), max(allowed)
@@ -648,10 +659,11 @@ def _months_families(instance: Instance, project_id: str, label: str) -> list[_F
         "around": [{month for month in range(1, 13) if _month_distance(month, allowed) <= reach}
                    for reach in range(1, 12)],
     }
+    kept = allowed | _months_of_its_holiday_rule(calendar, project)
     families = []
     for months_sets in sides.values():
-        options = _unique([_months_option(instance, project, months) for months in months_sets
-                           if months != allowed])
+        options = _unique([_months_option(instance, project, months & kept)
+                           for months in months_sets if months & kept != allowed])
         if options:
             families.append(_Family(Rule.MONTHS, (project_id,), label, NUDGE, options))
     return families
@@ -691,6 +703,16 @@ def _holiday_months_family(instance: Instance, project_id: str, label: str) -> _
     return _Family(Rule.MONTHS, (project_id,), label, NUDGE, options, nested_from=len(options))
 
 
+def _months_of_its_holiday_rule(calendar: YearCalendar, project: Project) -> set[int]:
+    """The months with a day the project's holiday rule lets it train on: for `forbidden` a
+    day outside every holiday window, for `required` a day inside one, for `allowed` any."""
+    if project.holiday is HolidayRule.ALLOWED:
+        return set(range(1, 13))
+    inside = project.holiday is HolidayRule.REQUIRED
+    return {date.month for date, window in zip(calendar.dates, calendar.holiday_window_of_day,
+                                               strict=True) if (window is not None) == inside}
+
+
 def _month_distance(month: int, allowed: set[int]) -> int:
     return min(abs(month - other) for other in allowed)
 
@@ -704,15 +726,14 @@ def _weekends_family(instance: Instance, project_id: str, label: str) -> _Family
 
 
 def _holiday_family(instance: Instance, project_id: str, label: str) -> _Family:
+    """A holiday-required project let run in term time too. The opposite is never offered:
+    term-time (`forbidden`) training needs the pupils, so it is not moved into the holidays."""
     project = instance.project(project_id)
-    where = ("outside the school holidays too" if project.holiday is HolidayRule.REQUIRED
-             else "in the school holidays too")
-    option = _Option(f"let project {named(project)} run {where} (holiday: allowed)",
+    option = _Option(f"let project {named(project)} run outside the school holidays too "
+                     f"(holiday: allowed)",
                      (_project_edit(instance, project_id, "holiday", "allowed"),), 1,
                      _set_item("projects", project_id, holiday=HolidayRule.ALLOWED))
-    rule = holiday_rule(project)
-    assert rule is not None, "a project whose holiday rule is `allowed` has none to relax"
-    return _Family(rule, (project_id,), label, RULE, [option])
+    return _Family(Rule.HOLIDAY_REQUIRED, (project_id,), label, RULE, [option])
 
 
 def _gap_family(instance: Instance, project_id: str, label: str) -> _Family:
@@ -829,7 +850,7 @@ def _venue_copy_family(instance: Instance, venue_id: str, label: str) -> _Family
     option = _Option(
         f"book a second room like venue {named(venue)} ({venue.capacity} seats) on the same "
         f"days", (Edit(f"venues[{len(instance.venues)}]", None, twin),), 1,
-        lambda changed: changed.model_copy(update={"venues": [*changed.venues, twin]}))
+        _append_items("venues", [twin]))
     return _Family(Rule.VENUE_ONE_SESSION_A_DAY, (venue_id,), label, RESOURCE, [option])
 
 
@@ -853,8 +874,41 @@ def _trainer_copy_family(instance: Instance, trainer_id: str, label: str) -> _Fa
     option = _Option(
         f"find one more trainer who teaches {'、'.join(trainer.topics)} and is free when "
         f"trainer {named(trainer)} is", (Edit(f"trainers[{len(instance.trainers)}]", None, twin),),
-        1, lambda changed: changed.model_copy(update={"trainers": [*changed.trainers, twin]}))
+        1, _append_items("trainers", [twin]))
     return _Family(Rule.TRAINER_ONE_SESSION_A_DAY, (trainer_id,), label, RESOURCE, [option])
+
+
+def _trainer_never_away_family(instance: Instance, trainer_id: str, label: str,
+                               topics: list[str], most: int = 1) -> _Family:
+    """One more trainer (up to `most`, nested) who teaches `topics` and is never away, paid and
+    booked like `trainer_id` otherwise: for trainers who are away when they are needed."""
+    trainer = next(trainer for trainer in instance.trainers if trainer.id == trainer_id)
+    taken = {other.id for other in instance.trainers}
+    twins = []
+    for number in range(1, most + 1):
+        twin_id = _fresh_id(trainer_id, taken)
+        taken.add(twin_id)
+        twins.append(trainer.model_copy(update={
+            "id": twin_id, "name": f"{trainer.name}之外的另一位专家{'' if number == 1 else number}",
+            "topics": topics, "available": None, "unavailable": []}))
+    first = len(instance.trainers)
+    options = []
+    for count in range(1, most + 1):
+        who = "one more trainer who teaches" if count == 1 else f"{count} more trainers who teach"
+        options.append(_Option(
+            f"find {who} {'、'.join(topics)}, free on the days trainer {named(trainer)} is away",
+            tuple(Edit(f"trainers[{first + i}]", None, twin)
+                  for i, twin in enumerate(twins[:count])),
+            count, _append_items("trainers", twins[:count])))
+    return _Family(Rule.TRAINER_UNAVAILABLE, (trainer_id,), label, RESOURCE, options)
+
+
+def _relax_trainer_away(conflict: _Conflict, group: Group) -> list[_Family]:
+    """The trainer's days away lifted, or one more trainer like them who is never away."""
+    instance, trainer_id = conflict.instance, group.entities[0]
+    trainer = next(trainer for trainer in instance.trainers if trainer.id == trainer_id)
+    return [_trainer_free_family(instance, trainer_id, group.label),
+            _trainer_never_away_family(instance, trainer_id, group.label, trainer.topics)]
 
 
 def _trainer_free_family(instance: Instance, trainer_id: str, label: str) -> _Family:
@@ -1012,7 +1066,7 @@ def _relax_mandatory(conflict: _Conflict, group: Group) -> list[_Family]:
 def _relax_months(conflict: _Conflict, group: Group) -> list[_Family]:
     """More months; for a project that trains on weekdays only, weekends too."""
     instance, project_id = conflict.instance, group.entities[0]
-    families = _months_families(instance, project_id, group.label)
+    families = _months_families(instance, conflict.calendar, project_id, group.label)
     if instance.weekdays_only(instance.project(project_id)):
         families.append(_weekends_family(instance, project_id, group.label))
     return families
@@ -1043,7 +1097,7 @@ RELAXATIONS: dict[Rule, Callable[[_Conflict, Group], list[_Family]]] = {
     Rule.MANDATORY_DROPPED: _relax_mandatory,
     Rule.MONTHS: _relax_months,
     Rule.HOLIDAY_REQUIRED: _one(_holiday_family),
-    Rule.HOLIDAY_FORBIDDEN: _one(_holiday_family),
+    Rule.HOLIDAY_FORBIDDEN: lambda conflict, group: [],  # kept: see _holiday_family
     Rule.PHASE_GAP: _one(_gap_family),
     Rule.AFTER: lambda conflict, group: [_after_family(
         conflict.instance, group.entities[0], group.entities[1], group.label)],
@@ -1052,7 +1106,7 @@ RELAXATIONS: dict[Rule, Callable[[_Conflict, Group], list[_Family]]] = {
     Rule.VENUE_ONE_SESSION_A_DAY: _one(_venue_copy_family),
     Rule.VENUE_UNAVAILABLE: _one(_venue_open_family),
     Rule.TRAINER_ONE_SESSION_A_DAY: _one(_trainer_copy_family),
-    Rule.TRAINER_UNAVAILABLE: _one(_trainer_free_family),
+    Rule.TRAINER_UNAVAILABLE: _relax_trainer_away,
     Rule.TRAINER_MAX_DAYS: lambda conflict, group: [_max_days_family(
         conflict.instance, conflict.calendar, group.entities[0], group.label)],
 }
@@ -1069,6 +1123,13 @@ def _set_item(section: str, item_id: str, **update: Any) -> Callable[[Instance],
         return instance.model_copy(update={section: [
             item.model_copy(update=update) if item.id == item_id else item
             for item in getattr(instance, section)]})
+    return apply
+
+
+def _append_items(section: str, items: list[Any]) -> Callable[[Instance], Instance]:
+    """New venues or trainers (`section` names the instance's list) added at its end."""
+    def apply(instance: Instance) -> Instance:
+        return instance.model_copy(update={section: [*getattr(instance, section), *items]})
     return apply
 
 

@@ -116,6 +116,70 @@ def test_qualified_trainers_never_free_in_its_months(tiny):
     assert_every_suggestion_works(tiny, explanation)
 
 
+def test_the_only_qualified_trainer_away_in_the_only_month(tiny):
+    # Only t2 teaches B, and t2 is away all April, p1's only month: it can run in the month
+    # before or after, with t2 there in April, or with one more trainer of B.
+    tiny["projects"][0].update(topics=["B"], months=[4])
+    tiny["trainers"][1]["unavailable"] = [{"start": "2024-04-01", "end": "2024-04-30"}]
+    explanation = explained(tiny)
+    assert only_finding(explanation).rule == "trainer-availability"
+    changes = [s.change for s in explanation.working]
+    assert changes[:2] == ["let project p1 (培训一) also run in month 3",
+                           "let project p1 (培训一) also run in month 5"]
+    assert "ask trainer t2 (李老师) to be free 2024-04-01–2024-04-30 too (lift that absence)" \
+        in changes
+    assert "find one more trainer who teaches B, free on the days trainer t2 (李老师) is away" \
+        in changes
+    assert changes[-1].startswith("make project p1 (培训一) optional")
+    assert_every_suggestion_works(tiny, explanation)
+
+
+def assert_kept_out_of_the_holidays(data: dict[str, Any], explanation: Explanation) -> None:
+    """No suggestion changes a project's holiday rule or adds August (all of it in 暑假); the
+    nearest term months, May and September, are offered; every plan is checked (validate
+    holds p1 and p2 out of the holidays)."""
+    suggestions = json.loads(explanation.to_json())["suggestions"]
+    for edit in (edit for suggestion in suggestions for edit in suggestion["edits"]):
+        assert not edit["path"].endswith(".holiday"), explanation.to_text()
+        assert not edit["path"].endswith(".months") or 8 not in edit["after"]
+    changes = [s.change for s in explanation.working]
+    assert {"let project p1 (培训一) also run in month 5",
+            "let project p1 (培训一) also run in month 9"} <= set(changes)
+    assert_every_suggestion_works(data, explanation)
+
+
+def term_time_in_june_and_july(tiny: dict[str, Any]) -> None:
+    """p1 avoids the holidays (暑假 from 6 July) and runs in June or July; only t2 teaches it."""
+    tiny["projects"][0].update(topics=["B"], months=[6, 7], holiday="forbidden")
+
+
+def test_term_time_training_is_not_moved_into_the_holidays_for_its_trainer(tiny):
+    term_time_in_june_and_july(tiny)
+    tiny["trainers"][1]["unavailable"] = [{"start": "2024-06-01", "end": "2024-07-05"}]
+    explanation = explained(tiny)
+    assert only_finding(explanation).rule == "trainer-availability"
+    assert_kept_out_of_the_holidays(tiny, explanation)
+
+
+def test_term_time_training_is_not_moved_into_the_holidays_for_its_blackouts(tiny):
+    term_time_in_june_and_july(tiny)
+    tiny["calendar"]["blackouts"] = [{"name": "期末考试", "start": "2024-06-01",
+                                      "end": "2024-07-05", "audiences": ["pri"]}]
+    explanation = explained(tiny)
+    assert only_finding(explanation).rule == "no-start-day"
+    assert_kept_out_of_the_holidays(tiny, explanation)
+
+
+def test_term_time_training_is_not_moved_into_the_holidays_in_a_conflict(tiny):
+    # Of p1's and p2's term days, t2 is free on 5 July only: they cannot both have it.
+    term_time_in_june_and_july(tiny)
+    second_project(tiny)
+    tiny["trainers"][1]["unavailable"] = [{"start": "2024-06-01", "end": "2024-07-04"}]
+    explanation = explained(tiny)
+    assert (Rule.HOLIDAY_FORBIDDEN, ("p1",)) in conflict_of(explanation)
+    assert_kept_out_of_the_holidays(tiny, explanation)
+
+
 def test_no_venue_with_the_features(tiny):
     tiny["projects"][0]["venue_features"] = ["投影"]
     explanation = explained(tiny)
