@@ -487,6 +487,33 @@ def schema_command(kind: str) -> None:
     click.echo(json.dumps(model.model_json_schema(by_alias=True), ensure_ascii=False, indent=2))
 
 
+@main.command(name="serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 serves the office network (needs --password).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--data", "data_dir", default=Path("schedule-data"), show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the jobs, their inputs and results (kept across restarts).")
+@click.option("--password", envvar="SCHEDULE_PASSWORD",
+              help="Password every page asks for (or set SCHEDULE_PASSWORD).")
+@click.option("--jobs", "max_running", type=click.IntRange(min=1),
+              help="Solves at once, each in its own process [default: one per core]; more "
+                   "wait in a queue.")
+def serve_command(host: str, port: int, data_dir: Path, password: str | None,
+                  max_running: int | None) -> None:
+    """Serve the planner's web pages: upload a workbook, check it, solve it, look at the plan,
+    compare scenarios; solves run in worker processes."""
+    from scheduler.web.app import serve
+    from scheduler.web.security import is_loopback, new_token
+
+    if not is_loopback(host) and not password:
+        _exit_bad_input([f"--host {host}: other computers can reach the server, so it needs a "
+                         f"password: add --password (for example --password {new_token()})"])
+    _writable_or_exit(data_dir)
+    click.echo(f"serving http://{host}:{port}/ (data in {data_dir}); Ctrl-C stops it")
+    serve(host, port, data_dir, password, max_running)
+
+
 def _refuse_to_overwrite(path: Path, force: bool) -> None:
     if path.suffix.lower() != ".xlsx":
         _exit_bad_input([f"--out: {path} must end in .xlsx"])
