@@ -32,6 +32,7 @@ project constrains nothing), so the quick models hold the mandatory projects alo
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import os
@@ -47,7 +48,7 @@ from pydantic import BaseModel
 from models.fields import DateRange, ranges_text
 from models.instance import HolidayRule, Instance, Objective, Project, Weights
 from models.solution import write_text_atomically
-from scheduler.calendar import YearCalendar
+from scheduler.calendar import YearCalendar, range_dates
 from scheduler.kpis import weighted_objective
 from scheduler.model import Group, TrainingModel
 from scheduler.rules import Cause, Rule
@@ -586,17 +587,7 @@ class _Explainer:
             for _, trainer_id in finding.entities[:3]:
                 families.append(_max_days_family(instance, self.calendar, trainer_id, label))
         elif rule == Cause.TRAINER_AVAILABILITY:
-            families += _months_families(instance, self.calendar, project_id, label)
-            able = sorted((trainer for trainer in instance.trainers
-                           if ("trainer", trainer.id) in finding.entities),
-                          key=lambda trainer: -trainer.max_days)
-            for trainer in able[:3]:
-                if trainer.available is not None or trainer.unavailable:
-                    families.append(_trainer_free_family(instance, trainer.id, label))
-            if project.trainer_count > 1:
-                families.append(_trainer_count_family(instance, project_id, label))
-            families.append(_trainer_never_away_family(instance, able[0].id, label,
-                                                       project.topics, project.trainer_count))
+            families += _trainers_away_families(instance, self.calendar, finding)
         elif rule == Cause.VENUE_AVAILABILITY:
             for kind, venue_id in finding.entities:
                 if kind == "venue":
@@ -876,6 +867,52 @@ def _trainer_copy_family(instance: Instance, trainer_id: str, label: str) -> _Fa
         f"trainer {named(trainer)} is", (Edit(f"trainers[{len(instance.trainers)}]", None, twin),),
         1, _append_items("trainers", [twin]))
     return _Family(Rule.TRAINER_ONE_SESSION_A_DAY, (trainer_id,), label, RESOURCE, [option])
+
+
+def _trainers_away_families(instance: Instance, calendar: YearCalendar,
+                            finding: Finding) -> list[_Family]:
+    """For a project whose qualified trainers are never free in its months: the nearest other
+    months; a trainer's absence lifted (most days a year first), or as many together as a
+    session needs; fewer trainers a session; more trainers with its topics, never away."""
+    project_id, label = finding.projects[-1], finding.message
+    project = instance.project(project_id)
+    able = sorted((trainer for trainer in instance.trainers
+                   if ("trainer", trainer.id) in finding.entities),
+                  key=lambda trainer: -trainer.max_days)
+    away = [trainer for trainer in able if trainer.available is not None or trainer.unavailable]
+    lifted = [_trainer_free_family(instance, trainer.id, label) for trainer in away]
+    families = [*_months_families(instance, calendar, project_id, label), *lifted[:3]]
+    needed = project.trainer_count - (len(able) - len(away))
+    if 1 < needed <= len(lifted):
+        families.append(_lifted_together(calendar, project, lifted[:needed], label))
+    if project.trainer_count > 1:
+        families.append(_trainer_count_family(instance, project_id, label))
+    families.append(_trainer_never_away_family(instance, able[0].id, label, project.topics,
+                                               project.trainer_count))
+    return families
+
+
+def _lifted_together(calendar: YearCalendar, project: Project, lifted: list[_Family],
+                     label: str) -> _Family:
+    """Several trainers freed at once, as a session needs them together: of each, the absence
+    whose lifting frees most days in the project's months (the smallest change if several)."""
+    months = project.allowed_months
+    chosen = [min(family.options,
+                  key=lambda option: (-_days_freed(calendar, option, months), option.size))
+              for family in lifted]
+    return _Family(Rule.TRAINER_UNAVAILABLE, tuple(family.entities[0] for family in lifted),
+                   label, AVAILABILITY, [_combine(chosen)])
+
+
+def _days_freed(calendar: YearCalendar, option: _Option, months: set[int]) -> int:
+    """How many days in `months` an option of `_trainer_free_family` frees."""
+    freed: set[dt.date] = set()
+    for edit in option.edits:
+        if edit.path.endswith(".unavailable"):
+            freed |= range_dates(edit.before) - range_dates(edit.after)
+        else:  # the `available` days dropped: free all year
+            freed |= set(calendar.dates) - range_dates(edit.before)
+    return sum(1 for date in freed if date.month in months)
 
 
 def _trainer_never_away_family(instance: Instance, trainer_id: str, label: str,

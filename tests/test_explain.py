@@ -134,6 +134,23 @@ def test_the_only_qualified_trainer_away_in_the_only_month(tiny):
     assert_every_suggestion_works(tiny, explanation)
 
 
+def test_both_trainers_a_session_needs_away_in_the_only_month(tiny):
+    # p1 needs t1 and t2 together, both away all April: one freed alone is not enough.
+    tiny["projects"][0].update(months=[4], trainers_per_session=2)
+    for trainer in tiny["trainers"]:
+        trainer["unavailable"] = [{"start": "2024-04-01", "end": "2024-04-30"}]
+    explanation = explained(tiny)
+    assert only_finding(explanation).rule == "trainer-availability"
+    changes = [s.change for s in explanation.working]
+    assert "ask trainer t1 (张老师) to be free 2024-04-01–2024-04-30 too (lift that absence); " \
+        "ask trainer t2 (李老师) to be free 2024-04-01–2024-04-30 too (lift that absence) — " \
+        "all together" in changes
+    assert "find 2 more trainers who teach A, free on the days trainer t1 (张老师) is away" \
+        in changes
+    assert not any("to be free" in s.change for s in explanation.working if len(s.edits) == 1)
+    assert_every_suggestion_works(tiny, explanation)
+
+
 def assert_kept_out_of_the_holidays(data: dict[str, Any], explanation: Explanation) -> None:
     """No suggestion changes a project's holiday rule or adds August (all of it in 暑假); the
     nearest term months, May and September, are offered; every plan is checked (validate
