@@ -25,7 +25,7 @@ from matplotlib.text import Text
 import models.solution
 from models import Instance, SessionPhase, Solution
 from scheduler.compare import Alternative, Comparison
-from scheduler.export import gantt
+from scheduler.export import fonts, gantt
 from scheduler.export.compare_files import (
     changed_phases,
     comparison_figure,
@@ -33,7 +33,7 @@ from scheduler.export.compare_files import (
     shared_rows,
     write_comparison,
 )
-from scheduler.export.gantt import HIGHLIGHT_COLOUR, Wording
+from scheduler.export.gantt import HIGHLIGHT_COLOUR, Wording, chart_style
 from scheduler.kpis import KPI_NAMES
 from scheduler.replan import stability_kpis
 
@@ -212,6 +212,12 @@ def test_changed_phases_are_exactly_the_moved_rehoused_and_restaffed_ones(compar
     assert changed_phases(base, trip) == {("p13", 1, 1)}
 
 
+def _figure(comparison: Comparison, chinese: bool = True) -> Figure:
+    """The chart as comparison_png draws it: laid out (its date labels placed) in its font."""
+    with chart_style(fonts.find_cjk_font() if chinese else None):
+        return comparison_figure(comparison, Wording(chinese=chinese))
+
+
 def _framed(figure: Figure) -> list[int]:
     """Per panel, the bars drawn with a frame in the highlight colour."""
     highlight = to_rgba(HIGHLIGHT_COLOUR)
@@ -222,7 +228,7 @@ def _framed(figure: Figure) -> list[int]:
 
 
 def test_one_panel_per_alternative_with_the_same_rows(comparison):
-    figure = comparison_figure(comparison, Wording(chinese=True))
+    figure = _figure(comparison)
     assert len(figure.axes) == 3
     titles = [axes.get_title(loc="left") for axes in figure.axes]
     assert titles == ["base · 目标值 92,700", f"{HALL_CLOSED} · 目标值 93,000",
@@ -235,7 +241,7 @@ def test_one_panel_per_alternative_with_the_same_rows(comparison):
 
 def test_the_chart_grows_with_the_alternatives(comparison):
     two = Comparison(comparison.alternatives[:2])
-    heights = [comparison_figure(c, Wording(chinese=True)).get_size_inches()[1]
+    heights = [_figure(c).get_size_inches()[1]
                for c in (two, comparison)]
     assert heights[0] < heights[1]
 
@@ -252,7 +258,7 @@ def test_an_alternative_without_a_plan_shows_its_status_over_empty_rows(instance
     unsolved = Comparison([Alternative("base", Path("a.json"), instance, solution),
                            Alternative("超时", Path("b.json"), instance,
                                        Solution(instance=instance.name, status="UNKNOWN"))])
-    figure = comparison_figure(unsolved, Wording(chinese=True))
+    figure = _figure(unsolved)
     assert figure.axes[1].get_title(loc="left") == "超时 · UNKNOWN"
     assert len(figure.axes[1].get_yticklabels()) == 14 and _framed(figure) == [0, 0]
 
@@ -261,7 +267,7 @@ def test_without_a_chinese_font_the_chart_uses_ids_and_numbered_scenarios(
         comparison, capsys, without_chinese_font):
     assert comparison_png(comparison).startswith(b"\x89PNG")
     assert capsys.readouterr().err == gantt.NO_FONT_MESSAGE + "\n"
-    figure = comparison_figure(comparison, Wording(chinese=False))
+    figure = _figure(comparison, chinese=False)
     assert [axes.get_title(loc="left") for axes in figure.axes] == [
         "base · Objective 92,700", "Scenario 1 · Objective 93,000",
         "Scenario 2 · Objective 98,700"]

@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
+import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import matplotlib
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 from matplotlib import image as mpimg
+from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
-from models import Instance, Solution, parse_instance
+from models import Instance, Solution, load_instance, parse_instance
 from scheduler.cli import main
 from scheduler.export import fonts, gantt, plan_table, write_gantt, write_plan_csv
 from scheduler.export.plan_table import COLUMNS
-from tests.helpers import tiny_instance, tiny_solution
+from tests.helpers import ROOT, tiny_instance, tiny_solution
 
 
 @pytest.fixture
@@ -184,6 +191,112 @@ def test_lanes_keep_overlapping_classes_apart():
         ("p", 3): [phase(3, "2024-04-11", "2024-04-12")],  # back to back with 1, overlaps 2
     }
     assert gantt._lanes(sessions) == {("p", 1): 0, ("p", 2): 1, ("p", 3): 0}
+
+
+def test_a_short_class_takes_a_lane_of_its_own_as_long_as_its_bar_is_drawn():
+    def phase(session: int, day: str) -> Any:
+        return Solution.model_validate({
+            "instance": "x", "status": "FEASIBLE",
+            "sessions": [{"project": "p", "session": session, "phase": 1, "start": day,
+                          "end": day}],
+        }).sessions[0]
+
+    assert gantt.MIN_BAR_DAYS == 2
+    # One-day classes on the 8th and 9th: the first bar is drawn over the 9th too.
+    sessions = {("p", 1): [phase(1, "2024-04-08")], ("p", 2): [phase(2, "2024-04-09")],
+                ("p", 3): [phase(3, "2024-04-10")]}
+    assert gantt._lanes(sessions) == {("p", 1): 0, ("p", 2): 1, ("p", 3): 0}
+
+
+@pytest.mark.parametrize(("bar", "room", "label", "place"), [
+    (60, 0, 40, "inside"),  # 40 + 2 × 8 fits a bar 60 wide
+    (50, 100, 40, "right"),
+    (50, 56, 40, "right"),  # ends a pad before the next bar
+    (50, 55, 40, None),
+    (0, 0, 1, None),
+])
+def test_a_date_label_goes_inside_its_bar_else_right_of_it_else_nowhere(bar, room, label, place):
+    assert gantt.label_place(bar, room, label, pad=8) == place
+
+
+@pytest.mark.parametrize(("start", "end", "chinese", "english"), [
+    ("2024-04-07", "2024-04-08", "4/7-8", "Apr 7-8"),
+    ("2024-04-29", "2024-05-02", "4/29-5/2", "Apr 29-May 2"),
+    ("2024-05-11", "2024-05-11", "5/11", "May 11"),
+])
+def test_class_dates_read_short(start, end, chinese, english):
+    days = pd.Timestamp(start).date(), pd.Timestamp(end).date()
+    assert gantt.Wording(chinese=True).dates(*days) == chinese
+    assert gantt.Wording(chinese=False).dates(*days) == english
+
+
+@pytest.fixture
+def chart_2024(tmp_path, monkeypatch) -> Figure:
+    """The Gantt chart of the 2024 plan, as write_gantt drew and saved it."""
+    figures = _drawn(monkeypatch)
+    plan = Solution.model_validate_json(
+        (ROOT / "tests" / "data" / "2024-solution.json").read_text(encoding="utf-8"))
+    write_gantt(load_instance(ROOT / "instances" / "2024.json"), plan, tmp_path / "gantt.png")
+    return figures[0]
+
+
+def _bar_boxes(axes: Axes) -> list[Bbox]:
+    """The bars of the chart in pixels: the collections filled in a mode's colour."""
+    colours = [to_rgba(colour) for colour in gantt.MODE_COLOURS.values()]
+    corners = [axes.transData.transform(collection.get_paths()[0].vertices)
+               for collection in axes.collections
+               if isinstance(collection, PolyCollection)
+               and any(np.allclose(collection.get_facecolor()[0], colour) for colour in colours)]
+    return [Bbox.from_extents(*points.min(axis=0), *points.max(axis=0)) for points in corners]
+
+
+def test_every_bar_is_visible_and_two_classes_on_the_same_dates_are_two_bars(chart_2024):
+    axes = chart_2024.axes[0]
+    bars = _bar_boxes(axes)
+    assert len(bars) == 26  # one per session-phase
+    pixels_a_day = axes.bbox.width / 366
+    least = min(bar.width for bar in bars)  # p05's one day
+    assert least >= gantt.MIN_BAR_DAYS * pixels_a_day - 0.01
+    assert least * gantt.DPI / chart_2024.dpi > 8  # pixels of the PNG, saved at gantt.DPI
+    # p13 holds its two classes on 4-5 November: one above the other, a gap between them.
+    day = mdates.date2num(dt.date(2024, 11, 4))
+    both = sorted((bar for bar in bars if abs(axes.transData.inverted().transform(
+        (bar.x0, bar.y0))[0] - day) < 0.01), key=lambda bar: bar.y0)
+    assert len(both) == 2 and both[0].x0 == both[1].x0 and both[0].width == both[1].width
+    assert (both[1].y0 - both[0].y1) * gantt.DPI / chart_2024.dpi >= 3  # white between
+
+
+def test_bars_are_labelled_with_their_dates_where_there_is_room(chart_2024):
+    axes = chart_2024.axes[0]
+    labels = [text for text in axes.texts
+              if text.get_visible() and re.fullmatch(r"\d+/\d+(-[\d/]+)?|\w{3} \d+(-.+)?",
+                                                      text.get_text())]
+    words = [text.get_text() for text in labels]
+    if fonts.find_cjk_font() is not None:
+        # 5/11 is p05's one day; 4/9-11, p04's first class, has no room before its second.
+        assert {"3/4-5", "5/11", "6/11-12", "10/8-12"} <= set(words) and "4/9-11" not in words
+        assert words.count("11/4-5") == 2 and words.count("4/7-8") == 2
+    boxes = [text.get_window_extent() for text in labels]
+    bars = _bar_boxes(axes)
+    for index, box in enumerate(boxes):
+        assert axes.bbox.contains(box.x0, box.y0) and axes.bbox.contains(box.x1, box.y1)
+        assert not any(box.overlaps(bar) for bar in bars), words[index]
+        assert not any(box.overlaps(other) for other in boxes[index + 1:]), words[index]
+        # Just right of its bar: a bar ends within a few pixels of the label's left.
+        assert any(0 < box.x0 - bar.x1 < 6 and bar.y0 <= (box.y0 + box.y1) / 2 <= bar.y1
+                   for bar in bars), words[index]
+
+
+def test_a_long_class_has_its_dates_inside_its_bar(instance, solution, tmp_path, monkeypatch):
+    figures = _drawn(monkeypatch)
+    rows = [row.model_copy(update={"end": dt.date(2024, 7, 31)})
+            if (row.project, row.phase) == ("p2", 2) else row for row in solution.sessions]
+    write_gantt(instance, solution.model_copy(update={"sessions": rows}), tmp_path / "g.png")
+    axes = figures[0].axes[0]
+    [label] = [text for text in axes.texts if text.get_text() in ("7/8-31", "Jul 8-31")]
+    box, bar = label.get_window_extent(), max(_bar_boxes(axes), key=lambda bar: bar.width)
+    assert label.get_visible() and label.get_color() == "white"
+    assert bar.x0 < box.x0 < box.x1 < bar.x1 and bar.y0 < (box.y0 + box.y1) / 2 < bar.y1
 
 
 def test_font_discovery_names_a_family_matplotlib_knows():

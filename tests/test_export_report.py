@@ -16,9 +16,17 @@ import pytest
 from matplotlib import image as mpimg
 
 from models import Mode, Status
-from scheduler.export.gantt import MODE_COLOURS
+from scheduler.export.gantt import MIN_BAR_DAYS, MODE_COLOURS
 from scheduler.export.plan_table import class_names
-from scheduler.export.report import ROW, TOP, report_html, write_report
+from scheduler.export.report import (
+    LABEL_WIDTH,
+    RIGHT_MARGIN,
+    ROW,
+    TOP,
+    WIDTH,
+    report_html,
+    write_report,
+)
 from tests.helpers import need
 
 ROOT = Path(__file__).parents[1]
@@ -139,6 +147,62 @@ def test_chromium_shows_the_report_with_no_console_error(page, tmp_path):
     for mode in (Mode.OFFLINE, Mode.BLENDED, Mode.ONLINE):
         assert before[mode] - after[mode] > 100, (mode, before, after)
     assert after[Mode.OFFSITE] >= before[Mode.OFFSITE] > 100
+
+
+def test_bars_are_at_least_min_days_wide_in_lanes_and_labelled_with_their_dates(page):
+    text = page.read_text(encoding="utf-8")
+    svg = text[text.index('<svg id="gantt"'):text.index("</svg>")]
+    day = (WIDTH - LABEL_WIDTH - RIGHT_MARGIN) / 366
+    bars = [dict(zip(("x", "y", "width", "height"), map(float, found), strict=True))
+            for found in re.findall(r'class="bar"[^>]* x="([\d.]+)" y="([\d.]+)" '
+                                    r'width="([\d.]+)" height="([\d.]+)"', svg)]
+    assert len(bars) == 26 and min(bar["width"] for bar in bars) >= MIN_BAR_DAYS * day - 0.1
+    # p13's two classes on 4-5 November: two bars, one above the other, apart.
+    p13 = svg[svg.index("中小学体育、美育教师及社团活动培训"):]
+    p13 = p13[:p13.index("</g>")]
+    upper, lower = [bar for bar in bars if f'x="{bar["x"]:.1f}" y="{bar["y"]:.1f}"' in p13]
+    assert upper["x"] == lower["x"] and lower["y"] - (upper["y"] + upper["height"]) >= 2
+    assert re.findall(r'class="date"[^>]*>([^<]*)<', p13) == ["11/4-5", "11/4-5"]
+    labels = re.findall(r'class="date"[^>]*>([^<]*)<', svg)
+    assert {"3/4-5", "5/11", "10/8-12"} <= set(labels) and "4/9-11" not in labels
+
+
+MEASURE = """<script>
+// Where the browser drew each date label: any that overlaps a bar or another label.
+const overlaps = [];
+const meet = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width
+                       && a.y < b.y + b.height && b.y < a.y + a.height;
+for (const row of document.querySelectorAll("g.row")) {
+  const bars = Array.from(row.querySelectorAll("rect.bar"), bar => bar.getBBox());
+  const labels = Array.from(row.querySelectorAll("text.date"));
+  labels.forEach((label, i) => {
+    const box = label.getBBox();
+    // The glyphs' own height, not the font's line box: lanes are thinner than a line.
+    const ink = {x: box.x, width: box.width, y: box.y + box.height * 0.2,
+                 height: box.height * 0.6};
+    if (bars.some(bar => meet(ink, bar))) overlaps.push(label.textContent);
+    if (box.x + box.width > Number(document.getElementById("gantt").dataset.width))
+      overlaps.push(label.textContent);
+    labels.slice(i + 1).forEach(other => {
+      const b = other.getBBox();
+      if (meet(ink, {x: b.x, width: b.width, y: b.y + b.height * 0.2, height: b.height * 0.6}))
+        overlaps.push(label.textContent);
+    });
+  });
+}
+document.body.dataset.overlaps = JSON.stringify(overlaps);
+document.body.dataset.labels = document.querySelectorAll("text.date").length;
+</script>"""
+
+
+def test_chromium_draws_each_date_label_clear_of_bars_and_other_labels(page, tmp_path):
+    measured = tmp_path / "measured.html"
+    text = page.read_text(encoding="utf-8")
+    measured.write_text(text.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    result = chromium(measured.as_uri(), tmp_path, "--dump-dom")
+    assert console_messages(result) == []
+    assert 'data-labels="18"' in result.stdout
+    assert 'data-overlaps="[]"' in result.stdout
 
 
 def test_the_console_check_catches_a_script_error(tmp_path):

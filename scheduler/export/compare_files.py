@@ -43,6 +43,7 @@ from scheduler.export.gantt import (
     draw_plan,
     legend_handles,
     panel_inches,
+    place_date_labels,
     png_bytes,
     scheduled_projects,
 )
@@ -190,9 +191,10 @@ def comparison_figure(comparison: Comparison, wording: Wording) -> Figure:
     figure = Figure(figsize=(WIDTH_INCHES, height), layout="constrained")
     FigureCanvasAgg(figure)
     panels = figure.subplots(len(alternatives), 1, sharex=True, squeeze=False)[:, 0]
+    labels = []
     for index, (axes, alternative) in enumerate(zip(panels, alternatives, strict=True)):
         outlined = changed_phases(comparison.base, alternative) if index else set()
-        draw_plan(axes, alternative.instance, alternative.solution,
+        labels += draw_plan(axes, alternative.instance, alternative.solution,
                   _as_in(alternative.instance, rows), wording,
                   months_on_top=months_on_top and index == 0, outlined=outlined)
         axes.set_title(_panel_title(alternative, index, wording), loc="left",
@@ -204,6 +206,7 @@ def comparison_figure(comparison: Comparison, wording: Wording) -> Figure:
     handles = [*legend_handles(wording), highlight]
     figure.legend(handles=handles, loc="outside lower center", ncols=len(handles),
                   frameon=False, fontsize=9, handlelength=1.4, columnspacing=1.6)
+    place_date_labels(figure, labels)
     return figure
 
 

@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import matplotlib
 import matplotlib.dates as mdates
@@ -24,6 +25,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, NullFormatter
 from matplotlib.transforms import ScaledTranslation
 
@@ -62,6 +64,14 @@ FOOTNOTE_WRAP = 90  # characters a footnote line holds at this width (a hanzi co
 LONGEST_NAME = 24  # characters of a project name shown before it is cut with "…"
 HEADER_TOP = -1.2  # y of the top of the holiday-name strip, in rows
 BAR_SHARE = 0.78  # of a row's height covered by its bars; the rest keeps rows apart
+LANE_GAP = 0.08  # of a row's height between two lanes of bars
+# A class of a day or two is a hairline on a year's axis: every bar is drawn at least this many
+# days wide (the date label says how long it really is). The HTML report draws the same.
+MIN_BAR_DAYS = 2
+LABEL_POINTS = 7.0  # the class dates by a bar; smaller in a row of several lanes
+SMALLEST_LABEL_POINTS = 5.0  # a lane too thin for this gets no date labels
+LABEL_PAD_POINTS = 2.0  # between a bar and its label
+LINE_HEIGHT = 1.2  # a label's height, in its font size: it must fit its lane
 MONTHS_ON_TOP_AFTER = 25  # rows; a taller chart repeats the month names above its rows
 MONTHS_ON_TOP_INCHES = 0.22  # the legend's lift over month names repeated above the rows
 
@@ -114,10 +124,20 @@ class Wording:
     def nothing_scheduled(self) -> str:
         return "没有安排任何项目" if self.chinese else "No project is scheduled"
 
+    def dates(self, start: dt.date, end: dt.date) -> str:
+        """A class's dates as short as they read: 4/7-8, 4/29-5/2, 5/11 (Apr 7-8 in English)."""
+        def day(date: dt.date) -> str:
+            return (f"{date.month}/{date.day}" if self.chinese
+                    else f"{ENGLISH_MONTHS[date.month - 1]} {date.day}")
+        if start == end:
+            return day(start)
+        return f"{day(start)}-{end.day if end.month == start.month else day(end)}"
+
 
 def write_gantt(instance: Instance, solution: Solution, path: Path) -> None:
     """Draw the solution as a PNG Gantt chart: projects top to bottom in instance order, a bar
-    per session-phase coloured by mode, holiday windows shaded, dropped projects in a footnote."""
+    per session-phase coloured by mode (at least MIN_BAR_DAYS wide, its dates by it where there
+    is room), holiday windows shaded, dropped projects in a footnote."""
     family = chart_font()
     with chart_style(family):
         data = png_bytes(_draw(instance, solution, Wording(chinese=family is not None)))
@@ -186,7 +206,7 @@ def _draw(instance: Instance, solution: Solution, wording: Wording) -> Figure:
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     months_on_top = len(rows) > MONTHS_ON_TOP_AFTER
-    draw_plan(axes, instance, solution, rows, wording, months_on_top=months_on_top)
+    labels = draw_plan(axes, instance, solution, rows, wording, months_on_top=months_on_top)
     figure.suptitle(wording.title(instance), fontsize=14, fontweight="bold")
     handles = legend_handles(wording)
     # A legend of the axes, above them, so that the constrained layout stacks it under the
@@ -201,16 +221,18 @@ def _draw(instance: Instance, solution: Solution, wording: Wording) -> Figure:
         # supxlabel, not plain text, so that the constrained layout leaves room for it.
         figure.supxlabel("\n".join(footnote), x=0.01, ha="left", fontsize=8.5,
                          color="#444444", linespacing=1.5)
+    place_date_labels(figure, labels)
     return figure
 
 
 def draw_plan(axes: Axes, instance: Instance, solution: Solution, rows: list[Project],
               wording: Wording, *, months_on_top: bool = False,
-              outlined: Collection[PhaseKey] = ()) -> None:
+              outlined: Collection[PhaseKey] = ()) -> list[DateLabel]:
     """Draw the plan onto `axes`: one row per project of `rows`, top to bottom (a project
     without sessions leaves its row empty), a bar per session-phase coloured by mode, the
     session-phases in `outlined` framed in the highlight colour, holiday windows shaded and
-    the months of the year along the x axis."""
+    the months of the year along the x axis. Returns the bars' date labels, for
+    `place_date_labels` once the figure is complete."""
     grouped = classes(solution)
     year_start = dt.date(instance.year, 1, 1)
     year_end = dt.date(instance.year + 1, 1, 1)
@@ -221,9 +243,10 @@ def draw_plan(axes: Axes, instance: Instance, solution: Solution, rows: list[Pro
     for index in range(1, len(rows), 2):
         axes.axhspan(index - 0.5, index + 0.5, color=STRIPE_COLOUR, zorder=0, linewidth=0)
     _shade_holidays(axes, instance, wording, year_start, year_end)
+    labels = []
     for index, project in enumerate(rows):
         sessions = {key: phases for key, phases in grouped.items() if key[0] == project.id}
-        _draw_row(axes, index, project, sessions, outlined)
+        labels += _draw_row(axes, index, project, sessions, year_end, wording, outlined)
     if not rows:
         axes.text(0.5, 0.5, wording.nothing_scheduled, transform=axes.transAxes,
                   ha="center", va="center", color="#666666", fontsize=12)
@@ -233,6 +256,7 @@ def draw_plan(axes: Axes, instance: Instance, solution: Solution, rows: list[Pro
     axes.tick_params(axis="y", length=0)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
+    return labels
 
 
 def legend_handles(wording: Wording) -> list[Patch]:
@@ -243,36 +267,71 @@ def legend_handles(wording: Wording) -> list[Patch]:
     return handles
 
 
-def _draw_row(axes: Axes, row: int, project: Project,
-              sessions: dict[tuple[str, int], list[SessionPhase]],
-              outlined: Collection[PhaseKey]) -> None:
-    """The project's session-phases on its row; classes that overlap in time get lanes of their
-    own, a white outline keeps back-to-back classes apart, and the phases in `outlined` get a
-    frame in the highlight colour."""
+@dataclass(frozen=True)
+class Bar:
+    """One session-phase's bar in its project's row, placed alike by the PNG and the HTML chart."""
+
+    phase: SessionPhase
+    lane: int
+    lanes: int  # in its row
+    end: dt.date  # the day after its last drawn day: at least MIN_BAR_DAYS after its start
+    room_until: dt.date  # where its date label must end: the next bar of its lane, or year's end
+
+    @property
+    def key(self) -> PhaseKey:
+        return self.phase.project, self.phase.session, self.phase.phase
+
+
+@dataclass(frozen=True)
+class DateLabel:
+    """A bar's date label, hidden until `place_date_labels` finds it room; the bar and the room
+    in data coordinates (days on x, rows on y)."""
+
+    axes: Axes
+    text: Text
+    left: float
+    right: float
+    top: float
+    height: float
+    room_until: float
+
+
+def row_bars(sessions: dict[tuple[str, int], list[SessionPhase]], year_end: dt.date) -> list[Bar]:
+    """The bars of one project's row: classes whose drawn bars would share a day get lanes of
+    their own, so two classes on the same dates show as two bars."""
     lanes = _lanes(sessions)
     lane_count = max(lanes.values(), default=0) + 1
-    lane_height = BAR_SHARE / lane_count
-    top = row - BAR_SHARE / 2
-    for key, phases in sessions.items():
-        spans = [
-            (mdates.date2num(phase.start), (phase.end - phase.start).days + 1)
-            for phase in phases
-        ]
-        lane = (top + lanes[key] * lane_height, lane_height)
-        axes.broken_barh(spans, lane, facecolors=MODE_COLOURS[project.mode], edgecolor="white",
-                         linewidth=0.7, zorder=3)
-        for phase, span in zip(phases, spans, strict=True):
-            if (phase.project, phase.session, phase.phase) in outlined:
-                axes.broken_barh([span], lane, facecolors="none", edgecolor=HIGHLIGHT_COLOUR,
-                                 linewidth=HIGHLIGHT_WIDTH, zorder=4)
+    drawn = [(phase, lanes[key]) for key, phases in sorted(sessions.items()) for phase in phases]
+    bars = []
+    for phase, lane in drawn:
+        end = drawn_end(phase)
+        room_until = min((other.start for other, other_lane in drawn
+                          if other_lane == lane and other.start >= end), default=year_end)
+        bars.append(Bar(phase, lane, lane_count, end, room_until))
+    return bars
+
+
+def drawn_end(phase: SessionPhase) -> dt.date:
+    """The day after a phase's bar ends: a phase shorter than MIN_BAR_DAYS is drawn that long."""
+    return phase.start + dt.timedelta(days=max(phase.days, MIN_BAR_DAYS))
+
+
+def lane_band(lane: int, lanes: int) -> tuple[float, float]:
+    """The top of a lane below the top of its row's bars, and its height, in rows: the lanes
+    share BAR_SHARE of the row with a gap between them, so that they read as separate bars and
+    not as one bar split in two."""
+    height = (BAR_SHARE - LANE_GAP * (lanes - 1)) / lanes
+    return lane * (height + LANE_GAP), height
 
 
 def _lanes(sessions: dict[tuple[str, int], list[SessionPhase]]) -> dict[tuple[str, int], int]:
-    """Give each session the lowest lane none of whose sessions shares a day with it."""
+    """Give each session the lowest lane none of whose sessions' bars shares a drawn day with
+    its own (a short class is drawn MIN_BAR_DAYS long)."""
     lanes: dict[tuple[str, int], int] = {}
     taken: list[list[tuple[dt.date, dt.date]]] = []
     for key in sorted(sessions, key=lambda k: (sessions[k][0].start, k[1])):
-        spans = [(phase.start, phase.end) for phase in sessions[key]]
+        spans = [(phase.start, drawn_end(phase) - dt.timedelta(days=1))
+                 for phase in sessions[key]]
         lane = next(
             (index for index, occupied in enumerate(taken)
              if not any(s <= e2 and s2 <= e for s, e in spans for s2, e2 in occupied)),
@@ -283,6 +342,70 @@ def _lanes(sessions: dict[tuple[str, int], list[SessionPhase]]) -> dict[tuple[st
         taken[lane] += spans
         lanes[key] = lane
     return lanes
+
+
+def label_place(bar_width: float, room: float, label_width: float,
+                pad: float) -> Literal["inside", "right"] | None:
+    """Where a bar's date label goes: inside the bar when it fits there with `pad` on each side,
+    else right of it when it ends `pad` before the room runs out (from the bar's end to the next
+    bar of its lane or the year's end), else nowhere."""
+    if label_width + 2 * pad <= bar_width:
+        return "inside"
+    if label_width + 2 * pad <= room:
+        return "right"
+    return None
+
+
+def _draw_row(axes: Axes, row: int, project: Project,
+              sessions: dict[tuple[str, int], list[SessionPhase]], year_end: dt.date,
+              wording: Wording, outlined: Collection[PhaseKey]) -> list[DateLabel]:
+    """The project's session-phases on its row, a white outline keeping back-to-back classes
+    apart and the phases in `outlined` framed in the highlight colour; each bar with its date
+    label, not yet placed."""
+    labels = []
+    pad = ScaledTranslation(LABEL_PAD_POINTS / 72, 0, axes.figure.dpi_scale_trans)
+    for bar in row_bars(sessions, year_end):
+        offset, height = lane_band(bar.lane, bar.lanes)
+        top = row - BAR_SHARE / 2 + offset
+        left = float(mdates.date2num(bar.phase.start))
+        width = (bar.end - bar.phase.start).days
+        axes.broken_barh([(left, width)], (top, height), facecolors=MODE_COLOURS[project.mode],
+                         edgecolor="white", linewidth=0.7, zorder=3)
+        if bar.key in outlined:
+            axes.broken_barh([(left, width)], (top, height), facecolors="none",
+                             edgecolor=HIGHLIGHT_COLOUR, linewidth=HIGHLIGHT_WIDTH, zorder=4)
+        text = axes.text(left + width, top + height / 2,
+                         wording.dates(bar.phase.start, bar.phase.end), ha="left",
+                         va="center", color="#333333", visible=False, zorder=5, clip_on=True,
+                         transform=axes.transData + pad)
+        text.set_in_layout(False)
+        labels.append(DateLabel(axes, text, left, left + width, top, height,
+                                float(mdates.date2num(bar.room_until))))
+    return labels
+
+
+def place_date_labels(figure: Figure, labels: list[DateLabel]) -> None:
+    """Show each date label inside its bar where it fits, else just right of it where it ends
+    before the next bar of its lane; a label with no room stays hidden. The room is measured
+    on the laid-out figure, so this comes after everything else is drawn."""
+    figure.draw_without_rendering()
+    pad = LABEL_PAD_POINTS * figure.dpi / 72
+    for label in labels:
+        to_pixels = label.axes.transData.transform
+        (left, top), (right, bottom) = to_pixels([(label.left, label.top),
+                                                  (label.right, label.top + label.height)])
+        size = min(LABEL_POINTS, abs(bottom - top) * 72 / figure.dpi / LINE_HEIGHT)
+        if size < SMALLEST_LABEL_POINTS:
+            continue
+        label.text.set_fontsize(size)
+        label.text.set_visible(True)
+        width = label.text.get_window_extent().width
+        room = to_pixels([(label.room_until, 0)])[0][0] - right
+        place = label_place(right - left, room, width, pad)
+        if place == "inside":
+            label.text.set(x=(label.left + label.right) / 2, ha="center", color="white",
+                           transform=label.axes.transData)
+        label.text.set_visible(place is not None)
 
 
 def _shade_holidays(axes: Axes, instance: Instance, wording: Wording,

@@ -25,7 +25,17 @@ import pandas as pd
 from models.instance import Instance, Mode, Project
 from models.solution import Solution, write_text_atomically
 from scheduler.export import fonts, summaries
-from scheduler.export.gantt import HOLIDAY_COLOUR, LONGEST_NAME, MODE_COLOURS, _lanes
+from scheduler.export.gantt import (
+    BAR_SHARE,
+    HOLIDAY_COLOUR,
+    LINE_HEIGHT,
+    LONGEST_NAME,
+    MODE_COLOURS,
+    Wording,
+    label_place,
+    lane_band,
+    row_bars,
+)
 from scheduler.export.plan_table import (
     MODE_NAMES,
     NOBODY,
@@ -35,6 +45,7 @@ from scheduler.export.plan_table import (
     plan_table,
 )
 from scheduler.export.wording import word
+from scheduler.messages import display_width
 
 # The Gantt chart's geometry, in SVG units (the chart scales to the page's width).
 WIDTH = 1200
@@ -42,8 +53,10 @@ LABEL_WIDTH = 300
 RIGHT_MARGIN = 12
 TOP = 44  # month names and holiday names above the first row
 ROW = 26
-BAR_SHARE = 0.72
-MIN_BAR = 3.0
+DATE_LABEL_SIZE = 10.0  # the class dates by a bar; smaller in a row of several lanes
+SMALLEST_DATE_LABEL = 6.0  # a lane too thin for this gets no date labels
+DATE_LABEL_PAD = 3.0  # between a bar and its label
+COLUMN_EMS = 0.6  # a terminal column's width in the reader's font, at most: a digit's, a slash's
 
 STYLE = """
 :root { --ink: #1f2933; --muted: #616e7c; --line: #d9dee4; --head: #eef2f7; }
@@ -70,6 +83,7 @@ svg { width: 100%; height: auto; display: block; font-family: inherit; }
 svg text { font-size: 12px; fill: var(--ink); }
 svg .month { fill: var(--muted); text-anchor: middle; }
 svg .holiday-name { fill: #8a6d1f; text-anchor: middle; font-size: 11px; }
+svg .date { dominant-baseline: central; pointer-events: none; }
 svg .bar { stroke: #fff; stroke-width: 1; cursor: pointer; }
 svg .bar:hover, svg .bar:focus { stroke: var(--ink); stroke-width: 1.5; outline: none; }
 #tip { position: fixed; z-index: 10; max-width: 420px; padding: 8px 10px; border-radius: 6px;
@@ -299,8 +313,8 @@ def _gantt_section(instance: Instance, solution: Solution, lang: str) -> str:
 
 
 def _gantt_svg(instance: Instance, solution: Solution, rows: list[Project], lang: str) -> str:
-    year_start = dt.date(instance.year, 1, 1)
-    year_days = (dt.date(instance.year + 1, 1, 1) - year_start).days
+    year_start, year_end = dt.date(instance.year, 1, 1), dt.date(instance.year + 1, 1, 1)
+    year_days = (year_end - year_start).days
     scale = (WIDTH - LABEL_WIDTH - RIGHT_MARGIN) / year_days
     height = TOP + ROW * max(len(rows), 1) + 6
 
@@ -339,9 +353,6 @@ def _gantt_svg(instance: Instance, solution: Solution, rows: list[Project], lang
     grouped = classes(solution)
     for index, project in enumerate(rows):
         sessions = {key: phases for key, phases in grouped.items() if key[0] == project.id}
-        lanes = _lanes(sessions)
-        lane_count = max(lanes.values(), default=0) + 1
-        lane_height = ROW * BAR_SHARE / lane_count
         name = project.name if len(project.name) <= LONGEST_NAME \
             else project.name[: LONGEST_NAME - 1] + "…"
         parts.append(
@@ -354,24 +365,44 @@ def _gantt_svg(instance: Instance, solution: Solution, rows: list[Project], lang
                      f'opacity="0.7"/>')
         parts.append(f'<text x="6" y="{ROW / 2 + 4}"><title>{escape_html(project.name)}</title>'
                      f"{escape_html(name)}</text>")
-        for key, phases in sorted(sessions.items()):
-            top = ROW * (1 - BAR_SHARE) / 2 + lanes[key] * lane_height
-            for phase in phases:
-                left = x_of(phase.start)
-                # At a year's scale a day is about two units wide: keep one-day bars visible.
-                width = max(phase.days * scale, MIN_BAR)
-                parts.append(
-                    f'<rect class="bar" tabindex="0" x="{left:.1f}" y="{top:.1f}" '
-                    f'width="{width:.1f}" height="{lane_height:.1f}" '
-                    f'fill="{MODE_COLOURS[project.mode]}" '
-                    f'data-tip="{escape_html(tips[phase.project, phase.session, phase.phase])}"/>'
-                )
+        # The bars, their lanes and their least width as the PNG chart draws them.
+        for bar in row_bars(sessions, year_end):
+            offset, lane_height = lane_band(bar.lane, bar.lanes)
+            top, bar_height = ROW * ((1 - BAR_SHARE) / 2 + offset), ROW * lane_height
+            left, right = x_of(bar.phase.start), x_of(bar.end)
+            parts.append(
+                f'<rect class="bar" tabindex="0" x="{left:.1f}" y="{top:.1f}" '
+                f'width="{right - left:.1f}" height="{bar_height:.1f}" '
+                f'fill="{MODE_COLOURS[project.mode]}" '
+                f'data-tip="{escape_html(tips[bar.key])}"/>'
+            )
+            parts.append(_date_label(bar.phase.start, bar.phase.end, (left, right), top,
+                                     bar_height, x_of(bar.room_until) - right, lang))
         parts.append("</g>")
     if not rows:
         parts.append(f'<text x="{WIDTH / 2}" y="{TOP + ROW / 2 + 4}" text-anchor="middle">'
                      f'{escape_html(word("没有安排任何项目", lang))}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def _date_label(start: dt.date, end: dt.date, bar: tuple[float, float], top: float,
+                height: float, room: float, lang: str) -> str:
+    """A bar's dates inside it where they fit, else right of it where they end before the next
+    bar of its lane (`room` away), else nothing. The browser's font is not known here: the
+    width is reckoned generously from the text's terminal columns."""
+    size = min(DATE_LABEL_SIZE, height / LINE_HEIGHT)
+    text = Wording(chinese=lang == "zh").dates(start, end)
+    left, right = bar
+    place = label_place(right - left, room, display_width(text) * COLUMN_EMS * size,
+                        DATE_LABEL_PAD)
+    if place is None or size < SMALLEST_DATE_LABEL:
+        return ""
+    x, anchor, colour = ((left + right) / 2, "middle", "#fff") if place == "inside" \
+        else (right + DATE_LABEL_PAD, "start", "#333")
+    return (f'<text class="date" x="{x:.1f}" y="{top + height / 2:.1f}" '
+            f'text-anchor="{anchor}" style="font-size:{size:.1f}px;fill:{colour}">'
+            f"{escape_html(text)}</text>")
 
 
 def _tips(instance: Instance, solution: Solution) -> dict[tuple[str, int, int], str]:
