@@ -11,7 +11,8 @@ Routes (every job id is checked to be one this server made before anything is re
     GET  /jobs/{id}/checked.xlsx           the workbook with its problems marked
     GET  /jobs/{id}/files/{name}           one output file (?view=1 shows it in the page)
     GET  /jobs/{id}/all.zip                every output file
-    GET  /jobs/{id}/classes/{p}/{session}  one class: where, who, why, alternatives
+    GET  /jobs/{id}/classes/{p}/{session}  one class: where, who, and (…/explain) why and
+                                           its alternatives
     GET  /jobs/{id}/scenario-block         one more scenario block for the change form
     POST /jobs/{id}/compare                compare scenarios of the plan, side by side
     POST /jobs/{id}/replan                 re-plan after a change, keeping what was held
@@ -19,23 +20,29 @@ Routes (every job id is checked to be one this server made before anything is re
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import json
 import logging
+import multiprocessing
 import shutil
 import time
 import zipfile
 from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from models import InputError, load_instance
@@ -72,11 +79,14 @@ def create_app(data_dir: Path, *, password: str | None = None,
     templates.env.filters["when"] = _when
     templates.env.filters["number"] = _number
 
+    explainer = _Explainer()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runner.start()
         yield
         runner.shutdown()
+        explainer.close()
 
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.storage, app.state.runner = storage, runner
@@ -219,7 +229,25 @@ def create_app(data_dir: Path, *, password: str | None = None,
         details = views.class_details(plan, project_id, session) if plan else None
         if details is None:
             raise HTTPException(404, "方案里没有这个班")
-        return page(request, "_class.html", job=job, details=details)
+        return page(request, "_class.html", job=job, details=details,
+                    explain=f"/jobs/{job.id}/classes/{quote(project_id)}/{session}/explain")
+
+    @app.get("/jobs/{job_id}/classes/{project_id}/{session}/explain",
+             response_class=HTMLResponse)
+    async def class_explanation(request: Request, job_id: str, project_id: str, session: int
+                                ) -> HTMLResponse:
+        job = job_or_404(job_id)
+        plan = await run_in_threadpool(plans.plan, job)
+        if plan is None or views.class_details(plan, project_id, session) is None:
+            raise HTTPException(404, "方案里没有这个班")
+        try:
+            explanation = await explainer.explain(views.input_path(storage, job),
+                                                  storage.out_dir(job.id) / "solution.json",
+                                                  project_id, session)
+        except Exception:  # the panel says so where the planner waits, not a page of its own
+            log.exception("explaining %s#%s of job %s", project_id, session, job.id)
+            return page(request, "_explanation.html", failed=True)
+        return page(request, "_explanation.html", **explanation)
 
     @app.get("/jobs/{job_id}/scenario-block", response_class=HTMLResponse)
     def scenario_block(request: Request, job_id: str, index: int = 0) -> HTMLResponse:
@@ -280,6 +308,28 @@ def create_app(data_dir: Path, *, password: str | None = None,
         return RedirectResponse(f"/jobs/{child}", status_code=303)
 
     return app
+
+
+class _Explainer:
+    """The panel of a class searches for its alternatives: in a process of its own, one class
+    at a time, never in the web process. A process that died is replaced at the next click."""
+
+    def __init__(self) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+
+    async def explain(self, *arguments: Any) -> dict[str, Any]:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                self.pool, views.class_explanation, *arguments)
+        except BrokenProcessPool:
+            self.pool = None
+            raise
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
 
 
 def _check(path: Path, name: str) -> tuple[str, list[str]]:

@@ -2,7 +2,8 @@
 plan, the files to download, and one class's details with why it is where it is.
 
 The why-text and the alternatives of a class come from `scheduler.why` and
-`scheduler.alternatives` (one function each) where those modules are installed.
+`scheduler.alternatives` (one function each, in a worker process) where those modules are
+installed.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from models import Instance, Solution, load_instance
+from models import InputError, Instance, Solution, load_instance
 from models.workbook.marks import checked_copy_path
 from scheduler.export.plan_table import class_names, classes, plan_table
+from scheduler.export.summaries import KPI_LABELS
 from scheduler.web.storage import Job, Storage
 
 STATUS_WORDS = {
@@ -92,8 +94,8 @@ def class_rows(plan: Plan) -> list[dict[str, Any]]:
 
 
 def class_details(plan: Plan, project_id: str, session: int) -> dict[str, Any] | None:
-    """One class: its phases (dates, venue, trainers), its seats by town, and what the why and
-    alternatives modules say of it; None if the plan has no such class."""
+    """One class: its phases (dates, venue, trainers) and its seats by town; None if the plan
+    has no such class."""
     phases = classes(plan.solution).get((project_id, session))
     if phases is None:
         return None
@@ -110,17 +112,65 @@ def class_details(plan: Plan, project_id: str, session: int) -> dict[str, Any] |
                    for row in phases],
         "seats": [(towns.get(town, town), count) for town, count in phases[0].seats.items()
                   if count],
-        "why": _from_module("scheduler.why", "why_text", plan, project_id, session),
-        "alternatives": _from_module("scheduler.alternatives", "alternatives_text", plan,
-                                     project_id, session),
     }
 
 
-def _from_module(module_name: str, function: str, plan: Plan, project_id: str,
-                 session: int) -> str | None:
-    """What `module_name.function(instance, solution, project_id, session)` says of the class,
-    or None where the module is not installed."""
-    if importlib.util.find_spec(module_name) is None:
+ALTERNATIVES_SECONDS = 6.0
+"""The search for a class's other placements: a panel the planner waits for."""
+
+
+def class_explanation(input_file: Path, solution_file: Path, project_id: str,
+                      session: int) -> dict[str, list[str] | None]:
+    """Why the class is where it is and its best other placements, as lines for the panel, by
+    one call each of `scheduler.why.why` and `scheduler.alternatives.alternatives` (None where
+    the module is not installed). Run in a worker process: the alternatives are a search."""
+    instance = load_instance(input_file)
+    solution = Solution.model_validate_json(solution_file.read_text(encoding="utf-8"))
+    return {"why": _why_lines(instance, solution, project_id, session),
+            "alternatives": _alternative_lines(instance, solution, project_id, session)}
+
+
+def _why_lines(instance: Instance, solution: Solution, project_id: str,
+               session: int) -> list[str] | None:
+    if importlib.util.find_spec("scheduler.why") is None:
         return None
-    module = importlib.import_module(module_name)
-    return str(getattr(module, function)(plan.instance, plan.solution, project_id, session))
+    from scheduler.why import why
+
+    lines = []
+    for project in why(instance, solution, project_id, session):
+        for cost in project.classes:
+            if cost.session == session:
+                lines += [_kpi_text(name, value) for name, value in cost.kpis.items() if value]
+                lines += cost.reasons
+        lines += [_kpi_text(name, value) for name, value in project.kpis.items() if value]
+        lines += project.reasons
+    return lines or ["这个班没有任何代价：各项指标都已是最好。"]
+
+
+def _alternative_lines(instance: Instance, solution: Solution, project_id: str,
+                       session: int) -> list[str] | None:
+    if importlib.util.find_spec("scheduler.alternatives") is None:
+        return None
+    from scheduler.alternatives import alternatives
+    from scheduler.diff import describe
+
+    try:
+        found = alternatives(instance, solution, project_id, [session],
+                             time_limit=ALTERNATIVES_SECONDS)
+    except InputError as error:
+        return error.problems
+    lines = []
+    for alternative in found:
+        where = "；".join(describe(instance, row) for row in alternative.rows)
+        changes = "，".join(_kpi_text(name, value, signed=True)
+                           for name, value in alternative.kpi_change.items() if value)
+        moved = (f"；另需调整 {len(alternative.knock_on)} 个其他班次阶段"
+                 if alternative.knock_on else "")
+        lines.append(f"{where}：目标值 {alternative.objective_change:+,}"
+                     f"{'（' + changes + '）' if changes else ''}{moved}")
+    return lines or [f"{ALTERNATIVES_SECONDS:g} 秒内没有找到其他可行的安排。"]
+
+
+def _kpi_text(name: str, value: int, signed: bool = False) -> str:
+    label, unit = KPI_LABELS.get(name, (name, ""))
+    return f"{label} {value:+,}{unit}" if signed else f"{label} {value:,}{unit}"
