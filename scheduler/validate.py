@@ -84,10 +84,16 @@ TRAINERLESS_MODES = frozenset({Mode.OFFSITE})
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken rule: its name (`rule`) and one plain sentence in the planner's terms."""
+    """One broken rule: its name (`rule`) and one plain sentence in the planner's terms; for the
+    rules a class meets when it is moved (`scheduler.why`), also what stands in its way
+    (`subject`: a venue, trainer or town as the message names it), on which `days`, and the
+    `others`: the projects whose sessions it clashes with."""
 
     rule: Rule
     message: str
+    subject: str = ""
+    days: tuple[dt.date, ...] = ()
+    others: tuple[str, ...] = ()
 
 
 # --- the facts every rule needs, recomputed from the raw fields ------------------------------
@@ -453,7 +459,7 @@ def _check_venue_of_row(plan: _Plan) -> Iterator[Violation]:
         blocked = [day for day in _days(row) if _within(day, venue.unavailable)]
         if blocked:
             yield Violation(Rule.VENUE_UNAVAILABLE, f"{where}: {place} is unavailable on "
-                                                    f"{_dates(blocked)}")
+                                                    f"{_dates(blocked)}", place, tuple(blocked))
 
 
 def _check_venue_one_a_day(plan: _Plan) -> Iterator[Violation]:
@@ -473,13 +479,15 @@ def _clashes(
     rule: Rule,
 ) -> Iterator[Violation]:
     """One violation per owner and set of clashing rows, listing the days they clash."""
-    clash_days: dict[tuple[str, tuple[str, ...]], list[dt.date]] = defaultdict(list)
+    clash_days: dict[tuple[str, tuple[tuple[str, str], ...]], list[dt.date]] = defaultdict(list)
     for (owner, day), rows in booked.items():
         if len(rows) > 1:
-            clash_days[owner, tuple(sorted(_ref(row) for row in rows))].append(day)
+            clash_days[owner, tuple(sorted((_ref(row), row.project) for row in rows))].append(day)
     for (owner, refs), days in sorted(clash_days.items()):
-        yield Violation(rule, f"{_name(owners[owner], kind)}: {len(refs)} sessions on "
-                              f"{_dates(days)} ({', '.join(refs)})")
+        subject = _name(owners[owner], kind)
+        yield Violation(rule, f"{subject}: {len(refs)} sessions on {_dates(days)} "
+                              f"({', '.join(ref for ref, _ in refs)})", subject, tuple(days),
+                        tuple(sorted({project for _, project in refs})))
 
 
 def _check_trainers_of_row(plan: _Plan) -> Iterator[Violation]:
@@ -532,15 +540,16 @@ def _check_trainer_days(plan: _Plan) -> Iterator[Violation]:
                 or (trainer.available is not None and not _within(day, trainer.available))
             ]
             if blocked:
-                yield Violation(Rule.TRAINER_UNAVAILABLE, f"{_label(plan, row)}: "
-                                f"{_name(trainer, 'trainer')} is not available on "
-                                f"{_dates(blocked)}")
+                subject = _name(trainer, 'trainer')
+                yield Violation(Rule.TRAINER_UNAVAILABLE, f"{_label(plan, row)}: {subject} is not "
+                                f"available on {_dates(blocked)}", subject, tuple(blocked))
     yield from _clashes(booked, plan.trainers, "trainer", Rule.TRAINER_ONE_SESSION_A_DAY)
     for trainer_id, total in sorted(workload.items()):
         trainer = plan.trainers[trainer_id]
         if total > trainer.max_days:
-            yield Violation(Rule.TRAINER_MAX_DAYS, f"{_name(trainer, 'trainer')}: teaches {total} "
-                                                   f"days, at most {trainer.max_days}")
+            subject = _name(trainer, 'trainer')
+            yield Violation(Rule.TRAINER_MAX_DAYS, f"{subject}: teaches {total} days, at most "
+                                                   f"{trainer.max_days}", subject)
 
 
 def _check_seats_of_row(plan: _Plan) -> Iterator[Violation]:
@@ -626,7 +635,8 @@ def _check_absence(plan: _Plan) -> Iterator[Violation]:
     """On a school day a town has at most floor(share x its teachers) seats in offline, blended
     and offsite rows running that day (share: town, else policy); on any other day at most its
     teachers."""
-    over: dict[tuple[str, int, int, str, tuple[str, ...]], list[dt.date]] = defaultdict(list)
+    over: dict[tuple[str, int, int, str, tuple[tuple[str, str], ...]], list[dt.date]] = \
+        defaultdict(list)
     for day, rows in _away(plan).items():
         school_day = plan.is_school_day(day)
         for town_id, town in plan.towns.items():
@@ -639,12 +649,15 @@ def _check_absence(plan: _Plan) -> Iterator[Violation]:
             else:
                 cap, why = teachers, "not a school day, all its teachers"
             if seats > cap:
-                refs = tuple(sorted(_ref(row) for row in rows if row.seats.get(town_id, 0)))
+                refs = tuple(sorted((_ref(row), row.project) for row in rows
+                                    if row.seats.get(town_id, 0)))
                 over[town_id, seats, cap, why, refs].append(day)
     for (town_id, seats, cap, why, refs), days in sorted(over.items()):
-        yield Violation(Rule.ABSENCE_CAP, f"{_name(plan.towns[town_id], 'town')}: {seats} "
-                        f"teachers away on {_dates(days)} ({', '.join(refs)}), more than the "
-                        f"cap {cap} ({why})")
+        subject = _name(plan.towns[town_id], 'town')
+        yield Violation(Rule.ABSENCE_CAP, f"{subject}: {seats} teachers away on {_dates(days)} "
+                        f"({', '.join(ref for ref, _ in refs)}), more than the cap {cap} "
+                        f"({why})", subject, tuple(days),
+                        tuple(sorted({project for _, project in refs})))
 
 
 def _check_after(plan: _Plan) -> Iterator[Violation]:
@@ -863,20 +876,23 @@ def recompute_kpis(instance: Instance, solution: Solution) -> dict[str, int]:
     return _recompute(_Plan(instance, solution))
 
 
-def validate(instance: Instance, solution: Solution,
-             baseline: Solution | None = None) -> list[Violation]:
+def validate(instance: Instance, solution: Solution, baseline: Solution | None = None,
+             only: frozenset[Rule] | None = None) -> list[Violation]:
     """Every violation of the spec's rules by the solution; [] when it is a valid plan.
 
     A solution without a schedule (INFEASIBLE, UNKNOWN) and without sessions has nothing to
     check; one that lists sessions must say OPTIMAL or FEASIBLE, and its rows are still checked.
     A re-planned solution is also checked against its `baseline` when given: held and pinned
-    sessions kept, stability KPIs recomputed.
+    sessions kept, stability KPIs recomputed. With `only`, just the rule families that report
+    one of those rules are run.
     """
     if solution.status not in (Status.OPTIMAL, Status.FEASIBLE) and not solution.sessions:
         return []
     plan = _Plan(instance, solution, baseline)
     problems = []
     for check, rules in CHECKS:
+        if only is not None and not only & rules:
+            continue
         for violation in check(plan):
             assert violation.rule in rules, f"{check.__name__} reports {violation.rule}"
             problems.append(violation)

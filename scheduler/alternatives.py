@@ -1,0 +1,185 @@
+"""The best other placements of a class (`schedule alternatives`), each re-planned for real.
+
+One CP-SAT model re-plans the whole plan against itself (`scheduler.replan`: every change
+elsewhere is paid for by the stability terms) with the class made to leave its place; each
+placement found — the first phase's start day and venue of each class asked about — is then
+forbidden and the model solved again, so the placements come out best first, up to `top`.
+`--month` and `--venue` ask "what if it ran in April / in that hall" by restricting the class
+(or every class of the project) further.
+
+Each alternative is a whole plan: it keeps every rule (it is checked by `scheduler.validate`
+against the plan it came from), and is given with the change of every KPI, the change of the
+objective (the six KPIs' weighted sum, without the price of the changes themselves) and the
+other classes that had to move for it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from models import InputError, Instance, Project, SessionPhase, Solution, Status
+from scheduler.calendar import YearCalendar
+from scheduler.diff import SessionChange, session_changes
+from scheduler.kpis import KPI_NAMES, weighted_objective
+from scheduler.model import PhaseVars, TrainingModel, read_plan
+from scheduler.replan import Replan
+from scheduler.search import lns
+from scheduler.search.cpsat import ModelSolver, StopRequest, model_solver, search_workers
+from scheduler.search.hints import Hint, plan_hint
+from scheduler.search.solve import fill_plan
+from scheduler.sessions import named
+from scheduler.validate import validate
+
+Placement = tuple[tuple[int, str | None], ...]
+"""For each class asked about: its first phase's start day and venue."""
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One other placement of the classes asked about, as a whole re-planned plan."""
+
+    rows: list[SessionPhase]
+    """The new rows of the classes asked about."""
+    solution: Solution
+    kpi_change: dict[str, int]
+    objective_change: int
+    knock_on: list[SessionChange]
+    """The other session-phases that had to change for it."""
+
+
+def parse_class(text: str, solution: Solution) -> tuple[str, list[int]]:
+    """`p11#3` → ("p11", [3]); `p11` → every class of p11 in the plan. `InputError` when the
+    plan has no such class."""
+    project, _, number = text.partition("#")
+    numbers = sorted({row.session for row in solution.sessions if row.project == project})
+    if not numbers:
+        raise InputError([f"{text}: the plan has no class of project {project!r}"])
+    if not number:
+        return project, numbers
+    if not number.isdigit() or int(number) not in numbers:
+        raise InputError([f"{text}: the plan has classes {', '.join(map(str, numbers))} of "
+                          f"{project}, not {number!r}"])
+    return project, [int(number)]
+
+
+def alternatives(instance: Instance, solution: Solution, project_id: str, sessions: list[int],
+                 *, top: int = 5, month: int | None = None, venue: str | None = None,
+                 time_limit: float = 8.0, workers: int | None = None, seed: int = 0
+                 ) -> list[Alternative]:
+    """Up to `top` other placements of the given classes of a project, best first (by the
+    change of the objective); fewer when there are no more, or the time runs out."""
+    calendar = YearCalendar(instance)
+    built = TrainingModel(instance, calendar, replan=Replan(solution, source="the plan"))
+    if project_id in built.unschedulable:
+        raise InputError([f"{project_id}: the project cannot run: "
+                          f"{built.unschedulable[project_id]}"])
+    variables = built.projects[project_id]
+    built.model.add(variables.scheduled == 1)
+    asked = [variables.sessions[number - 1] for number in sessions]
+    firsts = [session.phases[0] for session in asked]
+    for session in asked:
+        for phase in session.phases:
+            _restrict(built, variables.project, phase, month, venue)
+    before = {row.session: row for row in solution.sessions
+              if row.project == project_id and row.phase == 1}
+    _forbid(built.model, firsts, tuple((calendar.day(before[n].start), before[n].venue)
+                                       for n in sessions))
+    plan = plan_hint(built, solution.sessions, solution.dropped)
+    solve_model = model_solver(seed, search_workers(workers, None), StopRequest())
+    deadline = time.monotonic() + time_limit
+    found = []
+    for left in range(top, 0, -1):
+        until = time.monotonic() + max((deadline - time.monotonic()) / left, 0.1)
+        best = _replanned(built, plan, project_id, solve_model, until, seed)
+        if best is None:
+            break
+        found.append(_alternative(instance, calendar, built, solution, best, project_id,
+                                  sessions))
+        _forbid(built.model, firsts, tuple((best.values[phase.start.index],
+                                            _venue(best, phase)) for phase in firsts))
+        if time.monotonic() >= deadline:
+            break
+    return sorted(found, key=lambda alternative: alternative.objective_change)
+
+
+def _replanned(built: TrainingModel, plan: Hint, project_id: str, solve_model: ModelSolver,
+               until: float, seed: int) -> lns.Incumbent | None:
+    """The best re-plan found by `until`: first the project placed anew with every other
+    project where the plan has it (a small model, solved at once), then the neighbourhood
+    search from there, which moves others where that pays for itself. Where the project fits
+    nowhere without moving others, CP-SAT on the whole model finds the start."""
+    as_planned = lns.Incumbent(plan, objective=0)
+    step = lns.projects_step(built, as_planned, {project_id}, solve_model,
+                             max(until - time.monotonic(), 0.05))
+    if step is None:
+        step = lns.projects_step(built, as_planned, set(built.projects), solve_model,
+                                 max(until - time.monotonic(), 0.05))
+    if step is None:
+        return None
+    start, _ = step
+    return lns.improve(built, start, deadline=until, seed=seed, solve_model=solve_model,
+                       stopped=lambda: False)
+
+
+def _restrict(built: TrainingModel, project: Project, phase: PhaseVars, month: int | None,
+              venue: str | None) -> None:
+    """Hold a phase to the month (every one of its days) and the venue asked about."""
+    if month is not None:
+        days = [day for day in range(built.calendar.length)
+                if built.calendar.date(day).month == month]
+        if not days:
+            raise InputError([f"--month {month}: not a month of {built.instance.year}"])
+        built.model.add(phase.start >= days[0])
+        built.model.add(phase.start + project.days - 1 <= days[-1])
+    if venue is not None:
+        if venue not in phase.venues:
+            usable = ", ".join(sorted(phase.venues)) or "none (it needs no venue)"
+            raise InputError([f"--venue {venue}: {named(project)} cannot be held there; "
+                              f"its venues: {usable}"])
+        built.model.add(phase.venues[venue] == 1)
+
+
+def _forbid(model: cp_model.CpModel, firsts: list[PhaseVars], placement: Placement) -> None:
+    """No plan may put the classes at this placement again."""
+    same = []
+    for phase, (start, venue) in zip(firsts, placement, strict=True):
+        on_day = model.new_bool_var("")
+        model.add(phase.start == start).only_enforce_if(on_day)
+        model.add(phase.start != start).only_enforce_if(~on_day)
+        same.append(on_day)
+        if venue is not None:
+            same.append(phase.venues[venue])
+    model.add_bool_or([~literal for literal in same])
+
+
+def _venue(plan: lns.Incumbent, phase: PhaseVars) -> str | None:
+    return next((venue for venue, chosen in phase.venues.items()
+                 if plan.values[chosen.index]), None)
+
+
+def _alternative(instance: Instance, calendar: YearCalendar, built: TrainingModel,
+                 solution: Solution, plan: lns.Incumbent, project_id: str,
+                 sessions: list[int]) -> Alternative:
+    rows, dropped = read_plan(built, lambda variable: plan.values[variable.index],
+                              renumber=False)
+    replanned = Solution(instance=instance.name, status=Status.FEASIBLE,
+                         replan=built.replan.record() if built.replan else None)
+    fill_plan(replanned, instance, calendar, rows, dropped, solution.sessions)
+    broken = validate(instance, replanned, solution)
+    if broken:  # the model and the checker disagree: a bug, never a plan to show
+        raise RuntimeError(f"alternative plan breaks {broken[0].rule}: {broken[0].message}")
+    asked = {(project_id, number) for number in sessions}
+    moved = [row for row in rows if (row.project, row.session) in asked]
+    change = {name: replanned.kpis[name] - solution.kpis[name] for name in KPI_NAMES}
+    knock_on = [c for c in session_changes(instance, solution, replanned)
+                if (c.project, c.session) not in asked]
+    return Alternative(moved, replanned, change, _plan_objective(instance, replanned)
+                       - _plan_objective(instance, solution), knock_on)
+
+
+def _plan_objective(instance: Instance, solution: Solution) -> int:
+    """The objective of the plan itself: the six KPIs, without the price of changes."""
+    return weighted_objective(instance, {name: solution.kpis[name] for name in KPI_NAMES})

@@ -1,0 +1,339 @@
+"""What each class of a plan adds to each KPI, and why it is where it is (`schedule why`).
+
+Each class's own parts of the KPIs are measured on its rows, as `scheduler.kpis` measures the
+plan: days outside the preferred months, cost (venue and trainers, day by day), seats in an
+urban venue a project would rather not use, and the teachers it takes away on the plan's
+busiest school day (the balance is the peak, not a sum). A project adds its seats short of the
+towns' fair shares, or, dropped, its priority.
+
+Where a class pays, the reason is found by trying the cheaper place for real and asking the
+validator (`scheduler.validate`, the same checks `schedule validate` runs) what rule that place
+breaks: the class on each day of its preferred months (same venue and trainers), in each cheaper
+or rural venue that can host it, with each cheaper qualified trainer (same days). Every rule
+met is named with what stands in the way (the venue taken by p04 on 10-08…10-24, the trainer
+away 10-01…10-07); a place that breaks no rule is named with what it would cost instead, since
+then it is the plan's trade-off, not a rule, that keeps the class where it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from models import Instance, Project, SessionPhase, Solution
+from scheduler.calendar import YearCalendar
+from scheduler.kpis import KPI_NAMES, plan_kpis, weighted_objective
+from scheduler.rules import Rule
+from scheduler.sessions import named, qualified_trainers, usable_venues
+from scheduler.validate import validate
+
+PLACEMENT_RULES = frozenset({
+    Rule.YEAR, Rule.PUBLIC_HOLIDAY, Rule.WEEKEND, Rule.MONTHS, Rule.HOLIDAY_REQUIRED,
+    Rule.HOLIDAY_FORBIDDEN, Rule.BLACKOUT, Rule.PHASE_GAP, Rule.VENUE_CAPACITY,
+    Rule.VENUE_FEATURES, Rule.VENUE_RURAL, Rule.VENUE_UNAVAILABLE, Rule.VENUE_ONE_SESSION_A_DAY,
+    Rule.TRAINER_TOPIC, Rule.TRAINER_COVER, Rule.TRAINER_UNAVAILABLE,
+    Rule.TRAINER_ONE_SESSION_A_DAY, Rule.TRAINER_MAX_DAYS, Rule.ABSENCE_CAP, Rule.AFTER,
+})
+"""The rules a class can break by its dates, venue and trainers alone."""
+MOST_TRIALS = 12
+"""Places tried per question (each is a whole validation): enough to see what stands in the way,
+few enough that `why` on a plan of a hundred projects answers in seconds."""
+
+
+@dataclass
+class ClassCost:
+    """One class of a project: its rows, its own parts of the KPIs and why it pays them."""
+
+    project: Project
+    session: int
+    rows: list[SessionPhase]
+    kpis: dict[str, int] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{named(self.project)} 第{self.session}班"
+
+
+@dataclass
+class ProjectCost:
+    """A project's classes, and what the project adds as a whole (fair shares, or dropped)."""
+
+    project: Project
+    classes: list[ClassCost]
+    kpis: dict[str, int] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+
+
+def why(instance: Instance, solution: Solution, project_id: str | None = None,
+        session: int | None = None) -> list[ProjectCost]:
+    """The costs of every project of the plan (or of one, or of one class), with reasons."""
+    explainer = _Explainer(instance, solution)
+    projects = [p for p in instance.projects if project_id in (None, p.id)]
+    return [explainer.project(project, session) for project in projects]
+
+
+def weighted(instance: Instance, kpis: dict[str, int]) -> int:
+    """What these KPI parts add to the objective (the balance, a peak, is left out)."""
+    return weighted_objective(instance, {name: value for name, value in kpis.items()
+                                         if name != "balance"})
+
+
+class _Explainer:
+    def __init__(self, instance: Instance, solution: Solution):
+        self.instance = instance
+        self.solution = solution
+        self.calendar = YearCalendar(instance)
+        self.venues = {venue.id: venue for venue in instance.venues}
+        self.fees = {trainer.id: trainer.fee_per_day for trainer in instance.trainers}
+        self.kpis = self._kpis(solution.sessions)
+        self.objective = weighted_objective(instance, self.kpis)
+        self.peak_day, self.peak = self._busiest_school_day()
+
+    def project(self, project: Project, session: int | None) -> ProjectCost:
+        rows = [row for row in self.solution.sessions if row.project == project.id]
+        numbers = sorted({row.session for row in rows if session in (None, row.session)})
+        classes = [self.one_class(project, number,
+                                  [row for row in rows if row.session == number])
+                   for number in numbers]
+        cost = ProjectCost(project, classes)
+        if project.id in self.solution.dropped:
+            cost.kpis["dropped"] = project.drop_weight
+            cost.reasons.append(f"dropped: priority {project.drop_weight} lost")
+            return cost
+        seated: dict[str, int] = defaultdict(int)
+        for row in rows:
+            if row.phase == 1:
+                for town, seats in row.seats.items():
+                    seated[town] += seats
+        towns = {town.id: town for town in self.instance.towns}
+        short = {town: target - seated[town]
+                 for town, target in self.instance.fair_shares(project).items()
+                 if seated[town] < target}
+        if short:
+            cost.kpis["share"] = sum(short.values())
+            cost.reasons.append("seats short of fair share: " + ", ".join(
+                f"{towns[town].name} {count}" for town, count in sorted(short.items())))
+        return cost
+
+    def one_class(self, project: Project, session: int, rows: list[SessionPhase]) -> ClassCost:
+        cost = ClassCost(project, session, rows)
+        wanted = project.wanted_months
+        outside = sum(self.calendar.days_outside(wanted, self.calendar.day(row.start), row.days)
+                      for row in rows)
+        if outside:
+            cost.kpis["preference"] = outside
+            months = "、".join(f"{month}月" for month in sorted(wanted))
+            cost.reasons.append(f"{outside} day(s) outside its preferred months {months}: "
+                                + self._why_not_on(rows, self._days_in(project, wanted)))
+        cost.kpis["cost"] = sum(self._cost(row) for row in rows)
+        cheaper = self._why_not_cheaper(project, rows)
+        if cheaper:
+            cost.reasons.append(cheaper)
+        urban = sum(row.size for row in rows if project.venue_rural == "preferred"
+                    and row.venue and not self._rural(row.venue))
+        if urban:
+            cost.kpis["rural_venue"] = urban
+            rural = [venue.id for venue in usable_venues(self.instance, project)
+                     if self._rural(venue.id)]
+            cost.reasons.append(f"{urban} seat(s) in an urban venue: " + self._why_not(
+                rows, [{"venue": venue} for venue in rural], "rural venue"))
+        away = sum(row.size for row in rows if project.mode.takes_teachers_away
+                   and row.start <= self.peak_day <= row.end) if self.peak_day else 0
+        if away:
+            cost.kpis["balance"] = away
+            cost.reasons.append(f"{away} of the {self.peak} teachers away on the busiest school "
+                                f"day {self.peak_day} are its own")
+        return cost
+
+    # --- the cheaper places, tried for real ---------------------------------------------------
+
+    def _why_not_on(self, rows: list[SessionPhase], starts: list[dt.date]) -> str:
+        shifts = [start - rows[0].start for start in starts]
+        return self._why_not(rows, [{"shift": shift} for shift in shifts], "day")
+
+    def _why_not_cheaper(self, project: Project, rows: list[SessionPhase]) -> str | None:
+        """Why the class does not use a cheaper venue or a cheaper trainer on its days."""
+        first = rows[0]
+        venue_cost = self.venues[first.venue].cost_per_day if first.venue else 0
+        venues = [venue.id for venue in usable_venues(self.instance, project)
+                  if venue.cost_per_day < venue_cost and venue.capacity >= first.size]
+        texts = []
+        if venues:
+            texts.append("a cheaper venue: " + self._why_not(
+                rows, [{"venue": venue} for venue in venues], "cheaper venue"))
+        for trainer in first.trainers:
+            cheaper = [other.id for other in qualified_trainers(self.instance, project)
+                       if other.fee_per_day < self.fees[trainer] and other.id not in first.trainers]
+            if cheaper:
+                options = [{"trainers": [other if t == trainer else t for t in first.trainers]}
+                           for other in cheaper]
+                texts.append(f"a cheaper trainer than {self._trainer(trainer)}: "
+                             + self._why_not(rows, options, "cheaper trainer"))
+        return "; ".join(texts) or None
+
+    def _why_not(self, rows: list[SessionPhase], changes: list[dict[str, object]],
+                 what: str) -> str:
+        """Try the class with each change; say which rules stand in the way, gathered by what
+        stands there, or, where one breaks none, what it would cost."""
+        if not changes:
+            return f"there is no {what} it could use"
+        if len(changes) > MOST_TRIALS:  # spread over the options: the months, the price range
+            step = len(changes) / MOST_TRIALS
+            changes = [changes[int(index * step)] for index in range(MOST_TRIALS)]
+        project = rows[0].project
+        blockers: dict[tuple[Rule, str, tuple[str, ...]], set[dt.date]] = defaultdict(set)
+        free: list[tuple[int, str]] = []
+        for change in changes:
+            moved = [self._changed(row, change) for row in rows]
+            broken = [v for v in validate(self.instance, self._nearby(rows, moved),
+                                          only=PLACEMENT_RULES)
+                      if v.rule in PLACEMENT_RULES]
+            if not broken:
+                kpis = self._kpis(self._with(rows, moved))
+                free.append((weighted_objective(self.instance, kpis) - self.objective,
+                             self._place(moved), _changes(kpis, self.kpis)))
+            for violation in broken:
+                others = tuple(other for other in violation.others if other != project)
+                if violation.others and not others:
+                    others = ("another class of the same project",)
+                blockers[violation.rule, violation.subject, others] |= set(violation.days)
+        texts = [_blocker_text(key, days) for key, days in sorted(
+            blockers.items(), key=lambda item: (-len(item[1]), item[0][1]))]
+        if free:
+            delta, place, changes_text = min(free)
+            texts.append(f"{place} breaks no rule but would raise the objective by {delta:,} "
+                         f"({changes_text})" if delta >= 0 else
+                         f"{place} breaks no rule and would lower the objective by {-delta:,} "
+                         f"({changes_text}): the plan can be improved there")
+        return "; ".join(texts[:4]) + (f" (and {len(texts) - 4} more)" if len(texts) > 4 else "")
+
+    def _changed(self, row: SessionPhase, change: dict[str, object]) -> SessionPhase:
+        update = dict(change)
+        shift = update.pop("shift", None)
+        if isinstance(shift, dt.timedelta):
+            update |= {"start": row.start + shift, "end": row.end + shift}
+        return row.model_copy(update=update)
+
+    def _nearby(self, before: list[SessionPhase], after: list[SessionPhase]) -> Solution:
+        """The plan with the class changed, cut down to the rows a placement rule of the
+        changed class can involve: those on its days (venues, trainers, towns' absence), of
+        its trainers (their days in the year), of its own project and of the projects it comes
+        after or before. The rules of a whole project (its count of classes, its seats) are
+        left out of what is asked of this cut-down plan (`PLACEMENT_RULES`)."""
+        project = self.instance.project(after[0].project)
+        first, last = min(row.start for row in after), max(row.end for row in after)
+        trainers = {trainer for row in after for trainer in row.trainers}
+        related = {project.id, *project.after} | {
+            other.id for other in self.instance.projects if project.id in other.after}
+        keys = {(row.project, row.session, row.phase) for row in before}
+        rows = [row for row in self.solution.sessions
+                if (row.project, row.session, row.phase) not in keys
+                and ((row.start <= last and row.end >= first) or row.project in related
+                     or trainers & set(row.trainers))]
+        return self.solution.model_copy(update={"sessions": rows + after})
+
+    def _with(self, before: list[SessionPhase], after: list[SessionPhase]) -> list[SessionPhase]:
+        keys = {(row.project, row.session, row.phase) for row in before}
+        return [row for row in self.solution.sessions
+                if (row.project, row.session, row.phase) not in keys] + after
+
+    def _kpis(self, rows: list[SessionPhase]) -> dict[str, int]:
+        """The plan's six KPIs with these rows, as the solver measures them."""
+        return plan_kpis(self.instance, self.calendar, rows, self.solution.dropped)
+
+    # --- measures -----------------------------------------------------------------------------
+
+    def _days_in(self, project: Project, months: Iterable[int]) -> list[dt.date]:
+        wanted = set(months)
+        return [self.calendar.date(day) for day in range(self.calendar.length)
+                if self.calendar.date(day).month in wanted
+                and self.calendar.date(min(day + project.days - 1, self.calendar.length - 1)
+                                       ).month in wanted]
+
+    def _cost(self, row: SessionPhase) -> int:
+        venue = self.venues[row.venue].cost_per_day if row.venue else 0
+        return row.days * (venue + sum(self.fees[trainer] for trainer in row.trainers))
+
+    def _rural(self, venue_id: str) -> bool:
+        rural = {town.id for town in self.instance.towns if town.rural}
+        return self.venues[venue_id].town in rural
+
+    def _trainer(self, trainer_id: str) -> str:
+        return named(next(t for t in self.instance.trainers if t.id == trainer_id))
+
+    def _place(self, rows: list[SessionPhase]) -> str:
+        first = rows[0]
+        where = f" in {named(self.venues[first.venue])}" if first.venue else ""
+        return f"{first.start}{where}"
+
+    def _busiest_school_day(self) -> tuple[dt.date | None, int]:
+        away: dict[dt.date, int] = defaultdict(int)
+        projects = {project.id: project for project in self.instance.projects}
+        school_days = self.calendar.school_days
+        for row in self.solution.sessions:
+            if projects[row.project].mode.takes_teachers_away:
+                for offset in range(row.days):
+                    day = row.start + dt.timedelta(days=offset)
+                    if school_days[self.calendar.day(day)]:
+                        away[day] += row.size
+        if not away:
+            return None, 0
+        day = max(sorted(away), key=away.__getitem__)
+        return day, away[day]
+
+
+BLOCKER_WORDS = {
+    Rule.VENUE_ONE_SESSION_A_DAY: "{subject} is taken by {others} on {days}",
+    Rule.TRAINER_ONE_SESSION_A_DAY: "{subject} teaches {others} on {days}",
+    Rule.TRAINER_UNAVAILABLE: "{subject} is away {days}",
+    Rule.VENUE_UNAVAILABLE: "{subject} is closed {days}",
+    Rule.ABSENCE_CAP: "{subject} would have too many teachers away on {days} (with {others})",
+    Rule.TRAINER_MAX_DAYS: "{subject} has no teaching days left",
+}
+
+
+def _blocker_text(key: tuple[Rule, str, tuple[str, ...]], days: set[dt.date]) -> str:
+    rule, subject, others = key
+    words = BLOCKER_WORDS.get(rule)
+    if words is None:
+        return f"{RULE_WORDS.get(rule, str(rule))}" + (f" ({day_ranges(days)})" if days else "")
+    return words.format(subject=subject, others=", ".join(others), days=day_ranges(days))
+
+
+RULE_WORDS = {
+    Rule.PUBLIC_HOLIDAY: "public holidays",
+    Rule.WEEKEND: "weekends",
+    Rule.MONTHS: "outside the project's months",
+    Rule.HOLIDAY_REQUIRED: "not inside a school holiday",
+    Rule.HOLIDAY_FORBIDDEN: "in a school holiday",
+    Rule.BLACKOUT: "a blackout of its audiences",
+    Rule.PHASE_GAP: "too close to its other phase",
+    Rule.AFTER: "before a project it must follow",
+    Rule.VENUE_CAPACITY: "too few seats",
+    Rule.VENUE_FEATURES: "lacks what the project needs",
+    Rule.YEAR: "outside the year",
+    Rule.TRAINER_TOPIC: "the trainer teaches none of its topics",
+    Rule.TRAINER_COVER: "its trainers would not cover every topic",
+    Rule.VENUE_RURAL: "not in a rural town",
+}
+
+
+def _changes(kpis: dict[str, int], before: dict[str, int]) -> str:
+    return ", ".join(f"{name} {kpis[name] - before[name]:+,}" for name in KPI_NAMES
+                     if kpis[name] != before[name]) or "no KPI changes"
+
+
+def day_ranges(days: Iterable[dt.date]) -> str:
+    """Days as runs: `10-08…10-24, 11-02`."""
+    ordered = sorted(set(days))
+    runs: list[list[dt.date]] = []
+    for day in ordered:
+        if runs and (day - runs[-1][-1]).days == 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ", ".join(f"{run[0]:%m-%d}" + (f"…{run[-1]:%m-%d}" if len(run) > 1 else "")
+                     for run in runs)
