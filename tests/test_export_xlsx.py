@@ -7,18 +7,28 @@ written by `schedule solve` and accepted by `schedule validate`).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scheduler.export.plan_table import COLUMNS, OFFICE_COLUMN, class_names, plan_table
-from scheduler.export.xlsx import write_xlsx
+from scheduler.export.official_table import COLUMNS as OFFICIAL_COLUMNS
+from scheduler.export.official_table import official_table
+from scheduler.export.plan_table import (
+    COLUMNS,
+    OFFICE_COLUMN,
+    class_names,
+    date_span,
+    plan_table,
+)
+from scheduler.export.print_layout import text_width
+from scheduler.export.xlsx import FONT_NAME, write_xlsx
 
 ROOT = Path(__file__).parents[1]
 CJK = re.compile(r"[\u4e00-\u9fff]")
+DATE_SPAN = r"\d+月\d+日(?:—\d+月\d+日)?"
 
 
 @pytest.fixture(scope="module")
@@ -32,72 +42,148 @@ def _rows(sheet: Worksheet) -> list[tuple]:
     return list(sheet.iter_rows(min_row=3, values_only=True))
 
 
-def test_plan_sheet_has_the_title_and_the_official_headers(workbook, instance):
+def _plain(value: object) -> object:
+    """A cell as its table gave it: the line breaks of the print layout taken out (a break
+    drops the space it replaces)."""
+    return re.sub(r"\s", "", value) if isinstance(value, str) else value
+
+
+def _months(sheet: Worksheet, rows: int) -> list[object]:
+    """The month of each data row, a merged cell's value copied to the rows below it."""
+    filled = [row[1] for row in _rows(sheet)[:rows]]
+    for cells in sheet.merged_cells.ranges:
+        if cells.min_col == 2:
+            for row in range(cells.min_row + 1, cells.max_row + 1):
+                assert filled[row - 3] is None
+                filled[row - 3] = filled[cells.min_row - 3]
+    return filled
+
+
+def test_official_sheet_lists_projects_under_the_published_headers(workbook, instance):
     sheet = workbook.worksheets[0]
-    assert sheet.title == "培训计划"
+    assert sheet.title == "培训计划" and workbook.active.title == "培训计划"
     assert sheet["A1"].value == instance.name
-    assert "A1:J1" in {str(cells) for cells in sheet.merged_cells.ranges}
-    assert [cell.value for cell in sheet[2]] == [*COLUMNS, OFFICE_COLUMN]
+    assert "A1:I1" in {str(cells) for cells in sheet.merged_cells.ranges}
+    assert [cell.value for cell in sheet[2]] == OFFICIAL_COLUMNS == [
+        "序号", "月份", "培训项目名称", "培训对象", "培训方式", "参训人数", "培训时间", "培训地点",
+        "负责科室"]
 
 
-def test_one_row_per_session_then_a_total_equal_to_the_headcounts(workbook, instance,
-                                                                  solution):
+def test_one_row_per_project_its_classes_folded_into_the_cells(workbook, instance, solution):
     rows = _rows(workbook.worksheets[0])
-    sessions = {(row.project, row.session) for row in solution.sessions}
     body, total = rows[:-1], rows[-1]
-    assert len(body) == len(sessions) == 23
-    assert [row[0] for row in body] == list(range(1, 24))
+    scheduled = {row.project for row in solution.sessions}
+    assert len(body) == len(scheduled) == 14
+    assert [row[0] for row in body] == list(range(1, 15))
+    by_name = {_plain(row[2]): row for row in body}
+    assert set(by_name) == {instance.project(project_id).name for project_id in scheduled}
+    venues = {venue.id: venue.name for venue in instance.venues}
+    for project_id in scheduled:
+        project = instance.project(project_id)
+        row = by_name[project.name]
+        assert row[5] == instance.headcount(project), project.id
+        phases = sorted((phase for phase in solution.sessions if phase.project == project_id),
+                        key=lambda phase: (phase.session, phase.phase))
+        # Each phase's dates, class by class, and a label per class when there are several.
+        spans = [date_span(phase.start, phase.end) for phase in phases]
+        assert re.findall(DATE_SPAN, row[6]) == spans, project.id
+        sessions = sorted({phase.session for phase in phases})
+        labels = re.findall(r"第(\d+)班", row[6])
+        assert labels == ([str(session) for session in sessions] if len(sessions) > 1 else [])
+        for phase in phases:
+            if phase.venue is not None:
+                assert _plain(venues[phase.venue]) in _plain(row[7]), project.id
+    # 中小学体育、美育教师及社团活动培训: two classes on the same days in two rooms.
+    sports = by_name["中小学体育、美育教师及社团活动培训"]
+    assert _plain(sports[7]) == "第1班建安区教师进修学校第一培训教室第2班建安区教师进修学校报告厅"
     assert total[0] == "合计"
     assert total[5] == sum(row[5] for row in body) == sum(
         instance.headcount(project) for project in instance.projects)
 
-    # Each project's classes together seat its headcount.
-    names = class_names(instance, solution)
-    project_of = {name: project_id for (project_id, _), name in names.items()}
-    seated: Counter[str] = Counter()
-    for row in body:
-        seated[project_of[row[2]]] += row[5]
-    assert seated == {project.id: instance.headcount(project) for project in instance.projects}
+
+def test_the_sheet_per_class_is_the_table_of_plan_csv(workbook, instance, solution):
+    sheet = workbook.worksheets[1]
+    assert sheet.title == "分班安排"
+    assert sheet["A1"].value == f"{instance.name} · 分班安排"
+    assert [cell.value for cell in sheet[2]] == [*COLUMNS, OFFICE_COLUMN]
+    table = plan_table(instance, solution, office=True)
+    rows = _rows(sheet)
+    assert len(rows) == len(table) + 1 == 24
+    months = _months(sheet, len(table))
+    for (index, expected), row, month in zip(table.iterrows(), rows, months, strict=False):
+        assert [_plain(value) for value in (row[0], month, *row[2:])] == [
+            _plain(value) for value in expected], index
+    assert rows[-1][5] == table["参训人数"].sum()
 
 
-def test_months_are_merged_cells_over_their_rows_like_the_anshan_table(workbook, instance,
-                                                                       solution):
-    sheet = workbook.worksheets[0]
-    expected = plan_table(instance, solution)["月份"].tolist()
-    merged = [cells for cells in sheet.merged_cells.ranges if cells.min_col == 2]
-    filled = [row[1] for row in _rows(sheet)[:-1]]
-    # The month is written once, at the top of its group; the group's other cells are merged.
-    for cells in merged:
-        for row in range(cells.min_row + 1, cells.max_row + 1):
-            assert filled[row - 3] is None
-            filled[row - 3] = filled[cells.min_row - 3]
-    assert filled == expected
-    assert len([cell for cell in sheet["B"][2:-1] if cell.value]) == len(set(expected)) == 8
+@pytest.mark.parametrize("sheet_index", [0, 1])
+def test_months_are_merged_over_their_rows_and_never_cut_by_a_page(workbook, instance,
+                                                                   solution, sheet_index):
+    sheet = workbook.worksheets[sheet_index]
+    table = (official_table if sheet_index == 0 else plan_table)(instance, solution)
+    expected = table["月份"].tolist()
+    assert _months(sheet, len(table)) == expected
+    # The month is written once per group and page, like the Anshan table.
+    breaks = {brk.id for brk in sheet.row_breaks.brk}
+    assert breaks, "the plan takes more than one page"
+    groups = [cells for cells in sheet.merged_cells.ranges if cells.min_col == 2]
+    for cells in groups:
+        assert not breaks & set(range(cells.min_row, cells.max_row)), cells
+    written = [cell.value for cell in sheet["B"][2:2 + len(table)] if cell.value]
+    assert len(written) == len(set(expected)) + sum(
+        expected[brk - 3] == expected[brk - 2] for brk in breaks if brk - 2 < len(expected))
 
 
 def test_office_column_comes_from_the_projects(workbook, instance, solution):
-    names = class_names(instance, solution)
-    office = {name: instance.project(project_id).office for (project_id, _), name
-              in names.items()}
-    for row in _rows(workbook.worksheets[0])[:-1]:
-        assert row[9] == office[row[2]]
+    office = {_plain(project.name): project.office for project in instance.projects}
+    office |= {_plain(name): instance.project(project_id).office
+               for (project_id, _), name in class_names(instance, solution).items()}
+    for sheet in workbook.worksheets[:2]:
+        header = [cell.value for cell in sheet[2]]
+        for row in _rows(sheet)[:-1]:
+            assert row[header.index("负责科室")] == office[_plain(row[2])]
 
 
-def test_prints_landscape_one_page_wide_with_a_frozen_repeated_header(workbook):
-    sheet = workbook.worksheets[0]
+@pytest.mark.parametrize("sheet_index", [0, 1])
+def test_prints_one_page_wide_with_headers_page_numbers_and_a_chinese_font(workbook,
+                                                                           sheet_index):
+    sheet = workbook.worksheets[sheet_index]
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
     assert sheet.freeze_panes == "A3"
     assert sheet.print_title_rows == "$2:$2"
-    widths = {column: sheet.column_dimensions[column].width for column in "ABCDEFGHIJ"}
-    assert widths["C"] >= 30 and widths["A"] <= 8  # the project name gets the room
-    # Wrapped rows are tall enough for their text: the four-phase class needs several lines.
-    assert sheet.row_dimensions[3].height >= 3 * 15
+    assert sheet.oddFooter.center.text == "&P/&N"
+    fonts = {cell.font.name for row in sheet.iter_rows() for cell in row
+             if cell.value is not None}
+    assert fonts == {FONT_NAME}
+
+
+@pytest.mark.parametrize("sheet_index", [0, 1])
+def test_every_line_fits_its_column_and_its_row(workbook, sheet_index):
+    """No program wraps a line again: each is narrower than its column, measured with a hanzi
+    (and a full-width dash or bracket) as two units, and each row is tall enough for its lines."""
+    sheet = workbook.worksheets[sheet_index]
+    widths = {column: sheet.column_dimensions[get_column_letter(column)].width
+              for column in range(1, sheet.max_column + 1)}
+    assert widths[3] >= 20 and widths[1] <= 8  # the project name gets the room
+    most_lines = 1
+    for row in sheet.iter_rows(min_row=3, max_row=sheet.max_row - 1):
+        lines = 1
+        for cell in row:
+            if isinstance(cell.value, str):
+                for line in cell.value.split("\n"):
+                    assert text_width(line) * 1.1 + 2 <= widths[cell.column], line
+                    assert not re.match(r"[）、，；。：]", line), line
+                lines = max(lines, cell.value.count("\n") + 1)
+        assert sheet.row_dimensions[row[0].row].height >= 16 * lines
+        most_lines = max(most_lines, lines)
+    assert most_lines >= 4  # four classes, or four phases, a line each
 
 
 def test_side_sheets_agree_with_the_plan(workbook, instance, solution):
-    assert workbook.sheetnames == ["培训计划", "场地", "专家", "乡镇", "农村名额", "指标"]
+    assert workbook.sheetnames == ["培训计划", "分班安排", "场地", "专家", "乡镇", "农村名额",
+                                   "指标"]
     venues = {row[0]: row for row in _rows(workbook["场地"])}
     hall = venues["建安区教师进修学校 报告厅"]
     hall_rows = [row for row in solution.sessions if row.venue == "jxxx-hall"]
@@ -139,11 +225,24 @@ def test_english_headers(instance, solution, tmp_path):
     path = tmp_path / "plan.xlsx"
     write_xlsx(instance, solution, path, lang="en")
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames == ["Plan", "Venues", "Trainers", "Towns", "Rural seats", "KPIs"]
+    assert workbook.sheetnames == ["Plan", "Classes", "Venues", "Trainers", "Towns",
+                                   "Rural seats", "KPIs"]
     assert [cell.value for cell in workbook["Plan"][2]] == [
+        "No.", "Month", "Project", "Trainees", "Mode", "Headcount", "Dates", "Place", "Office"]
+    assert [cell.value for cell in workbook["Classes"][2]] == [
         "No.", "Month", "Project", "Trainees", "Mode", "Headcount", "Dates", "Place",
         "Trainers", "Office"]
     for sheet in workbook.worksheets:
         headers = [cell.value for cell in sheet[2]]
         assert not any(CJK.search(str(header)) for header in headers), (sheet.title, headers)
-    assert _rows(workbook["Plan"])[-1][0] == "Total"
+    assert _rows(workbook["Plan"])[-1][0] == _rows(workbook["Classes"])[-1][0] == "Total"
+
+
+def test_broken_rules_come_first_then_the_official_table_then_the_classes(instance, solution,
+                                                                          tmp_path):
+    path = tmp_path / "plan.xlsx"
+    write_xlsx(instance, solution, path, broken=["[weekend] p03: 2024-03-02 (Saturday)"])
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames[:3] == ["违反的规则", "培训计划", "分班安排"]
+    assert workbook.active.title == "违反的规则"
+    assert workbook["违反的规则"]["A2"].value == "[weekend] p03: 2024-03-02 (Saturday)"

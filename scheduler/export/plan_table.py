@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from models.instance import Instance, Mode
+from models.instance import Instance, Mode, Project
 from models.solution import SessionPhase, Solution, write_text_atomically
 
 COLUMNS = [
@@ -58,9 +58,14 @@ def class_names(instance: Instance, solution: Solution) -> dict[ClassKey, str]:
     for project_id, session in grouped:
         name = projects[project_id].name
         if session_counts[project_id] > 1:
-            name += f"（第{session}班）"
+            name += f"（{class_label(session)}）"
         names[project_id, session] = name
     return names
+
+
+def class_label(sessions: int | str) -> str:
+    """A class, or classes, as the tables name them: 第2班, 第1、3班."""
+    return f"第{sessions}班"
 
 
 def plan_table(instance: Instance, solution: Solution, *, office: bool = False) -> pd.DataFrame:
@@ -89,11 +94,11 @@ def plan_table(instance: Instance, solution: Solution, *, office: bool = False) 
             "序号": number,
             "月份": f"{phases[0].start.month}月",
             "培训项目名称": names[project_id, session],
-            "培训对象": "、".join(audiences.get(a, a) for a in project.audiences),
+            "培训对象": audience_names(project, audiences),
             "培训方式": MODE_NAMES[project.mode],
             # Every phase seats the same cohort (docs/format.md, Solution).
             "参训人数": phases[0].size,
-            "培训时间": "；".join(date_span(p.start, p.end) for p in phases),
+            "培训时间": phase_dates(phases),
             "培训地点": place(project.mode, phases, venues),
             "授课专家": "、".join(
                 trainers.get(t, t) for t in _unique(t for p in phases for t in p.trainers)
@@ -110,6 +115,16 @@ def write_plan_csv(instance: Instance, solution: Solution, path: Path) -> None:
     Windows reads the file as GBK and shows garbage."""
     text = plan_table(instance, solution).to_csv(index=False, lineterminator="\n")
     write_text_atomically(Path(path), "\ufeff" + text)
+
+
+def audience_names(project: Project, audiences: dict[str, str]) -> str:
+    """The project's audiences by name, separated by 、."""
+    return "、".join(audiences.get(a, a) for a in project.audiences)
+
+
+def phase_dates(phases: list[SessionPhase]) -> str:
+    """The dates of a class's phases, separated by ；."""
+    return "；".join(date_span(p.start, p.end) for p in phases)
 
 
 def date_span(start: dt.date, end: dt.date) -> str:

@@ -24,6 +24,7 @@ ENGLISH = {
     "合计": "Total",
     # Sheet and section names.
     "培训计划": "Plan",
+    "分班安排": "Classes",
     "场地": "Venues",
     "专家": "Trainers",
     "乡镇": "Towns",

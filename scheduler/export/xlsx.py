@@ -1,20 +1,23 @@
 """The plan as an Excel workbook a bureau can publish (`plan.xlsx`).
 
 The first sheet is the official plan table laid out like the appendices of the seed documents
-(the Anshan 2022 table): a title row with the plan's name, the header row, one row per session
-with the month written once in a merged cell for all of its rows, and a 合计 row. It prints
-landscape on A4, one page wide, with the header repeated on every page. Further sheets: venues,
-trainers (days and dates), towns (seats against fair shares, seats per teacher over the year,
-rural share, peak absence; notes under the table name the towns the year reaches least and most
-and set the rural share against the quota and the tilt), projects' rural share against their
-quota and their seats short of fair shares, and the KPIs.
+(the Jian'an 2024 and Anshan 2022 tables): a title row with the plan's name, the header row, one
+row per project with the dates and places of its classes in its cells, the month written once
+in a merged cell for all of its rows, and a 合计 row. The second is the same table with one row
+per class and its trainers (the rows of `plan.csv`). Both print landscape on A4, one page wide,
+with the header repeated and "page/pages" under every page; lines are broken and columns sized
+by `print_layout`, and a month's rows begin a new page rather than straddle one (a month longer
+than a page shows its month again on the next). Further sheets: venues, trainers (days and
+dates), towns (seats against fair shares, seats per teacher over the year, rural share, peak
+absence; notes under the table name the towns the year reaches least and most and set the rural
+share against the quota and the tilt), projects' rural share against their quota and their
+seats short of fair shares, and the KPIs. Every cell is set in a Chinese font.
 """
 
 from __future__ import annotations
 
 import io
 import math
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,25 +25,41 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from models.instance import Instance
 from models.solution import Solution, write_bytes_atomically
 from scheduler.export import summaries
+from scheduler.export.official_table import official_table
 from scheduler.export.plan_table import plan_table
+from scheduler.export.print_layout import (
+    lay_out_columns,
+    page_starts,
+    rows_room,
+    text_width,
+)
 from scheduler.export.wording import word
 
-# Column widths in Excel's units (about one Latin character; a hanzi takes two).
-PLAN_WIDTHS = {"序号": 6, "月份": 7, "培训项目名称": 34, "培训对象": 26, "培训方式": 12,
-               "参训人数": 9, "培训时间": 24, "培训地点": 24, "授课专家": 20, "负责科室": 10}
+# The longest line of a plan table's column, in Excel's units (a hanzi takes two): longer text
+# is broken into lines. A column not named is as wide as its text, to `LONGEST_LINE`.
+PLAN_LINES = {"培训项目名称": 28, "培训对象": 22, "培训方式": 13, "培训时间": 26, "培训地点": 26,
+              "授课专家": 16}
+LONGEST_LINE = 16
 CENTRED = {"序号", "月份", "培训方式", "参训人数", "负责科室", "类型", "座位数", "使用天数",
            "授课天数", "年度上限", "教师数", "参训人次", "最高同日离岗", "离岗上限", "农村学员",
            "单位", *summaries.PER_TEACHER, *summaries.FAIR_SHARE_COLUMNS}
 TRANSLATED_VALUES = {"类型", "指标", "单位"}  # fixed words; names stay as they are
 NOT_SET_FOR_ALL = {"农村名额要求", "公平名额缺口"}  # None for a "headcount: all" project
 PERCENT = {"占全部名额", "农村占比", "农村名额要求"}
-LINE_HEIGHT = 15.0  # points per line of 11-point text
+LINE_HEIGHT = 16.0  # points per line of 11-point text in a CJK font (its lines are 1.45 em)
 MAX_WIDTH = 60
+# Noto Sans CJK SC (the family of the charts' font, scheduler/export/fonts.py): LibreOffice
+# finds it where fonts-noto-cjk is installed; where it is missing, the GB2312 character set
+# makes Windows draw the cells in a Chinese font of its own.
+FONT_NAME = "Noto Sans CJK SC"
+GB2312 = 134
+PAGE_NUMBER = "&P/&N"  # "3/7" under every page
 
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -50,12 +69,17 @@ TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 def write_xlsx(instance: Instance, solution: Solution, path: Path, lang: str = "zh",
                broken: list[str] | None = None) -> None:
-    """Write the workbook to `path` (atomically): plan table first, then the side sheets; a
-    plan that breaks rules (`broken`, exported on purpose) lists them on a sheet before all."""
+    """Write the workbook to `path` (atomically): the official table first, the table per
+    class second, then the side sheets; a plan that breaks rules (`broken`, exported on
+    purpose) lists them on a sheet before all."""
     workbook = Workbook()
     plan = workbook.active
     assert plan is not None  # a new workbook always has one sheet
-    _plan_sheet(plan, instance, solution, lang)
+    plan.title = word("培训计划", lang)
+    _plan_sheet(plan, instance.name, official_table(instance, solution), lang)
+    per_class = workbook.create_sheet(word("分班安排", lang))
+    _plan_sheet(per_class, f"{instance.name} · {word('分班安排', lang)}",
+                plan_table(instance, solution, office=True), lang)
     if broken:
         _broken_sheet(workbook.create_sheet(word("违反的规则", lang), 0), broken, lang)
         workbook.active = 0
@@ -82,35 +106,27 @@ def write_xlsx(instance: Instance, solution: Solution, path: Path, lang: str = "
 def _broken_sheet(sheet: Worksheet, broken: list[str], lang: str) -> None:
     title = (f"本方案违反 {len(broken)} 条规则（人工调整后导出）" if lang == "zh"
              else f"This plan breaks {len(broken)} rule(s) (adjusted by hand, exported anyway)")
-    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, color="C00000")
+    sheet.cell(row=1, column=1, value=title).font = sheet_font(bold=True, color="C00000")
     for offset, line in enumerate(broken, start=2):
-        sheet.cell(row=offset, column=1, value=line)
+        sheet.cell(row=offset, column=1, value=line).font = sheet_font()
     sheet.column_dimensions["A"].width = 120
+    print_setup(sheet)
 
 
-def _plan_sheet(sheet: Worksheet, instance: Instance, solution: Solution, lang: str) -> None:
-    table = plan_table(instance, solution, office=True)
+def _plan_sheet(sheet: Worksheet, title: str, table: pd.DataFrame, lang: str) -> None:
+    """A plan table to publish (`official_table` or `plan_table`): its lines broken and its
+    columns sized to fit, the month merged over its rows on each page, a 合计 row, and a page
+    break before a month that would straddle one."""
     columns = list(table.columns)
-    sheet.title = word("培训计划", lang)
-    write_title(sheet, instance.name, len(columns))
-    write_header(sheet, [word(column, lang) for column in columns])
-    widths = [PLAN_WIDTHS[column] for column in columns]
-
+    headers = [word(column, lang) for column in columns]
+    write_title(sheet, title, len(columns))
+    write_header(sheet, headers)
+    rows, widths = lay_out_columns(
+        headers, [list(record) for record in table.itertuples(index=False)],
+        [PLAN_LINES.get(column, LONGEST_LINE) for column in columns])
     first = 3
-    for offset, record in enumerate(table.itertuples(index=False)):
-        values = list(record)
+    for offset, values in enumerate(rows):
         write_data_row(sheet, first + offset, values, columns, widths)
-
-    # The month once per group, as in the published tables: a merged cell over its rows.
-    month_column = columns.index("月份") + 1
-    months = table["月份"].tolist()
-    start = 0
-    for index in range(1, len(months) + 1):
-        if index == len(months) or months[index] != months[start]:
-            if index - start > 1:
-                sheet.merge_cells(start_row=first + start, end_row=first + index - 1,
-                                  start_column=month_column, end_column=month_column)
-            start = index
 
     total_row = first + len(table)
     headcount_column = columns.index("参训人数") + 1
@@ -118,17 +134,42 @@ def _plan_sheet(sheet: Worksheet, instance: Instance, solution: Solution, lang: 
     sheet.cell(total_row, headcount_column, int(table["参训人数"].sum()))
     for column in range(1, len(columns) + 1):
         cell = sheet.cell(total_row, column)
-        cell.font = Font(bold=True)
+        cell.font = sheet_font(bold=True)
         cell.fill = TOTAL_FILL
         cell.border = BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center")
     sheet.merge_cells(start_row=total_row, end_row=total_row, start_column=1,
                       end_column=headcount_column - 1)
     sheet.row_dimensions[total_row].height = LINE_HEIGHT + 5
-
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+
+    # The pages are broken here, not by the program: a merged month cell cut by a page break
+    # leaves the rows below it on the next page without their month.
+    months = [*table["月份"], None]  # the 合计 row is a group of its own
+    heights = [float(sheet.row_dimensions[row].height or LINE_HEIGHT)
+               for row in range(first, total_row + 1)]
+    room = rows_room(widths) - float(sheet.row_dimensions[2].height or LINE_HEIGHT)
+    starts = page_starts(heights, months, room - float(sheet.row_dimensions[1].height or 0),
+                         room)
+    for start in starts:
+        sheet.row_breaks.append(Break(id=first + start - 1))
+    _merge_months(sheet, first, columns.index("月份") + 1, months[:-1], starts)
     print_setup(sheet)
+
+
+def _merge_months(sheet: Worksheet, first: int, column: int, months: Sequence[object],
+                  page_starts: Sequence[int]) -> None:
+    """The month once per group, as in the published tables: a merged cell over its rows, cut
+    where a page begins, so that each page shows the month of each of its rows."""
+    cuts = set(page_starts)
+    start = 0
+    for index in range(1, len(months) + 1):
+        if index == len(months) or months[index] != months[start] or index in cuts:
+            if index - start > 1:
+                sheet.merge_cells(start_row=first + start, end_row=first + index - 1,
+                                  start_column=column, end_column=column)
+            start = index
 
 
 def _side_sheet(sheet: Worksheet, title: str, table: pd.DataFrame, widths: dict[str, int],
@@ -146,7 +187,9 @@ def _side_sheet(sheet: Worksheet, title: str, table: pd.DataFrame, widths: dict[
                   for column, value in zip(columns, record, strict=True)]
         write_data_row(sheet, 3 + offset, values, columns, column_widths)
     for offset, note in enumerate(notes, start=4 + len(table)):
-        sheet.cell(offset, 1, note).alignment = Alignment(vertical="center", wrap_text=True)
+        cell = sheet.cell(offset, 1, note)
+        cell.font = sheet_font()
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
         sheet.merge_cells(start_row=offset, end_row=offset, start_column=1,
                           end_column=len(columns))
         sheet.row_dimensions[offset].height = LINE_HEIGHT * _lines(note, sum(column_widths)) + 5
@@ -171,7 +214,7 @@ def _shown(column: str, value: object, lang: str) -> object:
 def write_title(sheet: Worksheet, title: str, width: int) -> None:
     sheet.cell(1, 1, title)
     sheet.merge_cells(start_row=1, end_row=1, start_column=1, end_column=width)
-    sheet["A1"].font = Font(bold=True, size=16)
+    sheet["A1"].font = sheet_font(bold=True, size=16)
     sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[1].height = 32
 
@@ -179,7 +222,7 @@ def write_title(sheet: Worksheet, title: str, width: int) -> None:
 def write_header(sheet: Worksheet, headers: Sequence[str]) -> None:
     for column, header in enumerate(headers, start=1):
         cell = sheet.cell(2, column, header)
-        cell.font = Font(bold=True)
+        cell.font = sheet_font(bold=True)
         cell.fill = HEADER_FILL
         cell.border = BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -194,6 +237,7 @@ def write_data_row(sheet: Worksheet, row: int, values: Sequence[object], columns
     for column, (name, value, width) in enumerate(zip(columns, values, widths, strict=True),
                                                   start=1):
         cell = sheet.cell(row, column, value)
+        cell.font = sheet_font()
         cell.border = BORDER
         cell.alignment = Alignment(
             horizontal="center" if name in CENTRED else "left",
@@ -220,11 +264,15 @@ def print_setup(sheet: Worksheet) -> None:
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.oddFooter.center.text = PAGE_NUMBER
+    sheet.oddFooter.center.font = f"{FONT_NAME},Regular"
+    sheet.oddFooter.center.size = 9
 
 
-def text_width(text: str) -> int:
-    """Width in Excel's character units: a hanzi (or other wide character) counts two."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+def sheet_font(*, bold: bool = False, size: float = 11, color: str | None = None) -> Font:
+    """The font of every cell: one that draws Chinese, so that no program falls back to a
+    Latin font and draws the hanzi from whatever it finds."""
+    return Font(name=FONT_NAME, charset=GB2312, family=2, size=size, bold=bold, color=color)
 
 
 def _lines(text: str, width: int) -> int:
