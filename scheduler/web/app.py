@@ -75,7 +75,8 @@ def create_app(data_dir: Path, *, password: str | None = None,
     templates.env.globals.update(status_words=views.STATUS_WORDS,
                                  solution_words=views.SOLUTION_STATUS_WORDS,
                                  upload_mb=UPLOAD_LIMIT // (1024 * 1024),
-                                 max_scenarios=MAX_SCENARIOS, time_limits=TIME_LIMITS)
+                                 max_scenarios=MAX_SCENARIOS, time_limits=TIME_LIMITS,
+                                 now=time.time)
     templates.env.filters["when"] = _when
     templates.env.filters["number"] = _number
 
@@ -176,8 +177,7 @@ def create_app(data_dir: Path, *, password: str | None = None,
     @app.get("/jobs/{job_id}/progress", response_class=HTMLResponse)
     def progress(request: Request, job_id: str) -> HTMLResponse:
         job = job_or_404(job_id)
-        response = page(request, "_progress.html", job=job, now=time.time(),
-                        ahead=_queued_ahead(storage, job))
+        response = page(request, "_progress.html", job=job, ahead=_queued_ahead(storage, job))
         if not job.active:
             response.headers["HX-Refresh"] = "true"
         return response
