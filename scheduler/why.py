@@ -38,8 +38,9 @@ PLACEMENT_RULES = frozenset({
 })
 """The rules a class can break by its dates, venue and trainers alone."""
 MOST_TRIALS = 12
-"""Places tried per question (each is a whole validation): enough to see what stands in the way,
-few enough that `why` on a plan of a hundred projects answers in seconds."""
+"""Venues or trainers tried per question (each is a validation; every day of the preferred
+months is tried): enough to see what stands in the way, few enough that `why` on a plan of a
+hundred projects answers in seconds."""
 
 
 @dataclass
@@ -180,7 +181,7 @@ class _Explainer:
         stands there, or, where one breaks none, what it would cost."""
         if not changes:
             return f"there is no {what} it could use"
-        if len(changes) > MOST_TRIALS:  # spread over the options: the months, the price range
+        if what != "day" and len(changes) > MOST_TRIALS:  # spread over the price range
             step = len(changes) / MOST_TRIALS
             changes = [changes[int(index * step)] for index in range(MOST_TRIALS)]
         project = rows[0].project

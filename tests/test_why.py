@@ -1,0 +1,117 @@
+"""Why a class is where it is, and what else it could be: `schedule why` and `schedule
+alternatives`. The why-texts are checked on tiny worlds where what stands in the way is known by
+hand; the alternatives on the 2024 plan, each re-validated."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from models import InputError, Solution, load_instance, parse_instance
+from scheduler.alternatives import alternatives, parse_class
+from scheduler.cli import main
+from scheduler.validate import validate
+from scheduler.why import day_ranges, why
+from tests.helpers import ROOT, optimum
+
+PLAN_2024 = ROOT / "tests" / "data" / "2024-solution.json"
+
+
+def only_class(data: dict[str, Any]) -> tuple[Any, Any]:
+    solution = optimum(data)
+    (project,) = why(parse_instance(data), solution, "p1")
+    (one,) = project.classes
+    return one, solution
+
+
+def test_a_class_outside_its_preferred_month_names_the_trainer_away(
+        tiny: dict[str, Any]) -> None:
+    # Only t2 teaches B, and t2 is away all of March: p1 runs in April, a day outside March.
+    tiny["projects"][0].update(topics=["B"], months=[3, 4], preferred_months=[3])
+    tiny["trainers"][1]["unavailable"] = [{"start": "2024-03-01", "end": "2024-03-31"}]
+    one, _ = only_class(tiny)
+    assert one.rows[0].start.month == 4 and one.kpis["preference"] == 1
+    assert one.reasons[0].startswith("1 day(s) outside its preferred months 3月: ")
+    assert "trainer t2 (李老师) is away 03-01…03-31" in one.reasons[0]
+
+
+def test_a_class_in_the_dearer_venue_names_why_the_cheaper_one_is_not_free(
+        tiny: dict[str, Any]) -> None:
+    # The rural room (10 a day) is closed all of March: p1 is held in the hall (100 a day).
+    tiny["venues"][1]["unavailable"] = [{"start": "2024-03-01", "end": "2024-03-31"}]
+    one, solution = only_class(tiny)
+    day = solution.sessions[0].start
+    assert one.rows[0].venue == "hall" and one.kpis["cost"] == 100 + 1000
+    assert f"a cheaper venue: venue room (教室) is closed {day:%m-%d}" in one.reasons
+
+
+def test_a_venue_that_cannot_host_the_project_is_no_cheaper_place(
+        tiny: dict[str, Any]) -> None:
+    # The room lacks the 多媒体 p1 needs: the hall is the only venue it can use.
+    tiny["projects"][0].update(venue_features=["多媒体"])
+    one, _ = only_class(tiny)
+    assert one.rows[0].venue == "hall"
+    assert one.reasons == ["40 of the 40 teachers away on the busiest school day 2024-03-01 "
+                           "are its own"]
+
+
+def test_day_ranges_join_consecutive_days() -> None:
+    days = [dt.date(2024, 10, d) for d in (8, 9, 10, 24, 26, 27)]
+    assert day_ranges(days) == "10-08…10-10, 10-24, 10-26…10-27"
+
+
+@pytest.fixture(scope="module")
+def plan_2024() -> tuple[Any, Solution]:
+    instance = load_instance(ROOT / "instances" / "2024.json")
+    return instance, Solution.model_validate_json(PLAN_2024.read_text(encoding="utf-8"))
+
+
+def test_alternatives_are_real_plans_sorted_by_their_price(
+        plan_2024: tuple[Any, Solution]) -> None:
+    instance, solution = plan_2024
+    project_id, sessions = parse_class("p11#3", solution)
+    now = next(row for row in solution.sessions if (row.project, row.session) == ("p11", 3))
+    found = alternatives(instance, solution, project_id, sessions, top=3, workers=2)
+    assert len(found) == 3
+    changes = [alternative.objective_change for alternative in found]
+    assert changes == sorted(changes) and changes[0] >= 0  # the plan is optimal
+    places = {(alt.rows[0].start, alt.rows[0].venue) for alt in found}
+    assert len(places) == 3 and (now.start, now.venue) not in places
+    for alternative in found:
+        assert validate(instance, alternative.solution, solution) == []
+        assert all(row.project == "p11" and row.session == 3 for row in alternative.rows)
+
+
+def test_what_if_a_project_runs_in_another_month(plan_2024: tuple[Any, Solution]) -> None:
+    instance, solution = plan_2024
+    found = alternatives(instance, solution, "p05", [1], top=2, month=4, workers=2)
+    assert found and all(row.start.month == 4 and row.end.month == 4
+                         for alternative in found for row in alternative.rows)
+    assert all(validate(instance, alt.solution, solution) == [] for alt in found)
+    with pytest.raises(InputError, match=r"--venue nowhere: p05 .* cannot be held there"):
+        alternatives(instance, solution, "p05", [1], venue="nowhere")
+
+
+def test_the_commands_name_the_class_and_refuse_what_is_not_in_the_plan(
+        tmp_path: Path) -> None:
+    runner = CliRunner()
+    instance = str(ROOT / "instances" / "2024.json")
+    shown = runner.invoke(main, ["why", instance, str(PLAN_2024), "p01#2", "--lang", "en"])
+    assert shown.exit_code == 0, shown.output
+    assert "第2班 2024-04-07–2024-04-08" in shown.output and "第1班" not in shown.output
+    listed = runner.invoke(main, ["alternatives", instance, str(PLAN_2024), "p05", "--month",
+                                  "4", "--top", "1", "--out", str(tmp_path), "--lang", "en"])
+    assert listed.exit_code == 0, listed.output
+    assert "1. 2024-04-" in listed.output
+    written = Solution.model_validate_json((tmp_path / "alternative-1.json").read_text())
+    assert written.replan is not None
+    for bad, message in [("p99#1", "the plan has no class of project 'p99'"),
+                         ("p11#9", "the plan has classes 1, 2, 3, 4 of p11, not '9'")]:
+        refused = runner.invoke(main, ["alternatives", instance, str(PLAN_2024), bad])
+        assert refused.exit_code == 2 and message in refused.output
+    several = runner.invoke(main, ["alternatives", instance, str(PLAN_2024), "p11"])
+    assert several.exit_code == 2 and "name one class (e.g. p11#1)" in several.output
