@@ -115,3 +115,23 @@ def test_the_commands_name_the_class_and_refuse_what_is_not_in_the_plan(
         assert refused.exit_code == 2 and message in refused.output
     several = runner.invoke(main, ["alternatives", instance, str(PLAN_2024), "p11"])
     assert several.exit_code == 2 and "name one class (e.g. p11#1)" in several.output
+
+
+def test_the_workbook_and_the_report_carry_each_class_s_costs(
+        plan_2024: tuple[Any, Solution], tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from scheduler.export.formats import write_exports
+
+    instance, solution = plan_2024
+    write_exports(instance, solution, tmp_path, ["xlsx", "html"], "zh")
+    sheet = load_workbook(tmp_path / "plan.xlsx")["成本明细"]
+    header, *rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    table = [dict(zip(header, row, strict=True)) for row in rows]
+    classes = {(row.project, row.session) for row in solution.sessions}
+    assert len([row for row in table if row["班级"] != "全项目"]) == len(classes)
+    # The classes' parts add up to the plan's own KPIs.
+    assert sum(row["费用（元）"] for row in table) == solution.kpis["cost"]
+    assert sum(row["非首选月份天数"] for row in table) == solution.kpis["preference"]
+    report = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert report.count("成本：费用（元） ") == len(solution.sessions)  # one per bar

@@ -25,6 +25,7 @@ import pandas as pd
 from models.instance import Instance, Mode, Project
 from models.solution import Solution, write_text_atomically
 from scheduler.export import fonts, summaries
+from scheduler.export.cost_table import COLUMNS as COST_COLUMNS
 from scheduler.export.gantt import (
     BAR_SHARE,
     HOLIDAY_COLOUR,
@@ -46,6 +47,7 @@ from scheduler.export.plan_table import (
 )
 from scheduler.export.wording import word
 from scheduler.messages import display_width
+from scheduler.why import why
 
 # The Gantt chart's geometry, in SVG units (the chart scales to the page's width).
 WIDTH = 1200
@@ -406,7 +408,10 @@ def _date_label(start: dt.date, end: dt.date, bar: tuple[float, float], top: flo
 
 
 def _tips(instance: Instance, solution: Solution) -> dict[tuple[str, int, int], str]:
-    """The text a bar shows on hover: project, dates, venue, trainers, seats by town."""
+    """The text a bar shows on hover: project, dates, venue, trainers, seats by town, and what
+    its class adds to the KPIs and why (`scheduler.why`)."""
+    costs = {(project.project.id, one.session): one for project in why(instance, solution)
+             for one in project.classes}
     names = summaries.phase_names(instance, solution)
     projects = {project.id: project for project in instance.projects}
     venues = {venue.id: venue.name for venue in instance.venues}
@@ -427,6 +432,10 @@ def _tips(instance: Instance, solution: Solution) -> dict[tuple[str, int, int], 
         ]
         if project.office:
             lines.append(f"负责科室：{project.office}")
+        cost = costs[row.project, row.session]
+        lines.append("成本：" + " · ".join(f"{COST_COLUMNS[name]} {value:,}"
+                                          for name, value in cost.kpis.items()))
+        lines += [f"· {reason}" for reason in cost.reasons]
         tips[row.project, row.session, row.phase] = "\n".join(lines)
     return tips
 

@@ -11,7 +11,8 @@ than a page shows its month again on the next). Further sheets: venues, trainers
 dates), towns (seats against fair shares, seats per teacher over the year, rural share, peak
 absence; notes under the table name the towns the year reaches least and most and set the rural
 share against the quota and the tilt), projects' rural share against their quota and their
-seats short of fair shares, and the KPIs. Every cell is set in a Chinese font.
+seats short of fair shares, the KPIs, and 成本明细: what each class adds to each KPI and why
+(`scheduler.why`). Every cell is set in a Chinese font.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from models.instance import Instance
 from models.solution import Solution, write_bytes_atomically
 from scheduler.export import summaries
+from scheduler.export.cost_table import cost_table
 from scheduler.export.official_table import official_table
 from scheduler.export.plan_table import plan_table
 from scheduler.export.print_layout import (
@@ -94,6 +96,8 @@ def write_xlsx(instance: Instance, solution: Solution, path: Path, lang: str = "
         ("乡镇", towns, {"乡镇": 14, "最高同日离岗": 14}, town_notes),
         ("农村名额", summaries.project_rural(instance, solution), {"培训项目名称": 40}, []),
         ("指标", summaries.kpi_table(instance, solution), {"指标": 26, "数值": 14}, []),
+        ("成本明细", cost_table(instance, solution), {"培训项目名称": 30, "培训时间": 16,
+                                                     "原因": 80}, []),
     ]
     for name, table, widths, notes in sheets:
         sheet = workbook.create_sheet(word(name, lang))
