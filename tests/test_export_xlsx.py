@@ -183,7 +183,7 @@ def test_every_line_fits_its_column_and_its_row(workbook, sheet_index):
 
 def test_side_sheets_agree_with_the_plan(workbook, instance, solution):
     assert workbook.sheetnames == ["培训计划", "分班安排", "场地", "专家", "乡镇", "农村名额",
-                                   "指标"]
+                                   "指标", "成本明细"]
     venues = {row[0]: row for row in _rows(workbook["场地"])}
     hall = venues["建安区教师进修学校 报告厅"]
     hall_rows = [row for row in solution.sessions if row.venue == "jxxx-hall"]
@@ -226,7 +226,7 @@ def test_english_headers(instance, solution, tmp_path):
     write_xlsx(instance, solution, path, lang="en")
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames == ["Plan", "Classes", "Venues", "Trainers", "Towns",
-                                   "Rural seats", "KPIs"]
+                                   "Rural seats", "KPIs", "Cost by class"]
     assert [cell.value for cell in workbook["Plan"][2]] == [
         "No.", "Month", "Project", "Trainees", "Mode", "Headcount", "Dates", "Place", "Office"]
     assert [cell.value for cell in workbook["Classes"][2]] == [
