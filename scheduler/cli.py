@@ -17,14 +17,42 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from models import InputError, Instance, Solution, Status, load_instance, read_json
+from models import InputError, Instance, SessionPhase, Solution, Status, load_instance, read_json
 from models.fields import parse_date
 from models.load import pydantic_problems
+from scheduler.messages import LANGUAGES, language, say
 from scheduler.replan import Replan, parse_pins
 from scheduler.search.solve import SolveResult, solve, solve_by_hand
+from scheduler.sessions import named
 
 EXIT_SCHEDULE, EXIT_NO_SCHEDULE, EXIT_BAD_INPUT = 0, 1, 2
 FORMAT_HELP = "xlsx, ics, html, csv, png, or all"
+
+
+def _remember_language(ctx: click.Context, _: click.Parameter, lang: str) -> str:
+    """Keep --lang where every message of the command finds it (`_say`)."""
+    if lang not in LANGUAGES:
+        ctx.meta["lang"] = language()
+        _exit_bad_input([_say("bad lang", value=lang)])
+    ctx.meta["lang"] = lang
+    return lang
+
+
+LANG_OPTION = click.option(
+    "--lang", default=language, show_default="zh when LC_ALL or LANG starts with zh, else en",
+    callback=_remember_language, is_eager=True,
+    help="Language of what the command says and of the files' headers: zh or en.")
+
+
+def _lang() -> str:
+    """The language of the command running: its --lang, else the locale's."""
+    context = click.get_current_context(silent=True)
+    return context.meta.get("lang", language()) if context else language()
+
+
+def _say(key: str, **values: object) -> str:
+    """A message of scheduler.messages in the command's language."""
+    return say(key, _lang(), **values)
 
 
 @click.group()
@@ -45,8 +73,7 @@ def main() -> None:
                    "and seed, the time limit counted in CP-SAT's deterministic time.")
 @click.option("--formats", "format_names", default="all", show_default=True,
               help=f"Files to write beside solution.json: {FORMAT_HELP}.")
-@click.option("--lang", default="zh", show_default=True,
-              help="Language of the Excel and report headers: zh or en.")
+@LANG_OPTION
 @click.option("--method", type=click.Choice(["cp-sat", "greedy"]), default="cp-sat",
               show_default=True,
               help="cp-sat: the optimising search; greedy: the planner's hand method, to compare.")
@@ -68,12 +95,11 @@ def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, s
     replan = _replan_or_exit(baseline_path, today, pins, method)
     out_dir = out_dir or Path("out") / Path(instance_path).stem
     _writable_or_exit(out_dir)
-    what = ("by the hand method" if method == "greedy"
-            else f"searching up to {time_limit:g} s")
+    what = (_say("by hand") if method == "greedy" else _say("searching", seconds=time_limit))
     if replan is not None:
-        what += f", re-planning against {baseline_path}"
-    click.echo(f"{instance.name}: {len(instance.projects)} projects, "
-               f"{len(instance.venues)} venues, {len(instance.trainers)} trainers; {what}")
+        what += _say("re-planning", baseline=baseline_path)
+    click.echo(_say("solving", name=instance.name, projects=len(instance.projects),
+                    venues=len(instance.venues), trainers=len(instance.trainers), how=what))
     if method == "greedy":
         result = solve_by_hand(instance)
     else:
@@ -88,15 +114,14 @@ def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, s
         _warn_if_charts_lack_chinese()
     _print_summary(instance, result)
     if replan is not None and solution.status is Status.INFEASIBLE:
-        click.echo("  the held and pinned sessions leave no plan; pin fewer sessions, or check "
-                   "what changed for the sessions already held")
+        click.echo(_say("pinned infeasible"))
         sys.exit(EXIT_NO_SCHEDULE)
     if solution.status is Status.INFEASIBLE:
         from scheduler.explain import explain
 
         explanation = explain(instance, time_limit=time_limit, workers=workers)
-        click.echo(explanation.short())
-        _print_written(explanation.write(out_dir), out_dir)
+        click.echo(explanation.short(lang))
+        _print_written(explanation.write(out_dir, lang), out_dir)
     if not solution.status.has_schedule:
         sys.exit(EXIT_NO_SCHEDULE)
     from scheduler.export.formats import write_outputs
@@ -115,29 +140,33 @@ def _report_changes(instance: Instance, baseline: Solution, solution: Solution,
                     out_dir: Path) -> Path:
     """Print what changed against the baseline and why; write all of it to changes.csv."""
     from scheduler.diff import describe, session_changes, write_changes
+    from scheduler.messages import term
 
     changes = session_changes(instance, baseline, solution)
     kpis = solution.kpis
-    click.echo(f"  against the baseline: {kpis['moved']} session-phase(s) moved, "
-               f"{kpis['venue_changed']} venue change(s), {kpis['trainer_changed']} trainer(s) "
-               f"replaced")
+    lang = _lang()
+    click.echo(_say("changes", moved=kpis["moved"], venues=kpis["venue_changed"],
+                    trainers=kpis["trainer_changed"]))
+    names = {project.id: project.name for project in instance.projects}
     for change in changes[:CHANGES_SHOWN]:
-        click.echo(f"  {change.project} 第{change.session}班 phase {change.phase} "
-                   f"[{', '.join(change.kinds)}]: {describe(instance, change.before)} → "
-                   f"{describe(instance, change.after)} ({change.reason})")
+        click.echo(_say("change", id=change.project, name=names.get(change.project, ""),
+                        session=change.session, phase=change.phase,
+                        kinds=", ".join(term(kind, lang) for kind in change.kinds),
+                        before=describe(instance, change.before),
+                        after=describe(instance, change.after), reason=term(change.reason, lang)))
     if len(changes) > CHANGES_SHOWN:
-        click.echo(f"  … and {len(changes) - CHANGES_SHOWN} more in changes.csv")
-    return write_changes(instance, changes, out_dir)
+        click.echo(_say("more changes", count=len(changes) - CHANGES_SHOWN))
+    return write_changes(instance, changes, out_dir, lang)
 
 
 def _replan_or_exit(baseline_path: str | None, today: str | None, pins: tuple[str, ...],
                     method: str) -> Replan | None:
     if baseline_path is None:
         if today or pins:
-            _exit_bad_input(["--today and --pin re-plan an earlier plan: give it with --baseline"])
+            _exit_bad_input([_say("replan needs baseline")])
         return None
     if method == "greedy":
-        _exit_bad_input(["--baseline: the hand method cannot re-plan; use --method cp-sat"])
+        _exit_bad_input([_say("hand cannot replan")])
     baseline = _read_solution_or_exit(baseline_path)
     problems = []
     held_from = None
@@ -171,13 +200,15 @@ def _read_solution_or_exit(path: str) -> Solution:
               help="Seconds for the whole explanation, suggestions included.")
 @click.option("--workers", type=click.IntRange(min=1),
               help="Search threads [default: one per core].")
-def explain_command(instance_path: str, time_limit: float, workers: int | None) -> None:
+@LANG_OPTION
+def explain_command(instance_path: str, time_limit: float, workers: int | None,
+                    lang: str) -> None:
     """Say why INSTANCE.json has no plan, and which changes would give one."""
     from scheduler.explain import explain
 
-    instance = _load_or_exit(instance_path)
+    instance = _load_or_exit(instance_path, lang)
     explanation = explain(instance, time_limit=time_limit, workers=workers)
-    click.echo(explanation.to_text(), nl=False)
+    click.echo(explanation.to_text(lang), nl=False)
     if explanation.status == "unknown":
         sys.exit(EXIT_NO_SCHEDULE)
 
@@ -190,8 +221,7 @@ def explain_command(instance_path: str, time_limit: float, workers: int | None) 
               help=f"Comma-separated: {FORMAT_HELP}.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder [default: the folder of SOLUTION.json].")
-@click.option("--lang", default="zh", show_default=True,
-              help="Language of the Excel and report headers: zh or en.")
+@LANG_OPTION
 @click.option("--allow-violations", is_flag=True,
               help="Export a plan that breaks rules (one adjusted by hand), every broken rule "
                    "listed first in the workbook and the report.")
@@ -209,13 +239,12 @@ def export_command(solution_path: str, instance_path: str, format_names: str,
     out_dir = out_dir or Path(solution_path).parent
     _writable_or_exit(out_dir)
     for line in broken:
-        click.echo(f"breaks: {line}")
+        click.echo(_say("breaks", rule=line))
     with _writing(out_dir):
         written = write_exports(instance, solution, out_dir, formats, lang, broken)
     _print_written(written, out_dir)
     if broken:
-        click.echo(f"the plan breaks {len(broken)} rule(s), listed first in the workbook and "
-                   f"the report")
+        click.echo(_say("exported broken", count=len(broken)))
 
 
 @main.command(name="compare")
@@ -234,17 +263,14 @@ def export_command(solution_path: str, instance_path: str, format_names: str,
 @click.option("--seed", default=0, show_default=True, help="Random seed of the searches.")
 @click.option("--workers", type=click.IntRange(min=1),
               help="Search threads per solve [default: the cores shared among the jobs].")
-@click.option("--lang", default="zh", show_default=True,
-              help="Language of the Excel and HTML headers: zh or en.")
+@LANG_OPTION
 def compare_command(base_path: Path, scenario_paths: tuple[Path, ...], jobs: int | None,
                     time_limit: float, base_solution_path: str | None, out_dir: Path,
                     seed: int, workers: int | None, lang: str) -> None:
     """Solve BASE.json and each SCENARIO.json against it; write one table side by side."""
     import os
 
-    import pandas as pd
-
-    from scheduler.compare import CompareStopped, compare
+    from scheduler.compare import CompareStopped, compare, metrics_text
     from scheduler.export.compare_files import write_comparison
     from scheduler.export.formats import write_outputs
     from scheduler.validate import validate
@@ -254,29 +280,26 @@ def compare_command(base_path: Path, scenario_paths: tuple[Path, ...], jobs: int
     base_solution = None
     if base_solution_path is not None:
         base_solution = _read_solution_or_exit(base_solution_path)
-        base_instance = _load_or_exit(str(base_path))
+        base_instance = _load_or_exit(str(base_path), lang)
         violations = validate(base_instance, base_solution)
         if violations:
-            _exit_bad_input([f"{base_solution_path}: not a valid plan of {base_path}: "
-                             f"[{violations[0].rule}] {violations[0].message}"
-                             + (f" (and {len(violations) - 1} more)" if len(violations) > 1
-                                else "")])
+            more = _say("and more", count=len(violations) - 1) if len(violations) > 1 else ""
+            _exit_bad_input([_say("not a plan of", solution=base_solution_path, base=base_path,
+                                  rule=violations[0].rule, message=violations[0].message,
+                                  more=more)])
     jobs = jobs or max(1, min(len(scenario_paths), os.cpu_count() or 1))
-    click.echo(f"comparing {base_path} with {len(scenario_paths)} scenario(s), {jobs} at a time, "
-               f"up to {time_limit:g} s each")
+    click.echo(_say("comparing", base=base_path, count=len(scenario_paths), jobs=jobs,
+                    seconds=time_limit))
     try:
         comparison = compare(base_path, list(scenario_paths), time_limit=time_limit, jobs=jobs,
                              seed=seed, workers=workers, base_solution=base_solution)
     except InputError as error:
         _exit_bad_input(error.problems)
     except CompareStopped as stopped:
-        click.echo(f"{stopped}; solve the base on its own and give its plan with "
-                   f"--base-solution")
+        click.echo(_say("compare stopped", why=stopped))
         sys.exit(EXIT_NO_SCHEDULE)
     _warn_if_charts_lack_chinese()  # compare.png
-    with pd.option_context("display.width", 200, "display.max_columns", None,
-                           "display.unicode.east_asian_width", True):
-        click.echo(comparison.metrics().to_string())
+    click.echo(metrics_text(comparison.metrics(), lang))
     written = []
     folders = comparison.folders()
     for alternative in comparison.alternatives:
@@ -287,7 +310,7 @@ def compare_command(base_path: Path, scenario_paths: tuple[Path, ...], jobs: int
     _print_written(written, out_dir)
     if not all(alternative.solution.status.has_schedule
                for alternative in comparison.alternatives):
-        click.echo("some scenario has no plan: see its status above")
+        click.echo(_say("scenario without plan"))
         sys.exit(EXIT_NO_SCHEDULE)
 
 
@@ -329,7 +352,7 @@ def _writable_or_exit(out_dir: Path) -> None:
         with tempfile.TemporaryFile(dir=existing):
             pass
     except OSError as error:
-        _exit_bad_input([f"--out: cannot write in {out_dir} ({error.strerror})"])
+        _exit_bad_input([_say("out unwritable", folder=out_dir, reason=error.strerror)])
 
 
 @contextmanager
@@ -339,8 +362,8 @@ def _writing(out_dir: Path) -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        click.echo(f"--out: cannot write {error.filename or out_dir} ({error.strerror}); each "
-                   f"file in {out_dir} is the earlier one or a whole new one", err=True)
+        click.echo(_say("file unwritable", file=error.filename or out_dir,
+                        reason=error.strerror, folder=out_dir), err=True)
         sys.exit(EXIT_BAD_INPUT)
 
 
@@ -354,8 +377,9 @@ def _print_written(paths: list[Path], out_dir: Path) -> None:
             folders[relative.parts[0]] = folders.get(relative.parts[0], 0) + 1
         else:
             names.append(str(relative))
-    names += [f"{folder}/ ({count} files)" for folder, count in folders.items()]
-    click.echo(f"wrote {', '.join(names)} to {out_dir}/")
+    names += [_say("files in folder", folder=folder, count=count)
+              for folder, count in folders.items()]
+    click.echo(_say("wrote", files=", ".join(names), folder=out_dir))
 
 
 @main.command(name="validate")
@@ -364,8 +388,7 @@ def _print_written(paths: list[Path], out_dir: Path) -> None:
 @click.option("--baseline", "baseline_path", metavar="OLD_SOLUTION.json",
               help="For a re-planned solution: the earlier plan, to check held and pinned "
                    "sessions and recompute the stability KPIs.")
-@click.option("--lang", default="zh", show_default=True,
-              help="Language of a workbook's problems: zh or en.")
+@LANG_OPTION
 def validate_command(instance_path: str, solution_path: str | None, baseline_path: str | None,
                      lang: str) -> None:
     """Check SOLUTION.json against every rule of INSTANCE.json, without a solver. Given only
@@ -384,22 +407,132 @@ def validate_command(instance_path: str, solution_path: str | None, baseline_pat
         _exit_bad_input(foreign)
     baseline = _read_solution_or_exit(baseline_path) if baseline_path else None
     if solution.replan is not None and baseline is None:
-        click.echo(f"note: re-planned against {solution.replan.baseline}; give it with "
-                   f"--baseline to check held sessions and the stability KPIs")
+        click.echo(_say("replanned note", baseline=solution.replan.baseline))
     violations = validate(instance, solution, baseline)
     for violation in violations:
         click.echo(f"[{violation.rule}] {violation.message}")
     if violations:
-        click.echo(f"{len(violations)} violation(s) in {solution_path}")
+        click.echo(_say("violations", count=len(violations), path=solution_path))
         sys.exit(EXIT_NO_SCHEDULE)
-    click.echo(f"valid: {len(solution.sessions)} session-phases, "
-               f"{len(solution.dropped)} dropped, KPIs and objective match")
+    click.echo(_say("valid", sessions=len(solution.sessions), dropped=len(solution.dropped)))
+
+
+@main.command(name="why")
+@click.argument("instance_path", metavar="INSTANCE.json")
+@click.argument("solution_path", metavar="SOLUTION.json")
+@click.argument("target", metavar="[PROJECT[#SESSION]]", required=False)
+@LANG_OPTION
+def why_command(instance_path: str, solution_path: str, target: str | None, lang: str) -> None:
+    """Say what each class of SOLUTION.json adds to each KPI, and which rules keep it from a
+    cheaper place; of one project (p11) or one class (p11#3) if named."""
+    from scheduler.why import why
+
+    instance, solution = _plan_or_exit(instance_path, solution_path, lang)
+    project_id, session = None, None
+    if target is not None:
+        from scheduler.alternatives import parse_class
+
+        try:
+            project_id, sessions = parse_class(target, solution)
+        except InputError as error:
+            _exit_bad_input(error.problems)
+        session = sessions[0] if "#" in target else None
+    for project in why(instance, solution, project_id, session):
+        click.echo(f"{project.project.id} {project.project.name}")
+        for reason in project.reasons:
+            click.echo(f"  {reason}")
+        for one in project.classes:
+            parts = " · ".join(f"{name} {value:,}" for name, value in one.kpis.items())
+            click.echo(f"  第{one.session}班 {_describe_class(instance, one.rows)}: {parts}")
+            for reason in one.reasons:
+                click.echo(f"    - {reason}")
+
+
+@main.command(name="alternatives")
+@click.argument("instance_path", metavar="INSTANCE.json")
+@click.argument("solution_path", metavar="SOLUTION.json")
+@click.argument("target", metavar="PROJECT[#SESSION]")
+@click.option("--top", default=5, show_default=True, type=click.IntRange(min=1),
+              help="How many other placements to list.")
+@click.option("--month", type=click.IntRange(1, 12),
+              help="Only placements with every day in this month.")
+@click.option("--venue", help="Only placements in this venue (its id).")
+@click.option("--time-limit", default=8.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds for the whole search.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write each alternative plan as alternative-N.json here.")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Search threads [default: one per core].")
+@LANG_OPTION
+def alternatives_command(instance_path: str, solution_path: str, target: str, top: int,
+                         month: int | None, venue: str | None, time_limit: float,
+                         out_dir: Path | None, workers: int | None, lang: str) -> None:
+    """List the best other placements of a class (p11#3), or of every class of a project
+    (p05, with --month or --venue), each re-planned for real with the rest of the plan kept
+    where it can stay: what every KPI and the objective would change, and what else moves."""
+    from scheduler.alternatives import alternatives, parse_class
+    from scheduler.diff import describe
+
+    instance, solution = _plan_or_exit(instance_path, solution_path, lang)
+    try:
+        project_id, sessions = parse_class(target, solution)
+        if len(sessions) > 1 and month is None and venue is None:
+            raise InputError([f"{target}: name one class (e.g. {project_id}#{sessions[0]}), or "
+                              f"give --month or --venue to move all {len(sessions)} of them"])
+        if out_dir is not None:
+            _writable_or_exit(out_dir)
+        found = alternatives(instance, solution, project_id, sessions, top=top, month=month,
+                             venue=venue, time_limit=time_limit, workers=workers)
+    except InputError as error:
+        _exit_bad_input(error.problems)
+    now = [row for row in solution.sessions
+           if row.project == project_id and row.session in sessions]
+    click.echo(f"{named(instance.project(project_id))} "
+               f"{'、'.join(f'第{n}班' for n in sessions)} now: {_describe_class(instance, now)}")
+    if not found:
+        click.echo("  no other placement keeps every rule (or none was found in the time)")
+        sys.exit(EXIT_NO_SCHEDULE)
+    for number, alternative in enumerate(found, start=1):
+        changes = ", ".join(f"{name} {value:+,}" for name, value in
+                            alternative.kpi_change.items() if value) or "no KPI changes"
+        click.echo(f"{number}. {_describe_class(instance, alternative.rows)}")
+        click.echo(f"   objective {alternative.objective_change:+,} ({changes})")
+        others = alternative.knock_on
+        click.echo("   nothing else moves" if not others else "   also changes: " + "; ".join(
+            f"{change.project} 第{change.session}班 → {describe(instance, change.after)}"
+            for change in others[:5]) + (f" … and {len(others) - 5} more" if len(others) > 5
+                                         else ""))
+    if out_dir is not None:
+        with _writing(out_dir):
+            paths = []
+            for number, alternative in enumerate(found, start=1):
+                paths.append(out_dir / f"alternative-{number}.json")
+                alternative.solution.write(paths[-1])
+        _print_written(paths, out_dir)
+
+
+def _plan_or_exit(instance_path: str, solution_path: str, lang: str) -> tuple[Instance, Solution]:
+    """The instance and a plan of it that keeps every rule, or exit 2 saying what is wrong."""
+    from scheduler.export.formats import read_solution
+
+    instance = _load_or_exit(instance_path, lang)
+    try:
+        solution, _ = read_solution(Path(solution_path), instance)
+    except InputError as error:
+        _exit_bad_input(error.problems)
+    return instance, solution
+
+
+def _describe_class(instance: Instance, rows: list[SessionPhase]) -> str:
+    """A class's phases in one line each: dates, venue, trainers."""
+    from scheduler.diff import describe
+
+    return " / ".join(describe(instance, row) for row in sorted(rows, key=lambda r: r.phase))
 
 
 @main.command(name="check")
 @click.argument("instance_path", metavar="PLAN.xlsx|INSTANCE.json")
-@click.option("--lang", default="zh", show_default=True,
-              help="Language of the problems and of the checked copy: zh or en.")
+@LANG_OPTION
 def check_command(instance_path: str, lang: str) -> None:
     """Check an instance or workbook and report every problem at once. A workbook with problems
     gets a checked copy beside it (PLAN.checked.xlsx) with each bad cell red and commented;
@@ -434,8 +567,7 @@ def _check(path: str, lang: str) -> None:
 @main.command(name="template")
 @click.option("--from", "from_path", metavar="INSTANCE.json",
               help="Fill the workbook with this instance (or scenario, or workbook).")
-@click.option("--lang", default="zh", show_default=True,
-              help="Language of the sheets, headers and values: zh or en.")
+@LANG_OPTION
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The workbook to write (.xlsx).")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
@@ -448,16 +580,16 @@ def template_command(from_path: str | None, lang: str, out_path: Path, force: bo
     _refuse_to_overwrite(out_path, force)
     instance = _load_or_exit(from_path, lang) if from_path else None
     write_workbook(out_path, instance, lang)
-    what = f"{len(instance.projects)} projects from {from_path}" if instance else "empty"
-    click.echo(f"wrote {out_path} ({what})")
+    what = (_say("template from", count=len(instance.projects), source=from_path) if instance
+            else _say("template empty"))
+    click.echo(_say("template written", path=out_path, what=what))
 
 
 @main.command(name="import-table")
 @click.argument("table_path", metavar="TABLE.xlsx|TABLE.csv", type=click.Path(path_type=Path))
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The workbook to write (.xlsx).")
-@click.option("--lang", default="zh", show_default=True,
-              help="Language of the workbook: zh or en.")
+@LANG_OPTION
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
 def import_table_command(table_path: Path, out_path: Path, lang: str, force: bool) -> None:
     """Read a bureau's published plan table (序号, 月份, 培训项目名称, 培训对象, 培训方式,
@@ -471,10 +603,8 @@ def import_table_command(table_path: Path, out_path: Path, lang: str, force: boo
     except InputError as error:
         _exit_bad_input(error.problems)
     for guess in guesses:
-        click.echo(f"  guessed: {guess.text(lang)}")
-    click.echo(f"wrote {out_path}: {count} projects, {len(guesses)} guessed value(s) in yellow; "
-               f"fill in the towns, venues, trainers, days and priorities, then run "
-               f"schedule check {out_path}")
+        click.echo(_say("guessed", guess=guess.text(lang)))
+    click.echo(_say("table imported", path=out_path, count=count, guesses=len(guesses)))
 
 
 @main.command(name="schema")
@@ -516,15 +646,14 @@ def serve_command(host: str, port: int, data_dir: Path, password: str | None,
 
 def _refuse_to_overwrite(path: Path, force: bool) -> None:
     if path.suffix.lower() != ".xlsx":
-        _exit_bad_input([f"--out: {path} must end in .xlsx"])
+        _exit_bad_input([_say("not xlsx", path=path)])
     if path.exists() and not force:
-        _exit_bad_input([f"--out: {path} exists; choose another name, or add --force to "
-                         f"replace it"])
+        _exit_bad_input([_say("exists", path=path)])
 
 
-def _load_or_exit(path: str, lang: str = "zh") -> Instance:
+def _load_or_exit(path: str, lang: str | None = None) -> Instance:
     try:
-        return load_instance(Path(path), lang)
+        return load_instance(Path(path), lang or _lang())
     except InputError as error:
         _exit_bad_input([f"{path}: {problem}" if not problem.startswith(path) else problem
                          for problem in error.problems])
@@ -534,40 +663,38 @@ def _load_or_exit(path: str, lang: str = "zh") -> Instance:
 def _exit_bad_input(problems: list[str]) -> None:
     for problem in problems:
         click.echo(problem, err=True)
-    click.echo(f"{len(problems)} problem(s); nothing was written.", err=True)
+    click.echo(_say("problems", count=len(problems)), err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 
 def _print_summary(instance: Instance, result: SolveResult) -> None:
     solution = result.solution
     names = {project.id: project.name for project in instance.projects}
-    stopped = " (stopped by Ctrl-C)" if result.interrupted else ""
-    click.echo(f"status {solution.status.value} after {solution.solve_seconds:.1f} s{stopped}")
+    stopped = _say("stopped by ctrl-c") if result.interrupted else ""
+    click.echo(_say("status", status=solution.status.value, seconds=solution.solve_seconds,
+                    stopped=stopped))
     if solution.status.has_schedule:
-        proof = (f"bound {solution.bound:,}  gap {solution.gap or 0.0:.2%}"
+        proof = (_say("bound", bound=solution.bound, gap=solution.gap or 0.0)
                  if solution.bound is not None
-                 else f"no bound ({result.why_no_bound})" if result.why_no_bound
-                 else "no bound")
-        click.echo(f"  objective {solution.objective:,}  {proof}")
-        kpis = solution.kpis
-        click.echo(f"  dropped {kpis['dropped']} · days outside preferred months "
-                   f"{kpis['preference']} · seats short of fair share {kpis['share']} · "
-                   f"rural-preferred seats in urban venues {kpis['rural_venue']}")
-        click.echo(f"  cost {kpis['cost']:,} yuan · peak absence {kpis['balance']} teachers")
+                 else _say("no bound because", why=result.why_no_bound) if result.why_no_bound
+                 else _say("no bound"))
+        click.echo(_say("objective", objective=solution.objective, proof=proof))
+        click.echo(_say("kpis", **solution.kpis))
+        click.echo(_say("cost", **solution.kpis))
         sessions = {(row.project, row.session) for row in solution.sessions}
-        click.echo(f"  {len(sessions)} sessions of "
-                   f"{len(instance.projects) - len(solution.dropped)} projects")
+        click.echo(_say("sessions", sessions=len(sessions),
+                        projects=len(instance.projects) - len(solution.dropped)))
         for project_id in solution.dropped:
-            reason = result.unschedulable.get(project_id, "keeping it would break a rule "
-                                              "or cost more than its priority")
-            click.echo(f"  dropped {project_id} ({names[project_id]}): {reason}")
+            reason = result.unschedulable.get(project_id, _say("dropped why"))
+            click.echo(_say("dropped", id=project_id, name=names[project_id], reason=reason))
     elif result.unschedulable:
         for project_id, reason in result.unschedulable.items():
-            click.echo(f"  {project_id} ({names[project_id]}) cannot be scheduled: {reason}")
+            click.echo(_say("cannot schedule", id=project_id, name=names[project_id],
+                            reason=reason))
     elif solution.status is Status.INFEASIBLE:
-        click.echo("  no plan keeps every rule and every mandatory project")
+        click.echo(_say("infeasible"))
     else:
-        click.echo("  no plan found in the time limit; try a longer --time-limit")
+        click.echo(_say("no plan in time"))
 
 
 class ProgressPrinter:
@@ -583,6 +710,7 @@ class ProgressPrinter:
         self.last_print = 0.0
         self.done = threading.Event()
         self.lock = threading.Lock()
+        self.lang = _lang()  # the heartbeat's thread has no click context to read it from
 
     def __call__(self, seconds: float, best: float | None, bound: float | None) -> None:
         with self.lock:
@@ -594,9 +722,10 @@ class ProgressPrinter:
         with self.lock:
             self.last_print = time.monotonic()
             seconds = self.last_print - self.started
-            best = f"{self.best:,.0f}" if self.best is not None else "none yet"
+            best = f"{self.best:,.0f}" if self.best is not None else say("none yet", self.lang)
             bound = f"{self.bound:,.0f}" if self.bound is not None else "—"
-        click.echo(f"  {seconds:6.1f} s  best {best}  bound {bound}", err=True)
+        click.echo(say("progress", self.lang, seconds=seconds, best=best, bound=bound),
+                   err=True)
 
     def _heartbeat(self) -> None:
         while not self.done.wait(self.HEARTBEAT):

@@ -26,6 +26,7 @@ from models.scenario import is_scenario, load_scenario
 from models.workbook.read import is_workbook, load_workbook_instance
 from scheduler.diff import project_changes
 from scheduler.kpis import KPI_NAMES
+from scheduler.messages import term, text_table
 from scheduler.replan import STABILITY_KPIS, Replan
 from scheduler.search.solve import solve
 
@@ -75,8 +76,15 @@ class Comparison:
         """One row per project that changes in some scenario; for each scenario, its months,
         venues and trainers as "before → after" where they changed, else empty."""
         columns: dict[tuple[str, str], dict[str, str]] = {}
+        # Venues and trainers by name, as the base names them, else as a scenario does.
+        known: dict[str, str] = {}
+        for alternative in self.alternatives:
+            for venue in alternative.instance.venues:
+                known.setdefault(f"venue:{venue.id}", venue.name)
+            for trainer in alternative.instance.trainers:
+                known.setdefault(f"trainer:{trainer.id}", trainer.name)
         for alternative in self.alternatives[1:]:
-            changes = project_changes(self.base.solution, alternative.solution)
+            changes = project_changes(self.base.solution, alternative.solution, known)
             for aspect in ("months", "venues", "trainers"):
                 columns[alternative.label, aspect] = {
                     project: f"{change[0]} → {change[1]}"
@@ -90,6 +98,22 @@ class Comparison:
                              dtype=object).fillna("")
         table.insert(0, ("", "name"), [names[project] for project in order])
         return table
+
+
+def metrics_text(metrics: pd.DataFrame, lang: str = "en") -> str:
+    """`Comparison.metrics` for a terminal: a row per measure, named in `lang`, a column per
+    alternative, aligned by display width (a Chinese label is two columns a character)."""
+    header = [term("measure", lang), *map(str, metrics.columns)]
+    rows = [[term(str(measure), lang), *(_figure(value) for value in values)]
+            for measure, values in metrics.iterrows()]
+    return text_table(header, rows)
+
+
+def _figure(value: object) -> str:
+    """A measure's value: whole numbers with thousands separated, seconds to a tenth."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
 
 
 def load_alternatives(base_path: Path, scenario_paths: list[Path]) -> list[tuple[str, Path,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import pandas as pd
 from models import Instance, SessionPhase, Solution
 from models.solution import write_text_atomically
 from scheduler.calendar import YearCalendar
+from scheduler.messages import term
 from scheduler.sessions import named, qualified_trainers, usable_venues
 
 KNOCK_ON = "knock-on: makes room for the changes above"
@@ -96,10 +98,12 @@ class ProjectChange:
     trainers: tuple[str, str] | None
 
 
-def project_changes(base: Solution, other: Solution) -> dict[str, ProjectChange]:
+def project_changes(base: Solution, other: Solution,
+                    names: Mapping[str, str] | None = None) -> dict[str, ProjectChange]:
     """The projects whose months, venues or trainers differ between the two plans (a dropped
-    project has none of them: "dropped"; one its instance does not have: "—")."""
-    before, after = _summaries(base), _summaries(other)
+    project has none of them: "dropped"; one its instance does not have: "—"); venues and
+    trainers by their `names`, keyed "venue:<id>" and "trainer:<id>" (by id where missing)."""
+    before, after = _summaries(base, names or {}), _summaries(other, names or {})
     changes = {}
     for project in sorted(set(before) | set(after)):
         old = before.get(project) or _absent(project, base)
@@ -116,7 +120,8 @@ def _absent(project: str, solution: Solution) -> tuple[str, str, str]:
     return ("dropped",) * 3 if project in solution.dropped else ("—",) * 3
 
 
-def _summaries(solution: Solution) -> dict[str, tuple[str, str, str]]:
+def _summaries(solution: Solution,
+               names: Mapping[str, str]) -> dict[str, tuple[str, str, str]]:
     months: dict[str, set[int]] = defaultdict(set)
     venues: dict[str, set[str]] = defaultdict(set)
     trainers: dict[str, set[str]] = defaultdict(set)
@@ -129,8 +134,10 @@ def _summaries(solution: Solution) -> dict[str, tuple[str, str, str]]:
             venues[row.project].add(row.venue)
         trainers[row.project].update(row.trainers)
     return {project: ("、".join(f"{month}月" for month in sorted(months[project])),
-                      ", ".join(sorted(venues[project])) or "—",
-                      ", ".join(sorted(trainers[project])) or "—")
+                      "、".join(names.get(f"venue:{venue}", venue)
+                               for venue in sorted(venues[project])) or "—",
+                      "、".join(names.get(f"trainer:{trainer}", trainer)
+                               for trainer in sorted(trainers[project])) or "—")
             for project in months}
 
 
@@ -196,21 +203,27 @@ def _key(row: SessionPhase) -> tuple[str, int, int]:
     return (row.project, row.session, row.phase)
 
 
-def changes_table(instance: Instance, changes: list[SessionChange]) -> pd.DataFrame:
-    """The changes as a table (changes.csv): one row per session-phase."""
+CHANGE_COLUMNS = ["project", "name", "session", "phase", "change", "before", "after", "why"]
+
+
+def changes_table(instance: Instance, changes: list[SessionChange],
+                  lang: str = "en") -> pd.DataFrame:
+    """The changes as a table (changes.csv): one row per session-phase, the headers, kinds
+    and fixed reasons in `lang`."""
     names = {project.id: project.name for project in instance.projects}
     return pd.DataFrame(
-        [{"project": change.project, "name": names.get(change.project, ""),
-          "session": change.session, "phase": change.phase, "change": ", ".join(change.kinds),
-          "before": describe(instance, change.before),
-          "after": describe(instance, change.after),
-          "why": change.reason} for change in changes],
-        columns=["project", "name", "session", "phase", "change", "before", "after", "why"])
+        [[change.project, names.get(change.project, ""), change.session, change.phase,
+          ", ".join(term(kind, lang) for kind in change.kinds),
+          describe(instance, change.before), describe(instance, change.after),
+          term(change.reason, lang)] for change in changes],
+        columns=[term(column, lang) for column in CHANGE_COLUMNS])
 
 
-def write_changes(instance: Instance, changes: list[SessionChange], out_dir: Path) -> Path:
+def write_changes(instance: Instance, changes: list[SessionChange], out_dir: Path,
+                  lang: str = "en") -> Path:
     """`changes.csv` in `out_dir`: `changes_table`, UTF-8 with a byte-order mark so that Excel
     reads the Chinese, written whole or not at all."""
     path = out_dir / "changes.csv"
-    write_text_atomically(path, "\ufeff" + changes_table(instance, changes).to_csv(index=False))
+    write_text_atomically(path, "\ufeff" + changes_table(instance, changes, lang)
+                          .to_csv(index=False))
     return path

@@ -50,6 +50,7 @@ from models.instance import HolidayRule, Instance, Objective, Project, Weights
 from models.solution import write_text_atomically
 from scheduler.calendar import YearCalendar, range_dates
 from scheduler.kpis import weighted_objective
+from scheduler.messages import say
 from scheduler.model import Group, TrainingModel
 from scheduler.rules import Cause, Rule
 from scheduler.search.solve import solve
@@ -141,84 +142,77 @@ class Explanation:
 
     # --- plain words ---------------------------------------------------------------------
 
-    def to_text(self) -> str:
-        lines = [self._headline()]
+    def to_text(self, lang: str = "en") -> str:
+        """The explanation in plain words; the frame in `lang`, the findings, rules and
+        changes in English."""
+        lines = [self._headline(lang)]
         if self.findings:
             lines += [f"  - {finding.message}" for finding in self.findings]
             if len(self.findings) > 1:
-                lines.append("Each of these must be fixed for a plan to exist.")
+                lines.append(say("fix each", lang))
         if self.status == INFEASIBLE and not self.findings and not self.conflict:
-            lines.append(_FIXED_RULES)
+            lines.append(say("fixed rules", lang))
         if self.conflict:
-            minimal = ("relaxing any one of them removes this conflict"
-                       if self.minimal else "it may not be the smallest such set: the time "
-                       "limit stopped the search for one")
-            lines.append(f"These {len(self.conflict)} rules cannot all hold ({minimal}):")
+            minimal = say("conflict minimal" if self.minimal else "conflict not minimal", lang)
+            lines.append(say("conflict", lang, count=len(self.conflict), why=minimal))
             lines += [f"  {number}. {line}"
                       for number, line in enumerate(_conflict_lines(self.conflict), start=1)]
         if self.status == INFEASIBLE:
             lines.append("")
-            lines += self._suggestion_lines()
+            lines += self._suggestion_lines(lang)
         if self.dropped:
             lines.append("")
-            lines.append("Optional projects that cannot run, and will be dropped:")
+            lines.append(say("optional dropped", lang))
             lines += [f"  - {finding.message}" for finding in self.dropped]
         lines.append("")
-        stopped = "" if self.complete else " (stopped at the time limit)"
-        lines.append(f"Explained in {self.seconds:.1f} s{stopped}.")
+        stopped = "" if self.complete else say("stopped at limit", lang)
+        lines.append(say("explained in", lang, seconds=self.seconds, stopped=stopped))
         return "\n".join(lines) + "\n"
 
-    def short(self) -> str:
+    def short(self, lang: str = "en") -> str:
         """The conflict and the best suggestion, for `schedule solve` on an infeasible plan."""
         if self.status != INFEASIBLE:
-            return self._headline()
+            return self._headline(lang)
         if self.findings:
             cause = " ".join(finding.message for finding in self.findings)
         elif not self.conflict:
-            cause = _FIXED_RULES
+            cause = say("fixed rules", lang)
         else:
-            cause = ("These rules cannot all hold: "
-                     + "; ".join(_conflict_lines(self.conflict)) + ".")
+            cause = say("conflict short", lang, rules="; ".join(_conflict_lines(self.conflict)))
         if self.working:
             best = self.working[0]
-            advice = f"Best change that gives a plan: {best.change}{_note(best)}."
+            advice = say("best change", lang, change=f"{best.change}{_note(best)}")
         else:
-            advice = "No single change tried gave a plan."
-        return (f"{cause}\n{advice}\nThe whole explanation, with every change that works: "
-                "explain.txt, or schedule explain.")
+            advice = say("no single change", lang)
+        return f"{cause}\n{advice}\n{say('whole explanation', lang)}"
 
-    def _headline(self) -> str:
+    def _headline(self, lang: str) -> str:
         if self.status == FEASIBLE:
-            return (f"{self.instance}: the plan is feasible — every mandatory project fits "
-                    f"with every rule.")
+            return say("feasible", lang, instance=self.instance)
         if self.status == UNKNOWN:
-            return (f"{self.instance}: could not decide in {self.seconds:.0f} s whether a plan "
-                    f"exists; try a longer time limit.")
+            return say("undecided", lang, instance=self.instance, seconds=self.seconds)
         if self.findings:
-            count = len(self.findings)
-            what = "project cannot" if count == 1 else "projects cannot"
-            return f"{self.instance} has no plan: {count} mandatory {what} run at all."
-        return f"{self.instance} has no plan."
+            return say("projects cannot run", lang, instance=self.instance,
+                       count=len(self.findings))
+        return say("no plan", lang, instance=self.instance)
 
-    def _suggestion_lines(self) -> list[str]:
+    def _suggestion_lines(self, lang: str) -> list[str]:
         lines = []
         if self.working:
-            lines.append("What would give a plan (each change tried, and the plan it gave "
-                         "checked):")
+            lines.append(say("what works", lang))
             lines += [f"  {number}. {suggestion.change}{_note(suggestion)}"
                       for number, suggestion in enumerate(self.working, start=1)]
         else:
-            lines.append("No change tried gave a plan on its own.")
+            lines.append(say("nothing works", lang))
         tried = [suggestion for suggestion in self.suggestions if not suggestion.works]
         if tried:
-            lines.append("Tried, but no plan came of it:")
+            lines.append(say("tried", lang))
             lines += [f"  - {suggestion.change}" for suggestion in tried]
         if self.not_enough:
-            lines.append("Relaxing one of these alone is not enough (another conflict "
-                         "remains):")
+            lines.append(say("not enough", lang))
             lines += [f"  - {label}" for label in self.not_enough[:_LISTED]]
             if len(self.not_enough) > _LISTED:
-                lines.append(f"  - and {len(self.not_enough) - _LISTED} more (explain.json)")
+                lines.append(say("and more listed", lang, count=len(self.not_enough) - _LISTED))
         return lines
 
     # --- machine-readable ----------------------------------------------------------------
@@ -248,10 +242,11 @@ class Explanation:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
-    def write(self, out_dir: Path) -> list[Path]:
-        """Write explain.txt and explain.json into `out_dir`, each whole or not at all."""
+    def write(self, out_dir: Path, lang: str = "en") -> list[Path]:
+        """Write explain.txt (in `lang`) and explain.json into `out_dir`, each whole or not at
+        all."""
         paths = [Path(out_dir) / "explain.txt", Path(out_dir) / "explain.json"]
-        write_text_atomically(paths[0], self.to_text())
+        write_text_atomically(paths[0], self.to_text(lang))
         write_text_atomically(paths[1], self.to_json() + "\n")
         return paths
 
@@ -1250,8 +1245,6 @@ def _note(suggestion: Suggestion) -> str:
     return f": {suggestion.note}" if suggestion.note else ""
 
 
-_FIXED_RULES = ("The rules no planner's change reaches (seats, venue sizes, topics, public "
-                "holidays, blackouts) conflict by themselves.")
 _LISTED = 4  # rules of one kind listed one by one; more are listed on one line
 PLURALS: dict[Rule, str] = {  # the groups of one rule, when many are listed on one line
     Rule.MANDATORY_DROPPED: "mandatory projects that must be scheduled",

@@ -1,14 +1,232 @@
 """What the command line says, in the planner's language, and text laid out by display width.
 
-`say(key, lang, **values)` gives one message of `MESSAGES` in English or Chinese; `language()`
-is the language a command speaks when not told (the locale's: Chinese when LC_ALL, LC_MESSAGES
-or LANG starts with "zh"). A terminal shows a Chinese character two columns wide, so tables
-pad by `display_width`, not by len().
+`say(key, lang, **values)` gives one message of `MESSAGES` in English ("en") or Chinese ("zh"),
+filled in with str.format; `term(text, lang)` gives a fixed word of a table (a measure, a kind
+of change) in Chinese. `language()` is the language a command speaks when not told: the
+locale's, Chinese when LC_ALL, LC_MESSAGES or LANG (the first one set) starts with "zh". Names
+from the instance are shown as they are. A terminal shows a Chinese character two columns
+wide, so tables pad by `display_width`, not by len().
 """
 
 from __future__ import annotations
 
+import locale
+import os
 import unicodedata
+from collections.abc import Mapping, Sequence
+
+LANGUAGES = ("zh", "en")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # Any command.
+    "problems": ("{count} problem(s); nothing was written.", "{count} 处问题；没有写入任何文件。"),
+    "wrote": ("wrote {files} to {folder}/", "已写入 {files}，在 {folder}/"),
+    "files in folder": ("{folder}/ ({count} files)", "{folder}/（{count} 个文件）"),
+    "out unwritable": ("--out: cannot write in {folder} ({reason})",
+                       "--out：无法在 {folder} 中写入（{reason}）"),
+    "file unwritable": ("--out: cannot write {file} ({reason}); each file in {folder} is the "
+                        "earlier one or a whole new one",
+                        "--out：无法写入 {file}（{reason}）；{folder} 中每个文件要么是原来的，"
+                        "要么是完整的新文件"),
+    "bad lang": ("--lang: {value!r} is not a language; choose from zh, en",
+                 "--lang：{value!r} 不是可选的语言；请选 zh 或 en"),
+    # solve.
+    "solving": ("{name}: {projects} projects, {venues} venues, {trainers} trainers; {how}",
+                "{name}：{projects} 个项目，{venues} 个场地，{trainers} 位专家；{how}"),
+    "by hand": ("by the hand method", "按手工排法"),
+    "searching": ("searching up to {seconds:g} s", "最多搜索 {seconds:g} 秒"),
+    "re-planning": (", re-planning against {baseline}", "，在 {baseline} 的基础上重新安排"),
+    "progress": ("  {seconds:6.1f} s  best {best}  bound {bound}",
+                 "  {seconds:6.1f} 秒  最好 {best}  下界 {bound}"),
+    "none yet": ("none yet", "暂无"),
+    "status": ("status {status} after {seconds:.1f} s{stopped}",
+               "求解状态 {status}，用时 {seconds:.1f} 秒{stopped}"),
+    "stopped by ctrl-c": (" (stopped by Ctrl-C)", "（已按 Ctrl-C 停止）"),
+    "objective": ("  objective {objective:,}  {proof}", "  目标值 {objective:,}  {proof}"),
+    "bound": ("bound {bound:,}  gap {gap:.2%}", "下界 {bound:,}  差距 {gap:.2%}"),
+    "no bound": ("no bound", "没有下界"),
+    "no bound because": ("no bound ({why})", "没有下界（{why}）"),
+    "kpis": ("  dropped {dropped} · days outside preferred months {preference} · seats short of "
+             "fair share {share} · rural-preferred seats in urban venues {rural_venue}",
+             "  未安排项目的优先级 {dropped} · 非首选月份的培训天数 {preference} · 公平名额缺口 "
+             "{share} · 城区场地的农村优先名额 {rural_venue}"),
+    "cost": ("  cost {cost:,} yuan · peak absence {balance} teachers",
+             "  场地与专家费用 {cost:,} 元 · 最高同日离岗教师 {balance} 人"),
+    "sessions": ("  {sessions} sessions of {projects} projects",
+                 "  {projects} 个项目，共 {sessions} 个班"),
+    "dropped": ("  dropped {id} ({name}): {reason}", "  未安排 {name}（{id}）：{reason}"),
+    "dropped why": ("keeping it would break a rule or cost more than its priority",
+                    "安排它会违反规则，或代价超过它的优先级"),
+    "cannot schedule": ("  {id} ({name}) cannot be scheduled: {reason}",
+                        "  {name}（{id}）无法安排：{reason}"),
+    "infeasible": ("  no plan keeps every rule and every mandatory project",
+                   "  没有方案能同时满足所有规则并安排所有必办项目"),
+    "no plan in time": ("  no plan found in the time limit; try a longer --time-limit",
+                        "  在时限内没有找到方案；请加长 --time-limit"),
+    "pinned infeasible": ("  the held and pinned sessions leave no plan; pin fewer sessions, or "
+                          "check what changed for the sessions already held",
+                          "  已举办和固定的班次使计划无解；请少固定一些班次，或检查已举办的班次"
+                          "有什么变化"),
+    "replan needs baseline": ("--today and --pin re-plan an earlier plan: give it with "
+                              "--baseline",
+                              "--today 和 --pin 用于调整已有的方案：请用 --baseline 给出它"),
+    "hand cannot replan": ("--baseline: the hand method cannot re-plan; use --method cp-sat",
+                           "--baseline：手工排法不能重新安排；请用 --method cp-sat"),
+    # The change list of a re-plan.
+    "changes": ("  against the baseline: {moved} session-phase(s) moved, {venues} venue "
+                "change(s), {trainers} trainer(s) replaced",
+                "  与原方案相比：{moved} 个班次阶段改期，{venues} 个换了场地，"
+                "{trainers} 位专家被替换"),
+    "change": ("  {id} ({name}) 第{session}班 phase {phase} [{kinds}]: {before} → {after} "
+               "({reason})",
+               "  {name}（{id}）第{session}班 第{phase}阶段 [{kinds}]：{before} → {after}"
+               "（{reason}）"),
+    "more changes": ("  … and {count} more in changes.csv", "  … 另有 {count} 处，见 changes.csv"),
+    # export and validate.
+    "breaks": ("breaks: {rule}", "违反：{rule}"),
+    "exported broken": ("the plan breaks {count} rule(s), listed first in the workbook and the "
+                        "report", "方案违反 {count} 条规则，已列在工作簿和报告的最前面"),
+    "replanned note": ("note: re-planned against {baseline}; give it with --baseline to check "
+                       "held sessions and the stability KPIs",
+                       "注意：此方案是在 {baseline} 的基础上重新安排的；用 --baseline 给出它，"
+                       "才能检查已举办的班次和稳定性指标"),
+    "violations": ("{count} violation(s) in {path}", "{path} 中有 {count} 处违反规则"),
+    "valid": ("valid: {sessions} session-phases, {dropped} dropped, KPIs and objective match",
+              "方案有效：{sessions} 个班次阶段，{dropped} 个项目未安排，指标与目标值一致"),
+    "not a plan of": ("{solution}: not a valid plan of {base}: [{rule}] {message}{more}",
+                      "{solution}：不是 {base} 的有效方案：[{rule}] {message}{more}"),
+    "and more": (" (and {count} more)", "（另有 {count} 处）"),
+    # compare.
+    "comparing": ("comparing {base} with {count} scenario(s), {jobs} at a time, up to "
+                  "{seconds:g} s each",
+                  "比较 {base} 与 {count} 个情景，同时求解 {jobs} 个，每个最多 {seconds:g} 秒"),
+    "compare stopped": ("{why}; solve the base on its own and give its plan with --base-solution",
+                        "{why}；请单独求解基准方案，再用 --base-solution 给出它的方案"),
+    "scenario without plan": ("some scenario has no plan: see its status above",
+                              "有情景没有方案：见上表中的求解状态"),
+    # template, import-table.
+    "template written": ("wrote {path} ({what})", "已写入 {path}（{what}）"),
+    "template empty": ("empty", "空白"),
+    "template from": ("{count} projects from {source}", "来自 {source} 的 {count} 个项目"),
+    "guessed": ("  guessed: {guess}", "  推测：{guess}"),
+    "table imported": ("wrote {path}: {count} projects, {guesses} guessed value(s) in yellow; "
+                       "fill in the towns, venues, trainers, days and priorities, then run "
+                       "schedule check {path}",
+                       "已写入 {path}：{count} 个项目，{guesses} 处推测的值标为黄色；请填写乡镇、"
+                       "场地、专家、天数和优先级，然后运行 schedule check {path}"),
+    "not xlsx": ("--out: {path} must end in .xlsx", "--out：{path} 必须以 .xlsx 结尾"),
+    "exists": ("--out: {path} exists; choose another name, or add --force to replace it",
+               "--out：{path} 已存在；请换一个名字，或加 --force 替换它"),
+    # explain.
+    "feasible": ("{instance}: the plan is feasible — every mandatory project fits with every "
+                 "rule.", "{instance}：有可行方案——所有必办项目都能在所有规则下安排。"),
+    "undecided": ("{instance}: could not decide in {seconds:.0f} s whether a plan exists; try a "
+                  "longer time limit.",
+                  "{instance}：在 {seconds:.0f} 秒内未能判断是否有方案；请加长时限。"),
+    "projects cannot run": ("{instance} has no plan: {count} mandatory project(s) cannot run "
+                            "at all.", "{instance} 没有方案：{count} 个必办项目根本无法安排。"),
+    "no plan": ("{instance} has no plan.", "{instance} 没有方案。"),
+    "fix each": ("Each of these must be fixed for a plan to exist.",
+                 "这些问题都要解决，才能有方案。"),
+    "fixed rules": ("The rules no planner's change reaches (seats, venue sizes, topics, public "
+                    "holidays, blackouts) conflict by themselves.",
+                    "计划人员改不到的规则（名额、场地容量、专题、法定节假日、禁排日期）本身相互冲突。"),
+    "conflict": ("These {count} rules cannot all hold ({why}):",
+                 "这 {count} 条规则不能同时满足（{why}）："),
+    "conflict minimal": ("relaxing any one of them removes this conflict",
+                         "放宽其中任何一条即可消除冲突"),
+    "conflict not minimal": ("it may not be the smallest such set: the time limit stopped the "
+                             "search for one", "不一定是最小的一组：时限到了，没有继续找"),
+    "conflict short": ("These rules cannot all hold: {rules}.", "这些规则不能同时满足：{rules}。"),
+    "optional dropped": ("Optional projects that cannot run, and will be dropped:",
+                         "无法安排、将不予安排的非必办项目："),
+    "explained in": ("Explained in {seconds:.1f} s{stopped}.",
+                     "分析用时 {seconds:.1f} 秒{stopped}。"),
+    "stopped at limit": (" (stopped at the time limit)", "（到时限停止）"),
+    "best change": ("Best change that gives a plan: {change}.", "能得到方案的最佳修改：{change}。"),
+    "no single change": ("No single change tried gave a plan.", "试过的单项修改都没有得到方案。"),
+    "whole explanation": ("The whole explanation, with every change that works: explain.txt, "
+                          "or schedule explain.",
+                          "完整的分析和所有可行的修改：见 explain.txt，或运行 schedule explain。"),
+    "what works": ("What would give a plan (each change tried, and the plan it gave checked):",
+                   "能得到方案的修改（每项都试过，得到的方案已检查）："),
+    "nothing works": ("No change tried gave a plan on its own.", "试过的修改单独都不能得到方案。"),
+    "tried": ("Tried, but no plan came of it:", "试过但没有得到方案的修改："),
+    "not enough": ("Relaxing one of these alone is not enough (another conflict remains):",
+                   "只放宽其中一条还不够（还有别的冲突）："),
+    "and more listed": ("  - and {count} more (explain.json)",
+                        "  - 另有 {count} 条（见 explain.json）"),
+}
+
+# Fixed words of the tables the command line prints or writes, in Chinese; names as they are.
+TERMS = {
+    # The comparison's measures (scheduler.compare).
+    "status": "求解状态",
+    "objective": "目标值",
+    "gap": "差距",
+    "kpi dropped": "未安排项目的优先级",
+    "kpi preference": "非首选月份的培训天数",
+    "kpi share": "公平名额缺口",
+    "kpi rural_venue": "城区场地的农村优先名额",
+    "kpi cost": "场地与专家费用（元）",
+    "kpi balance": "最高同日离岗教师",
+    "kpi moved": "改期或取消的班次阶段",
+    "kpi venue_changed": "更换场地的班次阶段",
+    "kpi trainer_changed": "更换的专家",
+    "projects dropped": "未安排的项目",
+    "sessions": "班数",
+    "sessions moved against the base": "与基准相比改期的班",
+    "rural share": "农村名额占比",
+    "cost (yuan)": "费用（元）",
+    "solve seconds": "求解用时（秒）",
+    "measure": "比较指标",
+    "none": "无",
+    "base": "基准",
+    # changes.csv and the change list (scheduler.diff).
+    "project": "项目编号",
+    "name": "培训项目名称",
+    "session": "班",
+    "phase": "阶段",
+    "change": "变化",
+    "before": "原安排",
+    "after": "新安排",
+    "why": "原因",
+    "dates": "日期",
+    "venue": "场地",
+    "trainers": "专家",
+    "cancelled": "取消",
+    "new": "新增",
+    "knock-on: makes room for the changes above": "连带调整：为上面的变化腾出位置",
+    "improves the plan": "使方案更好",
+    "a session the earlier plan did not have": "原方案中没有的班",
+    "its dates include a public holiday now": "日期现在包含法定节假日",
+    "its dates fall in a blackout now": "日期现在落在禁排日期内",
+    "its dates are outside the project's months now": "日期现在不在项目的月份内",
+    "its dates include a weekend day now": "日期现在包含周末",
+    "its dates break the project's school-holiday rule now": "日期现在不符合项目的假期规则",
+}
+
+
+def say(key: str, lang: str, **values: object) -> str:
+    """The message `key` in `lang`, filled in with `values`."""
+    english, chinese = MESSAGES[key]
+    return (chinese if lang == "zh" else english).format(**values)
+
+
+def term(text: str, lang: str) -> str:
+    """A fixed word of a table in `lang`; a word without a translation shows as it is."""
+    return TERMS.get(text, text) if lang == "zh" else text
+
+
+def language(environ: Mapping[str, str] = os.environ) -> str:
+    """The locale's language: "zh" when the first of LC_ALL, LC_MESSAGES and LANG that is set
+    (as POSIX reads them) starts with "zh"; where none is set (Windows), the system locale's
+    ("zh_CN", "Chinese (Simplified)_China"); else "en"."""
+    setting = next((environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG")
+                    if environ.get(name)), None)
+    if setting is None:
+        setting = locale.getlocale()[0] or ""
+    return "zh" if setting.lower().startswith(("zh", "chinese")) else "en"
 
 
 def display_width(text: str) -> int:
@@ -21,3 +239,15 @@ def pad(text: str, width: int, align: str = "<") -> str:
     """`text` filled with spaces to `width` columns, on the right ("<") or the left (">")."""
     fill = " " * max(width - display_width(text), 0)
     return text + fill if align == "<" else fill + text
+
+
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns aligned by display width, two spaces apart: the first column to the left, the
+    others (figures) to the right."""
+    lines = [list(header), *map(list, rows)]
+    widths = [max(display_width(line[column]) for line in lines)
+              for column in range(len(header))]
+    return "\n".join(
+        "  ".join(pad(cell, width, "<" if column == 0 else ">")
+                  for column, (cell, width) in enumerate(zip(line, widths, strict=True))).rstrip()
+        for line in lines)

@@ -12,6 +12,15 @@ from models import Instance, Solution, load_instance
 from tests.helpers import ROOT, TINY
 
 
+@pytest.fixture(autouse=True)
+def english_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line speaks the locale's language: the same (English) on every machine,
+    in this process and the commands it starts, unless a test says otherwise."""
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+
+
 @pytest.fixture(scope="session")
 def instance() -> Instance:
     """instances/2024.json, for tests that read a real plan (a module may define its own)."""

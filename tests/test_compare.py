@@ -77,8 +77,9 @@ def test_the_table_matches_separate_solves(tmp_path: Path,
     assert table.loc["kpi trainer_changed", "张老师三月外出"] == "2"
     diff = pd.read_csv(out / "compare-projects.csv", encoding="utf-8-sig")
     assert list(diff["project"]) == ["p1"]
-    assert diff.loc[0, "张老师三月外出: trainers"] == "t1 → t2"
-    assert diff.loc[0, "教室三月关闭: venues"] == "room → hall"
+    # Venues and trainers as the planner knows them (t1 → t2, room → hall by id).
+    assert diff.loc[0, "张老师三月外出: trainers"] == "张老师 → 李老师"
+    assert diff.loc[0, "教室三月关闭: venues"] == "教室 → 报告厅"
     for name in ("compare.xlsx", "compare.png", "compare.html"):
         assert (out / name).stat().st_size > 0
 

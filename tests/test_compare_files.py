@@ -126,10 +126,12 @@ def test_projects_csv_flattens_the_diff_to_label_and_aspect(out):
     assert table.index.tolist() == ["p05", "p06", "p12", "p13"]
     assert table.loc["p06", "name"] == "三名工作室主持人及骨干成员培训"
     assert table.loc["p06", f"{HALL_CLOSED}: months"] == "5月 → 6月"
-    assert table.loc["p05", f"{HALL_CLOSED}: venues"] == "jxxx-hall → jxxx-c1"
+    # Venues and trainers by name (jxxx-hall → jxxx-c1; ja-t08, ja-t09 … by id).
+    assert table.loc["p05", f"{HALL_CLOSED}: venues"] == \
+        "建安区教师进修学校 报告厅 → 建安区教师进修学校 第一培训教室"
     assert table.loc["p12", f"{NO_TRIP}: months"] == "10月 → dropped"
     assert table.loc["p13", f"{NO_TRIP}: trainers"] == \
-        "ja-t08, ja-t09, ja-t17, ja-t18 → ja-t08, ja-t17, ja-t18, ja-t23"
+        "黄海涛、周敏、何志勇、高雅琴 → 黄海涛、何志勇、高雅琴、谢文娟"
     assert table.loc["p05", f"{NO_TRIP}: venues"] == ""  # unchanged in that scenario
 
 

@@ -193,11 +193,11 @@ def test_a_plan_adjusted_by_hand_is_exported_on_request_with_its_broken_rules_fi
     assert code == 2 and "--allow-violations exports it" in stderr and not out.exists()
 
     code, stdout, _ = run("export", str(solution), "--instance", str(INSTANCE), "--out",
-                          str(out), "--format", "xlsx,html", "--allow-violations")
+                          str(out), "--format", "xlsx,html", "--allow-violations", "--lang", "zh")
     assert code == 0, stdout
     rule = ("[weekend] project p03 (初中数学学科教师培养（分阶段培育）) session 1 phase 1: "
             "2024-03-02 (Saturday), 2024-03-03 (Sunday) are not working days")
-    assert f"breaks: {rule}" in stdout
+    assert f"违反：{rule}" in stdout
     book = load_workbook(out / "plan.xlsx")
     first = book.worksheets[0]
     assert first.title == "违反的规则" and book.active.title == "违反的规则"

@@ -256,7 +256,7 @@ def test_replan_from_the_command_line(tmp_path: Path) -> None:
                  "--pin", "p13#1", "--out", str(out), "--formats", "csv", "--workers", "2")
     assert result.exit_code == 0, result.output
     assert "0 session-phase(s) moved, 0 venue change(s), 4 trainer(s) replaced" in result.output
-    assert "p11 第1班 phase 1 [trainers]" in result.output
+    assert "p11 (初中学科教师业务提升培训) 第1班 phase 1 [trainers]" in result.output
     assert "trainer ja-t20 (罗红梅) is away 2024-10-01–2024-10-31" in result.output
     changes = pd.read_csv(out / "changes.csv", encoding="utf-8-sig")
     assert list(changes["project"]) == ["p11"] * 4

@@ -75,7 +75,7 @@ def test_solving_the_workbook_gives_the_plan_the_json_gives(workbook_2024):
 
 
 def test_the_template_has_every_sheet_with_explained_headers_and_drop_downs(tmp_path):
-    code, stdout, _ = run("template", "--out", str(tmp_path / "plan.xlsx"))
+    code, stdout, _ = run("template", "--out", str(tmp_path / "plan.xlsx"), "--lang", "zh")
     assert code == 0, stdout
     book = load_workbook(tmp_path / "plan.xlsx")
     assert book.sheetnames == [GUIDE[0], *(sheet.zh for sheet in DATA_SHEETS), SETTINGS.zh,
@@ -128,7 +128,7 @@ def test_every_bad_cell_is_named_by_sheet_row_and_header_and_marked_in_a_copy(wo
         ("政策与权重", 5, "值"): "abc",
     })
     before = bad.read_bytes()
-    code, _, stderr = run("check", str(bad))
+    code, _, stderr = run("check", str(bad), "--lang", "zh")
     assert code == 2
     assert stderr.splitlines()[:6] == [
         '项目 第7行 「月份」: "13月" 不是月份',
@@ -274,8 +274,9 @@ def test_a_published_table_becomes_a_workbook_with_its_guesses_marked(table, cou
     from scheduler.published_table import read_published_table
 
     out = tmp_path / "plan.xlsx"
-    code, stdout, _ = run("import-table", str(PUBLISHED / table), "--out", str(out))
-    assert code == 0 and f"{count} projects" in stdout
+    code, stdout, _ = run("import-table", str(PUBLISHED / table), "--out", str(out), "--lang",
+                          "zh")
+    assert code == 0 and f"{count} 个项目" in stdout
     book = load_workbook(out)
     assert book.sheetnames[0] == "导入记录"
     projects = book["项目"]
@@ -298,7 +299,8 @@ def test_a_published_table_becomes_a_workbook_with_its_guesses_marked(table, cou
 
 def test_an_imported_table_asks_only_for_what_the_table_does_not_say(tmp_path):
     out = tmp_path / "plan.xlsx"
-    assert run("import-table", str(PUBLISHED / "jianan-2024.xlsx"), "--out", str(out))[0] == 0
+    assert run("import-table", str(PUBLISHED / "jianan-2024.xlsx"), "--out", str(out),
+               "--lang", "zh")[0] == 0
     with pytest.raises(WorkbookError) as raised:
         load_workbook_instance(out)
     columns = {problem.column for problem in raised.value.cells if problem.row}
