@@ -70,7 +70,9 @@ def alternatives(instance: Instance, solution: Solution, project_id: str, sessio
                  time_limit: float = 8.0, workers: int | None = None, seed: int = 0
                  ) -> list[Alternative]:
     """Up to `top` other placements of the given classes of a project, best first (by the
-    change of the objective); fewer when there are no more, or the time runs out."""
+    change of the objective); fewer when there are no more, or the time runs out. The time
+    limit counts from the call, the model's building included."""
+    deadline = time.monotonic() + time_limit
     calendar = YearCalendar(instance)
     built = TrainingModel(instance, calendar, replan=Replan(solution, source="the plan"))
     if project_id in built.unschedulable:
@@ -89,7 +91,6 @@ def alternatives(instance: Instance, solution: Solution, project_id: str, sessio
                                        for n in sessions))
     plan = plan_hint(built, solution.sessions, solution.dropped)
     solve_model = model_solver(seed, search_workers(workers, None), StopRequest())
-    deadline = time.monotonic() + time_limit
     found = []
     for left in range(top, 0, -1):
         until = time.monotonic() + max((deadline - time.monotonic()) / left, 0.1)
