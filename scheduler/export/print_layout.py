@@ -31,9 +31,10 @@ SEPARATORS = frozenset("、，；,; ")
 # Never broken inside: a date or span of dates as the tables write them, a number or a word.
 _UNIT = re.compile(r"\d{1,2}月\d{1,2}日(?:—\d{1,2}月\d{1,2}日)?|[0-9A-Za-z][0-9A-Za-z.+/-]*|.")
 
-# The printed page, in points: A4 landscape inside the margins `xlsx.print_setup` sets.
-PRINTABLE_WIDTH = (841.9 - 2 * 0.4 * 72)
-PRINTABLE_HEIGHT = (595.3 - 2 * 0.6 * 72)
+# The printed page: A4 landscape (in points) and its margins (in inches, as the sheets set them).
+SIDE_MARGIN, TOP_MARGIN = 0.4, 0.6
+PRINTABLE_WIDTH = 841.9 - 2 * SIDE_MARGIN * 72
+PRINTABLE_HEIGHT = 595.3 - 2 * TOP_MARGIN * 72
 # A width unit in points as Excel prints it (7 pixels with its default font). LibreOffice
 # takes a unit wider, so it shrinks the table more and fits more rows on a page than counted
 # here: a page break placed by this count comes no later than either program's own.

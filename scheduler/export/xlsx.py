@@ -36,6 +36,8 @@ from scheduler.export.cost_table import cost_table
 from scheduler.export.official_table import official_table
 from scheduler.export.plan_table import plan_table
 from scheduler.export.print_layout import (
+    SIDE_MARGIN,
+    TOP_MARGIN,
     lay_out_columns,
     page_starts,
     rows_room,
@@ -119,8 +121,8 @@ def _broken_sheet(sheet: Worksheet, broken: list[str], lang: str) -> None:
 
 def _plan_sheet(sheet: Worksheet, title: str, table: pd.DataFrame, lang: str) -> None:
     """A plan table to publish (`official_table` or `plan_table`): its lines broken and its
-    columns sized to fit, the month merged over its rows on each page, a 合计 row, and a page
-    break before a month that would straddle one."""
+    columns sized to fit, a 合计 row, its pages broken by `page_starts`, and the month merged
+    over its rows on each page."""
     columns = list(table.columns)
     headers = [word(column, lang) for column in columns]
     write_title(sheet, title, len(columns))
@@ -163,10 +165,10 @@ def _plan_sheet(sheet: Worksheet, title: str, table: pd.DataFrame, lang: str) ->
 
 
 def _merge_months(sheet: Worksheet, first: int, column: int, months: Sequence[object],
-                  page_starts: Sequence[int]) -> None:
+                  starts: Sequence[int]) -> None:
     """The month once per group, as in the published tables: a merged cell over its rows, cut
-    where a page begins, so that each page shows the month of each of its rows."""
-    cuts = set(page_starts)
+    where a page starts, so that each page shows the month of each of its rows."""
+    cuts = set(starts)
     start = 0
     for index in range(1, len(months) + 1):
         if index == len(months) or months[index] != months[start] or index in cuts:
@@ -266,8 +268,8 @@ def print_setup(sheet: Worksheet) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
     sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.page_margins.left = sheet.page_margins.right = SIDE_MARGIN
+    sheet.page_margins.top = sheet.page_margins.bottom = TOP_MARGIN
     sheet.oddFooter.center.text = PAGE_NUMBER
     sheet.oddFooter.center.font = f"{FONT_NAME},Regular"
     sheet.oddFooter.center.size = 9
