@@ -141,3 +141,70 @@ def test_validate_says_in_one_line_that_a_plan_is_of_another_instance(tmp_path):
     lines = stderr.splitlines()
     assert len(lines) == 3 and "this is a plan of '许昌市建安区2024年" in lines[0]
     assert "names projects that the instance does not have: p01" in lines[1]
+
+
+# The planner's language.
+
+def test_solve_says_its_summary_in_chinese(tiny, tmp_path):
+    out = tmp_path / "out"
+    code, stdout, _ = run("solve", str(write(tmp_path, tiny)), "--out", str(out),
+                          "--time-limit", "10", "--formats", "csv", "--lang", "zh")
+    assert code == 0, stdout
+    lines = stdout.splitlines()
+    assert lines[0] == "tiny：1 个项目，2 个场地，2 位专家；最多搜索 10 秒"
+    assert lines[1].startswith("求解状态 OPTIMAL，用时")
+    assert lines[2] == "  目标值 1,810  下界 1,810  差距 0.00%"
+    assert lines[4] == "  场地与专家费用 1,010 元 · 最高同日离岗教师 40 人"
+    assert lines[-1] == f"已写入 solution.json, plan.csv，在 {out}/"
+    assert not any(word in stdout for word in ("status", "objective", "wrote"))
+
+
+def test_an_input_error_is_said_in_chinese_and_writes_nothing(tmp_path):
+    out = tmp_path / "plan.txt"
+    code, stdout, stderr = run("template", "--out", str(out), "--lang", "zh")
+    assert code == 2 and stdout == "" and not out.exists()
+    assert stderr.splitlines() == [f"--out：{out} 必须以 .xlsx 结尾",
+                                   "1 处问题；没有写入任何文件。"]
+    code, _, stderr = run("solve", str(tmp_path / "plan.json"), "--lang", "fr")
+    assert code == 2 and stderr.endswith("1 problem(s); nothing was written.\n")
+
+
+def test_explain_speaks_chinese(tiny, tmp_path):
+    tiny["policy"] = {"max_absence_share": 0.1}
+    code, stdout, _ = run("explain", str(write(tmp_path, tiny)), "--time-limit", "20",
+                          "--lang", "zh")
+    assert code == 0, stdout
+    assert stdout.startswith("tiny 没有方案。\n"
+                             "这 4 条规则不能同时满足（放宽其中任何一条即可消除冲突）：")
+    assert "能得到方案的修改（每项都试过，得到的方案已检查）：" in stdout
+    assert "分析用时" in stdout and "Explained in" not in stdout
+
+
+def test_the_locale_chooses_the_language_when_lang_is_not_given(monkeypatch):
+    root = Path(__file__).resolve().parent.parent
+    instance = str(root / "instances" / "2024.json")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    code, stdout, _ = run("check", instance)
+    assert code == 0 and f"{instance}：没有问题。14 个项目" in stdout
+    monkeypatch.setenv("LC_ALL", "C")  # overrides LANG, as POSIX has it
+    assert "no problems. 14 projects" in run("check", instance)[1]
+    monkeypatch.delenv("LC_ALL")
+    monkeypatch.setenv("LANG", "C")
+    code, stdout, _ = run("check", instance)
+    assert code == 0 and f"{instance}: no problems. 14 projects" in stdout
+
+
+def test_every_command_that_prints_takes_lang():
+    # schema prints JSON; serve speaks through its web pages.
+    for name, command in main.commands.items():  # type: ignore[attr-defined]
+        options = {option for parameter in command.params for option in parameter.opts}
+        assert ("--lang" in options) == (name not in ("schema", "serve")), name
+
+
+def test_language_reads_the_locale_as_posix_orders_it():
+    from scheduler.messages import language
+
+    assert language({"LANG": "zh_CN.UTF-8"}) == "zh"
+    assert language({"LANG": "zh_CN.UTF-8", "LC_MESSAGES": "en_US.UTF-8"}) == "en"
+    assert language({"LANG": "C", "LC_ALL": "zh_TW.UTF-8"}) == "zh"
+    assert language({"LANG": "en_GB.UTF-8", "LC_ALL": ""}) == "en"  # an empty one is not set

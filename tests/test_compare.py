@@ -104,3 +104,24 @@ def test_plans_of_files_with_one_name_get_folders_of_their_own(instance, solutio
                              in [("基准方案", "a/2024.json"), ("甲", "b/2024.json"),
                                  ("乙", "c/other.json")]])
     assert comparison.folders() == {"基准方案": "2024", "甲": "2024-2", "乙": "other"}
+
+
+def test_the_table_is_said_in_chinese_and_aligned_by_display_width(
+        tmp_path: Path, files: tuple[Path, list[Path]]) -> None:
+    from scheduler.messages import display_width
+
+    base, scenarios = files
+    result = CliRunner().invoke(main, [
+        "compare", str(base), *map(str, scenarios), "--jobs", "2", "--workers", "1",
+        "--time-limit", "20", "--out", str(tmp_path / "out"), "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"比较 {base} 与 2 个情景，同时求解 2 个，每个最多 20 秒"
+    table = lines[1:lines.index(next(line for line in lines if line.startswith("已写入")))]
+    assert table[0].split() == ["比较指标", "基准方案", "张老师三月外出", "教室三月关闭"]
+    assert table[1].split() == ["求解状态", "OPTIMAL", "OPTIMAL", "OPTIMAL"]
+    assert table[2].split()[:2] == ["目标值", "2,820"]
+    # Right-aligned figures under Chinese labels: every line ends in the same terminal
+    # column, which padding by len() would not give (a hanzi takes two columns).
+    assert len({display_width(line) for line in table}) == 1
+    assert len({len(line) for line in table}) > 1

@@ -22,12 +22,13 @@ from click.testing import CliRunner, Result
 import scheduler.search.solve
 from models import InputError, Solution, load_instance, parse_instance
 from scheduler.cli import main
-from scheduler.diff import session_changes
+from scheduler.diff import changes_table, session_changes
 from scheduler.replan import WHOLE, Replan, parse_pins
 from scheduler.search import lns
 from scheduler.search.params import DEFAULT
 from scheduler.search.solve import solve
 from scheduler.validate import validate
+from tests.helpers import tiny_instance, tiny_solution
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -291,3 +292,21 @@ def test_a_bad_replan_request_exits_2(tmp_path: Path, args: list[str], message: 
                  *args)
     assert result.exit_code == 2 and message in result.output, result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_changes_csv_is_headed_and_worded_in_the_planners_language() -> None:
+    instance, baseline = parse_instance(tiny_instance()), tiny_solution()
+    moved = [row.model_copy(update={"start": dt.date(2024, 4, 22), "end": dt.date(2024, 4, 24)})
+             if (row.project, row.session) == ("p1", 1) else row for row in baseline.sessions]
+    changes = session_changes(instance, baseline, baseline.model_copy(update={"sessions": moved}))
+    table = changes_table(instance, changes, "zh")
+    assert list(table.columns) == ["项目编号", "培训项目名称", "班", "阶段", "变化", "原安排",
+                                   "新安排", "原因"]
+    assert table.iloc[0].tolist() == [
+        "p1", "骨干教师培训", 1, 1, "日期",
+        "2024-04-08–2024-04-10 · 区教师进修学校 · 王老师、李老师",
+        "2024-04-22–2024-04-24 · 区教师进修学校 · 王老师、李老师", "使方案更好"]
+    english = changes_table(instance, changes)
+    assert list(english.columns) == ["project", "name", "session", "phase", "change", "before",
+                                     "after", "why"]
+    assert english.iloc[0]["why"] == "improves the plan"
