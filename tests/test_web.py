@@ -197,17 +197,17 @@ def test_the_change_form_names_the_scenario_and_field_of_each_problem(client, so
 
 def test_scenarios_are_compared_side_by_side_with_the_plan(client, solved):
     response = client.post(f"{solved}/compare", data={
-        "s0_name": "报告厅五月关闭", "s0_venue": "jxxx-hall", "s0_venue_start": "2024-05-01",
-        "s0_venue_end": "2024-05-31", "s1_name": "乡村比例三成", "s1_quota": "0.3",
+        "s0_name": "郭淑芳十月外出", "s0_trainer": "ja-t16", "s0_trainer_start": "2024-10-01",
+        "s0_trainer_end": "2024-10-31", "s1_name": "乡村比例三成", "s1_quota": "0.3",
         "time_limit": "10"}, follow_redirects=False)
     assert response.status_code == 303
     url = response.headers["location"]
     page = finished(client, url, 120)
     assert "2/2 个方案有排期" in page
     table = client.get(f"{url}/files/compare.csv").content.decode("utf-8-sig")
-    assert "报告厅五月关闭" in table and "乡村比例三成" in table
+    assert "郭淑芳十月外出" in table and "乡村比例三成" in table
     plan = Solution.model_validate_json(client.get(f"{url}/files/scenario-1/solution.json").text)
-    assert not any(row.venue == "jxxx-hall" and row.start.month == 5 for row in plan.sessions)
+    assert not any("ja-t16" in row.trainers and row.start.month == 10 for row in plan.sessions)
     assert url.rsplit("/", 1)[1] in client.get(solved).text  # listed on the plan's page
 
 
