@@ -425,7 +425,7 @@ def validate_command(instance_path: str, solution_path: str | None, baseline_pat
 def why_command(instance_path: str, solution_path: str, target: str | None, lang: str) -> None:
     """Say what each class of SOLUTION.json adds to each KPI, and which rules keep it from a
     cheaper place; of one project (p11) or one class (p11#3) if named."""
-    from scheduler.why import why
+    from scheduler.why import kpi_words, weighted, why
 
     instance, solution = _plan_or_exit(instance_path, solution_path, lang)
     project_id, session = None, None
@@ -437,13 +437,15 @@ def why_command(instance_path: str, solution_path: str, target: str | None, lang
         except InputError as error:
             _exit_bad_input(error.problems)
         session = sessions[0] if "#" in target else None
-    for project in why(instance, solution, project_id, session):
+    for project in why(instance, solution, project_id, session, lang):
         click.echo(f"{project.project.id} {project.project.name}")
         for reason in project.reasons:
             click.echo(f"  {reason}")
         for one in project.classes:
-            parts = " · ".join(f"{name} {value:,}" for name, value in one.kpis.items())
-            click.echo(f"  第{one.session}班 {_describe_class(instance, one.rows)}: {parts}")
+            parts = " · ".join(f"{kpi_words(lang)[name]} {value:,}"
+                               for name, value in one.kpis.items())
+            click.echo(f"  第{one.session}班 {_describe_class(instance, one.rows)}: {parts} "
+                       f"({_say('objective part', value=weighted(instance, one.kpis))})")
             for reason in one.reasons:
                 click.echo(f"    - {reason}")
 
@@ -472,13 +474,14 @@ def alternatives_command(instance_path: str, solution_path: str, target: str, to
     where it can stay: what every KPI and the objective would change, and what else moves."""
     from scheduler.alternatives import alternatives, parse_class
     from scheduler.diff import describe
+    from scheduler.why import kpi_words
 
     instance, solution = _plan_or_exit(instance_path, solution_path, lang)
     try:
         project_id, sessions = parse_class(target, solution)
         if len(sessions) > 1 and month is None and venue is None:
-            raise InputError([f"{target}: name one class (e.g. {project_id}#{sessions[0]}), or "
-                              f"give --month or --venue to move all {len(sessions)} of them"])
+            raise InputError([_say("one class or a month", target=target, count=len(sessions),
+                                   example=f"{project_id}#{sessions[0]}")])
         if out_dir is not None:
             _writable_or_exit(out_dir)
         found = alternatives(instance, solution, project_id, sessions, top=top, month=month,
@@ -487,21 +490,25 @@ def alternatives_command(instance_path: str, solution_path: str, target: str, to
         _exit_bad_input(error.problems)
     now = [row for row in solution.sessions
            if row.project == project_id and row.session in sessions]
-    click.echo(f"{named(instance.project(project_id))} "
-               f"{'、'.join(f'第{n}班' for n in sessions)} now: {_describe_class(instance, now)}")
+    click.echo(_say("now", project=named(instance.project(project_id)),
+                    classes="、".join(f"第{n}班" for n in sessions),
+                    place=_describe_class(instance, now)))
     if not found:
-        click.echo("  no other placement keeps every rule (or none was found in the time)")
+        click.echo(_say("no alternative"))
         sys.exit(EXIT_NO_SCHEDULE)
     for number, alternative in enumerate(found, start=1):
-        changes = ", ".join(f"{name} {value:+,}" for name, value in
-                            alternative.kpi_change.items() if value) or "no KPI changes"
+        kpis = "; ".join(f"{kpi_words(lang)[name]} {value:+,}" for name, value in
+                         alternative.kpi_change.items() if value) or _say("no kpi change")
         click.echo(f"{number}. {_describe_class(instance, alternative.rows)}")
-        click.echo(f"   objective {alternative.objective_change:+,} ({changes})")
+        click.echo(_say("alternative change", change=alternative.objective_change, kpis=kpis))
         others = alternative.knock_on
-        click.echo("   nothing else moves" if not others else "   also changes: " + "; ".join(
-            f"{change.project} 第{change.session}班 → {describe(instance, change.after)}"
-            for change in others[:5]) + (f" … and {len(others) - 5} more" if len(others) > 5
-                                         else ""))
+        if not others:
+            click.echo(_say("nothing else moves"))
+            continue
+        shown = "; ".join(f"{change.project} 第{change.session}班 → "
+                          f"{describe(instance, change.after)}" for change in others[:5])
+        more = _say("and more changes", count=len(others) - 5) if len(others) > 5 else ""
+        click.echo(_say("also changes", changes=shown + more))
     if out_dir is not None:
         with _writing(out_dir):
             paths = []

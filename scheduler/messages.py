@@ -156,6 +156,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "只放宽其中一条还不够（还有别的冲突）："),
     "and more listed": ("  - and {count} more (explain.json)",
                         "  - 另有 {count} 条（见 explain.json）"),
+    # why and alternatives.
+    "objective part": ("{value:+,} to the objective", "计入目标值 {value:+,}"),
+    "one class or a month": ("{target}: name one class (e.g. {example}), or give --month or "
+                             "--venue to move all {count} of them",
+                             "{target}：请指明一个班（如 {example}），或用 --month 或 --venue "
+                             "移动全部 {count} 个班"),
+    "now": ("{project} {classes} now: {place}", "{project} {classes} 现在：{place}"),
+    "no alternative": ("  no other placement keeps every rule (or none was found in the time)",
+                       "  没有其他满足全部规则的安排（或在时限内没有找到）"),
+    "alternative change": ("   objective {change:+,} ({kpis})", "   目标值 {change:+,}（{kpis}）"),
+    "no kpi change": ("no KPI changes", "指标不变"),
+    "nothing else moves": ("   nothing else moves", "   其他安排都不变"),
+    "also changes": ("   also changes: {changes}", "   同时改变：{changes}"),
+    "and more changes": (" … and {count} more", " …… 另有 {count} 处"),
 }
 
 # Fixed words of the tables the command line prints or writes, in Chinese; names as they are.

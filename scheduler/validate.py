@@ -86,12 +86,12 @@ TRAINERLESS_MODES = frozenset({Mode.OFFSITE})
 class Violation:
     """One broken rule: its name (`rule`) and one plain sentence in the planner's terms; for the
     rules a class meets when it is moved (`scheduler.why`), also what stands in its way
-    (`subject`: a venue, trainer or town as the message names it), on which `days`, and the
+    (`subject`: a venue, trainer or town, as its kind and id), on which `days`, and the
     `others`: the projects whose sessions it clashes with."""
 
     rule: Rule
     message: str
-    subject: str = ""
+    subject: tuple[str, str] | None = None
     days: tuple[dt.date, ...] = ()
     others: tuple[str, ...] = ()
 
@@ -459,7 +459,8 @@ def _check_venue_of_row(plan: _Plan) -> Iterator[Violation]:
         blocked = [day for day in _days(row) if _within(day, venue.unavailable)]
         if blocked:
             yield Violation(Rule.VENUE_UNAVAILABLE, f"{where}: {place} is unavailable on "
-                                                    f"{_dates(blocked)}", place, tuple(blocked))
+                                                    f"{_dates(blocked)}", ("venue", venue.id),
+                            tuple(blocked))
 
 
 def _check_venue_one_a_day(plan: _Plan) -> Iterator[Violation]:
@@ -484,9 +485,9 @@ def _clashes(
         if len(rows) > 1:
             clash_days[owner, tuple(sorted((_ref(row), row.project) for row in rows))].append(day)
     for (owner, refs), days in sorted(clash_days.items()):
-        subject = _name(owners[owner], kind)
-        yield Violation(rule, f"{subject}: {len(refs)} sessions on {_dates(days)} "
-                              f"({', '.join(ref for ref, _ in refs)})", subject, tuple(days),
+        yield Violation(rule, f"{_name(owners[owner], kind)}: {len(refs)} sessions on "
+                              f"{_dates(days)} ({', '.join(ref for ref, _ in refs)})",
+                        (kind, owner), tuple(days),
                         tuple(sorted({project for _, project in refs})))
 
 
@@ -540,16 +541,16 @@ def _check_trainer_days(plan: _Plan) -> Iterator[Violation]:
                 or (trainer.available is not None and not _within(day, trainer.available))
             ]
             if blocked:
-                subject = _name(trainer, 'trainer')
-                yield Violation(Rule.TRAINER_UNAVAILABLE, f"{_label(plan, row)}: {subject} is not "
-                                f"available on {_dates(blocked)}", subject, tuple(blocked))
+                yield Violation(Rule.TRAINER_UNAVAILABLE, f"{_label(plan, row)}: "
+                                f"{_name(trainer, 'trainer')} is not available on "
+                                f"{_dates(blocked)}", ("trainer", trainer.id), tuple(blocked))
     yield from _clashes(booked, plan.trainers, "trainer", Rule.TRAINER_ONE_SESSION_A_DAY)
     for trainer_id, total in sorted(workload.items()):
         trainer = plan.trainers[trainer_id]
         if total > trainer.max_days:
-            subject = _name(trainer, 'trainer')
-            yield Violation(Rule.TRAINER_MAX_DAYS, f"{subject}: teaches {total} days, at most "
-                                                   f"{trainer.max_days}", subject)
+            yield Violation(Rule.TRAINER_MAX_DAYS, f"{_name(trainer, 'trainer')}: teaches {total} "
+                                                   f"days, at most {trainer.max_days}",
+                            ("trainer", trainer.id))
 
 
 def _check_seats_of_row(plan: _Plan) -> Iterator[Violation]:
@@ -653,10 +654,10 @@ def _check_absence(plan: _Plan) -> Iterator[Violation]:
                                     if row.seats.get(town_id, 0)))
                 over[town_id, seats, cap, why, refs].append(day)
     for (town_id, seats, cap, why, refs), days in sorted(over.items()):
-        subject = _name(plan.towns[town_id], 'town')
-        yield Violation(Rule.ABSENCE_CAP, f"{subject}: {seats} teachers away on {_dates(days)} "
+        yield Violation(Rule.ABSENCE_CAP, f"{_name(plan.towns[town_id], 'town')}: {seats} "
+                        f"teachers away on {_dates(days)} "
                         f"({', '.join(ref for ref, _ in refs)}), more than the cap {cap} "
-                        f"({why})", subject, tuple(days),
+                        f"({why})", ("town", town_id), tuple(days),
                         tuple(sorted({project for _, project in refs})))
 
 

@@ -21,14 +21,17 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from models import Instance, Project, SessionPhase, Solution
 from scheduler.calendar import YearCalendar
 from scheduler.kpis import KPI_NAMES, plan_kpis, weighted_objective
 from scheduler.rules import Rule
-from scheduler.sessions import named, qualified_trainers, usable_venues
+from scheduler.sessions import qualified_trainers, usable_venues
 from scheduler.validate import validate
 
+Change = dict[str, Any]
+"""A class tried elsewhere: a `shift` of its days, or fields of its rows (venue, trainers)."""
 PLACEMENT_RULES = frozenset({
     Rule.YEAR, Rule.PUBLIC_HOLIDAY, Rule.WEEKEND, Rule.MONTHS, Rule.HOLIDAY_REQUIRED,
     Rule.HOLIDAY_FORBIDDEN, Rule.BLACKOUT, Rule.PHASE_GAP, Rule.VENUE_CAPACITY,
@@ -53,10 +56,6 @@ class ClassCost:
     kpis: dict[str, int] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
 
-    @property
-    def label(self) -> str:
-        return f"{named(self.project)} 第{self.session}班"
-
 
 @dataclass
 class ProjectCost:
@@ -69,11 +68,17 @@ class ProjectCost:
 
 
 def why(instance: Instance, solution: Solution, project_id: str | None = None,
-        session: int | None = None) -> list[ProjectCost]:
-    """The costs of every project of the plan (or of one, or of one class), with reasons."""
-    explainer = _Explainer(instance, solution)
+        session: int | None = None, lang: str = "en") -> list[ProjectCost]:
+    """The costs of every project of the plan (or of one, or of one class), with reasons in
+    English ("en") or Chinese ("zh")."""
+    explainer = _Explainer(instance, solution, lang)
     projects = [p for p in instance.projects if project_id in (None, p.id)]
     return [explainer.project(project, session) for project in projects]
+
+
+def kpi_words(lang: str) -> dict[str, str]:
+    """The six KPIs' names as a planner reads them, in `lang`."""
+    return KPI_WORDS_ZH if lang == "zh" else KPI_WORDS_EN
 
 
 def weighted(instance: Instance, kpis: dict[str, int]) -> int:
@@ -83,9 +88,13 @@ def weighted(instance: Instance, kpis: dict[str, int]) -> int:
 
 
 class _Explainer:
-    def __init__(self, instance: Instance, solution: Solution):
+    def __init__(self, instance: Instance, solution: Solution, lang: str):
         self.instance = instance
         self.solution = solution
+        self.lang = lang
+        self.names = {(kind, item.id): item.name for kind, items in (
+            ("venue", instance.venues), ("trainer", instance.trainers), ("town", instance.towns))
+            for item in items}
         self.calendar = YearCalendar(instance)
         self.venues = {venue.id: venue for venue in instance.venues}
         self.fees = {trainer.id: trainer.fee_per_day for trainer in instance.trainers}
@@ -102,7 +111,7 @@ class _Explainer:
         cost = ProjectCost(project, classes)
         if project.id in self.solution.dropped:
             cost.kpis["dropped"] = project.drop_weight
-            cost.reasons.append(f"dropped: priority {project.drop_weight} lost")
+            cost.reasons.append(self._say("dropped", weight=project.drop_weight))
             return cost
         seated: dict[str, int] = defaultdict(int)
         for row in rows:
@@ -115,8 +124,8 @@ class _Explainer:
                  if seated[town] < target}
         if short:
             cost.kpis["share"] = sum(short.values())
-            cost.reasons.append("seats short of fair share: " + ", ".join(
-                f"{towns[town].name} {count}" for town, count in sorted(short.items())))
+            cost.reasons.append(self._say("short", towns=self._list(
+                f"{towns[town].name} {count}" for town, count in sorted(short.items()))))
         return cost
 
     def one_class(self, project: Project, session: int, rows: list[SessionPhase]) -> ClassCost:
@@ -127,7 +136,7 @@ class _Explainer:
         if outside:
             cost.kpis["preference"] = outside
             months = "、".join(f"{month}月" for month in sorted(wanted))
-            cost.reasons.append(f"{outside} day(s) outside its preferred months {months}: "
+            cost.reasons.append(self._say("outside", days=outside, months=months)
                                 + self._why_not_on(rows, self._days_in(project, wanted)))
         cost.kpis["cost"] = sum(self._cost(row) for row in rows)
         cheaper = self._why_not_cheaper(project, rows)
@@ -139,14 +148,13 @@ class _Explainer:
             cost.kpis["rural_venue"] = urban
             rural = [venue.id for venue in usable_venues(self.instance, project)
                      if self._rural(venue.id)]
-            cost.reasons.append(f"{urban} seat(s) in an urban venue: " + self._why_not(
+            cost.reasons.append(self._say("urban", seats=urban) + self._why_not(
                 rows, [{"venue": venue} for venue in rural], "rural venue"))
         away = sum(row.size for row in rows if project.mode.takes_teachers_away
                    and row.start <= self.peak_day <= row.end) if self.peak_day else 0
         if away:
             cost.kpis["balance"] = away
-            cost.reasons.append(f"{away} of the {self.peak} teachers away on the busiest school "
-                                f"day {self.peak_day} are its own")
+            cost.reasons.append(self._say("peak", away=away, peak=self.peak, day=self.peak_day))
         return cost
 
     # --- the cheaper places, tried for real ---------------------------------------------------
@@ -163,7 +171,7 @@ class _Explainer:
                   if venue.cost_per_day < venue_cost and venue.capacity >= first.size]
         texts = []
         if venues:
-            texts.append("a cheaper venue: " + self._why_not(
+            texts.append(self._say("cheaper venue") + self._why_not(
                 rows, [{"venue": venue} for venue in venues], "cheaper venue"))
         for trainer in first.trainers:
             cheaper = [other.id for other in qualified_trainers(self.instance, project)
@@ -171,22 +179,23 @@ class _Explainer:
             if cheaper:
                 options = [{"trainers": [other if t == trainer else t for t in first.trainers]}
                            for other in cheaper]
-                texts.append(f"a cheaper trainer than {self._trainer(trainer)}: "
+                texts.append(self._say("cheaper trainer", trainer=self._named("trainer", trainer))
                              + self._why_not(rows, options, "cheaper trainer"))
-        return "; ".join(texts) or None
+        return self._say("separator").join(texts) or None
 
-    def _why_not(self, rows: list[SessionPhase], changes: list[dict[str, object]],
+    def _why_not(self, rows: list[SessionPhase], changes: list[Change],
                  what: str) -> str:
         """Try the class with each change; say which rules stand in the way, gathered by what
         stands there, or, where one breaks none, what it would cost."""
         if not changes:
-            return f"there is no {what} it could use"
+            return self._say("no " + what)
         if what != "day" and len(changes) > MOST_TRIALS:  # spread over the price range
             step = len(changes) / MOST_TRIALS
             changes = [changes[int(index * step)] for index in range(MOST_TRIALS)]
         project = rows[0].project
-        blockers: dict[tuple[Rule, str, tuple[str, ...]], set[dt.date]] = defaultdict(set)
-        free: list[tuple[int, str]] = []
+        days: dict[tuple[Rule, tuple[str, str] | None], set[dt.date]] = defaultdict(set)
+        others: dict[tuple[Rule, tuple[str, str] | None], set[str]] = defaultdict(set)
+        free: list[tuple[int, str, str]] = []
         for change in changes:
             moved = [self._changed(row, change) for row in rows]
             broken = [v for v in validate(self.instance, self._nearby(rows, moved),
@@ -195,23 +204,23 @@ class _Explainer:
             if not broken:
                 kpis = self._kpis(self._with(rows, moved))
                 free.append((weighted_objective(self.instance, kpis) - self.objective,
-                             self._place(moved), _changes(kpis, self.kpis)))
+                             self._place(moved), self._changes(kpis)))
             for violation in broken:
-                others = tuple(other for other in violation.others if other != project)
-                if violation.others and not others:
-                    others = ("another class of the same project",)
-                blockers[violation.rule, violation.subject, others] |= set(violation.days)
-        texts = [_blocker_text(key, days) for key, days in sorted(
-            blockers.items(), key=lambda item: (-len(item[1]), item[0][1]))]
+                key = violation.rule, violation.subject
+                days[key] |= set(violation.days)
+                others[key] |= {self._say("own class") if other == project else other
+                                for other in violation.others}
+        texts = [self._blocker(*key, sorted(others[key]), blocked) for key, blocked in sorted(
+            days.items(), key=lambda item: (-len(item[1]), str(item[0][1])))]
         if free:
-            delta, place, changes_text = min(free)
-            texts.append(f"{place} breaks no rule but would raise the objective by {delta:,} "
-                         f"({changes_text})" if delta >= 0 else
-                         f"{place} breaks no rule and would lower the objective by {-delta:,} "
-                         f"({changes_text}): the plan can be improved there")
-        return "; ".join(texts[:4]) + (f" (and {len(texts) - 4} more)" if len(texts) > 4 else "")
+            delta, place, kpi_changes = min(free)
+            texts.append(self._say("raise" if delta >= 0 else "lower", place=place,
+                                   delta=abs(delta), changes=kpi_changes))
+        shown = self._say("separator").join(texts[:SHOWN])
+        return shown + (self._say("more", count=len(texts) - SHOWN) if len(texts) > SHOWN
+                        else "")
 
-    def _changed(self, row: SessionPhase, change: dict[str, object]) -> SessionPhase:
+    def _changed(self, row: SessionPhase, change: Change) -> SessionPhase:
         update = dict(change)
         shift = update.pop("shift", None)
         if isinstance(shift, dt.timedelta):
@@ -262,13 +271,42 @@ class _Explainer:
         rural = {town.id for town in self.instance.towns if town.rural}
         return self.venues[venue_id].town in rural
 
-    def _trainer(self, trainer_id: str) -> str:
-        return named(next(t for t in self.instance.trainers if t.id == trainer_id))
-
     def _place(self, rows: list[SessionPhase]) -> str:
         first = rows[0]
-        where = f" in {named(self.venues[first.venue])}" if first.venue else ""
-        return f"{first.start}{where}"
+        if first.venue is None:
+            return str(first.start)
+        return self._say("place", day=first.start, venue=self._named("venue", first.venue))
+
+    # --- words --------------------------------------------------------------------------------
+
+    def _say(self, key: str, **values: object) -> str:
+        english, chinese = WORDS[key]
+        return (chinese if self.lang == "zh" else english).format(**values)
+
+    def _list(self, items: Iterable[str]) -> str:
+        return ("、" if self.lang == "zh" else ", ").join(items)
+
+    def _named(self, kind: str, item_id: str) -> str:
+        """`venue jxxx-hall (报告厅)`, or in Chinese `场地 报告厅（jxxx-hall）`."""
+        name = self.names.get((kind, item_id), item_id)
+        if self.lang == "zh":
+            return f"{KINDS_ZH[kind]}{name}（{item_id}）"
+        return f"{kind} {item_id} ({name})"
+
+    def _blocker(self, rule: Rule, subject: tuple[str, str] | None, others: list[str],
+                 days: set[dt.date]) -> str:
+        if rule in BLOCKERS and subject is not None:
+            return self._say(BLOCKERS[rule], subject=self._named(*subject),
+                             others=self._list(others), days=day_ranges(days))
+        english, chinese = RULE_WORDS.get(rule, (str(rule), str(rule)))
+        words = chinese if self.lang == "zh" else english
+        return words + (f" ({day_ranges(days)})" if days else "")
+
+    def _changes(self, kpis: dict[str, int]) -> str:
+        names = kpi_words(self.lang)
+        return self._list(f"{names[name]} {kpis[name] - self.kpis[name]:+,}"
+                          for name in KPI_NAMES if kpis[name] != self.kpis[name]) \
+            or self._say("no change")
 
     def _busiest_school_day(self) -> tuple[dt.date | None, int]:
         away: dict[dt.date, int] = defaultdict(int)
@@ -286,45 +324,79 @@ class _Explainer:
         return day, away[day]
 
 
-BLOCKER_WORDS = {
-    Rule.VENUE_ONE_SESSION_A_DAY: "{subject} is taken by {others} on {days}",
-    Rule.TRAINER_ONE_SESSION_A_DAY: "{subject} teaches {others} on {days}",
-    Rule.TRAINER_UNAVAILABLE: "{subject} is away {days}",
-    Rule.VENUE_UNAVAILABLE: "{subject} is closed {days}",
-    Rule.ABSENCE_CAP: "{subject} would have too many teachers away on {days} (with {others})",
-    Rule.TRAINER_MAX_DAYS: "{subject} has no teaching days left",
+SHOWN = 4
+"""What stands in the way, at most this many things said per question."""
+
+WORDS = {
+    "outside": ("{days} day(s) outside its preferred months {months}: ",
+                "{days} 天不在首选月份（{months}）："),
+    "urban": ("{seats} rural-preferred seat(s) in an urban venue: ",
+              "{seats} 个农村优先名额在城区场地："),
+    "cheaper venue": ("a cheaper venue: ", "更便宜的场地："),
+    "cheaper trainer": ("a cheaper trainer than {trainer}: ", "比{trainer}便宜的专家："),
+    "peak": ("{away} of the {peak} teachers away on the busiest school day {day} are its own",
+             "最忙的上课日 {day} 共 {peak} 名教师离岗，其中 {away} 名是本班的"),
+    "dropped": ("dropped: priority {weight} lost", "未安排：失去优先级 {weight}"),
+    "short": ("seats short of fair share: {towns}", "公平名额缺口：{towns}"),
+    "no day": ("there is no day it could use", "没有可用的日期"),
+    "no cheaper venue": ("there is no cheaper venue it could use", "没有可用的更便宜场地"),
+    "no cheaper trainer": ("there is no cheaper trainer it could use", "没有可用的更便宜专家"),
+    "no rural venue": ("there is no rural venue it could use", "没有可用的农村场地"),
+    "own class": ("another class of the same project", "本项目的另一个班"),
+    "place": ("{day} in {venue}", "{day} 在{venue}"),
+    "raise": ("{place} breaks no rule but would raise the objective by {delta:,} ({changes})",
+              "{place}不违反任何规则，但目标值会增加 {delta:,}（{changes}）"),
+    "lower": ("{place} breaks no rule and would lower the objective by {delta:,} ({changes}): "
+              "the plan can be improved there",
+              "{place}不违反任何规则，且目标值会减少 {delta:,}（{changes}）：方案在此处还可改进"),
+    "no change": ("no KPI changes", "指标不变"),
+    "separator": ("; ", "；"),
+    "more": (" (and {count} more)", "（另有 {count} 条）"),
 }
+"""Every sentence `why` says, in English and in Chinese."""
 
-
-def _blocker_text(key: tuple[Rule, str, tuple[str, ...]], days: set[dt.date]) -> str:
-    rule, subject, others = key
-    words = BLOCKER_WORDS.get(rule)
-    if words is None:
-        return f"{RULE_WORDS.get(rule, str(rule))}" + (f" ({day_ranges(days)})" if days else "")
-    return words.format(subject=subject, others=", ".join(others), days=day_ranges(days))
-
+BLOCKERS = {
+    Rule.VENUE_ONE_SESSION_A_DAY: "taken",
+    Rule.TRAINER_ONE_SESSION_A_DAY: "teaches",
+    Rule.TRAINER_UNAVAILABLE: "away",
+    Rule.VENUE_UNAVAILABLE: "closed",
+    Rule.ABSENCE_CAP: "too many away",
+    Rule.TRAINER_MAX_DAYS: "no days left",
+}
+WORDS |= {
+    "taken": ("{subject} is taken by {others} on {days}", "{subject} {days} 已被 {others} 占用"),
+    "teaches": ("{subject} teaches {others} on {days}", "{subject} {days} 在给 {others} 上课"),
+    "away": ("{subject} is away {days}", "{subject} {days} 不在"),
+    "closed": ("{subject} is closed {days}", "{subject} {days} 不开放"),
+    "too many away": ("{subject} would have too many teachers away on {days} (with {others})",
+                      "{subject} {days} 离岗教师会超过上限（与 {others} 一起）"),
+    "no days left": ("{subject} has no teaching days left", "{subject} 已没有可授课的天数"),
+}
+KINDS_ZH = {"venue": "场地", "trainer": "专家", "town": "乡镇"}
+KPI_WORDS_EN = {"dropped": "priority dropped", "preference": "days outside preferred months",
+                "share": "seats short of fair share",
+                "rural_venue": "rural-preferred seats in urban venues", "cost": "cost",
+                "balance": "peak absence"}
+KPI_WORDS_ZH = {"dropped": "未安排的优先级", "preference": "非首选月份天数",
+                "share": "公平名额缺口", "rural_venue": "城区场地的农村优先名额", "cost": "费用",
+                "balance": "最高同日离岗"}
 
 RULE_WORDS = {
-    Rule.PUBLIC_HOLIDAY: "public holidays",
-    Rule.WEEKEND: "weekends",
-    Rule.MONTHS: "outside the project's months",
-    Rule.HOLIDAY_REQUIRED: "not inside a school holiday",
-    Rule.HOLIDAY_FORBIDDEN: "in a school holiday",
-    Rule.BLACKOUT: "a blackout of its audiences",
-    Rule.PHASE_GAP: "too close to its other phase",
-    Rule.AFTER: "before a project it must follow",
-    Rule.VENUE_CAPACITY: "too few seats",
-    Rule.VENUE_FEATURES: "lacks what the project needs",
-    Rule.YEAR: "outside the year",
-    Rule.TRAINER_TOPIC: "the trainer teaches none of its topics",
-    Rule.TRAINER_COVER: "its trainers would not cover every topic",
-    Rule.VENUE_RURAL: "not in a rural town",
+    Rule.PUBLIC_HOLIDAY: ("public holidays", "法定节假日"),
+    Rule.WEEKEND: ("weekends", "周末"),
+    Rule.MONTHS: ("outside the project's months", "不在项目的月份内"),
+    Rule.HOLIDAY_REQUIRED: ("not inside a school holiday", "不在寒暑假内"),
+    Rule.HOLIDAY_FORBIDDEN: ("in a school holiday", "在寒暑假内"),
+    Rule.BLACKOUT: ("a blackout of its audiences", "培训对象的禁排期"),
+    Rule.PHASE_GAP: ("too close to its other phase", "离另一阶段太近"),
+    Rule.AFTER: ("before a project it must follow", "早于须在其之前的项目"),
+    Rule.VENUE_CAPACITY: ("too few seats", "座位不够"),
+    Rule.VENUE_FEATURES: ("lacks what the project needs", "缺少项目所需的设施"),
+    Rule.VENUE_RURAL: ("not in a rural town", "不在农村乡镇"),
+    Rule.YEAR: ("outside the year", "不在本年度"),
+    Rule.TRAINER_TOPIC: ("the trainer teaches none of its topics", "专家不教该项目的主题"),
+    Rule.TRAINER_COVER: ("its trainers would not cover every topic", "专家不能覆盖全部主题"),
 }
-
-
-def _changes(kpis: dict[str, int], before: dict[str, int]) -> str:
-    return ", ".join(f"{name} {kpis[name] - before[name]:+,}" for name in KPI_NAMES
-                     if kpis[name] != before[name]) or "no KPI changes"
 
 
 def day_ranges(days: Iterable[dt.date]) -> str:

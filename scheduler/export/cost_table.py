@@ -9,7 +9,7 @@ import pandas as pd
 from models.instance import Instance
 from models.solution import Solution
 from scheduler.export.plan_table import date_span
-from scheduler.why import why
+from scheduler.why import weighted, why
 
 COLUMNS = {
     "preference": "非首选月份天数",
@@ -21,22 +21,26 @@ COLUMNS = {
 }
 
 
-def cost_table(instance: Instance, solution: Solution) -> pd.DataFrame:
-    """A row per class (and per project paying as a whole): its KPI parts and the reasons."""
+def cost_table(instance: Instance, solution: Solution, lang: str = "zh") -> pd.DataFrame:
+    """A row per class (and per project paying as a whole): its KPI parts, what they add to the
+    objective, and the reasons in `lang`."""
     records = []
-    for project in why(instance, solution):
+    for project in why(instance, solution, lang=lang):
         for one in project.classes:
             dates = "；".join(date_span(row.start, row.end) for row in one.rows)
             records.append({"项目编号": project.project.id,
                             "培训项目名称": project.project.name, "班级": f"第{one.session}班",
                             "培训时间": dates, **_parts(one.kpis),
+                            "计入目标值": weighted(instance, one.kpis),
                             "原因": "\n".join(one.reasons)})
         if project.kpis:
             records.append({"项目编号": project.project.id,
                             "培训项目名称": project.project.name, "班级": "全项目",
                             "培训时间": "", **_parts(project.kpis),
+                            "计入目标值": weighted(instance, project.kpis),
                             "原因": "\n".join(project.reasons)})
-    columns = ["项目编号", "培训项目名称", "班级", "培训时间", *COLUMNS.values(), "原因"]
+    columns = ["项目编号", "培训项目名称", "班级", "培训时间", *COLUMNS.values(), "计入目标值",
+               "原因"]
     return pd.DataFrame(records, columns=columns).fillna(0)
 
 

@@ -37,6 +37,7 @@ ENGLISH = {
     "费用（元）": "Cost (yuan)",
     "最忙日离岗人数": "Away on the busiest day",
     "未安排的优先级": "Priority dropped",
+    "计入目标值": "Part of the objective",
     "原因": "Why",
     # Venues and trainers.
     "所在乡镇": "Town",

@@ -98,7 +98,7 @@ def write_xlsx(instance: Instance, solution: Solution, path: Path, lang: str = "
         ("乡镇", towns, {"乡镇": 14, "最高同日离岗": 14}, town_notes),
         ("农村名额", summaries.project_rural(instance, solution), {"培训项目名称": 40}, []),
         ("指标", summaries.kpi_table(instance, solution), {"指标": 26, "数值": 14}, []),
-        ("成本明细", cost_table(instance, solution), {"培训项目名称": 30, "培训时间": 16,
+        ("成本明细", cost_table(instance, solution, lang), {"培训项目名称": 30, "培训时间": 16,
                                                      "原因": 80}, []),
     ]
     for name, table, widths, notes in sheets:
