@@ -37,6 +37,9 @@ def test_a_class_outside_its_preferred_month_names_the_trainer_away(
     assert one.rows[0].start.month == 4 and one.kpis["preference"] == 1
     assert one.reasons[0].startswith("1 day(s) outside its preferred months 3月: ")
     assert "trainer t2 (李老师) is away 03-01…03-31" in one.reasons[0]
+    (in_chinese,) = why(parse_instance(tiny), optimum(tiny), "p1", lang="zh")[0].classes
+    assert in_chinese.reasons[0].startswith("1 天不在首选月份（3月）：")
+    assert "专家李老师（t2） 03-01…03-31 不在" in in_chinese.reasons[0]
 
 
 def test_a_class_in_the_dearer_venue_names_why_the_cheaper_one_is_not_free(
