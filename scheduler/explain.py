@@ -46,15 +46,15 @@ from ortools.sat.python import cp_model
 from pydantic import BaseModel
 
 from models.fields import DateRange, ranges_text
-from models.instance import HolidayRule, Instance, Objective, Project, Weights
+from models.instance import HolidayRule, Instance, Objective, Project, Trainer, Weights
 from models.solution import write_text_atomically
 from scheduler.calendar import YearCalendar, range_dates
 from scheduler.kpis import weighted_objective
-from scheduler.messages import say
+from scheduler.messages import Joined, Named, Phrase, phrase, say
 from scheduler.model import Group, TrainingModel
 from scheduler.rules import Cause, Rule
 from scheduler.search.solve import solve
-from scheduler.sessions import Finding, check_project, named, precheck, qualified_trainers
+from scheduler.sessions import Finding, as_named, check_project, precheck, qualified_trainers
 from scheduler.validate import validate
 
 SCHEMA = "training-explanation/1"
@@ -99,22 +99,44 @@ class Edit:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A change of the instance, in plain words (`change`) and as edits, tried by solving the
-    changed instance: `works` only if that gave a plan that passed `validate`."""
+    """A change of the instance, in plain words (`words`, said in English or Chinese) and as
+    edits, tried by solving the changed instance: `works` only if that gave a plan that passed
+    `validate`; `note` says more (whether the plan drops the project made optional)."""
 
-    change: str
+    words: Phrase
     rule: Relaxed
     entities: tuple[str, ...]
     edits: tuple[Edit, ...]
     tier: int
     size: float
     works: bool
-    note: str = ""
+    note: Phrase | None = None
+
+    @property
+    def change(self) -> str:
+        """The change in English."""
+        return self.words.text("en")
+
+    def text(self, lang: str) -> str:
+        """The change in `lang`, with its note."""
+        note = f"{': ' if lang != 'zh' else '：'}{self.note.text(lang)}" if self.note else ""
+        return self.words.text(lang) + note
 
     @property
     def rank(self) -> tuple[int, float]:
         """How big a change it is: its tier, then how much within the tier."""
         return self.tier, self.size
+
+
+@dataclass(frozen=True)
+class Conflicting:
+    """A rule of the conflict (a group of the explain model) in a planner's words: `label` the
+    rule, `brief` its entity and numbers alone, for a line that lists many of one rule."""
+
+    rule: Rule
+    entities: tuple[str, ...]
+    label: Phrase
+    brief: Phrase | None = None
 
 
 @dataclass
@@ -129,10 +151,10 @@ class Explanation:
     status: str
     findings: list[Finding] = field(default_factory=list)
     dropped: list[Finding] = field(default_factory=list)
-    conflict: list[Group] = field(default_factory=list)
+    conflict: list[Conflicting] = field(default_factory=list)
     minimal: bool = True
     suggestions: list[Suggestion] = field(default_factory=list)
-    not_enough: list[str] = field(default_factory=list)
+    not_enough: list[Phrase] = field(default_factory=list)
     complete: bool = True
     seconds: float = 0.0
 
@@ -143,11 +165,10 @@ class Explanation:
     # --- plain words ---------------------------------------------------------------------
 
     def to_text(self, lang: str = "en") -> str:
-        """The explanation in plain words; the frame in `lang`, the findings, rules and
-        changes in English."""
+        """The explanation in plain words, in English ("en") or Chinese ("zh")."""
         lines = [self._headline(lang)]
         if self.findings:
-            lines += [f"  - {finding.message}" for finding in self.findings]
+            lines += [f"  - {finding.text(lang)}" for finding in self.findings]
             if len(self.findings) > 1:
                 lines.append(say("fix each", lang))
         if self.status == INFEASIBLE and not self.findings and not self.conflict:
@@ -156,14 +177,15 @@ class Explanation:
             minimal = say("conflict minimal" if self.minimal else "conflict not minimal", lang)
             lines.append(say("conflict", lang, count=len(self.conflict), why=minimal))
             lines += [f"  {number}. {line}"
-                      for number, line in enumerate(_conflict_lines(self.conflict), start=1)]
+                      for number, line in enumerate(_conflict_lines(self.conflict, lang),
+                                                    start=1)]
         if self.status == INFEASIBLE:
             lines.append("")
             lines += self._suggestion_lines(lang)
         if self.dropped:
             lines.append("")
             lines.append(say("optional dropped", lang))
-            lines += [f"  - {finding.message}" for finding in self.dropped]
+            lines += [f"  - {finding.text(lang)}" for finding in self.dropped]
         lines.append("")
         stopped = "" if self.complete else say("stopped at limit", lang)
         lines.append(say("explained in", lang, seconds=self.seconds, stopped=stopped))
@@ -174,14 +196,15 @@ class Explanation:
         if self.status != INFEASIBLE:
             return self._headline(lang)
         if self.findings:
-            cause = " ".join(finding.message for finding in self.findings)
+            cause = ("" if lang == "zh" else " ").join(finding.text(lang)
+                                                       for finding in self.findings)
         elif not self.conflict:
             cause = say("fixed rules", lang)
         else:
-            cause = say("conflict short", lang, rules="; ".join(_conflict_lines(self.conflict)))
+            rules = Joined(tuple(_conflict_lines(self.conflict, lang)), SEMICOLONS)
+            cause = say("conflict short", lang, rules=rules.text(lang))
         if self.working:
-            best = self.working[0]
-            advice = say("best change", lang, change=f"{best.change}{_note(best)}")
+            advice = say("best change", lang, change=self.working[0].text(lang))
         else:
             advice = say("no single change", lang)
         return f"{cause}\n{advice}\n{say('whole explanation', lang)}"
@@ -200,54 +223,56 @@ class Explanation:
         lines = []
         if self.working:
             lines.append(say("what works", lang))
-            lines += [f"  {number}. {suggestion.change}{_note(suggestion)}"
+            lines += [f"  {number}. {suggestion.text(lang)}"
                       for number, suggestion in enumerate(self.working, start=1)]
         else:
             lines.append(say("nothing works", lang))
         tried = [suggestion for suggestion in self.suggestions if not suggestion.works]
         if tried:
             lines.append(say("tried", lang))
-            lines += [f"  - {suggestion.change}" for suggestion in tried]
+            lines += [f"  - {suggestion.words.text(lang)}" for suggestion in tried]
         if self.not_enough:
             lines.append(say("not enough", lang))
-            lines += [f"  - {label}" for label in self.not_enough[:_LISTED]]
+            lines += [f"  - {label.text(lang)}" for label in self.not_enough[:_LISTED]]
             if len(self.not_enough) > _LISTED:
                 lines.append(say("and more listed", lang, count=len(self.not_enough) - _LISTED))
         return lines
 
     # --- machine-readable ----------------------------------------------------------------
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The explanation as data: the edits by path, the sentences in `lang`."""
         return {
             "schema": SCHEMA,
             "instance": self.instance,
             "status": self.status,
             "seconds": round(self.seconds, 3),
             "complete": self.complete,
-            "findings": [_finding_dict(finding) for finding in self.findings],
-            "dropped": [_finding_dict(finding) for finding in self.dropped],
+            "findings": [_finding_dict(finding, lang) for finding in self.findings],
+            "dropped": [_finding_dict(finding, lang) for finding in self.dropped],
             "conflict": [{"rule": group.rule, "entities": list(group.entities),
-                          "label": group.label} for group in self.conflict],
+                          "label": group.label.text(lang)} for group in self.conflict],
             "minimal": self.minimal,
             "suggestions": [{
-                "change": suggestion.change, "rule": suggestion.rule,
+                "change": suggestion.words.text(lang), "rule": suggestion.rule,
                 "entities": list(suggestion.entities), "works": suggestion.works,
-                "note": suggestion.note, "tier": suggestion.tier, "size": suggestion.size,
+                "note": suggestion.note.text(lang) if suggestion.note else "",
+                "tier": suggestion.tier, "size": suggestion.size,
                 "edits": [{"path": edit.path, "before": _jsonable(edit.before),
                            "after": _jsonable(edit.after)} for edit in suggestion.edits],
             } for suggestion in self.suggestions],
-            "not_enough": list(self.not_enough),
+            "not_enough": [label.text(lang) for label in self.not_enough],
         }
 
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+    def to_json(self, lang: str = "en") -> str:
+        return json.dumps(self.to_dict(lang), ensure_ascii=False, indent=2)
 
     def write(self, out_dir: Path, lang: str = "en") -> list[Path]:
-        """Write explain.txt (in `lang`) and explain.json into `out_dir`, each whole or not at
-        all."""
+        """Write explain.txt and explain.json (its sentences) in `lang` into `out_dir`, each
+        whole or not at all."""
         paths = [Path(out_dir) / "explain.txt", Path(out_dir) / "explain.json"]
         write_text_atomically(paths[0], self.to_text(lang))
-        write_text_atomically(paths[1], self.to_json() + "\n")
+        write_text_atomically(paths[1], self.to_json(lang) + "\n")
         return paths
 
 
@@ -264,7 +289,7 @@ def explain(instance: Instance, *, time_limit: float = 60.0,
 class _Option:
     """One concrete change: `apply` makes it on any instance that has the entities it names."""
 
-    change: str
+    change: Phrase
     edits: tuple[Edit, ...]
     size: float
     apply: Callable[[Instance], Instance]
@@ -275,11 +300,11 @@ class _Family:
     """Changes of one kind for one rule, smallest first; the last is the largest of its kind.
     The first `nested_from` options are tried one by one; from there on they are nested (if one
     gives a plan, every later one does too), so a search finds the smallest that works.
-    `label` names the rule or finding they relax."""
+    `label` names the rule or finding they relax (None: several, or one it does not name)."""
 
     rule: Relaxed
     entities: tuple[str, ...]
-    label: str
+    label: Phrase | None
     tier: int
     options: list[_Option]
     nested_from: int = 0
@@ -323,7 +348,8 @@ class _Explainer:
         else:
             status, conflict, minimal = self._conflict()
             explanation.status, explanation.minimal = status, minimal
-            explanation.conflict = sorted(conflict, key=_print_key)
+            explanation.conflict = sorted((_worded(self.instance, group) for group in conflict),
+                                          key=_print_key)
             families = self._group_families(explanation.conflict)
         if explanation.status == INFEASIBLE:
             explanation.suggestions, explanation.not_enough = self._suggest(families)
@@ -411,13 +437,13 @@ class _Explainer:
 
     # --- step 3: suggestions -------------------------------------------------------------
 
-    def _suggest(self, families: list[_Family]) -> tuple[list[Suggestion], list[str]]:
+    def _suggest(self, families: list[_Family]) -> tuple[list[Suggestion], list[Phrase]]:
         """The smallest working option of each family, tried for real; and the labels of the
         rules none of whose families gave a plan even at their largest."""
         suggestions: list[Suggestion] = []
-        failed: list[str] = []
-        helped: set[str] = set()
-        tried: set[str] = set()
+        failed: list[Phrase | None] = []
+        helped: set[Phrase | None] = set()
+        tried: set[Phrase] = set()
         for family in families:
             if self.out_of_time():
                 break
@@ -505,7 +531,7 @@ class _Explainer:
         status = _status(_solver(self.left(_QUICK_SOLVE), self.workers).solve(built.model))
         return {FEASIBLE: True, INFEASIBLE: False}.get(status)
 
-    def _gives_a_plan(self, changed: Instance, family: _Family) -> tuple[bool, str]:
+    def _gives_a_plan(self, changed: Instance, family: _Family) -> tuple[bool, Phrase | None]:
         """Solve the changed instance with the real model (weights zeroed: any plan will do,
         and the search stops at the first) and check the plan with the independent checker."""
         quiet = changed.model_copy(update={"objective": Objective(weights=Weights(
@@ -513,19 +539,18 @@ class _Explainer:
         limit = self.left(_PLAN_SOLVE)
         if limit <= 0.1:
             self.complete = False
-            return False, "not tried: the time limit was reached"
+            return False, phrase(WORDS["not tried"])
         solution = solve(quiet, time_limit=limit, workers=self.workers).solution
         if not solution.status.has_schedule:
-            return False, ""
+            return False, None
         solution = solution.model_copy(update={
             "objective": weighted_objective(changed, solution.kpis), "bound": None})
         if validate(changed, solution):
-            return False, "the plan found broke a rule"
-        note = ""
-        if family.dropped_project is not None:
-            dropped = family.dropped_project in solution.dropped
-            note = "the plan then drops it" if dropped else "it can still run"
-        return True, note
+            return False, phrase(WORDS["broke a rule"])
+        if family.dropped_project is None:
+            return True, None
+        dropped = family.dropped_project in solution.dropped
+        return True, phrase(WORDS["then dropped" if dropped else "can still run"])
 
     def _together(self, findings: list[Finding]) -> list[_Family]:
         """Several projects cannot run, and each must be fixed: one suggestion makes the first
@@ -543,16 +568,16 @@ class _Explainer:
                     break
         together = []
         if len(options) == len(findings):
-            together.append(_Family(TOGETHER, (), "", NUDGE, [_combine(options)]))
+            together.append(_Family(TOGETHER, (), None, NUDGE, [_combine(options)]))
         blocked = sorted({project for finding in findings for project in finding.projects
                           if self.instance.project(project).mandatory})
-        together += [_Family(Rule.MANDATORY_DROPPED, tuple(blocked), "", DROP, [_combine(
+        together += [_Family(Rule.MANDATORY_DROPPED, tuple(blocked), None, DROP, [_combine(
             [_make_optional(self.instance, project) for project in blocked])])]
         return together
 
     # --- which changes to try ------------------------------------------------------------
 
-    def _group_families(self, conflict: list[Group]) -> list[_Family]:
+    def _group_families(self, conflict: list[Conflicting]) -> list[_Family]:
         """The changes that relax each rule of the conflict (`RELAXATIONS`), and with the caps
         of several towns in it, the policy's cap for all of them."""
         context = _Conflict(self.instance, self.calendar, conflict)
@@ -567,7 +592,7 @@ class _Explainer:
         instance = self.instance
         project_id = finding.projects[-1]
         project = instance.project(project_id)
-        label = finding.message
+        label = finding.sentence
         families: list[_Family] = []
         rule = finding.rule
         if rule == Rule.VENUE_FEATURES:
@@ -616,7 +641,7 @@ _PROJECT_RULES = {Rule.MANDATORY_DROPPED, Rule.MONTHS, Rule.HOLIDAY_REQUIRED,
                   Rule.HOLIDAY_FORBIDDEN, Rule.PHASE_GAP, Rule.RURAL_QUOTA, Rule.AFTER}
 
 
-def _optional_family(instance: Instance, project_id: str, label: str) -> _Family:
+def _optional_family(instance: Instance, project_id: str, label: Phrase) -> _Family:
     option = _make_optional(instance, project_id)
     return _Family(Rule.MANDATORY_DROPPED, (project_id,), label, DROP, [option],
                    dropped_project=project_id)
@@ -624,13 +649,13 @@ def _optional_family(instance: Instance, project_id: str, label: str) -> _Family
 
 def _make_optional(instance: Instance, project_id: str) -> _Option:
     project = instance.project(project_id)
-    return _Option(f"make project {named(project)} optional (priority 1, not mandatory)",
+    return _Option(phrase(WORDS["optional"], project=as_named(project)),
                    (_project_edit(instance, project_id, "priority", 1),), 1,
                    _set_item("projects", project_id, priority=1))
 
 
 def _months_families(instance: Instance, calendar: YearCalendar, project_id: str,
-                     label: str) -> list[_Family]:
+                     label: Phrase) -> list[_Family]:
     """More months, three ways, each nested (one more month at a time): earlier months, later
     months, and both at once (every month within 1, 2 … months of the allowed ones). Only
     months its holiday rule leaves a day in are added: term-time training is never offered a
@@ -657,9 +682,8 @@ def _months_families(instance: Instance, calendar: YearCalendar, project_id: str
 
 def _months_option(instance: Instance, project: Project, months: set[int]) -> _Option:
     added = sorted(months - project.allowed_months)
-    words = (f"month {added[0]}" if len(added) == 1
-             else "months " + ", ".join(str(month) for month in added))
-    return _Option(f"let project {named(project)} also run in {words}",
+    return _Option(phrase(WORDS["more months"], project=as_named(project),
+                          months=_months_words(added)),
                    (_project_edit(instance, project.id, "months", sorted(months)),),
                    len(added) / 12, _set_item("projects", project.id, months=sorted(months)))
 
@@ -675,7 +699,7 @@ def _dominated(option: _Option, family: _Family, suggestions: list[Suggestion]) 
                and set(suggestion.edits[0].after) <= added for suggestion in suggestions)
 
 
-def _holiday_months_family(instance: Instance, project_id: str, label: str) -> _Family:
+def _holiday_months_family(instance: Instance, project_id: str, label: Phrase) -> _Family:
     """A holiday-required project whose months touch no holiday window: each month of a window
     added alone, nearest first, then all the windows' months."""
     project = instance.project(project_id)
@@ -703,30 +727,29 @@ def _month_distance(month: int, allowed: set[int]) -> int:
     return min(abs(month - other) for other in allowed)
 
 
-def _weekends_family(instance: Instance, project_id: str, label: str) -> _Family:
+def _weekends_family(instance: Instance, project_id: str, label: Phrase) -> _Family:
     project = instance.project(project_id)
-    option = _Option(f"let project {named(project)} also train on Saturdays and Sundays",
+    option = _Option(phrase(WORDS["weekends"], project=as_named(project)),
                      (_project_edit(instance, project_id, "weekdays_only", False),), 1,
                      _set_item("projects", project_id, weekdays_only=False))
-    return _Family(Rule.WEEKEND, (project_id,), "", RULE, [option])
+    return _Family(Rule.WEEKEND, (project_id,), None, RULE, [option])
 
 
-def _holiday_family(instance: Instance, project_id: str, label: str) -> _Family:
+def _holiday_family(instance: Instance, project_id: str, label: Phrase) -> _Family:
     """A holiday-required project let run in term time too. The opposite is never offered:
     term-time (`forbidden`) training needs the pupils, so it is not moved into the holidays."""
     project = instance.project(project_id)
-    option = _Option(f"let project {named(project)} run outside the school holidays too "
-                     f"(holiday: allowed)",
+    option = _Option(phrase(WORDS["holiday allowed"], project=as_named(project)),
                      (_project_edit(instance, project_id, "holiday", "allowed"),), 1,
                      _set_item("projects", project_id, holiday=HolidayRule.ALLOWED))
     return _Family(Rule.HOLIDAY_REQUIRED, (project_id,), label, RULE, [option])
 
 
-def _gap_family(instance: Instance, project_id: str, label: str) -> _Family:
+def _gap_family(instance: Instance, project_id: str, label: Phrase) -> _Family:
     project = instance.project(project_id)
     gap = project.min_gap_days
-    options = [_Option(f"shorten the gap between the phases of project {named(project)} from "
-                       f"{gap} to {shorter} days",
+    options = [_Option(phrase(WORDS["shorter gap"], project=as_named(project), gap=gap,
+                              shorter=shorter),
                        (_project_edit(instance, project_id, "min_gap_days", shorter),),
                        (gap - shorter) / gap,
                        _set_item("projects", project_id, min_gap_days=shorter))
@@ -734,17 +757,17 @@ def _gap_family(instance: Instance, project_id: str, label: str) -> _Family:
     return _Family(Rule.PHASE_GAP, (project_id,), label, NUDGE, options)
 
 
-def _after_family(instance: Instance, project_id: str, earlier_id: str, label: str) -> _Family:
+def _after_family(instance: Instance, project_id: str, earlier_id: str, label: Phrase) -> _Family:
     project, earlier = instance.project(project_id), instance.project(earlier_id)
     after = [other for other in project.after if other != earlier_id]
-    option = _Option(f"let project {named(project)} start before project {named(earlier)} has "
-                     f"ended (take {earlier_id} out of its after list)",
+    option = _Option(phrase(WORDS["not after"], project=as_named(project),
+                            earlier=as_named(earlier), earlier_id=earlier_id),
                      (_project_edit(instance, project_id, "after", after),), 1,
                      _set_item("projects", project_id, after=after))
     return _Family(Rule.AFTER, (project_id, earlier_id), label, RULE, [option])
 
 
-def _quota_family(instance: Instance, project_id: str, label: str, most: int) -> _Family:
+def _quota_family(instance: Instance, project_id: str, label: Phrase, most: int) -> _Family:
     """The rural quota lowered, in steps of 0.01, starting from the first share that asks for
     at most `most` seats, down to 0."""
     project = instance.project(project_id)
@@ -760,14 +783,14 @@ def _quota_family(instance: Instance, project_id: str, label: str, most: int) ->
             continue
         seen.add(seats)
         options.append(_Option(
-            f"lower the rural quota of project {named(project)} from {current:g} to {share:g} "
-            f"(at least {seats} of its {headcount} seats in rural towns)",
+            phrase(WORDS["lower quota"], project=as_named(project), current=current,
+                   share=share, seats=seats, headcount=headcount),
             (_project_edit(instance, project_id, "rural_quota", share),),
             current - share, _set_item("projects", project_id, rural_quota=share)))
     return _Family(Rule.RURAL_QUOTA, (project_id,), label, NUDGE, options)
 
 
-def _absence_family(instance: Instance, town_id: str, label: str) -> _Family:
+def _absence_family(instance: Instance, town_id: str, label: Phrase) -> _Family:
     """The town's absence cap raised, in steps of 0.01 of its teachers, up to all of them."""
     town = instance.town(town_id)
     index = next(i for i, other in enumerate(instance.towns) if other.id == town_id)
@@ -783,8 +806,8 @@ def _absence_family(instance: Instance, town_id: str, label: str) -> _Family:
             continue
         seen.add(cap)
         options.append(_Option(
-            f"let town {town.id} ({town.name}) send up to {share:.0%} of its teachers on a "
-            f"school day ({cap} of {teachers}; max_absence_share {current:g} → {share:g})",
+            phrase(WORDS["town cap"], town=Named(town.id, town.name), share=share, cap=cap,
+                   teachers=teachers, current=current),
             (Edit(f"towns[{index}].max_absence_share", town.max_absence_share, share),),
             share - current, _set_item("towns", town_id, max_absence_share=share)))
     return _Family(Rule.ABSENCE_CAP, (town_id,), label, NUDGE, options)
@@ -796,16 +819,15 @@ def _policy_absence_family(instance: Instance) -> _Family:
     for hundredths in range(math.floor(round(current * 100, 9)) + 1, 101):
         share = hundredths / 100
         options.append(_Option(
-            f"let every town send up to {share:.0%} of its teachers on a school day "
-            f"(policy max_absence_share {current:g} → {share:g})",
+            phrase(WORDS["policy cap"], share=share, current=current),
             (Edit("policy.max_absence_share", current, share),), share - current,
             _set_policy(max_absence_share=share)))
-    label = "the policy's absence cap"
-    return _Family(Rule.ABSENCE_CAP, ("policy",), label, NUDGE, options)
+    return _Family(Rule.ABSENCE_CAP, ("policy",), phrase(WORDS["the policy's cap"]), NUDGE,
+                   options)
 
 
 def _sessions_family(instance: Instance, calendar: YearCalendar, project_id: str,
-                     label: str) -> _Family:
+                     label: Phrase) -> _Family:
     """More sessions (smaller classes): one, two or three more than now, or as many as the
     largest usable venue needs."""
     project = instance.project(project_id)
@@ -819,8 +841,8 @@ def _sessions_family(instance: Instance, calendar: YearCalendar, project_id: str
             largest = min(largest, project.max_session_size)
         needed = math.ceil(headcount / largest)
         counts = sorted({needed, needed + 1})
-    options = [_Option(f"run project {named(project)} as {count} sessions instead of "
-                       f"{current} (smaller classes)",
+    options = [_Option(phrase(WORDS["more sessions"], project=as_named(project), count=count,
+                              current=current),
                        (_project_edit(instance, project_id, "sessions", count),),
                        (count - current) / current,
                        _set_item("projects", project_id, sessions=count))
@@ -829,38 +851,37 @@ def _sessions_family(instance: Instance, calendar: YearCalendar, project_id: str
                    nested_from=len(options))
 
 
-def _venue_copy_family(instance: Instance, venue_id: str, label: str) -> _Family:
+def _venue_copy_family(instance: Instance, venue_id: str, label: Phrase) -> _Family:
     venue = next(venue for venue in instance.venues if venue.id == venue_id)
     copy_id = _fresh_id(venue_id, {other.id for other in instance.venues})
     twin = venue.model_copy(update={"id": copy_id, "name": f"{venue.name}（第二间）"})
     option = _Option(
-        f"book a second room like venue {named(venue)} ({venue.capacity} seats) on the same "
-        f"days", (Edit(f"venues[{len(instance.venues)}]", None, twin),), 1,
+        phrase(WORDS["second room"], venue=as_named(venue), capacity=venue.capacity),
+        (Edit(f"venues[{len(instance.venues)}]", None, twin),), 1,
         _append_items("venues", [twin]))
     return _Family(Rule.VENUE_ONE_SESSION_A_DAY, (venue_id,), label, RESOURCE, [option])
 
 
-def _venue_open_family(instance: Instance, venue_id: str, label: str) -> _Family:
+def _venue_open_family(instance: Instance, venue_id: str, label: Phrase) -> _Family:
     index, venue = next((i, venue) for i, venue in enumerate(instance.venues)
                         if venue.id == venue_id)
     path = f"venues[{index}].unavailable"
     options = _lifted_closures(
-        venue.unavailable, path,
-        (f"open venue {named(venue)} on", "too (lift that closure)",
-         "on all its closed days"),
+        venue.unavailable, path, as_named(venue), (WORDS["open venue"], WORDS["open venue always"]),
         lambda ranges: _set_item("venues", venue_id, unavailable=ranges))
     return _Family(Rule.VENUE_UNAVAILABLE, (venue_id,), label, AVAILABILITY, options,
                    nested_from=len(options))
 
 
-def _trainer_copy_family(instance: Instance, trainer_id: str, label: str) -> _Family:
+def _trainer_copy_family(instance: Instance, trainer_id: str, label: Phrase) -> _Family:
     trainer = next(trainer for trainer in instance.trainers if trainer.id == trainer_id)
     copy_id = _fresh_id(trainer_id, {other.id for other in instance.trainers})
     twin = trainer.model_copy(update={"id": copy_id, "name": f"{trainer.name}之外的另一位专家"})
     option = _Option(
-        f"find one more trainer who teaches {'、'.join(trainer.topics)} and is free when "
-        f"trainer {named(trainer)} is", (Edit(f"trainers[{len(instance.trainers)}]", None, twin),),
-        1, _append_items("trainers", [twin]))
+        phrase(WORDS["second trainer"], topics="、".join(trainer.topics),
+               trainer=as_named(trainer)),
+        (Edit(f"trainers[{len(instance.trainers)}]", None, twin),), 1,
+        _append_items("trainers", [twin]))
     return _Family(Rule.TRAINER_ONE_SESSION_A_DAY, (trainer_id,), label, RESOURCE, [option])
 
 
@@ -869,7 +890,7 @@ def _trainers_away_families(instance: Instance, calendar: YearCalendar,
     """For a project whose qualified trainers are never free in its months: the nearest other
     months; a trainer's absence lifted (most days a year first), or as many together as a
     session needs; fewer trainers a session; more trainers with its topics, never away."""
-    project_id, label = finding.projects[-1], finding.message
+    project_id, label = finding.projects[-1], finding.sentence
     project = instance.project(project_id)
     able = sorted((trainer for trainer in instance.trainers
                    if ("trainer", trainer.id) in finding.entities),
@@ -888,7 +909,7 @@ def _trainers_away_families(instance: Instance, calendar: YearCalendar,
 
 
 def _lifted_together(calendar: YearCalendar, project: Project, lifted: list[_Family],
-                     label: str) -> _Family:
+                     label: Phrase) -> _Family:
     """Several trainers freed at once, as a session needs them together: of each, the absence
     whose lifting frees most days in the project's months (the smallest change if several)."""
     months = project.allowed_months
@@ -910,7 +931,7 @@ def _days_freed(calendar: YearCalendar, option: _Option, months: set[int]) -> in
     return sum(1 for date in freed if date.month in months)
 
 
-def _trainer_never_away_family(instance: Instance, trainer_id: str, label: str,
+def _trainer_never_away_family(instance: Instance, trainer_id: str, label: Phrase,
                                topics: list[str], most: int = 1) -> _Family:
     """One more trainer (up to `most`, nested) who teaches `topics` and is never away, paid and
     booked like `trainer_id` otherwise: for trainers who are away when they are needed."""
@@ -926,16 +947,16 @@ def _trainer_never_away_family(instance: Instance, trainer_id: str, label: str,
     first = len(instance.trainers)
     options = []
     for count in range(1, most + 1):
-        who = "one more trainer who teaches" if count == 1 else f"{count} more trainers who teach"
         options.append(_Option(
-            f"find {who} {'、'.join(topics)}, free on the days trainer {named(trainer)} is away",
+            phrase(WORDS["trainer never away" if count == 1 else "trainers never away"],
+                   count=count, topics="、".join(topics), trainer=as_named(trainer)),
             tuple(Edit(f"trainers[{first + i}]", None, twin)
                   for i, twin in enumerate(twins[:count])),
             count, _append_items("trainers", twins[:count])))
     return _Family(Rule.TRAINER_UNAVAILABLE, (trainer_id,), label, RESOURCE, options)
 
 
-def _relax_trainer_away(conflict: _Conflict, group: Group) -> list[_Family]:
+def _relax_trainer_away(conflict: _Conflict, group: Conflicting) -> list[_Family]:
     """The trainer's days away lifted, or one more trainer like them who is never away."""
     instance, trainer_id = conflict.instance, group.entities[0]
     trainer = next(trainer for trainer in instance.trainers if trainer.id == trainer_id)
@@ -943,24 +964,23 @@ def _relax_trainer_away(conflict: _Conflict, group: Group) -> list[_Family]:
             _trainer_never_away_family(instance, trainer_id, group.label, trainer.topics)]
 
 
-def _trainer_free_family(instance: Instance, trainer_id: str, label: str) -> _Family:
+def _trainer_free_family(instance: Instance, trainer_id: str, label: Phrase) -> _Family:
     index, trainer = next((i, trainer) for i, trainer in enumerate(instance.trainers)
                           if trainer.id == trainer_id)
     path = f"trainers[{index}]"
     options = _lifted_closures(
-        trainer.unavailable, f"{path}.unavailable",
-        (f"ask trainer {named(trainer)} to be free", "too (lift that absence)",
-         "on all their days away"),
+        trainer.unavailable, f"{path}.unavailable", as_named(trainer),
+        (WORDS["trainer free"], WORDS["trainer free always"]),
         lambda ranges: _set_item("trainers", trainer_id, unavailable=ranges))
     if trainer.available is not None:
         options.append(_Option(
-            f"ask trainer {named(trainer)} to be available all year, not only "
-            f"{ranges_text(trainer.available)}", (Edit(f"{path}.available", trainer.available,
-                                                   None),),
+            phrase(WORDS["all year not only"], trainer=as_named(trainer),
+                   ranges=ranges_text(trainer.available)),
+            (Edit(f"{path}.available", trainer.available, None),),
             365, _set_item("trainers", trainer_id, available=None)))
         if trainer.unavailable:
             options.append(_Option(
-                f"ask trainer {named(trainer)} to be available all year",
+                phrase(WORDS["all year"], trainer=as_named(trainer)),
                 (Edit(f"{path}.available", trainer.available, None),
                  Edit(f"{path}.unavailable", trainer.unavailable, [])), 366,
                 _set_item("trainers", trainer_id, available=None, unavailable=[])))
@@ -968,34 +988,35 @@ def _trainer_free_family(instance: Instance, trainer_id: str, label: str) -> _Fa
                    nested_from=len(options))
 
 
-def _lifted_closures(ranges: list[DateRange], path: str, words: tuple[str, str, str],
+def _lifted_closures(ranges: list[DateRange], path: str, owner: Named,
+                     words: tuple[tuple[str, str], tuple[str, str]],
                      setter: Callable[[list[DateRange]], Callable[[Instance], Instance]]
                      ) -> list[_Option]:
-    """Each range lifted alone (shortest first), then all of them. `words`: what comes before
-    one range, after it, and instead of it for all of them."""
-    before, after, every = words
+    """Each range lifted alone (shortest first), then all of them. `words`: the sentence that
+    lifts one range, and the one that lifts them all, of the venue or trainer `owner`."""
+    one, every = words
     options = []
     for date_range in sorted(ranges, key=lambda r: (r.end - r.start).days):
         rest = [other for other in ranges if other is not date_range]
-        options.append(_Option(f"{before} {ranges_text([date_range])} {after}",
+        options.append(_Option(phrase(one, owner=owner, ranges=ranges_text([date_range])),
                                (Edit(path, ranges, rest),),
                                (date_range.end - date_range.start).days + 1, setter(rest)))
     if len(ranges) > 1:
-        options.append(_Option(f"{before} {every} ({ranges_text(ranges)})",
+        options.append(_Option(phrase(every, owner=owner, ranges=ranges_text(ranges)),
                                (Edit(path, ranges, []),),
                                sum((r.end - r.start).days + 1 for r in ranges), setter([])))
     return options
 
 
 def _max_days_family(instance: Instance, calendar: YearCalendar, trainer_id: str,
-                     label: str) -> _Family:
+                     label: Phrase) -> _Family:
     index, trainer = next((i, trainer) for i, trainer in enumerate(instance.trainers)
                           if trainer.id == trainer_id)
     most = sum(project.days * project.phases * _session_count(instance, calendar, project)
                for project in instance.projects if project.mandatory
                and set(trainer.topics) & set(project.topics) and project.trainer_count)
-    options = [_Option(f"let trainer {named(trainer)} teach up to {days} days "
-                       f"(max_days {trainer.max_days} → {days})",
+    options = [_Option(phrase(WORDS["more days"], trainer=as_named(trainer), days=days,
+                              most=trainer.max_days),
                        (Edit(f"trainers[{index}].max_days", trainer.max_days, days),),
                        (days - trainer.max_days) / max(trainer.max_days, 1),
                        _set_item("trainers", trainer_id, max_days=days))
@@ -1003,7 +1024,7 @@ def _max_days_family(instance: Instance, calendar: YearCalendar, trainer_id: str
     return _Family(Rule.TRAINER_MAX_DAYS, (trainer_id,), label, NUDGE, options)
 
 
-def _venue_feature_families(instance: Instance, project_id: str, label: str) -> list[_Family]:
+def _venue_feature_families(instance: Instance, project_id: str, label: Phrase) -> list[_Family]:
     project = instance.project(project_id)
     rural = {town.id for town in instance.towns if town.rural}
     candidates = [venue for venue in instance.venues
@@ -1014,21 +1035,21 @@ def _venue_feature_families(instance: Instance, project_id: str, label: str) -> 
                    if feature not in venue.features]
         index = instance.venues.index(venue)
         features = [*venue.features, *missing]
-        option = _Option(f"equip venue {named(venue)} with {'、'.join(missing)}",
+        option = _Option(phrase(WORDS["equip"], venue=as_named(venue),
+                                features="、".join(missing)),
                          (Edit(f"venues[{index}].features", venue.features, features),),
                          len(missing), _set_item("venues", venue.id, features=features))
         families.append(_Family(Rule.VENUE_FEATURES, (project_id, venue.id), label, RULE,
                                 [option]))
     if project.venue_rural == "required":
-        option = _Option(f"let project {named(project)} use a venue outside the rural towns "
-                         f"(venue_rural: preferred)",
+        option = _Option(phrase(WORDS["not rural"], project=as_named(project)),
                          (_project_edit(instance, project_id, "venue_rural", "preferred"),), 1,
                          _set_item("projects", project_id, venue_rural="preferred"))
         families.append(_Family(Rule.VENUE_RURAL, (project_id,), label, RULE, [option]))
     return families
 
 
-def _trainer_topic_families(instance: Instance, project_id: str, label: str) -> list[_Family]:
+def _trainer_topic_families(instance: Instance, project_id: str, label: Phrase) -> list[_Family]:
     """A trainer takes on the topics nobody teaches (the topics of the project they do not
     teach yet): first those who already teach one of its topics, most days first."""
     project = instance.project(project_id)
@@ -1043,7 +1064,8 @@ def _trainer_topic_families(instance: Instance, project_id: str, label: str) -> 
                    if topic not in trainer.topics]
         index = instance.trainers.index(trainer)
         topics = [*trainer.topics, *missing]
-        option = _Option(f"ask trainer {named(trainer)} to also teach {'、'.join(missing)}",
+        option = _Option(phrase(WORDS["also teach"], trainer=as_named(trainer),
+                                topics="、".join(missing)),
                          (Edit(f"trainers[{index}].topics", trainer.topics, topics),),
                          len(missing), _set_item("trainers", trainer.id, topics=topics))
         families.append(_Family(Rule.TRAINER_TOPIC, (project_id, trainer.id), label, RULE,
@@ -1051,10 +1073,10 @@ def _trainer_topic_families(instance: Instance, project_id: str, label: str) -> 
     return families
 
 
-def _trainer_count_family(instance: Instance, project_id: str, label: str) -> _Family:
+def _trainer_count_family(instance: Instance, project_id: str, label: Phrase) -> _Family:
     project = instance.project(project_id)
-    options = [_Option(f"have {count} trainer(s) per session of project {named(project)} "
-                       f"instead of {project.trainers_per_session}",
+    options = [_Option(phrase(WORDS["fewer trainers"], project=as_named(project), count=count,
+                              current=project.trainers_per_session),
                        (_project_edit(instance, project_id, "trainers_per_session", count),),
                        project.trainers_per_session - count,
                        _set_item("projects", project_id, trainers_per_session=count))
@@ -1071,7 +1093,7 @@ class _Conflict:
 
     instance: Instance
     calendar: YearCalendar
-    groups: list[Group]
+    groups: list[Conflicting]
     towns: list[str] = field(init=False)
     """The towns whose absence caps are in the conflict, most teachers first."""
     resources: bool = field(init=False)
@@ -1085,7 +1107,7 @@ class _Conflict:
                                             Rule.ABSENCE_CAP) for group in self.groups)
 
 
-def _relax_mandatory(conflict: _Conflict, group: Group) -> list[_Family]:
+def _relax_mandatory(conflict: _Conflict, group: Conflicting) -> list[_Family]:
     """The project made optional; with a venue's or town's limit in the conflict, also more
     classes of it, each smaller."""
     instance, project_id = conflict.instance, group.entities[0]
@@ -1095,7 +1117,7 @@ def _relax_mandatory(conflict: _Conflict, group: Group) -> list[_Family]:
     return families
 
 
-def _relax_months(conflict: _Conflict, group: Group) -> list[_Family]:
+def _relax_months(conflict: _Conflict, group: Conflicting) -> list[_Family]:
     """More months; for a project that trains on weekdays only, weekends too."""
     instance, project_id = conflict.instance, group.entities[0]
     families = _months_families(instance, conflict.calendar, project_id, group.label)
@@ -1104,13 +1126,13 @@ def _relax_months(conflict: _Conflict, group: Group) -> list[_Family]:
     return families
 
 
-def _relax_quota(conflict: _Conflict, group: Group) -> list[_Family]:
+def _relax_quota(conflict: _Conflict, group: Conflicting) -> list[_Family]:
     instance, project_id = conflict.instance, group.entities[0]
     most = instance.rural_quota_seats(instance.project(project_id)) - 1
     return [_quota_family(instance, project_id, group.label, most)]
 
 
-def _relax_absence(conflict: _Conflict, group: Group) -> list[_Family]:
+def _relax_absence(conflict: _Conflict, group: Conflicting) -> list[_Family]:
     """A town's own cap raised: of every town in the conflict if few, else of the largest
     (the policy's cap for all of them is tried besides)."""
     town_id = group.entities[0]
@@ -1119,13 +1141,13 @@ def _relax_absence(conflict: _Conflict, group: Group) -> list[_Family]:
     return []
 
 
-def _one(build: Callable[[Instance, str, str], _Family]
-         ) -> Callable[[_Conflict, Group], list[_Family]]:
+def _one(build: Callable[[Instance, str, Phrase], _Family]
+         ) -> Callable[[_Conflict, Conflicting], list[_Family]]:
     """The changes of a rule about one entity that depend on nothing else."""
     return lambda conflict, group: [build(conflict.instance, group.entities[0], group.label)]
 
 
-RELAXATIONS: dict[Rule, Callable[[_Conflict, Group], list[_Family]]] = {
+RELAXATIONS: dict[Rule, Callable[[_Conflict, Conflicting], list[_Family]]] = {
     Rule.MANDATORY_DROPPED: _relax_mandatory,
     Rule.MONTHS: _relax_months,
     Rule.HOLIDAY_REQUIRED: _one(_holiday_family),
@@ -1176,7 +1198,8 @@ def _combine(options: list[_Option]) -> _Option:
         for option in options:
             instance = option.apply(instance)
         return instance
-    return _Option("; ".join(option.change for option in options) + " — all together",
+    return _Option(phrase(WORDS["all together"],
+                          changes=Joined(tuple(option.change for option in options), SEMICOLONS)),
                    tuple(edit for option in options for edit in option.edits),
                    sum(option.size for option in options), apply)
 
@@ -1237,49 +1260,221 @@ def _deletion_key(group: Group) -> tuple[int, tuple[str, ...]]:
     return DELETION_ORDER.index(group.rule), group.entities
 
 
-def _print_key(group: Group) -> tuple[int, tuple[str, ...]]:
+def _print_key(group: Conflicting) -> tuple[int, tuple[str, ...]]:
     return PRINT_ORDER.index(group.rule), group.entities
 
 
-def _note(suggestion: Suggestion) -> str:
-    return f": {suggestion.note}" if suggestion.note else ""
-
-
 _LISTED = 4  # rules of one kind listed one by one; more are listed on one line
-PLURALS: dict[Rule, str] = {  # the groups of one rule, when many are listed on one line
-    Rule.MANDATORY_DROPPED: "mandatory projects that must be scheduled",
-    Rule.MONTHS: "projects' allowed months",
-    Rule.HOLIDAY_REQUIRED: "projects' holiday rules",
-    Rule.HOLIDAY_FORBIDDEN: "projects' holiday rules",
-    Rule.PHASE_GAP: "projects' gaps between phases",
-    Rule.AFTER: "'after' rules",
-    Rule.RURAL_QUOTA: "projects' rural quotas",
-    Rule.VENUE_UNAVAILABLE: "venues' closed days",
-    Rule.VENUE_ONE_SESSION_A_DAY: "venues that can each host one session a day",
-    Rule.TRAINER_UNAVAILABLE: "trainers' days away",
-    Rule.TRAINER_ONE_SESSION_A_DAY: "trainers who each teach one session a day",
-    Rule.TRAINER_MAX_DAYS: "trainers' yearly day limits",
-    Rule.ABSENCE_CAP: "towns' absence caps (teachers a town may send on a school day)",
+SEMICOLONS = ("; ", "；")
+PLURALS: dict[Rule, tuple[str, str]] = {  # the groups of one rule, when many are on one line
+    Rule.MANDATORY_DROPPED: ("mandatory projects that must be scheduled", "必须安排的必办项目"),
+    Rule.MONTHS: ("projects' allowed months", "项目允许的月份"),
+    Rule.HOLIDAY_REQUIRED: ("projects' holiday rules", "项目的假期规则"),
+    Rule.HOLIDAY_FORBIDDEN: ("projects' holiday rules", "项目的假期规则"),
+    Rule.PHASE_GAP: ("projects' gaps between phases", "项目两阶段之间的间隔"),
+    Rule.AFTER: ("'after' rules", "先后顺序"),
+    Rule.RURAL_QUOTA: ("projects' rural quotas", "项目的农村名额比例"),
+    Rule.VENUE_UNAVAILABLE: ("venues' closed days", "场地不开放的日期"),
+    Rule.VENUE_ONE_SESSION_A_DAY: ("venues that can each host one session a day",
+                                   "每天只能办一个班的场地"),
+    Rule.TRAINER_UNAVAILABLE: ("trainers' days away", "专家外出的日期"),
+    Rule.TRAINER_ONE_SESSION_A_DAY: ("trainers who each teach one session a day",
+                                     "每天只能给一个班上课的专家"),
+    Rule.TRAINER_MAX_DAYS: ("trainers' yearly day limits", "专家全年授课天数上限"),
+    Rule.ABSENCE_CAP: ("towns' absence caps (teachers a town may send on a school day)",
+                       "乡镇离岗上限（乡镇在上课日最多派出的教师）"),
 }
 
 
-def _conflict_lines(conflict: list[Group]) -> list[str]:
+def _conflict_lines(conflict: list[Conflicting], lang: str) -> list[str]:
     """One line per rule; more than `_LISTED` of one kind on one line, by their briefs."""
     lines = []
     for rule in dict.fromkeys(group.rule for group in conflict):
         groups = [group for group in conflict if group.rule == rule]
-        if len(groups) <= _LISTED or not all(group.brief for group in groups):
-            lines += [group.label for group in groups]
+        briefs = [group.brief for group in groups if group.brief is not None]
+        if len(groups) <= _LISTED or len(briefs) < len(groups):
+            lines += [group.label.text(lang) for group in groups]
         else:
-            lines.append(f"{len(groups)} {PLURALS[rule]}: "
-                         + "; ".join(group.brief for group in groups))
+            lines.append(phrase(WORDS["many"], count=len(groups), rule=phrase(PLURALS[rule]),
+                                briefs=Joined(tuple(briefs), SEMICOLONS)).text(lang))
     return lines
 
 
-def _finding_dict(finding: Finding) -> dict[str, Any]:
+def _worded(instance: Instance, group: Group) -> Conflicting:
+    """A group of the conflict with its rule in a planner's words, its numbers as the
+    instance sets them (as `scheduler.model` enforces them)."""
+    rule, entities = group.rule, group.entities
+    if rule == Rule.ABSENCE_CAP:
+        town = instance.town(entities[0])
+        teachers, cap = town.total_teachers, instance.absence_cap(town)
+        named = Named(town.id, town.name)
+        return Conflicting(rule, entities, phrase(
+            RULE_WORDS[rule], town=named, share=cap / teachers, cap=cap, teachers=teachers),
+            phrase(WORDS["cap brief"], town=named, cap=cap, teachers=teachers))
+    if rule in (Rule.VENUE_ONE_SESSION_A_DAY, Rule.VENUE_UNAVAILABLE):
+        venue = next(venue for venue in instance.venues if venue.id == entities[0])
+        return Conflicting(rule, entities, phrase(RULE_WORDS[rule], venue=as_named(venue),
+                                                  ranges=ranges_text(venue.unavailable)))
+    if rule in (Rule.TRAINER_ONE_SESSION_A_DAY, Rule.TRAINER_UNAVAILABLE, Rule.TRAINER_MAX_DAYS):
+        trainer = next(trainer for trainer in instance.trainers if trainer.id == entities[0])
+        return Conflicting(rule, entities, phrase(
+            RULE_WORDS[rule], trainer=as_named(trainer), days=trainer.max_days,
+            availability=_availability(trainer)))
+    project = instance.project(entities[0])
+    named = as_named(project)
+    if rule == Rule.AFTER:
+        label = phrase(RULE_WORDS[rule], project=named,
+                       earlier=as_named(instance.project(entities[1])))
+    elif rule == Rule.MONTHS:
+        label = phrase(RULE_WORDS[rule], project=named,
+                       months=_months_words(sorted(project.allowed_months)))
+    elif rule in (Rule.HOLIDAY_REQUIRED, Rule.HOLIDAY_FORBIDDEN):
+        label = phrase(RULE_WORDS[rule], project=named, windows=Joined(tuple(
+            f"{window.name} {window.start}–{window.end}"
+            for window in instance.calendar.holiday_windows), SEMICOLONS))
+    elif rule == Rule.RURAL_QUOTA:
+        required, headcount = instance.rural_quota_seats(project), instance.headcount(project)
+        label = phrase(RULE_WORDS[rule], project=named, required=required, headcount=headcount,
+                       quota=required / headcount)
+    else:
+        label = phrase(RULE_WORDS[rule], project=named, gap=project.min_gap_days)
+    return Conflicting(rule, entities, label)
+
+
+def _availability(trainer: Trainer) -> Joined:
+    """When a trainer is free: only on their `available` days, and not on their days away."""
+    parts = []
+    if trainer.available is not None:
+        parts.append(phrase(WORDS["available only"], ranges=ranges_text(trainer.available)))
+    if trainer.unavailable:
+        parts.append(phrase(WORDS["away"], ranges=ranges_text(trainer.unavailable)))
+    return Joined(tuple(parts), (" and ", "，"))
+
+
+def _months_words(months: list[int]) -> Phrase:
+    """`month 5` or `months 2, 3` (`5月`, `2月、3月`)."""
+    if len(months) == 1:
+        return phrase(WORDS["month"], month=months[0])
+    return phrase(WORDS["months"], months=Joined(tuple(
+        phrase(WORDS["month number"], month=month) for month in months)))
+
+
+def _finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
     return {"rule": finding.rule, "projects": list(finding.projects),
             "entities": [{"kind": kind, "id": entity} for kind, entity in finding.entities],
-            "message": finding.message, "blocking": finding.blocking}
+            "message": finding.text(lang), "blocking": finding.blocking}
+
+
+RULE_WORDS: dict[Rule, tuple[str, str]] = {
+    Rule.MANDATORY_DROPPED: ("project {project} is mandatory: it must be scheduled",
+                             "项目{project}是必办项目：必须安排"),
+    Rule.MONTHS: ("project {project} may only run in {months}", "项目{project}只能在{months}举办"),
+    Rule.HOLIDAY_REQUIRED: ("project {project} must be held inside one school holiday "
+                            "({windows})", "项目{project}必须在一个寒暑假内举办（{windows}）"),
+    Rule.HOLIDAY_FORBIDDEN: ("project {project} may not run in a school holiday ({windows})",
+                             "项目{project}不能在寒暑假举办（{windows}）"),
+    Rule.PHASE_GAP: ("project {project} leaves at least {gap} days between its phases",
+                     "项目{project}两阶段之间至少间隔 {gap} 天"),
+    Rule.AFTER: ("project {project} starts only after project {earlier} has ended",
+                 "项目{project}须在项目{earlier}结束后才开始"),
+    Rule.RURAL_QUOTA: ("project {project} gives at least {required} of its {headcount} seats "
+                       "to rural towns (quota {quota:.0%})",
+                       "项目{project}的 {headcount} 个名额中至少 {required} 个给农村乡镇"
+                       "（比例 {quota:.0%}）"),
+    Rule.VENUE_ONE_SESSION_A_DAY: ("venue {venue} can host one session a day",
+                                   "场地{venue}每天只能办一个班"),
+    Rule.VENUE_UNAVAILABLE: ("venue {venue} is closed {ranges}", "场地{venue} {ranges} 不开放"),
+    Rule.TRAINER_ONE_SESSION_A_DAY: ("trainer {trainer} teaches one session a day",
+                                     "专家{trainer}每天只能给一个班上课"),
+    Rule.TRAINER_UNAVAILABLE: ("trainer {trainer} {availability}",
+                               "专家{trainer} {availability}"),
+    Rule.TRAINER_MAX_DAYS: ("trainer {trainer} teaches at most {days} days a year",
+                            "专家{trainer}全年最多授课 {days} 天"),
+    Rule.ABSENCE_CAP: ("town {town} may send at most {share:.0%} of its teachers ({cap} of "
+                       "{teachers}) on a school day",
+                       "乡镇{town}在上课日最多派出 {share:.0%} 的教师（{teachers} 人中 {cap} 人）"),
+}
+"""The rules a conflict may hold, in English and Chinese."""
+
+WORDS: dict[str, tuple[str, str]] = {
+    # The rules of a conflict: their parts.
+    "cap brief": ("{town} {cap} of {teachers}", "{town} {cap}/{teachers}"),
+    "available only": ("is available only {ranges}", "只在 {ranges} 有空"),
+    "away": ("is away {ranges}", "{ranges} 不在"),
+    "many": ("{count} {rule}: {briefs}", "{count} 条{rule}：{briefs}"),
+    "month": ("month {month}", "{month}月"),
+    "months": ("months {months}", "{months}"),
+    "month number": ("{month}", "{month}月"),
+    "the policy's cap": ("the policy's absence cap", "政策规定的离岗上限"),
+    # The changes that may give a plan.
+    "optional": ("make project {project} optional (priority 1, not mandatory)",
+                 "把项目{project}改为非必办（优先级 1）"),
+    "more months": ("let project {project} also run in {months}",
+                    "允许项目{project}也在{months}举办"),
+    "weekends": ("let project {project} also train on Saturdays and Sundays",
+                 "允许项目{project}在周六、周日也培训"),
+    "holiday allowed": ("let project {project} run outside the school holidays too "
+                        "(holiday: allowed)", "允许项目{project}在寒暑假以外也举办"),
+    "shorter gap": ("shorten the gap between the phases of project {project} from {gap} to "
+                    "{shorter} days",
+                    "把项目{project}两阶段之间的间隔从 {gap} 天缩短到 {shorter} 天"),
+    "not after": ("let project {project} start before project {earlier} has ended (take "
+                  "{earlier_id} out of its after list)",
+                  "允许项目{project}在项目{earlier}结束前开始（不再要求排在它之后）"),
+    "lower quota": ("lower the rural quota of project {project} from {current:g} to {share:g} "
+                    "(at least {seats} of its {headcount} seats in rural towns)",
+                    "把项目{project}的农村名额比例从 {current:g} 降到 {share:g}（{headcount} "
+                    "个名额中至少 {seats} 个给农村乡镇）"),
+    "town cap": ("let town {town} send up to {share:.0%} of its teachers on a school day "
+                 "({cap} of {teachers}; max_absence_share {current:g} → {share:g})",
+                 "允许乡镇{town}在上课日最多派出 {share:.0%} 的教师（{teachers} 人中 {cap} 人；"
+                 "离岗上限 {current:g} → {share:g}）"),
+    "policy cap": ("let every town send up to {share:.0%} of its teachers on a school day "
+                   "(policy max_absence_share {current:g} → {share:g})",
+                   "允许每个乡镇在上课日最多派出 {share:.0%} 的教师（政策离岗上限 {current:g} "
+                   "→ {share:g}）"),
+    "more sessions": ("run project {project} as {count} sessions instead of {current} "
+                      "(smaller classes)",
+                      "把项目{project}分成 {count} 个班，而不是 {current} 个（每班人数更少）"),
+    "second room": ("book a second room like venue {venue} ({capacity} seats) on the same days",
+                    "在同样的日期再借一间像场地{venue}这样的教室（{capacity} 个座位）"),
+    "open venue": ("open venue {owner} on {ranges} too (lift that closure)",
+                   "场地{owner}在 {ranges} 也开放（取消这段关闭）"),
+    "open venue always": ("open venue {owner} on all its closed days ({ranges})",
+                          "场地{owner}在所有关闭的日期都开放（{ranges}）"),
+    "second trainer": ("find one more trainer who teaches {topics} and is free when trainer "
+                       "{trainer} is",
+                       "再找一位教{topics}的专家，与专家{trainer}同时有空"),
+    "trainer never away": ("find one more trainer who teaches {topics}, free on the days "
+                           "trainer {trainer} is away",
+                           "再找一位教{topics}的专家，在专家{trainer}外出的日子有空"),
+    "trainers never away": ("find {count} more trainers who teach {topics}, free on the days "
+                            "trainer {trainer} is away",
+                            "再找 {count} 位教{topics}的专家，在专家{trainer}外出的日子有空"),
+    "trainer free": ("ask trainer {owner} to be free {ranges} too (lift that absence)",
+                     "请专家{owner}在 {ranges} 也有空（取消这段外出）"),
+    "trainer free always": ("ask trainer {owner} to be free on all their days away ({ranges})",
+                            "请专家{owner}在所有外出的日期都有空（{ranges}）"),
+    "all year not only": ("ask trainer {trainer} to be available all year, not only {ranges}",
+                          "请专家{trainer}全年都有空，而不只在 {ranges}"),
+    "all year": ("ask trainer {trainer} to be available all year", "请专家{trainer}全年都有空"),
+    "more days": ("let trainer {trainer} teach up to {days} days (max_days {most} → {days})",
+                  "允许专家{trainer}全年最多授课 {days} 天（原为 {most} 天）"),
+    "equip": ("equip venue {venue} with {features}", "为场地{venue}配备{features}"),
+    "not rural": ("let project {project} use a venue outside the rural towns (venue_rural: "
+                  "preferred)", "允许项目{project}使用农村乡镇以外的场地"),
+    "also teach": ("ask trainer {trainer} to also teach {topics}", "请专家{trainer}也教{topics}"),
+    "fewer trainers": ("have {count} trainer(s) per session of project {project} instead of "
+                       "{current}", "项目{project}每班配 {count} 位专家，而不是 {current} 位"),
+    "all together": ("{changes} — all together", "{changes}——一起修改"),
+    # What came of trying one.
+    "not tried": ("not tried: the time limit was reached", "未尝试：已到时限"),
+    "broke a rule": ("the plan found broke a rule", "找到的方案违反了规则"),
+    "then dropped": ("the plan then drops it", "方案将不安排它"),
+    "can still run": ("it can still run", "它仍可安排"),
+}
+"""Every other sentence of an explanation but its frame (`scheduler.messages`), in English
+and Chinese: the changes and what came of them."""
 
 
 def _jsonable(value: Any) -> Any:

@@ -14,6 +14,7 @@ import locale
 import os
 import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 LANGUAGES = ("zh", "en")
 
@@ -219,6 +220,62 @@ TERMS = {
     "its dates include a weekend day now": "日期现在包含周末",
     "its dates break the project's school-holiday rule now": "日期现在不符合项目的假期规则",
 }
+
+
+@dataclass(frozen=True)
+class Named:
+    """A project, venue, trainer or town as a sentence names it: `p01 (培训名)`, in Chinese
+    `培训名（p01）`; the sentence says what kind of thing it is."""
+
+    id: str
+    name: str
+
+    def text(self, lang: str) -> str:
+        return f"{self.name}（{self.id}）" if lang == "zh" else f"{self.id} ({self.name})"
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Items said one after the other, with `separators` (English, Chinese) between them."""
+
+    items: tuple[object, ...]
+    separators: tuple[str, str] = (", ", "、")
+
+    def text(self, lang: str) -> str:
+        english, chinese = self.separators
+        return (chinese if lang == "zh" else english).join(
+            str(said(item, lang)) for item in self.items)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A sentence made now and said later, in the language asked: its (English, Chinese)
+    templates for str.format and its values. A value that is itself a `Named`, `Joined` or
+    `Phrase` is said in that language too; a number keeps its format spec. Hashable, so equal
+    sentences can be told apart from different ones in either language."""
+
+    words: tuple[str, str]
+    values: tuple[tuple[str, object], ...] = ()
+
+    def text(self, lang: str) -> str:
+        english, chinese = self.words
+        return (chinese if lang == "zh" else english).format(
+            **{key: said(value, lang) for key, value in self.values})
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+def phrase(words: tuple[str, str], **values: object) -> Phrase:
+    """The sentence `words` (English, Chinese) with `values`, to be said later."""
+    return Phrase(words, tuple(values.items()))
+
+
+def said(value: object, lang: str) -> object:
+    """A value of a sentence in `lang`: names, lists and sentences as text, others as they are."""
+    if isinstance(value, Named | Joined | Phrase):
+        return value.text(lang)
+    return value
 
 
 def say(key: str, lang: str, **values: object) -> str:

@@ -26,7 +26,7 @@ from itertools import pairwise
 
 from ortools.sat.python import cp_model
 
-from models.fields import DateRange, ranges_text
+from models.fields import DateRange
 from models.instance import HolidayRule, Instance, Project, Trainer, Venue
 from models.parse import InputError
 from models.solution import SessionPhase
@@ -123,14 +123,11 @@ class FixedPart:
 class Group:
     """The constraints of one rule for one entity, switched on or off together in explain mode:
     `rule` is one of `RELAXABLE_RULES`, `entities` the ids it is about (a project, venue,
-    trainer or town; for `after` the later and the earlier project), `label` the rule in a
-    planner's words, `brief` the entity and its numbers alone, for a list of many groups of one
-    rule."""
+    trainer or town; for `after` the later and the earlier project). `scheduler.explain` says
+    it in a planner's words."""
 
     rule: Rule
     entities: tuple[str, ...]
-    label: str
-    brief: str = ""
 
 
 class TrainingModel:
@@ -230,8 +227,7 @@ class TrainingModel:
             coefficients[index] += coefficient
         return coefficients
 
-    def _guard(self, rule: Rule, entities: tuple[str, ...], label: str,
-               brief: str = "") -> list[IntVar]:
+    def _guard(self, rule: Rule, entities: tuple[str, ...]) -> list[IntVar]:
         """The literal that switches on the group (rule, entities) in explain mode, made on
         first use; none in the normal model, where every constraint always holds."""
         assert rule in RELAXABLE_RULES and rule in self._family_rules, rule
@@ -241,7 +237,7 @@ class TrainingModel:
         if key not in self._group_literals:
             literal = self.model.new_bool_var(f"group[{rule},{','.join(entities)}]")
             self._group_literals[key] = literal
-            self.groups[literal.index] = Group(rule, entities, label, brief)
+            self.groups[literal.index] = Group(rule, entities)
         return [self._group_literals[key]]
 
     # --- variables -----------------------------------------------------------------------
@@ -320,7 +316,7 @@ class TrainingModel:
                 allowed = [day for day in domain if starts[key][day]]
                 if len(allowed) == len(domain):
                     continue
-                guard = self._guard(rule, (project.id,), self._calendar_label(rule, project))
+                guard = self._guard(rule, (project.id,))
                 for session in variables.sessions:
                     for phase in session.phases:
                         self.model.add_linear_expression_in_domain(
@@ -333,8 +329,7 @@ class TrainingModel:
             project = variables.project
             if project.mandatory:
                 self.model.add(variables.scheduled == 1).only_enforce_if(self._guard(
-                    Rule.MANDATORY_DROPPED, (project.id,),
-                    f"project {named(project)} is mandatory: it must be scheduled"))
+                    Rule.MANDATORY_DROPPED, (project.id,)))
 
     def _session_sizes_and_seats(self) -> None:
         """Each session seats at least one teacher, at most its size limit; its seats sum over
@@ -394,21 +389,15 @@ class TrainingModel:
             if required > 0:
                 self.model.add(
                     self._rural_seats(variables) >= required * variables.scheduled
-                ).only_enforce_if(self._guard(
-                    Rule.RURAL_QUOTA, (project.id,),
-                    f"project {named(project)} gives at least {required} of its "
-                    f"{variables.split.headcount} seats to rural towns "
-                    f"(quota {required / variables.split.headcount:.0%})"))
+                ).only_enforce_if(self._guard(Rule.RURAL_QUOTA, (project.id,)))
 
     def _phase_order(self) -> None:
         """Phase k+1 starts at least `min_gap_days` whole days after phase k ends (in explain
         mode, after it ends always, and the gap as its own group)."""
         for variables in self.projects.values():
             project = variables.project
-            gap_guard = self._guard(
-                Rule.PHASE_GAP, (project.id,),
-                f"project {named(project)} leaves at least {project.min_gap_days} days between "
-                f"its phases") if project.min_gap_days and project.phases > 1 else []
+            gap_guard = self._guard(Rule.PHASE_GAP, (project.id,)) \
+                if project.min_gap_days and project.phases > 1 else []
             for session in variables.sessions:
                 for earlier, later in pairwise(session.phases):
                     if gap_guard:
@@ -434,15 +423,12 @@ class TrainingModel:
 
     def _venue_one_session_a_day(self) -> None:
         """A venue hosts at most one session a day, and none on its unavailable days."""
-        uses = self._uses(lambda phase: phase.venues, Rule.VENUE_ONE_SESSION_A_DAY,
-                          lambda venue_id: f"venue {named(self._venue(venue_id))} can host "
-                                           f"one session a day")
+        uses = self._uses(lambda phase: phase.venues, Rule.VENUE_ONE_SESSION_A_DAY)
         for venue in self.instance.venues:
             if self.relaxable:
                 self._unavailable_days(
                     Rule.VENUE_UNAVAILABLE, venue.id, None, venue.unavailable,
-                    lambda phase: phase.venues,
-                    f"venue {named(venue)} is closed {ranges_text(venue.unavailable)}")
+                    lambda phase: phase.venues)
                 self._no_overlap(uses.get(venue.id, []))
                 continue
             if venue.id not in uses:  # its busy days alone constrain nothing
@@ -475,15 +461,12 @@ class TrainingModel:
     def _trainer_one_session_a_day(self) -> None:
         """A trainer teaches at most one session a day, only inside `available` (if given) and
         outside `unavailable`."""
-        uses = self._uses(lambda phase: phase.trainers, Rule.TRAINER_ONE_SESSION_A_DAY,
-                          lambda trainer_id: f"trainer {named(self._trainer(trainer_id))} "
-                                             f"teaches one session a day")
+        uses = self._uses(lambda phase: phase.trainers, Rule.TRAINER_ONE_SESSION_A_DAY)
         for trainer in self.instance.trainers:
             if self.relaxable:
                 self._unavailable_days(
                     Rule.TRAINER_UNAVAILABLE, trainer.id, trainer.available, trainer.unavailable,
-                    lambda phase: phase.trainers,
-                    f"trainer {named(trainer)} {_availability(trainer)}")
+                    lambda phase: phase.trainers)
                 self._no_overlap(uses.get(trainer.id, []))
                 continue
             if trainer.id not in uses:
@@ -508,9 +491,7 @@ class TrainingModel:
             if sum(days for days, _ in load) > left:
                 self.model.add(
                     sum(days * chosen for days, chosen in load) <= left
-                ).only_enforce_if(self._guard(
-                    Rule.TRAINER_MAX_DAYS, (trainer.id,),
-                    f"trainer {named(trainer)} teaches at most {trainer.max_days} days a year"))
+                ).only_enforce_if(self._guard(Rule.TRAINER_MAX_DAYS, (trainer.id,)))
 
     def _precedence(self) -> None:
         """Every session of a project starts after every phase of every session of each project
@@ -521,9 +502,7 @@ class TrainingModel:
                 if earlier is None:  # fixed, or cannot run (then dropped, constraining nothing)
                     continue
                 both = [variables.scheduled, earlier.scheduled, *self._guard(
-                    Rule.AFTER, (variables.project.id, earlier_id),
-                    f"project {named(variables.project)} starts only after project "
-                    f"{named(earlier.project)} has ended")]
+                    Rule.AFTER, (variables.project.id, earlier_id))]
                 for later_session in variables.sessions:
                     for earlier_session in earlier.sessions:
                         self.model.add(
@@ -573,11 +552,7 @@ class TrainingModel:
                             for variables in sending) + sum(task.seats[town.id] for task in fixed)
             if not sending or most_away <= cap:
                 continue
-            guard = self._guard(
-                Rule.ABSENCE_CAP, (town.id,),
-                f"town {town.id} ({town.name}) may send at most {cap / teachers:.0%} of its "
-                f"teachers ({cap} of {teachers}) on a school day",
-                f"{town.id} ({town.name}) {cap} of {teachers}") if cap < teachers else []
+            guard = self._guard(Rule.ABSENCE_CAP, (town.id,)) if cap < teachers else []
             intervals: list[cp_model.IntervalVar] = []
             demands: list[LinearExpr] = []
             for variables in sending:
@@ -916,8 +891,8 @@ class TrainingModel:
                                                        f"{owner} fixed[{task.start}]")
                 for task in tasks]
 
-    def _uses(self, choices: Callable[[PhaseVars], dict[str, IntVar]], rule: Rule,
-              label: Callable[[str], str]) -> dict[str, list[cp_model.IntervalVar]]:
+    def _uses(self, choices: Callable[[PhaseVars], dict[str, IntVar]],
+              rule: Rule) -> dict[str, list[cp_model.IntervalVar]]:
         """For each venue or trainer id, an optional copy of every session-phase interval that
         may use it, present when chosen. A no-overlap cannot be switched off by a literal, so in
         explain mode a copy is present when chosen and the owner's one-a-day group is on."""
@@ -928,7 +903,7 @@ class TrainingModel:
                   Counter(owner for _, _, owner, _ in tasks).items() if count > 1}
         for variables, phase, owner, chosen in tasks:
             present = chosen
-            guard = self._guard(rule, (owner,), label(owner)) if owner in shared else []
+            guard = self._guard(rule, (owner,)) if owner in shared else []
             if guard:
                 present = self.model.new_bool_var(f"{phase.interval.name}@{owner} present")
                 self.model.add_bool_and([chosen, guard[0]]).only_enforce_if(present)
@@ -940,7 +915,7 @@ class TrainingModel:
 
     def _unavailable_days(self, rule: Rule, owner: str, available: list[DateRange] | None,
                           unavailable: list[DateRange],
-                          choices: Callable[[PhaseVars], dict[str, IntVar]], label: str) -> None:
+                          choices: Callable[[PhaseVars], dict[str, IntVar]]) -> None:
         """Explain mode: a session-phase that takes the venue or trainer starts where its whole
         span is inside `available` (if given) and outside `unavailable`; one group per owner."""
         if available is None and not unavailable:
@@ -956,7 +931,7 @@ class TrainingModel:
             allowed = [start for start in domain if all(free[start:start + days])]
             if len(allowed) == len(domain):
                 continue
-            guard = guard or self._guard(rule, (owner,), label)
+            guard = guard or self._guard(rule, (owner,))
             self.model.add_linear_expression_in_domain(
                 phase.start, cp_model.Domain.from_values(allowed)
             ).only_enforce_if([chosen, *guard])
@@ -967,18 +942,6 @@ class TrainingModel:
         rules = self.calendar.start_rules(project)
         fixed = zip(rules["public holidays"], rules["blackouts"], rules["weekdays"], strict=True)
         return [day for day, kept in enumerate(fixed) if all(kept)]
-
-    def _calendar_label(self, rule: Rule, project: Project) -> str:
-        if rule == Rule.MONTHS:
-            months = ", ".join(str(month) for month in sorted(project.allowed_months))
-            plural = "s" if len(project.allowed_months) > 1 else ""
-            return f"project {named(project)} may only run in month{plural} {months}"
-        windows = "; ".join(f"{window.name} {window.start}–{window.end}"
-                            for window in self.instance.calendar.holiday_windows)
-        if rule == Rule.HOLIDAY_REQUIRED:
-            return (f"project {named(project)} must be held inside one school holiday "
-                    f"({windows})")
-        return f"project {named(project)} may not run in a school holiday ({windows})"
 
     def _no_overlap(self, intervals: list[cp_model.IntervalVar]) -> None:
         if len(intervals) > 1:
@@ -1041,12 +1004,3 @@ def read_plan(built: TrainingModel, value: Callable[[cp_model.IntVar], int],
                if project.id in built.unschedulable
                or not value(built.projects[project.id].scheduled)]
     return rows, dropped
-
-
-def _availability(trainer: Trainer) -> str:
-    parts = []
-    if trainer.available is not None:
-        parts.append(f"is available only {ranges_text(trainer.available)}")
-    if trainer.unavailable:
-        parts.append(f"is away {ranges_text(trainer.unavailable)}")
-    return " and ".join(parts)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from models.fields import DateRange
 from models.instance import HolidayRule, Instance, Project, Trainer, Venue
 from scheduler.calendar import YearCalendar
+from scheduler.messages import Joined, Named, Phrase, phrase
 from scheduler.rules import Cause, Rule
 
 
@@ -48,23 +49,42 @@ class Finding:
 
     `rule` names the rule it cannot keep (`Rule.TRAINER_TOPIC` …) or, where the rules only
     together leave it no room, the cause (`Cause.VENUE_SIZE`, `Cause.AFTER_CHAIN` …);
-    `reason` is the clause after "cannot run:" (what `split_project` returns); `message` is the
-    whole sentence, naming the project and every venue, trainer and date it speaks of;
-    `entities` are the (kind, id) pairs named besides the projects; `blocking` says whether it
-    makes the plan infeasible (a mandatory project) rather than dropping an optional one.
+    `why` is the clause after "cannot run:" and `sentence` the whole sentence, naming the
+    project and every venue, trainer and date it speaks of, each said in English or Chinese
+    (`reason` and `message` are the English); `entities` are the (kind, id) pairs named besides
+    the projects; `blocking` says whether it makes the plan infeasible (a mandatory project)
+    rather than dropping an optional one.
     """
 
     rule: Rule | Cause
     projects: tuple[str, ...]
-    reason: str
-    message: str
+    why: Phrase
+    sentence: Phrase
     entities: tuple[tuple[str, str], ...] = ()
     blocking: bool = False
+
+    @property
+    def reason(self) -> str:
+        """The clause after "cannot run:", in English (what `split_project` returns)."""
+        return self.why.text("en")
+
+    @property
+    def message(self) -> str:
+        return self.sentence.text("en")
+
+    def text(self, lang: str) -> str:
+        """The whole sentence in `lang`."""
+        return self.sentence.text(lang)
 
 
 def named(item: Project | Venue | Trainer) -> str:
     """`id (name)`: how every message names a project, venue or trainer."""
     return f"{item.id} ({item.name})"
+
+
+def as_named(item: Project | Venue | Trainer) -> Named:
+    """The item as a sentence in either language names it (`named` is the English)."""
+    return Named(item.id, item.name)
 
 
 def usable_venues(instance: Instance, project: Project) -> list[Venue]:
@@ -102,10 +122,9 @@ def check_project(
     """The project's sessions, or the first reason (in the order of the checks below) why it
     cannot run whatever the rest of the plan does."""
 
-    def cannot(rule: Rule | Cause, reason: str,
+    def cannot(rule: Rule | Cause, reason: Phrase,
                entities: Iterable[tuple[str, str]] = ()) -> Finding:
-        return Finding(rule, (project.id,), reason,
-                       f"project {named(project)} cannot run: {reason}.",
+        return Finding(rule, (project.id,), reason, _cannot_run(project, reason),
                        tuple(entities), project.mandatory)
 
     headcount = instance.headcount(project)
@@ -121,13 +140,14 @@ def check_project(
     count = project.sessions or math.ceil(headcount / max_size)
     if count * max_size < headcount:
         largest = max(venues, key=lambda venue: venue.capacity) if venues else None
-        limit = (f"the largest venue it may use, {named(largest)}, holds {largest.capacity}"
+        limit = (phrase(WORDS["largest venue"], venue=as_named(largest),
+                        capacity=largest.capacity)
                  if largest is not None and largest.capacity == max_size
-                 else f"its max_session_size is {max_size}")
+                 else phrase(WORDS["max session size"], size=max_size))
         return cannot(
             Cause.VENUE_SIZE,
-            f"{count} sessions of at most {max_size} seats cannot seat its {headcount} "
-            f"trainees ({limit})",
+            phrase(WORDS["too few seats"], count=count, size=max_size, headcount=headcount,
+                   limit=limit),
             [("venue", largest.id)] if largest is not None else [])
 
     trainers = qualified_trainers(instance, project)
@@ -135,12 +155,13 @@ def check_project(
         untaught = [topic for topic in project.topics
                     if not any(topic in trainer.topics for trainer in trainers)]
         if untaught:
-            return cannot(Rule.TRAINER_TOPIC, f"no trainer teaches {'、'.join(untaught)}")
+            return cannot(Rule.TRAINER_TOPIC,
+                          phrase(WORDS["untaught"], topics="、".join(untaught)))
         if len(trainers) < project.trainer_count:
             return cannot(
                 Rule.TRAINER_COUNT,
-                f"it needs {project.trainer_count} trainers per session but only "
-                f"{len(trainers)} teach its topics ({_list(trainers)})",
+                phrase(WORDS["too few trainers"], needed=project.trainer_count,
+                       count=len(trainers), trainers=_list(trainers)),
                 [("trainer", trainer.id) for trainer in trainers])
 
     required = instance.rural_quota_seats(project)
@@ -148,8 +169,8 @@ def check_project(
     if required > rural_pool:
         return cannot(
             Rule.RURAL_QUOTA,
-            f"its rural quota needs {required} of its {headcount} seats in rural towns, but its "
-            f"audiences have only {rural_pool} teachers there")
+            phrase(WORDS["rural pool"], required=required, headcount=headcount,
+                   pool=rural_pool))
 
     start_days = calendar.start_days(project)
     if not start_days:
@@ -157,9 +178,9 @@ def check_project(
     if not _phases_fit(start_days, project):
         return cannot(
             Cause.PHASES,
-            f"its {project.phases} phases of {project.days} days, {project.min_gap_days} days "
-            f"apart, do not fit in its allowed days (the earliest possible is "
-            f"{_date(calendar, start_days[0])}, the latest {_date(calendar, start_days[-1])})")
+            phrase(WORDS["phases"], phases=project.phases, days=project.days,
+                   gap=project.min_gap_days, first=_date(calendar, start_days[0]),
+                   last=_date(calendar, start_days[-1])))
 
     if project.trainer_count:
         # A trainer whose max_days is shorter than one session can never teach it.
@@ -169,9 +190,9 @@ def check_project(
             few = [trainer for trainer in trainers if trainer not in able]
             return cannot(
                 Rule.TRAINER_MAX_DAYS,
-                f"{short}: {_list(few)} may teach at most "
-                f"{', '.join(str(trainer.max_days) for trainer in few)} days a year, less than "
-                f"one of its {project.days}-day sessions",
+                phrase(WORDS["max days"], short=short, trainers=_list(few),
+                       most=Joined(tuple(trainer.max_days for trainer in few)),
+                       days=project.days),
                 [("trainer", trainer.id) for trainer in few])
         unavailable = _trainers_never_free(instance, project, calendar, able, start_days)
         if unavailable is not None:
@@ -184,8 +205,7 @@ def check_project(
                    for venue in large_enough):
             return cannot(
                 Cause.VENUE_AVAILABILITY,
-                f"every venue large and equipped enough for it ({_list(large_enough)}) is "
-                f"closed on all the days its calendar allows",
+                phrase(WORDS["venues closed"], venues=_list(large_enough)),
                 [("venue", venue.id) for venue in large_enough])
     # Every session seats at least what the others leave when they are full: a venue smaller
     # than that can never host one, so it is no choice for the model to carry.
@@ -229,15 +249,13 @@ def _after_chains(instance: Instance, calendar: YearCalendar,
         if end is None:
             last = max(before, key=lambda earlier: earliest_end[earlier])
             chain = [*chain_of[last], project.id]
-            names = " → ".join(named(instance.project(pid)) for pid in chain)
-            reason = (
-                f"it must start after project {named(instance.project(last))} has ended, which "
-                f"is {_date(calendar, earliest_end[last] - 1)} at the earliest, and none of its "
-                f"sessions fits after that (its latest possible start is "
-                f"{_date(calendar, split.start_days[-1])}; chain {names})")
+            names = Joined(tuple(as_named(instance.project(pid)) for pid in chain),
+                           (" → ", " → "))
+            reason = phrase(WORDS["after chain"], last=as_named(instance.project(last)),
+                            end=_date(calendar, earliest_end[last] - 1),
+                            latest=_date(calendar, split.start_days[-1]), chain=names)
             findings.append(Finding(Cause.AFTER_CHAIN, tuple(chain), reason,
-                                    f"project {named(project)} cannot run: {reason}.",
-                                    (), True))
+                                    _cannot_run(project, reason), (), True))
             continue
         earliest_end[project.id] = end
         chain_of[project.id] = ([*chain_of[max(before, key=lambda e: earliest_end[e])],
@@ -282,40 +300,47 @@ def _phases_fit(start_days: list[int], project: Project) -> bool:
     return _earliest_end(start_days, project, start_days[0]) is not None
 
 
-def _no_venue_reason(project: Project) -> str:
+def _cannot_run(project: Project, reason: Phrase) -> Phrase:
+    return phrase(WORDS["cannot run"], project=as_named(project), reason=reason)
+
+
+def _no_venue_reason(project: Project) -> Phrase:
     needs = []
     if project.venue_features:
-        needs.append(f"the features {'、'.join(project.venue_features)}")
+        needs.append(phrase(WORDS["features"], features="、".join(project.venue_features)))
     if project.venue_rural == "required":
-        needs.append("a rural town")
-    return "no venue has " + " and ".join(needs) if needs else "there are no venues"
+        needs.append(phrase(WORDS["rural town"]))
+    if not needs:
+        return phrase(WORDS["no venues"])
+    return phrase(WORDS["no venue has"], needs=Joined(tuple(needs), (" and ", "且")))
 
 
 def _no_start_day(instance: Instance, project: Project,
-                  calendar: YearCalendar) -> tuple[Cause, str]:
+                  calendar: YearCalendar) -> tuple[Cause, Phrase]:
     """(rule, reason): which calendar rule leaves no start day. The rules are applied one by one,
     months first, and the one that empties the set is named."""
     rules = calendar.start_rules(project)
     months = _months(project)
-    span = f"{project.days}-day stretch" if project.days > 1 else "day"
+    span = (phrase(WORDS["stretch"], days=project.days) if project.days > 1
+            else phrase(WORDS["day"]))
     if project.holiday is HolidayRule.REQUIRED:
         windows = instance.calendar.holiday_windows
         touched = [window for window in windows
                    if any(date.month in project.allowed_months for date in window.days())]
         if not touched:
-            where = (f"no holiday window falls in its {months} "
-                     f"({'; '.join(_window(window) for window in windows)})"
-                     if windows else "the calendar has no holiday windows")
-            return Cause.HOLIDAY_MONTHS, f"it must be held inside a school holiday, but {where}"
+            where = (phrase(WORDS["no window in months"], months=months,
+                            windows=Joined(tuple(map(_window, windows)), ("; ", "；")))
+                     if windows else phrase(WORDS["no windows"]))
+            return Cause.HOLIDAY_MONTHS, phrase(WORDS["holiday required"], where=where)
     kept = rules["months"]
     if not any(kept):
-        return Cause.NO_START_DAY, f"no {span} fits in its {months} inside the year"
+        return Cause.NO_START_DAY, phrase(WORDS["no span in year"], span=span, months=months)
     wording = {
-        "public holidays": "public holidays",
-        "weekdays": "weekends (it trains on weekdays only)",
-        "holiday": f"its holiday rule ({project.holiday.value})",
+        "public holidays": phrase(WORDS["public holidays"]),
+        "weekdays": phrase(WORDS["weekends"]),
+        "holiday": phrase(WORDS["holiday rule"], rule=phrase(HOLIDAY_RULES[project.holiday])),
     }
-    applied = []
+    applied: list[Phrase] = []
     for rule in ("public holidays", "weekdays", "holiday", "blackouts"):
         kept = [a and b for a, b in zip(kept, rules[rule], strict=True)]
         if rule != "blackouts":
@@ -326,28 +351,29 @@ def _no_start_day(instance: Instance, project: Project,
             shared = [blackout for blackout in instance.calendar.blackouts
                       if set(blackout.audiences) & set(project.audiences)
                       and any(date.month in project.allowed_months for date in blackout.days())]
-            return Cause.NO_START_DAY, (
-                f"the blackouts {'; '.join(_window(blackout) for blackout in shared)} leave no "
-                f"{span} in its {months} that also avoids {', '.join(applied)}")
-        return Cause.NO_START_DAY, f"no {span} in its {months} avoids {', '.join(applied)}"
+            return Cause.NO_START_DAY, phrase(
+                WORDS["blackouts leave none"],
+                blackouts=Joined(tuple(map(_window, shared)), ("; ", "；")), span=span,
+                months=months, avoided=Joined(tuple(applied)))
+        return Cause.NO_START_DAY, phrase(WORDS["none avoids"], span=span, months=months,
+                                          avoided=Joined(tuple(applied)))
     raise AssertionError("start_days and start_rules disagree")  # pragma: no cover
 
 
-def _short_of(project: Project, trainers: list[Trainer]) -> str | None:
+def _short_of(project: Project, trainers: list[Trainer]) -> Phrase | None:
     """What `trainers` lack to staff a session of the project (a topic nobody teaches, or too
     few of them), or None."""
     untaught = [topic for topic in project.topics
                 if not any(topic in trainer.topics for trainer in trainers)]
     if untaught:
-        return f"no trainer who could teach it teaches {'、'.join(untaught)}"
+        return phrase(WORDS["able untaught"], topics="、".join(untaught))
     if len(trainers) < project.trainer_count:
-        return (f"it needs {project.trainer_count} trainers per session and only "
-                f"{len(trainers)} could teach it")
+        return phrase(WORDS["too few able"], needed=project.trainer_count, count=len(trainers))
     return None
 
 
 def _trainers_never_free(instance: Instance, project: Project, calendar: YearCalendar,
-                         trainers: list[Trainer], start_days: list[int]) -> str | None:
+                         trainers: list[Trainer], start_days: list[int]) -> Phrase | None:
     """Why no start day has enough free trainers to cover the project's topics, or None.
 
     A trainer is free on a start day if the whole session lies inside their `available` days (if
@@ -365,11 +391,11 @@ def _trainers_never_free(instance: Instance, project: Project, calendar: YearCal
     if never:
         topic = sorted(never)[0]
         teaching = [trainer for trainer in trainers if topic in trainer.topics]
-        return (f"no trainer who teaches {topic} ({_list(teaching)}) is free for a whole "
-                f"session on any day its calendar allows ({_list_dates(trainers)})")
-    return (f"it needs {project.trainer_count} trainers per session who together cover "
-            f"{'、'.join(project.topics)}, and on no day its calendar allows are enough of them "
-            f"free ({_list(trainers)}; {_list_dates(trainers)})")
+        return phrase(WORDS["topic never free"], topic=topic, trainers=_list(teaching),
+                      dates=_list_dates(trainers))
+    return phrase(WORDS["never enough free"], needed=project.trainer_count,
+                  topics="、".join(project.topics), trainers=_list(trainers),
+                  dates=_list_dates(trainers))
 
 
 def _free_somewhen(calendar: YearCalendar, available: list[DateRange] | None,
@@ -382,10 +408,13 @@ def _date(calendar: YearCalendar, day: int) -> str:
     return calendar.date(day).isoformat()
 
 
-def _months(project: Project) -> str:
-    """`month 8` or `months 7, 8`."""
-    plural = "s" if len(project.allowed_months) > 1 else ""
-    return f"month{plural} " + ", ".join(str(month) for month in sorted(project.allowed_months))
+def _months(project: Project) -> Phrase:
+    """`month 8` or `months 7, 8` (`8月`, `7月、8月`)."""
+    months = sorted(project.allowed_months)
+    if len(months) == 1:
+        return phrase(WORDS["month"], month=months[0])
+    return phrase(WORDS["months"], months=Joined(tuple(phrase(WORDS["month number"], month=month)
+                                                     for month in months)))
 
 
 def _window(window: DateRange) -> str:
@@ -393,18 +422,99 @@ def _window(window: DateRange) -> str:
     return f"{name} {window.start}–{window.end}".strip()
 
 
-def _list(items: list[Trainer] | list[Venue]) -> str:
-    return ", ".join(named(item) for item in items) or "none"
+def _list(items: list[Trainer] | list[Venue]) -> Joined | Phrase:
+    return Joined(tuple(map(as_named, items))) if items else phrase(WORDS["none"])
 
 
-def _list_dates(trainers: list[Trainer]) -> str:
+def _list_dates(trainers: list[Trainer]) -> Joined | Phrase:
     """When each trainer is away, for the message: `t1 unavailable 2024-03-01–2024-03-31`."""
     parts = []
     for trainer in trainers:
         if trainer.available is not None:
-            parts.append(f"{trainer.id} available only "
-                         f"{', '.join(_window(r) for r in trainer.available)}")
+            parts.append(phrase(WORDS["available only"], trainer=trainer.id,
+                                ranges=", ".join(map(_window, trainer.available))))
         if trainer.unavailable:
-            parts.append(f"{trainer.id} unavailable "
-                         f"{', '.join(_window(r) for r in trainer.unavailable)}")
-    return "; ".join(parts) or "none is ever away"
+            parts.append(phrase(WORDS["unavailable"], trainer=trainer.id,
+                                ranges=", ".join(map(_window, trainer.unavailable))))
+    return Joined(tuple(parts), ("; ", "；")) if parts else phrase(WORDS["never away"])
+
+
+WORDS: dict[str, tuple[str, str]] = {
+    "cannot run": ("project {project} cannot run: {reason}.", "项目{project}无法安排：{reason}。"),
+    "features": ("the features {features}", "具备{features}"),
+    "rural town": ("a rural town", "位于农村乡镇"),
+    "no venue has": ("no venue has {needs}", "没有场地{needs}"),
+    "no venues": ("there are no venues", "没有任何场地"),
+    "largest venue": ("the largest venue it may use, {venue}, holds {capacity}",
+                      "它能用的最大场地{venue}只有 {capacity} 个座位"),
+    "max session size": ("its max_session_size is {size}", "它每班最多 {size} 人"),
+    "too few seats": ("{count} sessions of at most {size} seats cannot seat its {headcount} "
+                      "trainees ({limit})",
+                      "{count} 个班、每班最多 {size} 人，坐不下 {headcount} 名学员（{limit}）"),
+    "untaught": ("no trainer teaches {topics}", "没有专家教{topics}"),
+    "too few trainers": ("it needs {needed} trainers per session but only {count} teach its "
+                         "topics ({trainers})",
+                         "每班需要 {needed} 位专家，但只有 {count} 位教它的专题（{trainers}）"),
+    "rural pool": ("its rural quota needs {required} of its {headcount} seats in rural towns, "
+                   "but its audiences have only {pool} teachers there",
+                   "农村名额要求 {headcount} 个名额中 {required} 个给农村乡镇，但培训对象在"
+                   "农村乡镇只有 {pool} 名教师"),
+    "phases": ("its {phases} phases of {days} days, {gap} days apart, do not fit in its "
+               "allowed days (the earliest possible is {first}, the latest {last})",
+               "它的 {phases} 个阶段（每段 {days} 天，间隔 {gap} 天）排不进允许的日期（最早 "
+               "{first}，最晚 {last}）"),
+    "max days": ("{short}: {trainers} may teach at most {most} days a year, less than one of "
+                 "its {days}-day sessions",
+                 "{short}：{trainers}全年最多授课 {most} 天，不够上一个 {days} 天的班"),
+    "able untaught": ("no trainer who could teach it teaches {topics}",
+                      "能授课的专家中没有人教{topics}"),
+    "too few able": ("it needs {needed} trainers per session and only {count} could teach it",
+                     "每班需要 {needed} 位专家，而只有 {count} 位能授课"),
+    "venues closed": ("every venue large and equipped enough for it ({venues}) is closed on "
+                      "all the days its calendar allows",
+                      "所有够大、设施齐全的场地（{venues}）在它的日历允许的日子里都不开放"),
+    "after chain": ("it must start after project {last} has ended, which is {end} at the "
+                    "earliest, and none of its sessions fits after that (its latest possible "
+                    "start is {latest}; chain {chain})",
+                    "它须在项目{last}结束后开始，而那最早是 {end}，之后排不下它的班（它最晚在 "
+                    "{latest} 开始；先后顺序 {chain}）"),
+    "stretch": ("{days}-day stretch", "连续 {days} 天"),
+    "day": ("day", "一天"),
+    "no window in months": ("no holiday window falls in its {months} ({windows})",
+                            "{months}里没有寒暑假（{windows}）"),
+    "no windows": ("the calendar has no holiday windows", "日历里没有寒暑假"),
+    "holiday required": ("it must be held inside a school holiday, but {where}",
+                         "它必须在寒暑假内举办，但{where}"),
+    "no span in year": ("no {span} fits in its {months} inside the year",
+                        "本年度的{months}里排不下{span}"),
+    "public holidays": ("public holidays", "法定节假日"),
+    "weekends": ("weekends (it trains on weekdays only)", "周末（它只在工作日培训）"),
+    "holiday rule": ("its holiday rule ({rule})", "它的假期规则（{rule}）"),
+    "blackouts leave none": ("the blackouts {blackouts} leave no {span} in its {months} that "
+                             "also avoids {avoided}",
+                             "禁排日期 {blackouts} 使{months}里没有同时避开{avoided}的{span}"),
+    "none avoids": ("no {span} in its {months} avoids {avoided}",
+                    "{months}里没有避开{avoided}的{span}"),
+    "topic never free": ("no trainer who teaches {topic} ({trainers}) is free for a whole "
+                         "session on any day its calendar allows ({dates})",
+                         "教{topic}的专家（{trainers}）在它的日历允许的日子里都没有一整个班的空闲"
+                         "（{dates}）"),
+    "never enough free": ("it needs {needed} trainers per session who together cover {topics}, "
+                          "and on no day its calendar allows are enough of them free "
+                          "({trainers}; {dates})",
+                          "每班需要 {needed} 位共同覆盖{topics}的专家，但它的日历允许的日子里"
+                          "没有一天有足够的专家有空（{trainers}；{dates}）"),
+    "month": ("month {month}", "{month}月"),
+    "months": ("months {months}", "{months}"),
+    "month number": ("{month}", "{month}月"),
+    "none": ("none", "无"),
+    "available only": ("{trainer} available only {ranges}", "{trainer} 只在 {ranges} 有空"),
+    "unavailable": ("{trainer} unavailable {ranges}", "{trainer} {ranges} 不在"),
+    "never away": ("none is ever away", "没有人外出"),
+}
+"""Every sentence of a finding, in English and in Chinese."""
+HOLIDAY_RULES = {
+    HolidayRule.REQUIRED: ("required", "须在寒暑假内"),
+    HolidayRule.FORBIDDEN: ("forbidden", "不能在寒暑假"),
+    HolidayRule.ALLOWED: ("allowed", "不限"),
+}
