@@ -142,9 +142,9 @@ def _report_changes(instance: Instance, baseline: Solution, solution: Solution,
     from scheduler.diff import describe, session_changes, write_changes
     from scheduler.messages import term
 
-    changes = session_changes(instance, baseline, solution)
-    kpis = solution.kpis
     lang = _lang()
+    changes = session_changes(instance, baseline, solution, lang)
+    kpis = solution.kpis
     click.echo(_say("changes", moved=kpis["moved"], venues=kpis["venue_changed"],
                     trainers=kpis["trainer_changed"]))
     names = {project.id: project.name for project in instance.projects}
@@ -153,7 +153,7 @@ def _report_changes(instance: Instance, baseline: Solution, solution: Solution,
                         session=change.session, phase=change.phase,
                         kinds=", ".join(term(kind, lang) for kind in change.kinds),
                         before=describe(instance, change.before),
-                        after=describe(instance, change.after), reason=term(change.reason, lang)))
+                        after=describe(instance, change.after), reason=change.reason))
     if len(changes) > CHANGES_SHOWN:
         click.echo(_say("more changes", count=len(changes) - CHANGES_SHOWN))
     return write_changes(instance, changes, out_dir, lang)
@@ -181,7 +181,7 @@ def _replan_or_exit(baseline_path: str | None, today: str | None, pins: tuple[st
         problems += error.problems
     if problems:
         _exit_bad_input(problems)
-    return Replan(baseline, held_from, pinned, source=Path(baseline_path).name)
+    return Replan(baseline, held_from, pinned, source=Path(baseline_path).name, lang=_lang())
 
 
 def _read_solution_or_exit(path: str) -> Solution:

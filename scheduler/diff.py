@@ -21,8 +21,8 @@ import pandas as pd
 from models import Instance, SessionPhase, Solution
 from models.solution import write_text_atomically
 from scheduler.calendar import YearCalendar
-from scheduler.messages import term
-from scheduler.sessions import named, qualified_trainers, usable_venues
+from scheduler.messages import phrase, term
+from scheduler.sessions import as_named, qualified_trainers, usable_venues
 
 KNOCK_ON = "knock-on: makes room for the changes above"
 IMPROVEMENT = "improves the plan"
@@ -49,10 +49,11 @@ class SessionChange:
     reason: str
 
 
-def session_changes(instance: Instance, baseline: Solution,
-                    solution: Solution) -> list[SessionChange]:
+def session_changes(instance: Instance, baseline: Solution, solution: Solution,
+                    lang: str = "en") -> list[SessionChange]:
     """Every session-phase of the new plan that differs from the baseline, in date order of
-    the baseline (new sessions last); causes first, knock-on effects after."""
+    the baseline (new sessions last); causes first, knock-on effects after; the reasons in
+    English ("en") or Chinese ("zh")."""
     calendar = YearCalendar(instance)
     before_rows = {_key(row): row for row in baseline.sessions}
     after_rows = {_key(row): row for row in solution.sessions}
@@ -62,15 +63,16 @@ def session_changes(instance: Instance, baseline: Solution,
         kinds = _kinds(before, after)
         if kinds:
             changes.append(SessionChange(*key, kinds, before, after,
-                                         broken_rule(instance, calendar, before) or ""))
+                                         broken_rule(instance, calendar, before, lang=lang)
+                                         or ""))
     for key, after in sorted(after_rows.items(), key=lambda item: item[1].start):
         if key not in before_rows:
             changes.append(SessionChange(*key, ("new",), None, after,
-                                         "a session the earlier plan did not have"))
+                                         term("a session the earlier plan did not have", lang)))
     caused = any(change.reason for change in changes)
-    fallback = KNOCK_ON if caused else IMPROVEMENT
-    changes = [change if change.reason else replace(change, reason=fallback) for change in changes]
-    return sorted(changes, key=lambda change: change.reason in (KNOCK_ON, IMPROVEMENT))
+    fallback = term(KNOCK_ON if caused else IMPROVEMENT, lang)
+    return sorted((change if change.reason else replace(change, reason=fallback)
+                   for change in changes), key=lambda change: change.reason == fallback)
 
 
 def describe(instance: Instance, row: SessionPhase | None) -> str:
@@ -98,16 +100,17 @@ class ProjectChange:
     trainers: tuple[str, str] | None
 
 
-def project_changes(base: Solution, other: Solution,
-                    names: Mapping[str, str] | None = None) -> dict[str, ProjectChange]:
+def project_changes(base: Solution, other: Solution, names: Mapping[str, str] | None = None,
+                    lang: str = "en") -> dict[str, ProjectChange]:
     """The projects whose months, venues or trainers differ between the two plans (a dropped
-    project has none of them: "dropped"; one its instance does not have: "—"); venues and
-    trainers by their `names`, keyed "venue:<id>" and "trainer:<id>" (by id where missing)."""
+    project has none of them: "dropped", in `lang`; one its instance does not have: "—");
+    venues and trainers by their `names`, keyed "venue:<id>" and "trainer:<id>" (by id where
+    missing)."""
     before, after = _summaries(base, names or {}), _summaries(other, names or {})
     changes = {}
     for project in sorted(set(before) | set(after)):
-        old = before.get(project) or _absent(project, base)
-        new = after.get(project) or _absent(project, other)
+        old = before.get(project) or _absent(project, base, lang)
+        new = after.get(project) or _absent(project, other, lang)
         fields = [(old[index], new[index]) if old[index] != new[index] else None
                   for index in range(3)]
         if any(fields):
@@ -115,9 +118,9 @@ def project_changes(base: Solution, other: Solution,
     return changes
 
 
-def _absent(project: str, solution: Solution) -> tuple[str, str, str]:
+def _absent(project: str, solution: Solution, lang: str) -> tuple[str, str, str]:
     """A project without sessions: dropped, or not in that plan's instance at all."""
-    return ("dropped",) * 3 if project in solution.dropped else ("—",) * 3
+    return (term("dropped", lang),) * 3 if project in solution.dropped else ("—",) * 3
 
 
 def _summaries(solution: Solution,
@@ -154,45 +157,64 @@ def _kinds(before: SessionPhase, after: SessionPhase | None) -> tuple[str, ...]:
     return tuple(kinds)
 
 
-def broken_rule(instance: Instance, calendar: YearCalendar,
-                row: SessionPhase, dated: bool = True) -> str | None:
+def broken_rule(instance: Instance, calendar: YearCalendar, row: SessionPhase,
+                dated: bool = True, lang: str = "en") -> str | None:
     """The first rule of the new instance the earlier session-phase breaks, in a planner's
-    words; None if it breaks none on its own. Not `dated`: its dates may change, so only the
-    rules that hold on any dates are checked."""
+    words in English ("en") or Chinese ("zh"); None if it breaks none on its own. Not `dated`:
+    its dates may change, so only the rules that hold on any dates are checked."""
     project = next((p for p in instance.projects if p.id == row.project), None)
     if project is None:
-        return f"project {row.project} was removed"
+        return phrase(WORDS["project removed"], project=row.project).text(lang)
     days = set(_dates(row)) if dated else set()
     for trainer_id in row.trainers:
         trainer = next((t for t in instance.trainers if t.id == trainer_id), None)
         if trainer is None:
-            return f"trainer {trainer_id} was removed"
+            return phrase(WORDS["trainer removed"], trainer=trainer_id).text(lang)
         away = [r for r in trainer.unavailable if days & set(r.days())]
         if away:
-            return f"trainer {named(trainer)} is away {away[0].start}–{away[0].end}"
+            return phrase(WORDS["trainer away"], trainer=as_named(trainer), start=away[0].start,
+                          end=away[0].end).text(lang)
         if trainer.available is not None and not days <= {
                 day for r in trainer.available for day in r.days()}:
-            return f"trainer {named(trainer)} is not available on those days"
+            return phrase(WORDS["trainer not free"], trainer=as_named(trainer)).text(lang)
         if trainer not in qualified_trainers(instance, project):
-            return f"trainer {named(trainer)} no longer teaches its topics"
+            return phrase(WORDS["trainer topics"], trainer=as_named(trainer)).text(lang)
     if row.venue is not None:
         venue = next((v for v in instance.venues if v.id == row.venue), None)
         if venue is None:
-            return f"venue {row.venue} was removed"
+            return phrase(WORDS["venue removed"], venue=row.venue).text(lang)
         closed = [r for r in venue.unavailable if days & set(r.days())]
         if closed:
-            return f"venue {named(venue)} is closed {closed[0].start}–{closed[0].end}"
+            return phrase(WORDS["venue closed"], venue=as_named(venue), start=closed[0].start,
+                          end=closed[0].end).text(lang)
         if venue not in usable_venues(instance, project) or venue.capacity < row.size:
-            return f"venue {named(venue)} can no longer host it"
+            return phrase(WORDS["venue cannot host"], venue=as_named(venue)).text(lang)
     if not dated:
         return None
     start = calendar.day(row.start)
     if start < 0 or start >= calendar.length or row.days != project.days:
-        return f"project {named(project)} now lasts {project.days} days"
+        return phrase(WORDS["days"], project=as_named(project), days=project.days).text(lang)
     for rule, allowed in calendar.start_rules(project).items():
         if start >= len(allowed) or not allowed[start]:
-            return CALENDAR_REASONS[rule]
+            return term(CALENDAR_REASONS[rule], lang)
     return None
+
+
+WORDS: dict[str, tuple[str, str]] = {
+    "project removed": ("project {project} was removed", "项目 {project} 已被删除"),
+    "trainer removed": ("trainer {trainer} was removed", "专家 {trainer} 已被删除"),
+    "trainer away": ("trainer {trainer} is away {start}–{end}", "专家{trainer} {start}–{end} 不在"),
+    "trainer not free": ("trainer {trainer} is not available on those days",
+                         "专家{trainer}在这些日子没空"),
+    "trainer topics": ("trainer {trainer} no longer teaches its topics",
+                       "专家{trainer}不再教该项目的主题"),
+    "venue removed": ("venue {venue} was removed", "场地 {venue} 已被删除"),
+    "venue closed": ("venue {venue} is closed {start}–{end}", "场地{venue} {start}–{end} 不开放"),
+    "venue cannot host": ("venue {venue} can no longer host it", "场地{venue}已不能承办该班"),
+    "days": ("project {project} now lasts {days} days", "项目{project}现在要 {days} 天"),
+}
+"""The reasons `broken_rule` gives, in English and Chinese (the calendar's: `CALENDAR_REASONS`,
+said in Chinese by `scheduler.messages.term`)."""
 
 
 def _dates(row: SessionPhase) -> list[dt.date]:
@@ -208,14 +230,14 @@ CHANGE_COLUMNS = ["project", "name", "session", "phase", "change", "before", "af
 
 def changes_table(instance: Instance, changes: list[SessionChange],
                   lang: str = "en") -> pd.DataFrame:
-    """The changes as a table (changes.csv): one row per session-phase, the headers, kinds
-    and fixed reasons in `lang`."""
+    """The changes as a table (changes.csv): one row per session-phase, the headers and kinds
+    in `lang` (the reasons as `session_changes` said them)."""
     names = {project.id: project.name for project in instance.projects}
     return pd.DataFrame(
         [[change.project, names.get(change.project, ""), change.session, change.phase,
           ", ".join(term(kind, lang) for kind in change.kinds),
           describe(instance, change.before), describe(instance, change.after),
-          term(change.reason, lang)] for change in changes],
+          change.reason] for change in changes],
         columns=[term(column, lang) for column in CHANGE_COLUMNS])
 
 

@@ -197,6 +197,7 @@ TERMS = {
     "measure": "比较指标",
     "none": "无",
     "base": "基准",
+    "dropped": "未安排",
     # changes.csv and the change list (scheduler.diff).
     "project": "项目编号",
     "name": "培训项目名称",

@@ -32,9 +32,10 @@ from models.parse import InputError
 from models.solution import SessionPhase
 from scheduler.calendar import YearCalendar, day_runs, range_dates
 from scheduler.diff import broken_rule
+from scheduler.messages import Joined, phrase
 from scheduler.replan import PIN_PARTS, STABILITY_KPIS, WHOLE, PhaseKey, Replan, phase_key
 from scheduler.rules import Rule
-from scheduler.sessions import SessionSplit, named, split_project
+from scheduler.sessions import Finding, SessionSplit, as_named, check_project, split_project
 
 IntVar = cp_model.IntVar
 LinearExpr = cp_model.LinearExprT
@@ -612,50 +613,58 @@ class TrainingModel:
     def _check_kept_rows(self, replan: Replan,
                          kept: dict[PhaseKey, tuple[SessionPhase, frozenset[str]]]) -> None:
         """Every held or pinned session must still be possible in the new instance; otherwise
-        the request itself is wrong (exit 2), named session by session and part by part."""
+        the request itself is wrong (exit 2), named session by session and part by part, in
+        the request's language."""
         problems = []
         for (project_id, session, phase), (row, parts) in sorted(kept.items()):
+            reason = self._cannot_keep(row, parts, replan.lang)
+            if reason is None:
+                continue
             if replan.held(row):
-                why = f"was held before {replan.today}"
+                how = phrase(KEPT_WORDS["held"], today=replan.today)
             elif parts == WHOLE:
-                why = "is pinned"
+                how = phrase(KEPT_WORDS["pinned"])
             else:
-                why = f"has its {', '.join(p for p in PIN_PARTS if p in parts)} pinned"
-            label = f"{project_id} 第{session}班 phase {phase} ({row.start}–{row.end}) {why}"
-            reason = self._cannot_keep(row, parts)
-            if reason:
-                problems.append(f"{label}, but {reason}")
+                how = phrase(KEPT_WORDS["pinned parts"], parts=Joined(tuple(
+                    phrase(PART_WORDS[part]) for part in PIN_PARTS if part in parts)))
+            problems.append(phrase(KEPT_WORDS["cannot keep"], project=project_id,
+                                   session=session, phase=phase, start=row.start, end=row.end,
+                                   how=how, reason=reason).text(replan.lang))
         if problems:
             raise InputError(problems)
 
-    def _cannot_keep(self, row: SessionPhase, parts: frozenset[str]) -> str | None:
+    def _cannot_keep(self, row: SessionPhase, parts: frozenset[str], lang: str) -> str | None:
         """Why the model cannot keep these parts of a held or pinned session-phase as they
-        were, or None."""
+        were, in `lang`, or None."""
         instance = self.instance
         if not any(project.id == row.project for project in instance.projects):
-            return "the instance no longer has that project"
+            return phrase(KEPT_WORDS["no project"]).text(lang)
         if row.project in self.unschedulable:
-            return f"the project cannot run any more: {self.unschedulable[row.project]}"
+            checked = check_project(instance, instance.project(row.project), self.calendar)
+            assert isinstance(checked, Finding)  # what made it unschedulable
+            return phrase(KEPT_WORDS["cannot run"], reason=checked.why).text(lang)
         variables = self.projects[row.project]
         project, split = variables.project, variables.split
         if row.session > split.count or row.phase > project.phases:
-            return f"{named(project)} now has {split.count} classes of {project.phases} phase(s)"
+            return phrase(KEPT_WORDS["fewer classes"], project=as_named(project),
+                          count=split.count, phases=project.phases).text(lang)
         dated = "date" in parts
         if dated and (row.days != project.days
                       or self.calendar.day(row.start) not in split.start_days):
-            return "its dates are no longer allowed (days, months, holidays or blackouts changed)"
+            return phrase(KEPT_WORDS["dates"]).text(lang)
         phase = variables.sessions[row.session - 1].phases[row.phase - 1]
         if "venue" in parts and row.venue is not None and row.venue not in phase.venues:
-            return f"venue {row.venue} can no longer host it"
+            return phrase(KEPT_WORDS["venue lost"], venue=row.venue).text(lang)
         if "trainers" in parts and (set(row.trainers) - set(phase.trainers)
                                     or len(row.trainers) != project.trainer_count):
-            return f"its trainers {', '.join(row.trainers)} no longer fit the project"
+            return phrase(KEPT_WORDS["trainers lost"],
+                          trainers=Joined(tuple(row.trainers))).text(lang)
         if "seats" in parts and set(row.seats) - set(variables.sessions[0].seats):
-            return "it seats teachers of towns the project no longer draws from"
+            return phrase(KEPT_WORDS["towns lost"]).text(lang)
         kept_part = row.model_copy(update={
             "venue": row.venue if "venue" in parts else None,
             "trainers": row.trainers if "trainers" in parts else []})
-        return broken_rule(instance, self.calendar, kept_part, dated=dated)
+        return broken_rule(instance, self.calendar, kept_part, dated=dated, lang=lang)
 
     # --- objective -----------------------------------------------------------------------
 
@@ -1004,3 +1013,28 @@ def read_plan(built: TrainingModel, value: Callable[[cp_model.IntVar], int],
                if project.id in built.unschedulable
                or not value(built.projects[project.id].scheduled)]
     return rows, dropped
+
+
+KEPT_WORDS: dict[str, tuple[str, str]] = {
+    "cannot keep": ("{project} 第{session}班 phase {phase} ({start}–{end}) {how}, but {reason}",
+                    "{project} 第{session}班 第{phase}阶段（{start}–{end}）{how}，但{reason}"),
+    "held": ("was held before {today}", "在 {today} 之前已举办"),
+    "pinned": ("is pinned", "已固定"),
+    "pinned parts": ("has its {parts} pinned", "固定了{parts}"),
+    "venue lost": ("venue {venue} can no longer host it", "场地 {venue} 已不能承办它"),
+    "trainers lost": ("its trainers {trainers} no longer fit the project",
+                      "它的专家 {trainers} 已不适合这个项目"),
+    "towns lost": ("it seats teachers of towns the project no longer draws from",
+              "它的学员来自项目已不再招收的乡镇"),
+    "no project": ("the instance no longer has that project", "数据中已没有这个项目"),
+    "cannot run": ("the project cannot run any more: {reason}", "这个项目已无法安排：{reason}"),
+    "fewer classes": ("{project} now has {count} classes of {phases} phase(s)",
+                      "{project}现在有 {count} 个班，每班 {phases} 个阶段"),
+    "dates": ("its dates are no longer allowed (days, months, holidays or blackouts changed)",
+              "它的日期已不再允许（天数、月份、假期或禁排日期有变）"),
+}
+"""What `_check_kept_rows` says of a held or pinned session it cannot keep, in English and
+Chinese."""
+PART_WORDS = {"date": ("date", "日期"), "venue": ("venue", "场地"),
+              "trainers": ("trainers", "专家"), "seats": ("seats", "名额")}
+"""The parts of a class a pin keeps."""

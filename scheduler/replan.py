@@ -42,7 +42,9 @@ WHOLE = frozenset(PIN_PARTS)
 @dataclass(frozen=True)
 class Replan:
     """The baseline plan, the first day still open to change (None: every day), and the
-    pinned sessions as (project id, session number); `source` names the baseline's file."""
+    pinned sessions as (project id, session number); `source` names the baseline's file, and
+    `lang` is the language ("en" or "zh") of the problems found with the held and pinned
+    sessions."""
 
     baseline: Solution
     today: dt.date | None = None
@@ -51,6 +53,7 @@ class Replan:
     source: str = "baseline"
     warm_start: bool = True
     """Give the baseline to the search as its hint (off only to measure what it is worth)."""
+    lang: str = "en"
 
     def held(self, row: SessionPhase) -> bool:
         return self.today is not None and row.start < self.today

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -298,15 +299,45 @@ def test_changes_csv_is_headed_and_worded_in_the_planners_language() -> None:
     instance, baseline = parse_instance(tiny_instance()), tiny_solution()
     moved = [row.model_copy(update={"start": dt.date(2024, 4, 22), "end": dt.date(2024, 4, 24)})
              if (row.project, row.session) == ("p1", 1) else row for row in baseline.sessions]
-    changes = session_changes(instance, baseline, baseline.model_copy(update={"sessions": moved}))
-    table = changes_table(instance, changes, "zh")
+    plan = baseline.model_copy(update={"sessions": moved})
+    table = changes_table(instance, session_changes(instance, baseline, plan, "zh"), "zh")
     assert list(table.columns) == ["项目编号", "培训项目名称", "班", "阶段", "变化", "原安排",
                                    "新安排", "原因"]
     assert table.iloc[0].tolist() == [
         "p1", "骨干教师培训", 1, 1, "日期",
         "2024-04-08–2024-04-10 · 区教师进修学校 · 王老师、李老师",
         "2024-04-22–2024-04-24 · 区教师进修学校 · 王老师、李老师", "使方案更好"]
-    english = changes_table(instance, changes)
+    english = changes_table(instance, session_changes(instance, baseline, plan))
     assert list(english.columns) == ["project", "name", "session", "phase", "change", "before",
                                      "after", "why"]
     assert english.iloc[0]["why"] == "improves the plan"
+
+
+def test_the_held_and_pinned_sessions_problems_in_chinese(tmp_path: Path) -> None:
+    result = run("solve", str(ROOT / "instances" / "scenarios" / "trainer-ill-october.json"),
+                 "--baseline", str(ROOT / "tests" / "data" / "2024-solution.json"),
+                 "--pin", "p11#1:date,trainers", "--out", str(tmp_path / "o"), "--lang", "zh")
+    assert result.exit_code == 2, result.output
+    assert ("p11 第1班 第1阶段（2024-10-08–2024-10-10）固定了日期、专家，但专家罗红梅（ja-t20） "
+            "2024-10-01–2024-10-31 不在") in result.output
+
+
+def test_the_change_list_and_changes_csv_say_why_in_chinese(
+        two_classes: dict[str, Any], base: Solution, tmp_path: Path) -> None:
+    # t1 is ill on the day of class 1: t2 teaches it instead (as in the test above).
+    first = base.sessions[0]
+    two_classes["trainers"][0]["unavailable"] = [{"start": str(first.start),
+                                                  "end": str(first.end)}]
+    (tmp_path / "ill.json").write_text(json.dumps(two_classes, ensure_ascii=False),
+                                       encoding="utf-8")
+    (tmp_path / "base.json").write_text(base.to_json(), encoding="utf-8")
+    out = tmp_path / "o"
+    result = run("solve", str(tmp_path / "ill.json"), "--baseline", str(tmp_path / "base.json"),
+                 "--out", str(out), "--formats", "csv", "--time-limit", "10", "--workers", "2",
+                 "--lang", "zh")
+    assert result.exit_code == 0, result.output
+    why = f"专家张老师（t1） {first.start}–{first.end} 不在"
+    assert "培训一（p1）第1班 第1阶段 [专家]：" in result.output
+    assert f"（{why}）" in result.output
+    changes = pd.read_csv(out / "changes.csv", encoding="utf-8-sig")
+    assert changes["原因"].tolist() == [why]
