@@ -299,7 +299,7 @@ def compare_command(base_path: Path, scenario_paths: tuple[Path, ...], jobs: int
         click.echo(_say("compare stopped", why=stopped))
         sys.exit(EXIT_NO_SCHEDULE)
     _warn_if_charts_lack_chinese()  # compare.png
-    click.echo(metrics_text(comparison.metrics(), lang))
+    click.echo(metrics_text(comparison.metrics(lang), lang))
     written = []
     folders = comparison.folders()
     for alternative in comparison.alternatives:

@@ -55,9 +55,10 @@ class Comparison:
     def base(self) -> Alternative:
         return self.alternatives[0]
 
-    def metrics(self) -> pd.DataFrame:
-        """One row per measure, one column per alternative (see `_measures`)."""
-        return pd.DataFrame({alternative.label: _measures(alternative, self.base)
+    def metrics(self, lang: str = "en") -> pd.DataFrame:
+        """One row per measure, one column per alternative (see `_measures`), the measures
+        named in English ("en") or Chinese ("zh")."""
+        return pd.DataFrame({alternative.label: _measures(alternative, self.base, lang)
                              for alternative in self.alternatives})
 
     def folders(self) -> dict[str, str]:
@@ -72,9 +73,10 @@ class Comparison:
             names[alternative.label] = name
         return names
 
-    def project_diff(self) -> pd.DataFrame:
+    def project_diff(self, lang: str = "en") -> pd.DataFrame:
         """One row per project that changes in some scenario; for each scenario, its months,
-        venues and trainers as "before → after" where they changed, else empty."""
+        venues and trainers as "before → after" where they changed, else empty (a dropped
+        project said in `lang`)."""
         columns: dict[tuple[str, str], dict[str, str]] = {}
         # Venues and trainers by name, as the base names them, else as a scenario does.
         known: dict[str, str] = {}
@@ -84,7 +86,7 @@ class Comparison:
             for trainer in alternative.instance.trainers:
                 known.setdefault(f"trainer:{trainer.id}", trainer.name)
         for alternative in self.alternatives[1:]:
-            changes = project_changes(self.base.solution, alternative.solution, known)
+            changes = project_changes(self.base.solution, alternative.solution, known, lang)
             for aspect in ("months", "venues", "trainers"):
                 columns[alternative.label, aspect] = {
                     project: f"{change[0]} → {change[1]}"
@@ -101,10 +103,10 @@ class Comparison:
 
 
 def metrics_text(metrics: pd.DataFrame, lang: str = "en") -> str:
-    """`Comparison.metrics` for a terminal: a row per measure, named in `lang`, a column per
+    """`Comparison.metrics(lang)` for a terminal: a row per measure, a column per
     alternative, aligned by display width (a Chinese label is two columns a character)."""
     header = [term("measure", lang), *map(str, metrics.columns)]
-    rows = [[term(str(measure), lang), *(_figure(value) for value in values)]
+    rows = [[str(measure), *(_figure(value) for value in values)]
             for measure, values in metrics.iterrows()]
     return text_table(header, rows)
 
@@ -197,9 +199,10 @@ def _children_stop_on_ctrl_c() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _measures(alternative: Alternative, base: Alternative) -> dict[str, object]:
-    """The column of one alternative; "—" where a measure does not apply (the stability of
-    the base against itself, anything of a plan that does not exist)."""
+def _measures(alternative: Alternative, base: Alternative, lang: str) -> dict[str, object]:
+    """The column of one alternative, its measures named in `lang`; "—" where a measure does
+    not apply (the stability of the base against itself, anything of a plan that does not
+    exist)."""
     solution = alternative.solution
     planned = solution.status.has_schedule
     compared = planned and alternative is not base
@@ -207,13 +210,14 @@ def _measures(alternative: Alternative, base: Alternative) -> dict[str, object]:
     def kpi(name: str, applies: bool = True) -> object:
         return solution.kpis.get(name, "—") if applies and planned else "—"
 
-    return {
+    dropped = ("、" if lang == "zh" else ", ").join(solution.dropped) or term("none", lang)
+    measures = {
         "status": solution.status.value,
         "objective": solution.objective if planned else "—",
         "gap": f"{solution.gap:.2%}" if solution.gap is not None else "—",
         **{f"kpi {name}": kpi(name) for name in KPI_NAMES},
         **{f"kpi {name}": kpi(name, compared) for name in STABILITY_KPIS},
-        "projects dropped": (", ".join(solution.dropped) or "none") if planned else "—",
+        "projects dropped": dropped if planned else "—",
         "sessions": len({(row.project, row.session) for row in solution.sessions}),
         "sessions moved against the base": _sessions_moved(base.solution, solution)
         if compared else "—",
@@ -221,6 +225,7 @@ def _measures(alternative: Alternative, base: Alternative) -> dict[str, object]:
         "cost (yuan)": kpi("cost"),
         "solve seconds": solution.solve_seconds,
     }
+    return {term(measure, lang): value for measure, value in measures.items()}
 
 
 def _sessions_moved(base: Solution, other: Solution) -> int:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -125,3 +127,12 @@ def test_the_table_is_said_in_chinese_and_aligned_by_display_width(
     # column, which padding by len() would not give (a hanzi takes two columns).
     assert len({display_width(line) for line in table}) == 1
     assert len({len(line) for line in table}) > 1
+    # The files name the measures in Chinese too.
+    out = tmp_path / "out"
+    csv = pd.read_csv(out / "compare.csv", encoding="utf-8-sig", index_col="比较指标")
+    assert csv.loc["更换的专家", "张老师三月外出"] == "2"
+    assert csv.loc["未安排的项目"].tolist() == ["无"] * 3
+    sheet = openpyxl.load_workbook(out / "compare.xlsx").worksheets[0]
+    measures = [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert measures == csv.index.tolist() and "目标值" in measures
+    assert not any(re.search("[A-Za-z]{4,}", measure) for measure in measures)

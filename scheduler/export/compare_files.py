@@ -76,12 +76,12 @@ td.measure { white-space: nowrap; }
 
 def write_comparison(comparison: Comparison, out_dir: Path, lang: str = "zh") -> list[Path]:
     """Write the five files of the comparison into `out_dir`; return their paths."""
-    metrics = comparison.metrics()
-    diff = comparison.project_diff()
+    metrics = comparison.metrics(lang)
+    diff = comparison.project_diff(lang)
     chart = comparison_png(comparison)
     contents = {
-        "compare.csv": _csv_bytes(metrics_table(metrics)),
-        "compare-projects.csv": _csv_bytes(projects_table(diff)),
+        "compare.csv": _csv_bytes(metrics_table(metrics, lang)),
+        "compare-projects.csv": _csv_bytes(projects_table(diff, lang)),
         "compare.xlsx": _workbook_bytes(comparison.base.instance, metrics, diff, lang),
         "compare.png": chart,
         "compare.html": comparison_html(comparison.base.instance, metrics, diff, chart,
@@ -97,16 +97,23 @@ def write_comparison(comparison: Comparison, out_dir: Path, lang: str = "zh") ->
 
 # --- the tables ---------------------------------------------------------------------------
 
-def metrics_table(metrics: pd.DataFrame) -> pd.DataFrame:
-    """The measures with their names as the first column, `measure`."""
-    return metrics.rename_axis("measure").reset_index()
+def metrics_table(metrics: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The measures with their names as the first column, `measure` (in `lang`)."""
+    return metrics.rename_axis(_csv_header("measure", lang)).reset_index()
 
 
-def projects_table(diff: pd.DataFrame) -> pd.DataFrame:
-    """The per-project diff flattened: project, name, then `<label>: <aspect>` per scenario."""
-    flat = diff.set_axis([f"{label}: {aspect}" if label else aspect
-                          for label, aspect in diff.columns], axis="columns")
-    return flat.reset_index()
+def projects_table(diff: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The per-project diff flattened: project, name, then `<label>: <aspect>` per scenario
+    (the fixed words in `lang`)."""
+    flat = diff.set_axis([f"{label}: {_csv_header(aspect, lang)}" if label
+                          else _csv_header(aspect, lang) for label, aspect in diff.columns],
+                         axis="columns")
+    return flat.rename_axis(_csv_header(str(diff.index.name), lang)).reset_index()
+
+
+def _csv_header(key: str, lang: str) -> str:
+    """A fixed word of a CSV header: as it is in English, its Chinese in Chinese."""
+    return HEADER_WORDS[key] if lang == "zh" else key
 
 
 def _csv_bytes(table: pd.DataFrame) -> bytes:
