@@ -4,6 +4,7 @@ Exit codes)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -178,6 +179,26 @@ def test_explain_speaks_chinese(tiny, tmp_path):
                              "这 4 条规则不能同时满足（放宽其中任何一条即可消除冲突）：")
     assert "能得到方案的修改（每项都试过，得到的方案已检查）：" in stdout
     assert "分析用时" in stdout and "Explained in" not in stdout
+    # The rules and the changes too, not only the frame.
+    assert "  3. 乡镇城区（c）在上课日最多派出 10% 的教师（100 人中 10 人）\n" in stdout
+    assert "  1. 允许项目培训一（p1）也在7月举办\n" in stdout
+    assert set(re.findall("[A-Za-z]{4,}", stdout)) == {"tiny"}  # the instance's name
+
+
+def test_solve_of_an_infeasible_plan_explains_in_chinese(tiny, tmp_path):
+    tiny["policy"] = {"max_absence_share": 0.1}
+    out = tmp_path / "out"
+    code, stdout, _ = run("solve", str(write(tmp_path, tiny)), "--out", str(out),
+                          "--time-limit", "10", "--lang", "zh")
+    assert code == 1
+    assert "能得到方案的最佳修改：允许项目培训一（p1）也在7月举办。" in stdout
+    assert "项目培训一（p1）是必办项目：必须安排；项目培训一（p1）只能在3月举办；" in stdout
+    text = (out / "explain.txt").read_text(encoding="utf-8")
+    assert "  1. 允许项目培训一（p1）也在7月举办\n" in text
+    data = json.loads((out / "explain.json").read_text(encoding="utf-8"))
+    assert data["suggestions"][0]["change"] == "允许项目培训一（p1）也在7月举办"
+    assert data["suggestions"][0]["edits"] == [{"path": "projects[0].months", "before": [3],
+                                                "after": [3, 7]}]
 
 
 def test_the_locale_chooses_the_language_when_lang_is_not_given(monkeypatch):

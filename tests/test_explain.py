@@ -478,3 +478,107 @@ def test_the_normal_model_has_no_groups(tiny):
     relaxable = TrainingModel(instance, relaxable=True)
     assert {group.rule for group in relaxable.groups.values()} == {Rule.MANDATORY_DROPPED,
                                                                    Rule.MONTHS}
+
+
+# --- in the planner's language ------------------------------------------------------------------
+
+
+def english_words(text: str) -> set[str]:
+    """The words of four letters or more in Latin letters: in a Chinese explanation of the tiny
+    world none but its name and its venues' ids (the others are a letter and a digit)."""
+    return set(re.findall(r"[A-Za-z]{4,}", text)) - {"tiny", "hall", "room"}
+
+
+def too_many_seats(tiny: dict[str, Any]) -> None:
+    tiny["projects"][0].update(headcount=150, sessions=1)
+
+
+def every_venue_closed(tiny: dict[str, Any]) -> None:
+    for venue in tiny["venues"]:
+        venue["unavailable"] = [{"start": "2024-03-01", "end": "2024-03-31"}]
+
+
+def every_trainer_away(tiny: dict[str, Any]) -> None:
+    tiny["projects"][0].update(months=[4], trainers_per_session=2)
+    for trainer in tiny["trainers"]:
+        trainer["unavailable"] = [{"start": "2024-04-01", "end": "2024-04-30"}]
+
+
+def too_few_rural_teachers(tiny: dict[str, Any]) -> None:
+    tiny["towns"][1]["teachers"] = {"pri": 15}
+    tiny["projects"][0]["rural_quota"] = 0.5
+
+
+def no_free_day(tiny: dict[str, Any]) -> None:
+    tiny["calendar"]["blackouts"] = [{"name": "期中考试", "start": "2024-03-01",
+                                      "end": "2024-03-31", "audiences": ["pri"]}]
+
+
+def after_a_long_project(tiny: dict[str, Any]) -> None:
+    tiny["projects"][0].update(days=29, weekdays_only=False)
+    second_project(tiny, days=1, after=["p1"], weekdays_only=None)
+
+
+def short_of_days(tiny: dict[str, Any]) -> None:
+    tiny["projects"][0].update(days=3, topics=["B"])
+    tiny["trainers"][1]["max_days"] = 2
+
+
+@pytest.mark.parametrize("impossible", [
+    lambda tiny: tiny["projects"][0].update(topics=["A", "C"]),
+    lambda tiny: tiny["projects"][0].update(trainers_per_session=3),
+    lambda tiny: tiny["projects"][0].update(venue_features=["投影"], venue_rural="required"),
+    lambda tiny: tiny["projects"][0].update(holiday="required"),
+    lambda tiny: tiny["projects"][0].update(phases=2, min_gap_days=40),
+    too_many_seats, every_venue_closed, every_trainer_away, too_few_rural_teachers, no_free_day,
+    after_a_long_project, short_of_days,
+])
+def test_what_cannot_run_and_every_change_is_said_in_chinese(tiny, impossible):
+    impossible(tiny)
+    explanation = explained(tiny)
+    assert explanation.findings and explanation.suggestions
+    text = explanation.to_text("zh")
+    assert not english_words(text), text
+    data = json.loads(explanation.to_json("zh"))
+    said = [finding["message"] for finding in data["findings"]] + [
+        suggestion["change"] + suggestion["note"] for suggestion in data["suggestions"]]
+    assert not english_words(" ".join(said)), said
+    short = explanation.short("zh")
+    assert english_words(short) <= {"explain", "schedule"}, short  # explain.txt, the command
+    # The English stays as it was: every finding and change said in English.
+    assert "cannot run" in explanation.to_text() and "cannot run" in explanation.short()
+
+
+def test_a_conflict_and_its_changes_are_said_in_chinese(tiny):
+    # As in test_trainer_teaches_one_session_a_day: only 15 March is free, t2 is away all March.
+    tiny["calendar"]["blackouts"] = blackout_all_of_march_but(15)
+    tiny["trainers"][1]["unavailable"] = [{"start": "2024-03-01", "end": "2024-03-31"}]
+    second_project(tiny)
+    text = explained(tiny).to_text("zh")
+    assert not english_words(text), text
+    lines = text.splitlines()
+    assert lines[1:8] == [
+        "这 6 条规则不能同时满足（放宽其中任何一条即可消除冲突）：",
+        "  1. 项目培训一（p1）是必办项目：必须安排",
+        "  2. 项目培训二（p2）是必办项目：必须安排",
+        "  3. 项目培训一（p1）只能在3月举办",
+        "  4. 项目培训二（p2）只能在3月举办",
+        "  5. 专家李老师（t2） 2024-03-01–2024-03-31 不在",
+        "  6. 专家张老师（t1）每天只能给一个班上课"]
+    assert "请专家李老师（t2）在 2024-03-01–2024-03-31 也有空（取消这段外出）" in text
+    assert "把项目培训一（p1）改为非必办（优先级 1）：方案将不安排它" in text
+
+
+def test_many_towns_on_one_line_and_the_policy_are_said_in_chinese(tiny):
+    for index in range(5):
+        tiny["towns"].append({"id": f"x{index}", "name": f"镇{index}", "rural": True,
+                              "teachers": {"pri": 20}})
+    tiny["policy"] = {"max_absence_share": 0.05}
+    explanation = explained(tiny)
+    text = explanation.to_text("zh")
+    assert not english_words(text), text
+    assert "6 条乡镇离岗上限（乡镇在上课日最多派出的教师）：城区（c） 5/100；" in text
+    assert "允许每个乡镇在上课日最多派出 15% 的教师（政策离岗上限 0.05 → 0.15）" in text
+    data = json.loads(explanation.to_json("zh"))
+    assert data["conflict"][0]["label"] == "项目培训一（p1）是必办项目：必须安排"
+    assert data["conflict"][0]["rule"] == "mandatory-dropped"  # the fields stay as they are
