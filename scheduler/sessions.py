@@ -454,7 +454,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "untaught": ("no trainer teaches {topics}", "没有专家教{topics}"),
     "too few trainers": ("it needs {needed} trainers per session but only {count} teach its "
                          "topics ({trainers})",
-                         "每班需要 {needed} 位专家，但只有 {count} 位教它的专题（{trainers}）"),
+                         "每班需要 {needed} 位专家，但只有 {count} 位教它的主题（{trainers}）"),
     "rural pool": ("its rural quota needs {required} of its {headcount} seats in rural towns, "
                    "but its audiences have only {pool} teachers there",
                    "农村名额要求 {headcount} 个名额中 {required} 个给农村乡镇，但培训对象在"
