@@ -667,6 +667,19 @@ def _load_or_exit(path: str, lang: str | None = None) -> Instance:
         raise  # unreachable: for the type checker
 
 
+def _cannot_run(instance: Instance, project_ids: list[str]) -> dict[str, str]:
+    """Why each of these projects cannot run at all, in the command's language (the solver
+    keeps its reasons in English)."""
+    from scheduler.calendar import YearCalendar
+    from scheduler.sessions import Finding, check_project
+
+    calendar = YearCalendar(instance)
+    checked = {project_id: check_project(instance, instance.project(project_id), calendar)
+               for project_id in project_ids}
+    return {project_id: finding.why.text(_lang()) for project_id, finding in checked.items()
+            if isinstance(finding, Finding)}
+
+
 def _exit_bad_input(problems: list[str]) -> None:
     for problem in problems:
         click.echo(problem, err=True)
@@ -677,6 +690,7 @@ def _exit_bad_input(problems: list[str]) -> None:
 def _print_summary(instance: Instance, result: SolveResult) -> None:
     solution = result.solution
     names = {project.id: project.name for project in instance.projects}
+    cannot_run = _cannot_run(instance, list(result.unschedulable))
     stopped = _say("stopped by ctrl-c") if result.interrupted else ""
     click.echo(_say("status", status=solution.status.value, seconds=solution.solve_seconds,
                     stopped=stopped))
@@ -692,10 +706,10 @@ def _print_summary(instance: Instance, result: SolveResult) -> None:
         click.echo(_say("sessions", sessions=len(sessions),
                         projects=len(instance.projects) - len(solution.dropped)))
         for project_id in solution.dropped:
-            reason = result.unschedulable.get(project_id, _say("dropped why"))
+            reason = cannot_run.get(project_id, _say("dropped why"))
             click.echo(_say("dropped", id=project_id, name=names[project_id], reason=reason))
-    elif result.unschedulable:
-        for project_id, reason in result.unschedulable.items():
+    elif cannot_run:
+        for project_id, reason in cannot_run.items():
             click.echo(_say("cannot schedule", id=project_id, name=names[project_id],
                             reason=reason))
     elif solution.status is Status.INFEASIBLE:

@@ -160,6 +160,15 @@ def test_solve_says_its_summary_in_chinese(tiny, tmp_path):
     assert not any(word in stdout for word in ("status", "objective", "wrote"))
 
 
+def test_solve_says_in_chinese_why_a_project_cannot_run(tiny, tmp_path):
+    tiny["projects"].append(dict(tiny["projects"][0], id="p2", name="培训二", priority=3,
+                                 topics=["C"]))
+    code, stdout, _ = run("solve", str(write(tmp_path, tiny)), "--out", str(tmp_path / "out"),
+                          "--time-limit", "10", "--formats", "csv", "--lang", "zh")
+    assert code == 0, stdout
+    assert "  未安排 培训二（p2）：没有专家教C\n" in stdout
+
+
 def test_an_input_error_is_said_in_chinese_and_writes_nothing(tmp_path):
     out = tmp_path / "plan.txt"
     code, stdout, stderr = run("template", "--out", str(out), "--lang", "zh")
