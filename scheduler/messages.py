@@ -2,10 +2,12 @@
 
 `say(key, lang, **values)` gives one message of `MESSAGES` in English ("en") or Chinese ("zh"),
 filled in with str.format; `term(text, lang)` gives a fixed word of a table (a measure, a kind
-of change) in Chinese. `language()` is the language a command speaks when not told: the
-locale's, Chinese when LC_ALL, LC_MESSAGES or LANG (the first one set) starts with "zh". Names
-from the instance are shown as they are. A terminal shows a Chinese character two columns
-wide, so tables pad by `display_width`, not by len().
+of change) in Chinese. A sentence made now and said later, in whichever language is asked
+(explain's findings, rules and changes), is a `Phrase`: its two templates and its values, names
+among them as `Named` (`p01 (培训名)`, `培训名（p01）`). `language()` is the language a
+command speaks when not told: the locale's, Chinese when LC_ALL, LC_MESSAGES or LANG (the
+first one set) starts with "zh". Names from the instance are shown as they are. A terminal
+shows a Chinese character two columns wide, so tables pad by `display_width`, not by len().
 """
 
 from __future__ import annotations
