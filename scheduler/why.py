@@ -25,10 +25,10 @@ from typing import Any
 
 from models import Instance, Project, SessionPhase, Solution
 from scheduler.calendar import YearCalendar
-from scheduler.kpis import KPI_NAMES, plan_kpis, weighted_objective
+from scheduler.kpis import KPI_NAMES, plan_kpis, project_terms, weighted_objective
 from scheduler.rules import Rule
 from scheduler.sessions import qualified_trainers, usable_venues
-from scheduler.validate import validate
+from scheduler.validate import Violation, validate
 
 Change = dict[str, Any]
 """A class tried elsewhere: a `shift` of its days, or fields of its rows (venue, trainers)."""
@@ -40,6 +40,17 @@ PLACEMENT_RULES = frozenset({
     Rule.TRAINER_ONE_SESSION_A_DAY, Rule.TRAINER_MAX_DAYS, Rule.ABSENCE_CAP, Rule.AFTER,
 })
 """The rules a class can break by its dates, venue and trainers alone."""
+ROW_RULES = frozenset({
+    Rule.YEAR, Rule.PUBLIC_HOLIDAY, Rule.WEEKEND, Rule.MONTHS, Rule.HOLIDAY_REQUIRED,
+    Rule.HOLIDAY_FORBIDDEN, Rule.BLACKOUT, Rule.PHASE_GAP, Rule.VENUE_CAPACITY,
+    Rule.VENUE_FEATURES, Rule.VENUE_RURAL, Rule.VENUE_UNAVAILABLE, Rule.TRAINER_TOPIC,
+    Rule.TRAINER_COVER})
+VENUE_RULES = frozenset({Rule.VENUE_ONE_SESSION_A_DAY})
+TRAINER_RULES = frozenset({Rule.TRAINER_UNAVAILABLE, Rule.TRAINER_ONE_SESSION_A_DAY,
+                           Rule.TRAINER_MAX_DAYS})
+TOWN_RULES = frozenset({Rule.ABSENCE_CAP})
+"""Of those: the rules of a row alone, and those a row shares with others in its venue, with its
+trainers or from its towns."""
 MOST_TRIALS = 12
 """Venues or trainers tried per question (each is a validation; every day of the preferred
 months is tried): enough to see what stands in the way, few enough that `why` on a plan of a
@@ -68,10 +79,13 @@ class ProjectCost:
 
 
 def why(instance: Instance, solution: Solution, project_id: str | None = None,
-        session: int | None = None, lang: str = "en") -> list[ProjectCost]:
+        session: int | None = None, lang: str = "en", cheaper: bool = True
+        ) -> list[ProjectCost]:
     """The costs of every project of the plan (or of one, or of one class), with reasons in
-    English ("en") or Chinese ("zh")."""
-    explainer = _Explainer(instance, solution, lang)
+    English ("en") or Chinese ("zh"). Without `cheaper`, a class's cost is not set against
+    the cheaper venues and trainers (the trials that take most of the time on a large plan);
+    days outside the preferred months and urban venues are always explained."""
+    explainer = _Explainer(instance, solution, lang, cheaper)
     projects = [p for p in instance.projects if project_id in (None, p.id)]
     return [explainer.project(project, session) for project in projects]
 
@@ -88,8 +102,9 @@ def weighted(instance: Instance, kpis: dict[str, int]) -> int:
 
 
 class _Explainer:
-    def __init__(self, instance: Instance, solution: Solution, lang: str):
+    def __init__(self, instance: Instance, solution: Solution, lang: str, cheaper: bool):
         self.instance = instance
+        self.cheaper = cheaper
         self.solution = solution
         self.lang = lang
         self.names = {(kind, item.id): item.name for kind, items in (
@@ -98,8 +113,13 @@ class _Explainer:
         self.calendar = YearCalendar(instance)
         self.venues = {venue.id: venue for venue in instance.venues}
         self.fees = {trainer.id: trainer.fee_per_day for trainer in instance.trainers}
-        self.kpis = self._kpis(solution.sessions)
+        self.kpis = plan_kpis(instance, self.calendar, solution.sessions, solution.dropped)
         self.objective = weighted_objective(instance, self.kpis)
+        self.away = self._away(solution.sessions)
+        self.on_day: dict[dt.date, list[int]] = defaultdict(list)
+        for index, row in enumerate(solution.sessions):
+            for day in _dates(row):
+                self.on_day[day].append(index)
         self.peak_day, self.peak = self._busiest_school_day()
 
     def project(self, project: Project, session: int | None) -> ProjectCost:
@@ -139,7 +159,7 @@ class _Explainer:
             cost.reasons.append(self._say("outside", days=outside, months=months)
                                 + self._why_not_on(rows, self._days_in(project, wanted)))
         cost.kpis["cost"] = sum(self._cost(row) for row in rows)
-        cheaper = self._why_not_cheaper(project, rows)
+        cheaper = self._why_not_cheaper(project, rows) if self.cheaper else None
         if cheaper:
             cost.reasons.append(cheaper)
         urban = sum(row.size for row in rows if project.venue_rural == "preferred"
@@ -198,11 +218,9 @@ class _Explainer:
         free: list[tuple[int, str, str]] = []
         for change in changes:
             moved = [self._changed(row, change) for row in rows]
-            broken = [v for v in validate(self.instance, self._nearby(rows, moved),
-                                          only=PLACEMENT_RULES)
-                      if v.rule in PLACEMENT_RULES]
+            broken = self._broken(rows, moved)
             if not broken:
-                kpis = self._kpis(self._with(rows, moved))
+                kpis = self._kpis(rows, moved)
                 free.append((weighted_objective(self.instance, kpis) - self.objective,
                              self._place(moved), self._changes(kpis)))
             for violation in broken:
@@ -227,32 +245,87 @@ class _Explainer:
             update |= {"start": row.start + shift, "end": row.end + shift}
         return row.model_copy(update=update)
 
-    def _nearby(self, before: list[SessionPhase], after: list[SessionPhase]) -> Solution:
-        """The plan with the class changed, cut down to the rows a placement rule of the
-        changed class can involve: those on its days (venues, trainers, towns' absence), of
-        its trainers (their days in the year), of its own project and of the projects it comes
-        after or before. The rules of a whole project (its count of classes, its seats) are
-        left out of what is asked of this cut-down plan (`PLACEMENT_RULES`)."""
-        project = self.instance.project(after[0].project)
-        first, last = min(row.start for row in after), max(row.end for row in after)
+    def _broken(self, before: list[SessionPhase], after: list[SessionPhase]) -> list[Violation]:
+        """The placement rules the class breaks with its rows `before` changed to `after`. The
+        plan kept every rule, so each rule family is asked only of the rows the class can meet
+        in it: its own rules of a row alone; on its new days, the rows in its venue, those with
+        one of its trainers (and, where its trainers changed, every row of the new ones: their
+        days in the year) and those seating one of its towns; where its days moved, the rows of
+        the projects it comes after or before. Each is checked as a plan cut down to those rows
+        (of the towns, only the class's own)."""
+        on_days = [self.solution.sessions[index] for index in sorted(
+            {index for row in after for day in _dates(row) for index in self.on_day.get(day, ())})]
+        venues = {row.venue for row in after} - {None}
         trainers = {trainer for row in after for trainer in row.trainers}
-        related = {project.id, *project.after} | {
-            other.id for other in self.instance.projects if project.id in other.after}
-        keys = {(row.project, row.session, row.phase) for row in before}
-        rows = [row for row in self.solution.sessions
-                if (row.project, row.session, row.phase) not in keys
-                and ((row.start <= last and row.end >= first) or row.project in related
-                     or trainers & set(row.trainers))]
-        return self.solution.model_copy(update={"sessions": rows + after})
+        towns = {town for row in after for town in row.seats}
+        # The new trainers' days in the whole year count towards their yearly limit.
+        taught = (self.solution.sessions
+                  if trainers - {trainer for row in before for trainer in row.trainers}
+                  else on_days)
+        checks = [
+            ([], ROW_RULES),
+            ([row for row in on_days if row.venue in venues], VENUE_RULES),
+            ([row for row in taught if trainers & set(row.trainers)], TRAINER_RULES),
+            ([row for row in on_days if towns & set(row.seats)], TOWN_RULES),
+        ]
+        if before[0].start != after[0].start:
+            project = self.instance.project(after[0].project)
+            related = {project.id, *project.after} | {
+                other.id for other in self.instance.projects if project.id in other.after}
+            checks.append(([row for row in self.solution.sessions if row.project in related],
+                           frozenset({Rule.AFTER})))
+        return [violation for rows, rules in checks
+                for violation in self._check(before, after, rows, rules)]
 
-    def _with(self, before: list[SessionPhase], after: list[SessionPhase]) -> list[SessionPhase]:
+    def _check(self, before: list[SessionPhase], after: list[SessionPhase],
+               rows: list[SessionPhase], rules: frozenset[Rule]) -> list[Violation]:
+        """Validate the class's new rows with `rows`, the plan cut down to them, for `rules`;
+        of the towns only the class's own (a large plan has hundreds, and the class's seats
+        cannot touch another town's absence)."""
         keys = {(row.project, row.session, row.phase) for row in before}
-        return [row for row in self.solution.sessions
-                if (row.project, row.session, row.phase) not in keys] + after
+        kept = [row for row in rows if (row.project, row.session, row.phase) not in keys]
+        cut = self.solution.model_copy(update={"sessions": kept + after})
+        towns = {town for row in after for town in row.seats}
+        own_towns = self.instance.model_copy(update={
+            "towns": [town for town in self.instance.towns if town.id in towns]})
+        return [violation for violation in validate(own_towns, cut, only=rules)
+                if violation.rule in rules]
 
-    def _kpis(self, rows: list[SessionPhase]) -> dict[str, int]:
-        """The plan's six KPIs with these rows, as the solver measures them."""
-        return plan_kpis(self.instance, self.calendar, rows, self.solution.dropped)
+    def _kpis(self, before: list[SessionPhase], after: list[SessionPhase]) -> dict[str, int]:
+        """The plan's six KPIs with the class's rows `before` changed to `after`, as the solver
+        measures them: its own terms swapped, the teachers away day by day moved (its seats,
+        so the fair shares, and the dropped projects stay as they are)."""
+        old, new = (project_terms(self.instance, self.calendar, rows)[rows[0].project]
+                    for rows in (before, after))
+        away = self.away.copy()
+        for rows, sign in ((before, -1), (after, 1)):
+            for row in rows:
+                for day in self._days_away(row):
+                    away[day] += sign * row.size
+        return self.kpis | {
+            "preference": self.kpis["preference"] - old.preference + new.preference,
+            "cost": self.kpis["cost"] - old.cost + new.cost,
+            "rural_venue": self.kpis["rural_venue"] - old.urban_venue_seats
+            + new.urban_venue_seats,
+            "balance": max(away, default=0),
+        }
+
+    def _away(self, rows: list[SessionPhase]) -> list[int]:
+        """Teachers away on each school day of the year (0 on other days)."""
+        away = [0] * self.calendar.length
+        for row in rows:
+            for day in self._days_away(row):
+                away[day] += row.size
+        return away
+
+    def _days_away(self, row: SessionPhase) -> list[int]:
+        """The school days a row keeps its teachers from school."""
+        if not self.instance.project(row.project).mode.takes_teachers_away:
+            return []
+        start = self.calendar.day(row.start)
+        school_days = self.calendar.school_days
+        return [day for day in range(max(start, 0), min(start + row.days, self.calendar.length))
+                if school_days[day]]
 
     # --- measures -----------------------------------------------------------------------------
 
@@ -309,19 +382,11 @@ class _Explainer:
             or self._say("no change")
 
     def _busiest_school_day(self) -> tuple[dt.date | None, int]:
-        away: dict[dt.date, int] = defaultdict(int)
-        projects = {project.id: project for project in self.instance.projects}
-        school_days = self.calendar.school_days
-        for row in self.solution.sessions:
-            if projects[row.project].mode.takes_teachers_away:
-                for offset in range(row.days):
-                    day = row.start + dt.timedelta(days=offset)
-                    if school_days[self.calendar.day(day)]:
-                        away[day] += row.size
-        if not away:
+        """The first school day with the most teachers away, and how many; None if none are."""
+        peak = max(self.away, default=0)
+        if peak == 0:
             return None, 0
-        day = max(sorted(away), key=away.__getitem__)
-        return day, away[day]
+        return self.calendar.date(self.away.index(peak)), peak
 
 
 SHOWN = 4
@@ -397,6 +462,10 @@ RULE_WORDS = {
     Rule.TRAINER_TOPIC: ("the trainer teaches none of its topics", "专家不教该项目的主题"),
     Rule.TRAINER_COVER: ("its trainers would not cover every topic", "专家不能覆盖全部主题"),
 }
+
+
+def _dates(row: SessionPhase) -> list[dt.date]:
+    return [row.start + dt.timedelta(days=offset) for offset in range(row.days)]
 
 
 def day_ranges(days: Iterable[dt.date]) -> str:

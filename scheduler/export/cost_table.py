@@ -1,6 +1,7 @@
 """The sheet 成本明细 of plan.xlsx: what each class adds to each KPI and why (`scheduler.why`),
 one row per class, then one per project that pays for its seats short of fair share or is
-dropped."""
+dropped. A class's cost is not set against the cheaper venues and trainers here (on a plan of a
+thousand classes those trials take a minute); `schedule why` does that for any class."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def cost_table(instance: Instance, solution: Solution, lang: str = "zh") -> pd.D
     """A row per class (and per project paying as a whole): its KPI parts, what they add to the
     objective, and the reasons in `lang`."""
     records = []
-    for project in why(instance, solution, lang=lang):
+    for project in why(instance, solution, lang=lang, cheaper=False):
         for one in project.classes:
             dates = "；".join(date_span(row.start, row.end) for row in one.rows)
             records.append({"项目编号": project.project.id,

@@ -411,7 +411,8 @@ def _tips(instance: Instance, solution: Solution) -> dict[tuple[str, int, int], 
     """The text a bar shows on hover: project, dates, venue, trainers, seats by town, and what
     its class adds to the KPIs and why (`scheduler.why`)."""
     costs = {(project.project.id, one.session): one
-             for project in why(instance, solution, lang="zh") for one in project.classes}
+             for project in why(instance, solution, lang="zh", cheaper=False)
+             for one in project.classes}
     names = summaries.phase_names(instance, solution)
     projects = {project.id: project for project in instance.projects}
     venues = {venue.id: venue.name for venue in instance.venues}
