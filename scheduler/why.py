@@ -26,6 +26,7 @@ from typing import Any
 from models import Instance, Project, SessionPhase, Solution
 from scheduler.calendar import YearCalendar
 from scheduler.kpis import KPI_NAMES, plan_kpis, project_terms, weighted_objective
+from scheduler.messages import Joined, Named
 from scheduler.rules import Rule
 from scheduler.sessions import qualified_trainers, usable_venues
 from scheduler.validate import Violation, validate
@@ -357,14 +358,12 @@ class _Explainer:
         return (chinese if self.lang == "zh" else english).format(**values)
 
     def _list(self, items: Iterable[str]) -> str:
-        return ("、" if self.lang == "zh" else ", ").join(items)
+        return Joined(tuple(items)).text(self.lang)
 
     def _named(self, kind: str, item_id: str) -> str:
-        """`venue jxxx-hall (报告厅)`, or in Chinese `场地 报告厅（jxxx-hall）`."""
-        name = self.names.get((kind, item_id), item_id)
-        if self.lang == "zh":
-            return f"{KINDS_ZH[kind]}{name}（{item_id}）"
-        return f"{kind} {item_id} ({name})"
+        """`venue jxxx-hall (报告厅)`, or in Chinese `场地报告厅（jxxx-hall）`."""
+        named = Named(item_id, self.names.get((kind, item_id), item_id)).text(self.lang)
+        return f"{KINDS_ZH[kind]}{named}" if self.lang == "zh" else f"{kind} {named}"
 
     def _blocker(self, rule: Rule, subject: tuple[str, str] | None, others: list[str],
                  days: set[dt.date]) -> str:
