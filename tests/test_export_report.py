@@ -102,7 +102,7 @@ def test_every_part_of_the_report_is_there(page, instance, solution):
     assert '<td class="num">14,925</td>' in text  # the plan table's total of headcounts
 
 
-def test_each_bar_tells_project_dates_venue_trainers_and_seats(page, solution):
+def test_each_bar_tells_project_dates_venue_trainers_seats_and_costs(page, solution):
     bars = _parse(page.read_text(encoding="utf-8"))
     assert len(bars.tips) == len(solution.sessions) == 26
     first = next(tip for tip in bars.tips if "（p02）" in tip and "（第1班）" in tip)
@@ -115,6 +115,7 @@ def test_each_bar_tells_project_dates_venue_trainers_and_seats(page, solution):
         "苏桥镇 13、蒋李集镇 14、张潘镇 13、灵井镇 16、陈曹乡 11、桂村乡 11、椹涧乡 12、"
         "小召乡 11、河街乡 10）",
         "负责科室：教研室",
+        "成本：费用（元） 2,400",  # its part of the KPIs (scheduler.why), here its cost alone
     ]
 
 
