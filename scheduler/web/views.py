@@ -2,13 +2,11 @@
 plan, the files to download, and one class's details with why it is where it is.
 
 The why-text and the alternatives of a class come from `scheduler.why` and
-`scheduler.alternatives` (one function each, in a worker process) where those modules are
-installed.
+`scheduler.alternatives` (one function each, in a worker process).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +14,12 @@ from typing import Any
 
 from models import InputError, Instance, Solution, load_instance
 from models.workbook.marks import checked_copy_path
+from scheduler.alternatives import alternatives
+from scheduler.diff import describe
 from scheduler.export.plan_table import class_names, classes, plan_table
 from scheduler.export.summaries import KPI_LABELS
 from scheduler.web.storage import Job, Storage
+from scheduler.why import why
 
 STATUS_WORDS = {
     "invalid": "检查未通过", "ready": "待求解", "queued": "排队中", "running": "求解中",
@@ -120,10 +121,10 @@ ALTERNATIVES_SECONDS = 6.0
 
 
 def class_explanation(input_file: Path, solution_file: Path, project_id: str,
-                      session: int) -> dict[str, list[str] | None]:
+                      session: int) -> dict[str, list[str]]:
     """Why the class is where it is and its best other placements, as lines for the panel, by
-    one call each of `scheduler.why.why` and `scheduler.alternatives.alternatives` (None where
-    the module is not installed). Run in a worker process: the alternatives are a search."""
+    one call each of `scheduler.why.why` and `scheduler.alternatives.alternatives`. Run in a
+    worker process: the alternatives are a search."""
     instance = load_instance(input_file)
     solution = Solution.model_validate_json(solution_file.read_text(encoding="utf-8"))
     return {"why": _why_lines(instance, solution, project_id, session),
@@ -131,13 +132,9 @@ def class_explanation(input_file: Path, solution_file: Path, project_id: str,
 
 
 def _why_lines(instance: Instance, solution: Solution, project_id: str,
-               session: int) -> list[str] | None:
-    if importlib.util.find_spec("scheduler.why") is None:
-        return None
-    from scheduler.why import why
-
+               session: int) -> list[str]:
     lines = []
-    for project in why(instance, solution, project_id, session):
+    for project in why(instance, solution, project_id, session, lang="zh"):
         for cost in project.classes:
             if cost.session == session:
                 lines += [_kpi_text(name, value) for name, value in cost.kpis.items() if value]
@@ -148,12 +145,7 @@ def _why_lines(instance: Instance, solution: Solution, project_id: str,
 
 
 def _alternative_lines(instance: Instance, solution: Solution, project_id: str,
-                       session: int) -> list[str] | None:
-    if importlib.util.find_spec("scheduler.alternatives") is None:
-        return None
-    from scheduler.alternatives import alternatives
-    from scheduler.diff import describe
-
+                       session: int) -> list[str]:
     try:
         found = alternatives(instance, solution, project_id, [session],
                              time_limit=ALTERNATIVES_SECONDS)

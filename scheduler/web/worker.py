@@ -175,7 +175,7 @@ def _write_changes(instance: Instance, baseline: Solution, solution: Solution,
                    out_dir: Path) -> None:
     from scheduler.diff import session_changes, write_changes
 
-    write_changes(instance, session_changes(instance, baseline, solution), out_dir)
+    write_changes(instance, session_changes(instance, baseline, solution, "zh"), out_dir, "zh")
 
 
 def _summary(solution: Solution) -> str:
