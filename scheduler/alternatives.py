@@ -27,7 +27,13 @@ from scheduler.kpis import KPI_NAMES, weighted_objective
 from scheduler.model import PhaseVars, TrainingModel, read_plan
 from scheduler.replan import Replan
 from scheduler.search import lns
-from scheduler.search.cpsat import ModelSolver, StopRequest, model_solver, search_workers
+from scheduler.search.cpsat import (
+    ModelSolver,
+    StopRequest,
+    model_solver,
+    search_workers,
+    stop_on_ctrl_c,
+)
 from scheduler.search.hints import Hint, plan_hint
 from scheduler.search.solve import fill_plan
 from scheduler.sessions import named
@@ -70,8 +76,9 @@ def alternatives(instance: Instance, solution: Solution, project_id: str, sessio
                  time_limit: float = 8.0, workers: int | None = None, seed: int = 0
                  ) -> list[Alternative]:
     """Up to `top` other placements of the given classes of a project, best first (by the
-    change of the objective); fewer when there are no more, or the time runs out. The time
-    limit counts from the call, the model's building included."""
+    change of the objective); fewer when there are no more, or the time runs out, or Ctrl-C
+    stops the search (what was found is kept). The time limit counts from the call, the
+    model's building included."""
     deadline = time.monotonic() + time_limit
     calendar = YearCalendar(instance)
     built = TrainingModel(instance, calendar, replan=Replan(solution, source="the plan"))
@@ -90,24 +97,25 @@ def alternatives(instance: Instance, solution: Solution, project_id: str, sessio
     _forbid(built.model, firsts, tuple((calendar.day(before[n].start), before[n].venue)
                                        for n in sessions))
     plan = plan_hint(built, solution.sessions, solution.dropped)
-    solve_model = model_solver(seed, search_workers(workers, None), StopRequest())
     found = []
-    for left in range(top, 0, -1):
-        until = time.monotonic() + max((deadline - time.monotonic()) / left, 0.1)
-        best = _replanned(built, plan, project_id, solve_model, until, seed)
-        if best is None:
-            break
-        found.append(_alternative(instance, calendar, built, solution, best, project_id,
-                                  sessions))
-        _forbid(built.model, firsts, tuple((best.values[phase.start.index],
-                                            _venue(best, phase)) for phase in firsts))
-        if time.monotonic() >= deadline:
-            break
+    with stop_on_ctrl_c() as stop:
+        solve_model = model_solver(seed, search_workers(workers, None), stop)
+        for left in range(top, 0, -1):
+            until = time.monotonic() + max((deadline - time.monotonic()) / left, 0.1)
+            best = _replanned(built, plan, project_id, solve_model, until, seed, stop)
+            if best is None:
+                break
+            found.append(_alternative(instance, calendar, built, solution, best, project_id,
+                                      sessions))
+            _forbid(built.model, firsts, tuple((best.values[phase.start.index],
+                                                _venue(best, phase)) for phase in firsts))
+            if stop.requested or time.monotonic() >= deadline:
+                break
     return sorted(found, key=lambda alternative: alternative.objective_change)
 
 
 def _replanned(built: TrainingModel, plan: Hint, project_id: str, solve_model: ModelSolver,
-               until: float, seed: int) -> lns.Incumbent | None:
+               until: float, seed: int, stop: StopRequest) -> lns.Incumbent | None:
     """The best re-plan found by `until`: first the project placed anew with every other
     project where the plan has it (a small model, solved at once), then the neighbourhood
     search from there, which moves others where that pays for itself. Where the project fits
@@ -122,7 +130,7 @@ def _replanned(built: TrainingModel, plan: Hint, project_id: str, solve_model: M
         return None
     start, _ = step
     return lns.improve(built, start, deadline=until, seed=seed, solve_model=solve_model,
-                       stopped=lambda: False)
+                       stopped=stop.done)
 
 
 def _restrict(built: TrainingModel, project: Project, phase: PhaseVars, month: int | None,
