@@ -484,15 +484,15 @@ def alternatives_command(instance_path: str, solution_path: str, target: str, to
                                    example=f"{project_id}#{sessions[0]}")])
         if out_dir is not None:
             _writable_or_exit(out_dir)
+        now = [row for row in solution.sessions
+               if row.project == project_id and row.session in sessions]
+        click.echo(_say("now", project=named(instance.project(project_id)),
+                        classes="、".join(f"第{n}班" for n in sessions),
+                        place=_describe_class(instance, now)))
         found = alternatives(instance, solution, project_id, sessions, top=top, month=month,
                              venue=venue, time_limit=time_limit, workers=workers)
     except InputError as error:
         _exit_bad_input(error.problems)
-    now = [row for row in solution.sessions
-           if row.project == project_id and row.session in sessions]
-    click.echo(_say("now", project=named(instance.project(project_id)),
-                    classes="、".join(f"第{n}班" for n in sessions),
-                    place=_describe_class(instance, now)))
     if not found:
         click.echo(_say("no alternative"))
         sys.exit(EXIT_NO_SCHEDULE)

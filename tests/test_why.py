@@ -5,15 +5,21 @@ hand; the alternatives on the 2024 plan, each re-validated."""
 from __future__ import annotations
 
 import datetime as dt
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from models import InputError, Solution, load_instance, parse_instance
 from scheduler.alternatives import alternatives, parse_class
 from scheduler.cli import main
+from scheduler.export.formats import write_exports
 from scheduler.validate import validate
 from scheduler.why import day_ranges, why
 from tests.helpers import ROOT, optimum
@@ -122,10 +128,6 @@ def test_the_commands_name_the_class_and_refuse_what_is_not_in_the_plan(
 
 def test_the_workbook_and_the_report_carry_each_class_s_costs(
         plan_2024: tuple[Any, Solution], tmp_path: Path) -> None:
-    from openpyxl import load_workbook
-
-    from scheduler.export.formats import write_exports
-
     instance, solution = plan_2024
     write_exports(instance, solution, tmp_path, ["xlsx", "html"], "zh")
     sheet = load_workbook(tmp_path / "plan.xlsx")["成本明细"]
@@ -138,3 +140,19 @@ def test_the_workbook_and_the_report_carry_each_class_s_costs(
     assert sum(row["非首选月份天数"] for row in table) == solution.kpis["preference"]
     report = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert report.count("成本：费用（元） ") == len(solution.sessions)  # one per bar
+
+
+def test_ctrl_c_lists_the_alternatives_found_so_far() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scheduler.cli", "alternatives", str(ROOT / "instances" /
+         "2024.json"), str(PLAN_2024), "p11#3", "--top", "50", "--time-limit", "300",
+         "--lang", "en"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    assert process.stdout is not None
+    assert "now:" in process.stdout.readline()  # read, the search begins
+    time.sleep(4)
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    output, errors = process.communicate(timeout=60)
+    assert process.returncode == 0, output + errors
+    assert "1. " in output and "Traceback" not in errors
+    assert time.monotonic() - started < 30
