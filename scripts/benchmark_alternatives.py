@@ -4,7 +4,8 @@ For each instance the plan is solved once (proven or at the time limit), then th
 of a few of its classes are asked for, each `--repeat` times as a whole command (a fresh
 process: the imports and the model's building count, as a planner waits for them). Printed per
 instance: the median and the slowest time, how many alternatives were found and how many
-needed other classes to move. Every alternative is checked with `validate` (the command does).
+needed other classes to move; the table is kept as a dated CSV in benchmarks/results/. Every
+alternative is checked with `validate` (the command does).
 
     python scripts/benchmark_alternatives.py
     python scripts/benchmark_alternatives.py --repeat 5 --classes 3
@@ -79,11 +80,17 @@ def main(repeat: int, class_count: int, solve_limit: float) -> None:
                     moving.append(result.stdout.count("also changes:"))
             rows.append((name, statistics.median(times), max(times), statistics.median(found),
                          statistics.median(moving)))
-    print(f"{dt.datetime.now():%Y-%m-%d %H:%M}, {platform.node()}, {repeat} run(s) × "
+    now = dt.datetime.now()
+    print(f"{now:%Y-%m-%d %H:%M}, {platform.node()}, {repeat} run(s) × "
           f"{class_count} class(es) each")
     print(f"{'instance':<16}{'median s':>10}{'slowest s':>11}{'found':>7}{'moving others':>15}")
     for name, median, slowest, count, others in rows:
         print(f"{name:<16}{median:>10.1f}{slowest:>11.1f}{count:>7.0f}{others:>15.0f}")
+    table = ROOT / "benchmarks" / "results" / f"{now:%Y-%m-%d-%H%M}-alternatives.csv"
+    table.write_text("instance,runs,median_s,slowest_s,found,moving_others\n" + "".join(
+        f"{name},{repeat * class_count},{median:.2f},{slowest:.2f},{count:.0f},{others:.0f}\n"
+        for name, median, slowest, count, others in rows), encoding="utf-8")
+    print(f"kept in {table.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
