@@ -33,14 +33,6 @@ from scheduler.validate import Violation, validate
 
 Change = dict[str, Any]
 """A class tried elsewhere: a `shift` of its days, or fields of its rows (venue, trainers)."""
-PLACEMENT_RULES = frozenset({
-    Rule.YEAR, Rule.PUBLIC_HOLIDAY, Rule.WEEKEND, Rule.MONTHS, Rule.HOLIDAY_REQUIRED,
-    Rule.HOLIDAY_FORBIDDEN, Rule.BLACKOUT, Rule.PHASE_GAP, Rule.VENUE_CAPACITY,
-    Rule.VENUE_FEATURES, Rule.VENUE_RURAL, Rule.VENUE_UNAVAILABLE, Rule.VENUE_ONE_SESSION_A_DAY,
-    Rule.TRAINER_TOPIC, Rule.TRAINER_COVER, Rule.TRAINER_UNAVAILABLE,
-    Rule.TRAINER_ONE_SESSION_A_DAY, Rule.TRAINER_MAX_DAYS, Rule.ABSENCE_CAP, Rule.AFTER,
-})
-"""The rules a class can break by its dates, venue and trainers alone."""
 ROW_RULES = frozenset({
     Rule.YEAR, Rule.PUBLIC_HOLIDAY, Rule.WEEKEND, Rule.MONTHS, Rule.HOLIDAY_REQUIRED,
     Rule.HOLIDAY_FORBIDDEN, Rule.BLACKOUT, Rule.PHASE_GAP, Rule.VENUE_CAPACITY,
@@ -50,8 +42,9 @@ VENUE_RULES = frozenset({Rule.VENUE_ONE_SESSION_A_DAY})
 TRAINER_RULES = frozenset({Rule.TRAINER_UNAVAILABLE, Rule.TRAINER_ONE_SESSION_A_DAY,
                            Rule.TRAINER_MAX_DAYS})
 TOWN_RULES = frozenset({Rule.ABSENCE_CAP})
-"""Of those: the rules of a row alone, and those a row shares with others in its venue, with its
-trainers or from its towns."""
+"""The rules a class can break by its dates, venue and trainers alone: those of a row by itself,
+and those it shares with other rows in its venue, with its trainers or from its towns (and
+`after`, with the projects it follows or precedes)."""
 MOST_TRIALS = 12
 """Venues or trainers tried per question (each is a validation; every day of the preferred
 months is tried): enough to see what stands in the way, few enough that `why` on a plan of a
