@@ -269,17 +269,7 @@ def create_app(data_dir: Path, *, password: str | None = None,
                      if names.count(name) > 1]
         if not blocks:
             problems.append("请至少为一个方案填写一项变化")
-        seconds = _time_limit(form.get("time_limit", ""))
-        if seconds is None:
-            problems.append(f"求解时间请填 {TIME_LIMITS[0]} 到 {TIME_LIMITS[1]} 秒")
-        if problems or seconds is None:
-            return _form_problems(request, page, job, problems)
-        child = _derived_job(storage, job, COMPARE, f"{job.title} · 方案对比", blocks, seconds,
-                             {})
-        if isinstance(child, list):
-            return _form_problems(request, page, job, child)
-        runner.nudge()
-        return RedirectResponse(f"/jobs/{child}", status_code=303)
+        return start_derived(request, job, form, problems, COMPARE, "方案对比", blocks, {})
 
     @app.post("/jobs/{job_id}/replan")
     async def replan(request: Request, job_id: str) -> Response:
@@ -295,13 +285,20 @@ def create_app(data_dir: Path, *, password: str | None = None,
             problems.append("重新排期：“今天”请按 2024-05-01 的格式填写")
         if not today and not block.changes:
             problems.append("重新排期：请填写今天的日期，或至少一项变化")
+        return start_derived(request, job, form, problems, PLAN, "重新排期", [block],
+                             {"today": today or None})
+
+    def start_derived(request: Request, job: Any, form: dict[str, str], problems: list[str],
+                      kind: str, what: str, blocks: list[ChangeBlock],
+                      options: dict[str, Any]) -> Response:
+        """Queue a comparison or re-plan of `job`'s plan, or say what is wrong in the form."""
         seconds = _time_limit(form.get("time_limit", ""))
         if seconds is None:
             problems.append(f"求解时间请填 {TIME_LIMITS[0]} 到 {TIME_LIMITS[1]} 秒")
         if problems or seconds is None:
             return _form_problems(request, page, job, problems)
-        child = _derived_job(storage, job, PLAN, f"{job.title} · 重新排期", [block], seconds,
-                             {"today": today or None})
+        child = _derived_job(storage, job, kind, f"{job.title} · {what}", blocks, seconds,
+                             options)
         if isinstance(child, list):
             return _form_problems(request, page, job, child)
         runner.nudge()
