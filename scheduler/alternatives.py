@@ -24,6 +24,7 @@ from models import InputError, Instance, Project, SessionPhase, Solution, Status
 from scheduler.calendar import YearCalendar
 from scheduler.diff import SessionChange, session_changes
 from scheduler.kpis import KPI_NAMES, weighted_objective
+from scheduler.messages import Joined, Named, phrase
 from scheduler.model import PhaseVars, TrainingModel, read_plan
 from scheduler.replan import Replan
 from scheduler.search import lns
@@ -36,8 +37,15 @@ from scheduler.search.cpsat import (
 )
 from scheduler.search.hints import Hint, plan_hint
 from scheduler.search.solve import fill_plan
-from scheduler.sessions import named
 from scheduler.validate import validate
+
+NO_CLASS = ("{text}: the plan has no class of project {project!r}",
+            "{text}：方案中没有项目 {project} 的班")
+OTHER_CLASSES = ("{text}: the plan has classes {numbers} of {project}, not {number!r}",
+                 "{text}：方案中项目 {project} 有第 {numbers} 班，没有第 {number} 班")
+NOT_THERE = ("--venue {venue}: {project} cannot be held there; its venues: {venues}",
+             "--venue {venue}：{project}不能在那里举办；可用的场地：{venues}")
+NO_VENUE = ("--venue {venue}: {project} needs no venue", "--venue {venue}：{project}不需要场地")
 
 Placement = tuple[tuple[int, str | None], ...]
 """For each class asked about: its first phase's start day and venue."""
@@ -56,29 +64,30 @@ class Alternative:
     """The other session-phases that had to change for it."""
 
 
-def parse_class(text: str, solution: Solution) -> tuple[str, list[int]]:
-    """`p11#3` → ("p11", [3]); `p11` → every class of p11 in the plan. `InputError` when the
-    plan has no such class."""
+def parse_class(text: str, solution: Solution, lang: str = "en") -> tuple[str, list[int]]:
+    """`p11#3` → ("p11", [3]); `p11` → every class of p11 in the plan. `InputError` (in
+    `lang`) when the plan has no such class."""
     project, _, number = text.partition("#")
     numbers = sorted({row.session for row in solution.sessions if row.project == project})
     if not numbers:
-        raise InputError([f"{text}: the plan has no class of project {project!r}"])
+        raise InputError([phrase(NO_CLASS, text=text, project=project).text(lang)])
     if not number:
         return project, numbers
     if not number.isdigit() or int(number) not in numbers:
-        raise InputError([f"{text}: the plan has classes {', '.join(map(str, numbers))} of "
-                          f"{project}, not {number!r}"])
+        raise InputError([phrase(OTHER_CLASSES, text=text, project=project, number=number,
+                                 numbers=Joined(tuple(numbers))).text(lang)])
     return project, [int(number)]
 
 
 def alternatives(instance: Instance, solution: Solution, project_id: str, sessions: list[int],
                  *, top: int = 5, month: int | None = None, venue: str | None = None,
-                 time_limit: float = 8.0, workers: int | None = None, seed: int = 0
-                 ) -> list[Alternative]:
+                 time_limit: float = 8.0, workers: int | None = None, seed: int = 0,
+                 lang: str = "en") -> list[Alternative]:
     """Up to `top` other placements of the given classes of a project, best first (by the
     change of the objective); fewer when there are no more, or the time runs out, or Ctrl-C
     stops the search (what was found is kept). The time limit counts from the call, the
-    model's building included."""
+    model's building included. A venue that cannot host the project is an `InputError` in
+    `lang`."""
     deadline = time.monotonic() + time_limit
     calendar = YearCalendar(instance)
     built = TrainingModel(instance, calendar, replan=Replan(solution, source="the plan"))
@@ -91,7 +100,7 @@ def alternatives(instance: Instance, solution: Solution, project_id: str, sessio
     firsts = [session.phases[0] for session in asked]
     for session in asked:
         for phase in session.phases:
-            _restrict(built, variables.project, phase, month, venue)
+            _restrict(built, variables.project, phase, month, venue, lang)
     before = {row.session: row for row in solution.sessions
               if row.project == project_id and row.phase == 1}
     _forbid(built.model, firsts, tuple((calendar.day(before[n].start), before[n].venue)
@@ -134,7 +143,7 @@ def _replanned(built: TrainingModel, plan: Hint, project_id: str, solve_model: M
 
 
 def _restrict(built: TrainingModel, project: Project, phase: PhaseVars, month: int | None,
-              venue: str | None) -> None:
+              venue: str | None, lang: str) -> None:
     """Hold a phase to the month (every one of its days) and the venue asked about."""
     if month is not None:
         days = [day for day in range(built.calendar.length)
@@ -145,9 +154,10 @@ def _restrict(built: TrainingModel, project: Project, phase: PhaseVars, month: i
         built.model.add(phase.start + project.days - 1 <= days[-1])
     if venue is not None:
         if venue not in phase.venues:
-            usable = ", ".join(sorted(phase.venues)) or "none (it needs no venue)"
-            raise InputError([f"--venue {venue}: {named(project)} cannot be held there; "
-                              f"its venues: {usable}"])
+            raise InputError([phrase(
+                NOT_THERE if phase.venues else NO_VENUE, venue=venue,
+                project=Named(project.id, project.name),
+                venues=Joined(tuple(sorted(phase.venues)))).text(lang)])
         built.model.add(phase.venues[venue] == 1)
 
 

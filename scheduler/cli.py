@@ -20,10 +20,9 @@ from pydantic import ValidationError
 from models import InputError, Instance, SessionPhase, Solution, Status, load_instance, read_json
 from models.fields import parse_date
 from models.load import pydantic_problems
-from scheduler.messages import LANGUAGES, language, say
+from scheduler.messages import LANGUAGES, Named, language, say
 from scheduler.replan import Replan, parse_pins
 from scheduler.search.solve import SolveResult, solve, solve_by_hand
-from scheduler.sessions import named
 
 EXIT_SCHEDULE, EXIT_NO_SCHEDULE, EXIT_BAD_INPUT = 0, 1, 2
 FORMAT_HELP = "xlsx, ics, html, csv, png, or all"
@@ -433,7 +432,7 @@ def why_command(instance_path: str, solution_path: str, target: str | None, lang
         from scheduler.alternatives import parse_class
 
         try:
-            project_id, sessions = parse_class(target, solution)
+            project_id, sessions = parse_class(target, solution, lang)
         except InputError as error:
             _exit_bad_input(error.problems)
         session = sessions[0] if "#" in target else None
@@ -478,7 +477,7 @@ def alternatives_command(instance_path: str, solution_path: str, target: str, to
 
     instance, solution = _plan_or_exit(instance_path, solution_path, lang)
     try:
-        project_id, sessions = parse_class(target, solution)
+        project_id, sessions = parse_class(target, solution, lang)
         if len(sessions) > 1 and month is None and venue is None:
             raise InputError([_say("one class or a month", target=target, count=len(sessions),
                                    example=f"{project_id}#{sessions[0]}")])
@@ -486,11 +485,12 @@ def alternatives_command(instance_path: str, solution_path: str, target: str, to
             _writable_or_exit(out_dir)
         now = [row for row in solution.sessions
                if row.project == project_id and row.session in sessions]
-        click.echo(_say("now", project=named(instance.project(project_id)),
+        project = instance.project(project_id)
+        click.echo(_say("now", project=Named(project.id, project.name).text(lang),
                         classes="、".join(f"第{n}班" for n in sessions),
                         place=_describe_class(instance, now)))
         found = alternatives(instance, solution, project_id, sessions, top=top, month=month,
-                             venue=venue, time_limit=time_limit, workers=workers)
+                             venue=venue, time_limit=time_limit, workers=workers, lang=lang)
     except InputError as error:
         _exit_bad_input(error.problems)
     if not found:

@@ -124,6 +124,10 @@ def test_the_commands_name_the_class_and_refuse_what_is_not_in_the_plan(
         assert refused.exit_code == 2 and message in refused.output
     several = runner.invoke(main, ["alternatives", instance, str(PLAN_2024), "p11"])
     assert several.exit_code == 2 and "name one class (e.g. p11#1)" in several.output
+    in_chinese = runner.invoke(main, ["alternatives", instance, str(PLAN_2024), "p11#9",
+                                      "--lang", "zh"])
+    assert in_chinese.exit_code == 2
+    assert "p11#9：方案中项目 p11 有第 1、2、3、4 班，没有第 9 班" in in_chinese.output
 
 
 def test_the_workbook_and_the_report_carry_each_class_s_costs(
