@@ -16,9 +16,11 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+import scheduler.export.formats
 from models import InputError, Solution, load_instance, parse_instance
 from scheduler.alternatives import alternatives, parse_class
 from scheduler.cli import main
+from scheduler.export.cost_table import plan_costs
 from scheduler.export.formats import write_exports
 from scheduler.validate import validate
 from scheduler.why import day_ranges, why
@@ -131,9 +133,17 @@ def test_the_commands_name_the_class_and_refuse_what_is_not_in_the_plan(
 
 
 def test_the_workbook_and_the_report_carry_each_class_s_costs(
-        plan_2024: tuple[Any, Solution], tmp_path: Path) -> None:
+        plan_2024: tuple[Any, Solution], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     instance, solution = plan_2024
+    asked = []
+
+    def counted(*args: Any) -> Any:
+        asked.append(args)
+        return plan_costs(*args)
+
+    monkeypatch.setattr(scheduler.export.formats, "plan_costs", counted)
     write_exports(instance, solution, tmp_path, ["xlsx", "html"], "zh")
+    assert len(asked) == 1  # worked out once for both files
     sheet = load_workbook(tmp_path / "plan.xlsx")["成本明细"]
     header, *rows = list(sheet.iter_rows(min_row=2, values_only=True))
     table = [dict(zip(header, row, strict=True)) for row in rows]

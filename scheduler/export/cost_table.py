@@ -10,7 +10,7 @@ import pandas as pd
 from models.instance import Instance
 from models.solution import Solution
 from scheduler.export.plan_table import date_span
-from scheduler.why import weighted, why
+from scheduler.why import ProjectCost, weighted, why
 
 COLUMNS = {
     "preference": "非首选月份天数",
@@ -22,11 +22,12 @@ COLUMNS = {
 }
 
 
-def cost_table(instance: Instance, solution: Solution, lang: str = "zh") -> pd.DataFrame:
+def cost_table(instance: Instance, solution: Solution, lang: str = "zh",
+               costs: list[ProjectCost] | None = None) -> pd.DataFrame:
     """A row per class (and per project paying as a whole): its KPI parts, what they add to the
-    objective, and the reasons in `lang`."""
+    objective, and the reasons in `lang` (from `costs` when already worked out)."""
     records = []
-    for project in why(instance, solution, lang=lang, cheaper=False):
+    for project in costs if costs is not None else plan_costs(instance, solution, lang):
         for one in project.classes:
             dates = "；".join(date_span(row.start, row.end) for row in one.rows)
             records.append({"项目编号": project.project.id,
@@ -43,6 +44,12 @@ def cost_table(instance: Instance, solution: Solution, lang: str = "zh") -> pd.D
     columns = ["项目编号", "培训项目名称", "班级", "培训时间", *COLUMNS.values(), "计入目标值",
                "原因"]
     return pd.DataFrame(records, columns=columns).fillna(0)
+
+
+def plan_costs(instance: Instance, solution: Solution, lang: str) -> list[ProjectCost]:
+    """Each class's costs and reasons as the exports show them: without the cheaper venue and
+    trainer trials."""
+    return why(instance, solution, lang=lang, cheaper=False)
 
 
 def _parts(kpis: dict[str, int]) -> dict[str, int]:

@@ -8,46 +8,65 @@ files atomically into the output folder.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from models import InputError, Instance, Solution, read_json
 from models.load import pydantic_problems
+from scheduler.export.cost_table import plan_costs
 from scheduler.export.gantt import write_gantt
 from scheduler.export.ics import write_calendars
 from scheduler.export.plan_table import write_plan_csv
 from scheduler.export.report import write_report
 from scheduler.export.wording import LANGUAGES
 from scheduler.export.xlsx import write_xlsx
+from scheduler.why import ProjectCost
 
-# A writer puts a format's files into the output folder and returns their paths. The last
-# argument lists the rules a plan adjusted by hand breaks (exported with --allow-violations),
-# which the workbook and the report show first; it is empty for every plan the solver writes.
-Writer = Callable[[Instance, Solution, Path, str, list[str]], list[Path]]
+
+@dataclass
+class Shown:
+    """What the workbook and the report both show beside the plan: the rules a plan adjusted
+    by hand breaks (exported with --allow-violations; none for a plan the solver writes), shown
+    first, and each class's costs and reasons, worked out once for both when first asked."""
+
+    instance: Instance
+    solution: Solution
+    lang: str
+    broken: list[str]
+
+    @cached_property
+    def costs(self) -> list[ProjectCost]:
+        return plan_costs(self.instance, self.solution, self.lang)
+
+
+# A writer puts a format's files into the output folder and returns their paths.
+Writer = Callable[[Instance, Solution, Path, str, Shown], list[Path]]
 
 
 def _xlsx(instance: Instance, solution: Solution, out_dir: Path, lang: str,
-          broken: list[str]) -> list[Path]:
+          shown: Shown) -> list[Path]:
     path = out_dir / "plan.xlsx"
-    write_xlsx(instance, solution, path, lang, broken)
+    write_xlsx(instance, solution, path, lang, shown.broken, shown.costs)
     return [path]
 
 
 def _ics(instance: Instance, solution: Solution, out_dir: Path, lang: str,
-         broken: list[str]) -> list[Path]:
+         shown: Shown) -> list[Path]:
     return write_calendars(instance, solution, out_dir)
 
 
 def _html(instance: Instance, solution: Solution, out_dir: Path, lang: str,
-          broken: list[str]) -> list[Path]:
+          shown: Shown) -> list[Path]:
     path = out_dir / "report.html"
-    write_report(instance, solution, path, lang, broken)
+    write_report(instance, solution, path, lang, shown.broken, shown.costs)
     return [path]
 
 
 def _csv(instance: Instance, solution: Solution, out_dir: Path, lang: str,
-         broken: list[str]) -> list[Path]:
+         shown: Shown) -> list[Path]:
     # The CSV is the plan.csv of docs/format.md: its headers are the official Chinese ones in
     # every language.
     path = out_dir / "plan.csv"
@@ -56,7 +75,7 @@ def _csv(instance: Instance, solution: Solution, out_dir: Path, lang: str,
 
 
 def _png(instance: Instance, solution: Solution, out_dir: Path, lang: str,
-         broken: list[str]) -> list[Path]:
+         shown: Shown) -> list[Path]:
     path = out_dir / "gantt.png"
     write_gantt(instance, solution, path)
     return [path]
@@ -98,9 +117,10 @@ def write_exports(instance: Instance, solution: Solution, out_dir: Path, formats
                   lang: str = "zh", broken: list[str] | None = None) -> list[Path]:
     """Write the files of each format into `out_dir`; return their paths. `broken`: the rules
     the plan breaks, shown first in the workbook and the report."""
+    shown = Shown(instance, solution, lang, broken or [])
     written: list[Path] = []
     for name in formats:
-        written += FORMATS[name](instance, solution, Path(out_dir), lang, broken or [])
+        written += FORMATS[name](instance, solution, Path(out_dir), lang, shown)
     return written
 
 

@@ -26,6 +26,7 @@ from models.instance import Instance, Mode, Project
 from models.solution import Solution, write_text_atomically
 from scheduler.export import fonts, summaries
 from scheduler.export.cost_table import COLUMNS as COST_COLUMNS
+from scheduler.export.cost_table import plan_costs
 from scheduler.export.gantt import (
     BAR_SHARE,
     HOLIDAY_COLOUR,
@@ -47,7 +48,7 @@ from scheduler.export.plan_table import (
 )
 from scheduler.export.wording import word
 from scheduler.messages import display_width
-from scheduler.why import why
+from scheduler.why import ProjectCost
 
 # The Gantt chart's geometry, in SVG units (the chart scales to the page's width).
 WIDTH = 1200
@@ -167,20 +168,25 @@ SCRIPT = """
 
 
 def write_report(instance: Instance, solution: Solution, path: Path, lang: str = "zh",
-                 broken: list[str] | None = None) -> None:
+                 broken: list[str] | None = None, costs: list[ProjectCost] | None = None
+                 ) -> None:
     """Write the report to `path` (atomically) as one HTML file with no outside reference."""
-    write_text_atomically(Path(path), report_html(instance, solution, lang, broken=broken))
+    write_text_atomically(Path(path), report_html(instance, solution, lang, broken=broken,
+                                                  costs=costs))
 
 
 def report_html(instance: Instance, solution: Solution, lang: str = "zh",
-                made: dt.date | None = None, broken: list[str] | None = None) -> str:
+                made: dt.date | None = None, broken: list[str] | None = None,
+                costs: list[ProjectCost] | None = None) -> str:
     """The report's page; `made` is the date it says it was made (default: today); `broken`,
-    the rules a plan adjusted by hand breaks, listed at the top."""
+    the rules a plan adjusted by hand breaks, listed at the top; `costs`, each class's costs
+    and reasons when already worked out (`cost_table.plan_costs`)."""
+    costs = costs if costs is not None else plan_costs(instance, solution, lang)
     return html_page(f"{instance.name} · {word('培训计划报告', lang)}", [
         *_broken(broken or [], lang),
         *_head(instance, solution, lang, made or dt.date.today()),
         _kpis(instance, solution, lang),
-        _gantt_section(instance, solution, lang),
+        _gantt_section(instance, solution, lang, costs),
         _plan(instance, solution, lang),
         _utilisation(instance, solution, lang),
         _towns(instance, solution, lang),
@@ -269,7 +275,8 @@ def _kpis(instance: Instance, solution: Solution, lang: str) -> str:
 
 # --- the Gantt chart ---------------------------------------------------------------------------
 
-def _gantt_section(instance: Instance, solution: Solution, lang: str) -> str:
+def _gantt_section(instance: Instance, solution: Solution, lang: str,
+                   costs: list[ProjectCost]) -> str:
     grouped = classes(solution)
     scheduled = {project_id for project_id, _ in grouped}
     rows = [project for project in instance.projects if project.id in scheduled]
@@ -309,12 +316,13 @@ def _gantt_section(instance: Instance, solution: Solution, lang: str) -> str:
         f'<h2>{escape_html(word("甘特图", lang))}</h2>',
         f'<div class="filters">{"".join(filters)}<span class="legend">{legend}</span>'
         f"{shown}</div>",
-        _gantt_svg(instance, solution, rows, lang),
+        _gantt_svg(instance, solution, rows, lang, costs),
         dropped_note,
     ])
 
 
-def _gantt_svg(instance: Instance, solution: Solution, rows: list[Project], lang: str) -> str:
+def _gantt_svg(instance: Instance, solution: Solution, rows: list[Project], lang: str,
+               costs: list[ProjectCost]) -> str:
     year_start, year_end = dt.date(instance.year, 1, 1), dt.date(instance.year + 1, 1, 1)
     year_days = (year_end - year_start).days
     scale = (WIDTH - LABEL_WIDTH - RIGHT_MARGIN) / year_days
@@ -351,7 +359,7 @@ def _gantt_svg(instance: Instance, solution: Solution, rows: list[Project], lang
         parts.append(f'<text class="month" x="{(left + right) / 2:.1f}" y="{TOP - 20}">'
                      f"{label}</text>")
 
-    tips = _tips(instance, solution)
+    tips = _tips(instance, solution, costs)
     grouped = classes(solution)
     for index, project in enumerate(rows):
         sessions = {key: phases for key, phases in grouped.items() if key[0] == project.id}
@@ -407,12 +415,12 @@ def _date_label(start: dt.date, end: dt.date, bar: tuple[float, float], top: flo
             f"{escape_html(text)}</text>")
 
 
-def _tips(instance: Instance, solution: Solution) -> dict[tuple[str, int, int], str]:
+def _tips(instance: Instance, solution: Solution,
+          costs: list[ProjectCost]) -> dict[tuple[str, int, int], str]:
     """The text a bar shows on hover: project, dates, venue, trainers, seats by town, and what
     its class adds to the KPIs and why (`scheduler.why`)."""
-    costs = {(project.project.id, one.session): one
-             for project in why(instance, solution, lang="zh", cheaper=False)
-             for one in project.classes}
+    class_costs = {(project.project.id, one.session): one for project in costs
+                   for one in project.classes}
     names = summaries.phase_names(instance, solution)
     projects = {project.id: project for project in instance.projects}
     venues = {venue.id: venue.name for venue in instance.venues}
@@ -433,7 +441,7 @@ def _tips(instance: Instance, solution: Solution) -> dict[tuple[str, int, int], 
         ]
         if project.office:
             lines.append(f"负责科室：{project.office}")
-        cost = costs[row.project, row.session]
+        cost = class_costs[row.project, row.session]
         lines.append("成本：" + " · ".join(f"{COST_COLUMNS[name]} {value:,}"
                                           for name, value in cost.kpis.items()))
         lines += [f"· {reason}" for reason in cost.reasons]

@@ -44,6 +44,7 @@ from scheduler.export.print_layout import (
     text_width,
 )
 from scheduler.export.wording import word
+from scheduler.why import ProjectCost
 
 # The longest line of a plan table's column, in Excel's units (a hanzi takes two): longer text
 # is broken into lines. A column not named is as wide as its text, to `LONGEST_LINE`.
@@ -72,7 +73,8 @@ TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 
 def write_xlsx(instance: Instance, solution: Solution, path: Path, lang: str = "zh",
-               broken: list[str] | None = None) -> None:
+               broken: list[str] | None = None, costs: list[ProjectCost] | None = None
+               ) -> None:
     """Write the workbook to `path` (atomically): the official table first, the table per
     class second, then the side sheets; a plan that breaks rules (`broken`, exported on
     purpose) lists them on a sheet before all."""
@@ -98,8 +100,8 @@ def write_xlsx(instance: Instance, solution: Solution, path: Path, lang: str = "
         ("乡镇", towns, {"乡镇": 14, "最高同日离岗": 14}, town_notes),
         ("农村名额", summaries.project_rural(instance, solution), {"培训项目名称": 40}, []),
         ("指标", summaries.kpi_table(instance, solution), {"指标": 26, "数值": 14}, []),
-        ("成本明细", cost_table(instance, solution, lang), {"培训项目名称": 30, "培训时间": 16,
-                                                     "原因": 80}, []),
+        ("成本明细", cost_table(instance, solution, lang, costs),
+         {"培训项目名称": 30, "培训时间": 16, "原因": 80}, []),
     ]
     for name, table, widths, notes in sheets:
         sheet = workbook.create_sheet(word(name, lang))
