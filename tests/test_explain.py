@@ -452,12 +452,18 @@ def test_short_json_and_files(tiny, tmp_path):
         "explain.json", "explain.txt"]  # no temporary file left behind
 
 
-def test_many_towns_are_listed_on_one_line(tiny):
+def many_small_towns(tiny: dict[str, Any]) -> dict[str, Any]:
+    """The tiny world with five more rural towns of 20 teachers, each town sending at most
+    5 % of its teachers: every town's absence cap is in the conflict."""
     for index in range(5):
         tiny["towns"].append({"id": f"x{index}", "name": f"镇{index}", "rural": True,
                               "teachers": {"pri": 20}})
     tiny["policy"] = {"max_absence_share": 0.05}
-    explanation = explained(tiny)
+    return tiny
+
+
+def test_many_towns_are_listed_on_one_line(tiny):
+    explanation = explained(many_small_towns(tiny))
     assert len([g for g in explanation.conflict if g.rule == "absence-cap"]) > 4
     assert "towns' absence caps (teachers a town may send on a school day): " \
         in explanation.to_text()
@@ -570,11 +576,7 @@ def test_a_conflict_and_its_changes_are_said_in_chinese(tiny):
 
 
 def test_many_towns_on_one_line_and_the_policy_are_said_in_chinese(tiny):
-    for index in range(5):
-        tiny["towns"].append({"id": f"x{index}", "name": f"镇{index}", "rural": True,
-                              "teachers": {"pri": 20}})
-    tiny["policy"] = {"max_absence_share": 0.05}
-    explanation = explained(tiny)
+    explanation = explained(many_small_towns(tiny))
     text = explanation.to_text("zh")
     assert not english_words(text), text
     assert "6 条乡镇离岗上限（乡镇在上课日最多派出的教师）：城区（c） 5/100；" in text

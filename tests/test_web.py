@@ -23,7 +23,7 @@ from scheduler.cli import main
 from scheduler.validate import validate
 from scheduler.web.app import create_app
 from scheduler.web.security import UPLOAD_LIMIT
-from tests.web_server import ROOT, wait_for, workbook_2024
+from tests.web_server import ROOT, wait_for, with_bad_cell, workbook_2024
 
 SECONDS = "5"
 
@@ -106,12 +106,7 @@ def test_a_class_panel_says_where_and_who(client, solved):
 
 def test_a_workbook_with_problems_is_reported_by_cell_with_a_marked_copy(client, workbook,
                                                                         tmp_path):
-    book = load_workbook(workbook)
-    sheet = book["项目"]
-    column = next(cell.column for cell in sheet[1] if cell.value == "参训人数")
-    sheet.cell(row=3, column=column).value = "很多"
-    broken = tmp_path / "有错的计划.xlsx"
-    book.save(broken)
+    broken, column = with_bad_cell(workbook, "参训人数", 3, "很多", tmp_path / "有错的计划.xlsx")
     url = upload(client, broken.name, broken.read_bytes())
     page = client.get(url).text
     assert "检查未通过" in page

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from models import load_instance
 from tests.helpers import need
-from tests.web_server import ROOT, free_port, start_server, workbook_2024
+from tests.web_server import ROOT, free_port, start_server, with_bad_cell, workbook_2024
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -129,13 +129,7 @@ def test_a_scenario_runs_beside_the_plan(page, plan_2024):
 
 
 def test_a_workbook_with_problems_is_shown_by_cell(page, server, tmp_path):
-    source = workbook_2024(tmp_path)
-    book = load_workbook(source)
-    sheet = book["项目"]
-    column = next(cell.column for cell in sheet[1] if cell.value == "天数")
-    sheet.cell(row=2, column=column).value = "两天"
-    broken = tmp_path / "有错.xlsx"
-    book.save(broken)
+    broken, _ = with_bad_cell(workbook_2024(tmp_path), "天数", 2, "两天", tmp_path / "有错.xlsx")
     upload(page, server, broken)
     problems = page.inner_text("section.problems")
     assert "检查结果：" in problems and "天数" in problems

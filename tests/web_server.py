@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import httpx
+from openpyxl import load_workbook
 
 from models import load_instance
 from models.workbook.write import write_workbook
@@ -25,6 +26,19 @@ def workbook_2024(folder: Path) -> Path:
     path = folder / "2024.xlsx"
     write_workbook(path, load_instance(ROOT / "instances" / "2024.json"))
     return path
+
+
+def with_bad_cell(source: Path, header: str, row: int, value: str,
+                  out: Path) -> tuple[Path, int]:
+    """A copy of the workbook `source` at `out` whose 项目 sheet has `value` in column
+    `header`, row `row`: a workbook with one problem for the checker to find; and the number
+    of that column."""
+    book = load_workbook(source)
+    sheet = book["项目"]
+    column = next(cell.column for cell in sheet[1] if cell.value == header)
+    sheet.cell(row=row, column=column).value = value
+    book.save(out)
+    return out, column
 
 
 def free_port() -> int:
