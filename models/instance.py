@@ -145,6 +145,8 @@ class Project(Strict):
     days: PositiveInt
     sessions: PositiveInt | None = None
     max_session_size: PositiveInt | None = None
+    min_session_size: PositiveInt | None = None
+    """The fewest teachers a class may seat (else the policy's, else half the mean class)."""
     phases: PositiveInt = 1
     min_gap_days: NonNegativeInt = 0
     months: list[Month] | None = Field(default=None, min_length=1)
@@ -192,6 +194,8 @@ class Policy(Strict):
     project's seats (`Instance.fair_shares`): 1 is in proportion to the teachers."""
     max_absence_share: Share = 1.0
     weekdays_only: bool = True
+    min_session_size: PositiveInt | None = None
+    """The fewest teachers a class may seat, for every project that does not say."""
 
 
 class Weights(Strict):
@@ -335,6 +339,16 @@ class Instance(Strict):
         quota = project.rural_quota if project.rural_quota is not None else self.policy.rural_quota
         # Rounded to 9 places first so that 0.3 × 100 is 30, not 31 after float error.
         return math.ceil(round(quota * int(project.headcount), 9))
+
+    def min_session_size(self, project: Project, sessions: int) -> int:
+        """The fewest teachers a class of the project seats, when it has `sessions` classes:
+        its min_session_size, else the policy's, else half the mean class (at least 1), so
+        that no class of one teacher and three trainers is ever a plan."""
+        if project.min_session_size is not None:
+            return project.min_session_size
+        if self.policy.min_session_size is not None:
+            return self.policy.min_session_size
+        return max(1, self.headcount(project) // sessions // 2)
 
     def weekdays_only(self, project: Project) -> bool:
         if project.weekdays_only is not None:

@@ -218,6 +218,8 @@ def cross_reference_problems(parsed: dict[str, Any], year: int) -> list[str]:
             problems.append(
                 f"{path}.sessions: {project.sessions} classes for {headcount} trainees"
             )
+        problems += _least_class_problems(path, project, headcount,
+                                          parsed.get("policy") or Policy())
         if project.months and project.preferred_months:
             for position, month in enumerate(project.preferred_months):
                 if month not in project.months:
@@ -232,6 +234,27 @@ def cross_reference_problems(parsed: dict[str, Any], year: int) -> list[str]:
             )
     problems += _cycle_problems(parsed["projects"])
     return problems
+
+
+def _least_class_problems(path: str, project: Project, headcount: Any,
+                          policy: Policy) -> list[str]:
+    """A least class (project, else policy) that no plan can keep: above the headcount, above
+    the largest class, or more than the fixed number of classes can fill."""
+    least, where = ((project.min_session_size, f"{path}.min_session_size")
+                    if project.min_session_size is not None
+                    else (policy.min_session_size, "policy.min_session_size"))
+    if least is None or not isinstance(headcount, int) or headcount <= 0:
+        return []
+    if least > headcount:
+        return [f"{where}: classes of at least {least} teachers, but {path} "
+                f"({project.name}) trains {headcount}"]
+    if project.max_session_size is not None and least > project.max_session_size:
+        return [f"{where}: classes of at least {least} teachers, but {path}.max_session_size "
+                f"is {project.max_session_size}"]
+    if project.sessions is not None and project.sessions * least > headcount:
+        return [f"{where}: {project.sessions} classes of at least {least} teachers need "
+                f"{project.sessions * least}, but {path} ({project.name}) trains {headcount}"]
+    return []
 
 
 def _calendar_problems(calendar: Calendar, year: int) -> list[str]:

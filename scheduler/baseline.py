@@ -14,10 +14,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from models.instance import Instance, Project, Trainer, Venue, proportional
 from models.solution import SessionPhase
 from scheduler.calendar import YearCalendar
 from scheduler.sessions import SessionSplit, split_project
+from scheduler.teachers import town_shares
 
 NO_ROOM_LEFT = "in table order, no dates with a free venue, trainers and town seats were left"
 
@@ -60,6 +63,14 @@ class GreedyPlanner:
             for trainer in instance.trainers}
         """Each venue's and trainer's days closed or booked, bit d for day d: checking a class's
         days is one shift, quicker than with sets of days in ruin and recreate's moves."""
+        self.shares = town_shares(instance, instance.projects)
+        self.taken = {(town_id, audience): np.zeros(self.calendar.length, dtype=np.int64)
+                      for town_id, shares in self.shares.items()
+                      for audience in {audience for project in instance.projects
+                                       if project.id in shares.pools
+                                       for audience in project.audiences}}
+        """One training at a time: the units of each town's teachers of each audience in
+        training on each day (`scheduler.teachers`)."""
         self.ends: dict[str, int] = {}  # last day of each scheduled project
         self.journal: list[Booking] = []
         """Every booking in order, so that a project that does not fit whole is taken back."""
@@ -232,6 +243,11 @@ class GreedyPlanner:
                 and days_free(self.trainer_busy[trainer.id], days))
 
     def _towns_can_send(self, seats: dict[str, int], project: Project, days: range) -> bool:
+        """Whether the towns' teachers are free for these seats on these days: in no other
+        training with the share they would take, and, away from school, within each town's
+        absence cap."""
+        if any(count > self.teachers_free(town, project, days) for town, count in seats.items()):
+            return False
         if not project.mode.takes_teachers_away:
             return True
         school = self.calendar.school_days
@@ -244,6 +260,16 @@ class GreedyPlanner:
                 if self.bookings.away[town.id][day] + seats[town.id] > limit:
                     return False
         return True
+
+    def teachers_free(self, town_id: str, project: Project, days: range) -> int:
+        """The most seats of the project the town's teachers can fill on all these days
+        without being in two trainings at once."""
+        shares = self.shares.get(town_id)
+        if shares is None or project.id not in shares.pools:
+            return self.instance.town(town_id).pool(project.audiences)
+        busiest = max(int(self.taken[town_id, audience][days.start:days.stop].max())
+                      for audience in project.audiences)
+        return (shares.scale - busiest) * shares.pools[project.id] // shares.scale
 
     def _book(self, venue: Venue | None, trainers: list[Trainer], seats: dict[str, int],
               project: Project, days: range) -> None:
@@ -266,6 +292,12 @@ class GreedyPlanner:
             busy[owner] = busy[owner] | bits if sign > 0 else busy[owner] & ~bits
         for trainer in trainers:
             self.bookings.trainer_days[trainer.id] += sign * len(days)
+        for town, count in seats.items():
+            shares = self.shares.get(town)
+            if shares is not None and project.id in shares.pools and count:
+                units = shares.units(project.id, count)
+                for audience in project.audiences:
+                    self.taken[town, audience][days.start:days.stop] += sign * units
         if project.mode.takes_teachers_away:
             for town, count in seats.items():
                 for day in days:

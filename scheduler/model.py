@@ -36,6 +36,7 @@ from scheduler.messages import Joined, phrase
 from scheduler.replan import PIN_PARTS, STABILITY_KPIS, WHOLE, PhaseKey, Replan, phase_key
 from scheduler.rules import Rule
 from scheduler.sessions import Finding, SessionSplit, as_named, check_project, split_project
+from scheduler.teachers import TownShares, town_shares
 
 IntVar = cp_model.IntVar
 LinearExpr = cp_model.LinearExprT
@@ -91,6 +92,7 @@ class FixedTask:
     seats: dict[str, int]
     size: int
     away: bool
+    project: str = ""
 
 
 @dataclass
@@ -201,6 +203,7 @@ class TrainingModel:
             (self._trainer_max_days, (Rule.TRAINER_MAX_DAYS,)),
             (self._precedence, (Rule.AFTER,)),
             (self._absence_cap, (Rule.ABSENCE_CAP,)),
+            (self._one_training_a_day, (Rule.ONE_TRAINING_A_DAY,)),
             (self._kept_from_baseline, (Rule.HELD, Rule.PINNED)),
         )
         proto = self.model.proto
@@ -249,6 +252,8 @@ class TrainingModel:
         its calendar allows (in the year, its months and holiday rule, no public holiday,
         blackout of its audiences or, weekdays only, weekend); a session has one seat count per
         town with teachers of its audiences, the same in every phase."""
+        shared = {project for shares in self.town_shares.values()
+                  for project in shares.pools}
         for project in self.instance.projects:
             if (self.relaxable and not project.mandatory) or project.id in self.fixed.spans:
                 continue
@@ -259,7 +264,8 @@ class TrainingModel:
             else:
                 variables = self._project_variables(split)
                 self.projects[project.id] = variables
-                if project.headcount != "all" and self._never_away_in_term(variables):
+                if (project.headcount != "all" and project.id not in shared
+                        and self._never_away_in_term(variables)):
                     self.seat_totals[project.id] = self.instance.fair_seats(project)
 
     def _project_variables(self, split: SessionSplit) -> ProjectVars:
@@ -333,7 +339,8 @@ class TrainingModel:
                     Rule.MANDATORY_DROPPED, (project.id,)))
 
     def _session_sizes_and_seats(self) -> None:
-        """Each session seats at least one teacher, at most its size limit; its seats sum over
+        """Each session seats at least its least class size (`SessionSplit.min_size`), at most
+        its size limit; its seats sum over
         towns to its size; the sessions seat the headcount exactly; a town's seats over all
         sessions stay within its teachers of the project's audiences (each trained once)."""
         for variables in self.projects.values():
@@ -341,7 +348,7 @@ class TrainingModel:
             sizes = [session.size for session in variables.sessions]
             self.model.add(sum(sizes) == variables.split.headcount * scheduled)
             for session in variables.sessions:
-                self.model.add(session.size >= scheduled)
+                self.model.add(session.size >= variables.split.min_size * scheduled)
                 self.model.add(sum(session.seats.values()) == session.size)
             totals = self.seat_totals.get(project.id, {})
             for town in self.instance.towns:
@@ -366,11 +373,24 @@ class TrainingModel:
             for earlier, later in pairwise(variables.sessions):
                 self.model.add(earlier.phases[0].start <= later.phases[0].start)
 
+    @functools.cached_property
+    def town_shares(self) -> dict[str, TownShares]:
+        """The towns where projects share teachers (`scheduler.teachers`): the projects of
+        the model, those a neighbourhood keeps fixed and, in explain mode, the mandatory
+        ones."""
+        projects = [project for project in self.instance.projects
+                    if not (self.relaxable and not project.mandatory)
+                    and self.fixed.spans.get(project.id, ()) is not None]
+        return town_shares(self.instance, projects,
+                           {project.id: project.phases * (project.sessions or 1)
+                            for project in projects})
+
     def _never_away_in_term(self, variables: ProjectVars) -> bool:
         """Whether the project's seats by town are best fixed in advance at
         `Instance.fair_seats`: its classes never keep teachers from school (online, or no
-        start day puts a day in term), so how its seats fall among its classes changes no
-        rule and no term but `share` and the quota, which those totals meet best. Without it
+        start day puts a day in term) and it shares its teachers with no other project (one
+        training at a time: `town_shares`), so how its seats fall among its classes changes
+        no rule and no term but `share` and the quota, which those totals meet best. Without it
         CP-SAT spends its steps on equivalent seatings. Not in explain mode (no objective)
         nor when re-planning (a held class keeps the seats it had)."""
         if self.relaxable or self.replan is not None:
@@ -574,6 +594,61 @@ class TrainingModel:
                         else self.model.new_fixed_size_interval_var(first, end - first, name))
                     demands.append(teachers - cap)
             self.model.add_cumulative(intervals, demands, teachers)
+
+    def _one_training_a_day(self) -> None:
+        """A town's teachers are in one training a day: for every town z and audience a, the
+        session-phases running on a day whose project trains a take together at most z's
+        teachers of a, a session's seats counted as the share seats / pool(p, z) of its
+        project's pool there, in any mode. One cumulative per town and set of projects that
+        train one audience (`scheduler.teachers.TownShares`), in units of the town's scale:
+        a share's units are its seats times scale / pool where that is whole, else a variable
+        held to ceil(seats × scale / pool). A set whose projects could not fill the town
+        even all on one day adds nothing."""
+        fixed_by_project: dict[str, list[FixedTask]] = defaultdict(list)
+        for task in self.fixed.tasks:
+            fixed_by_project[task.project].append(task)
+        for town_id, shares in self.town_shares.items():
+            units: dict[str, list[tuple[cp_model.IntervalVar, LinearExpr]]] = {}
+            most: dict[str, int] = {}
+            for project_id in shares.pools:
+                if project_id in self.projects:
+                    units[project_id] = self._share_units(self.projects[project_id], shares)
+                    variables = self.projects[project_id]
+                    seated = min(shares.pools[project_id], variables.split.headcount)
+                    most[project_id] = shares.units(project_id, seated) + len(
+                        variables.sessions)
+                else:
+                    tasks = [task for task in fixed_by_project.get(project_id, [])
+                             if task.seats.get(town_id)]
+                    units[project_id] = [
+                        (interval, shares.units(project_id, task.seats[town_id]))
+                        for task, interval in zip(tasks, self._fixed_intervals(
+                            f"town {town_id}", tasks), strict=True)]
+                    most[project_id] = sum(int(demand) for _, demand in units[project_id])
+            for group in shares.groups:
+                if sum(most.get(project_id, 0) for project_id in group) <= shares.scale:
+                    continue
+                tasks = [task for project_id in sorted(group) for task in units[project_id]]
+                self.model.add_cumulative([interval for interval, _ in tasks],
+                                          [demand for _, demand in tasks], shares.scale)
+
+    def _share_units(self, variables: ProjectVars, shares: TownShares
+                     ) -> list[tuple[cp_model.IntervalVar, LinearExpr]]:
+        """Each session-phase of the project with the units its seats take of the town."""
+        project, town_id = variables.project, shares.town
+        pool = shares.pools[project.id]
+        tasks: list[tuple[cp_model.IntervalVar, LinearExpr]] = []
+        for session in variables.sessions:
+            seats = session.seats[town_id]
+            if shares.exact(project.id):
+                demand: LinearExpr = seats * (shares.scale // pool)
+            else:
+                demand = self.model.new_int_var(
+                    0, shares.scale, f"share[{project.id}#{session.session},{town_id}]")
+                self.model.add(pool * demand >= shares.scale * seats)
+                self.model.add(pool * demand <= shares.scale * seats + pool - 1)
+            tasks += [(phase.interval, demand) for phase in session.phases]
+        return tasks
 
     def _kept_from_baseline(self) -> None:
         """Re-planning (`scheduler.replan`): a held or pinned session-phase keeps its dates,

@@ -21,7 +21,8 @@ from scheduler.rules import Cause, Rule
 
 @dataclass(frozen=True)
 class SessionSplit:
-    """`count` sessions of at most `max_size` seats each, seating `headcount` in all."""
+    """`count` sessions of at least `min_size` and at most `max_size` seats each, seating
+    `headcount` in all."""
 
     project: Project
     headcount: int
@@ -30,6 +31,7 @@ class SessionSplit:
     venues: list[Venue]
     trainers: list[Trainer]
     start_days: list[int]
+    min_size: int = 1
 
     def least_day_price(self) -> int:
         """The yuan of one session day in the cheapest venue with the cheapest trainers, free
@@ -150,6 +152,13 @@ def check_project(
                    limit=limit),
             [("venue", largest.id)] if largest is not None else [])
 
+    min_size = instance.min_session_size(project, count)
+    if min_size > max_size or count * min_size > headcount:
+        return cannot(
+            Cause.CLASS_SIZE,
+            phrase(WORDS["too small"], count=count, least=min_size, headcount=headcount,
+                   most=max_size))
+
     trainers = qualified_trainers(instance, project)
     if project.trainer_count:
         untaught = [topic for topic in project.topics
@@ -209,9 +218,10 @@ def check_project(
                 [("venue", venue.id) for venue in large_enough])
     # Every session seats at least what the others leave when they are full: a venue smaller
     # than that can never host one, so it is no choice for the model to carry.
-    smallest = headcount - (count - 1) * max_size
+    smallest = max(min_size, headcount - (count - 1) * max_size)
     venues = [venue for venue in venues if venue.capacity >= smallest]
-    return SessionSplit(project, headcount, count, max_size, venues, trainers, start_days)
+    return SessionSplit(project, headcount, count, max_size, venues, trainers, start_days,
+                        min_size)
 
 
 def precheck(instance: Instance, calendar: YearCalendar | None = None) -> list[Finding]:
@@ -451,6 +461,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "too few seats": ("{count} sessions of at most {size} seats cannot seat its {headcount} "
                       "trainees ({limit})",
                       "{count} 个班、每班最多 {size} 人，坐不下 {headcount} 名学员（{limit}）"),
+    "too small": ("its {count} sessions of at least {least} and at most {most} teachers "
+                  "cannot seat exactly its {headcount} trainees",
+                  "它的 {count} 个班每班至少 {least} 人、至多 {most} 人，无法恰好容纳 "
+                  "{headcount} 名学员"),
     "untaught": ("no trainer teaches {topics}", "没有专家教{topics}"),
     "too few trainers": ("it needs {needed} trainers per session but only {count} teach its "
                          "topics ({trainers})",

@@ -60,12 +60,16 @@ RULES: dict[Rule, str] = {
     Rule.SEATS_TOWN: "seats are keyed by town ids",
     Rule.SEATS_NEGATIVE: "seat counts are not negative",
     Rule.SEATS_PHASES: "every phase of a session has the same seats",
-    Rule.SESSION_SIZE: "a session seats at least 1 and at most max_session_size",
+    Rule.SESSION_SIZE: "a session seats at least min_session_size (at least 1) and at most "
+                       "max_session_size",
     Rule.SEATS_AUDIENCE: "seats only from towns with teachers of the project's audiences",
     Rule.SEATS_POOL: "a town's seats over a project's sessions never exceed its teachers",
     Rule.HEADCOUNT: "a project's sessions seat exactly its headcount",
     Rule.RURAL_QUOTA: "at least ceil(quota x headcount) rural seats (none for headcount all)",
     Rule.ABSENCE_CAP: "a town's teachers away on a school day are at most floor(share x teachers)",
+    Rule.ONE_TRAINING_A_DAY: "a town's teachers are in one training a day: for every audience, "
+                             "the shares seats / pool of the rows running that day add up to "
+                             "at most 1",
     Rule.AFTER: "every session starts after the projects it comes after have ended",
     Rule.KPI: "the reported KPIs equal the recomputed ones",
     Rule.OBJECTIVE: "the objective is the weighted sum of the KPIs",
@@ -214,6 +218,21 @@ def _session_count(plan: _Plan, project: Project) -> tuple[int | None, str]:
     else:
         return 1, "one session: no max_session_size"
     return -(-headcount // size), f"ceil({headcount} / {size})"
+
+
+def _least_session_size(plan: _Plan, project: Project) -> tuple[int, str]:
+    """The fewest teachers a session of the project seats, and where that comes from:
+    min_session_size (project, else policy), else half the mean class, floor(H / n / 2), at
+    least 1."""
+    if project.min_session_size is not None:
+        return project.min_session_size, "its min_session_size"
+    if plan.instance.policy.min_session_size is not None:
+        return plan.instance.policy.min_session_size, "policy.min_session_size"
+    count, _ = _session_count(plan, project)
+    headcount = _headcount(plan.instance, project)
+    if not count:
+        return 1, "one teacher"
+    return max(1, headcount // count // 2), f"half the mean class, floor({headcount} / {count} / 2)"
 
 
 def _days(row: SessionPhase) -> list[dt.date]:
@@ -571,11 +590,13 @@ def _check_seats_of_row(plan: _Plan) -> Iterator[Violation]:
             if row.seats != first_seats[row.session]:
                 yield Violation(Rule.SEATS_PHASES, f"{where}: seats {row.seats} differ from the "
                                 f"session's first phase {first_seats[row.session]}")
+        least, how = _least_session_size(plan, project)
         for session, seats in sorted(first_seats.items()):
             size = sum(seats.values())
             where = f"{_name(project, 'project')} session {session}"
-            if size < 1:
-                yield Violation(Rule.SESSION_SIZE, f"{where}: seats {size} teachers")
+            if size < least:
+                yield Violation(Rule.SESSION_SIZE, f"{where}: seats {size} teachers, at least "
+                                                   f"{least} ({how})")
             if project.max_session_size is not None and size > project.max_session_size:
                 yield Violation(Rule.SESSION_SIZE, f"{where}: seats {size} teachers, at most "
                                                    f"{project.max_session_size}")
@@ -659,6 +680,39 @@ def _check_absence(plan: _Plan) -> Iterator[Violation]:
                         f"({', '.join(ref for ref, _ in refs)}), more than the cap {cap} "
                         f"({why})", ("town", town_id), tuple(days),
                         tuple(sorted({project for _, project in refs})))
+
+
+def _check_one_training_a_day(plan: _Plan) -> Iterator[Violation]:
+    """A town's teachers are never in two trainings on one day. A row's seats from town z come
+    from its project's audiences in proportion to z's teachers of each, so for every town z,
+    day d (any day) and audience a, the shares seats(row, z) / pool(project, z) of the rows
+    running on d, in any mode, whose project has audience a, add up to at most 1. Exact
+    fractions."""
+    taken: dict[tuple[str, str, dt.date], list[tuple[int, int, SessionPhase]]] = \
+        defaultdict(list)
+    for row in plan.rows:
+        project = plan.project_of(row)
+        for town_id, count in row.seats.items():
+            town = plan.towns.get(town_id)
+            pool = _pool(town, project.audiences) if town is not None else 0
+            if count <= 0 or pool == 0:
+                continue
+            for audience in set(project.audiences):
+                for day in _days(row):
+                    taken[town_id, audience, day].append((count, pool, row))
+    over: dict[tuple[str, str, Fraction, tuple[str, ...]], list[dt.date]] = defaultdict(list)
+    for (town_id, audience, day), rows in taken.items():
+        total = sum((Fraction(count, pool) for count, pool, _ in rows), Fraction(0))
+        if total > 1:
+            refs = tuple(sorted(f"{_ref(row)}: {count} of {pool}" for count, pool, row in rows))
+            over[town_id, audience, total, refs].append(day)
+    for (town_id, audience, total, refs), days in sorted(over.items()):
+        yield Violation(Rule.ONE_TRAINING_A_DAY,
+                        f"{_name(plan.towns[town_id], 'town')}: its teachers of {audience} are "
+                        f"booked {float(total):.2f} times on {_dates(days)} "
+                        f"({'; '.join(refs)}): a teacher is in one training a day",
+                        ("town", town_id), tuple(days),
+                        tuple(sorted({ref.split(" ", 1)[0] for ref in refs})))
 
 
 def _check_after(plan: _Plan) -> Iterator[Violation]:
@@ -795,6 +849,7 @@ CHECKS: tuple[tuple[Check, frozenset[Rule]], ...] = tuple(
         (_check_seats_of_project, {Rule.SEATS_AUDIENCE, Rule.SEATS_POOL, Rule.HEADCOUNT,
                                    Rule.RURAL_QUOTA}),
         (_check_absence, {Rule.ABSENCE_CAP}),
+        (_check_one_training_a_day, {Rule.ONE_TRAINING_A_DAY}),
         (_check_after, {Rule.AFTER}),
         (_check_kpis, {Rule.KPI, Rule.OBJECTIVE}),
         (_check_kept, {Rule.HELD, Rule.PINNED}),

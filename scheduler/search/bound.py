@@ -75,6 +75,10 @@ Held = tuple[str, int | None]
 """A venue or trainer in a month (None: in the year)."""
 
 
+MOST_TEACHER_ROWS = 50_000
+"""The most rows `_Relaxation._one_training_a_day` adds."""
+
+
 def relaxation_bound(built: TrainingModel, seconds: float = TIME_LIMIT_SECONDS, *,
                      whole_numbers: bool = False, by_day: bool = False,
                      params: SolveParams = DEFAULT) -> int | None:
@@ -191,6 +195,7 @@ class _Relaxation:
                         for project_id, variables in built.projects.items()}
         self._resources()
         self._balance()
+        self._one_training_a_day()
 
     def solve(self, seconds: float) -> int | None:
         """The linear programme's optimum (GLOP), rounded up, or None if not solved in time."""
@@ -626,6 +631,44 @@ class _Relaxation:
                 some_in_term = lp.NumVar(0.0, 1.0, f"in term[{project_id}]")
                 lp.Add(split.count * project.phases * some_in_term >= lp.Sum(in_term))
                 lp.Add(balance >= smallest * some_in_term)
+
+
+    def _one_training_a_day(self) -> None:
+        """One training at a time, where it needs no seats by town: an all-staff project of
+        one class takes, on its days, every teacher of its audiences in every town it seats,
+        so on those days no session-phase runs of a project that trains one of its audiences
+        and seats only towns it fills: Σ B's session-phases covering d ≤ n_B × (1 − Σ A's
+        covering d). Left out past `MOST_TEACHER_ROWS` rows, where it would cost the
+        programme more than it raises the bound."""
+        covering = {project_id: self._covering(project_id) for project_id in self.starts}
+        pairs = []
+        for first, variables in self.built.projects.items():
+            project = variables.project
+            if project.headcount != "all" or variables.split.count != 1:
+                continue
+            filled = {town.id for town in self.instance.towns if town.pool(project.audiences)}
+            for second, other in self.built.projects.items():
+                if second != first and set(other.project.audiences) & set(project.audiences) \
+                        and all(town.id in filled for town in self.instance.towns
+                                if town.pool(other.project.audiences)):
+                    pairs.append((first, second, other.split.count * other.project.phases))
+        rows = sum(len(covering[first].keys() & covering[second].keys())
+                   for first, second, _ in pairs)
+        if rows > MOST_TEACHER_ROWS:
+            return
+        for first, second, most in pairs:
+            for day in covering[first].keys() & covering[second].keys():
+                self.lp.Add(self.lp.Sum(covering[second][day])
+                            <= most * (1 - self.lp.Sum(covering[first][day])))
+
+    def _covering(self, project_id: str) -> dict[int, list[Variable]]:
+        """The project's start counts whose session-phases cover each day."""
+        days = self.instance.project(project_id).days
+        covering: dict[int, list[Variable]] = defaultdict(list)
+        for start, count in self.starts[project_id].items():
+            for day in range(start, start + days):
+                covering[day].append(count)
+        return covering
 
 
 def _months_held(contested: set[Held] | None) -> Callable[[str], set[int] | None]:

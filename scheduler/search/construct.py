@@ -146,7 +146,7 @@ class SeatAwarePlanner(GreedyPlanner):
         rows: list[SessionPhase] = []
         for number in range(1, split.count + 1):
             size = -(-left // (split.count - number + 1))
-            least = max(1, left - (split.count - number) * split.max_size)
+            least = max(split.min_size, left - (split.count - number) * split.max_size)
             rural = -(-seating.quota // (split.count - number + 1))
             placed = (self._place_session(split, number, size, least, rural, seating, starts,
                                           outside) if size >= 1 else None)
@@ -175,6 +175,7 @@ class SeatAwarePlanner(GreedyPlanner):
             available = np.clip(np.minimum(sendable, pools[:, None]), 0, None)
         else:
             available = np.repeat(pools[:, None], starts.size, axis=1)
+        available = np.minimum(available, self._teachers_room(project, starts))
         toward_share = np.minimum(np.minimum(available, seating.lacking[:, None]).sum(axis=0),
                                   size)
         fits = available.sum(axis=0) >= size
@@ -191,6 +192,23 @@ class SeatAwarePlanner(GreedyPlanner):
                 if rows is not None:
                     return rows, seats
         return None
+
+    def _teachers_room(self, project: Project, starts: np.ndarray) -> np.ndarray:
+        """The most seats each town (row) can fill from each start day (column) without its
+        teachers in two trainings at once (`GreedyPlanner.teachers_free`)."""
+        room = np.full((len(self.town_ids), starts.size), np.iinfo(np.int64).max // 2,
+                       dtype=np.int64)
+        for town_id, shares in self.shares.items():
+            if project.id not in shares.pools:
+                continue
+            busiest = np.zeros(starts.size, dtype=np.int64)
+            for audience in project.audiences:
+                taken = self.taken[town_id, audience]
+                for offset in range(project.days):
+                    busiest = np.maximum(busiest, taken[starts + offset])
+            room[self.town_index[town_id]] = ((shares.scale - busiest)
+                                              * shares.pools[project.id] // shares.scale)
+        return room
 
     def _sizes(self, split: SessionSplit, size: int, least: int, start: int) -> list[int]:
         """The class's sizes to try from `start`: the capacity of a free venue cheaper than

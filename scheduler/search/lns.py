@@ -260,7 +260,8 @@ def _fixed_part(built: TrainingModel, values: Hint, free: set[str]) -> FixedPart
                                 if values[chosen.index]), None),
                     trainers=tuple(trainer for trainer, chosen in phase.trainers.items()
                                    if values[chosen.index]),
-                    seats=seats, size=values[session.size.index], away=away))
+                    seats=seats, size=values[session.size.index], away=away,
+                    project=project_id))
         starts = [values[phase.start.index] for session in variables.sessions
                   for phase in session.phases]
         spans[project_id] = (min(starts), max(starts) + project.days)

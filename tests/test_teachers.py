@@ -1,0 +1,203 @@
+"""Teachers, not only seats: one training at a time, and classes of a real size.
+
+Each rule on the tiny world (tests/helpers.py: towns c and r, 100 primary teachers each), once
+where it binds and once where it does not, the optimum worked out by hand; then the property
+that every plan, the solver's and the quick plans', keeps one training at a time as the
+independent checker counts it.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from models import parse_instance
+from models.parse import InputError
+from scheduler.baseline import GreedyPlanner
+from scheduler.search.construct import SeatAwarePlanner
+from scheduler.search.solve import solve
+from scheduler.validate import validate
+from tests.helpers import TINY, as_solution, blackout_all_of_march_but, optimum, solve_checked
+
+
+def rows_of(solution, project: str) -> list:
+    return [row for row in solution.sessions if row.project == project]
+
+
+# --- one training at a time ----------------------------------------------------------------
+
+
+def all_of_march_online(tiny: dict[str, Any], audience: str = "pri") -> None:
+    """p2: every teacher of `audience`, online every day of March (weekends too)."""
+    tiny["projects"].append({
+        "id": "p2", "name": "全员网络研修", "audiences": [audience], "headcount": "all",
+        "mode": "online", "days": 31, "months": [3], "weekdays_only": False,
+        "trainers_per_session": 0, "priority": "mandatory"})
+
+
+def test_an_all_staff_online_month_moves_another_class_out_of_it(tiny):
+    # p1 prefers March and may run in April; the all-staff online p2 takes every primary
+    # teacher every day of March, so p1 goes to April: one day outside its preferred months.
+    tiny["projects"][0].update(months=[3, 4], preferred_months=[3])
+    all_of_march_online(tiny)
+    solution = optimum(tiny)
+    assert [row.start.month for row in rows_of(solution, "p1")] == [4]
+    assert solution.kpis["preference"] == 1
+
+
+def test_an_all_staff_month_of_another_audience_leaves_the_class_in_it(tiny):
+    tiny["audiences"].append({"id": "jun", "name": "初中教师"})
+    for town in tiny["towns"]:
+        town["teachers"]["jun"] = 50
+    tiny["projects"][0].update(months=[3, 4], preferred_months=[3])
+    all_of_march_online(tiny, "jun")
+    solution = optimum(tiny)
+    assert [row.start.month for row in rows_of(solution, "p1")] == [3]
+    assert solution.kpis["preference"] == 0
+
+
+def half_shared(tiny: dict[str, Any], headcount: int) -> dict[str, Any]:
+    """p1 (primary, `headcount`, in person) and p2 (primary and junior, 200 of each town's 200,
+    online), both on 2024-03-12 only: on that day a town's primary teachers are p1's seats of
+    100 plus p2's of 200."""
+    tiny["audiences"].append({"id": "jun", "name": "初中教师"})
+    for town in tiny["towns"]:
+        town["teachers"]["jun"] = 100
+    tiny["calendar"]["blackouts"] = blackout_all_of_march_but(12)
+    tiny["projects"][0].update(headcount=headcount, months=[3])
+    tiny["projects"].append({
+        "id": "p2", "name": "网络研修", "audiences": ["pri", "jun"], "headcount": 200,
+        "mode": "online", "days": 1, "months": [3], "trainers_per_session": 0,
+        "priority": "mandatory"})
+    return tiny
+
+
+def test_two_trainings_sharing_half_an_audience_may_share_a_day(tiny):
+    # Each town: p1 50/100 + p2 100/200 = 1 of its primary teachers, exactly all of them.
+    solution = optimum(half_shared(tiny, 100))
+    assert {row.start.day for row in solution.sessions} == {12}
+    for project in ("p1", "p2"):
+        seats = [row.seats for row in rows_of(solution, project)]
+        assert sum(seat.get("c", 0) for seat in seats) == sum(seat.get("r", 0) for seat in seats)
+
+
+def test_one_teacher_more_and_they_cannot(tiny):
+    # 101 + 200 seats: over the two towns the shares add up to 1.01 + 1 > 2; no plan.
+    result = solve(parse_instance(half_shared(tiny, 101)), time_limit=10, workers=1)
+    assert result.solution.status.value == "INFEASIBLE"
+
+
+def test_the_quick_plans_keep_the_rule_too(tiny):
+    tiny["projects"][0].update(months=[3, 4], preferred_months=[3])
+    all_of_march_online(tiny)
+    instance = parse_instance(tiny)
+    # The hand method, in table order, puts p1 on March's first day and then finds no room
+    # for p2; the seat-aware plan places p2, which has one start day, first.
+    hand = GreedyPlanner(instance).plan()
+    assert hand.dropped == ["p2"]
+    assert {v.rule for v in validate(instance, as_solution(instance, hand))} == {
+        "mandatory-dropped"}
+    quick = SeatAwarePlanner(instance).plan()
+    assert quick.dropped == [] and [row.start.month for row in quick.rows
+                                    if row.project == "p1"] == [4]
+    assert validate(instance, as_solution(instance, quick)) == []
+
+
+# --- classes of a real size ----------------------------------------------------------------
+
+
+def two_classes_of_90(tiny: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """p1: 90 teachers in 2 classes, the rent alone counting (no balance): the room holds 40
+    at 10 yuan a day, the hall 100 at 100."""
+    tiny["projects"][0].update(headcount=90, sessions=2, trainers_per_session=0, **fields)
+    tiny["objective"] = {"weights": {"balance": 0}}
+    return tiny
+
+
+def class_sizes(solution) -> list[int]:
+    return sorted(sum(row.seats.values()) for row in solution.sessions)
+
+
+def test_without_a_minimum_the_cheap_room_takes_a_class(tiny):
+    # 40 in the room (10) and 50 in the hall (100): 110 yuan. The default least class,
+    # floor(90 / 2 / 2) = 22, allows it.
+    solution = optimum(two_classes_of_90(tiny))
+    assert class_sizes(solution) == [40, 50]
+    assert solution.kpis["cost"] == 110
+
+
+def test_a_minimum_class_size_changes_the_split(tiny):
+    # At least 45 a class: neither fits the room, two classes of 45 in the hall, 200 yuan.
+    solution = optimum(two_classes_of_90(tiny, min_session_size=45))
+    assert class_sizes(solution) == [45, 45]
+    assert solution.kpis["cost"] == 200
+
+
+def test_no_class_of_one_by_default(tiny):
+    # 41 teachers, at most 40 a class: two classes, each at least floor(41 / 2 / 2) = 10.
+    tiny["projects"][0].update(headcount=41, max_session_size=40)
+    solution = optimum(tiny)
+    assert min(class_sizes(solution)) >= 10
+
+
+@pytest.mark.parametrize(("fields", "policy", "words"), [
+    ({"min_session_size": 50}, {}, ["projects[0].min_session_size", "at least 50", "trains 40"]),
+    ({}, {"min_session_size": 50}, ["policy.min_session_size", "at least 50", "trains 40"]),
+    ({"min_session_size": 25, "sessions": 2}, {},
+     ["projects[0].min_session_size", "2 classes", "need 50", "trains 40"]),
+    ({"min_session_size": 30, "max_session_size": 20}, {},
+     ["projects[0].min_session_size", "max_session_size is 20"]),
+])
+def test_a_minimum_no_plan_can_keep_is_refused_by_field(tiny, fields, policy, words):
+    tiny["projects"][0].update(fields)
+    tiny["policy"] = policy
+    with pytest.raises(InputError) as refused:
+        parse_instance(tiny)
+    assert any(all(word in problem for word in words) for problem in refused.value.problems)
+
+
+# --- every plan keeps one training at a time -----------------------------------------------
+
+
+@st.composite
+def sharing_variants(draw: st.DrawFn) -> dict:
+    """The tiny world with two to three projects of overlapping audiences in the same months,
+    in person and online, some all-staff."""
+    data = copy.deepcopy(TINY)
+    data["audiences"].append({"id": "jun", "name": "初中教师"})
+    for town in data["towns"]:
+        town["teachers"]["jun"] = draw(st.integers(0, 60))
+    month = draw(st.integers(3, 6))
+    projects = []
+    for index in range(draw(st.integers(2, 3))):
+        audiences = draw(st.sampled_from([["pri"], ["jun"], ["pri", "jun"]]))
+        online = draw(st.booleans())
+        projects.append({
+            "id": f"p{index + 1}", "name": f"项目{index + 1}", "audiences": audiences,
+            "headcount": draw(st.sampled_from(["all", 20, 60, 120])),
+            "mode": "online" if online else "offline",
+            "days": draw(st.integers(1, 3)), "months": [month],
+            "topics": ["A"], "trainers_per_session": 0 if online else 1,
+            "priority": draw(st.sampled_from(["mandatory", 5]))})
+    data["projects"] = projects
+    data["policy"] = {"max_absence_share": draw(st.sampled_from([0.3, 1.0]))}
+    return data
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sharing_variants())
+def test_every_plan_keeps_one_training_at_a_time(data):
+    try:
+        instance = parse_instance(data)
+    except InputError:  # a headcount above its audiences' teachers: refused, rightly
+        return
+    for planner in (GreedyPlanner, SeatAwarePlanner):
+        plan = planner(instance).plan()
+        if not any(instance.project(pid).mandatory for pid in plan.dropped):
+            assert validate(instance, as_solution(instance, plan)) == []
+    solution = solve_checked(data, time_limit=5).solution
+    assert solution.status.value in ("OPTIMAL", "FEASIBLE", "INFEASIBLE")
