@@ -625,6 +625,8 @@ class _Explainer:
                 families.append(_holiday_family(instance, project_id, label))
             if instance.weekdays_only(project) and rule == Cause.NO_START_DAY:
                 families.append(_weekends_family(instance, project_id, label))
+        elif rule == Rule.ONE_TRAINING_A_DAY:
+            families += _months_families(instance, self.calendar, project_id, label)
         elif rule == Cause.AFTER_CHAIN:
             earlier = finding.projects[-2]
             families += _months_families(instance, self.calendar, project_id, label)

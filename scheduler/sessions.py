@@ -238,7 +238,45 @@ def precheck(instance: Instance, calendar: YearCalendar | None = None) -> list[F
             findings.append(checked)
         else:
             splits[project.id] = checked
-    return findings + _after_chains(instance, calendar, splits)
+    return findings + _after_chains(instance, calendar, splits) + _teachers_taken(
+        instance, calendar, splits)
+
+
+def _teachers_taken(instance: Instance, calendar: YearCalendar,
+                    splits: dict[str, SessionSplit]) -> list[Finding]:
+    """Mandatory projects whose every placement meets the days on which a mandatory all-staff
+    project of one class takes every teacher of an audience they share, in every town they
+    seat: one training at a time leaves them no day."""
+    findings = []
+    for first in splits.values():
+        project = first.project
+        if not (project.mandatory and project.headcount == "all" and first.count == 1
+                and project.phases == 1):
+            continue
+        taken = set.intersection(*(set(range(start, start + project.days))
+                                   for start in first.start_days))
+        filled = {town.id for town in instance.towns if town.pool(project.audiences)}
+        for second in splits.values():
+            other = second.project
+            shared = [audience for audience in project.audiences if audience in other.audiences]
+            towns = [town for town in instance.towns if town.pool(other.audiences)]
+            if (other.id == project.id or not other.mandatory or not shared
+                    or any(town.id not in filled for town in towns)
+                    or any(taken.isdisjoint(range(start, start + other.days))
+                           for start in second.start_days)):
+                continue
+            reason = phrase(WORDS["teachers taken"], project=as_named(project),
+                            audience=next(audience.name for audience in instance.audiences
+                                          if audience.id == shared[0]),
+                            town=towns[0].name, days=_span(calendar, taken))
+            findings.append(Finding(Rule.ONE_TRAINING_A_DAY, (project.id, other.id), reason,
+                                    _cannot_run(other, reason), (("town", towns[0].id),), True))
+    return findings
+
+
+def _span(calendar: YearCalendar, days: set[int]) -> str:
+    first, last = calendar.date(min(days)), calendar.date(max(days))
+    return first.isoformat() if first == last else f"{first.isoformat()}–{last.isoformat()}"
 
 
 def _after_chains(instance: Instance, calendar: YearCalendar,
@@ -465,6 +503,11 @@ WORDS: dict[str, tuple[str, str]] = {
                   "cannot seat exactly its {headcount} trainees",
                   "它的 {count} 个班每班至少 {least} 人、至多 {most} 人，无法恰好容纳 "
                   "{headcount} 名学员"),
+    "teachers taken": ("every day it could run meets {days}, when the all-staff project "
+                       "{project} takes every teacher of {audience} in {town} and in every "
+                       "other town it seats, and a teacher is in one training a day",
+                       "它每个可排的日子都与 {days} 重叠，而那时全员项目{project}占用{town}等它所"
+                       "有参训乡镇的全部{audience}，教师同一天只能参加一项培训"),
     "untaught": ("no trainer teaches {topics}", "没有专家教{topics}"),
     "too few trainers": ("it needs {needed} trainers per session but only {count} teach its "
                          "topics ({trainers})",

@@ -41,7 +41,7 @@ ROW_RULES = frozenset({
 VENUE_RULES = frozenset({Rule.VENUE_ONE_SESSION_A_DAY})
 TRAINER_RULES = frozenset({Rule.TRAINER_UNAVAILABLE, Rule.TRAINER_ONE_SESSION_A_DAY,
                            Rule.TRAINER_MAX_DAYS})
-TOWN_RULES = frozenset({Rule.ABSENCE_CAP})
+TOWN_RULES = frozenset({Rule.ABSENCE_CAP, Rule.ONE_TRAINING_A_DAY})
 """The rules a class can break by its dates, venue and trainers alone: those of a row by itself,
 and those it shares with other rows in its venue, with its trainers or from its towns (and
 `after`, with the projects it follows or precedes)."""
@@ -220,8 +220,11 @@ class _Explainer:
             for violation in broken:
                 key = violation.rule, violation.subject
                 days[key] |= set(violation.days)
+                # A town's rule counts the class's own seats too: its project is named
+                # only where the rule is another's (a venue or trainer it clashes with).
                 others[key] |= {self._say("own class") if other == project else other
-                                for other in violation.others}
+                                for other in violation.others
+                                if other != project or violation.rule not in TOWN_RULES}
         texts = [self._blocker(*key, sorted(others[key]), blocked) for key, blocked in sorted(
             days.items(), key=lambda item: (-len(item[1]), str(item[0][1])))]
         if free:
@@ -418,6 +421,7 @@ BLOCKERS = {
     Rule.TRAINER_UNAVAILABLE: "away",
     Rule.VENUE_UNAVAILABLE: "closed",
     Rule.ABSENCE_CAP: "too many away",
+    Rule.ONE_TRAINING_A_DAY: "in training",
     Rule.TRAINER_MAX_DAYS: "no days left",
 }
 WORDS |= {
@@ -427,6 +431,8 @@ WORDS |= {
     "closed": ("{subject} is closed {days}", "{subject} {days} 不开放"),
     "too many away": ("{subject} would have too many teachers away on {days} (with {others})",
                       "{subject} {days} 离岗教师会超过上限（与 {others} 一起）"),
+    "in training": ("{subject}'s teachers are in {others} on {days}",
+                    "{subject} 的教师 {days} 在参加 {others}"),
     "no days left": ("{subject} has no teaching days left", "{subject} 已没有可授课的天数"),
 }
 KINDS_ZH = {"venue": "场地", "trainer": "专家", "town": "乡镇"}

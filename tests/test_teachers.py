@@ -9,18 +9,22 @@ independent checker counts it.
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from click.testing import CliRunner
 from hypothesis import strategies as st
 
 from models import parse_instance
 from models.parse import InputError
 from scheduler.baseline import GreedyPlanner
+from scheduler.cli import main
 from scheduler.search.construct import SeatAwarePlanner
 from scheduler.search.solve import solve
 from scheduler.validate import validate
+from scheduler.why import why
 from tests.helpers import TINY, as_solution, blackout_all_of_march_but, optimum, solve_checked
 
 
@@ -201,3 +205,32 @@ def test_every_plan_keeps_one_training_at_a_time(data):
             assert validate(instance, as_solution(instance, plan)) == []
     solution = solve_checked(data, time_limit=5).solution
     assert solution.status.value in ("OPTIMAL", "FEASIBLE", "INFEASIBLE")
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", ["outside its preferred months", "town c (城区)'s teachers are in p2 on 03-01…03-31"]),
+    ("zh", ["不在首选月份", "乡镇城区（c） 的教师 03-01…03-31 在参加 p2"]),
+])
+def test_why_names_the_training_that_holds_the_teachers(tiny, lang, words):
+    tiny["projects"][0].update(months=[3, 4], preferred_months=[3])
+    all_of_march_online(tiny)
+    solution = optimum(tiny)
+    (project,) = why(parse_instance(tiny), solution, "p1", lang=lang)
+    reasons = " ".join(project.classes[0].reasons)
+    assert all(word in reasons for word in words), reasons
+
+
+def test_explain_names_the_all_staff_days_that_leave_a_class_no_day(tiny, tmp_path):
+    # p1 may run only in March, every day of which the all-staff p2 takes: the pre-check names
+    # the training, the audience, a town and the days, and explain offers p1 other months.
+    all_of_march_online(tiny)
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(tiny, ensure_ascii=False), encoding="utf-8")
+    for lang, words in (("en", ["p1 (培训一) cannot run", "2024-03-01–2024-03-31",
+                                "p2 (全员网络研修)", "小学教师", "城区", "one training a day"]),
+                        ("zh", ["项目培训一（p1）无法安排", "全员网络研修（p2）", "小学教师", "城区", "也在4月举办"])):
+        result = CliRunner().invoke(main, ["explain", str(path), "--lang", lang])
+        assert result.exit_code == 0, result.output
+        assert all(word in result.output for word in words), result.output
+        if lang == "en":
+            assert "month" in result.output.split("cannot run", 1)[1]
