@@ -175,6 +175,10 @@ PROJECTS = Sheet("projects", "项目", "Projects", "培训项目，每个一行"
                             "Classes (empty: as many as the venues need)", "自动", "", 6),
                      Column("max_session_size", Kind.POSITIVE, "每班人数上限", "Class size",
                             "每个班最多人数", "Most trainees in a class", "按场地容量", "60", 10),
+                     Column("min_session_size", Kind.POSITIVE, "每班人数下限", "Least class",
+                            "每个班最少人数（不填则按政策表，再不填为平均班额的一半）",
+                            "Fewest trainees in a class (empty: the policy's, else half the "
+                            "mean class)", "按政策表", "", 10),
                      Column("phases", Kind.POSITIVE, "阶段数", "Phases",
                             "同一批学员分几个阶段参训（分阶段培育）",
                             "Times the same class meets in the year", "1", "1", 6),
@@ -268,6 +272,10 @@ SETTINGS = Sheet("settings", "政策与权重", "Policy and weights",
                      Column("policy.weekdays_only", Kind.YES_NO, "仅工作日", "Weekdays only",
                             "培训是否只在工作日（是/否）", "Whether training meets on working "
                             "days only", "是", "是", 10),
+                     Column("policy.min_session_size", Kind.POSITIVE, "每班人数下限",
+                            "Least class", "每个班最少人数（不填则为各项目平均班额的一半）",
+                            "Fewest trainees in a class (empty: half each project's mean "
+                            "class)", "平均班额的一半", "", 10),
                      Column("objective.weights.dropped", Kind.WHOLE, "权重：撤销项目",
                             "Weight: dropped", "每撤销一个优先级点的代价",
                             "Cost per priority point dropped", "1000000", "", 10),

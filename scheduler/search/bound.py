@@ -24,7 +24,10 @@ keeps what the objective pays for, one project at a time, and of the calendar on
   class), away on the school days they cover: the balance at least each school day's, and at
   least the largest class of a project whose classes are all away on a school day, and the
   smallest class of one whose classes may keep off school days, if any does not (in the
-  linear programme: the smallest class times the share of its classes in term).
+  linear programme: the smallest class times the share of its classes in term);
+- of one training at a time, only what needs no seats by town: on the days an all-staff project
+  of one class runs, no session-phase of a project that shares an audience with it and seats
+  only towns it fills.
 
 Every plan gives a point of this linear programme at its own objective (the stability terms of
 re-planning, never negative, are left out), so the programme's optimum, which GLOP finds in
