@@ -13,6 +13,7 @@ runs.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import platform
@@ -21,7 +22,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from collections.abc import Iterable
+from fractions import Fraction
 from pathlib import Path
 
 import click
@@ -75,6 +78,9 @@ def measure_once(path: Path, time_limit: float, seed: int) -> dict:
         "sessions": len({(row.project, row.session) for row in solution.sessions}),
         "valid": not validate(instance, solution) and not validate(instance, greedy),
         "coverage": _coverage(town_summary(instance, solution), len(instance.towns)),
+        "double_booked": _double_booked(instance, solution),
+        "greedy_double_booked": _double_booked(instance, greedy),
+        "smallest_class": _smallest_class(solution),
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
@@ -86,6 +92,30 @@ def _coverage(towns, count: int) -> list:
     low = per_town.loc[per_town["人均参训人次"].idxmin()]
     high = per_town.loc[per_town["人均参训人次"].idxmax()]
     return [float(low["人均参训人次"]), low["乡镇"], float(high["人均参训人次"]), high["乡镇"]]
+
+
+def _double_booked(instance, solution) -> int:
+    """The (town, day, audience) triples on which the plan books a town's teachers of an
+    audience more than once over (docs/format.md, One training at a time), in exact fractions."""
+    towns = {town.id: town for town in instance.towns}
+    load: dict[tuple, Fraction] = defaultdict(Fraction)
+    for row in solution.sessions:
+        project = instance.project(row.project)
+        for town_id, seats in row.seats.items():
+            pool = towns[town_id].pool(project.audiences)
+            for audience in project.audiences:
+                for offset in range((row.end - row.start).days + 1):
+                    load[town_id, row.start + dt.timedelta(days=offset), audience] += \
+                        Fraction(seats, pool)
+    return sum(1 for share in load.values() if share > 1)
+
+
+def _smallest_class(solution) -> list:
+    """The fewest teachers a class of the plan seats, and which class."""
+    sizes = {f"{row.project}#{row.session}": sum(row.seats.values())
+             for row in solution.sessions}
+    smallest = min(sizes, key=lambda name: (sizes[name], name))
+    return [sizes[smallest], smallest]
 
 
 def measure_in_child(path: Path, time_limit: float, seed: int) -> dict:
@@ -133,6 +163,9 @@ def main(instances: tuple[Path, ...], repeat: int, time_limit: float | None, lar
         low, fewest, high, most = runs[0]["coverage"]
         print(f"{'':<16}towns: seats per teacher {low:.2f} ({fewest}) – {high:.2f} ({most})"
               + (" [seed 0]" if len(runs) > 1 else ""))
+        size, smallest = runs[0]["smallest_class"]
+        print(f"{'':<16}teachers: double-booked town-day-audiences {runs[0]['double_booked']} "
+              f"(greedy {runs[0]['greedy_double_booked']}) · smallest class {size} ({smallest})")
         table.append(_csv_row(path, limit, runs))
     _write_results(table)
 
@@ -149,7 +182,9 @@ def _csv_row(path: Path, limit: float, runs: list[dict]) -> dict:
     low, fewest, high, most = runs[0]["coverage"]
     row |= {"seats_per_teacher_low": round(low, 3), "town_low": fewest,
             "seats_per_teacher_high": round(high, 3), "town_high": most,
-            "valid": all(run["valid"] for run in runs)}
+            "valid": all(run["valid"] for run in runs),
+            "double_booked": runs[0]["double_booked"],
+            "smallest_class": runs[0]["smallest_class"][0]}
     return row
 
 
