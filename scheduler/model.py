@@ -610,27 +610,27 @@ class TrainingModel:
         for town_id, shares in self.town_shares.items():
             units: dict[str, list[tuple[cp_model.IntervalVar, LinearExpr]]] = {}
             most: dict[str, int] = {}
+            """The most units each project can take of the town on one day."""
             for project_id in shares.pools:
                 if project_id in self.projects:
-                    units[project_id] = self._share_units(self.projects[project_id], shares)
                     variables = self.projects[project_id]
+                    units[project_id] = self._share_units(variables, shares)
                     seated = min(shares.pools[project_id], variables.split.headcount)
-                    most[project_id] = shares.units(project_id, seated) + len(
-                        variables.sessions)
+                    most[project_id] = (shares.units(project_id, seated)
+                                        + len(variables.sessions))  # each rounded up
                 else:
                     tasks = [task for task in fixed_by_project.get(project_id, [])
                              if task.seats.get(town_id)]
-                    units[project_id] = [
-                        (interval, shares.units(project_id, task.seats[town_id]))
-                        for task, interval in zip(tasks, self._fixed_intervals(
-                            f"town {town_id}", tasks), strict=True)]
-                    most[project_id] = sum(int(demand) for _, demand in units[project_id])
+                    demands = [shares.units(project_id, task.seats[town_id]) for task in tasks]
+                    intervals = self._fixed_intervals(f"town {town_id}", tasks)
+                    units[project_id] = list(zip(intervals, demands, strict=True))
+                    most[project_id] = sum(demands)
             for group in shares.groups:
                 if sum(most.get(project_id, 0) for project_id in group) <= shares.scale:
                     continue
-                tasks = [task for project_id in sorted(group) for task in units[project_id]]
-                self.model.add_cumulative([interval for interval, _ in tasks],
-                                          [demand for _, demand in tasks], shares.scale)
+                chosen = [unit for project_id in sorted(group) for unit in units[project_id]]
+                self.model.add_cumulative([interval for interval, _ in chosen],
+                                          [demand for _, demand in chosen], shares.scale)
 
     def _share_units(self, variables: ProjectVars, shares: TownShares
                      ) -> list[tuple[cp_model.IntervalVar, LinearExpr]]:

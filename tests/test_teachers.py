@@ -13,8 +13,8 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import parse_instance
@@ -23,6 +23,7 @@ from scheduler.baseline import GreedyPlanner
 from scheduler.cli import main
 from scheduler.search.construct import SeatAwarePlanner
 from scheduler.search.solve import solve
+from scheduler.sessions import precheck
 from scheduler.validate import validate
 from scheduler.why import why
 from tests.helpers import TINY, as_solution, blackout_all_of_march_but, optimum, solve_checked
@@ -228,9 +229,21 @@ def test_explain_names_the_all_staff_days_that_leave_a_class_no_day(tiny, tmp_pa
     path.write_text(json.dumps(tiny, ensure_ascii=False), encoding="utf-8")
     for lang, words in (("en", ["p1 (培训一) cannot run", "2024-03-01–2024-03-31",
                                 "p2 (全员网络研修)", "小学教师", "城区", "one training a day"]),
-                        ("zh", ["项目培训一（p1）无法安排", "全员网络研修（p2）", "小学教师", "城区", "也在4月举办"])):
+                        ("zh", ["项目培训一（p1）无法安排", "全员网络研修（p2）", "小学教师",
+                                "城区", "也在4月举办"])):
         result = CliRunner().invoke(main, ["explain", str(path), "--lang", lang])
         assert result.exit_code == 0, result.output
         assert all(word in result.output for word in words), result.output
         if lang == "en":
             assert "month" in result.output.split("cannot run", 1)[1]
+
+
+def test_a_least_class_the_venues_rule_out_is_found_before_the_search(tiny):
+    # 100 teachers in person, without the hall only the room (40 seats): 3 classes, and 3
+    # classes of at least 35 need 105.
+    tiny["venues"] = tiny["venues"][1:]
+    tiny["projects"][0].update(headcount=100, min_session_size=35)
+    (finding,) = precheck(parse_instance(tiny))
+    assert finding.rule == "class-size" and finding.blocking
+    assert "3 sessions of at least 35 and at most 40 teachers cannot seat exactly its 100" \
+        in finding.text("en")

@@ -135,7 +135,8 @@ def shipped(name: str) -> dict[str, Any]:
 
 def instance_cases(rng: random.Random, count: int) -> list[Case]:
     """Instances: the tiny world and 2024 mutated, and files that are not what they seem."""
-    bases = [("tiny", TINY), ("tiny", tiny_instance()), ("2024", shipped("2024.json"))]
+    bases = [("tiny", TINY), ("tiny", tiny_instance()), ("tiny, section 6", _with_section_6()),
+             ("2024", shipped("2024.json"))]
     cases = []
     for _ in range(count):
         label, base = rng.choice(bases)
@@ -166,6 +167,15 @@ def instance_cases(rng: random.Random, count: int) -> list[Case]:
         Case("instance", "year 2100", {"instance.json": encode({**tiny_instance(), "year": 2100})}),
     ]
     return cases
+
+
+def _with_section_6() -> dict[str, Any]:
+    """The tiny instance with the fields of docs/format.md's newer rules given, so that they
+    are mutated too: a least class on a project and on the policy."""
+    data = tiny_instance()
+    data["projects"][0]["min_session_size"] = 20
+    data["policy"] = {**data.get("policy", {}), "min_session_size": 5}
+    return data
 
 
 def _many_projects() -> bytes:
