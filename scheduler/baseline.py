@@ -63,7 +63,7 @@ class GreedyPlanner:
             for trainer in instance.trainers}
         """Each venue's and trainer's days closed or booked, bit d for day d: checking a class's
         days is one shift, quicker than with sets of days in ruin and recreate's moves."""
-        self.shares = town_shares(instance, instance.projects)
+        self.shares = town_shares(instance)
         self.taken = {(town_id, audience): np.zeros(self.calendar.length, dtype=np.int64)
                       for town_id, shares in self.shares.items()
                       for audience in {audience for project in instance.projects

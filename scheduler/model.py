@@ -375,15 +375,8 @@ class TrainingModel:
 
     @functools.cached_property
     def town_shares(self) -> dict[str, TownShares]:
-        """The towns where projects share teachers (`scheduler.teachers`): the projects of
-        the model, those a neighbourhood keeps fixed and, in explain mode, the mandatory
-        ones."""
-        projects = [project for project in self.instance.projects
-                    if not (self.relaxable and not project.mandatory)
-                    and self.fixed.spans.get(project.id, ()) is not None]
-        return town_shares(self.instance, projects,
-                           {project.id: project.phases * (project.sessions or 1)
-                            for project in projects})
+        """The towns where projects share teachers (`scheduler.teachers`)."""
+        return town_shares(self.instance)
 
     def _never_away_in_term(self, variables: ProjectVars) -> bool:
         """Whether the project's seats by town are best fixed in advance at

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from models.instance import Instance, Project
+from models.instance import Instance
 
 MOST_UNITS = 10**6
 """The most units a town's pool is cut into: a model's coefficients stay small."""
@@ -47,19 +46,16 @@ class TownShares:
         return self.scale % self.pools[project] == 0
 
 
-def town_shares(instance: Instance, projects: Iterable[Project],
-                weights: dict[str, int] | None = None) -> dict[str, TownShares]:
-    """The towns where two or more of `projects` share an audience, with their units.
-    `weights`: how many session-phases each project has, to choose which pools to keep exact
-    when not all can be."""
-    projects = list(projects)
-    weights = weights or {}
+def town_shares(instance: Instance) -> dict[str, TownShares]:
+    """The towns where two or more projects share an audience, with their units. Made from the
+    whole instance, so that the model, a neighbourhood of it and the quick plans count in the
+    same units: a plan one of them accepts, the others accept too."""
     shares = {}
     for town in instance.towns:
-        pools = {project.id: pool for project in projects
+        pools = {project.id: pool for project in instance.projects
                  if (pool := town.pool(project.audiences)) > 0}
         training: dict[str, set[str]] = defaultdict(set)
-        for project in projects:
+        for project in instance.projects:
             if project.id in pools:
                 for audience in project.audiences:
                     training[audience].add(project.id)
@@ -69,7 +65,8 @@ def town_shares(instance: Instance, projects: Iterable[Project],
         members = set().union(*groups)
         counted: Counter[int] = Counter()
         for project_id in members:
-            counted[pools[project_id]] += weights.get(project_id, 1)
+            project = instance.project(project_id)
+            counted[pools[project_id]] += project.phases * (project.sessions or 1)
         shares[town.id] = TownShares(town.id, _scale(counted), tuple(groups),
                                      {pid: pools[pid] for pid in members})
     return shares
