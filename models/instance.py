@@ -147,6 +147,9 @@ class Project(Strict):
     max_session_size: PositiveInt | None = None
     min_session_size: PositiveInt | None = None
     """The fewest teachers a class may seat (else the policy's, else half the mean class)."""
+    spread: bool = False
+    """Its session-phases spread over its window, one in each of as many equal parts of its
+    allowed start days (a 全年 staged project, a touring lecture series)."""
     phases: PositiveInt = 1
     min_gap_days: NonNegativeInt = 0
     months: list[Month] | None = Field(default=None, min_length=1)

@@ -18,7 +18,7 @@ import numpy as np
 
 from models.instance import Instance, Project, Trainer, Venue, proportional
 from models.solution import SessionPhase
-from scheduler.calendar import YearCalendar
+from scheduler.calendar import YearCalendar, spread_groups
 from scheduler.sessions import SessionSplit, split_project
 from scheduler.teachers import town_shares
 
@@ -120,7 +120,7 @@ class GreedyPlanner:
 
     def _place_phase(self, split: SessionSplit, session: int, phase: int,
                      seats: dict[str, int], start_from: int) -> SessionPhase | None:
-        for start in self._candidate_starts(split, start_from):
+        for start in self._candidate_starts(split, start_from, session, phase):
             row = self._place_at(split, session, phase, seats, start)
             if row is not None:
                 return row
@@ -148,10 +148,12 @@ class GreedyPlanner:
             trainers=[trainer.id for trainer in trainers], seats=seats,
         )
 
-    def _candidate_starts(self, split: SessionSplit, start_from: int) -> list[int]:
-        """Allowed start days from `start_from`: preferred months first, each in date order."""
+    def _candidate_starts(self, split: SessionSplit, start_from: int, session: int = 1,
+                          phase: int = 1) -> list[int]:
+        """Allowed start days from `start_from`: preferred months first, each in date order;
+        of a spread project, only those of the session-phase's own group."""
         wanted = split.project.wanted_months
-        starts = [day for day in split.start_days if day >= start_from]
+        starts = [day for day in own_starts(split, session, phase) if day >= start_from]
         return sorted(starts, key=lambda day: (self.calendar.date(day).month not in wanted, day))
 
     # --- one project at a time, into a finished plan (`scheduler.search.repair`) ------------------
@@ -349,6 +351,17 @@ class GreedyPlanner:
         for project in self.instance.projects:
             visit(project)
         return ordered
+
+
+def own_starts(split: SessionSplit, session: int, phase: int) -> list[int]:
+    """The start days a session-phase may take: all the project's, or of a spread project the
+    group of its place in date order (session by session, phase by phase: the groups follow
+    one another, so that order is the date order)."""
+    project = split.project
+    if not project.spread:
+        return split.start_days
+    groups = spread_groups(split.start_days, split.count * project.phases)
+    return groups[(session - 1) * project.phases + phase - 1]
 
 
 def _bits(days: set[int]) -> int:

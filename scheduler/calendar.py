@@ -144,6 +144,19 @@ class YearCalendar:
         return sum(1 for day in range(start, start + days) if self.dates[day].month not in months)
 
 
+def spread_groups(start_days: list[int], count: int) -> list[list[int]]:
+    """A `spread` project's allowed start days cut into `count` consecutive groups as equal in
+    count as possible, the earlier ones one larger where they cannot be equal: its k-th
+    session-phase start, in date order, falls in the k-th (docs/format.md)."""
+    size, extra = divmod(len(start_days), count)
+    groups, at = [], 0
+    for index in range(count):
+        length = size + (1 if index < extra else 0)
+        groups.append(start_days[at:at + length])
+        at += length
+    return groups
+
+
 def _inside_one_window(start: int, days: int, instance: Instance, dates: list[dt.date]) -> bool:
     first, last = dates[start], dates[start + days - 1]
     return any(

@@ -30,7 +30,7 @@ from models.fields import DateRange
 from models.instance import HolidayRule, Instance, Project, Trainer, Venue
 from models.parse import InputError
 from models.solution import SessionPhase
-from scheduler.calendar import YearCalendar, day_runs, range_dates
+from scheduler.calendar import YearCalendar, day_runs, range_dates, spread_groups
 from scheduler.diff import broken_rule
 from scheduler.messages import Joined, phrase
 from scheduler.replan import PIN_PARTS, STABILITY_KPIS, WHOLE, PhaseKey, Replan, phase_key
@@ -192,6 +192,7 @@ class TrainingModel:
             (self._sessions_in_date_order, ()),
             (self._rural_quota, (Rule.RURAL_QUOTA,)),
             (self._phase_order, (Rule.PHASE_GAP,)),
+            (self._spread, (Rule.SPREAD,)),
             (self._venue_choice,
              (Rule.VENUE_MODE, Rule.VENUE_CAPACITY, Rule.VENUE_FEATURES, Rule.VENUE_RURAL)),
             (self._venue_one_session_a_day,
@@ -420,6 +421,33 @@ class TrainingModel:
                     self.model.add(
                         later.start >= earlier.start + project.days + project.min_gap_days
                     ).only_enforce_if([variables.scheduled, *gap_guard])
+
+    def _spread(self) -> None:
+        """A spread project's session-phase starts, in date order, fall one in each of as many
+        groups of its allowed start days (`spread_groups`). Where the date order of its starts
+        is known (one class, whose phases are in order; or classes of one phase, in date order
+        when planning afresh) the k-th start lies in the k-th group; otherwise each start takes
+        one group and each group one start."""
+        for variables in self.projects.values():
+            project = variables.project
+            if not project.spread:
+                continue
+            tasks = [phase for session in variables.sessions for phase in session.phases]
+            groups = spread_groups(variables.split.start_days, len(tasks))
+            if len(variables.sessions) == 1 or (project.phases == 1 and self.replan is None):
+                for phase, group in zip(tasks, groups, strict=True):
+                    self.model.add_linear_constraint(phase.start, group[0], group[-1]
+                                                     ).only_enforce_if(variables.scheduled)
+                continue
+            taken = [[self.model.new_bool_var(f"spread[{project.id},{index},{number}]")
+                      for number in range(len(groups))] for index in range(len(tasks))]
+            for phase, choices in zip(tasks, taken, strict=True):
+                self.model.add(sum(choices) == variables.scheduled)
+                for group, chosen in zip(groups, choices, strict=True):
+                    self.model.add_linear_constraint(phase.start, group[0], group[-1]
+                                                     ).only_enforce_if(chosen)
+            for number in range(len(groups)):
+                self.model.add(sum(choices[number] for choices in taken) == variables.scheduled)
 
     def _venue_choice(self) -> None:
         """An offline or blended session-phase takes exactly one usable venue that holds its

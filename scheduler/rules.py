@@ -35,6 +35,7 @@ class Rule(_Name):
     HOLIDAY_FORBIDDEN = "holiday-forbidden"
     BLACKOUT = "blackout"
     PHASE_GAP = "phase-gap"
+    SPREAD = "spread"
     VENUE_MODE = "venue-mode"
     VENUE_UNKNOWN = "venue-unknown"
     VENUE_CAPACITY = "venue-capacity"

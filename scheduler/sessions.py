@@ -184,6 +184,10 @@ def check_project(
     start_days = calendar.start_days(project)
     if not start_days:
         return cannot(*_no_start_day(instance, project, calendar))
+    if project.spread and len(start_days) < count * project.phases:
+        return cannot(
+            Rule.SPREAD,
+            phrase(WORDS["spread"], starts=count * project.phases, days=len(start_days)))
     if not _phases_fit(start_days, project):
         return cannot(
             Cause.PHASES,
@@ -508,6 +512,9 @@ WORDS: dict[str, tuple[str, str]] = {
                        "other town it seats, and a teacher is in one training a day",
                        "它每个可排的日子都与 {days} 重叠，而那时全员项目{project}占用{town}等它所"
                        "有参训乡镇的全部{audience}，教师同一天只能参加一项培训"),
+    "spread": ("its {starts} starts are to be spread over its allowed start days, and it has "
+               "only {days}",
+               "它的 {starts} 次开班须分散在允许的开班日期里，但只有 {days} 天可开班"),
     "untaught": ("no trainer teaches {topics}", "没有专家教{topics}"),
     "too few trainers": ("it needs {needed} trainers per session but only {count} teach its "
                          "topics ({trainers})",

@@ -42,6 +42,8 @@ RULES: dict[Rule, str] = {
     Rule.HOLIDAY_FORBIDDEN: "no day inside a holiday window",
     Rule.BLACKOUT: "no day in a blackout of one of the project's audiences",
     Rule.PHASE_GAP: "phase k+1 starts at least min_gap_days whole days after phase k ends",
+    Rule.SPREAD: "spread: the k-th of a project's N starts falls in the k-th of N equal groups "
+                 "of its allowed start days",
     Rule.VENUE_MODE: "offline and blended rows have a venue, online and offsite rows none",
     Rule.VENUE_UNKNOWN: "the venue exists",
     Rule.VENUE_CAPACITY: "the venue seats the row",
@@ -372,54 +374,100 @@ def _check_days(plan: _Plan) -> Iterator[Violation]:
     Sunday (unless a make-up working day) when weekdays_only; in `months` if given; inside one
     holiday window when holiday is "required", outside all when "forbidden"; outside every
     blackout naming one of the project's audiences."""
+    for row in plan.rows:
+        days = _days(row)
+        if days:
+            yield from _day_violations(plan, plan.project_of(row), days, _label(plan, row))
+
+
+def _day_violations(plan: _Plan, project: Project, days: list[dt.date],
+                    where: str) -> Iterator[Violation]:
+    """The calendar rules `days` of the project break, each said of `where`."""
     instance = plan.instance
     windows = instance.calendar.holiday_windows
-    for row in plan.rows:
-        project = plan.project_of(row)
-        days = _days(row)
-        if not days:
+    outside_year = [day for day in days if day.year != instance.year]
+    if outside_year:
+        yield Violation(Rule.YEAR, f"{where}: {_dates(outside_year)} {_is_are(outside_year)} "
+                                   f"not in {instance.year}")
+    holidays = [day for day in days if day in plan.public_holidays]
+    if holidays:
+        what = "a public holiday" if len(holidays) == 1 else "public holidays"
+        yield Violation(Rule.PUBLIC_HOLIDAY,
+                        f"{where}: {_dates(holidays)} {_is_are(holidays)} {what}")
+    weekdays_only = (project.weekdays_only if project.weekdays_only is not None
+                     else instance.policy.weekdays_only)
+    weekend = [d for d in days if d.weekday() >= 5 and d not in plan.makeup_workdays]
+    if weekdays_only and weekend:
+        named = ", ".join(f"{day} ({day:%A})" for day in weekend)
+        what = "a working day" if len(weekend) == 1 else "working days"
+        yield Violation(Rule.WEEKEND, f"{where}: {named} {_is_are(weekend)} not {what} "
+                                      f"and the project trains on weekdays only")
+    if project.months is not None:
+        wrong = [day for day in days if day.month not in project.months]
+        if wrong:
+            yield Violation(Rule.MONTHS, f"{where}: {_dates(wrong)} {_is_are(wrong)} outside "
+                                         f"its months {sorted(project.months)}")
+    if project.holiday == "required" and not any(
+        all(w.start <= day <= w.end for day in days) for w in windows
+    ):
+        yield Violation(Rule.HOLIDAY_REQUIRED, f"{where}: {_dates(days)} {_is_are(days)} not "
+                        f"inside one holiday window, and the project must be held in one")
+    if project.holiday == "forbidden":
+        for window in windows:
+            inside = [day for day in days if window.start <= day <= window.end]
+            if inside:
+                yield Violation(Rule.HOLIDAY_FORBIDDEN, f"{where}: {_dates(inside)} "
+                                f"{_is_are(inside)} in the holiday {window.name}, and the "
+                                f"project may not be held in a holiday")
+    for blackout in instance.calendar.blackouts:
+        shared = sorted(set(blackout.audiences) & set(project.audiences))
+        inside = [day for day in days if blackout.start <= day <= blackout.end]
+        if shared and inside:
+            yield Violation(Rule.BLACKOUT, f"{where}: {_dates(inside)} {_is_are(inside)} in "
+                            f"the blackout {blackout.name} of {', '.join(shared)}")
+
+
+def _check_spread(plan: _Plan) -> Iterator[Violation]:
+    """A `spread` project's N session-phase starts, in date order, fall one in each of N
+    consecutive groups of its allowed start days: the days on which the calendar rules alone
+    let a session-phase start, in date order, cut into N groups as equal in count as
+    possible, the earlier groups one larger where they cannot be equal."""
+    for project_id, rows in plan.rows_by_project.items():
+        project = plan.projects[project_id]
+        if not project.spread:
             continue
-        where = _label(plan, row)
-        outside_year = [day for day in days if day.year != instance.year]
-        if outside_year:
-            yield Violation(Rule.YEAR, f"{where}: {_dates(outside_year)} {_is_are(outside_year)} "
-                                       f"not in {instance.year}")
-        holidays = [day for day in days if day in plan.public_holidays]
-        if holidays:
-            what = "a public holiday" if len(holidays) == 1 else "public holidays"
-            yield Violation(Rule.PUBLIC_HOLIDAY,
-                            f"{where}: {_dates(holidays)} {_is_are(holidays)} {what}")
-        weekdays_only = (project.weekdays_only if project.weekdays_only is not None
-                         else instance.policy.weekdays_only)
-        weekend = [d for d in days if d.weekday() >= 5 and d not in plan.makeup_workdays]
-        if weekdays_only and weekend:
-            named = ", ".join(f"{day} ({day:%A})" for day in weekend)
-            what = "a working day" if len(weekend) == 1 else "working days"
-            yield Violation(Rule.WEEKEND, f"{where}: {named} {_is_are(weekend)} not {what} "
-                                          f"and the project trains on weekdays only")
-        if project.months is not None:
-            wrong = [day for day in days if day.month not in project.months]
-            if wrong:
-                yield Violation(Rule.MONTHS, f"{where}: {_dates(wrong)} {_is_are(wrong)} outside "
-                                             f"its months {sorted(project.months)}")
-        if project.holiday == "required" and not any(
-            all(w.start <= day <= w.end for day in days) for w in windows
-        ):
-            yield Violation(Rule.HOLIDAY_REQUIRED, f"{where}: {_dates(days)} {_is_are(days)} not "
-                            f"inside one holiday window, and the project must be held in one")
-        if project.holiday == "forbidden":
-            for window in windows:
-                inside = [day for day in days if window.start <= day <= window.end]
-                if inside:
-                    yield Violation(Rule.HOLIDAY_FORBIDDEN, f"{where}: {_dates(inside)} "
-                                    f"{_is_are(inside)} in the holiday {window.name}, and the "
-                                    f"project may not be held in a holiday")
-        for blackout in instance.calendar.blackouts:
-            shared = sorted(set(blackout.audiences) & set(project.audiences))
-            inside = [day for day in days if blackout.start <= day <= blackout.end]
-            if shared and inside:
-                yield Violation(Rule.BLACKOUT, f"{where}: {_dates(inside)} {_is_are(inside)} in "
-                                f"the blackout {blackout.name} of {', '.join(shared)}")
+        groups = _spread_groups(_allowed_starts(plan, project), len(rows))
+        for index, (row, group) in enumerate(zip(sorted(rows, key=lambda r: r.start), groups,
+                                                 strict=False), start=1):
+            if group and not group[0] <= row.start <= group[-1]:
+                yield Violation(Rule.SPREAD, f"{_label(plan, row)} starts {row.start}, the "
+                                f"{index}. of {len(rows)} starts of the spread project, which "
+                                f"falls in {group[0]}…{group[-1]}")
+
+
+def _allowed_starts(plan: _Plan, project: Project) -> list[dt.date]:
+    """The days of the year on which the calendar rules alone let a session-phase of the
+    project start (a session's days all inside the year)."""
+    first = dt.date(plan.instance.year, 1, 1)
+    starts = []
+    for offset in range(366):
+        days = [first + dt.timedelta(days=offset + k) for k in range(project.days)]
+        if days[0].year == plan.instance.year and not any(
+                _day_violations(plan, project, days, "")):
+            starts.append(days[0])
+    return starts
+
+
+def _spread_groups(starts: list[dt.date], count: int) -> list[list[dt.date]]:
+    """`starts` cut into `count` consecutive groups, the earlier ones one larger where they
+    cannot be equal."""
+    size, extra = divmod(len(starts), count)
+    groups, at = [], 0
+    for index in range(count):
+        length = size + (1 if index < extra else 0)
+        groups.append(starts[at:at + length])
+        at += length
+    return groups
 
 
 def _check_phase_gap(plan: _Plan) -> Iterator[Violation]:
@@ -836,6 +884,7 @@ CHECKS: tuple[tuple[Check, frozenset[Rule]], ...] = tuple(
         (_check_days, {Rule.YEAR, Rule.PUBLIC_HOLIDAY, Rule.WEEKEND, Rule.MONTHS,
                        Rule.HOLIDAY_REQUIRED, Rule.HOLIDAY_FORBIDDEN, Rule.BLACKOUT}),
         (_check_phase_gap, {Rule.PHASE_GAP}),
+        (_check_spread, {Rule.SPREAD}),
         (_check_venue_of_row, {Rule.VENUE_MODE, Rule.VENUE_UNKNOWN, Rule.VENUE_CAPACITY,
                                Rule.VENUE_FEATURES, Rule.VENUE_RURAL, Rule.VENUE_UNAVAILABLE}),
         (_check_venue_one_a_day, {Rule.VENUE_ONE_SESSION_A_DAY}),

@@ -165,13 +165,13 @@ def test_a_minimum_no_plan_can_keep_is_refused_by_field(tiny, fields, policy, wo
     assert any(all(word in problem for word in words) for problem in refused.value.problems)
 
 
-# --- every plan keeps one training at a time -----------------------------------------------
+# --- every plan keeps one training at a time, and spread -------------------------------------
 
 
 @st.composite
 def sharing_variants(draw: st.DrawFn) -> dict:
     """The tiny world with two to three projects of overlapping audiences in the same months,
-    in person and online, some all-staff."""
+    in person and online, some all-staff, some spread."""
     data = copy.deepcopy(TINY)
     data["audiences"].append({"id": "jun", "name": "初中教师"})
     for town in data["towns"]:
@@ -187,6 +187,7 @@ def sharing_variants(draw: st.DrawFn) -> dict:
             "mode": "online" if online else "offline",
             "days": draw(st.integers(1, 3)), "months": [month],
             "topics": ["A"], "trainers_per_session": 0 if online else 1,
+            "spread": draw(st.booleans()), "max_session_size": draw(st.sampled_from([30, 80])),
             "priority": draw(st.sampled_from(["mandatory", 5]))})
     data["projects"] = projects
     data["policy"] = {"max_absence_share": draw(st.sampled_from([0.3, 1.0]))}
@@ -195,7 +196,7 @@ def sharing_variants(draw: st.DrawFn) -> dict:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sharing_variants())
-def test_every_plan_keeps_one_training_at_a_time(data):
+def test_every_plan_keeps_one_training_at_a_time_and_spread(data):
     try:
         instance = parse_instance(data)
     except InputError:  # a headcount above its audiences' teachers: refused, rightly
@@ -247,3 +248,60 @@ def test_a_least_class_the_venues_rule_out_is_found_before_the_search(tiny):
     assert finding.rule == "class-size" and finding.blocking
     assert "3 sessions of at least 35 and at most 40 teachers cannot seat exactly its 100" \
         in finding.text("en")
+
+
+# --- spread over the window ----------------------------------------------------------------
+# (docs/format.md, Spread: the k-th of N starts in the k-th of N equal groups of the allowed
+# start days.)
+
+
+def spread_series(tiny: dict[str, Any], spread: bool = True) -> dict[str, Any]:
+    """p1, three one-day classes of 40 in March–May whose teachers prefer March."""
+    tiny["projects"][0].update(headcount=120, max_session_size=40, months=[3, 4, 5],
+                               preferred_months=[3], spread=spread)
+    return tiny
+
+
+def test_a_spread_series_of_three_takes_one_start_in_each_third(tiny):
+    # March–May 2024 has 64 working days: March's 21; April's 22 (Qingming 04-04..06 off,
+    # Sundays 04-07 and 04-28 make-up working days); May's 21 (05-01..05 off, Saturday 05-11
+    # a make-up day). Thirds of 22, 21, 21: 03-01…04-01, 04-02…04-30, 05-06…05-31. Spread, the
+    # classes take the first day of the second and third (outside March either way, and the
+    # plan is otherwise the same on every day): 2 days outside the preferred months.
+    solution = optimum(spread_series(tiny))
+    starts = sorted(row.start for row in solution.sessions)
+    assert [day.isoformat() for day in starts][1:] == ["2024-04-02", "2024-05-06"]
+    assert starts[0].month == 3
+    assert solution.kpis["preference"] == 2
+
+
+def test_without_spread_the_series_keeps_to_its_preferred_month(tiny):
+    solution = optimum(spread_series(tiny, spread=False))
+    assert {row.start.month for row in solution.sessions} == {3}
+    assert solution.kpis["preference"] == 0
+
+
+def test_spread_with_phases_and_a_gap(tiny):
+    # One class in three phases at least 20 days apart, spread: each phase in its own third
+    # (the gap holds too), checked by the independent checker inside `optimum`.
+    tiny["projects"][0].update(headcount=40, sessions=1, phases=3, min_gap_days=20,
+                               months=[3, 4, 5], spread=True)
+    solution = optimum(tiny)
+    assert [row.start.month for row in sorted(solution.sessions, key=lambda row: row.phase)] \
+        == [3, 4, 5]
+
+
+def test_more_starts_than_days_cannot_run(tiny):
+    # Three classes to spread over March, whose blackouts leave one day.
+    tiny["projects"][0].update(headcount=120, max_session_size=40, months=[3], spread=True)
+    tiny["calendar"]["blackouts"] = blackout_all_of_march_but(12)
+    (finding,) = precheck(parse_instance(tiny))
+    assert finding.rule == "spread" and "3 starts" in finding.text("en")
+
+
+def test_the_quick_plans_spread_a_series(tiny):
+    instance = parse_instance(spread_series(tiny))
+    for planner in (GreedyPlanner, SeatAwarePlanner):
+        plan = planner(instance).plan()
+        assert sorted(row.start.month for row in plan.rows) == [3, 4, 5]
+        assert validate(instance, as_solution(instance, plan)) == []

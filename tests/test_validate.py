@@ -346,8 +346,9 @@ BROKEN = [
     pytest.param(section("projects", "p1", min_session_size=16), "session-size",
                  ["p1", "session 2", "seats 15", "at least 16", "its min_session_size"],
                  id="session-below-its-minimum"),
-    pytest.param(policy(min_session_size=20), "session-size",
-                 ["p1", "session 2", "seats 15", "at least 20", "policy.min_session_size"],
+    pytest.param(both(policy(min_session_size=5), row("p1", 2, 1, seats={"t2": 4})),
+                 "session-size", ["p1", "session 2", "seats 4", "at least 5",
+                                  "policy.min_session_size"],
                  id="session-below-the-policy-minimum"),
     pytest.param(row("p1", 2, 1, seats={"t1": 4}), "session-size",
                  ["p1", "session 2", "seats 4", "at least 10", "floor(40 / 2 / 2)"],
@@ -370,6 +371,11 @@ BROKEN = [
                  ["t1", "城关镇", "junior", "booked 1.25 times", "2024-07-10",
                   "p3 session 1 phase 1: 60 of 60", "p4 session 1 phase 1: 5 of 20"],
                  id="one-training-a-day"),
+    # p2 spread: its allowed starts are April and May's working days (05-11 a make-up
+    # Saturday), cut in two; both phases in April leave the second half without its start.
+    pytest.param(both(section("projects", "p2", spread=True), dates("p2", 1, 2, "2024-04-19")),
+                 "spread", ["p2", "phase 2", "starts 2024-04-19", "2. of 2", "2024-05-"],
+                 id="spread"),
     pytest.param(section("projects", "p1", after=["p4"]), "after",
                  ["p1", "session 1", "p4", "外出跟岗学习", "2024-06-13"], id="after"),
     pytest.param(kpis(cost=1), "kpi", ["cost", "1", "10500"], id="kpi-wrong"),
@@ -452,6 +458,8 @@ BENT = [
                       dates("p4", 1, 1, "2024-07-09", "2024-07-11"),
                       section("towns", "t1", max_absence_share=0.0)),
                  "absence-cap", "p4", id="no-absence-cap-in-the-holidays"),
+    pytest.param(section("projects", "p2", spread=True), "spread", "p2",
+                 id="spread-one-start-in-each-half"),
     # p4 on p2's day: t1's junior teachers are 10/20 + 5/20 of themselves, within their number.
     pytest.param(both(section("projects", "p4", months=None, days=1),
                       dates("p4", 1, 1, "2024-04-11", "2024-04-11")), "one-training-a-day", "p4",

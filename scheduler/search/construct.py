@@ -35,6 +35,7 @@ from scheduler.baseline import (
     GreedyPlanner,
     HandPlan,
     days_free,
+    own_starts,
     proportional,
 )
 from scheduler.calendar import YearCalendar
@@ -167,6 +168,9 @@ class SeatAwarePlanner(GreedyPlanner):
         least `least`, where that lets it into a cheaper free venue: the later classes take the
         rest."""
         project = split.project
+        if project.spread:  # its first phase in its own group of start days
+            own = np.isin(starts, own_starts(split, number, 1))
+            starts, outside = starts[own], outside[own]
         pools = seating.pools
         if project.mode.takes_teachers_away:
             sendable = self.spare[:, starts]
