@@ -105,6 +105,13 @@ class Town(Strict):
     rural: bool = False
     teachers: dict[Id, NonNegativeInt] = {}
     max_absence_share: Share | None = None
+    area: str | None = Field(default=None, min_length=1)
+    """The county or 片区 the town belongs to, by name (海城市); none: the town is an area of
+    its own."""
+
+    @property
+    def area_id(self) -> str:
+        return self.area if self.area is not None else self.id
 
     @property
     def total_teachers(self) -> int:
@@ -147,6 +154,8 @@ class Project(Strict):
     max_session_size: PositiveInt | None = None
     min_session_size: PositiveInt | None = None
     """The fewest teachers a class may seat (else the policy's, else half the mean class)."""
+    delivery: Literal["central", "to_area"] = "central"
+    """`to_area` (送教下乡): every class meets in its trainees' own area, the trainers travel."""
     spread: bool = False
     """Its session-phases spread over its window, one in each of as many equal parts of its
     allowed start days (a 全年 staged project, a touring lecture series)."""
@@ -303,6 +312,22 @@ class Instance(Strict):
         headcount = int(project.headcount)
         return {town: min(pool, headcount * pool * weight // weighed)
                 for town, (pool, weight) in pools.items()}
+
+    def area_seats(self, project: Project) -> dict[str, int]:
+        """Each area's part of a `to_area` project's headcount: ceil(headcount × the area's
+        weighed teachers of its audiences / all of them), weighed as the fair shares are (every
+        teacher, for "all"), so that an area's classes hold at least the fair shares of its
+        towns and together at least the headcount. Areas in the towns' order."""
+        tilt = Fraction(repr(self.policy.rural_weight))
+        weighed: dict[str, Fraction] = {}
+        for town in self.towns:
+            pool = town.pool(project.audiences)
+            if pool > 0:
+                weight = tilt if town.rural and project.headcount != "all" else Fraction(1)
+                weighed[town.area_id] = weighed.get(town.area_id, Fraction(0)) + weight * pool
+        total = sum(weighed.values(), Fraction(0))
+        headcount = self.headcount(project)
+        return {area: math.ceil(headcount * part / total) for area, part in weighed.items()}
 
     def fair_seats(self, project: Project) -> dict[str, int]:
         """The project's seats by town that leave the towns as little short of their fair shares

@@ -218,6 +218,9 @@ def cross_reference_problems(parsed: dict[str, Any], year: int) -> list[str]:
             problems.append(
                 f"{path}.sessions: {project.sessions} classes for {headcount} trainees"
             )
+        if project.delivery == "to_area" and not project.mode.uses_venue:
+            problems.append(f"{path}.delivery: to_area classes meet in a venue in the trainees' "
+                            f"area; a {project.mode.value} project has none")
         problems += _least_class_problems(path, project, headcount,
                                           parsed.get("policy") or Policy())
         if project.months and project.preferred_months:

@@ -23,6 +23,9 @@ MODE_ALIASES = {
 """Other words a planner writes for a mode, read but never written."""
 HOLIDAY_RULES = {"required": "假期内", "forbidden": "假期外", "allowed": "不限"}
 VENUE_RURAL = {"required": "必须农村", "preferred": "优先农村"}
+DELIVERY = {"central": "集中到场", "to_area": "送教到片区"}
+DELIVERY_ALIASES = {"送教下乡": "to_area", "送培下乡": "to_area", "送教": "to_area",
+                    "施训到校": "to_area", "集中": "central"}
 PUBLIC_HOLIDAYS_CN = "国家规定"
 """The words for `calendar.public_holidays: "CN"`: the statutory holidays built in."""
 MANDATORY = "必须"

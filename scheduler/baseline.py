@@ -134,7 +134,7 @@ class GreedyPlanner:
         days = range(start, start + project.days)
         if not self._towns_can_send(seats, project, days):
             return None
-        venue = self._free_venue(split, sum(seats.values()), days)
+        venue = self._free_venue(split, sum(seats.values()), days, session)
         if project.mode.uses_venue and venue is None:
             return None
         trainers = self._free_trainers(split, days)
@@ -203,8 +203,9 @@ class GreedyPlanner:
 
     # --- resources -------------------------------------------------------------------------
 
-    def _free_venue(self, split: SessionSplit, size: int, days: range) -> Venue | None:
-        for venue in split.venues:
+    def _free_venue(self, split: SessionSplit, size: int, days: range,
+                    session: int = 1) -> Venue | None:
+        for venue in split.venues_of(session):
             if venue.capacity >= size and days_free(self.venue_busy[venue.id], days):
                 return venue
         return None
@@ -313,15 +314,16 @@ class GreedyPlanner:
         totals = self._project_seats(split)
         if totals is None:
             return None
-        sizes = [split.headcount // split.count + (1 if index < split.headcount % split.count
-                                                    else 0) for index in range(split.count)]
-        remaining = dict(totals)
-        sessions = []
-        for size in sizes:
-            share = proportional(remaining, size)
-            for town, count in share.items():
-                remaining[town] -= count
-            sessions.append({town: count for town, count in share.items() if count > 0})
+        if not split.areas:
+            return _dealt(totals, split.count)
+        # 送教下乡: each area's seats dealt among its own classes.
+        sessions: list[dict[str, int]] = []
+        for area in dict.fromkeys(split.areas):
+            towns = split.area_towns[area]
+            sessions += _dealt({town: count for town, count in totals.items() if town in towns},
+                               split.areas.count(area))
+        if any(sum(seats.values()) < split.min_size for seats in sessions):
+            return None
         return sessions
 
     def _project_seats(self, split: SessionSplit) -> dict[str, int] | None:
@@ -351,6 +353,19 @@ class GreedyPlanner:
         for project in self.instance.projects:
             visit(project)
         return ordered
+
+
+def _dealt(totals: dict[str, int], classes: int) -> list[dict[str, int]]:
+    """The seats by town dealt out to `classes` classes of near-equal size."""
+    headcount = sum(totals.values())
+    remaining = dict(totals)
+    sessions = []
+    for index in range(classes):
+        share = proportional(remaining, headcount // classes + (index < headcount % classes))
+        for town, count in share.items():
+            remaining[town] -= count
+        sessions.append({town: count for town, count in share.items() if count > 0})
+    return sessions
 
 
 def own_starts(split: SessionSplit, session: int, phase: int) -> list[int]:

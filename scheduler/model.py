@@ -194,7 +194,8 @@ class TrainingModel:
             (self._phase_order, (Rule.PHASE_GAP,)),
             (self._spread, (Rule.SPREAD,)),
             (self._venue_choice,
-             (Rule.VENUE_MODE, Rule.VENUE_CAPACITY, Rule.VENUE_FEATURES, Rule.VENUE_RURAL)),
+             (Rule.VENUE_MODE, Rule.VENUE_CAPACITY, Rule.VENUE_FEATURES, Rule.VENUE_RURAL,
+              Rule.TO_AREA)),
             (self._venue_one_session_a_day,
              (Rule.VENUE_ONE_SESSION_A_DAY, Rule.VENUE_UNAVAILABLE)),
             (self._trainer_choice_and_topics,
@@ -341,16 +342,22 @@ class TrainingModel:
 
     def _session_sizes_and_seats(self) -> None:
         """Each session seats at least its least class size (`SessionSplit.min_size`), at most
-        its size limit; its seats sum over
+        its size limit, a `to_area` class only from the towns of its area; its seats sum over
         towns to its size; the sessions seat the headcount exactly; a town's seats over all
         sessions stay within its teachers of the project's audiences (each trained once)."""
         for variables in self.projects.values():
             project, scheduled = variables.project, variables.scheduled
             sizes = [session.size for session in variables.sessions]
             self.model.add(sum(sizes) == variables.split.headcount * scheduled)
+            split = variables.split
             for session in variables.sessions:
-                self.model.add(session.size >= variables.split.min_size * scheduled)
+                self.model.add(session.size >= split.min_size * scheduled)
                 self.model.add(sum(session.seats.values()) == session.size)
+                if split.areas:  # 送教下乡: a class seats only its own area's towns
+                    area = split.areas[session.session - 1]
+                    for town_id, seats in session.seats.items():
+                        if split.areas_of_towns[town_id] != area:
+                            self.model.add(seats == 0)
             totals = self.seat_totals.get(project.id, {})
             for town in self.instance.towns:
                 pool = town.pool(project.audiences)
@@ -451,12 +458,13 @@ class TrainingModel:
 
     def _venue_choice(self) -> None:
         """An offline or blended session-phase takes exactly one usable venue that holds its
-        seats; no venue for online and off-site ones."""
+        seats (a `to_area` class, one in its own area); no venue for online and off-site
+        ones."""
         for variables, session, phase in self._tasks():
             if not variables.project.mode.uses_venue:
                 continue
             task = f"{variables.project.id}#{session.session}.{phase.phase}"
-            for venue in variables.split.venues:
+            for venue in variables.split.venues_of(session.session):
                 chosen = self.model.new_bool_var(f"venue[{task},{venue.id}]")
                 phase.venues[venue.id] = chosen
                 if venue.capacity < variables.split.max_size:

@@ -41,6 +41,7 @@ class Rule(_Name):
     VENUE_CAPACITY = "venue-capacity"
     VENUE_FEATURES = "venue-features"
     VENUE_RURAL = "venue-rural"
+    TO_AREA = "to-area"
     VENUE_UNAVAILABLE = "venue-unavailable"
     VENUE_ONE_SESSION_A_DAY = "venue-one-session-a-day"
     TRAINER_COUNT = "trainer-count"

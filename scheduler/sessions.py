@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 
 from models.fields import DateRange
 from models.instance import HolidayRule, Instance, Project, Trainer, Venue
@@ -32,6 +33,22 @@ class SessionSplit:
     trainers: list[Trainer]
     start_days: list[int]
     min_size: int = 1
+    areas: tuple[str, ...] = ()
+    """A `to_area` project's area of each class, in class order (`class_areas`)."""
+
+    def venues_of(self, session: int) -> list[Venue]:
+        """The venues class `session` may meet in: of a `to_area` project, its area's."""
+        if not self.areas:
+            return self.venues
+        area = self.areas[session - 1]
+        return [venue for venue in self.venues if venue.town in self.area_towns[area]]
+
+    @property
+    def area_towns(self) -> dict[str, set[str]]:
+        return _area_towns(self.areas_of_towns)
+
+    areas_of_towns: dict[str, str] = field(default_factory=dict)
+    """Each town's area, for a `to_area` project."""
 
     def least_day_price(self) -> int:
         """The yuan of one session day in the cheapest venue with the cheapest trainers, free
@@ -140,6 +157,14 @@ def check_project(
     else:
         max_size = project.max_session_size or headcount
     count = project.sessions or math.ceil(headcount / max_size)
+    areas: tuple[str, ...] = ()
+    if project.delivery == "to_area" and project.mode.uses_venue:
+        placed = class_areas(instance, project, venues)
+        if isinstance(placed, str):
+            return cannot(Rule.TO_AREA, phrase(WORDS["no venue in area"], area=placed,
+                                               towns=_area_names(instance, placed)))
+        areas = placed
+        count = len(areas)
     if count * max_size < headcount:
         largest = max(venues, key=lambda venue: venue.capacity) if venues else None
         limit = (phrase(WORDS["largest venue"], venue=as_named(largest),
@@ -225,7 +250,60 @@ def check_project(
     smallest = max(min_size, headcount - (count - 1) * max_size)
     venues = [venue for venue in venues if venue.capacity >= smallest]
     return SessionSplit(project, headcount, count, max_size, venues, trainers, start_days,
-                        min_size)
+                        min_size, areas, {town.id: town.area_id for town in instance.towns})
+
+
+def class_areas(instance: Instance, project: Project,
+                venues: list[Venue]) -> tuple[str, ...] | str:
+    """A `to_area` project's classes, as the area each meets in: an area's part of the headcount
+    (`Instance.area_seats`) in as few classes as the largest room it may use there holds (and
+    `max_session_size`); with a fixed number of `sessions`, those shared among the areas in
+    proportion to their parts (largest remainders), at least one an area while there are enough.
+    The id of an area with trainees and no room it may use, where there is one."""
+    parts = instance.area_seats(project)
+    town_area = {town.id: town.area_id for town in instance.towns}
+    largest: dict[str, int] = {}
+    for venue in venues:
+        area = town_area.get(venue.town)
+        if area is not None:
+            largest[area] = max(largest.get(area, 0), venue.capacity)
+    for area, part in parts.items():
+        if part > 0 and area not in largest:
+            return area
+    if project.sessions is None:
+        counts = {area: math.ceil(part / min(largest[area], project.max_session_size
+                                             or largest[area]))
+                  for area, part in parts.items() if part > 0}
+    else:
+        counts = _shared_out(project.sessions, parts)
+    return tuple(area for area, count in counts.items() for _ in range(count))
+
+
+def _shared_out(total: int, parts: dict[str, int]) -> dict[str, int]:
+    """`total` classes among the areas in proportion to their parts, largest remainders first,
+    each area one first while there are enough."""
+    areas = [area for area, part in parts.items() if part > 0]
+    counts = dict.fromkeys(areas, 1 if total >= len(areas) else 0)
+    left = total - sum(counts.values())
+    weight = sum(parts[area] for area in areas)
+    shares = {area: Fraction(left * parts[area], weight) for area in areas}
+    for area in areas:
+        counts[area] += math.floor(shares[area])
+    rest = total - sum(counts.values())
+    for area in sorted(areas, key=lambda area: -(shares[area] - math.floor(shares[area])))[:rest]:
+        counts[area] += 1
+    return counts
+
+
+def _area_towns(town_area: dict[str, str]) -> dict[str, set[str]]:
+    towns: dict[str, set[str]] = {}
+    for town, area in town_area.items():
+        towns.setdefault(area, set()).add(town)
+    return towns
+
+
+def _area_names(instance: Instance, area: str) -> str:
+    return "、".join(town.name for town in instance.towns if town.area_id == area)
 
 
 def precheck(instance: Instance, calendar: YearCalendar | None = None) -> list[Finding]:
@@ -512,6 +590,9 @@ WORDS: dict[str, tuple[str, str]] = {
                        "other town it seats, and a teacher is in one training a day",
                        "它每个可排的日子都与 {days} 重叠，而那时全员项目{project}占用{town}等它所"
                        "有参训乡镇的全部{audience}，教师同一天只能参加一项培训"),
+    "no venue in area": ("it goes to its trainees' areas (to_area), and area {area} ({towns}) "
+                         "has no venue it may use",
+                         "它须送教到学员所在片区，而片区 {area}（{towns}）没有它能用的场地"),
     "spread": ("its {starts} starts are to be spread over its allowed start days, and it has "
                "only {days}",
                "它的 {starts} 次开班须分散在允许的开班日期里，但只有 {days} 天可开班"),

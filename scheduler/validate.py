@@ -50,6 +50,7 @@ RULES: dict[Rule, str] = {
     Rule.VENUE_FEATURES: "the venue has every feature in venue_features",
     Rule.VENUE_RURAL: "venue_rural required: the venue is in a rural town",
     Rule.VENUE_UNAVAILABLE: "never on the venue's unavailable days",
+    Rule.TO_AREA: "to_area: a row meets in the area of every town it seats",
     Rule.VENUE_ONE_SESSION_A_DAY: "a venue hosts at most one row a day",
     Rule.TRAINER_COUNT: "trainers_per_session trainers a row (none offsite)",
     Rule.TRAINER_DISTINCT: "a row's trainers are distinct",
@@ -207,6 +208,8 @@ def _session_count(plan: _Plan, project: Project) -> tuple[int | None, str]:
     if project.sessions is not None:
         return project.sessions, "its sessions field"
     headcount = _headcount(plan.instance, project)
+    if project.delivery == "to_area" and project.mode in VENUE_MODES:
+        return _area_session_count(plan, project, headcount)
     if project.mode in VENUE_MODES:
         capacities = [v.capacity for v in plan.instance.venues if _venue_fits(plan, project, v)]
         if not capacities:
@@ -220,6 +223,37 @@ def _session_count(plan: _Plan, project: Project) -> tuple[int | None, str]:
     else:
         return 1, "one session: no max_session_size"
     return -(-headcount // size), f"ceil({headcount} / {size})"
+
+
+def _area(plan: _Plan, town_id: str) -> str:
+    town = plan.towns.get(town_id)
+    return town_id if town is None or town.area is None else town.area
+
+
+def _area_session_count(plan: _Plan, project: Project, headcount: int) -> tuple[int | None, str]:
+    """A `to_area` project's classes: for each area with teachers of its audiences,
+    ceil(part / c), its part ceil(H × its weighed teachers / all weighed teachers) (weighed as
+    the fair shares are; every teacher alike for "all") and c the largest venue it may use in
+    the area (at most max_session_size). None when such an area has no venue it may use."""
+    rural_weight = Fraction(str(plan.instance.policy.rural_weight))
+    weighed: dict[str, Fraction] = defaultdict(Fraction)
+    for town in plan.instance.towns:
+        weight = rural_weight if town.rural and project.headcount != "all" else Fraction(1)
+        weighed[_area(plan, town.id)] += weight * _pool(town, project.audiences)
+    total = sum(weighed.values())
+    count, parts = 0, []
+    for area, part in weighed.items():
+        if part == 0:
+            continue
+        capacities = [venue.capacity for venue in plan.instance.venues
+                      if _area(plan, venue.town) == area and _venue_fits(plan, project, venue)]
+        if not capacities:
+            return None, f"no venue it may use in area {area}"
+        largest = min(max(capacities), project.max_session_size or max(capacities))
+        seats = math.ceil(headcount * part / total)
+        count += math.ceil(seats / largest)
+        parts.append(f"{area}: ceil({seats} / {largest})")
+    return count, "by area, " + ", ".join(parts)
 
 
 def _least_session_size(plan: _Plan, project: Project) -> tuple[int, str]:
@@ -528,6 +562,22 @@ def _check_venue_of_row(plan: _Plan) -> Iterator[Violation]:
             yield Violation(Rule.VENUE_UNAVAILABLE, f"{where}: {place} is unavailable on "
                                                     f"{_dates(blocked)}", ("venue", venue.id),
                             tuple(blocked))
+
+
+def _check_to_area(plan: _Plan) -> Iterator[Violation]:
+    """A `to_area` row meets in a venue in the area of every town it seats."""
+    for row in plan.rows:
+        project = plan.project_of(row)
+        if project.delivery != "to_area" or row.venue not in plan.venues:
+            continue
+        where = _area(plan, plan.venues[row.venue].town)
+        away = sorted(town for town, count in row.seats.items()
+                      if count > 0 and _area(plan, town) != where)
+        if away:
+            yield Violation(Rule.TO_AREA, f"{_label(plan, row)}: venue {row.venue} is in area "
+                            f"{where}, but it seats teachers of {', '.join(away)} (area "
+                            f"{', '.join(sorted({_area(plan, town) for town in away}))}), and "
+                            f"the project goes to its trainees' areas")
 
 
 def _check_venue_one_a_day(plan: _Plan) -> Iterator[Violation]:
@@ -887,6 +937,7 @@ CHECKS: tuple[tuple[Check, frozenset[Rule]], ...] = tuple(
         (_check_spread, {Rule.SPREAD}),
         (_check_venue_of_row, {Rule.VENUE_MODE, Rule.VENUE_UNKNOWN, Rule.VENUE_CAPACITY,
                                Rule.VENUE_FEATURES, Rule.VENUE_RURAL, Rule.VENUE_UNAVAILABLE}),
+        (_check_to_area, {Rule.TO_AREA}),
         (_check_venue_one_a_day, {Rule.VENUE_ONE_SESSION_A_DAY}),
         (_check_trainers_of_row, {Rule.TRAINER_COUNT, Rule.TRAINER_DISTINCT,
                                   Rule.TRAINER_UNKNOWN, Rule.TRAINER_TOPIC,

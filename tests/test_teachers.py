@@ -305,3 +305,43 @@ def test_the_quick_plans_spread_a_series(tiny):
         plan = planner(instance).plan()
         assert sorted(row.start.month for row in plan.rows) == [3, 4, 5]
         assert validate(instance, as_solution(instance, plan)) == []
+
+
+# --- training that goes to the schools (送教下乡) -------------------------------------------
+
+
+def two_areas(tiny: dict[str, Any], delivery: str) -> dict[str, Any]:
+    """Towns c and r in areas 城区片 and 乡镇片; p1, 80 teachers, with `delivery`."""
+    tiny["towns"][0]["area"], tiny["towns"][1]["area"] = "城区片", "乡镇片"
+    tiny["projects"][0].update(headcount=80, delivery=delivery)
+    return tiny
+
+
+def test_a_to_area_project_meets_in_each_area(tiny):
+    # Each area's part is ceil(80 × 100 / 200) = 40: one class in the hall (城区片) for c's 40
+    # and one in the room (乡镇片) for r's 40; each town its fair share.
+    solution = optimum(two_areas(tiny, "to_area"))
+    classes = sorted((row.venue, tuple(sorted(row.seats.items()))) for row in solution.sessions)
+    assert classes == [("hall", (("c", 40),)), ("room", (("r", 40),))]
+    assert solution.kpis["share"] == 0
+
+
+def test_a_central_project_brings_the_trainees_to_one_room(tiny):
+    # ceil(80 / 100) = 1 class, in the hall, for both towns.
+    solution = optimum(two_areas(tiny, "central"))
+    assert [(row.venue, row.seats) for row in solution.sessions] == [
+        ("hall", {"c": 40, "r": 40})]
+
+
+def test_an_area_without_a_room_is_named(tiny):
+    tiny["venues"] = tiny["venues"][:1]  # the hall in c only
+    (finding,) = precheck(parse_instance(two_areas(tiny, "to_area")))
+    assert finding.rule == "to-area"
+    assert "area 乡镇片 (乡镇) has no venue it may use" in finding.text("en")
+
+
+def test_an_online_project_cannot_go_to_the_areas(tiny):
+    tiny["projects"][0].update(mode="online")
+    with pytest.raises(InputError) as refused:
+        parse_instance(two_areas(tiny, "to_area"))
+    assert "projects[0].delivery" in refused.value.problems[0]

@@ -26,6 +26,7 @@ class Kind(Enum):
     MODE = "mode"
     HOLIDAY = "holiday"
     VENUE_RURAL = "venue rural"
+    DELIVERY = "delivery"
     WORDS = "words"          # several free words: topics, features
     DATE = "date"
     DATE_RANGES = "date ranges"
@@ -97,6 +98,10 @@ TOWNS = Sheet("towns", "乡镇", "Towns",
                          "The town's or street's name", "", "河街乡", 16),
                   Column("rural", Kind.YES_NO, "农村", "Rural", "是否农村乡镇（是/否）",
                          "Whether the town is rural (是 yes / 否 no)", "否", "是", 8),
+                  Column("area", Kind.TEXT, "片区", "Area",
+                         "所属县（市）区或片区，送教下乡按片区开班",
+                         "The county or 片区 it belongs to: to_area classes meet by area",
+                         "本乡镇", "", 10),
                   Column("max_absence_share", Kind.SHARE, "同时外出上限", "Most away at once",
                          "上课日同时外出培训的教师最多占比，如 20%",
                          "Most of the town's teachers away at once on a school day, e.g. 20%",
@@ -208,6 +213,14 @@ PROJECTS = Sheet("projects", "项目", "Projects", "培训项目，每个一行"
                             "名额中至少给农村乡镇的比例，如 30%",
                             "Least share of its seats for rural towns, e.g. 30%", "按政策表",
                             "", 10),
+                     Column("delivery", Kind.DELIVERY, "送教", "Delivery",
+                            "送教到片区：每个班在学员所在片区的场地上课，专家下去",
+                            "送教到片区 (to_area): each class meets in its trainees' own area; "
+                            "集中到场 (central): trainees come to the venue", "集中到场", "", 10),
+                     Column("spread", Kind.YES_NO, "分散安排", "Spread",
+                            "是：各班次（各阶段）均匀分散在可排的日子里，如全年分阶段、巡回宣讲",
+                            "Yes: its classes (phases) spread evenly over its allowed days", "否",
+                            "", 8),
                      Column("venue_rural", Kind.VENUE_RURAL, "农村场地", "Rural venue",
                             "必须农村 / 优先农村（不填为不限）",
                             "必须农村 (required) / 优先农村 (preferred); empty: any venue", "不限",

@@ -515,6 +515,7 @@ _READERS: dict[Kind, Callable[[Any], Any]] = {
     Kind.MODE: _word(words.MODES, words.MODE_ALIASES),
     Kind.HOLIDAY: _word(words.HOLIDAY_RULES),
     Kind.VENUE_RURAL: _word(words.VENUE_RURAL),
+    Kind.DELIVERY: _word(words.DELIVERY, words.DELIVERY_ALIASES),
     Kind.WORDS: words.split_list,
     Kind.DATE: lambda value: str(words.parse_date(value)),
     Kind.DATE_RANGES: _date_ranges,

@@ -123,6 +123,7 @@ def _cell(column: Column, value: Any, names: dict[str, dict[str, str]], lang: st
         Kind.MODE: lambda v: words.MODES[v] if zh else v,
         Kind.HOLIDAY: lambda v: words.HOLIDAY_RULES[v] if zh else v,
         Kind.VENUE_RURAL: lambda v: words.VENUE_RURAL[v] if zh else v,
+        Kind.DELIVERY: lambda v: words.DELIVERY[v] if zh else v,
         Kind.WORDS: "、".join,
         Kind.DATE_RANGES: lambda v: words.ranges_text(
             [(dt.date.fromisoformat(r["start"]), dt.date.fromisoformat(r["end"])) for r in v]),
@@ -291,6 +292,7 @@ class _ListSheet:
             Kind.MODE: list(words.MODES.values()) if zh else list(words.MODES),
             Kind.HOLIDAY: list(words.HOLIDAY_RULES.values()) if zh else list(words.HOLIDAY_RULES),
             Kind.VENUE_RURAL: list(words.VENUE_RURAL.values()) if zh else list(words.VENUE_RURAL),
+            Kind.DELIVERY: list(words.DELIVERY.values()) if zh else list(words.DELIVERY),
             Kind.PRIORITY: [words.MANDATORY if zh else "mandatory", *range(1, 11)],
             Kind.YES_NO: [words.YES, words.NO] if zh else ["yes", "no"],
             Kind.WORDS: topics,

@@ -117,6 +117,8 @@ class SeatAwarePlanner(GreedyPlanner):
 
     def _place_project(self, split: SessionSplit) -> list[SessionPhase] | None:
         split = self._cheapest_first(split)
+        if split.areas:  # 送教下乡: each area's seats in its own classes, as by hand
+            return super()._place_project(split)
         mark = len(self.journal)
         rows = self._place_sessions(split)
         if rows is None:
