@@ -35,9 +35,9 @@ def built_models(instance: Instance, solution: Solution, tiny: dict[str, Any]
                  ) -> dict[str, TrainingModel]:
     """The models of instances/2024.json afresh, re-planned (held sessions, a pin) and in
     explain mode, and of a tiny world with the families 2024 does not need (a phase gap, a
-    trainer's max_days binding)."""
+    trainer's max_days binding, a spread project)."""
     tiny["projects"][0].update(phases=2, min_gap_days=3, months=[3, 4])
-    second_project(tiny, after=["p1"], months=[4, 5], rural_quota=0.5)
+    second_project(tiny, after=["p1"], months=[4, 5], rural_quota=0.5, spread=True)
     tiny["trainers"][0]["max_days"] = 2
     small = parse_instance(tiny)
     replan = Replan(solution, today=TODAY, pins=parse_pins(["p13"], solution))

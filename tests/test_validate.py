@@ -376,6 +376,12 @@ BROKEN = [
     pytest.param(both(section("projects", "p2", spread=True), dates("p2", 1, 2, "2024-04-19")),
                  "spread", ["p2", "phase 2", "starts 2024-04-19", "2. of 2", "2024-05-"],
                  id="spread"),
+    # p1 to_area with t2 and t3 in area 山区, t1 in its own: its first class in the hall
+    # (t1) seats t2 and t3.
+    pytest.param(both(section("projects", "p1", delivery="to_area"),
+                      section("towns", "t2", area="山区"), section("towns", "t3", area="山区")),
+                 "to-area", ["p1", "session 1", "hall", "area t1", "t2, t3", "area 山区"],
+                 id="to-area"),
     pytest.param(section("projects", "p1", after=["p4"]), "after",
                  ["p1", "session 1", "p4", "外出跟岗学习", "2024-06-13"], id="after"),
     pytest.param(kpis(cost=1), "kpi", ["cost", "1", "10500"], id="kpi-wrong"),
