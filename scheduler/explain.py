@@ -625,6 +625,8 @@ class _Explainer:
                 families.append(_holiday_family(instance, project_id, label))
             if instance.weekdays_only(project) and rule == Cause.NO_START_DAY:
                 families.append(_weekends_family(instance, project_id, label))
+        elif rule == Rule.TO_AREA:
+            families.append(_central_family(instance, project_id, label))
         elif rule == Rule.ONE_TRAINING_A_DAY:
             families += _months_families(instance, self.calendar, project_id, label)
         elif rule == Cause.AFTER_CHAIN:
@@ -735,6 +737,15 @@ def _weekends_family(instance: Instance, project_id: str, label: Phrase) -> _Fam
                      (_project_edit(instance, project_id, "weekdays_only", False),), 1,
                      _set_item("projects", project_id, weekdays_only=False))
     return _Family(Rule.WEEKEND, (project_id,), None, RULE, [option])
+
+
+def _central_family(instance: Instance, project_id: str, label: Phrase) -> _Family:
+    """A `to_area` project an area cannot host, brought to one venue for all its trainees."""
+    project = instance.project(project_id)
+    option = _Option(phrase(WORDS["central"], project=as_named(project)),
+                     (_project_edit(instance, project_id, "delivery", "central"),), 1,
+                     _set_item("projects", project_id, delivery="central"))
+    return _Family(Rule.TO_AREA, (project_id,), label, RULE, [option])
 
 
 def _holiday_family(instance: Instance, project_id: str, label: Phrase) -> _Family:
@@ -1413,6 +1424,9 @@ WORDS: dict[str, tuple[str, str]] = {
                  "把项目{project}改为非必办（优先级 1）"),
     "more months": ("let project {project} also run in {months}",
                     "允许项目{project}也在{months}举办"),
+    "central": ("bring the trainees of project {project} to one venue instead of going to "
+                "their areas (delivery: central)",
+                "项目{project}改为集中到场培训，不再送教到各片区"),
     "weekends": ("let project {project} also train on Saturdays and Sundays",
                  "允许项目{project}在周六、周日也培训"),
     "holiday allowed": ("let project {project} run outside the school holidays too "

@@ -345,3 +345,13 @@ def test_an_online_project_cannot_go_to_the_areas(tiny):
     with pytest.raises(InputError) as refused:
         parse_instance(two_areas(tiny, "to_area"))
     assert "projects[0].delivery" in refused.value.problems[0]
+
+
+def test_explain_offers_to_bring_the_trainees_in_when_an_area_has_no_room(tiny, tmp_path):
+    tiny["venues"] = tiny["venues"][:1]  # the hall in c only
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(two_areas(tiny, "to_area"), ensure_ascii=False), "utf-8")
+    result = CliRunner().invoke(main, ["explain", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "area 乡镇片 (乡镇) has no venue it may use" in result.output
+    assert "to one venue instead of going to their areas" in result.output
