@@ -34,7 +34,7 @@ from scheduler.cli import main
 from scheduler.model import TrainingModel
 from scheduler.search.bound import relaxation_bound
 from scheduler.search.solve import solve
-from scheduler.validate import KPI_NAMES, recompute_kpis, validate
+from scheduler.validate import KPI_NAMES, KPI_WEIGHTS, recompute_kpis, validate
 from tests.helpers import TINY, least_share_of_the_sessions, optimum, solve_checked, targets
 
 TILTED_CLASS = 1_100 + 90 * 20
@@ -374,7 +374,7 @@ def brute_force(data: dict) -> int:
         plan = Solution(instance=instance.name, status=Status.FEASIBLE, dropped=dropped,
                         sessions=rows)
         plan.kpis = recompute_kpis(instance, plan)
-        plan.objective = sum(getattr(weights, key) * plan.kpis[key] for key in KPI_NAMES)
+        plan.objective = sum(getattr(weights, KPI_WEIGHTS.get(key, key)) * plan.kpis[key] for key in KPI_NAMES)
         if (best is None or plan.objective < best) and validate(instance, plan) == []:
             best = plan.objective
     assert best is not None, "no plan at all"
