@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from models import InputError, Instance, SessionPhase, Solution, Status, load_instance, read_json
 from models.fields import parse_date
 from models.load import pydantic_problems
-from scheduler.hours import hours_out_of_reach
+from scheduler.hours import has_requirement, hours_extremes, hours_out_of_reach
 from scheduler.messages import LANGUAGES, Named, language, say
 from scheduler.replan import Replan, parse_pins
 from scheduler.search.solve import SolveResult, solve, solve_by_hand
@@ -707,6 +707,10 @@ def _print_summary(instance: Instance, result: SolveResult) -> None:
         click.echo(_say("objective", objective=solution.objective, proof=proof))
         click.echo(_say("kpis", **solution.kpis))
         click.echo(_say("cost", **solution.kpis))
+        if has_requirement(instance):
+            lowest, highest = hours_extremes(instance, solution, _lang())
+            click.echo(_say("hours short", hours_short=solution.kpis["hours_short"],
+                            lowest=lowest, highest=highest))
         sessions = {(row.project, row.session) for row in solution.sessions}
         click.echo(_say("sessions", sessions=len(sessions),
                         projects=len(instance.projects) - len(solution.dropped)))

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from models.instance import Instance, Project, Town
+from models.solution import Solution
 from scheduler.messages import Phrase, phrase
 
 TownAudience = tuple[str, str]
@@ -112,6 +113,36 @@ def lowest_and_highest(rows: list[TownAudienceHours]
         return None
     return (min(rows, key=lambda row: row.per_teacher),
             max(rows, key=lambda row: row.per_teacher))
+
+
+def plan_seats(solution: Solution) -> dict[str, dict[str, int]]:
+    """Each scheduled project's seats by town over all its sessions (each session's seats read
+    from its first phase)."""
+    seats: dict[str, dict[str, int]] = {}
+    for row in solution.sessions:
+        if row.phase == 1:
+            by_town = seats.setdefault(row.project, {})
+            for town, count in row.seats.items():
+                by_town[town] = by_town.get(town, 0) + count
+    return seats
+
+
+def town_audience_text(instance: Instance, row: TownAudienceHours, lang: str = "zh") -> str:
+    """`城区 小学教师 38 学时` (in English `城区 小学教师 38 h`: the names are the instance's)."""
+    names = {audience.id: audience.name for audience in instance.audiences}
+    unit = "学时" if lang == "zh" else "h"
+    return (f"{instance.town(row.town).name} {names[row.audience]} "
+            f"{as_text(row.per_teacher)} {unit}")
+
+
+def hours_extremes(instance: Instance, solution: Solution, lang: str) -> tuple[str, str]:
+    """The town-audiences offered the fewest and the most 学时 per teacher by the plan, as
+    text."""
+    extremes = lowest_and_highest(per_teacher(instance, plan_seats(solution)))
+    if extremes is None:
+        return "—", "—"
+    return (town_audience_text(instance, extremes[0], lang),
+            town_audience_text(instance, extremes[1], lang))
 
 
 def _most_seats(instance: Instance, project: Project, pool: int) -> int:
