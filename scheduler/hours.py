@@ -145,6 +145,38 @@ def hours_extremes(instance: Instance, solution: Solution, lang: str) -> tuple[s
             town_audience_text(instance, extremes[1], lang))
 
 
+class HoursLedger:
+    """The plan's hours, kept to tell what one class's seats are worth: `removed` is how many
+    teacher-hours short the plan would be more, were that class's seats not there (everything
+    else as it is). A class causes no shortfall; it removes some, and where its towns'
+    audiences are already offered their requirement, none. (So the classes' parts do not add
+    up to `hours_short`, which is what is left after all of them.)"""
+
+    def __init__(self, instance: Instance, seats: Mapping[str, Mapping[str, int]]):
+        self.instance = instance
+        self.hours = offered(instance, seats)
+        self.short = shortfall(instance, self.hours)
+
+    def removed(self, project: Project, seats: Mapping[str, int]) -> int:
+        """What `hours_short` would rise by without these seats of the project."""
+        if not has_requirement(self.instance):
+            return 0
+        earned = self.instance.hours(project)
+        change = Fraction(0)
+        for town_id, count in seats.items():
+            town = self.instance.town(town_id)
+            pool = town.pool(project.audiences)
+            for audience in project.audiences:
+                teachers = town.teachers.get(audience, 0)
+                if not count or not pool or not teachers:
+                    continue
+                required = self.instance.policy.required(audience) * teachers
+                given = self.hours[town_id, audience]
+                less = given - earned * count * teachers / pool
+                change += max(Fraction(0), required - less) - max(Fraction(0), required - given)
+        return math.floor(self.short + change) - math.floor(self.short)
+
+
 def _most_seats(instance: Instance, project: Project, pool: int) -> int:
     """The most seats the project can give a town of `pool` teachers of its audiences."""
     return min(pool, instance.headcount(project))

@@ -191,6 +191,7 @@ TERMS = {
     "kpi rural_venue": "城区场地的农村优先名额",
     "kpi cost": "场地与专家费用（元）",
     "kpi balance": "最高同日离岗教师",
+    "kpi hours_short": "距学时要求的缺口（人·学时）",
     "kpi moved": "改期或取消的班次阶段",
     "kpi venue_changed": "更换场地的班次阶段",
     "kpi trainer_changed": "更换的专家",

@@ -238,3 +238,22 @@ def test_the_model_rounds_no_whole_row(world):
     # Single-audience projects and whole hours: every row is whole, the model is exact.
     world["policy"] = {"required_hours": {"jun": 4}}
     assert TrainingModel(parse_instance(world)).hours_slack == 0
+
+
+# --- why ----------------------------------------------------------------------------------------
+
+
+def test_why_gives_a_class_the_shortfall_its_seats_remove(world):
+    # pB's class seats 40 jun teachers, 8 学时 each: without it 320 more teacher-hours are
+    # short. Its part is -320 and the objective part it adds is lowered by as much.
+    from scheduler.why import why
+
+    world["policy"] = {"required_hours": {"jun": 4}}
+    solution = optimum(world)
+    (cost,) = [project for project in why(parse_instance(world), solution)
+               if project.project.id == "pB"]
+    (one,) = cost.classes
+    assert one.kpis["hours_short"] == -320
+    assert any(reason.startswith("its 40 trainees earn 8 学时 each: without them the plan "
+                                 "would be 320 teacher-hours further short")
+               for reason in one.reasons)

@@ -32,6 +32,7 @@ ENGLISH = {
     "农村名额": "Rural seats",
     "成本明细": "Cost by class",
     "学时": "Credit hours",
+    "学时缺口（人·学时）": "Credit hours short (teacher-hours)",
     "本计划提供学时（人均）": "Credit hours offered by this plan, per teacher",
     "学时要求": "Credit hours required",
     "缺口（人·学时）": "Short (teacher-hours)",
