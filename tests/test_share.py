@@ -374,7 +374,8 @@ def brute_force(data: dict) -> int:
         plan = Solution(instance=instance.name, status=Status.FEASIBLE, dropped=dropped,
                         sessions=rows)
         plan.kpis = recompute_kpis(instance, plan)
-        plan.objective = sum(getattr(weights, KPI_WEIGHTS.get(key, key)) * plan.kpis[key] for key in KPI_NAMES)
+        plan.objective = sum(getattr(weights, KPI_WEIGHTS.get(key, key)) * plan.kpis[key]
+                             for key in KPI_NAMES)
         if (best is None or plan.objective < best) and validate(instance, plan) == []:
             best = plan.objective
     assert best is not None, "no plan at all"
