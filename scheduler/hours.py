@@ -264,8 +264,7 @@ class ShortfallRow:
                         *(earned.denominator for earned in self.per_seat.values()))
 
     def in_whole_numbers(self) -> WholeRow:
-        """The row times its `scale`, or, where that is beyond `MOST_SCALE` (the pools of a
-        town's multi-audience projects can make it billions), times `MOST_SCALE` with each
+        """The row times its `scale`, or, where that is beyond `MOST_SCALE`, times it with each
         seat's hours rounded down and the required ones up: the row is then never below its
         true value, at most `WholeRow.over` above it once rounded up to whole hours."""
         scale = self.scale
@@ -282,9 +281,11 @@ class ShortfallRow:
                         1 + math.ceil(Fraction(self.most_seats + 1, MOST_SCALE)))
 
 
-MOST_SCALE = 1_000
-"""The largest factor a row of `hours_short` is multiplied by to make it whole in the model:
-beyond it, coefficients of billions slowed CP-SAT, and a thousandth of a 学时 is no loss."""
+MOST_SCALE = 10_000
+"""The largest factor a row of `hours_short` is multiplied by to make it whole in the model. The
+exact factor, the least common denominator of a town's pools, runs to billions on anshan; this
+keeps every coefficient below a few million, far from CP-SAT's 64-bit limits, and a
+ten-thousandth of a 学时 per seat changes no plan."""
 
 
 @dataclass(frozen=True)
