@@ -177,6 +177,50 @@ class HoursLedger:
         return math.floor(self.short + change) - math.floor(self.short)
 
 
+class RunningHours:
+    """`hours_short` kept up to date as projects are placed, moved and dropped one at a time
+    (ruin and recreate, `scheduler.search.repair`): each project's part of `offered` is
+    replaced when it moves, and the sum over the town-audiences is taken anew only when asked.
+    In floats, for speed: it only ranks the moves, and the plan's KPI is measured on the plan
+    in exact fractions. Without a requirement it keeps nothing."""
+
+    def __init__(self, instance: Instance):
+        self.instance = instance
+        self.measured = has_requirement(instance)
+        self.towns = {town.id: town for town in instance.towns}
+        self.required = {(town.id, audience): float(instance.policy.required(audience)) * count
+                         for town in instance.towns for audience, count in town.teachers.items()
+                         if count > 0} if self.measured else {}
+        self.hours = dict.fromkeys(self.required, 0.0)
+        self.parts: dict[str, list[tuple[TownAudience, float]]] = {}
+
+    def place(self, project_id: str, seats: Mapping[str, int]) -> None:
+        """The project's seats by town now (empty: dropped)."""
+        if not self.measured:
+            return
+        for key, given in self.parts.pop(project_id, []):
+            self.hours[key] -= given
+        project = self.instance.project(project_id)
+        earned = float(self.instance.hours(project))
+        part = []
+        for town_id, count in seats.items():
+            town = self.towns[town_id]
+            pool = town.pool(project.audiences)
+            for audience in project.audiences:
+                if count and pool and town.teachers.get(audience, 0):
+                    part.append(((town_id, audience),
+                                 earned * count * town.teachers[audience] / pool))
+        for key, given in part:
+            self.hours[key] += given
+        self.parts[project_id] = part
+
+    def short(self) -> int:
+        if not self.measured:
+            return 0
+        return math.floor(sum(max(0.0, required - self.hours[key])
+                              for key, required in self.required.items()) + 1e-6)
+
+
 def _most_seats(instance: Instance, project: Project, pool: int) -> int:
     """The most seats the project can give a town of `pool` teachers of its audiences."""
     return min(pool, instance.headcount(project))

@@ -257,3 +257,21 @@ def test_why_gives_a_class_the_shortfall_its_seats_remove(world):
     assert any(reason.startswith("its 40 trainees earn 8 学时 each: without them the plan "
                                  "would be 320 teacher-hours further short")
                for reason in one.reasons)
+
+
+def test_ruin_and_recreate_keeps_the_shortfall_as_the_kpi_counts_it(world):
+    # Placed, moved and dropped one project at a time, the running sum is the KPI of the seats
+    # as they stand.
+    from scheduler.hours import RunningHours
+
+    instance = parse_instance(multi_audience(world) | {"projects": [
+        *multi_audience(copy.deepcopy(WORLD))["projects"],
+        {**WORLD["projects"][1], "hours": 5}]})
+    running = RunningHours(instance)
+    steps = [("pM", {"c": 40}), ("pB", {"r": 30, "c": 10}), ("pM", {"c": 25, "r": 15}),
+             ("pB", {}), ("pM", {"r": 40})]
+    seats: dict[str, dict[str, int]] = {}
+    for project_id, placed in steps:
+        running.place(project_id, placed)
+        seats[project_id] = placed
+        assert running.short() == hours_short(instance, seats)
