@@ -275,3 +275,43 @@ def test_ruin_and_recreate_keeps_the_shortfall_as_the_kpi_counts_it(world):
         running.place(project_id, placed)
         seats[project_id] = placed
         assert running.short() == hours_short(instance, seats)
+
+
+# --- what shows the plan ------------------------------------------------------------------------
+
+
+def test_check_and_explain_name_the_audience_out_of_reach(world, tmp_path):
+    from scheduler.explain import explain
+
+    world["policy"] = {"required_hours": {"jun": 4}}
+    path = tmp_path / "hours.json"
+    path.write_text(json.dumps(world), encoding="utf-8")
+    checked = CliRunner().invoke(main, ["check", str(path), "--lang", "en"])
+    assert checked.exit_code == 0
+    assert "初中教师: this plan offers at most 1.6 学时 per teacher; 4 are required" \
+        in checked.output
+    explanation = explain(parse_instance(world), time_limit=10, workers=1)
+    assert "初中教师：本计划每位教师最多提供 1.6 学时，要求 4 学时" in explanation.to_text("zh")
+    assert explanation.to_dict("en")["hours"] == [
+        "初中教师: this plan offers at most 1.6 学时 per teacher; 4 are required"]
+
+
+def test_the_report_shows_each_town_audience_against_the_requirement(world):
+    # pB seats 20 jun teachers of each town: 20 × 8 / 100 = 1.6 学时 each, against 4.
+    from scheduler.export.report import report_html
+
+    world["policy"] = {"required_hours": {"jun": 4}}
+    solution = optimum(world)
+    instance = parse_instance(world)
+    page = report_html(instance, solution, lang="en")
+    assert "Credit hours offered by this plan, by town and audience" in page
+    assert "lowest 城区 小学教师 0 h, highest 城区 初中教师 1.6 h" in page
+    assert "; 2 of 4 town-audiences below the requirement" in page
+
+
+def test_the_schema_has_the_hours_fields():
+    result = CliRunner().invoke(main, ["schema"])
+    schema = json.loads(result.output)
+    assert "hours" in schema["$defs"]["Project"]["properties"]
+    assert {"hours_per_day", "required_hours"} <= set(schema["$defs"]["Policy"]["properties"])
+    assert "hours" in schema["$defs"]["Weights"]["properties"]
