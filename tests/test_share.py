@@ -389,6 +389,14 @@ def tilted_and_capped(data: dict) -> None:
     data["calendar"]["blackouts"] = only_march(15)
 
 
+def tilted_capped_and_short_of_hours(data: dict) -> None:
+    # As tilted_and_capped, with 3 学时 required of every teacher: 300 teacher-hours a town, 8
+    # a seat. 40 seats earn 320 of the 600 wherever they fall (c could reach its 300 with 38,
+    # but r would then lose its share): 280 short. 2,810 + 280.
+    tilted_and_capped(data)
+    data["policy"]["required_hours"] = 3
+
+
 def quota_above_share(data: dict) -> None:
     # Tilt 2, 90 teachers, a quota of 72 rural seats: 12 short in c. 2,900 + 2,400.
     data["policy"] = {"rural_weight": 2}
@@ -422,6 +430,7 @@ def two_classes_share_one_day(data: dict) -> None:
     ("variant", "best", "tight"),
     [
         (tilted_and_capped, 2_810, True),
+        (tilted_capped_and_short_of_hours, 3_090, True),
         (quota_above_share, 5_300, True),
         (urban_hall_only, 9_900, True),
         (two_classes_share_one_day, 4_510, False),
