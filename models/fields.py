@@ -44,10 +44,19 @@ def _check_tilt(value: Any) -> float:
     return float(value)
 
 
+def check_hours(value: Any) -> int | float:
+    if (isinstance(value, bool) or not isinstance(value, (int, float))
+            or not math.isfinite(value) or value < 0):
+        raise ValueError(f"{value!r} is not a number of 学时 (credit hours): give a number, 0 "
+                         "or more")
+    return value
+
+
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
 Month = Annotated[int, BeforeValidator(_check_month)]
 Share = Annotated[float, BeforeValidator(_check_share)]
 Tilt = Annotated[float, BeforeValidator(_check_tilt)]
+Hours = Annotated[int | float, BeforeValidator(check_hours)]
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+$")]
 
 

@@ -21,7 +21,17 @@ from pydantic import (
 )
 
 from models import words
-from models.fields import Date, DateRange, Id, Month, Share, Strict, Tilt
+from models.fields import (
+    Date,
+    DateRange,
+    Hours,
+    Id,
+    Month,
+    Share,
+    Strict,
+    Tilt,
+    check_hours,
+)
 
 
 class Mode(str, Enum):
@@ -67,6 +77,26 @@ def _parse_priority(value: Any) -> int | str:
     return int(value)
 
 
+def _parse_required_hours(value: Any) -> Any:
+    """One number for every audience, or {audience id: number}; the numbers are checked as
+    `Hours`, the ids against the audiences by `models.parse`."""
+    if isinstance(value, dict):
+        checked = {}
+        for key, number in value.items():
+            try:
+                checked[key] = check_hours(number)
+            except ValueError as error:
+                raise ValueError(f"{key}: {error}") from None
+        return checked
+    try:
+        return check_hours(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a requirement of 学时: give a number for every "
+                         "audience, or {audience id: number}") from None
+
+
+RequiredHours = Annotated[int | float | dict[Id, int | float],
+                          BeforeValidator(_parse_required_hours)]
 Headcount = Annotated[int | Literal["all"], BeforeValidator(_parse_headcount)]
 Priority = Annotated[int | Literal["mandatory"], BeforeValidator(_parse_priority)]
 # The planner's Chinese words for an enum value are read as the value itself (`models.words`).
@@ -174,6 +204,9 @@ class Project(Strict):
     priority: Priority
     category: str | None = None
     office: str | None = None
+    hours: Hours | None = None
+    """The 学时 a trainee earns from the project (`Instance.hours`); absent: its days times
+    its phases times `policy.hours_per_day`."""
 
     @property
     def mandatory(self) -> bool:
@@ -208,6 +241,18 @@ class Policy(Strict):
     weekdays_only: bool = True
     min_session_size: PositiveInt | None = None
     """The fewest teachers a class may seat, for every project that does not say."""
+    hours_per_day: Hours = 8
+    """The 学时 a day of training earns, for projects that do not give their own `hours`."""
+    required_hours: RequiredHours | None = None
+    """The 学时 per teacher per year the plan is meant to offer: one figure for every audience,
+    or one per audience id (an audience left out has no requirement); absent, no target."""
+
+    def required(self, audience: str) -> Fraction:
+        """The 学时 required of a teacher of the audience (0: none), exactly."""
+        required = self.required_hours
+        if isinstance(required, dict):
+            required = required.get(audience)
+        return Fraction(0) if required is None else exact(required)
 
 
 class Weights(Strict):
@@ -234,6 +279,7 @@ class Weights(Strict):
     preference: NonNegativeInt = 1_000
     balance: NonNegativeInt = 20
     cost: NonNegativeInt = 1
+    hours: NonNegativeInt = 1
     moved: NonNegativeInt = 5_000
     venue_changed: NonNegativeInt = 2_000
     trainer_changed: NonNegativeInt = 1_000
@@ -377,6 +423,12 @@ class Instance(Strict):
         if self.policy.min_session_size is not None:
             return self.policy.min_session_size
         return max(1, self.headcount(project) // sessions // 2)
+    def hours(self, project: Project) -> Fraction:
+        """The 学时 a trainee earns from the project: its own `hours`, else days × phases ×
+        `policy.hours_per_day`; exact, so that 1.5 学时 a day over 3 days is 4.5."""
+        if project.hours is not None:
+            return exact(project.hours)
+        return project.days * project.phases * exact(self.policy.hours_per_day)
 
     def weekdays_only(self, project: Project) -> bool:
         if project.weekdays_only is not None:
@@ -394,6 +446,12 @@ class Instance(Strict):
 
 
 Key = TypeVar("Key")
+
+
+def exact(number: float) -> Fraction:
+    """A number as the planner wrote it, as a fraction: 0.1 is 1/10, not the float's binary
+    neighbour."""
+    return Fraction(repr(number)) if isinstance(number, float) else Fraction(number)
 
 
 def proportional(weights: dict[Key, int], total: int) -> dict[Key, int]:

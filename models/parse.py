@@ -184,6 +184,9 @@ def cross_reference_problems(parsed: dict[str, Any], year: int) -> list[str]:
         for index, blackout in enumerate(calendar.blackouts):
             check_ids(f"calendar.blackouts[{index}].audiences", blackout.audiences,
                       "audiences", "audience")
+    policy: Policy | None = parsed.get("policy", Policy())
+    if policy is not None and isinstance(policy.required_hours, dict):
+        check_ids("policy.required_hours", policy.required_hours, "audiences", "audience")
     towns = {town.id: town for town in parsed["towns"] if town is not None}
     for index, town in enumerate(parsed["towns"]):
         if town is not None:

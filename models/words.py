@@ -160,6 +160,25 @@ def parse_number(value: Any) -> float:
     raise WordError(f"{_shown(value)} 不是数", f"{_shown(value)} is not a number")
 
 
+def parse_hours_by_audience(value: Any) -> float | dict[str, float]:
+    """学时 required: one number for every audience, or 培训对象:number pairs separated as a
+    list is ("小学教师:72；初中教师:60"), the audiences by name or id."""
+    try:
+        return parse_number(value)
+    except WordError:
+        pass
+    pairs: dict[str, float] = {}
+    for part in split_list(value):
+        name, colon, number = part.replace("：", ":").rpartition(":")
+        if not colon or not name.strip():
+            raise WordError(
+                f"{_shown(value)} 不是学时要求：填一个数，或「小学教师:72；初中教师:60」",
+                f'{_shown(value)} is not a requirement of 学时: give a number, or '
+                f'"小学教师:72；初中教师:60"')
+        pairs[name.strip()] = parse_number(number)
+    return pairs
+
+
 def parse_yes_no(value: Any) -> bool:
     if isinstance(value, bool):
         return value

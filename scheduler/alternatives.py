@@ -9,7 +9,7 @@ forbidden and the model solved again, so the placements come out best first, up 
 
 Each alternative is a whole plan: it keeps every rule (it is checked by `scheduler.validate`
 against the plan it came from), and is given with the change of every KPI, the change of the
-objective (the six KPIs' weighted sum, without the price of the changes themselves) and the
+objective (the KPIs' weighted sum, without the price of the changes themselves) and the
 other classes that had to move for it.
 """
 
@@ -192,7 +192,9 @@ def _alternative(instance: Instance, calendar: YearCalendar, built: TrainingMode
         raise RuntimeError(f"alternative plan breaks {broken[0].rule}: {broken[0].message}")
     asked = {(project_id, number) for number in sessions}
     moved = [row for row in rows if (row.project, row.session) in asked]
-    change = {name: replanned.kpis[name] - solution.kpis[name] for name in KPI_NAMES}
+    # (A plan written before 学时 were counted lacks hours_short; validate accepts that only
+    # where it is 0.)
+    change = {name: replanned.kpis[name] - solution.kpis.get(name, 0) for name in KPI_NAMES}
     knock_on = [c for c in session_changes(instance, solution, replanned)
                 if (c.project, c.session) not in asked]
     return Alternative(moved, replanned, change, _plan_objective(instance, replanned)
@@ -200,5 +202,6 @@ def _alternative(instance: Instance, calendar: YearCalendar, built: TrainingMode
 
 
 def _plan_objective(instance: Instance, solution: Solution) -> int:
-    """The objective of the plan itself: the six KPIs, without the price of changes."""
-    return weighted_objective(instance, {name: solution.kpis[name] for name in KPI_NAMES})
+    """The objective of the plan itself: its KPIs, without the price of changes."""
+    return weighted_objective(instance, {name: solution.kpis.get(name, 0)
+                                         for name in KPI_NAMES})

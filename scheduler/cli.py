@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from models import InputError, Instance, SessionPhase, Solution, Status, load_instance, read_json
 from models.fields import parse_date
 from models.load import pydantic_problems
+from scheduler.hours import has_requirement, hours_extremes, hours_out_of_reach
 from scheduler.messages import LANGUAGES, Named, language, say
 from scheduler.replan import Replan, parse_pins
 from scheduler.search.solve import SolveResult, solve, solve_by_hand
@@ -99,6 +100,8 @@ def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, s
         what += _say("re-planning", baseline=baseline_path)
     click.echo(_say("solving", name=instance.name, projects=len(instance.projects),
                     venues=len(instance.venues), trainers=len(instance.trainers), how=what))
+    for line in hours_out_of_reach(instance):
+        click.echo(f"  {line.text(_lang())}")
     if method == "greedy":
         result = solve_by_hand(instance)
     else:
@@ -564,6 +567,8 @@ def _check(path: str, lang: str) -> None:
     except InputError as error:
         _exit_bad_input([f"{path}: {problem}" if not problem.startswith(path) else problem
                          for problem in error.problems])
+    for line in hours_out_of_reach(instance):
+        click.echo(line.text(lang))
     click.echo((f"{path}：没有问题。{len(instance.projects)} 个项目，{len(instance.towns)} 个乡镇，"
                 f"{len(instance.venues)} 个场地，{len(instance.trainers)} 位专家。") if lang == "zh"
                else (f"{path}: no problems. {len(instance.projects)} projects, "
@@ -702,6 +707,10 @@ def _print_summary(instance: Instance, result: SolveResult) -> None:
         click.echo(_say("objective", objective=solution.objective, proof=proof))
         click.echo(_say("kpis", **solution.kpis))
         click.echo(_say("cost", **solution.kpis))
+        if has_requirement(instance):
+            lowest, highest = hours_extremes(instance, solution, _lang())
+            click.echo(_say("hours short", hours_short=solution.kpis["hours_short"],
+                            lowest=lowest, highest=highest))
         sessions = {(row.project, row.session) for row in solution.sessions}
         click.echo(_say("sessions", sessions=len(sessions),
                         projects=len(instance.projects) - len(solution.dropped)))

@@ -49,6 +49,7 @@ from models.fields import DateRange, ranges_text
 from models.instance import HolidayRule, Instance, Objective, Project, Trainer, Weights
 from models.solution import write_text_atomically
 from scheduler.calendar import YearCalendar, range_dates
+from scheduler.hours import hours_out_of_reach
 from scheduler.kpis import weighted_objective
 from scheduler.messages import Joined, Named, Phrase, phrase, say
 from scheduler.model import Group, TrainingModel
@@ -157,6 +158,9 @@ class Explanation:
     not_enough: list[Phrase] = field(default_factory=list)
     complete: bool = True
     seconds: float = 0.0
+    hours: list[Phrase] = field(default_factory=list)
+    """The audiences no plan can offer their required 学时 (`scheduler.hours.unreachable`):
+    not a cause of infeasibility, but what the bureau asks first of any plan."""
 
     @property
     def working(self) -> list[Suggestion]:
@@ -186,6 +190,9 @@ class Explanation:
             lines.append("")
             lines.append(say("optional dropped", lang))
             lines += [f"  - {finding.text(lang)}" for finding in self.dropped]
+        if self.hours:
+            lines.append("")
+            lines += [f"  - {line.text(lang)}" for line in self.hours]
         lines.append("")
         stopped = "" if self.complete else say("stopped at limit", lang)
         lines.append(say("explained in", lang, seconds=self.seconds, stopped=stopped))
@@ -262,6 +269,7 @@ class Explanation:
                            "after": _jsonable(edit.after)} for edit in suggestion.edits],
             } for suggestion in self.suggestions],
             "not_enough": [label.text(lang) for label in self.not_enough],
+            "hours": [line.text(lang) for line in self.hours],
         }
 
     def to_json(self, lang: str = "en") -> str:
@@ -339,7 +347,8 @@ class _Explainer:
         explanation = Explanation(
             self.instance.name, INFEASIBLE,
             findings=[finding for finding in findings if finding.blocking],
-            dropped=[finding for finding in findings if not finding.blocking])
+            dropped=[finding for finding in findings if not finding.blocking],
+            hours=hours_out_of_reach(self.instance))
         if len(explanation.findings) == 1:
             families = sorted(self._finding_families(explanation.findings[0]),
                               key=lambda family: family.tier)
@@ -535,7 +544,7 @@ class _Explainer:
         """Solve the changed instance with the real model (weights zeroed: any plan will do,
         and the search stops at the first) and check the plan with the independent checker."""
         quiet = changed.model_copy(update={"objective": Objective(weights=Weights(
-            dropped=0, share=0, rural_venue=0, preference=0, balance=0, cost=0))})
+            dropped=0, share=0, rural_venue=0, preference=0, balance=0, cost=0, hours=0))})
         limit = self.left(_PLAN_SOLVE)
         if limit <= 0.1:
             self.complete = False

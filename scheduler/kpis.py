@@ -9,16 +9,19 @@ from dataclasses import dataclass, field
 from models.instance import Instance, Project
 from models.solution import SessionPhase
 from scheduler.calendar import YearCalendar
+from scheduler.hours import hours_short
 from scheduler.replan import STABILITY_KPIS, stability_kpis
 
-KPI_NAMES = ("dropped", "preference", "share", "rural_venue", "cost", "balance")
+KPI_NAMES = ("dropped", "preference", "share", "rural_venue", "cost", "balance", "hours_short")
+WEIGHT_OF = {"hours_short": "hours"}
+"""The weight of a KPI whose name is not the weight's own."""
 
 
 def plan_kpis(
     instance: Instance, calendar: YearCalendar, rows: list[SessionPhase], dropped: list[str],
     baseline_rows: list[SessionPhase] | None = None,
 ) -> dict[str, int]:
-    """The six KPIs, and the stability KPIs too when re-planning against `baseline_rows`."""
+    """The seven KPIs, and the stability KPIs too when re-planning against `baseline_rows`."""
     kpis = _plan_kpis(instance, calendar, rows, dropped)
     if baseline_rows is not None:
         kpis |= stability_kpis(baseline_rows, rows)
@@ -101,10 +104,16 @@ def _plan_kpis(
         "cost": sum(own.cost for own in terms.values()),
         "balance": max((away for day, away in enumerate(away_by_day) if school_days[day]),
                        default=0),
+        "hours_short": hours_short(instance, {project_id: own.seats
+                                              for project_id, own in terms.items()}),
     }
 
 
 def weighted_objective(instance: Instance, kpis: dict[str, int]) -> int:
-    weights = instance.objective.weights
-    return sum(getattr(weights, name) * kpis[name]
+    return sum(weight(instance, name) * kpis[name]
                for name in (*KPI_NAMES, *STABILITY_KPIS) if name in kpis)
+
+
+def weight(instance: Instance, kpi: str) -> int:
+    """The objective's weight of the KPI."""
+    return int(getattr(instance.objective.weights, WEIGHT_OF.get(kpi, kpi)))

@@ -55,6 +55,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "{share} · 城区场地的农村优先名额 {rural_venue}"),
     "cost": ("  cost {cost:,} yuan · peak absence {balance} teachers",
              "  场地与专家费用 {cost:,} 元 · 最高同日离岗教师 {balance} 人"),
+    "hours short": ("  学时 short of the requirement {hours_short:,} teacher-hours · offered by "
+                    "this plan per teacher: lowest {lowest}, highest {highest}",
+                    "  距学时要求尚缺 {hours_short:,} 人·学时 · 本计划提供的人均学时：最低 "
+                    "{lowest}，最高 {highest}"),
     "sessions": ("  {sessions} sessions of {projects} projects",
                  "  {projects} 个项目，共 {sessions} 个班"),
     "dropped": ("  dropped {id} ({name}): {reason}", "  未安排 {name}（{id}）：{reason}"),
@@ -187,6 +191,7 @@ TERMS = {
     "kpi rural_venue": "城区场地的农村优先名额",
     "kpi cost": "场地与专家费用（元）",
     "kpi balance": "最高同日离岗教师",
+    "kpi hours_short": "距学时要求的缺口（人·学时）",
     "kpi moved": "改期或取消的班次阶段",
     "kpi venue_changed": "更换场地的班次阶段",
     "kpi trainer_changed": "更换的专家",

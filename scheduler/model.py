@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from models.parse import InputError
 from models.solution import SessionPhase
 from scheduler.calendar import YearCalendar, day_runs, range_dates, spread_groups
 from scheduler.diff import broken_rule
+from scheduler.hours import shortfall_rows
 from scheduler.messages import Joined, phrase
 from scheduler.replan import PIN_PARTS, STABILITY_KPIS, WHOLE, PhaseKey, Replan, phase_key
 from scheduler.rules import Rule
@@ -105,6 +107,9 @@ class FixedPart:
     tasks: list[FixedTask]
     away_headcount: int = 0
     """The teachers the fixed projects that take teachers away seat: the balance's ceiling."""
+    seats: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Each scheduled fixed project's seats by town over all its sessions: the hours they
+    offer (`_hours_term`)."""
     by_owner: dict[tuple[str, str], list[FixedTask]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -172,6 +177,10 @@ class TrainingModel:
         self.seat_totals: dict[str, dict[str, int]] = {}
         """The seats by town of the projects whose totals are fixed (`_never_away_in_term`): at
         no cost to the optimum, so the relaxation's bound may fix them too."""
+        self.hours_slack = 0
+        """The most the model's objective may exceed the plan's own for the same plan: the
+        weight of `hours` for each row of `hours_short` the model rounds up to a whole number
+        (`_hours_term`); 0 where it holds the objective exactly."""
         self._venues_by_id = {venue.id: venue for venue in instance.venues}
         self._trainers_by_id = {trainer.id: trainer for trainer in instance.trainers}
         self._build()
@@ -783,6 +792,7 @@ class TrainingModel:
             "rural_venue": self._rural_venue_term,
             "cost": self._cost_term,
             "balance": self._balance_term,
+            "hours": self._hours_term,
         }
         objective = 0
         for name, build in builders.items():
@@ -911,6 +921,38 @@ class TrainingModel:
                       for venue_id, chosen in phase.venues.items()]
             total += [days * self._trainer(trainer_id).fee_per_day * chosen
                       for trainer_id, chosen in phase.trainers.items()]
+        return sum(total)
+
+    def _hours_term(self) -> LinearExpr:
+        """The teacher-hours short of the requirement (`scheduler.hours.shortfall_rows`): each
+        row's required hours less Σ per_seat(p) · seats(p,z) over the projects, the fixed ones'
+        seats as constants. A whole row that cannot fall below 0 is the expression itself;
+        any other is a variable short ≥ 0 with scale · short ≥ scale · (required − Σ ...) in
+        whole numbers (`ShortfallRow.in_whole_numbers`), so short is the row rounded up, never
+        below it. `hours_slack` says by how much the objective may then exceed the plan's
+        (the KPI rounds the sum down)."""
+        total: list[LinearExpr] = []
+        over = 0
+        for row in shortfall_rows(self.instance):
+            whole = row.in_whole_numbers()
+            earned: list[LinearExpr] = []
+            required = whole.required
+            for project_id, per_seat in whole.per_seat.items():
+                if project_id in self.projects:
+                    sessions = self.projects[project_id].sessions
+                    earned.append(per_seat * sum(session.seats[row.town] for session in sessions))
+                elif project_id in self.fixed.seats:
+                    required -= per_seat * self.fixed.seats[project_id].get(row.town, 0)
+            if whole.scale == 1 and not row.floored:
+                total.append(required - sum(earned))
+                continue
+            over += whole.over
+            name = row.town if row.audience is None else f"{row.town},{row.audience}"
+            short = self.model.new_int_var(0, max(0, math.ceil(row.required)),
+                                           f"hours short[{name}]")
+            self.model.add(whole.scale * short >= required - sum(earned))
+            total.append(short)
+        self.hours_slack = self.instance.objective.weights.hours * over
         return sum(total)
 
     def _balance_term(self) -> LinearExpr:

@@ -1,7 +1,8 @@
 """Reading a bureau's published training plan: the appendix table of its annual plan.
 
 A bureau publishes its year as a table (序号, 月份, 培训项目名称, 培训对象, 培训方式, 参训人数,
-培训地点, 负责科室 and the like) in a workbook, or as the CSV that Excel or WPS exports from one.
+培训地点, 负责科室, sometimes 学时, and the like) in a workbook, or as the CSV that Excel or WPS
+exports from one.
 `read_published_table` turns such a table into one `TableProject` per project, so that a plan
 the planner already has is read rather than typed again. How a table is read:
 
@@ -40,7 +41,15 @@ from typing import Any
 import openpyxl
 
 from models.parse import InputError
-from models.words import MODE_ALIASES, MODES, WordError, from_word, parse_headcount, parse_months
+from models.words import (
+    MODE_ALIASES,
+    MODES,
+    WordError,
+    from_word,
+    parse_headcount,
+    parse_months,
+    parse_number,
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,8 @@ class TableProject:
     """类别."""
     venue: str | None
     """培训地点."""
+    hours: float | None
+    """学时, where the table has the column and the cell reads as a number."""
     guesses: dict[str, str]
     """Field name -> what was written and why the value is a guess, in Chinese."""
 
@@ -77,6 +88,7 @@ HEADER_WORDS = {
     "mode": ("培训方式", "培训形式", "方式", "形式"),
     "headcount": ("参训人数", "培训人数", "拟培训人数", "拟参训人数", "人数", "计划人数"),
     "venue": ("培训地点", "拟培训地点", "地点"),
+    "hours": ("学时", "培训学时", "学时数"),
     "office": ("负责科室", "责任科室", "负责部门", "承办科室"),
     "remark": ("备注",),
 }
@@ -312,6 +324,7 @@ def _project(part: _Part, name: str) -> TableProject:
     months, guesses["months"] = _months(values.get("months", ""))
     mode, guesses["mode"] = _mode(values.get("mode", ""))
     headcount, guesses["headcount"] = _headcount(values.get("headcount", ""))
+    hours, guesses["hours"] = _hours(values.get("hours", ""))
     return TableProject(
         rows=tuple(part.rows),
         name=name,
@@ -322,6 +335,7 @@ def _project(part: _Part, name: str) -> TableProject:
         office=values.get("office") or None,
         category=values.get("category") or None,
         venue=values.get("venue") or None,
+        hours=hours,
         guesses={name: note for name, note in guesses.items() if note},
     )
 
@@ -347,6 +361,19 @@ def _headcount(text: str) -> tuple[int | str | None, str]:
     if text.startswith("约") or text.endswith("左右"):
         return headcount, f"「{text}」是约数，按{headcount}人"
     return headcount, ""
+
+
+def _hours(text: str) -> tuple[float | None, str]:
+    """学时 ("24", "24学时"), and a note when they do not read."""
+    if not text:
+        return None, ""
+    try:
+        hours = parse_number(text.removesuffix("学时").strip())
+    except WordError:
+        return None, f"「{text}」读不出学时，留空（按天数计）"
+    if hours < 0:
+        return None, f"「{text}」读不出学时，留空（按天数计）"
+    return hours, ""
 
 
 def _mode(text: str) -> tuple[str | None, str]:

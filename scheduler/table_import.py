@@ -1,6 +1,7 @@
 """A bureau's published plan table made into the planner's workbook (`schedule import-table`).
 
-The table gives the projects: name, audience, months, mode, headcount, office, category. The
+The table gives the projects: name, audience, months, mode, headcount, office, category, and
+学时 where it has the column. The
 workbook gets those; everything a table does not say (towns and their teachers, venues,
 trainers, each project's days and priority) is left for the planner, and `schedule check` then
 names each cell still to fill. Each distinct 培训对象 becomes an audience, named as written.
@@ -25,7 +26,8 @@ from scheduler.published_table import TableProject, read_published_table
 GUESS_FILL = PatternFill("solid", fgColor="FFF2CC")
 RECORD = {"zh": "导入记录", "en": "Import notes"}
 FIELDS = {"mode": "mode", "headcount": "headcount", "months": "months", "name": "name",
-          "audience": "audiences", "office": "office", "category": "category"}
+          "audience": "audiences", "office": "office", "category": "category",
+          "hours": "hours"}
 """A `TableProject` field and the project column its value goes to."""
 
 
@@ -81,6 +83,7 @@ def instance_data(projects: list[TableProject], table: Path) -> dict[str, Any]:
             "months": project.months,
             "office": project.office,
             "category": project.category,
+            "hours": project.hours,
         } for number, project in enumerate(projects, start=1)],
     }
 

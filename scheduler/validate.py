@@ -25,7 +25,9 @@ from models import Instance, Mode, Project, SessionPhase, Solution, Status, Town
 from models.fields import DateRange
 from scheduler.rules import Rule
 
-KPI_NAMES = ("dropped", "preference", "share", "rural_venue", "cost", "balance")
+KPI_NAMES = ("dropped", "preference", "share", "rural_venue", "cost", "balance", "hours_short")
+KPI_WEIGHTS = {"hours_short": "hours"}
+"""A KPI whose weight in objective.weights has another name."""
 STABILITY_KPI_NAMES = ("moved", "venue_changed", "trainer_changed")
 
 RULES: dict[Rule, str] = {
@@ -847,14 +849,17 @@ def _check_kpis(plan: _Plan) -> Iterator[Violation]:
             kpis |= {key: plan.solution.kpis.get(key, 0) for key in STABILITY_KPI_NAMES}
     for key in names:
         reported = plan.solution.kpis.get(key)
+        if reported is None and key == "hours_short" and kpis[key] == 0:
+            continue  # a plan written before 学时 were counted, with nothing short
         if reported is None:
             yield Violation(Rule.KPI, f"KPI {key} is missing; it is {kpis[key]}")
         elif reported != kpis[key]:
             yield Violation(Rule.KPI, f"KPI {key} is reported as {reported}; it is {kpis[key]}")
-    weights = plan.instance.objective.weights
-    objective = sum(getattr(weights, key) * kpis[key] for key in names)
+    weights = {key: getattr(plan.instance.objective.weights, KPI_WEIGHTS.get(key, key))
+               for key in names}
+    objective = sum(weights[key] * kpis[key] for key in names)
     if plan.solution.objective is not None and plan.solution.objective != objective:
-        terms = " + ".join(f"{getattr(weights, key)} × {kpis[key]}" for key in names)
+        terms = " + ".join(f"{weights[key]} × {kpis[key]}" for key in names)
         yield Violation(Rule.OBJECTIVE, f"the objective is reported as {plan.solution.objective}; "
                                         f"it is {terms} = {objective}")
 
@@ -981,7 +986,7 @@ def _recompute_stability(plan: _Plan, baseline: Solution) -> dict[str, int]:
 
 
 def _recompute(plan: _Plan) -> dict[str, int]:
-    """The six KPIs of docs/format.md, Objective, over the rows of scheduled projects."""
+    """The seven KPIs of docs/format.md, Objective, over the rows of scheduled projects."""
     instance = plan.instance
     dropped = sum(int(plan.projects[p].priority) for p in plan.dropped
                   if plan.projects[p].priority != "mandatory")
@@ -1020,15 +1025,56 @@ def _recompute(plan: _Plan) -> dict[str, int]:
         default=0,
     )
     return {"dropped": dropped, "preference": preference, "share": share,
-            "rural_venue": rural_venue, "cost": cost, "balance": balance}
+            "rural_venue": rural_venue, "cost": cost, "balance": balance,
+            "hours_short": _hours_short(plan)}
+
+
+def _decimal(number: float) -> Fraction:
+    """A number of the instance read as the decimal it was written as (7.5 is 15/2)."""
+    return Fraction(str(number))
+
+
+def _hours_short(plan: _Plan) -> int:
+    """Σ_z Σ_a max(0, required(a)·teachers(z,a) − offered(z,a)), rounded down, where
+    offered(z,a) = Σ over scheduled projects p with audience a of hours(p)·seats(p,z)·
+    teachers(z,a)/pool(p,z) (docs/format.md, Objective); 0 without policy.required_hours."""
+    policy = plan.instance.policy
+    if policy.required_hours is None:
+        return 0
+    offered: dict[tuple[str, str], Fraction] = defaultdict(Fraction)
+    for project_id, rows in plan.rows_by_project.items():
+        project = plan.projects[project_id]
+        hours = (_decimal(project.hours) if project.hours is not None
+                 else project.days * project.phases * _decimal(policy.hours_per_day))
+        seated: Counter[str] = Counter()
+        for seats in _session_seats(rows).values():
+            seated.update(seats)
+        for town_id, count in seated.items():
+            town = plan.towns.get(town_id)
+            if town is None:
+                continue
+            pool = _pool(town, project.audiences)
+            for audience in project.audiences:
+                if pool and town.teachers.get(audience, 0):
+                    offered[town_id, audience] += Fraction(
+                        hours * count * town.teachers[audience], pool)
+    short = Fraction(0)
+    for town in plan.instance.towns:
+        for audience, teachers in town.teachers.items():
+            given = policy.required_hours
+            required = given.get(audience) if isinstance(given, dict) else given
+            if required is not None:
+                short += max(Fraction(0), _decimal(required) * teachers
+                             - offered[town.id, audience])
+    return math.floor(short)
 
 
 # --- the public API ---------------------------------------------------------------------------
 
 
 def recompute_kpis(instance: Instance, solution: Solution) -> dict[str, int]:
-    """The KPIs `dropped, preference, share, rural_venue, cost, balance` of the solution, from
-    scratch."""
+    """The KPIs `dropped, preference, share, rural_venue, cost, balance, hours_short` of the
+    solution, from scratch."""
     return _recompute(_Plan(instance, solution))
 
 

@@ -4,7 +4,9 @@ Each class's own parts of the KPIs are measured on its rows, as `scheduler.kpis`
 plan: days outside the preferred months, cost (venue and trainers, day by day), seats in an
 urban venue a project would rather not use, and the teachers it takes away on the plan's
 busiest school day (the balance is the peak, not a sum). A project adds its seats short of the
-towns' fair shares, or, dropped, its priority.
+towns' fair shares, or, dropped, its priority. A class's part of `hours_short` is negative: the
+teacher-hours short of the requirement its seats remove (`scheduler.hours.HoursLedger`), none
+where its towns' audiences are already offered their requirement.
 
 Where a class pays, the reason is found by trying the cheaper place for real and asking the
 validator (`scheduler.validate`, the same checks `schedule validate` runs) what rule that place
@@ -25,6 +27,7 @@ from typing import Any
 
 from models import Instance, Project, SessionPhase, Solution
 from scheduler.calendar import YearCalendar
+from scheduler.hours import HoursLedger, as_text, plan_seats
 from scheduler.kpis import KPI_NAMES, plan_kpis, project_terms, weighted_objective
 from scheduler.messages import Joined, Named
 from scheduler.rules import Rule
@@ -85,7 +88,7 @@ def why(instance: Instance, solution: Solution, project_id: str | None = None,
 
 
 def kpi_words(lang: str) -> dict[str, str]:
-    """The six KPIs' names as a planner reads them, in `lang`."""
+    """The KPIs' names as a planner reads them, in `lang`."""
     return KPI_WORDS_ZH if lang == "zh" else KPI_WORDS_EN
 
 
@@ -108,6 +111,7 @@ class _Explainer:
         self.venues = {venue.id: venue for venue in instance.venues}
         self.fees = {trainer.id: trainer.fee_per_day for trainer in instance.trainers}
         self.kpis = plan_kpis(instance, self.calendar, solution.sessions, solution.dropped)
+        self.hours = HoursLedger(instance, plan_seats(solution))
         self.objective = weighted_objective(instance, self.kpis)
         self.away = self._away(solution.sessions)
         self.on_day: dict[dt.date, list[int]] = defaultdict(list)
@@ -164,6 +168,14 @@ class _Explainer:
                      if self._rural(venue.id)]
             cost.reasons.append(self._say("urban", seats=urban) + self._why_not(
                 rows, [{"venue": venue} for venue in rural], "rural venue"))
+        seats = next(row.seats for row in rows if row.phase == 1)
+        removed = self.hours.removed(project, seats)
+        if removed:
+            # A class removes teacher-hours short of the requirement: its part is negative.
+            cost.kpis["hours_short"] = -removed
+            cost.reasons.append(self._say(
+                "hours", seats=sum(seats.values()), hours=as_text(self.instance.hours(project)),
+                removed=removed))
         away = sum(row.size for row in rows if project.mode.takes_teachers_away
                    and row.start <= self.peak_day <= row.end) if self.peak_day else 0
         if away:
@@ -396,6 +408,10 @@ WORDS = {
     "cheaper trainer": ("a cheaper trainer than {trainer}: ", "比{trainer}便宜的专家："),
     "peak": ("{away} of the {peak} teachers away on the busiest school day {day} are its own",
              "最忙的上课日 {day} 共 {peak} 名教师离岗，其中 {away} 名是本班的"),
+    "hours": ("its {seats} trainees earn {hours} 学时 each: without them the plan would be "
+              "{removed:,} teacher-hours further short of the requirement",
+              "本班 {seats} 名学员每人获得 {hours} 学时：没有本班，本计划距学时要求将多缺 "
+              "{removed:,} 人·学时"),
     "dropped": ("dropped: priority {weight} lost", "未安排：失去优先级 {weight}"),
     "short": ("seats short of fair share: {towns}", "公平名额缺口：{towns}"),
     "no day": ("there is no day it could use", "没有可用的日期"),
@@ -439,10 +455,10 @@ KINDS_ZH = {"venue": "场地", "trainer": "专家", "town": "乡镇"}
 KPI_WORDS_EN = {"dropped": "priority dropped", "preference": "days outside preferred months",
                 "share": "seats short of fair share",
                 "rural_venue": "rural-preferred seats in urban venues", "cost": "cost",
-                "balance": "peak absence"}
+                "balance": "peak absence", "hours_short": "teacher-hours short of 学时"}
 KPI_WORDS_ZH = {"dropped": "未安排的优先级", "preference": "非首选月份天数",
                 "share": "公平名额缺口", "rural_venue": "城区场地的农村优先名额", "cost": "费用",
-                "balance": "最高同日离岗"}
+                "balance": "最高同日离岗", "hours_short": "学时缺口（人·学时）"}
 
 RULE_WORDS = {
     Rule.PUBLIC_HOLIDAY: ("public holidays", "法定节假日"),

@@ -34,7 +34,7 @@ from tests.helpers import tiny_instance, tiny_solution
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NAMES = {"城区", "乡镇", "区教师进修学校", "乡镇中心校", "骨干教师培训", "新教师岗前培训",
-         "师德师风全员培训", "示例区2024年教师培训计划"}
+         "师德师风全员培训", "示例区2024年教师培训计划", "小学教师", "初中教师"}
 
 
 @pytest.fixture

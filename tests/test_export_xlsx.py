@@ -14,6 +14,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from models import parse_instance
 from scheduler.export.official_table import COLUMNS as OFFICIAL_COLUMNS
 from scheduler.export.official_table import official_table
 from scheduler.export.plan_table import (
@@ -25,6 +26,7 @@ from scheduler.export.plan_table import (
 )
 from scheduler.export.print_layout import text_width
 from scheduler.export.xlsx import FONT_NAME, write_xlsx
+from tests.helpers import tiny_instance, tiny_solution
 
 ROOT = Path(__file__).parents[1]
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -63,10 +65,18 @@ def test_official_sheet_lists_projects_under_the_published_headers(workbook, ins
     sheet = workbook.worksheets[0]
     assert sheet.title == "培训计划" and workbook.active.title == "培训计划"
     assert sheet["A1"].value == instance.name
-    assert "A1:I1" in {str(cells) for cells in sheet.merged_cells.ranges}
-    assert [cell.value for cell in sheet[2]] == OFFICIAL_COLUMNS == [
+    assert "A1:J1" in {str(cells) for cells in sheet.merged_cells.ranges}
+    # 2024 gives 学时 (p14's 60 and the requirement): the column after 参训人数.
+    assert OFFICIAL_COLUMNS == [
         "序号", "月份", "培训项目名称", "培训对象", "培训方式", "参训人数", "培训时间", "培训地点",
         "负责科室"]
+    assert [cell.value for cell in sheet[2]] == [*OFFICIAL_COLUMNS[:6], "学时",
+                                                 *OFFICIAL_COLUMNS[6:]]
+
+
+def test_the_official_table_has_no_hours_column_where_the_instance_gives_none():
+    table = official_table(parse_instance(tiny_instance()), tiny_solution())
+    assert list(table.columns) == OFFICIAL_COLUMNS
 
 
 def test_one_row_per_project_its_classes_folded_into_the_cells(workbook, instance, solution):
@@ -82,6 +92,8 @@ def test_one_row_per_project_its_classes_folded_into_the_cells(workbook, instanc
         project = instance.project(project_id)
         row = by_name[project.name]
         assert row[5] == instance.headcount(project), project.id
+        assert row[6] == (60 if project.id == "p14" else 8 * project.days * project.phases)
+        row = row[:6] + row[7:]  # the columns below as without 学时
         phases = sorted((phase for phase in solution.sessions if phase.project == project_id),
                         key=lambda phase: (phase.session, phase.phase))
         # Each phase's dates, class by class, and a label per class when there are several.
@@ -95,7 +107,7 @@ def test_one_row_per_project_its_classes_folded_into_the_cells(workbook, instanc
                 assert _plain(venues[phase.venue]) in _plain(row[7]), project.id
     # 中小学体育、美育教师及社团活动培训: two classes on the same days in two rooms.
     sports = by_name["中小学体育、美育教师及社团活动培训"]
-    assert _plain(sports[7]) == "第1班建安区教师进修学校第一培训教室第2班建安区教师进修学校报告厅"
+    assert _plain(sports[8]) == "第1班建安区教师进修学校第一培训教室第2班建安区教师进修学校报告厅"
     assert total[0] == "合计"
     assert total[5] == sum(row[5] for row in body) == sum(
         instance.headcount(project) for project in instance.projects)
@@ -183,7 +195,7 @@ def test_every_line_fits_its_column_and_its_row(workbook, sheet_index):
 
 def test_side_sheets_agree_with_the_plan(workbook, instance, solution):
     assert workbook.sheetnames == ["培训计划", "分班安排", "场地", "专家", "乡镇", "农村名额",
-                                   "指标", "成本明细"]
+                                   "学时", "指标", "成本明细"]
     venues = {row[0]: row for row in _rows(workbook["场地"])}
     hall = venues["建安区教师进修学校 报告厅"]
     hall_rows = [row for row in solution.sessions if row.venue == "jxxx-hall"]
@@ -215,8 +227,21 @@ def test_side_sheets_agree_with_the_plan(workbook, instance, solution):
     assert coverage.startswith("每位教师全年参训 ")
     assert coverage.endswith(f"：最少 {fewest.name}，最多 {most.name}")
 
+    # 学时: every town-audience gets p14's 60 and more; the sentence names the extremes.
+    header = [cell.value for cell in workbook["学时"][2]]
+    rows = _rows(workbook["学时"])
+    offered = [dict(zip(header, row, strict=True)) for row in rows[:-2]]  # a blank, a note
+    assert len(offered) == sum(1 for town in instance.towns for count in town.teachers.values()
+                               if count)
+    assert all(row["本计划提供学时（人均）"] >= row["学时要求"] == 60 for row in offered)
+    assert all(row["缺口（人·学时）"] == 0 for row in offered)
+    lowest = min(offered, key=lambda row: row["本计划提供学时（人均）"])
+    assert rows[-1][0].startswith(
+        f"本计划提供的人均学时：最低 {lowest['乡镇']} {lowest['培训对象']} ")
+
     kpis = {row[0]: row[1] for row in _rows(workbook["指标"])}
     assert kpis["求解状态"] == "OPTIMAL" and kpis["目标值"] == solution.objective
+    assert kpis["距学时要求的缺口"] == 0
     assert kpis["场地与专家费用"] == solution.kpis["cost"]
     assert kpis["最高同日离岗教师"] == solution.kpis["balance"]
 
@@ -226,9 +251,10 @@ def test_english_headers(instance, solution, tmp_path):
     write_xlsx(instance, solution, path, lang="en")
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames == ["Plan", "Classes", "Venues", "Trainers", "Towns",
-                                   "Rural seats", "KPIs", "Cost by class"]
+                                   "Rural seats", "Credit hours", "KPIs", "Cost by class"]
     assert [cell.value for cell in workbook["Plan"][2]] == [
-        "No.", "Month", "Project", "Trainees", "Mode", "Headcount", "Dates", "Place", "Office"]
+        "No.", "Month", "Project", "Trainees", "Mode", "Headcount", "Credit hours", "Dates",
+        "Place", "Office"]
     assert [cell.value for cell in workbook["Classes"][2]] == [
         "No.", "Month", "Project", "Trainees", "Mode", "Headcount", "Dates", "Place",
         "Trainers", "Office"]

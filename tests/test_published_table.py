@@ -205,3 +205,31 @@ def test_broken_workbook_and_other_files_name_the_file(tmp_path):
         with pytest.raises(InputError) as raised:
             read_published_table(path)
         assert raised.value.problems[0].startswith(f"{path}: ")
+
+
+def test_a_hours_column_is_read_when_the_table_has_one(tmp_path):
+    path = write_csv(tmp_path / "plan.csv", [
+        ["序号", "月份", "培训项目名称", "培训对象", "培训方式", "参训人数", "学时"],
+        ["1", "3月", "新教师培训", "新入职教师", "线下", "80", "24学时"],
+        ["2", "10月", "继续教育岗位培训", "全体教师", "线上研修", "全员", "60"],
+        ["3", "5月", "班主任培训", "班主任", "线下", "40", "若干"],
+        ["4", "6月", "校长培训", "校长", "线下", "30", ""],
+    ])
+    projects = read_published_table(path)
+    assert [project.hours for project in projects] == [24, 60, None, None]
+    assert projects[2].guesses == {"hours": "「若干」读不出学时，留空（按天数计）"}
+
+
+def test_import_table_writes_the_hours_into_the_workbook(tmp_path):
+    from models.workbook.layout import PROJECTS
+    from scheduler.table_import import import_table
+
+    path = write_csv(tmp_path / "plan.csv", [
+        ["序号", "月份", "培训项目名称", "培训对象", "培训方式", "参训人数", "学时"],
+        ["1", "3月", "新教师培训", "新入职教师", "线下", "80", "24"],
+        ["2", "5月", "班主任培训", "班主任", "线下", "40", ""],
+    ])
+    import_table(path, tmp_path / "plan.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "plan.xlsx")[PROJECTS.zh]
+    column = next(cell.column for cell in sheet[1] if cell.value == "学时")
+    assert [sheet.cell(row=row, column=column).value for row in (2, 3)] == [24, None]

@@ -334,3 +334,54 @@ def test_a_make_up_working_day_that_is_no_weekend_day_is_named_by_its_row(tmp_pa
     with pytest.raises(WorkbookError) as raised:
         load_workbook_instance(path)
     assert raised.value.problems == [f"日历 第{last}行: 2024-10-14 不是周末"]
+
+
+def test_hours_and_the_requirement_by_audience_come_back_from_the_workbook(tmp_path):
+    # The 学时 column on 项目 and the two policy rows; a requirement per audience is written
+    # 培训对象:学时 pairs, by the audiences' names.
+    data = json.loads((ROOT / "instances" / "2024.json").read_text(encoding="utf-8"))
+    data["projects"][2]["hours"] = 7.5
+    data["policy"] |= {"hours_per_day": 6, "required_hours": {"pri": 72, "jun": 60}}
+    instance = parse_instance(data)
+    path = tmp_path / "plan.xlsx"
+    write_workbook(path, instance)
+    book = load_workbook(path)
+    settings = {row[0]: row[1] for row in book[SETTINGS.zh].iter_rows(min_row=2,
+                                                                      values_only=True)}
+    assert settings["每天学时"] == 6
+    assert settings["年度学时要求"] == "小学教师:72；初中教师:60"
+    assert settings["权重：学时不足"] == 1
+    projects = book[PROJECTS.zh]
+    column = column_of(projects, "学时")
+    hours = [cell.value for cell in next(projects.iter_cols(min_col=column, max_col=column))]
+    assert hours[0] == "学时" and hours[3] == 7.5 and hours[14] == 60 and hours[1] is None
+    assert load_instance(path) == instance
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    (72, 72), ("72", 72), ("小学教师：72；初中教师:60", {"pri": 72, "jun": 60}),
+    ("pri:72, 新招聘教师:40", {"pri": 72, "new": 40})])
+def test_the_requirement_is_read_as_a_bureau_writes_it(workbook_2024, tmp_path, written, read):
+    path = edited(workbook_2024, tmp_path / "plan.xlsx", {})
+    book = load_workbook(path)
+    settings = book[SETTINGS.zh]
+    row = next(cells[0].row for cells in settings.iter_rows(min_row=2)
+               if cells[0].value == "年度学时要求")
+    settings.cell(row=row, column=2).value = written
+    book.save(path)
+    assert load_instance(path).policy.required_hours == read
+
+
+def test_an_unknown_audience_in_the_requirement_is_named_by_its_cell(workbook_2024, tmp_path):
+    path = edited(workbook_2024, tmp_path / "plan.xlsx", {})
+    book = load_workbook(path)
+    settings = book[SETTINGS.zh]
+    row = next(cells[0].row for cells in settings.iter_rows(min_row=2)
+               if cells[0].value == "年度学时要求")
+    settings.cell(row=row, column=2).value = "小学老师:72"
+    book.save(path)
+    with pytest.raises(WorkbookError) as error:
+        load_instance(path)
+    assert any(problem.startswith(f"{SETTINGS.zh} 第{row}行 「年度学时要求」")
+               and "「小学老师」不是培训对象表中的名称或编号" in problem
+               for problem in error.value.problems), error.value.problems

@@ -33,6 +33,7 @@ class Kind(Enum):
     AUDIENCES = "audiences"  # names (or ids) of audiences
     TOWN = "town"            # the name (or id) of a town
     PROJECTS = "projects"    # names (or ids) of projects
+    HOURS = "hours"          # a number, or 培训对象:number pairs ("小学教师:72；初中教师:60")
 
 
 REFERENCES = {Kind.AUDIENCES: "audiences", Kind.TOWN: "towns", Kind.PROJECTS: "projects"}
@@ -231,6 +232,10 @@ PROJECTS = Sheet("projects", "项目", "Projects", "培训项目，每个一行"
                      Column("after", Kind.PROJECTS, "前置项目", "After",
                             "须在这些项目之后开班（项目名称），多个用顿号分隔",
                             "Projects it must start after (names), separated by 、", "无", "", 16),
+                     Column("hours", Kind.NUMBER, "学时", "Credit hours",
+                            "每位学员从本项目获得的学时（不填为 天数×阶段数×每天学时）",
+                            "Credit hours (学时) a trainee earns from the project (empty: days "
+                            "× phases × hours per day)", "天数×阶段数×每天学时", "", 6),
                      Column("priority", Kind.PRIORITY, "优先级", "Priority",
                             "必须（一定要办）或 1-10（数字越大越重要）",
                             '"必须" (mandatory) or 1-10 (higher matters more)', "", "必须", 8),
@@ -289,6 +294,19 @@ SETTINGS = Sheet("settings", "政策与权重", "Policy and weights",
                             "Least class", "每个班最少人数（不填则为各项目平均班额的一半）",
                             "Fewest trainees in a class (empty: half each project's mean "
                             "class)", "平均班额的一半", "", 10),
+                     Column("policy.hours_per_day", Kind.NUMBER, "每天学时", "Hours per day",
+                            "培训一天计多少学时（项目未填学时时用）",
+                            "Credit hours a day of training earns (for projects without their "
+                            "own)", "8", "8", 10),
+                     Column("policy.required_hours", Kind.HOURS, "年度学时要求",
+                            "Required hours",
+                            "每位教师每年应获得的学时：一个数（所有培训对象），或按培训对象分别"
+                            "填，如「小学教师:72；初中教师:60」（未列出的培训对象不设要求）；"
+                            "不填为不设要求",
+                            "Credit hours every teacher is to be offered a year: one number "
+                            "(every audience), or per audience, e.g. \"小学教师:72；初中教师:60\" "
+                            "(an audience left out has none); empty: no requirement", "不设要求",
+                            "72", 10),
                      Column("objective.weights.dropped", Kind.WHOLE, "权重：撤销项目",
                             "Weight: dropped", "每撤销一个优先级点的代价",
                             "Cost per priority point dropped", "1000000", "", 10),
@@ -307,6 +325,9 @@ SETTINGS = Sheet("settings", "政策与权重", "Policy and weights",
                             "Cost per teacher away on the busiest school day", "20", "", 10),
                      Column("objective.weights.cost", Kind.WHOLE, "权重：费用", "Weight: cost",
                             "每元费用的代价", "Cost per yuan", "1", "", 10),
+                     Column("objective.weights.hours", Kind.WHOLE, "权重：学时不足",
+                            "Weight: hours", "距年度学时要求每缺一人·学时的代价",
+                            "Cost per teacher-hour short of the required hours", "1", "", 10),
                      Column("objective.weights.moved", Kind.WHOLE, "权重：改期",
                             "Weight: moved", "调整计划时每个改期的班次阶段的代价",
                             "When re-planning: per class phase moved", "5000", "", 10),

@@ -167,7 +167,22 @@ class _Reader:
                 data[section] = table.items
         if "calendar" in self.tables:
             self._calendar(self.tables["calendar"], data)
+        self._required_hours(data)
         return data
+
+    def _required_hours(self, data: dict[str, Any]) -> None:
+        """The audiences of a per-audience requirement, by name (or id), as ids."""
+        required = data.get("policy", {}).get("required_hours")
+        if not isinstance(required, dict):
+            return
+        known = self.names.get("audiences", {})
+        for name in [name for name in required if name not in known]:
+            self._problem(self.settings_title, self.settings_rows.get("policy.required_hours"),
+                          SETTINGS.column("policy.required_hours").zh, 2,
+                          f"「{name}」不是培训对象表中的名称或编号",
+                          f'"{name}" is not a name or id of the Audiences sheet')
+        data["policy"]["required_hours"] = {known.get(name, name): hours
+                                            for name, hours in required.items()}
 
     def _find(self, sheet: Sheet) -> Worksheet | None:
         for title in (sheet.zh, sheet.en):
@@ -522,4 +537,5 @@ _READERS: dict[Kind, Callable[[Any], Any]] = {
     Kind.AUDIENCES: words.split_list,
     Kind.TOWN: _text,
     Kind.PROJECTS: words.split_list,
+    Kind.HOURS: words.parse_hours_by_audience,
 }

@@ -80,7 +80,7 @@ def build_workbook(data: dict[str, Any], lang: str) -> Workbook:
         if sheet is TOWNS:
             columns += _teacher_columns(data, names)
         _data_sheet(book.create_sheet(sheet.title(lang)), sheet, columns, rows, lists, lang)
-    _settings_sheet(book.create_sheet(SETTINGS.title(lang)), data, lang)
+    _settings_sheet(book.create_sheet(SETTINGS.title(lang)), data, names, lang)
     _guide(guide, lang)
     book.move_sheet(lists.sheet, offset=len(book.sheetnames))
     for worksheet in book.worksheets:
@@ -128,6 +128,9 @@ def _cell(column: Column, value: Any, names: dict[str, dict[str, str]], lang: st
         Kind.DATE_RANGES: lambda v: words.ranges_text(
             [(dt.date.fromisoformat(r["start"]), dt.date.fromisoformat(r["end"])) for r in v]),
         Kind.DATE: dt.date.fromisoformat,
+        Kind.HOURS: lambda v: "；".join(f"{names['audiences'].get(audience, audience)}:{hours:g}"
+                                       for audience, hours in v.items())
+        if isinstance(v, dict) else v,
     }
     return writers.get(column.kind, lambda v: v)(value)
 
@@ -214,7 +217,8 @@ def _data_sheet(worksheet: Worksheet, sheet: Sheet, columns: list[Column],
     worksheet.freeze_panes = "C2" if len(columns) > 2 else "A2"
 
 
-def _settings_sheet(worksheet: Worksheet, data: dict[str, Any], lang: str) -> None:
+def _settings_sheet(worksheet: Worksheet, data: dict[str, Any],
+                    names: dict[str, dict[str, str]], lang: str) -> None:
     for number, (text, width) in enumerate(zip(SETTING_HEADERS[lang], (20, 40, 60),
                                                strict=True), start=1):
         _header(worksheet, number, text, text, width)
@@ -225,8 +229,8 @@ def _settings_sheet(worksheet: Worksheet, data: dict[str, Any], lang: str) -> No
         if column.field == "calendar.public_holidays" and value is not None:
             value = (words.PUBLIC_HOLIDAYS_CN if value == "CN" else OWN_PUBLIC_HOLIDAYS[0]) \
                 if lang == "zh" else ("CN" if value == "CN" else OWN_PUBLIC_HOLIDAYS[1])
-        elif column.kind is Kind.YES_NO and value is not None:
-            value = _cell(column, value, {}, lang)
+        elif column.kind in (Kind.YES_NO, Kind.HOURS) and value is not None:
+            value = _cell(column, value, names, lang)
         worksheet.cell(row=offset, column=1, value=column.header(lang)).font = HEADER_FONT
         cell = worksheet.cell(row=offset, column=2, value=value)
         if column.kind is Kind.SHARE:

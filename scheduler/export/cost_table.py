@@ -1,6 +1,7 @@
 """The sheet 成本明细 of plan.xlsx: what each class adds to each KPI and why (`scheduler.why`),
 one row per class, then one per project that pays for its seats short of fair share or is
-dropped. A class's cost is not set against the cheaper venues and trainers here (on a plan of a
+dropped (a class's part of the 学时 short of the requirement is negative: what its seats
+remove). A class's cost is not set against the cheaper venues and trainers here (on a plan of a
 thousand classes those trials take a minute); `schedule why` does that for any class."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ COLUMNS = {
     "balance": "最忙日离岗人数",
     "share": "公平名额缺口",
     "dropped": "未安排的优先级",
+    "hours_short": "学时缺口（人·学时）",
 }
 
 

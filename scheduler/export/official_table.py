@@ -8,6 +8,7 @@ The table per class (`plan_table`) is the one `plan.csv` holds.
 from __future__ import annotations
 
 from collections import defaultdict
+from fractions import Fraction
 
 import pandas as pd
 
@@ -22,9 +23,13 @@ from scheduler.export.plan_table import (
     phase_dates,
     place,
 )
+from scheduler.hours import gives_hours
 
 COLUMNS = ["序号", "月份", "培训项目名称", "培训对象", "培训方式", "参训人数", "培训时间",
            "培训地点", OFFICE_COLUMN]
+HOURS_COLUMN = "学时"
+"""After 参训人数 when the instance speaks of 学时 (`scheduler.hours.gives_hours`): what a
+trainee earns from the project."""
 
 
 def official_table(instance: Instance, solution: Solution) -> pd.DataFrame:
@@ -32,7 +37,8 @@ def official_table(instance: Instance, solution: Solution) -> pd.DataFrame:
     order), 序号 counting 1..N. 月份: the month its first class starts; 参训人数: the seats of
     all its classes; 培训时间: a line per class, 第n班 before it when there are several, the
     dates of its phases separated by ；; 培训地点: each place once, with the classes held there
-    when they are not all at one."""
+    when they are not all at one; 学时 (when the instance gives hours): what each trainee
+    earns."""
     project_order = {project.id: index for index, project in enumerate(instance.projects)}
     audiences = {audience.id: audience.name for audience in instance.audiences}
     venues = {venue.id: venue.name for venue in instance.venues}
@@ -60,6 +66,7 @@ def official_table(instance: Instance, solution: Solution) -> pd.DataFrame:
             "培训方式": MODE_NAMES[project.mode],
             # Every phase of a class seats the same cohort (docs/format.md, Solution).
             "参训人数": sum(phases[0].size for phases in sessions.values()),
+            HOURS_COLUMN: _number(instance.hours(project)),
             "培训时间": "\n".join(
                 phase_dates(phases) if len(sessions) == 1
                 else f"{class_label(session)} {phase_dates(phases)}"
@@ -69,4 +76,12 @@ def official_table(instance: Instance, solution: Solution) -> pd.DataFrame:
                 for where, numbers in places.items()),
             OFFICE_COLUMN: project.office or "",
         })
-    return pd.DataFrame(rows, columns=COLUMNS)
+    columns = list(COLUMNS)
+    if gives_hours(instance):
+        columns.insert(columns.index("参训人数") + 1, HOURS_COLUMN)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _number(hours: Fraction) -> int | float:
+    """学时 as the cell shows them: whole where whole."""
+    return hours.numerator if hours.denominator == 1 else float(hours)

@@ -190,6 +190,7 @@ def report_html(instance: Instance, solution: Solution, lang: str = "zh",
         _plan(instance, solution, lang),
         _utilisation(instance, solution, lang),
         _towns(instance, solution, lang),
+        _hours(instance, solution, lang),
         '<div id="tip" role="tooltip" hidden></div>',
         f"<script>{SCRIPT}</script>",
     ])
@@ -567,6 +568,34 @@ def _towns(instance: Instance, solution: Solution, lang: str) -> str:
         f'<h3>{escape_html(word("各项目农村学员与公平名额", lang))}</h3>',
         f'<table class="rural"><thead><tr>{project_head}</tr></thead>'
         f'<tbody>{"".join(project_rows)}</tbody></table>',
+    ])
+
+
+def _hours(instance: Instance, solution: Solution, lang: str) -> str:
+    """The 学时 this plan offers each town's teachers of each audience against the
+    requirement, under the sentence naming the lowest and the highest; a town-audience below
+    the requirement is marked as a shortfall is."""
+    table = summaries.hours_table(instance, solution)
+    head = "".join(f"<th>{escape_html(word(column, lang))}</th>" for column in table.columns)
+    body = []
+    for record in table.to_dict("records"):
+        required = _not_na(record["学时要求"])
+        below = required is not None and record["本计划提供学时（人均）"] < required
+        cells = [f"<td>{escape_html(record['乡镇'])}</td>",
+                 f"<td>{escape_html(record['培训对象'])}</td>",
+                 *(f'<td class="num">{number_text(record[column])}</td>'
+                   for column in ("教师数", "本计划提供学时（人均）")),
+                 f'<td class="num">{number_text(required) if required is not None else ""}'
+                 "</td>",
+                 f'<td class="num warn">{number_text(record["缺口（人·学时）"])}</td>' if below
+                 else '<td class="num"></td>']
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    note = summaries.hours_note(instance, solution, lang)
+    return "\n".join([
+        f'<h2>{escape_html(word("各乡镇学段本计划提供的学时", lang))}</h2>',
+        f"<p><b>{escape_html(note)}</b></p>" if note else "",
+        f'<table class="hours"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}'
+        "</tbody></table>",
     ])
 
 

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from fractions import Fraction
 
 import pandas as pd
 
 from models.instance import Instance, Mode, Project, Town
 from models.solution import SessionPhase, Solution
+from scheduler import hours
 from scheduler.calendar import YearCalendar
 from scheduler.export.plan_table import class_names, classes, date_span
 from scheduler.export.wording import word
-from scheduler.kpis import share_shortfall
+from scheduler.kpis import WEIGHT_OF, share_shortfall
 
 MONTHS = [f"{month}月" for month in range(1, 13)]
 PhaseKey = tuple[str, int, int]
@@ -339,6 +341,7 @@ KPI_LABELS = {  # in the order of scheduler.kpis.KPI_NAMES
     "rural_venue": ("城区场地的农村优先名额", "人"),
     "cost": ("场地与专家费用", "元"),
     "balance": ("最高同日离岗教师", "人"),
+    "hours_short": ("距学时要求的缺口", "人·学时"),
 }
 STABILITY_LABELS = {  # a re-planned solution's changes against its baseline
     "moved": ("改期或取消的班次阶段", "个"),
@@ -362,8 +365,9 @@ def kpi_table(instance: Instance, solution: Solution) -> pd.DataFrame:
                            if key in solution.kpis}
     for key, (label, unit) in labels.items():
         value = solution.kpis.get(key)
-        rows.append({"指标": label, "数值": value, "单位": unit, "权重": weights[key],
-                     "计入目标": value * weights[key] if value is not None else None})
+        weight = weights[WEIGHT_OF.get(key, key)]
+        rows.append({"指标": label, "数值": value, "单位": unit, "权重": weight,
+                     "计入目标": value * weight if value is not None else None})
     scheduled = len(instance.projects) - len(solution.dropped)
     rows += [
         {"指标": "已安排项目", "数值": f"{scheduled}/{len(instance.projects)}", "单位": "个"},
@@ -373,3 +377,42 @@ def kpi_table(instance: Instance, solution: Solution) -> pd.DataFrame:
          "单位": "人"},
     ]
     return pd.DataFrame(rows, columns=["指标", "数值", "单位", "权重", "计入目标"])
+
+
+HOURS_COLUMNS = ["乡镇", "培训对象", "教师数", "本计划提供学时（人均）", "学时要求",
+                 "缺口（人·学时）"]
+
+
+def hours_table(instance: Instance, solution: Solution) -> pd.DataFrame:
+    """Per town and audience (`scheduler.hours.per_teacher`): its teachers, the 学时 the plan
+    offers each of them, the requirement, and the teacher-hours short of it (to one decimal:
+    the KPI rounds only their sum down)."""
+    audiences = {audience.id: audience.name for audience in instance.audiences}
+    rows = []
+    for row in hours.per_teacher(instance, hours.plan_seats(solution)):
+        short = max(Fraction(0), (row.required - row.per_teacher) * row.teachers)
+        rows.append({
+            "乡镇": instance.town(row.town).name, "培训对象": audiences[row.audience],
+            "教师数": row.teachers, "本计划提供学时（人均）": round(float(row.per_teacher), 1),
+            "学时要求": float(row.required) if hours.has_requirement(instance) else None,
+            "缺口（人·学时）": round(float(short), 1) if hours.has_requirement(instance) else None,
+        })
+    return pd.DataFrame(rows, columns=HOURS_COLUMNS)
+
+
+def hours_note(instance: Instance, solution: Solution, lang: str) -> str | None:
+    """The town-audiences offered the fewest and the most 学时 per teacher by this plan, in a
+    sentence, with the requirement; None without any teacher."""
+    rows = hours.per_teacher(instance, hours.plan_seats(solution))
+    extremes = hours.lowest_and_highest(rows)
+    if extremes is None:
+        return None
+    lowest, highest = extremes
+    note = word("本计划提供的人均学时：最低 {lowest}，最高 {highest}", lang).format(
+        lowest=hours.town_audience_text(instance, lowest, lang),
+        highest=hours.town_audience_text(instance, highest, lang))
+    if hours.has_requirement(instance):
+        below = sum(1 for row in rows if row.per_teacher < row.required)
+        note += word("；{below} 个乡镇学段低于要求（共 {count} 个）", lang).format(
+            below=below, count=len(rows))
+    return note

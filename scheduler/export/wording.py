@@ -31,6 +31,18 @@ ENGLISH = {
     "指标": "KPIs",
     "农村名额": "Rural seats",
     "成本明细": "Cost by class",
+    "学时": "Credit hours",
+    "学时缺口（人·学时）": "Credit hours short (teacher-hours)",
+    "本计划提供学时（人均）": "Credit hours offered by this plan, per teacher",
+    "学时要求": "Credit hours required",
+    "缺口（人·学时）": "Short (teacher-hours)",
+    "距学时要求的缺口": "Credit hours short of the requirement",
+    "人·学时": "teacher-hours",
+    "各乡镇学段本计划提供的学时": "Credit hours offered by this plan, by town and audience",
+    "本计划提供的人均学时：最低 {lowest}，最高 {highest}":
+        "Credit hours offered by this plan per teacher: lowest {lowest}, highest {highest}",
+    "；{below} 个乡镇学段低于要求（共 {count} 个）":
+        "; {below} of {count} town-audiences below the requirement",
     "班级": "Class",
     "全项目": "Whole project",
     "非首选月份天数": "Days outside preferred months",

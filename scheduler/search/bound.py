@@ -63,6 +63,7 @@ from ortools.linear_solver import linear_solver_pb2, pywraplp
 from ortools.linear_solver.pywraplp import OFFSET_KEY, Variable
 
 from models.instance import Project, Trainer, Venue
+from scheduler.hours import shortfall_rows
 from scheduler.model import ProjectVars, TrainingModel
 from scheduler.search.mip import exact_parameters, new_scip
 from scheduler.search.params import DEFAULT, SolveParams
@@ -194,11 +195,15 @@ class _Relaxation:
         """The objective's terms, by the project they are its own of (None: the balance)."""
         self.constant = sum(self.instance.project(project_id).drop_weight
                             for project_id in built.unschedulable) * self.weights.dropped
+        self.seats: dict[str, dict[str, Variable]] = {}
+        """Each project's seats by town, over all its sessions."""
         self.running = {project_id: self._project(variables)
                         for project_id, variables in built.projects.items()}
         self._resources()
         self._balance()
         self._one_training_a_day()
+        if self.weights.hours > 0:
+            self._hours()
 
     def solve(self, seconds: float) -> int | None:
         """The linear programme's optimum (GLOP), rounded up, or None if not solved in time."""
@@ -406,7 +411,7 @@ class _Relaxation:
         runs = lp.NumVar(1.0 if project.mandatory else 0.0, 1.0, f"runs[{project.id}]")
         if not project.mandatory:
             self.terms[project.id].append(weights.dropped * project.drop_weight * (1 - runs))
-        seats = self._seats(variables, runs)
+        seats = self.seats[project.id] = self._seats(variables, runs)
         rural_seats = lp.Sum([count for town, count in seats.items() if town in self.rural])
         if (quota := self.instance.rural_quota_seats(project)) > 0:
             lp.Add(rural_seats >= quota * runs)
@@ -431,6 +436,26 @@ class _Relaxation:
                 short = self.lp.NumVar(0.0, target, f"short of share[{project.id},{town_id}]")
                 self.lp.Add(short >= target * runs - seats[town_id])
                 self.terms[project.id].append(self.weights.share * short)
+
+    def _hours(self) -> None:
+        """The teacher-hours short of the requirement, row by row as the model holds them
+        (`scheduler.hours.shortfall_rows`): required − Σ per_seat · seats, at least 0 where
+        it may fall below. A row with fractions is its real value here, while the KPI rounds
+        the sum down and the model and SCIP round such a row up: the bound gives up the
+        weight once for each such row, as the model's slack does."""
+        lp = self.lp
+        for row in shortfall_rows(self.instance):
+            earned = lp.Sum([float(per_seat) * self.seats[project_id][row.town]
+                             for project_id, per_seat in row.per_seat.items()
+                             if project_id in self.seats])
+            value = float(row.required) - earned
+            if row.floored:
+                short = lp.NumVar(0.0, lp.infinity(), f"hours short[{row.town},{row.audience}]")
+                lp.Add(short >= value)
+                value = short
+            self.terms[None].append(self.weights.hours * value)
+            if row.scale > 1:
+                self.constant -= self.weights.hours
 
     def _away(self, split: SessionSplit, starts: dict[int, Variable], runs: Variable) -> None:
         """The project's seats in the session-phases starting on each day (each between its

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -240,6 +241,7 @@ def _fixed_part(built: TrainingModel, values: Hint, free: set[str]) -> FixedPart
     """The projects outside `free` where `values` have them, as constants."""
     spans: dict[str, tuple[int, int] | None] = {}
     tasks: list[FixedTask] = []
+    seated: dict[str, dict[str, int]] = {}
     away_headcount = 0
     for project_id, variables in built.projects.items():
         if project_id in free:
@@ -250,9 +252,12 @@ def _fixed_part(built: TrainingModel, values: Hint, free: set[str]) -> FixedPart
         project = variables.project
         away = project.mode.takes_teachers_away
         away_headcount += variables.split.headcount if away else 0
+        by_town = seated[project_id] = defaultdict(int)
         for session in variables.sessions:
             seats = {town: count for town, chosen in session.seats.items()
                      if (count := values[chosen.index]) > 0}
+            for town, count in seats.items():
+                by_town[town] += count
             for phase in session.phases:
                 tasks.append(FixedTask(
                     start=values[phase.start.index], days=project.days,
@@ -265,7 +270,7 @@ def _fixed_part(built: TrainingModel, values: Hint, free: set[str]) -> FixedPart
         starts = [values[phase.start.index] for session in variables.sessions
                   for phase in session.phases]
         spans[project_id] = (min(starts), max(starts) + project.days)
-    return FixedPart(spans, tasks, away_headcount)
+    return FixedPart(spans, tasks, away_headcount, seated)
 
 
 def _solve_neighbourhood(built: TrainingModel, neighbourhood: TrainingModel,

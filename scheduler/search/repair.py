@@ -22,6 +22,7 @@ from models.instance import Instance
 from models.solution import SessionPhase
 from scheduler.baseline import NO_ROOM_LEFT, Booking, HandPlan
 from scheduler.calendar import YearCalendar
+from scheduler.hours import RunningHours
 from scheduler.kpis import project_terms, weighted_terms
 from scheduler.search.clock import WALL, Clock
 from scheduler.search.construct import SeatAwarePlanner
@@ -66,6 +67,7 @@ class _Repair:
                 self.later[earlier].append(project.id)
         self.least = {project_id: self.weights.cost * split.least_cost()
                       for project_id, split in self.splits.items()}
+        self.hours = RunningHours(instance)
         self.value = {project_id: self._value(project_id) for project_id in self.movable}
         self.objective = self._objective()
 
@@ -121,6 +123,7 @@ class _Repair:
                 self.planner.rebook(bookings)
                 self.rows[project_id], self.bookings[project_id] = rows, bookings
             self.value[project_id] = value
+            self.hours.place(project_id, _seats(rows or []))
 
     def _take_out(self, project_id: str) -> None:
         if project_id in self.bookings:
@@ -148,16 +151,19 @@ class _Repair:
         """The project's own weighted terms: its priority if dropped; else its seats short of
         fair shares and in urban venues, days outside its preferred months and cost."""
         project = self.splits[project_id].project
+        self.hours.place(project_id, _seats(self.rows.get(project_id, [])))
         if project_id not in self.rows:
             return self.weights.dropped * project.drop_weight
         own = project_terms(self.instance, self.calendar, self.rows[project_id])[project_id]
         return weighted_terms(self.instance, project, own)
 
     def _objective(self) -> int:
-        """The plan's objective: the projects' own terms and the busiest school day's absence
-        (and the priority of the projects that cannot run at all)."""
+        """The plan's objective: the projects' own terms, the busiest school day's absence and
+        the teacher-hours short of the requirement (and the priority of the projects that
+        cannot run at all)."""
         return (sum(self.value.values()) + self.weights.dropped * self.unschedulable
-                + self.weights.balance * int(self.planner.away.max()))
+                + self.weights.balance * int(self.planner.away.max())
+                + self.weights.hours * self.hours.short())
 
     def _plan(self) -> HandPlan:
         rows = sorted((row for rows in self.rows.values() for row in rows),
@@ -167,3 +173,13 @@ class _Repair:
         reasons = {project_id: self.reasons.get(project_id, NO_ROOM_LEFT)
                    for project_id in dropped}
         return HandPlan(rows, dropped, reasons)
+
+
+def _seats(rows: list[SessionPhase]) -> dict[str, int]:
+    """A project's seats by town over its classes (each read from its first phase)."""
+    seats: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if row.phase == 1:
+            for town, count in row.seats.items():
+                seats[town] += count
+    return seats

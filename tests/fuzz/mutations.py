@@ -135,8 +135,11 @@ def shipped(name: str) -> dict[str, Any]:
 
 def instance_cases(rng: random.Random, count: int) -> list[Case]:
     """Instances: the tiny world and 2024 mutated, and files that are not what they seem."""
-    bases = [("tiny", TINY), ("tiny", tiny_instance()), ("tiny, section 6", _with_section_6()),
-             ("2024", shipped("2024.json"))]
+    with_hours = tiny_instance()
+    with_hours["projects"][0]["hours"] = 12.5
+    with_hours["policy"] = {"hours_per_day": 6, "required_hours": {"primary": 40, "middle": 24}}
+    bases = [("tiny", TINY), ("tiny", tiny_instance()), ("tiny with 学时", with_hours),
+             ("tiny, section 6", _with_section_6()), ("2024", shipped("2024.json"))]
     cases = []
     for _ in range(count):
         label, base = rng.choice(bases)
@@ -237,7 +240,8 @@ def workbook_cases(rng: random.Random, count: int, folder: Path) -> list[Case]:
     source = folder / "2024.xlsx"
     write_workbook(source, load_instance(ROOT / "instances" / "2024.json"))
     values: list[Any] = ["13月", "全员", "约", -5, 0, 10**12, "😀", "x" * 40_000, "=1/0",
-                         "2024-02-30", "必须", 3.7, None, "、、", "线上线下", "1-13月"]
+                         "2024-02-30", "必须", 3.7, None, "、、", "线上线下", "1-13月",
+                         "小学教师:", "无此对象:72", "72学时", "小学教师:72；小学教师:-1"]
     cases = []
     for number in range(count):
         book = load_workbook(source)

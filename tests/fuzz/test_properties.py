@@ -20,7 +20,7 @@ from tests.helpers import TINY, tiny_variants
 @st.composite
 def small_worlds(draw: st.DrawFn) -> dict:
     """The tiny world's variants with a second project, after the first or not, and the towns'
-    caps, the venues' and the trainers' limits drawn too."""
+    caps, the venues' and the trainers' limits drawn too; half of them with 学时 required."""
     data = draw(tiny_variants())
     second = copy.deepcopy(TINY["projects"][0]) | {
         "id": "p2", "name": "培训二",
@@ -36,6 +36,18 @@ def small_worlds(draw: st.DrawFn) -> dict:
         second["after"] = ["p1"]
     if draw(st.booleans()):
         second["venue_rural"] = draw(st.sampled_from(["required", "preferred"]))
+    if draw(st.booleans()):
+        # 学时: a second audience the second project shares (its seats then earn each audience
+        # a fraction of a town's pool), hours of its own, and a requirement that some plans
+        # meet and others not.
+        data["audiences"].append({"id": "jun", "name": "初中教师"})
+        for town in data["towns"]:
+            town["teachers"]["jun"] = draw(st.integers(1, 90))
+        second["audiences"] = draw(st.sampled_from([["jun"], ["pri", "jun"]]))
+        second["hours"] = draw(st.sampled_from([0, 7.5, 24]))
+        data["policy"]["hours_per_day"] = draw(st.sampled_from([6, 8]))
+        data["policy"]["required_hours"] = draw(st.sampled_from(
+            [4, 30, {"jun": 12}, {"pri": 2.5, "jun": 40}]))
     data["projects"].append(second)
     data["towns"][1]["max_absence_share"] = draw(st.sampled_from([0.05, 0.2, 1.0]))
     data["venues"][1]["capacity"] = draw(st.integers(10, 120))
