@@ -363,12 +363,14 @@ class Instance(Strict):
         """Each area's part of a `to_area` project's headcount: ceil(headcount × the area's
         weighed teachers of its audiences / all of them), weighed as the fair shares are (every
         teacher, for "all"), so that an area's classes hold at least the fair shares of its
-        towns and together at least the headcount. Areas in the towns' order."""
+        towns and together at least the headcount; of the rural towns' teachers alone where
+        the rural quota takes every seat. Areas in the towns' order."""
         tilt = Fraction(repr(self.policy.rural_weight))
+        rural_only = self.rural_quota_seats(project) >= self.headcount(project) > 0
         weighed: dict[str, Fraction] = {}
         for town in self.towns:
             pool = town.pool(project.audiences)
-            if pool > 0:
+            if pool > 0 and (town.rural or not rural_only):
                 weight = tilt if town.rural and project.headcount != "all" else Fraction(1)
                 weighed[town.area_id] = weighed.get(town.area_id, Fraction(0)) + weight * pool
         total = sum(weighed.values(), Fraction(0))

@@ -382,13 +382,15 @@ class TrainingModel:
 
     def _sessions_in_date_order(self) -> None:
         """A project's classes are interchangeable, so class k+1 starts no earlier than class
-        k: one plan, not one per order of its classes. Not when re-planning: a class keeps
-        its number from the baseline."""
+        k: one plan, not one per order of its classes (of a `to_area` project, the classes of
+        one area). Not when re-planning: a class keeps its number from the baseline."""
         if self.replan is not None:
             return
         for variables in self.projects.values():
+            areas = variables.split.areas
             for earlier, later in pairwise(variables.sessions):
-                self.model.add(earlier.phases[0].start <= later.phases[0].start)
+                if not areas or areas[earlier.session - 1] == areas[later.session - 1]:
+                    self.model.add(earlier.phases[0].start <= later.phases[0].start)
 
     @functools.cached_property
     def town_shares(self) -> dict[str, TownShares]:
@@ -441,16 +443,17 @@ class TrainingModel:
     def _spread(self) -> None:
         """A spread project's session-phase starts, in date order, fall one in each of as many
         groups of its allowed start days (`spread_groups`). Where the date order of its starts
-        is known (one class, whose phases are in order; or classes of one phase, in date order
-        when planning afresh) the k-th start lies in the k-th group; otherwise each start takes
-        one group and each group one start."""
+        is known (one class, whose phases are in order; or interchangeable classes of one
+        phase, in date order when planning afresh) the k-th start lies in the k-th group;
+        otherwise each start takes one group and each group one start."""
         for variables in self.projects.values():
             project = variables.project
             if not project.spread:
                 continue
             tasks = [phase for session in variables.sessions for phase in session.phases]
             groups = spread_groups(variables.split.start_days, len(tasks))
-            if len(variables.sessions) == 1 or (project.phases == 1 and self.replan is None):
+            if len(variables.sessions) == 1 or (project.phases == 1 and self.replan is None
+                                                and not variables.split.areas):
                 for phase, group in zip(tasks, groups, strict=True):
                     self.model.add_linear_constraint(phase.start, group[0], group[-1]
                                                      ).only_enforce_if(variables.scheduled)

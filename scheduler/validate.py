@@ -233,13 +233,20 @@ def _area(plan: _Plan, town_id: str) -> str:
 
 
 def _area_session_count(plan: _Plan, project: Project, headcount: int) -> tuple[int | None, str]:
-    """A `to_area` project's classes: for each area with teachers of its audiences,
-    ceil(part / c), its part ceil(H × its weighed teachers / all weighed teachers) (weighed as
-    the fair shares are; every teacher alike for "all") and c the largest venue it may use in
-    the area (at most max_session_size). None when such an area has no venue it may use."""
+    """A `to_area` project's classes: for each area with teachers of its audiences (in its
+    rural towns, where the rural quota takes every seat), ceil(part / c), its part
+    ceil(H × its weighed teachers / all weighed teachers) (weighed as the fair shares are;
+    every teacher alike for "all") and c the largest venue it may use in the area (at most
+    max_session_size). None when such an area has no venue it may use."""
     rural_weight = Fraction(str(plan.instance.policy.rural_weight))
+    quota = (project.rural_quota if project.rural_quota is not None
+             else plan.instance.policy.rural_quota)
+    rural_only = project.headcount != "all" and math.ceil(round(quota * headcount, 9)) \
+        >= headcount
     weighed: dict[str, Fraction] = defaultdict(Fraction)
     for town in plan.instance.towns:
+        if rural_only and not town.rural:
+            continue
         weight = rural_weight if town.rural and project.headcount != "all" else Fraction(1)
         weighed[_area(plan, town.id)] += weight * _pool(town, project.audiences)
     total = sum(weighed.values())
