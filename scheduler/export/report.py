@@ -38,6 +38,7 @@ from scheduler.export.gantt import (
     lane_band,
     row_bars,
 )
+from scheduler.export.official_table import plan_total, total_label
 from scheduler.export.plan_table import (
     MODE_NAMES,
     NOBODY,
@@ -453,7 +454,7 @@ def _tips(instance: Instance, solution: Solution,
 
 def _plan(instance: Instance, solution: Solution, lang: str) -> str:
     """The plan table with the month written once per group of rows, as in the published
-    tables, and a total of the headcounts."""
+    tables, and a total of the headcounts (全员 projects left out: `plan_total`)."""
     table = plan_table(instance, solution, office=True)
     columns = list(table.columns)
     head = "".join(f'<th{" class=num" if column == "参训人数" else ""}>'
@@ -478,9 +479,10 @@ def _plan(instance: Instance, solution: Solution, lang: str) -> str:
                 cells.append(f"<td>{escape_html(value)}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     headcount_at = columns.index("参训人数")
+    total = plan_total(instance, solution)
     body.append(f'<tr class="total"><td colspan="{headcount_at}" class="c">'
-                f'{escape_html(word("合计", lang))}</td><td class="num">'
-                f'{number_text(int(table["参训人数"].sum()))}</td>'
+                f'{escape_html(total_label(total, lang))}</td><td class="num">'
+                f'{number_text(total.trainees)}</td>'
                 f'<td colspan="{len(columns) - headcount_at - 1}"></td></tr>')
     return (f'<h2>{escape_html(word("计划表", lang))}</h2>\n'
             f'<table class="plan"><thead><tr>{head}</tr>'

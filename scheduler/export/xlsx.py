@@ -33,7 +33,7 @@ from models.instance import Instance
 from models.solution import Solution, write_bytes_atomically
 from scheduler.export import summaries
 from scheduler.export.cost_table import cost_table
-from scheduler.export.official_table import official_table
+from scheduler.export.official_table import Total, official_table, plan_total, total_label
 from scheduler.export.plan_table import plan_table
 from scheduler.export.print_layout import (
     SIDE_MARGIN,
@@ -82,10 +82,11 @@ def write_xlsx(instance: Instance, solution: Solution, path: Path, lang: str = "
     plan = workbook.active
     assert plan is not None  # a new workbook always has one sheet
     plan.title = word("培训计划", lang)
-    _plan_sheet(plan, instance.name, official_table(instance, solution), lang)
+    total = plan_total(instance, solution)
+    _plan_sheet(plan, instance.name, official_table(instance, solution), lang, total)
     per_class = workbook.create_sheet(word("分班安排", lang))
     _plan_sheet(per_class, f"{instance.name} · {word('分班安排', lang)}",
-                plan_table(instance, solution, office=True), lang)
+                plan_table(instance, solution, office=True), lang, total)
     if broken:
         _broken_sheet(workbook.create_sheet(word("违反的规则", lang), 0), broken, lang)
         workbook.active = 0
@@ -121,10 +122,12 @@ def _broken_sheet(sheet: Worksheet, broken: list[str], lang: str) -> None:
     print_setup(sheet)
 
 
-def _plan_sheet(sheet: Worksheet, title: str, table: pd.DataFrame, lang: str) -> None:
+def _plan_sheet(sheet: Worksheet, title: str, table: pd.DataFrame, lang: str,
+                total: Total) -> None:
     """A plan table to publish (`official_table` or `plan_table`): its lines broken and its
-    columns sized to fit, a 合计 row, its pages broken by `page_starts`, and the month merged
-    over its rows on each page."""
+    columns sized to fit, a 合计 row (人次 of the projects with a number headcount, the 全员
+    ones left out and said so: their seats are the same teachers again), its pages broken by
+    `page_starts`, and the month merged over its rows on each page."""
     columns = list(table.columns)
     headers = [word(column, lang) for column in columns]
     write_title(sheet, title, len(columns))
@@ -138,8 +141,8 @@ def _plan_sheet(sheet: Worksheet, title: str, table: pd.DataFrame, lang: str) ->
 
     total_row = first + len(table)
     headcount_column = columns.index("参训人数") + 1
-    sheet.cell(total_row, 1, word("合计", lang))
-    sheet.cell(total_row, headcount_column, int(table["参训人数"].sum()))
+    sheet.cell(total_row, 1, total_label(total, lang))
+    sheet.cell(total_row, headcount_column, total.trainees).number_format = "#,##0"
     for column in range(1, len(columns) + 1):
         cell = sheet.cell(total_row, column)
         cell.font = sheet_font(bold=True)
