@@ -659,12 +659,19 @@ def _refuse_to_overwrite(path: Path, force: bool) -> None:
 
 
 def _load_or_exit(path: str, lang: str | None = None) -> Instance:
+    """The instance, or exit 2 naming each problem; a year planned on provisional holidays
+    (before its notice) is said on stderr, once per command."""
+    from scheduler.calendar import provisional_holidays
+
     try:
-        return load_instance(Path(path), lang or _lang())
+        instance = load_instance(Path(path), lang or _lang())
     except InputError as error:
         _exit_bad_input([f"{path}: {problem}" if not problem.startswith(path) else problem
                          for problem in error.problems])
         raise  # unreachable: for the type checker
+    if provisional_holidays(instance) is not None:
+        click.echo(_say("provisional holidays", year=instance.year), err=True)
+    return instance
 
 
 def _cannot_run(instance: Instance, project_ids: list[str]) -> dict[str, str]:

@@ -43,7 +43,7 @@ from scheduler.export.print_layout import (
     rows_room,
     text_width,
 )
-from scheduler.export.wording import word
+from scheduler.export.wording import provisional_note, word
 from scheduler.why import ProjectCost
 
 # The longest line of a plan table's column, in Excel's units (a hanzi takes two): longer text
@@ -83,10 +83,11 @@ def write_xlsx(instance: Instance, solution: Solution, path: Path, lang: str = "
     assert plan is not None  # a new workbook always has one sheet
     plan.title = word("培训计划", lang)
     total = plan_total(instance, solution)
-    _plan_sheet(plan, instance.name, official_table(instance, solution), lang, total)
+    note = provisional_note(instance, lang)
+    _plan_sheet(plan, instance.name, official_table(instance, solution), lang, total, note)
     per_class = workbook.create_sheet(word("分班安排", lang))
     _plan_sheet(per_class, f"{instance.name} · {word('分班安排', lang)}",
-                plan_table(instance, solution, office=True), lang, total)
+                plan_table(instance, solution, office=True), lang, total, note)
     if broken:
         _broken_sheet(workbook.create_sheet(word("违反的规则", lang), 0), broken, lang)
         workbook.active = 0
@@ -123,11 +124,12 @@ def _broken_sheet(sheet: Worksheet, broken: list[str], lang: str) -> None:
 
 
 def _plan_sheet(sheet: Worksheet, title: str, table: pd.DataFrame, lang: str,
-                total: Total) -> None:
+                total: Total, note: str | None = None) -> None:
     """A plan table to publish (`official_table` or `plan_table`): its lines broken and its
     columns sized to fit, a 合计 row (人次 of the projects with a number headcount, the 全员
     ones left out and said so: their seats are the same teachers again), its pages broken by
-    `page_starts`, and the month merged over its rows on each page."""
+    `page_starts`, and the month merged over its rows on each page. A `note` (the holidays
+    are provisional) goes in a row under the 合计 and at the top of every printed page."""
     columns = list(table.columns)
     headers = [word(column, lang) for column in columns]
     write_title(sheet, title, len(columns))
@@ -152,21 +154,32 @@ def _plan_sheet(sheet: Worksheet, title: str, table: pd.DataFrame, lang: str,
     sheet.merge_cells(start_row=total_row, end_row=total_row, start_column=1,
                       end_column=headcount_column - 1)
     sheet.row_dimensions[total_row].height = LINE_HEIGHT + 5
+    if note:
+        cell = sheet.cell(total_row + 1, 1, note)
+        cell.font = sheet_font(bold=True, color="9C5700")
+        sheet.merge_cells(start_row=total_row + 1, end_row=total_row + 1, start_column=1,
+                          end_column=len(columns))
+        sheet.row_dimensions[total_row + 1].height = LINE_HEIGHT + 5
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
 
     # The pages are broken here, not by the program: a merged month cell cut by a page break
     # leaves the rows below it on the next page without their month.
-    months = [*table["月份"], None]  # the 合计 row is a group of its own
+    last = total_row + 1 if note else total_row
+    months = [*table["月份"], *[None] * (last - total_row + 1)]  # 合计 and note: one group
     heights = [float(sheet.row_dimensions[row].height or LINE_HEIGHT)
-               for row in range(first, total_row + 1)]
+               for row in range(first, last + 1)]
     room = rows_room(widths) - float(sheet.row_dimensions[2].height or LINE_HEIGHT)
     starts = page_starts(heights, months, room - float(sheet.row_dimensions[1].height or 0),
                          room)
     for start in starts:
         sheet.row_breaks.append(Break(id=first + start - 1))
-    _merge_months(sheet, first, columns.index("月份") + 1, months[:-1], starts)
+    _merge_months(sheet, first, columns.index("月份") + 1, months[:len(table)], starts)
     print_setup(sheet)
+    if note:
+        sheet.oddHeader.center.text = note
+        sheet.oddHeader.center.font = f"{FONT_NAME},Bold"
+        sheet.oddHeader.center.size = 9
 
 
 def _merge_months(sheet: Worksheet, first: int, column: int, months: Sequence[object],

@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 from models.instance import Instance
 from models.solution import SessionPhase, Solution, Status
 from scheduler.baseline import GreedyPlanner, HandPlan
-from scheduler.calendar import YearCalendar
+from scheduler.calendar import YearCalendar, provisional_holidays
 from scheduler.kpis import plan_kpis, weighted_objective
 from scheduler.model import TrainingModel, read_plan
 from scheduler.replan import Replan
@@ -97,7 +97,16 @@ def solve(
     with stop_on_ctrl_c() as stop:
         search = _Search(instance, stop, clock.now() + time_limit, seed, workers, replan,
                          params, ProgressListener(on_progress), clock)
-        return search.run()
+        return record_calendar(instance, search.run())
+
+
+def record_calendar(instance: Instance, result: SolveResult) -> SolveResult:
+    """The result, its solution recording the provisional holidays it was planned on, if any
+    (a year whose holiday notice is not yet out), so that every output can say so."""
+    provisional = provisional_holidays(instance)
+    if provisional is not None:
+        result.solution.provisional_holidays = sorted(provisional)
+    return result
 
 
 @dataclass
@@ -378,8 +387,9 @@ def solve_by_hand(instance: Instance) -> SolveResult:
         fill_plan(solution, instance, calendar, hand.rows, hand.dropped)
         reasons = hand.reasons
     solution.solve_seconds = round(time.monotonic() - started, 3)
-    return SolveResult(solution, reasons, variables=0, constraints=0,
-                       why_no_bound="the hand method proves nothing")
+    return record_calendar(instance, SolveResult(
+        solution, reasons, variables=0, constraints=0,
+        why_no_bound="the hand method proves nothing"))
 
 
 def fill_plan(solution: Solution, instance: Instance, calendar: YearCalendar,
