@@ -166,7 +166,10 @@ def test_prints_one_page_wide_with_headers_page_numbers_and_a_chinese_font(workb
     assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
     assert sheet.freeze_panes == "A3"
     assert sheet.print_title_rows == "$2:$2"
-    assert sheet.oddFooter.center.text == "&P/&N"
+    # Numbered in the sheet, with its own count: the pages its breaks make.
+    pages = len(sheet.row_breaks.brk) + 1
+    assert sheet.oddFooter.center.text == f"第&P页 共{pages}页"
+    assert (sheet.page_setup.firstPageNumber, sheet.page_setup.useFirstPageNumber) == (1, True)
     fonts = {cell.font.name for row in sheet.iter_rows() for cell in row
              if cell.value is not None}
     assert fonts == {FONT_NAME}
@@ -260,3 +263,17 @@ def test_broken_rules_come_first_then_the_official_table_then_the_classes(instan
     assert workbook.sheetnames[:3] == ["违反的规则", "培训计划", "分班安排"]
     assert workbook.active.title == "违反的规则"
     assert workbook["违反的规则"]["A2"].value == "[weekend] p03: 2024-03-02 (Saturday)"
+
+
+def test_every_number_of_the_side_sheets_has_one_format_per_kind(workbook):
+    # Whole numbers with thousands separated wherever they are (9,800 beside 12,000, never 9800),
+    # shares as percentages, seats per teacher with two decimals; no number left to "General".
+    formats = set()
+    for sheet in workbook.worksheets[2:]:
+        for row in sheet.iter_rows(min_row=3):
+            for cell in row:
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                    formats.add(cell.number_format)
+                    if isinstance(cell.value, int) and abs(cell.value) >= 1000:
+                        assert cell.number_format in ("#,##0", "#,##0.00"), cell.coordinate
+    assert formats <= {"#,##0", "0.0%", "0.00", "#,##0.00"} and "#,##0" in formats
