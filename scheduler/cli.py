@@ -675,16 +675,10 @@ def _load_or_exit(path: str, lang: str | None = None) -> Instance:
 
 
 def _cannot_run(instance: Instance, project_ids: list[str]) -> dict[str, str]:
-    """Why each of these projects cannot run at all, in the command's language (the solver
-    keeps its reasons in English)."""
-    from scheduler.calendar import YearCalendar
-    from scheduler.sessions import Finding, check_project
+    """Why each of these projects cannot run at all, in the command's language."""
+    from scheduler.sessions import cannot_run
 
-    calendar = YearCalendar(instance)
-    checked = {project_id: check_project(instance, instance.project(project_id), calendar)
-               for project_id in project_ids}
-    return {project_id: finding.why.text(_lang()) for project_id, finding in checked.items()
-            if isinstance(finding, Finding)}
+    return cannot_run(instance, project_ids, _lang())
 
 
 def _exit_bad_input(problems: list[str]) -> None:
@@ -704,7 +698,8 @@ def _print_summary(instance: Instance, result: SolveResult) -> None:
     if solution.status.has_schedule:
         proof = (_say("bound", bound=solution.bound, gap=solution.gap or 0.0)
                  if solution.bound is not None
-                 else _say("no bound because", why=result.why_no_bound) if result.why_no_bound
+                 else _say("no bound because", why=result.why_no_bound.text(_lang()))
+                 if result.why_no_bound
                  else _say("no bound"))
         click.echo(_say("objective", objective=solution.objective, proof=proof))
         click.echo(_say("kpis", **solution.kpis))

@@ -16,6 +16,7 @@ from models.solution import SessionPhase, Solution, Status
 from scheduler.baseline import GreedyPlanner, HandPlan
 from scheduler.calendar import YearCalendar, provisional_holidays
 from scheduler.kpis import plan_kpis, weighted_objective
+from scheduler.messages import Phrase, phrase
 from scheduler.model import TrainingModel, read_plan
 from scheduler.replan import Replan
 from scheduler.search import lns
@@ -65,8 +66,8 @@ class SolveResult:
     variables: int
     constraints: int
     interrupted: bool = False
-    why_no_bound: str | None = None
-    """Where the method proves no bound at all, why, in the planner's words."""
+    why_no_bound: Phrase | None = None
+    """Where the method proves no bound at all, why, in the planner's words (either language)."""
     stages: StagePlan | None = None
     """The stages the solve ran (None: the hand method, or no plan was possible)."""
 
@@ -190,7 +191,8 @@ class _Search:
         solution.solve_seconds = round(time.monotonic() - self.started, 3)
         return SolveResult(solution, unschedulable, variables=0, constraints=0,
                            interrupted=self.stop.requested,
-                           why_no_bound="too many projects to prove one in the time",
+                           why_no_bound=phrase(("too many projects to prove one in the time",
+                                                "项目太多，时限内无法证明下界")),
                            stages=plan)
 
     def _begin(self, plan: StagePlan) -> None:
@@ -389,7 +391,7 @@ def solve_by_hand(instance: Instance) -> SolveResult:
     solution.solve_seconds = round(time.monotonic() - started, 3)
     return record_calendar(instance, SolveResult(
         solution, reasons, variables=0, constraints=0,
-        why_no_bound="the hand method proves nothing"))
+        why_no_bound=phrase(("the hand method proves nothing", "手工排法不证明下界"))))
 
 
 def fill_plan(solution: Solution, instance: Instance, calendar: YearCalendar,
