@@ -139,9 +139,11 @@ class _Events:
         else:
             lines = [f"本乡镇名额：{row.seats.get(town, 0)}（{self.towns[town]}）",
                      f"参训人数：{row.size}"]
+        # The bureau's own words where the instance keeps them, as in the official table.
+        audiences = project.audience_text or "、".join(self.audiences[a] for a in project.audiences)
         lines += [
-            f"培训对象：{'、'.join(self.audiences[a] for a in project.audiences)}",
-            f"培训方式：{MODE_NAMES[project.mode]}",
+            f"培训对象：{audiences}",
+            f"培训方式：{project.mode_text or MODE_NAMES[project.mode]}",
             f"授课专家：{'、'.join(self.trainers.get(t, t) for t in row.trainers) or NOBODY}",
         ]
         if project.office:
