@@ -207,6 +207,16 @@ class Project(Strict):
     hours: Hours | None = None
     """The 学时 a trainee earns from the project (`Instance.hours`); absent: its days times
     its phases times `policy.hours_per_day`."""
+    number: str | None = None
+    """序号 as the bureau published it ("23", "1"): the official table prints it and keeps the
+    published order by it."""
+    audience_text: str | None = None
+    """培训对象 as published ("市优秀班主任"), printed in place of the audiences' names."""
+    mode_text: str | None = None
+    """培训方式 as published ("线下（跟岗）"), printed in place of the mode's word."""
+    months_text: str | None = None
+    """月份 as published ("3-12月", "全年", "4、5月"), printed in place of the month of the
+    first class."""
 
     @property
     def mandatory(self) -> bool:

@@ -266,7 +266,9 @@ def _least_class_problems(path: str, project: Project, headcount: Any,
 def _calendar_problems(calendar: Calendar, year: int) -> list[str]:
     problems = []
     if calendar.public_holidays == "CN":
-        first, last = _chinese_calendar_years()
+        # A year after the last one published is planned on its holidays computed by their
+        # rules, provisionally (scheduler.calendar.provisional_holidays).
+        first, last = _chinese_calendar_years()[0], _computed_years()[1]
         if not first <= year <= last:
             problems.append(
                 f'calendar.public_holidays: the built-in "CN" holidays cover {first}–{last}, '
@@ -290,6 +292,13 @@ def _chinese_calendar_years() -> tuple[int, int]:
 
     known = list(constants.holidays)
     return min(known).year, max(known).year
+
+
+def _computed_years() -> tuple[int, int]:
+    """The years whose statutory holidays the holidays package computes by their rules."""
+    import holidays
+
+    return holidays.China.start_year, holidays.China.end_year
 
 
 def _cycle_problems(projects: list[Project | None]) -> list[str]:

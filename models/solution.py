@@ -71,6 +71,10 @@ class Solution(BaseModel):
     dropped: list[Id] = []
     sessions: list[SessionPhase] = []
     replan: ReplanRecord | None = None
+    provisional_holidays: list[Date] | None = None
+    """The statutory holidays the plan assumed for a year whose official notice is not yet out
+    (computed by their rules: `scheduler.calendar.provisional_holidays`); no make-up working day
+    (调休) is known yet. Absent when the year's holidays are published or given as dates."""
 
     @property
     def gap(self) -> float | None:
@@ -82,8 +86,9 @@ class Solution(BaseModel):
         return abs(self.objective - self.bound) / max(abs(self.objective), 1)
 
     def to_json(self) -> str:
-        return self.model_dump_json(by_alias=True, indent=2,
-                                    exclude={"replan"} if self.replan is None else None)
+        absent = {name for name in ("replan", "provisional_holidays")
+                  if getattr(self, name) is None}
+        return self.model_dump_json(by_alias=True, indent=2, exclude=absent or None)
 
     def write(self, path: Path) -> None:
         write_text_atomically(path, self.to_json() + "\n")

@@ -26,6 +26,9 @@ class YearCalendar:
     def _statutory_days(self) -> tuple[set[dt.date], set[dt.date]]:
         calendar = self.instance.calendar
         if calendar.public_holidays == "CN":
+            provisional = provisional_holidays(self.instance)
+            if provisional is not None:
+                return provisional, set()
             from chinese_calendar import constants
 
             return set(constants.holidays), set(constants.workdays)
@@ -155,6 +158,25 @@ def spread_groups(start_days: list[int], count: int) -> list[list[int]]:
         groups.append(start_days[at:at + length])
         at += length
     return groups
+def provisional_holidays(instance: Instance) -> set[dt.date] | None:
+    """The statutory holidays of a `public_holidays: "CN"` year that the built-in calendar
+    (chinesecalendar, which has each year's published days off and make-up working days) does
+    not cover yet, computed by their rules: 元旦, 春节 (with 除夕), 清明, 劳动节, 端午, 中秋 and
+    国庆, with the days off that make up for one falling on a weekend. Provisional: the make-up
+    working days (调休) are known only once the State Council publishes the year's notice, so
+    there are none. None when the year is covered, or the holidays are given as dates."""
+    if instance.calendar.public_holidays != "CN" or instance.year <= last_published_year():
+        return None
+    import holidays
+
+    return set(holidays.China(years=instance.year))
+
+
+def last_published_year() -> int:
+    """The last year whose statutory holidays the installed chinesecalendar holds."""
+    from chinese_calendar import constants
+
+    return max(constants.holidays).year
 
 
 def _inside_one_window(start: int, days: int, instance: Instance, dates: list[dt.date]) -> bool:

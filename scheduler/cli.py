@@ -664,25 +664,26 @@ def _refuse_to_overwrite(path: Path, force: bool) -> None:
 
 
 def _load_or_exit(path: str, lang: str | None = None) -> Instance:
+    """The instance, or exit 2 naming each problem; a year planned on provisional holidays
+    (before its notice) is said on stderr, once per command."""
+    from scheduler.calendar import provisional_holidays
+
     try:
-        return load_instance(Path(path), lang or _lang())
+        instance = load_instance(Path(path), lang or _lang())
     except InputError as error:
         _exit_bad_input([f"{path}: {problem}" if not problem.startswith(path) else problem
                          for problem in error.problems])
         raise  # unreachable: for the type checker
+    if provisional_holidays(instance) is not None:
+        click.echo(_say("provisional holidays", year=instance.year), err=True)
+    return instance
 
 
 def _cannot_run(instance: Instance, project_ids: list[str]) -> dict[str, str]:
-    """Why each of these projects cannot run at all, in the command's language (the solver
-    keeps its reasons in English)."""
-    from scheduler.calendar import YearCalendar
-    from scheduler.sessions import Finding, check_project
+    """Why each of these projects cannot run at all, in the command's language."""
+    from scheduler.sessions import cannot_run
 
-    calendar = YearCalendar(instance)
-    checked = {project_id: check_project(instance, instance.project(project_id), calendar)
-               for project_id in project_ids}
-    return {project_id: finding.why.text(_lang()) for project_id, finding in checked.items()
-            if isinstance(finding, Finding)}
+    return cannot_run(instance, project_ids, _lang())
 
 
 def _exit_bad_input(problems: list[str]) -> None:
@@ -702,7 +703,8 @@ def _print_summary(instance: Instance, result: SolveResult) -> None:
     if solution.status.has_schedule:
         proof = (_say("bound", bound=solution.bound, gap=solution.gap or 0.0)
                  if solution.bound is not None
-                 else _say("no bound because", why=result.why_no_bound) if result.why_no_bound
+                 else _say("no bound because", why=result.why_no_bound.text(_lang()))
+                 if result.why_no_bound
                  else _say("no bound"))
         click.echo(_say("objective", objective=solution.objective, proof=proof))
         click.echo(_say("kpis", **solution.kpis))

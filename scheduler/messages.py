@@ -33,6 +33,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "要么是完整的新文件"),
     "bad lang": ("--lang: {value!r} is not a language; choose from zh, en",
                  "--lang：{value!r} 不是可选的语言；请选 zh 或 en"),
+    "provisional holidays": (
+        "note: {year}'s public holidays are not published yet; they are computed by their rules "
+        "(元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆) and are provisional: the make-up working "
+        "days (调休) are unknown until the State Council's notice, so the plan has none. Once it "
+        "is out, give the year's holidays and make-up days as dates (calendar.public_holidays, "
+        "extra_workdays)",
+        "提醒：{year}年的放假安排尚未公布，法定节假日按规则推算（元旦、春节、清明、劳动节、端午、"
+        "中秋、国庆），为暂定：国务院通知公布前调休上班日未知，计划中没有调休。通知公布后，请在"
+        "日历中逐日填写法定节假日和调休上班日"),
     # solve.
     "solving": ("{name}: {projects} projects, {venues} venues, {trainers} trainers; {how}",
                 "{name}：{projects} 个项目，{venues} 个场地，{trainers} 位专家；{how}"),

@@ -75,6 +75,12 @@ class TableProject:
     """培训地点."""
     hours: float | None
     """学时, where the table has the column and the cell reads as a number."""
+    number: str | None
+    """序号, as written (a sub-item or part under one number has that number)."""
+    months_text: str | None
+    """月份 (or 培训时间), as written: "3-12月", "全年"."""
+    mode_text: str | None
+    """培训方式, as written: "线下（跟岗）"."""
     guesses: dict[str, str]
     """Field name -> what was written and why the value is a guess, in Chinese."""
 
@@ -336,6 +342,9 @@ def _project(part: _Part, name: str) -> TableProject:
         category=values.get("category") or None,
         venue=values.get("venue") or None,
         hours=hours,
+        number=values.get("number") or None,
+        months_text=values.get("months") or None,
+        mode_text=values.get("mode") or None,
         guesses={name: note for name, note in guesses.items() if note},
     )
 

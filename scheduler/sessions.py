@@ -135,6 +135,17 @@ def split_project(
     return checked.reason if isinstance(checked, Finding) else checked
 
 
+def cannot_run(instance: Instance, project_ids: Iterable[str], lang: str,
+               calendar: YearCalendar | None = None) -> dict[str, str]:
+    """Why each of these projects cannot run at all, in `lang`: the search keeps its reasons
+    in English (`split_project`), so what is shown to the planner is found again here."""
+    calendar = calendar or YearCalendar(instance)
+    checked = {project_id: check_project(instance, instance.project(project_id), calendar)
+               for project_id in project_ids}
+    return {project_id: finding.why.text(lang) for project_id, finding in checked.items()
+            if isinstance(finding, Finding)}
+
+
 def check_project(
     instance: Instance, project: Project, calendar: YearCalendar
 ) -> SessionSplit | Finding:

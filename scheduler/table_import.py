@@ -1,12 +1,12 @@
 """A bureau's published plan table made into the planner's workbook (`schedule import-table`).
 
-The table gives the projects: name, audience, months, mode, headcount, office, category, and
-学时 where it has the column. The
-workbook gets those; everything a table does not say (towns and their teachers, venues,
-trainers, each project's days and priority) is left for the planner, and `schedule check` then
-names each cell still to fill. Each distinct 培训对象 becomes an audience, named as written.
-Every value the reader had to guess is filled yellow with a comment, and listed first in the
-workbook's 导入记录 sheet.
+The table gives the projects: name, audience, months, mode, headcount, office, category, 学时
+where it has the column, and the table's own words for 序号, 培训对象, 培训方式 and 月份 (printed
+again as written in the plan's official table). The workbook gets those; everything a table
+does not say (towns and their teachers, venues, trainers, each project's days and priority) is
+left for the planner, and `schedule check` then names each cell still to fill. Each distinct
+培训对象 becomes an audience, named as written. Every value the reader had to guess is filled
+yellow with a comment, and listed first in the workbook's 导入记录 sheet.
 """
 
 from __future__ import annotations
@@ -84,6 +84,11 @@ def instance_data(projects: list[TableProject], table: Path) -> dict[str, Any]:
             "office": project.office,
             "category": project.category,
             "hours": project.hours,
+            # The table's own words, printed again as written in the plan's official table.
+            "number": project.number,
+            "audience_text": project.audience,
+            "mode_text": project.mode_text,
+            "months_text": project.months_text,
         } for number, project in enumerate(projects, start=1)],
     }
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
+import holidays as holiday_rules
 from chinese_calendar import constants as chinese_calendar_data
 
 from models import Instance, Mode, Project, SessionPhase, Solution, Status, Town, Trainer, Venue
@@ -133,9 +134,15 @@ class _Plan:
         for row in self.rows:
             self.rows_by_project[row.project].append(row)
         calendar = instance.calendar
-        if calendar.public_holidays == "CN":
+        if calendar.public_holidays == "CN" and (
+                instance.year <= max(chinese_calendar_data.holidays).year):
             self.public_holidays = frozenset(chinese_calendar_data.holidays)
             self.makeup_workdays = frozenset(chinese_calendar_data.workdays)
+        elif calendar.public_holidays == "CN":
+            # A year not yet published: its statutory holidays by their rules, read here from
+            # the holidays package itself; no make-up working day is known before the notice.
+            self.public_holidays = frozenset(holiday_rules.China(years=instance.year))
+            self.makeup_workdays = frozenset()
         else:
             self.public_holidays = frozenset(calendar.public_holidays)
             self.makeup_workdays = frozenset(calendar.extra_workdays)

@@ -238,3 +238,10 @@ def test_language_reads_the_locale_as_posix_orders_it():
     assert language({"LANG": "zh_CN.UTF-8", "LC_MESSAGES": "en_US.UTF-8"}) == "en"
     assert language({"LANG": "C", "LC_ALL": "zh_TW.UTF-8"}) == "zh"
     assert language({"LANG": "en_GB.UTF-8", "LC_ALL": ""}) == "en"  # an empty one is not set
+
+
+def test_the_hand_methods_missing_bound_is_said_in_chinese(tiny, tmp_path):
+    code, stdout, _ = run("solve", str(write(tmp_path, tiny)), "--out", str(tmp_path / "out"),
+                          "--method", "greedy", "--formats", "csv", "--lang", "zh")
+    assert code == 0, stdout
+    assert "没有下界（手工排法不证明下界）" in stdout and "proves nothing" not in stdout

@@ -6,6 +6,7 @@ written by `schedule solve` and accepted by `schedule validate`).
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from models import parse_instance
 from scheduler.export.official_table import COLUMNS as OFFICIAL_COLUMNS
-from scheduler.export.official_table import official_table
+from scheduler.export.official_table import MOST_CLASS_LINES, official_table
 from scheduler.export.plan_table import (
     COLUMNS,
     OFFICE_COLUMN,
@@ -91,16 +92,22 @@ def test_one_row_per_project_its_classes_folded_into_the_cells(workbook, instanc
     for project_id in scheduled:
         project = instance.project(project_id)
         row = by_name[project.name]
-        assert row[5] == instance.headcount(project), project.id
+        assert row[5] == ("全员" if project.headcount == "all"
+                          else instance.headcount(project)), project.id
         assert row[6] == (60 if project.id == "p14" else 8 * project.days * project.phases)
         row = row[:6] + row[7:]  # the columns below as without 学时
         phases = sorted((phase for phase in solution.sessions if phase.project == project_id),
                         key=lambda phase: (phase.session, phase.phase))
+        sessions = sorted({phase.session for phase in phases})
+        labels = re.findall(r"第(\d+)班", row[6])
+        if len(sessions) > MOST_CLASS_LINES:
+            # Many classes: a line per month, from its first class's start to its last's end.
+            months = sorted({phase.start.month for phase in phases})
+            assert len(row[6].split("\n")) == len(months) and not labels, project.id
+            continue
         # Each phase's dates, class by class, and a label per class when there are several.
         spans = [date_span(phase.start, phase.end) for phase in phases]
         assert re.findall(DATE_SPAN, row[6]) == spans, project.id
-        sessions = sorted({phase.session for phase in phases})
-        labels = re.findall(r"第(\d+)班", row[6])
         assert labels == ([str(session) for session in sessions] if len(sessions) > 1 else [])
         for phase in phases:
             if phase.venue is not None:
@@ -108,9 +115,11 @@ def test_one_row_per_project_its_classes_folded_into_the_cells(workbook, instanc
     # 中小学体育、美育教师及社团活动培训: two classes on the same days in two rooms.
     sports = by_name["中小学体育、美育教师及社团活动培训"]
     assert _plain(sports[8]) == "第1班建安区教师进修学校第一培训教室第2班建安区教师进修学校报告厅"
-    assert total[0] == "合计"
-    assert total[5] == sum(row[5] for row in body) == sum(
-        instance.headcount(project) for project in instance.projects)
+    # 人次 of the projects with a number headcount; the 全员 ones are every teacher again.
+    assert total[0] == "合计（人次，不含全员项目2项）"
+    assert total[5] == sum(row[5] for row in body if row[5] != "全员") == sum(
+        instance.headcount(project) for project in instance.projects
+        if project.headcount != "all")
 
 
 def test_the_sheet_per_class_is_the_table_of_plan_csv(workbook, instance, solution):
@@ -124,8 +133,11 @@ def test_the_sheet_per_class_is_the_table_of_plan_csv(workbook, instance, soluti
     months = _months(sheet, len(table))
     for (index, expected), row, month in zip(table.iterrows(), rows, months, strict=False):
         assert [_plain(value) for value in (row[0], month, *row[2:])] == [
-            _plain(value) for value in expected], index
-    assert rows[-1][5] == table["参训人数"].sum()
+            _plain(value) if value != "" else None for value in expected], index
+    # The same 合计 as the official table's: the classes of 全员 projects left out.
+    assert rows[-1][5] == sum(
+        phase.size for phase in solution.sessions
+        if phase.phase == 1 and instance.project(phase.project).headcount != "all")
 
 
 @pytest.mark.parametrize("sheet_index", [0, 1])
@@ -142,7 +154,8 @@ def test_months_are_merged_over_their_rows_and_never_cut_by_a_page(workbook, ins
     for cells in groups:
         assert not breaks & set(range(cells.min_row, cells.max_row)), cells
     written = [cell.value for cell in sheet["B"][2:2 + len(table)] if cell.value]
-    assert len(written) == len(set(expected)) + sum(
+    runs = 1 + sum(before != after for before, after in itertools.pairwise(expected))
+    assert len(written) == runs + sum(
         expected[brk - 3] == expected[brk - 2] for brk in breaks if brk - 2 < len(expected))
 
 
@@ -165,7 +178,10 @@ def test_prints_one_page_wide_with_headers_page_numbers_and_a_chinese_font(workb
     assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
     assert sheet.freeze_panes == "A3"
     assert sheet.print_title_rows == "$2:$2"
-    assert sheet.oddFooter.center.text == "&P/&N"
+    # Numbered in the sheet, with its own count: the pages its breaks make.
+    pages = len(sheet.row_breaks.brk) + 1
+    assert sheet.oddFooter.center.text == f"第&P页 共{pages}页"
+    assert (sheet.page_setup.firstPageNumber, sheet.page_setup.useFirstPageNumber) == (1, True)
     fonts = {cell.font.name for row in sheet.iter_rows() for cell in row
              if cell.value is not None}
     assert fonts == {FONT_NAME}
@@ -261,7 +277,8 @@ def test_english_headers(instance, solution, tmp_path):
     for sheet in workbook.worksheets:
         headers = [cell.value for cell in sheet[2]]
         assert not any(CJK.search(str(header)) for header in headers), (sheet.title, headers)
-    assert _rows(workbook["Plan"])[-1][0] == _rows(workbook["Classes"])[-1][0] == "Total"
+    assert _rows(workbook["Plan"])[-1][0] == _rows(workbook["Classes"])[-1][0] == (
+        "Total (trainee places, 2 all-staff project(s) (全员) left out)")
 
 
 def test_broken_rules_come_first_then_the_official_table_then_the_classes(instance, solution,
@@ -272,3 +289,17 @@ def test_broken_rules_come_first_then_the_official_table_then_the_classes(instan
     assert workbook.sheetnames[:3] == ["违反的规则", "培训计划", "分班安排"]
     assert workbook.active.title == "违反的规则"
     assert workbook["违反的规则"]["A2"].value == "[weekend] p03: 2024-03-02 (Saturday)"
+
+
+def test_every_number_of_the_side_sheets_has_one_format_per_kind(workbook):
+    # Whole numbers with thousands separated wherever they are (9,800 beside 12,000, never 9800),
+    # shares as percentages, seats per teacher with two decimals; no number left to "General".
+    formats = set()
+    for sheet in workbook.worksheets[2:]:
+        for row in sheet.iter_rows(min_row=3):
+            for cell in row:
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                    formats.add(cell.number_format)
+                    if isinstance(cell.value, int) and abs(cell.value) >= 1000:
+                        assert cell.number_format in ("#,##0", "#,##0.00"), cell.coordinate
+    assert formats <= {"#,##0", "0.0%", "0.00", "#,##0.00"} and "#,##0" in formats

@@ -59,7 +59,10 @@ def mutate(tiny: dict, path: str, value: object) -> dict:
          "trainers[0].unavailable[0].start: '3/1' is not a date in the form YYYY-MM-DD"),
         ("calendar.holiday_windows", [{"name": "x", "start": "2024-01-01"}],
          "calendar.holiday_windows[0].end: is missing"),
-        ("year", 2035, "calendar.public_holidays: the built-in \"CN\" holidays cover"),
+        # A year after the published ones is planned on provisional holidays, up to the last
+        # year their rules are computed for; one before them is refused.
+        ("year", 2150, "calendar.public_holidays: the built-in \"CN\" holidays cover"),
+        ("year", 2001, "calendar.public_holidays: the built-in \"CN\" holidays cover"),
         ("calendar.extra_workdays", ["2024-03-04"], 'calendar.extra_workdays: the "CN" calendar'),
         ("calendar.extra_workdays", ["2024-03-04"], "calendar.extra_workdays[0]: 2024-03-04 is"),
         ("schema", "training-instance/2", "schema: is 'training-instance/2'"),

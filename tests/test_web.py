@@ -269,3 +269,15 @@ def test_htmx_is_served_from_here(client):
     assert script.status_code == 200 and b"htmx" in script.content[:2000]
     page = client.get("/").text
     assert re.findall(r'(?:src|href)="(https?:[^"]+)"', page) == []
+
+
+def test_a_project_that_cannot_run_is_said_in_chinese(client, tiny):
+    # The search keeps its reasons in English; the page says them as the command line does.
+    tiny["projects"].append(dict(tiny["projects"][0], id="p2", name="培训二",
+                                 priority="mandatory", topics=["C"]))
+    url = upload(client, "不能办.json", json.dumps(tiny, ensure_ascii=False).encode("utf-8"))
+    response = client.post(f"{url}/solve", data={"time_limit": SECONDS}, follow_redirects=False)
+    assert response.status_code == 303
+    page = finished(client, url)
+    assert "培训二（p2）：没有专家教C" in page
+    assert "no trainer" not in page

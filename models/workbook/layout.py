@@ -160,6 +160,10 @@ TRAINERS = Sheet("trainers", "专家", "Trainers", "授课专家，每人一行"
 PROJECTS = Sheet("projects", "项目", "Projects", "培训项目，每个一行",
                  "Training projects, one per row", (
                      _id("p01"),
+                     Column("number", Kind.TEXT, "序号", "No.",
+                            "公布的计划表中的序号；填写后计划表按它排序",
+                            "The number in the published table; the plan table keeps its order",
+                            "无", "1", 6),
                      Column("name", Kind.TEXT, "项目名称", "Project", "项目名称",
                             "The project's name", "", "新招聘教师岗前培训", 28),
                      Column("audiences", Kind.AUDIENCES, "培训对象", "Audiences",
@@ -239,6 +243,18 @@ PROJECTS = Sheet("projects", "项目", "Projects", "培训项目，每个一行"
                      Column("priority", Kind.PRIORITY, "优先级", "Priority",
                             "必须（一定要办）或 1-10（数字越大越重要）",
                             '"必须" (mandatory) or 1-10 (higher matters more)', "", "必须", 8),
+                     Column("audience_text", Kind.TEXT, "培训对象（原文）", "Audience as published",
+                            "计划表原文的培训对象，计划表照印（不填则印培训对象的名称）",
+                            "培训对象 as the published table words it, printed as is (empty: "
+                            "the audiences' names)", "无", "市优秀班主任", 16),
+                     Column("mode_text", Kind.TEXT, "培训方式（原文）", "Mode as published",
+                            "计划表原文的培训方式，计划表照印（不填则印培训方式）",
+                            "培训方式 as the published table words it, printed as is (empty: "
+                            "the mode's word)", "无", "线下（跟岗）", 12),
+                     Column("months_text", Kind.TEXT, "月份（原文）", "Months as published",
+                            "计划表原文的月份，计划表照印（不填则印第一个班的月份）",
+                            "月份 as the published table words it, printed as is (empty: the "
+                            "month of the first class)", "无", "3-12月", 10),
                      Column("category", Kind.TEXT, "类别", "Category", "项目类别",
                             "The project's category", "无", "新教师", 12),
                      Column("office", Kind.TEXT, "负责科室", "Office", "负责科室",

@@ -32,7 +32,9 @@ from matplotlib.transforms import ScaledTranslation
 import scheduler.export.fonts as fonts
 from models.instance import Instance, Mode, Project
 from models.solution import SessionPhase, Solution, write_bytes_atomically
+from scheduler.calendar import provisional_holidays
 from scheduler.export.plan_table import classes
+from scheduler.export.wording import PROVISIONAL
 
 NO_FONT_MESSAGE = (
     "No Chinese font found (not even the one shipped with schedule): labelling the Gantt chart "
@@ -103,6 +105,13 @@ class Wording:
 
     def title(self, instance: Instance) -> str:
         return self.drawable(instance.name, f"Training plan {instance.year}")
+
+    def provisional(self, year: int) -> str:
+        """The note of a plan on provisional holidays; English where no font draws Chinese."""
+        if self.chinese:
+            return PROVISIONAL["zh"].format(year=year)
+        return (f"Provisional: the {year} public holidays are computed by their rules; "
+                "make-up working days not yet published")
 
     def holiday(self, name: str) -> str:
         return self.drawable(name, "Holiday")
@@ -200,6 +209,8 @@ def _draw(instance: Instance, solution: Solution, wording: Wording) -> Figure:
         textwrap.wrap(wording.dropped(dropped), FOOTNOTE_WRAP, break_on_hyphens=False)
         if dropped else []
     )
+    if provisional_holidays(instance) is not None:
+        footnote.insert(0, wording.provisional(instance.year))
 
     height = FRAME_INCHES + panel_inches(len(rows)) + FOOTNOTE_LINE_INCHES * len(footnote)
     figure = Figure(figsize=(WIDTH_INCHES, height), layout="constrained")

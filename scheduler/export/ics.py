@@ -9,7 +9,8 @@ updates the event instead of adding a second one.
 A town's calendar gives the town's own seats and the class size, not every town's seats: a
 class of a large instance seats teachers of dozens of towns, and every town's breakdown in
 every town's events made the calendars far larger and slower to write.
-The events of the other calendars are the same in each, and serialised once.
+The events of the other calendars are the same in each, and serialised once. A plan made on
+provisional holidays (a year before its notice) says so in every event and calendar.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from models.instance import Instance
 from models.solution import SessionPhase, Solution, write_bytes_atomically
 from scheduler.export.plan_table import MODE_NAMES, NOBODY, PLACE_WITHOUT_VENUE
 from scheduler.export.summaries import phase_names
+from scheduler.export.wording import provisional_note
 
 PRODID = "-//schedule//teacher-training plan//ZH"
 # A fixed namespace for the UIDs: the same name always gives the same UUID (uuid5).
@@ -57,24 +59,26 @@ def write_calendars(instance: Instance, solution: Solution, out_dir: Path,
     rows = sorted(solution.sessions, key=lambda r: (r.start, r.project, r.session, r.phase))
 
     shared = [(row, events.serialised(row)) for row in rows]
+    note = provisional_note(instance, "zh")
     files: dict[Path, bytes] = {
-        out_dir / "calendar.ics": _calendar(instance.name, [event for _, event in shared])}
+        out_dir / "calendar.ics": _calendar(instance.name, [event for _, event in shared],
+                                            note)}
     folder = out_dir / CALENDAR_FOLDER
     for venue in instance.venues:
         mine = [event for row, event in shared if row.venue == venue.id]
         if mine:
             files[folder / f"venue-{venue.id}.ics"] = _calendar(
-                f"{venue.name} · {instance.name}", mine)
+                f"{venue.name} · {instance.name}", mine, note)
     for trainer in instance.trainers:
         mine = [event for row, event in shared if trainer.id in row.trainers]
         if mine:
             files[folder / f"trainer-{trainer.id}.ics"] = _calendar(
-                f"{trainer.name} · {instance.name}", mine)
+                f"{trainer.name} · {instance.name}", mine, note)
     for town in instance.towns:
         mine = [events.serialised(row, town.id) for row in rows if row.seats.get(town.id)]
         if mine:
             files[folder / f"town-{town.id}.ics"] = _calendar(
-                f"{town.name} · {instance.name}", mine)
+                f"{town.name} · {instance.name}", mine, note)
 
     for path, data in files.items():
         write_bytes_atomically(path, data)
@@ -99,6 +103,7 @@ class _Events:
         self.venues = {venue.id: venue.name for venue in instance.venues}
         self.trainers = {trainer.id: trainer.name for trainer in instance.trainers}
         self.towns = {town.id: town.name for town in instance.towns}
+        self.note = provisional_note(instance, "zh")
         self._frames: dict[tuple[str, int, int], bytes] = {}
 
     def serialised(self, row: SessionPhase, town: str | None = None) -> bytes:
@@ -134,26 +139,33 @@ class _Events:
         else:
             lines = [f"本乡镇名额：{row.seats.get(town, 0)}（{self.towns[town]}）",
                      f"参训人数：{row.size}"]
+        # The bureau's own words where the instance keeps them, as in the official table.
+        audiences = project.audience_text or "、".join(self.audiences[a] for a in project.audiences)
         lines += [
-            f"培训对象：{'、'.join(self.audiences[a] for a in project.audiences)}",
-            f"培训方式：{MODE_NAMES[project.mode]}",
+            f"培训对象：{audiences}",
+            f"培训方式：{project.mode_text or MODE_NAMES[project.mode]}",
             f"授课专家：{'、'.join(self.trainers.get(t, t) for t in row.trainers) or NOBODY}",
         ]
         if project.office:
             lines.append(f"负责科室：{project.office}")
         phase = f" 第{row.phase}/{project.phases}阶段" if project.phases > 1 else ""
         lines.append(f"项目编号：{project.id} 第{row.session}班{phase}")
+        if self.note:
+            lines.append(self.note)
         return "\n".join(lines)
 
 
-def _calendar(name: str, events: Iterable[bytes]) -> bytes:
-    """A calendar named `name` holding the serialised `events`."""
+def _calendar(name: str, events: Iterable[bytes], note: str | None = None) -> bytes:
+    """A calendar named `name` holding the serialised `events`; a `note` (the holidays are
+    provisional) is the calendar's description."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
+    if note:
+        calendar.add("x-wr-caldesc", note)
     empty = bytes(calendar.to_ical())
     return empty[:-len(CALENDAR_END)] + b"".join(events) + CALENDAR_END
 

@@ -70,7 +70,8 @@ def class_label(sessions: int | str) -> str:
 
 def plan_table(instance: Instance, solution: Solution, *, office: bool = False) -> pd.DataFrame:
     """One row per session, sorted by the start of its first phase, then project order, then
-    session number, with 序号 counting 1..N in that order. With `office`, a last column
+    session number, with 序号 counting 1..N in that order; 培训对象 and 培训方式 in the bureau's
+    words where the instance keeps them. With `office`, a last column
     负责科室 gives each project's office (empty when the instance names none)."""
     project_order = {project.id: index for index, project in enumerate(instance.projects)}
     projects = {project.id: project for project in instance.projects}
@@ -94,8 +95,8 @@ def plan_table(instance: Instance, solution: Solution, *, office: bool = False) 
             "序号": number,
             "月份": f"{phases[0].start.month}月",
             "培训项目名称": names[project_id, session],
-            "培训对象": audience_names(project, audiences),
-            "培训方式": MODE_NAMES[project.mode],
+            "培训对象": project.audience_text or audience_names(project, audiences),
+            "培训方式": project.mode_text or MODE_NAMES[project.mode],
             # Every phase seats the same cohort (docs/format.md, Solution).
             "参训人数": phases[0].size,
             "培训时间": phase_dates(phases),

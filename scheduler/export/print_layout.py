@@ -156,12 +156,13 @@ def _text(value: object) -> str:
 
 
 def page_starts(heights: Sequence[float], groups: Sequence[Hashable], first_page: float,
-                page: float) -> list[int]:
+                page: float, keep_together: float = KEEP_TOGETHER) -> list[int]:
     """The rows (indices into `heights`, in points) that begin a new page. A group of rows
     (consecutive rows of equal `groups`) that does not fit the rest of a page begins the next
-    one if it fits a page and at most a third of this one is left (`KEEP_TOGETHER`); else it
-    fills this page and goes on on the next. `first_page` and `page` are the heights the rows
-    may take on the first page and on every other."""
+    one if it fits a page and at most `keep_together` of this one is left (a third by
+    default; 0: every page is filled); else it fills this page and goes on on the next.
+    `first_page` and `page` are the heights the rows may take on the first page and on every
+    other."""
     starts: list[int] = []
     room, used = first_page, False
     index = 0
@@ -170,7 +171,7 @@ def page_starts(heights: Sequence[float], groups: Sequence[Hashable], first_page
         while end < len(heights) and groups[end] == groups[index]:
             end += 1
         need = sum(heights[index:end])
-        if used and room < need <= page and room <= page * KEEP_TOGETHER:
+        if used and room < need <= page and room <= page * keep_together:
             starts.append(index)
             room, used = page, False
         for row in range(index, end):

@@ -38,6 +38,7 @@ from scheduler.export.gantt import (
     lane_band,
     row_bars,
 )
+from scheduler.export.official_table import plan_total, total_label
 from scheduler.export.plan_table import (
     MODE_NAMES,
     NOBODY,
@@ -46,7 +47,7 @@ from scheduler.export.plan_table import (
     date_span,
     plan_table,
 )
-from scheduler.export.wording import word
+from scheduler.export.wording import provisional_note, word
 from scheduler.messages import display_width
 from scheduler.why import ProjectCost
 
@@ -93,6 +94,7 @@ svg .bar:hover, svg .bar:focus { stroke: var(--ink); stroke-width: 1.5; outline:
        background: rgba(31, 41, 51, .94); color: #fff; white-space: pre-line; font-size: 13px;
        pointer-events: none; }
 .dropped { color: var(--muted); }
+.provisional { color: #9c5700; font-weight: bold; }
 table { border-collapse: collapse; width: 100%; margin-bottom: 8px; }
 th, td { border: 1px solid var(--line); padding: 4px 6px; vertical-align: middle; }
 th { background: var(--head); font-weight: 600; }
@@ -244,7 +246,8 @@ the name without it, and the note is shown below."""
 
 
 def _head(instance: Instance, solution: Solution, lang: str, made: dt.date) -> list[str]:
-    """The title, the note on the data, the plan in one sentence, the date the report was made,
+    """The title, the note on the data, the note on provisional holidays, the plan in one
+    sentence, the date the report was made,
     and the solver's figures folded away."""
     match = NOTE_IN_NAME.match(instance.name)
     title = match["title"] if match else instance.name
@@ -252,8 +255,10 @@ def _head(instance: Instance, solution: Solution, lang: str, made: dt.date) -> l
     figures = " · ".join(f"{word(label, lang)} {number_text(kpis[label])}"
                          for label in ("求解状态", "目标值", "下界", "差距"))
     made_text = f"{word('生成日期', lang)} {made.isoformat()}"
+    provisional = provisional_note(instance, lang)
     return [f"<h1>{escape_html(title)}</h1>",
             *([f'<p class="data-note">{escape_html(match["note"])}</p>'] if match else []),
+            *([f'<p class="provisional">{escape_html(provisional)}</p>'] if provisional else []),
             f'<p class="summary">{escape_html(summaries.plan_sentence(instance, solution, lang))}'
             f"</p>",
             f'<p class="made">{escape_html(made_text)}</p>',
@@ -454,7 +459,7 @@ def _tips(instance: Instance, solution: Solution,
 
 def _plan(instance: Instance, solution: Solution, lang: str) -> str:
     """The plan table with the month written once per group of rows, as in the published
-    tables, and a total of the headcounts."""
+    tables, and a total of the headcounts (全员 projects left out: `plan_total`)."""
     table = plan_table(instance, solution, office=True)
     columns = list(table.columns)
     head = "".join(f'<th{" class=num" if column == "参训人数" else ""}>'
@@ -479,9 +484,10 @@ def _plan(instance: Instance, solution: Solution, lang: str) -> str:
                 cells.append(f"<td>{escape_html(value)}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     headcount_at = columns.index("参训人数")
+    total = plan_total(instance, solution)
     body.append(f'<tr class="total"><td colspan="{headcount_at}" class="c">'
-                f'{escape_html(word("合计", lang))}</td><td class="num">'
-                f'{number_text(int(table["参训人数"].sum()))}</td>'
+                f'{escape_html(total_label(total, lang))}</td><td class="num">'
+                f'{number_text(total.trainees)}</td>'
                 f'<td colspan="{len(columns) - headcount_at - 1}"></td></tr>')
     return (f'<h2>{escape_html(word("计划表", lang))}</h2>\n'
             f'<table class="plan"><thead><tr>{head}</tr>'

@@ -7,6 +7,8 @@ Names from the instance (projects, venues, trainers, towns) are never translated
 
 from __future__ import annotations
 
+from models.instance import Instance
+
 LANGUAGES = ("zh", "en")
 
 ENGLISH = {
@@ -159,3 +161,21 @@ ENGLISH = {
 def word(text: str, lang: str) -> str:
     """`text` in the language `lang` ("zh" or "en")."""
     return ENGLISH.get(text, text) if lang == "en" else text
+
+
+PROVISIONAL = {
+    "zh": "暂定：{year}年法定节假日按规则推算，调休尚未公布",
+    "en": "Provisional: the {year} public holidays are computed by their rules; 调休 (make-up "
+          "working days) not yet published",
+}
+"""What every output that shows dates says of a year planned before its holiday notice."""
+
+
+def provisional_note(instance: Instance, lang: str) -> str | None:
+    """The note on a plan made on provisional holidays (`scheduler.calendar
+    .provisional_holidays`), in `lang`; None when the year's holidays are published or given."""
+    from scheduler.calendar import provisional_holidays
+
+    if provisional_holidays(instance) is None:
+        return None
+    return PROVISIONAL["en" if lang == "en" else "zh"].format(year=instance.year)

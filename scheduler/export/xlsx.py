@@ -5,20 +5,24 @@ The first sheet is the official plan table laid out like the appendices of the s
 row per project with the dates and places of its classes in its cells, the month written once
 in a merged cell for all of its rows, and a 合计 row. The second is the same table with one row
 per class and its trainers (the rows of `plan.csv`). Both print landscape on A4, one page wide,
-with the header repeated and "page/pages" under every page; lines are broken and columns sized
-by `print_layout`, and a month's rows begin a new page rather than straddle one (a month longer
-than a page shows its month again on the next). Further sheets: venues, trainers (days and
+with the header repeated and "第3页 共4页" under every page, counted in the sheet (the official
+table is printed and sent on its own); lines are broken and columns sized by `print_layout`. The
+official table fills each page (a month cut by a page shows its month again on the next); in
+the table per class a month's rows begin a new page rather than straddle one when little of
+this one is left. Further sheets: venues, trainers (days and
 dates), towns (seats against fair shares, seats per teacher over the year, rural share, peak
 absence; notes under the table name the towns the year reaches least and most and set the rural
 share against the quota and the tilt), projects' rural share against their quota and their
 seats short of fair shares, the KPIs, and 成本明细: what each class adds to each KPI and why
-(`scheduler.why`). Every cell is set in a Chinese font.
+(`scheduler.why`), every number in one format per kind (9,800; 12.5%; 2.39). Every cell is set
+in a Chinese font.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import numbers
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,9 +37,10 @@ from models.instance import Instance
 from models.solution import Solution, write_bytes_atomically
 from scheduler.export import summaries
 from scheduler.export.cost_table import cost_table
-from scheduler.export.official_table import official_table
+from scheduler.export.official_table import Total, official_table, plan_total, total_label
 from scheduler.export.plan_table import plan_table
 from scheduler.export.print_layout import (
+    KEEP_TOGETHER,
     SIDE_MARGIN,
     TOP_MARGIN,
     lay_out_columns,
@@ -43,13 +48,16 @@ from scheduler.export.print_layout import (
     rows_room,
     text_width,
 )
-from scheduler.export.wording import word
+from scheduler.export.wording import provisional_note, word
 from scheduler.why import ProjectCost
 
 # The longest line of a plan table's column, in Excel's units (a hanzi takes two): longer text
 # is broken into lines. A column not named is as wide as its text, to `LONGEST_LINE`.
 PLAN_LINES = {"培训项目名称": 28, "培训对象": 22, "培训方式": 13, "培训时间": 26, "培训地点": 26,
               "授课专家": 16}
+# The official table has no trainers' column, so its names and places take the room: its rows
+# take fewer lines, and a bureau's table of sixty projects prints on four pages.
+OFFICIAL_LINES = PLAN_LINES | {"培训项目名称": 34, "培训地点": 40}
 LONGEST_LINE = 16
 CENTRED = {"序号", "月份", "培训方式", "参训人数", "负责科室", "类型", "座位数", "使用天数",
            "授课天数", "年度上限", "教师数", "参训人次", "最高同日离岗", "离岗上限", "农村学员",
@@ -64,7 +72,10 @@ MAX_WIDTH = 60
 # makes Windows draw the cells in a Chinese font of its own.
 FONT_NAME = "Noto Sans CJK SC"
 GB2312 = 134
-PAGE_NUMBER = "&P/&N"  # "3/7" under every page
+# Under every page, counted in its sheet (a program's &N would count the whole workbook's pages):
+# the plan tables, whose pages they break themselves, give their count too.
+PAGE_NUMBER = {"zh": "第&P页", "en": "Page &P"}
+PAGE_OF = {"zh": "第&P页 共{pages}页", "en": "Page &P of {pages}"}
 
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -82,10 +93,13 @@ def write_xlsx(instance: Instance, solution: Solution, path: Path, lang: str = "
     plan = workbook.active
     assert plan is not None  # a new workbook always has one sheet
     plan.title = word("培训计划", lang)
-    _plan_sheet(plan, instance.name, official_table(instance, solution), lang)
+    total = plan_total(instance, solution)
+    note = provisional_note(instance, lang)
+    _plan_sheet(plan, instance.name, official_table(instance, solution), lang, total, note,
+                lines=OFFICIAL_LINES, fill_pages=True)
     per_class = workbook.create_sheet(word("分班安排", lang))
     _plan_sheet(per_class, f"{instance.name} · {word('分班安排', lang)}",
-                plan_table(instance, solution, office=True), lang)
+                plan_table(instance, solution, office=True), lang, total, note)
     if broken:
         _broken_sheet(workbook.create_sheet(word("违反的规则", lang), 0), broken, lang)
         workbook.active = 0
@@ -121,28 +135,35 @@ def _broken_sheet(sheet: Worksheet, broken: list[str], lang: str) -> None:
     for offset, line in enumerate(broken, start=2):
         sheet.cell(row=offset, column=1, value=line).font = sheet_font()
     sheet.column_dimensions["A"].width = 120
-    print_setup(sheet)
+    print_setup(sheet, lang)
 
 
-def _plan_sheet(sheet: Worksheet, title: str, table: pd.DataFrame, lang: str) -> None:
+def _plan_sheet(sheet: Worksheet, title: str, table: pd.DataFrame, lang: str,
+                total: Total, note: str | None = None, *, lines: dict[str, int] | None = None,
+                fill_pages: bool = False) -> None:
     """A plan table to publish (`official_table` or `plan_table`): its lines broken and its
-    columns sized to fit, a 合计 row, its pages broken by `page_starts`, and the month merged
-    over its rows on each page."""
+    columns sized to fit, a 合计 row (人次 of the projects with a number headcount, the 全员
+    ones left out and said so: their seats are the same teachers again), its pages broken by
+    `page_starts`, and the month merged over its rows on each page. A `note` (the holidays
+    are provisional) goes in a row under the 合计 and at the top of every printed page.
+    `lines`: each column's longest line (`PLAN_LINES`); `fill_pages`: every page filled, a
+    month cut by a page shown again on the next, rather than a month moved whole to the next
+    page when little of this one is left."""
     columns = list(table.columns)
     headers = [word(column, lang) for column in columns]
     write_title(sheet, title, len(columns))
     write_header(sheet, headers)
     rows, widths = lay_out_columns(
         headers, [list(record) for record in table.itertuples(index=False)],
-        [PLAN_LINES.get(column, LONGEST_LINE) for column in columns])
+        [(lines or PLAN_LINES).get(column, LONGEST_LINE) for column in columns])
     first = 3
     for offset, values in enumerate(rows):
         write_data_row(sheet, first + offset, values, columns, widths)
 
     total_row = first + len(table)
     headcount_column = columns.index("参训人数") + 1
-    sheet.cell(total_row, 1, word("合计", lang))
-    sheet.cell(total_row, headcount_column, int(table["参训人数"].sum()))
+    sheet.cell(total_row, 1, total_label(total, lang))
+    sheet.cell(total_row, headcount_column, total.trainees).number_format = "#,##0"
     for column in range(1, len(columns) + 1):
         cell = sheet.cell(total_row, column)
         cell.font = sheet_font(bold=True)
@@ -152,21 +173,32 @@ def _plan_sheet(sheet: Worksheet, title: str, table: pd.DataFrame, lang: str) ->
     sheet.merge_cells(start_row=total_row, end_row=total_row, start_column=1,
                       end_column=headcount_column - 1)
     sheet.row_dimensions[total_row].height = LINE_HEIGHT + 5
+    if note:
+        cell = sheet.cell(total_row + 1, 1, note)
+        cell.font = sheet_font(bold=True, color="9C5700")
+        sheet.merge_cells(start_row=total_row + 1, end_row=total_row + 1, start_column=1,
+                          end_column=len(columns))
+        sheet.row_dimensions[total_row + 1].height = LINE_HEIGHT + 5
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
 
     # The pages are broken here, not by the program: a merged month cell cut by a page break
     # leaves the rows below it on the next page without their month.
-    months = [*table["月份"], None]  # the 合计 row is a group of its own
+    last = total_row + 1 if note else total_row
+    months = [*table["月份"], *[None] * (last - total_row + 1)]  # 合计 and note: one group
     heights = [float(sheet.row_dimensions[row].height or LINE_HEIGHT)
-               for row in range(first, total_row + 1)]
+               for row in range(first, last + 1)]
     room = rows_room(widths) - float(sheet.row_dimensions[2].height or LINE_HEIGHT)
     starts = page_starts(heights, months, room - float(sheet.row_dimensions[1].height or 0),
-                         room)
+                         room, 0.0 if fill_pages else KEEP_TOGETHER)
     for start in starts:
         sheet.row_breaks.append(Break(id=first + start - 1))
-    _merge_months(sheet, first, columns.index("月份") + 1, months[:-1], starts)
-    print_setup(sheet)
+    _merge_months(sheet, first, columns.index("月份") + 1, months[:len(table)], starts)
+    print_setup(sheet, lang, len(starts) + 1)
+    if note:
+        sheet.oddHeader.center.text = note
+        sheet.oddHeader.center.font = f"{FONT_NAME},Bold"
+        sheet.oddHeader.center.size = 9
 
 
 def _merge_months(sheet: Worksheet, first: int, column: int, months: Sequence[object],
@@ -206,7 +238,7 @@ def _side_sheet(sheet: Worksheet, title: str, table: pd.DataFrame, widths: dict[
         sheet.row_dimensions[offset].height = LINE_HEIGHT * _lines(note, sum(column_widths)) + 5
     for index, width in enumerate(column_widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    print_setup(sheet)
+    print_setup(sheet, lang)
 
 
 def _shown(column: str, value: object, lang: str) -> object:
@@ -254,19 +286,25 @@ def write_data_row(sheet: Worksheet, row: int, values: Sequence[object], columns
             horizontal="center" if name in CENTRED else "left",
             vertical="center", wrap_text=True,
         )
+        # One format per kind of number on every sheet: shares as 12.5%, seats per teacher as
+        # 2.39, every other number with thousands separated (9,800 beside 12,000, not 9800).
         if name in PERCENT and isinstance(value, float):
             cell.number_format = "0.0%"
         elif name in summaries.PER_TEACHER and isinstance(value, float):
             cell.number_format = "0.00"
-        elif isinstance(value, int) and abs(value) >= 10_000:
+        elif isinstance(value, numbers.Integral) and not isinstance(value, bool):
             cell.number_format = "#,##0"
+        elif isinstance(value, float):
+            cell.number_format = "#,##0.00"
         if isinstance(value, str):
             lines = max(lines, _lines(value, width))
     # openpyxl cannot ask Excel to fit a row to its wrapped text, so estimate the height.
     sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 5
 
 
-def print_setup(sheet: Worksheet) -> None:
+def print_setup(sheet: Worksheet, lang: str = "zh", pages: int | None = None) -> None:
+    """A4 landscape, one page wide, and each page numbered in the sheet: 第3页, or 第3页 共4页
+    when the sheet's `pages` are known."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -275,7 +313,12 @@ def print_setup(sheet: Worksheet) -> None:
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = SIDE_MARGIN
     sheet.page_margins.top = sheet.page_margins.bottom = TOP_MARGIN
-    sheet.oddFooter.center.text = PAGE_NUMBER
+    # Each sheet numbers its pages from 1: the official table is printed and sent on its own.
+    sheet.page_setup.firstPageNumber = 1
+    sheet.page_setup.useFirstPageNumber = True
+    language = "en" if lang == "en" else "zh"
+    sheet.oddFooter.center.text = (PAGE_NUMBER[language] if pages is None
+                                   else PAGE_OF[language].format(pages=pages))
     sheet.oddFooter.center.font = f"{FONT_NAME},Regular"
     sheet.oddFooter.center.size = 9
 

@@ -14,8 +14,9 @@ from ortools.sat.python import cp_model
 from models.instance import Instance
 from models.solution import SessionPhase, Solution, Status
 from scheduler.baseline import GreedyPlanner, HandPlan
-from scheduler.calendar import YearCalendar
+from scheduler.calendar import YearCalendar, provisional_holidays
 from scheduler.kpis import plan_kpis, weighted_objective
+from scheduler.messages import Phrase, phrase
 from scheduler.model import TrainingModel, read_plan
 from scheduler.replan import Replan
 from scheduler.search import lns
@@ -65,8 +66,8 @@ class SolveResult:
     variables: int
     constraints: int
     interrupted: bool = False
-    why_no_bound: str | None = None
-    """Where the method proves no bound at all, why, in the planner's words."""
+    why_no_bound: Phrase | None = None
+    """Where the method proves no bound at all, why, in the planner's words (either language)."""
     stages: StagePlan | None = None
     """The stages the solve ran (None: the hand method, or no plan was possible)."""
 
@@ -97,7 +98,16 @@ def solve(
     with stop_on_ctrl_c() as stop:
         search = _Search(instance, stop, clock.now() + time_limit, seed, workers, replan,
                          params, ProgressListener(on_progress), clock)
-        return search.run()
+        return record_calendar(instance, search.run())
+
+
+def record_calendar(instance: Instance, result: SolveResult) -> SolveResult:
+    """The result, its solution recording the provisional holidays it was planned on, if any
+    (a year whose holiday notice is not yet out), so that every output can say so."""
+    provisional = provisional_holidays(instance)
+    if provisional is not None:
+        result.solution.provisional_holidays = sorted(provisional)
+    return result
 
 
 @dataclass
@@ -181,7 +191,8 @@ class _Search:
         solution.solve_seconds = round(time.monotonic() - self.started, 3)
         return SolveResult(solution, unschedulable, variables=0, constraints=0,
                            interrupted=self.stop.requested,
-                           why_no_bound="too many projects to prove one in the time",
+                           why_no_bound=phrase(("too many projects to prove one in the time",
+                                                "项目太多，时限内无法证明下界")),
                            stages=plan)
 
     def _begin(self, plan: StagePlan) -> None:
@@ -385,8 +396,9 @@ def solve_by_hand(instance: Instance) -> SolveResult:
         fill_plan(solution, instance, calendar, hand.rows, hand.dropped)
         reasons = hand.reasons
     solution.solve_seconds = round(time.monotonic() - started, 3)
-    return SolveResult(solution, reasons, variables=0, constraints=0,
-                       why_no_bound="the hand method proves nothing")
+    return record_calendar(instance, SolveResult(
+        solution, reasons, variables=0, constraints=0,
+        why_no_bound=phrase(("the hand method proves nothing", "手工排法不证明下界"))))
 
 
 def fill_plan(solution: Solution, instance: Instance, calendar: YearCalendar,

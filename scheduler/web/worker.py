@@ -22,6 +22,7 @@ from models import InputError, Instance, Solution, Status, load_instance
 from models.fields import parse_date
 from scheduler.replan import Replan
 from scheduler.search.solve import solve
+from scheduler.sessions import cannot_run
 from scheduler.web.storage import COMPARE, DONE, FAILED, STOPPED, Job, Storage
 
 BEAT_SECONDS = 0.5
@@ -152,7 +153,10 @@ def _solve(job: Job, folder: Path, out_dir: Path, workers: int, watch: Watch) ->
     solution = result.solution
     solution.write(out_dir / "solution.json")
     if not solution.status.has_schedule:
-        reasons = "；".join(f"{project_id}：{reason}"
+        # The search keeps its reasons in English; the pages say them in Chinese.
+        said = cannot_run(instance, list(result.unschedulable), "zh")
+        reasons = "；".join(f"{instance.project(project_id).name}（{project_id}）："
+                           f"{said.get(project_id, reason)}"
                            for project_id, reason in result.unschedulable.items())
         return ("没有满足全部规则和必办项目的方案" if solution.status is Status.INFEASIBLE
                 else "时限内没有找到方案，请延长求解时间") + (f"（{reasons}）" if reasons else "")
@@ -182,7 +186,9 @@ def _summary(solution: Solution) -> str:
     proof = {Status.OPTIMAL: "已证明最优"}.get(solution.status, "")
     if not proof and solution.gap is not None:
         proof = f"与下界相差 {solution.gap:.2%}"
-    return f"目标值 {solution.objective:,}" + (f"，{proof}" if proof else "")
+    provisional = ("；法定节假日按规则推算，为暂定，调休尚未公布"
+                   if solution.provisional_holidays else "")
+    return f"目标值 {solution.objective:,}" + (f"，{proof}" if proof else "") + provisional
 
 
 def _compare(job: Job, folder: Path, out_dir: Path, workers: int, watch: Watch) -> str:
