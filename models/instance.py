@@ -387,6 +387,21 @@ class Instance(Strict):
         headcount = self.headcount(project)
         return {area: math.ceil(headcount * part / total) for area, part in weighed.items()}
 
+    def area_release(self, project: Project) -> dict[str, int]:
+        """The most teachers of a `to_area` project's audiences each area's towns (its rural
+        towns, where the rural quota takes every seat) can send to one class: their absence
+        caps, each at most its teachers of the audiences, where the project takes teachers
+        away (its class size is then bounded by them on a school day); else their teachers."""
+        rural_only = self.rural_quota_seats(project) >= self.headcount(project) > 0
+        release: dict[str, int] = {}
+        for town in self.towns:
+            pool = town.pool(project.audiences)
+            if pool > 0 and (town.rural or not rural_only):
+                most = (min(pool, self.absence_cap(town)) if project.mode.takes_teachers_away
+                        else pool)
+                release[town.area_id] = release.get(town.area_id, 0) + most
+        return release
+
     def fair_seats(self, project: Project) -> dict[str, int]:
         """The project's seats by town that leave the towns as little short of their fair shares
         as its rural quota allows: each its fair share; the rural quota first from the seats

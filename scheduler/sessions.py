@@ -268,7 +268,8 @@ def class_areas(instance: Instance, project: Project,
                 venues: list[Venue]) -> tuple[str, ...] | str:
     """A `to_area` project's classes, as the area each meets in: an area's part of the headcount
     (`Instance.area_seats`) in as few classes as the largest room it may use there holds (and
-    `max_session_size`); with a fixed number of `sessions`, those shared among the areas in
+    `max_session_size`, and what the area's towns can release on one day:
+    `Instance.area_release`); with a fixed number of `sessions`, those shared among the areas in
     proportion to their parts (largest remainders), at least one an area while there are enough.
     The id of an area with trainees and no room it may use, where there is one."""
     parts = instance.area_seats(project)
@@ -282,8 +283,9 @@ def class_areas(instance: Instance, project: Project,
         if part > 0 and area not in largest:
             return area
     if project.sessions is None:
-        counts = {area: math.ceil(part / min(largest[area], project.max_session_size
-                                             or largest[area]))
+        release = instance.area_release(project)
+        counts = {area: math.ceil(part / min(largest[area], release[area],
+                                             project.max_session_size or largest[area]))
                   for area, part in parts.items() if part > 0}
     else:
         counts = _shared_out(project.sessions, parts)

@@ -243,17 +243,25 @@ def _area_session_count(plan: _Plan, project: Project, headcount: int) -> tuple[
     """A `to_area` project's classes: for each area with teachers of its audiences (in its
     rural towns, where the rural quota takes every seat), ceil(part / c), its part
     ceil(H × its weighed teachers / all weighed teachers) (weighed as the fair shares are;
-    every teacher alike for "all") and c the largest venue it may use in the area (at most
-    max_session_size). None when such an area has no venue it may use."""
+    every teacher alike for "all") and c the largest venue it may use in the area, at most
+    max_session_size and, where it takes teachers away, at most the area's towns' absence caps
+    (each at most its teachers of the audiences). None when such an area has no venue it may
+    use."""
     rural_weight = Fraction(str(plan.instance.policy.rural_weight))
     quota = (project.rural_quota if project.rural_quota is not None
              else plan.instance.policy.rural_quota)
     rural_only = project.headcount != "all" and math.ceil(round(quota * headcount, 9)) \
         >= headcount
     weighed: dict[str, Fraction] = defaultdict(Fraction)
+    release: dict[str, int] = defaultdict(int)
     for town in plan.instance.towns:
         if rural_only and not town.rural:
             continue
+        pool = _pool(town, project.audiences)
+        teachers = sum(town.teachers.values())
+        release[_area(plan, town.id)] += (
+            min(pool, math.floor(round(_absence_share(plan, town) * teachers, 9)))
+            if project.mode in ABSENCE_MODES else pool)
         weight = rural_weight if town.rural and project.headcount != "all" else Fraction(1)
         weighed[_area(plan, town.id)] += weight * _pool(town, project.audiences)
     total = sum(weighed.values())
@@ -265,7 +273,8 @@ def _area_session_count(plan: _Plan, project: Project, headcount: int) -> tuple[
                       if _area(plan, venue.town) == area and _venue_fits(plan, project, venue)]
         if not capacities:
             return None, f"no venue it may use in area {area}"
-        largest = min(max(capacities), project.max_session_size or max(capacities))
+        largest = min(max(capacities), release[area],
+                      project.max_session_size or max(capacities))
         seats = math.ceil(headcount * part / total)
         count += math.ceil(seats / largest)
         parts.append(f"{area}: ceil({seats} / {largest})")

@@ -206,8 +206,9 @@ def is_school_day(instance: Instance, day: dt.date) -> bool:
 
 def least_share_of_the_sessions(instance: Instance, solution: Solution) -> int:
     """The smallest `share` of any seating of the plan's sessions as they are (dates, sizes,
-    venues): each town within its teachers of the project's audiences, the rural quota met,
-    and on each school day each town's teachers away at most its cap."""
+    venues): each town within its teachers of the project's audiences (a `to_area` class, of
+    its venue's area), the rural quota met, and on each school day each town's teachers away
+    at most its cap."""
     model = cp_model.CpModel()
     seats: dict[tuple[str, int, str], cp_model.IntVar] = {}
     away: dict[tuple[dt.date, str], list[cp_model.IntVar]] = defaultdict(list)
@@ -216,9 +217,13 @@ def least_share_of_the_sessions(instance: Instance, solution: Solution) -> int:
     for row in sorted(solution.sessions, key=lambda row: row.phase):
         project = instance.project(row.project)
         if row.phase == 1:
-            for town in instance.towns:
+            venue = next((v for v in instance.venues if v.id == row.venue), None)
+            area = instance.town(venue.town).area_id \
+                if project.delivery == "to_area" and venue is not None else None
+            for town in instance.towns:  # a to_area class seats its own area's towns only
+                most = pool[project.id, town.id] if area in (None, town.area_id) else 0
                 seats[row.project, row.session, town.id] = model.new_int_var(
-                    0, pool[project.id, town.id], f"seats[{row.project}#{row.session},{town.id}]")
+                    0, most, f"seats[{row.project}#{row.session},{town.id}]")
             model.add(sum(seats[row.project, row.session, town.id]
                           for town in instance.towns) == row.size)
         if project.mode.value in ("offline", "blended", "offsite"):

@@ -113,23 +113,21 @@ def test_a_project_left_without_room_is_placed_first_in_a_second_plan(tiny):
 
 
 def test_on_anshan_it_is_as_fair_as_its_classes_allow_and_far_cheaper_than_the_hand_method():
-    # Rewritten with the former `rural` term (then: its shortfall at most 2,600, a fifth of the
-    # hand method's; the objective a quarter). Measured now: share 1,300 for both, which no
-    # seating of the seat-aware plan's classes lowers; rural_venue 2,500, all forced (送教下乡
-    # as50's 2,000 and as20's 500 seats meet in classes of 250, larger than any rural venue,
-    # 220), the hand method's 2,600 adding as49's 100; cost 264,400 against 537,800; objective
-    # 1,046,800 against 1,346,200. With one training at a time the hand method's first free
-    # dates cost 528,700: the seat-aware plan is still about half of it.
+    # Measured with one training at a time and 送教下乡 by county (as25, as50 and as52 meet in
+    # their trainees' counties): the seat-aware plan places every project, its share (1,418) the
+    # least any seating of its classes gives; the hand method, seating every class at the towns'
+    # fair seats, finds no day on which as50's county classes fit the rural towns' absence caps
+    # and drops it (priority 5). Cost 283,200 against 519,100; objective 987,124 against
+    # 5,962,524.
     instance = load_instance(INSTANCES / "anshan-2022.json")
     solution = as_solution(instance, SeatAwarePlanner(instance).plan())
     hand = as_solution(instance, GreedyPlanner(instance).plan())
     assert solution.dropped == [] and validate(instance, solution) == []
+    assert hand.dropped == ["as50"]
     assert solution.kpis["share"] == least_share_of_the_sessions(instance, solution)
-    assert solution.kpis["share"] <= hand.kpis["share"]
-    assert solution.kpis["rural_venue"] == 2_500 < hand.kpis["rural_venue"]
-    assert solution.kpis["cost"] < hand.kpis["cost"] * 0.55
+    assert solution.kpis["cost"] < hand.kpis["cost"]
     assert solution.objective is not None and hand.objective is not None
-    assert solution.objective < hand.objective
+    assert solution.objective < hand.objective / 5
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

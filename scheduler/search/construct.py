@@ -117,8 +117,6 @@ class SeatAwarePlanner(GreedyPlanner):
 
     def _place_project(self, split: SessionSplit) -> list[SessionPhase] | None:
         split = self._cheapest_first(split)
-        if split.areas:  # 送教下乡: each area's seats in its own classes, as by hand
-            return super()._place_project(split)
         mark = len(self.journal)
         rows = self._place_sessions(split)
         if rows is None:
@@ -145,30 +143,42 @@ class SeatAwarePlanner(GreedyPlanner):
             lacking=np.array([fair.get(town_id, 0) for town_id in self.town_ids],
                              dtype=np.int64),
             quota=self.instance.rural_quota_seats(project))
-        left = split.headcount
+        # The seats left to each group of classes: the project's (one group), or each area's
+        # fair seats for its own classes (送教下乡).
+        group_of = list(split.areas) or [""] * split.count
+        towns_of = {group: np.array([not split.areas or split.areas_of_towns[town_id] == group
+                                     for town_id in self.town_ids]) for group in set(group_of)}
+        left = {group: int(seating.lacking[towns].sum()) for group, towns in towns_of.items()}
+        if not split.areas:
+            left[""] = split.headcount
         rows: list[SessionPhase] = []
         for number in range(1, split.count + 1):
-            size = -(-left // (split.count - number + 1))
-            least = max(split.min_size, left - (split.count - number) * split.max_size)
+            group = group_of[number - 1]
+            classes_left = group_of[number - 1:].count(group)
+            size = -(-left[group] // classes_left)
+            least = max(split.min_size, left[group] - (classes_left - 1) * split.max_size)
             rural = -(-seating.quota // (split.count - number + 1))
             placed = (self._place_session(split, number, size, least, rural, seating, starts,
-                                          outside) if size >= 1 else None)
+                                          outside, towns_of[group], classes_left)
+                      if size >= 1 else None)
             if placed is None:
                 return None
             session_rows, seats = placed
             rows += session_rows
-            left -= int(seats.sum())
+            left[group] -= int(seats.sum())
             seating.take(seats, int(seats[self.is_rural].sum()))
         return rows if seating.quota <= 0 else None
 
     def _place_session(self, split: SessionSplit, number: int, size: int, least: int,
-                       rural: int, seating: _Seating, starts: np.ndarray, outside: np.ndarray
+                       rural: int, seating: _Seating, starts: np.ndarray, outside: np.ndarray,
+                       towns: np.ndarray, classes_left: int
                        ) -> tuple[list[SessionPhase], np.ndarray] | None:
         """The class on the best of its start days that has room, every phase booked, and its
-        seats by town (`rural` of them in rural towns where they can be); None if none of the
-        `CANDIDATE_DAYS` best has room. On that day it seats `size`, or (`resize`) fewer, at
-        least `least`, where that lets it into a cheaper free venue: the later classes take the
-        rest."""
+        seats by town (`rural` of them in rural towns where they can be), only from `towns`
+        (a mask: of a `to_area` class, its area's); None if none of the `CANDIDATE_DAYS` best
+        has room. On that day it seats `size`, or (`resize`) fewer, at least `least`, where that
+        lets it into a cheaper free venue: the later classes (`classes_left` with this one) take
+        the rest."""
         project = split.project
         if project.spread:  # its first phase in its own group of start days
             own = np.isin(starts, own_starts(split, number, 1))
@@ -181,7 +191,7 @@ class SeatAwarePlanner(GreedyPlanner):
             available = np.clip(np.minimum(sendable, pools[:, None]), 0, None)
         else:
             available = np.repeat(pools[:, None], starts.size, axis=1)
-        available = np.minimum(available, self._teachers_room(project, starts))
+        available = np.minimum(available, self._teachers_room(project, starts)) * towns[:, None]
         toward_share = np.minimum(np.minimum(available, seating.lacking[:, None]).sum(axis=0),
                                   size)
         fits = available.sum(axis=0) >= size
@@ -189,11 +199,11 @@ class SeatAwarePlanner(GreedyPlanner):
         cost = (weights.preference * project.phases * outside - weights.share * toward_share
                 + weights.balance * self._peak_rise(project, starts, size))
         candidates = [int(index) for index in np.lexsort((starts, cost)) if fits[index]]
-        for index in self._cheapest_days(split, size, starts, cost, candidates):
+        for index in self._cheapest_days(split, number, size, starts, cost, candidates):
             start = int(starts[index])
-            for seated in self._sizes(split, size, least, start):
+            for seated in self._sizes(split, number, size, least, start):
                 seats = self._seats(available[:, index], seating.lacking, rural, seated,
-                                    split.count - number + 1)
+                                    classes_left)
                 rows = self._place_phases(split, number, self._by_town(seats), start)
                 if rows is not None:
                     return rows, seats
@@ -216,20 +226,21 @@ class SeatAwarePlanner(GreedyPlanner):
                                               * shares.pools[project.id] // shares.scale)
         return room
 
-    def _sizes(self, split: SessionSplit, size: int, least: int, start: int) -> list[int]:
+    def _sizes(self, split: SessionSplit, number: int, size: int, least: int,
+               start: int) -> list[int]:
         """The class's sizes to try from `start`: the capacity of a free venue cheaper than
         any that holds `size`, if it holds `least`, then `size`."""
         if not self.resize or not split.project.mode.uses_venue:
             return [size]
         days = range(start, start + split.project.days)
-        fitting = self._free_venue(split, size, days)
-        cheaper = next((venue for venue in split.venues
+        fitting = self._free_venue(split, size, days, number)
+        cheaper = next((venue for venue in split.venues_of(number)
                         if least <= venue.capacity < size
                         and (fitting is None or venue.cost_per_day < fitting.cost_per_day)
                         and days_free(self.venue_busy[venue.id], days)), None)
         return [cheaper.capacity, size] if cheaper is not None else [size]
 
-    def _cheapest_days(self, split: SessionSplit, size: int, starts: np.ndarray,
+    def _cheapest_days(self, split: SessionSplit, number: int, size: int, starts: np.ndarray,
                        cost: np.ndarray, candidates: list[int]) -> Iterator[int]:
         """The first `CANDIDATE_DAYS` candidates (in order of `cost`), in order of `cost` plus
         their venue's and trainers' price; each is priced only when no candidate already
@@ -241,17 +252,17 @@ class SeatAwarePlanner(GreedyPlanner):
         for index in candidates[:CANDIDATE_DAYS]:
             while priced and priced[0][0] <= cost[index] + least:
                 yield heapq.heappop(priced)[1]
-            price = self._price(split, size, int(starts[index]))
+            price = self._price(split, number, size, int(starts[index]))
             if price is not None:
                 heapq.heappush(priced, (int(cost[index]) + project.phases * price, index))
         while priced:
             yield heapq.heappop(priced)[1]
 
-    def _price(self, split: SessionSplit, size: int, start: int) -> int | None:
+    def _price(self, split: SessionSplit, number: int, size: int, start: int) -> int | None:
         """What the cheapest free venue and trainers for a class of `size` from `start` would
         cost, weighted; None if none are free."""
         days = range(start, start + split.project.days)
-        venue = self._free_venue(split, size, days)
+        venue = self._free_venue(split, size, days, number)
         if split.project.mode.uses_venue and venue is None:
             return None
         trainers = self._free_trainers(split, days)
