@@ -275,7 +275,10 @@ class Weights(Strict):
     so no project is dropped to save money); a day outside the preferred months 1,000 (a day's
     hall and trainers); a seat short of a town's fair share 200, as is a seat of a class that
     would rather meet in a rural venue held in an urban one; a teacher off the peak day 20; a
-    yuan 1.
+    yuan 1; a day a trainer teaches outside the area they live in 50 (about a day's travel: the
+    nearest qualified trainer goes where all else is equal) where the towns name their areas,
+    else 0: without areas every town is one, and a trainer would be "away" in every town but
+    their own (`Instance` fills it in).
 
     The last three count only when re-planning against an earlier plan (`--baseline`), per
     session-phase of that plan: held on other dates (or not at all) 5,000; in another venue
@@ -289,6 +292,7 @@ class Weights(Strict):
     preference: NonNegativeInt = 1_000
     balance: NonNegativeInt = 20
     cost: NonNegativeInt = 1
+    away_days: NonNegativeInt = 0
     hours: NonNegativeInt = 1
     moved: NonNegativeInt = 5_000
     venue_changed: NonNegativeInt = 2_000
@@ -307,6 +311,10 @@ class Weights(Strict):
         return data
 
 
+AWAY_DAY_WEIGHT = 50
+"""The default weight of a trainer-day away from home, where the towns name their areas."""
+
+
 class Objective(Strict):
     weights: Weights = Weights()
 
@@ -323,6 +331,23 @@ class Instance(Strict):
     projects: list[Project] = Field(min_length=1)
     policy: Policy = Policy()
     objective: Objective = Objective()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _away_days_weight(cls, data: Any) -> Any:
+        """`objective.weights.away_days` not given: 50 where a town names its area, else 0."""
+        if not isinstance(data, dict) or not isinstance(data.get("towns"), list):
+            return data
+        objective = data.get("objective")
+        weights = objective.get("weights") if isinstance(objective, dict) else None
+        if (objective is not None and not isinstance(objective, dict)) or \
+                (weights is not None and not isinstance(weights, dict)):
+            return data  # the model's own checks say what is wrong
+        if weights is not None and "away_days" in weights:
+            return data
+        named = any(isinstance(town, dict) and town.get("area") for town in data["towns"])
+        return {**data, "objective": {**(objective or {}), "weights": {
+            **(weights or {}), "away_days": AWAY_DAY_WEIGHT if named else 0}}}
 
     _projects_by_id: tuple[list[Project], dict[str, Project]] | None = PrivateAttr(None)
     """The projects by id, with the list they index: a copy with other projects
@@ -386,6 +411,13 @@ class Instance(Strict):
         total = sum(weighed.values(), Fraction(0))
         headcount = self.headcount(project)
         return {area: math.ceil(headcount * part / total) for area, part in weighed.items()}
+
+    def trainer_areas(self) -> dict[str, str]:
+        """The area each trainer who gives a town lives in (`away_days`); a trainer without one
+        is never away."""
+        areas = {town.id: town.area_id for town in self.towns}
+        return {trainer.id: areas[trainer.town] for trainer in self.trainers
+                if trainer.town is not None}
 
     def area_release(self, project: Project) -> dict[str, int]:
         """The most teachers of a `to_area` project's audiences each area's towns (its rural

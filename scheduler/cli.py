@@ -708,7 +708,7 @@ def _print_summary(instance: Instance, result: SolveResult) -> None:
                  else _say("no bound"))
         click.echo(_say("objective", objective=solution.objective, proof=proof))
         click.echo(_say("kpis", **solution.kpis))
-        click.echo(_say("cost", **solution.kpis))
+        click.echo(_say("cost", **({"away_days": 0} | solution.kpis)))
         if has_requirement(instance):
             lowest, highest = hours_extremes(instance, solution, _lang())
             click.echo(_say("hours short", hours_short=solution.kpis["hours_short"],

@@ -12,7 +12,8 @@ from scheduler.calendar import YearCalendar
 from scheduler.hours import hours_short
 from scheduler.replan import STABILITY_KPIS, stability_kpis
 
-KPI_NAMES = ("dropped", "preference", "share", "rural_venue", "cost", "balance", "hours_short")
+KPI_NAMES = ("dropped", "preference", "share", "rural_venue", "cost", "balance", "hours_short",
+             "away_days")
 WEIGHT_OF = {"hours_short": "hours"}
 """The weight of a KPI whose name is not the weight's own."""
 
@@ -21,7 +22,7 @@ def plan_kpis(
     instance: Instance, calendar: YearCalendar, rows: list[SessionPhase], dropped: list[str],
     baseline_rows: list[SessionPhase] | None = None,
 ) -> dict[str, int]:
-    """The seven KPIs, and the stability KPIs too when re-planning against `baseline_rows`."""
+    """The eight KPIs, and the stability KPIs too when re-planning against `baseline_rows`."""
     kpis = _plan_kpis(instance, calendar, rows, dropped)
     if baseline_rows is not None:
         kpis |= stability_kpis(baseline_rows, rows)
@@ -39,6 +40,8 @@ class ProjectTerms:
     """Its seats by town, over all its sessions."""
     urban_venue_seats: int = 0
     """Seats of each session-phase of a `venue_rural: preferred` project in an urban venue."""
+    away_days: int = 0
+    """Days its trainers teach outside the area they live in (`Instance.trainer_areas`)."""
 
 
 def project_terms(instance: Instance, calendar: YearCalendar,
@@ -47,6 +50,7 @@ def project_terms(instance: Instance, calendar: YearCalendar,
     projects = {project.id: project for project in instance.projects}
     venues = {venue.id: venue for venue in instance.venues}
     fees = {trainer.id: trainer.fee_per_day for trainer in instance.trainers}
+    homes = instance.trainer_areas()
     rural_towns = {town.id for town in instance.towns if town.rural}
     terms: dict[str, ProjectTerms] = defaultdict(ProjectTerms)
     for row in rows:
@@ -62,6 +66,10 @@ def project_terms(instance: Instance, calendar: YearCalendar,
                                 + sum(fees[trainer] for trainer in row.trainers))
         if project.venue_rural == "preferred" and venue and venue.town not in rural_towns:
             own.urban_venue_seats += row.size
+        if venue is not None:
+            place = instance.town(venue.town).area_id
+            own.away_days += row.days * sum(1 for trainer in row.trainers
+                                            if homes.get(trainer, place) != place)
     return terms
 
 
@@ -78,7 +86,8 @@ def weighted_terms(instance: Instance, project: Project, terms: ProjectTerms) ->
     weights = instance.objective.weights
     return (weights.share * share_shortfall(instance, project, terms.seats)
             + weights.rural_venue * terms.urban_venue_seats
-            + weights.preference * terms.preference + weights.cost * terms.cost)
+            + weights.preference * terms.preference + weights.cost * terms.cost
+            + weights.away_days * terms.away_days)
 
 
 def _plan_kpis(
@@ -106,6 +115,7 @@ def _plan_kpis(
                        default=0),
         "hours_short": hours_short(instance, {project_id: own.seats
                                               for project_id, own in terms.items()}),
+        "away_days": sum(own.away_days for own in terms.values()),
     }
 
 

@@ -62,8 +62,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "fair share {share} · rural-preferred seats in urban venues {rural_venue}",
              "  未安排项目的优先级 {dropped} · 非首选月份的培训天数 {preference} · 公平名额缺口 "
              "{share} · 城区场地的农村优先名额 {rural_venue}"),
-    "cost": ("  cost {cost:,} yuan · peak absence {balance} teachers",
-             "  场地与专家费用 {cost:,} 元 · 最高同日离岗教师 {balance} 人"),
+    "cost": ("  cost {cost:,} yuan · peak absence {balance} teachers · trainer-days away from "
+             "home {away_days}",
+             "  场地与专家费用 {cost:,} 元 · 最高同日离岗教师 {balance} 人 · 专家异地授课 "
+             "{away_days} 人天"),
     "hours short": ("  学时 short of the requirement {hours_short:,} teacher-hours · offered by "
                     "this plan per teacher: lowest {lowest}, highest {highest}",
                     "  距学时要求尚缺 {hours_short:,} 人·学时 · 本计划提供的人均学时：最低 "
@@ -201,6 +203,7 @@ TERMS = {
     "kpi cost": "场地与专家费用（元）",
     "kpi balance": "最高同日离岗教师",
     "kpi hours_short": "距学时要求的缺口（人·学时）",
+    "kpi away_days": "专家异地授课（人天）",
     "kpi moved": "改期或取消的班次阶段",
     "kpi venue_changed": "更换场地的班次阶段",
     "kpi trainer_changed": "更换的专家",

@@ -796,6 +796,7 @@ class TrainingModel:
             "cost": self._cost_term,
             "balance": self._balance_term,
             "hours": self._hours_term,
+            "away_days": self._away_days_term,
         }
         objective = 0
         for name, build in builders.items():
@@ -924,6 +925,28 @@ class TrainingModel:
                       for venue_id, chosen in phase.venues.items()]
             total += [days * self._trainer(trainer_id).fee_per_day * chosen
                       for trainer_id, chosen in phase.trainers.items()]
+        return sum(total)
+
+    def _away_days_term(self) -> LinearExpr:
+        """The days trainers teach in a venue outside the area they live in: per session-phase
+        and trainer with a town, a literal that is exactly "teaches it" and "its venue is in
+        another area" (`scheduler.kpis` measures the same on a plan)."""
+        homes = self.instance.trainer_areas()
+        areas = {town.id: town.area_id for town in self.instance.towns}
+        total: list[LinearExpr] = []
+        for variables, session, phase in self._tasks():
+            for trainer_id, teaches in phase.trainers.items():
+                home = homes.get(trainer_id)
+                elsewhere = [chosen for venue_id, chosen in phase.venues.items()
+                             if home is not None and areas[self._venue(venue_id).town] != home]
+                if not elsewhere:
+                    continue
+                away = self.model.new_bool_var(
+                    f"away[{variables.project.id}#{session.session}.{phase.phase},{trainer_id}]")
+                self.model.add(away <= teaches)
+                self.model.add(away <= sum(elsewhere))
+                self.model.add(away >= teaches + sum(elsewhere) - 1)
+                total.append(variables.project.days * away)
         return sum(total)
 
     def _hours_term(self) -> LinearExpr:

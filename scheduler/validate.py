@@ -26,7 +26,8 @@ from models import Instance, Mode, Project, SessionPhase, Solution, Status, Town
 from models.fields import DateRange
 from scheduler.rules import Rule
 
-KPI_NAMES = ("dropped", "preference", "share", "rural_venue", "cost", "balance", "hours_short")
+KPI_NAMES = ("dropped", "preference", "share", "rural_venue", "cost", "balance", "hours_short",
+             "away_days")
 KPI_WEIGHTS = {"hours_short": "hours"}
 """A KPI whose weight in objective.weights has another name."""
 STABILITY_KPI_NAMES = ("moved", "venue_changed", "trainer_changed")
@@ -872,8 +873,8 @@ def _check_kpis(plan: _Plan) -> Iterator[Violation]:
             kpis |= {key: plan.solution.kpis.get(key, 0) for key in STABILITY_KPI_NAMES}
     for key in names:
         reported = plan.solution.kpis.get(key)
-        if reported is None and key == "hours_short" and kpis[key] == 0:
-            continue  # a plan written before 学时 were counted, with nothing short
+        if reported is None and key in ("hours_short", "away_days") and kpis[key] == 0:
+            continue  # a plan written before these were counted, with nothing to count
         if reported is None:
             yield Violation(Rule.KPI, f"KPI {key} is missing; it is {kpis[key]}")
         elif reported != kpis[key]:
@@ -1049,7 +1050,23 @@ def _recompute(plan: _Plan) -> dict[str, int]:
     )
     return {"dropped": dropped, "preference": preference, "share": share,
             "rural_venue": rural_venue, "cost": cost, "balance": balance,
-            "hours_short": _hours_short(plan)}
+            "hours_short": _hours_short(plan), "away_days": _away_days(plan)}
+
+
+def _away_days(plan: _Plan) -> int:
+    """Days a trainer teaches in a venue outside the area of the town they live in (a trainer
+    who gives no town is never away), over every row."""
+    days = 0
+    for row in plan.rows:
+        venue = plan.venues.get(row.venue) if row.venue is not None else None
+        if venue is None:
+            continue
+        for trainer_id in row.trainers:
+            trainer = plan.trainers.get(trainer_id)
+            if trainer is not None and trainer.town is not None \
+                    and _area(plan, trainer.town) != _area(plan, venue.town):
+                days += len(_days(row))
+    return days
 
 
 def _decimal(number: float) -> Fraction:

@@ -314,6 +314,7 @@ class _Explainer:
         return self.kpis | {
             "preference": self.kpis["preference"] - old.preference + new.preference,
             "cost": self.kpis["cost"] - old.cost + new.cost,
+            "away_days": self.kpis.get("away_days", 0) - old.away_days + new.away_days,
             "rural_venue": self.kpis["rural_venue"] - old.urban_venue_seats
             + new.urban_venue_seats,
             "balance": max(away, default=0),
@@ -455,10 +456,12 @@ KINDS_ZH = {"venue": "场地", "trainer": "专家", "town": "乡镇"}
 KPI_WORDS_EN = {"dropped": "priority dropped", "preference": "days outside preferred months",
                 "share": "seats short of fair share",
                 "rural_venue": "rural-preferred seats in urban venues", "cost": "cost",
-                "balance": "peak absence", "hours_short": "teacher-hours short of 学时"}
+                "balance": "peak absence", "hours_short": "teacher-hours short of 学时",
+                "away_days": "trainer-days away from home"}
 KPI_WORDS_ZH = {"dropped": "未安排的优先级", "preference": "非首选月份天数",
                 "share": "公平名额缺口", "rural_venue": "城区场地的农村优先名额", "cost": "费用",
-                "balance": "最高同日离岗", "hours_short": "学时缺口（人·学时）"}
+                "balance": "最高同日离岗", "hours_short": "学时缺口（人·学时）",
+                "away_days": "专家异地授课（人天）"}
 
 RULE_WORDS = {
     Rule.PUBLIC_HOLIDAY: ("public holidays", "法定节假日"),

@@ -34,7 +34,8 @@ SHIPPED = ["2024", "qianjiang-2022", "anshan-2022", "generated/s30", "generated/
 LARGE = {"generated/l400": 300.0, "generated/xl1500": 600.0}
 """The large generated instances and their time limits: L is to reach a gap under 5 % in
 300 s, XL a valid plan in 600 s. One run each (`--large`)."""
-KPIS = ("dropped", "preference", "share", "rural_venue", "cost", "balance", "hours_short")
+KPIS = ("dropped", "preference", "share", "rural_venue", "cost", "balance", "hours_short",
+        "away_days")
 RESULTS = ROOT / "benchmarks" / "results"
 """Where each run's table is kept, as `<date>-<time>.csv`, one row per instance."""
 

@@ -355,3 +355,32 @@ def test_explain_offers_to_bring_the_trainees_in_when_an_area_has_no_room(tiny, 
     assert result.exit_code == 0, result.output
     assert "area 乡镇片 (乡镇) has no venue it may use" in result.output
     assert "to one venue instead of going to their areas" in result.output
+
+
+def trainers_at_home(tiny: dict[str, Any], fee_in_r: int) -> dict[str, Any]:
+    """Two areas, p1 to_area (a class in each), and two trainers of topic A: t1 lives in c,
+    t3 (at `fee_in_r` a day, t1's being 1,000) in r."""
+    two_areas(tiny, "to_area")
+    tiny["trainers"] = [{**tiny["trainers"][0], "town": "c"},
+                        {"id": "t3", "name": "王老师", "topics": ["A"], "town": "r",
+                         "max_days": 30, "fee_per_day": fee_in_r}]
+    return tiny
+
+
+def teacher_of(solution, venue: str) -> list[str]:
+    return next(row.trainers for row in solution.sessions if row.venue == venue)
+
+
+def test_the_nearest_trainer_goes_when_all_else_is_equal(tiny):
+    # Each trainer teaches the class in their own area: no day away (50 each otherwise).
+    solution = optimum(trainers_at_home(tiny, 1_000))
+    assert teacher_of(solution, "hall") == ["t1"] and teacher_of(solution, "room") == ["t3"]
+    assert solution.kpis["away_days"] == 0
+
+
+def test_a_trainer_cheaper_by_more_than_the_travel_goes_away(tiny):
+    # t3 at 900 a day saves 100 on the hall's class, more than its day away (50): t3 teaches
+    # both (one day away), t1 none.
+    solution = optimum(trainers_at_home(tiny, 900))
+    assert teacher_of(solution, "hall") == ["t3"] and teacher_of(solution, "room") == ["t3"]
+    assert solution.kpis["away_days"] == 1

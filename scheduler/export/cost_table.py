@@ -21,6 +21,7 @@ COLUMNS = {
     "share": "公平名额缺口",
     "dropped": "未安排的优先级",
     "hours_short": "学时缺口（人·学时）",
+    "away_days": "专家异地授课（人天）",
 }
 
 

@@ -342,6 +342,7 @@ KPI_LABELS = {  # in the order of scheduler.kpis.KPI_NAMES
     "cost": ("场地与专家费用", "元"),
     "balance": ("最高同日离岗教师", "人"),
     "hours_short": ("距学时要求的缺口", "人·学时"),
+    "away_days": ("专家异地授课", "人天"),
 }
 STABILITY_LABELS = {  # a re-planned solution's changes against its baseline
     "moved": ("改期或取消的班次阶段", "个"),

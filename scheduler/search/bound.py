@@ -425,9 +425,27 @@ class _Relaxation:
             self.calendar.days_outside(project.wanted_months, day, project.days) * count
             for day, count in starts.items()]))
         self._venues_and_trainers(variables, runs, self._days_by_month(project, starts))
+        if (away := self._least_away_days(split)) and weights.away_days:
+            self.terms[project.id].append(weights.away_days * away * runs)
         if project.mode.takes_teachers_away:
             self._away(split, starts, runs)
         return runs
+
+    def _least_away_days(self, split: SessionSplit) -> int:
+        """The fewest trainer-days away from home its classes can take (`away_days`): each
+        session-phase in the venue whose area most of its qualified trainers live in, taught
+        by them first, free or not."""
+        project = split.project
+        if not project.mode.uses_venue or not project.trainer_count:
+            return 0
+        homes = self.instance.trainer_areas()
+        least = project.trainer_count
+        for venue in split.venues:
+            area = self.instance.town(venue.town).area_id
+            at_home = sum(1 for trainer in split.trainers
+                          if homes.get(trainer.id, area) == area)
+            least = min(least, max(0, project.trainer_count - at_home))
+        return least * project.days * project.phases * split.count
 
     def _share(self, project: Project, seats: dict[str, Variable], runs: Variable) -> None:
         """The seats short of each town's fair share: short ≥ target × runs − seats, ≥ 0."""
