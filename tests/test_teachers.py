@@ -21,6 +21,7 @@ from models import parse_instance
 from models.parse import InputError
 from scheduler.baseline import GreedyPlanner
 from scheduler.cli import main
+from scheduler.export.official_table import official_table
 from scheduler.search.construct import SeatAwarePlanner
 from scheduler.search.solve import solve
 from scheduler.sessions import precheck
@@ -384,3 +385,10 @@ def test_a_trainer_cheaper_by_more_than_the_travel_goes_away(tiny):
     solution = optimum(trainers_at_home(tiny, 900))
     assert teacher_of(solution, "hall") == ["t3"] and teacher_of(solution, "room") == ["t3"]
     assert solution.kpis["away_days"] == 1
+
+
+def test_the_official_table_says_where_the_training_went(tiny):
+    data = two_areas(tiny, "to_area")
+    solution = optimum(data)
+    (row,) = official_table(parse_instance(data), solution).to_dict("records")
+    assert row["培训地点"] == "送教到片区（城区片、乡镇片）"

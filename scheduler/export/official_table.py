@@ -105,7 +105,8 @@ def official_table(instance: Instance, solution: Solution) -> pd.DataFrame:
             else sum(phases[0].size for phases in sessions.values()),
             HOURS_COLUMN: _number(instance.hours(project)),
             "培训时间": class_dates(sessions),
-            "培训地点": class_places(project, sessions, venues),
+            "培训地点": to_areas(instance, sessions) if project.delivery == "to_area"
+            else class_places(project, sessions, venues),
             OFFICE_COLUMN: project.office or "",
         }
         rows.append(row)
@@ -172,6 +173,17 @@ def class_dates(sessions: dict[int, list[SessionPhase]]) -> str:
         f"{date_span(min(p.start for p in month), max(p.end for p in month))}"
         f"（{len({p.session for p in month})}个班）"
         for _, month in sorted(by_month.items()))
+
+
+def to_areas(instance: Instance, sessions: dict[int, list[SessionPhase]]) -> str:
+    """培训地点 of a `to_area` project as a bureau writes it, 送教到片区（海城市、台安县）: the
+    areas its classes went to, in the towns' order."""
+    area_of_venue = {venue.id: instance.town(venue.town).area_id for venue in instance.venues}
+    visited = {area_of_venue[phases[0].venue] for phases in sessions.values()
+               if phases[0].venue in area_of_venue}
+    areas = [area for area in dict.fromkeys(town.area_id for town in instance.towns)
+             if area in visited]
+    return f"送教到片区（{'、'.join(areas)}）"
 
 
 def class_places(project: Project, sessions: dict[int, list[SessionPhase]],
