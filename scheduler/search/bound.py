@@ -527,7 +527,8 @@ class _Relaxation:
     def _venues_and_trainers(self, variables: ProjectVars, runs: Variable,
                              days: dict[int, Any]) -> None:
         """Venue-days and trainer-days month by month (`days`: the project's session days in
-        each month), each at its price."""
+        each month), each at its price; a `to_area` project's days in each area's venues
+        those of its classes there."""
         lp, project, split = self.lp, variables.project, variables.split
         cost = self.weights.cost
         session_days = {day for start in split.start_days
@@ -544,6 +545,10 @@ class _Relaxation:
             lp.Add(lp.Sum([min(venue.capacity, split.max_size) * total[venue.id]
                            for venue in split.venues])
                    >= split.headcount * project.phases * project.days * runs)
+            for area in set(split.areas):  # 送教下乡: each area's classes in its own venues
+                lp.Add(lp.Sum([total[venue.id] for venue in split.venues_of(
+                    split.areas.index(area) + 1)])
+                       >= split.areas.count(area) * project.phases * project.days * runs)
             if project.venue_rural == "preferred":
                 self._urban_seats(split, total, runs)
         if project.trainer_count:
