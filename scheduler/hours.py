@@ -38,13 +38,16 @@ def offered(instance: Instance, seats: Mapping[str, Mapping[str, int]]
         (town.id, audience): Fraction(0)
         for town in instance.towns for audience, count in town.teachers.items() if count > 0}
     towns = {town.id: town for town in instance.towns}
+    projects = {project.id: project for project in instance.projects}
     for project_id, by_town in seats.items():
-        project = instance.project(project_id)
+        project = projects.get(project_id)
+        if project is None:  # a plan edited by hand may name what the instance lacks
+            continue
         earned = instance.hours(project)
         for town_id, count in by_town.items():
-            town = towns[town_id]
-            pool = town.pool(project.audiences)
-            if not count or not pool:
+            town = towns.get(town_id)
+            pool = town.pool(project.audiences) if town is not None else 0
+            if town is None or not count or not pool:
                 continue
             for audience in project.audiences:
                 if town.teachers.get(audience, 0):
@@ -164,8 +167,11 @@ class HoursLedger:
             return 0
         earned = self.instance.hours(project)
         change = Fraction(0)
+        towns = {town.id: town for town in self.instance.towns}
         for town_id, count in seats.items():
-            town = self.instance.town(town_id)
+            town = towns.get(town_id)
+            if town is None:
+                continue
             pool = town.pool(project.audiences)
             for audience in project.audiences:
                 teachers = town.teachers.get(audience, 0)
