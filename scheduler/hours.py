@@ -17,6 +17,7 @@ one that every plan brings there (an all-staff mandatory project alone does) is 
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -37,13 +38,16 @@ def offered(instance: Instance, seats: Mapping[str, Mapping[str, int]]
         (town.id, audience): Fraction(0)
         for town in instance.towns for audience, count in town.teachers.items() if count > 0}
     towns = {town.id: town for town in instance.towns}
+    projects = {project.id: project for project in instance.projects}
     for project_id, by_town in seats.items():
-        project = instance.project(project_id)
+        project = projects.get(project_id)
+        if project is None:  # a plan edited by hand may name what the instance lacks
+            continue
         earned = instance.hours(project)
         for town_id, count in by_town.items():
-            town = towns[town_id]
-            pool = town.pool(project.audiences)
-            if not count or not pool:
+            town = towns.get(town_id)
+            pool = town.pool(project.audiences) if town is not None else 0
+            if town is None or not count or not pool:
                 continue
             for audience in project.audiences:
                 if town.teachers.get(audience, 0):
@@ -163,8 +167,11 @@ class HoursLedger:
             return 0
         earned = self.instance.hours(project)
         change = Fraction(0)
+        towns = {town.id: town for town in self.instance.towns}
         for town_id, count in seats.items():
-            town = self.instance.town(town_id)
+            town = towns.get(town_id)
+            if town is None:
+                continue
             pool = town.pool(project.audiences)
             for audience in project.audiences:
                 teachers = town.teachers.get(audience, 0)
@@ -221,9 +228,10 @@ class RunningHours:
                               for key, required in self.required.items()) + 1e-6)
 
 
-def _most_seats(instance: Instance, project: Project, pool: int) -> int:
-    """The most seats the project can give a town of `pool` teachers of its audiences."""
-    return min(pool, instance.headcount(project))
+def _most_seats(headcount: int, pool: int) -> int:
+    """The most seats a project of `headcount` can give a town of `pool` teachers of its
+    audiences."""
+    return min(pool, headcount)
 
 
 @dataclass(frozen=True)
@@ -350,48 +358,51 @@ def shortfall_rows(instance: Instance) -> list[ShortfallRow]:
     exactly. None without a requirement."""
     if instance.policy.required_hours is None:
         return []
+    earned = {project.id: instance.hours(project) for project in instance.projects}
+    headcounts = {project.id: instance.headcount(project) for project in instance.projects}
     rows = []
     for town in instance.towns:
+        projects = [(project, pool) for project in instance.projects
+                    if earned[project.id] and (pool := town.pool(project.audiences)) > 0]
+        most: dict[str, Fraction] = defaultdict(Fraction)
+        least: dict[str, Fraction] = defaultdict(Fraction)
+        for project, pool in projects:
+            seats = _most_seats(headcounts[project.id], pool)
+            for audience in project.audiences:
+                teachers = town.teachers.get(audience, 0)
+                most[audience] += earned[project.id] * teachers * seats / pool
+                if project.mandatory and project.headcount == "all":
+                    least[audience] += earned[project.id] * teachers
         never: list[str] = []
         for audience, teachers in town.teachers.items():
             required = instance.policy.required(audience) * teachers
-            if teachers == 0 or required <= 0:
+            if teachers == 0 or required <= 0 or least[audience] >= required:
                 continue
-            most = least = Fraction(0)
-            for project in instance.projects:
-                pool = town.pool(project.audiences)
-                if audience not in project.audiences or pool == 0:
-                    continue
-                earned = instance.hours(project) * teachers
-                most += earned * _most_seats(instance, project, pool) / pool
-                if project.mandatory and project.headcount == "all":
-                    least += earned
-            if least >= required:
-                continue
-            if most <= required:
+            if most[audience] <= required:
                 never.append(audience)
-                continue
-            rows.append(_row(instance, town, audience, required, [audience]))
+            else:
+                rows.append(_row(town, audience, required, [audience], projects, earned,
+                                 headcounts))
         if never:
-            rows.append(_row(instance, town, None, sum(
+            rows.append(_row(town, None, sum(
                 (instance.policy.required(audience) * town.teachers[audience]
-                 for audience in never), Fraction(0)), never))
+                 for audience in never), Fraction(0)), never, projects, earned, headcounts))
     return rows
 
 
-def _row(instance: Instance, town: Town, audience: str | None, required: Fraction,
-         audiences: list[str]) -> ShortfallRow:
-    """The row of `audiences` in the town: what a seat from it of each project earns them
-    (the projects that earn any)."""
-    earned, most = {}, 0
-    for project in instance.projects:
-        pool = town.pool(project.audiences)
+def _row(town: Town, audience: str | None, required: Fraction, audiences: list[str],
+         projects: list[tuple[Project, int]], earned: dict[str, Fraction],
+         headcounts: dict[str, int]) -> ShortfallRow:
+    """The row of `audiences` in the town: what a seat from it of each project (with its pool
+    there) earns them, for the projects that earn any."""
+    per_seat, most = {}, 0
+    for project, pool in projects:
         share = sum(town.teachers.get(audience, 0) for audience in audiences
                     if audience in project.audiences)
-        if pool and share and instance.hours(project):
-            earned[project.id] = instance.hours(project) * share / pool
-            most += _most_seats(instance, project, pool)
-    return ShortfallRow(town.id, audience, required, earned, most)
+        if share:
+            per_seat[project.id] = earned[project.id] * share / pool
+            most += _most_seats(headcounts[project.id], pool)
+    return ShortfallRow(town.id, audience, required, per_seat, most)
 
 
 def as_text(hours: Fraction, floor: bool = False) -> str:

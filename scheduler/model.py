@@ -33,7 +33,7 @@ from models.parse import InputError
 from models.solution import SessionPhase
 from scheduler.calendar import YearCalendar, day_runs, range_dates, spread_groups
 from scheduler.diff import broken_rule
-from scheduler.hours import shortfall_rows
+from scheduler.hours import ShortfallRow, WholeRow, shortfall_rows
 from scheduler.messages import Joined, phrase
 from scheduler.replan import PIN_PARTS, STABILITY_KPIS, WHOLE, PhaseKey, Replan, phase_key
 from scheduler.rules import Rule
@@ -41,6 +41,7 @@ from scheduler.sessions import Finding, SessionSplit, as_named, check_project, s
 from scheduler.teachers import TownShares, town_shares
 
 IntVar = cp_model.IntVar
+HoursRow = tuple[ShortfallRow, WholeRow]
 LinearExpr = cp_model.LinearExprT
 
 RELAXABLE_RULES = frozenset({
@@ -157,8 +158,11 @@ class TrainingModel:
     def __init__(self, instance: Instance, calendar: YearCalendar | None = None, *,
                  relaxable: bool = False, replan: Replan | None = None,
                  fixed: FixedPart | None = None,
-                 splits: dict[str, SessionSplit | str] | None = None):
-        """`splits`: each project's `split_project`, where already made."""
+                 splits: dict[str, SessionSplit | str] | None = None,
+                 hours_rows: list[HoursRow] | None = None):
+        """`splits`: each project's `split_project`, where already made; `hours_rows`, the
+        instance's `hours_rows`, where already made (a neighbourhood takes its whole model's:
+        made anew, they took anshan's steps a quarter of a second each)."""
         self.instance = instance
         self._splits = splits or {}
         self.fixed = fixed if fixed is not None else FixedPart({}, [])
@@ -177,6 +181,9 @@ class TrainingModel:
         self.seat_totals: dict[str, dict[str, int]] = {}
         """The seats by town of the projects whose totals are fixed (`_never_away_in_term`): at
         no cost to the optimum, so the relaxation's bound may fix them too."""
+        self.hours_rows = hours_rows
+        """`hours_short` as the model holds it (`scheduler.hours.shortfall_rows`, each row with
+        its whole-number form), made with the objective."""
         self.hours_slack = 0
         """The most the model's objective may exceed the plan's own for the same plan: the
         weight of `hours` for each row of `hours_short` the model rounds up to a whole number
@@ -959,8 +966,10 @@ class TrainingModel:
         (the KPI rounds the sum down)."""
         total: list[LinearExpr] = []
         over = 0
-        for row in shortfall_rows(self.instance):
-            whole = row.in_whole_numbers()
+        if self.hours_rows is None:
+            self.hours_rows = [(row, row.in_whole_numbers())
+                               for row in shortfall_rows(self.instance)]
+        for row, whole in self.hours_rows:
             earned: list[LinearExpr] = []
             required = whole.required
             for project_id, per_seat in whole.per_seat.items():

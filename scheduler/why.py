@@ -168,7 +168,7 @@ class _Explainer:
                      if self._rural(venue.id)]
             cost.reasons.append(self._say("urban", seats=urban) + self._why_not(
                 rows, [{"venue": venue} for venue in rural], "rural venue"))
-        seats = next(row.seats for row in rows if row.phase == 1)
+        seats = next((row.seats for row in rows if row.phase == 1), rows[0].seats)
         removed = self.hours.removed(project, seats)
         if removed:
             # A class removes teacher-hours short of the requirement: its part is negative.

@@ -462,7 +462,9 @@ class _Relaxation:
         the sum down and the model and SCIP round such a row up: the bound gives up the
         weight once for each such row, as the model's slack does."""
         lp = self.lp
-        for row in shortfall_rows(self.instance):
+        rows = (self.built.hours_rows if self.built.hours_rows is not None
+                else [(row, row.in_whole_numbers()) for row in shortfall_rows(self.instance)])
+        for row, _ in rows:
             earned = lp.Sum([float(per_seat) * self.seats[project_id][row.town]
                              for project_id, per_seat in row.per_seat.items()
                              if project_id in self.seats])

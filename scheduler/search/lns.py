@@ -217,7 +217,8 @@ def projects_step(built: TrainingModel, incumbent: Incumbent, free: set[str],
         return _solve_step(model, incumbent, solve_model, seconds, params,
                            placing_projects=True)
     neighbourhood = TrainingModel(built.instance, built.calendar,
-                                  fixed=_fixed_part(built, incumbent.values, free))
+                                  fixed=_fixed_part(built, incumbent.values, free),
+                                  hours_rows=built.hours_rows)
     _keep_scheduled(built, neighbourhood, incumbent)
     return _solve_neighbourhood(built, neighbourhood, incumbent, solve_model, seconds, params)
 

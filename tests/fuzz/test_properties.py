@@ -42,7 +42,7 @@ def small_worlds(draw: st.DrawFn) -> dict:
         # meet and others not.
         data["audiences"].append({"id": "jun", "name": "初中教师"})
         for town in data["towns"]:
-            town["teachers"]["jun"] = draw(st.integers(1, 90))
+            town["teachers"]["jun"] = draw(st.integers(100, 150))  # ≥ the headcount, 200
         second["audiences"] = draw(st.sampled_from([["jun"], ["pri", "jun"]]))
         second["hours"] = draw(st.sampled_from([0, 7.5, 24]))
         data["policy"]["hours_per_day"] = draw(st.sampled_from([6, 8]))
