@@ -153,7 +153,9 @@ def _calendar(name: str, events: Iterable[bytes]) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    # icalendar escapes text by the property's type, and knows no type for X-WR-CALNAME: as
+    # vText, a line break in the name is escaped as in SUMMARY, never a line of its own.
+    calendar.add("x-wr-calname", vText(name))
     empty = bytes(calendar.to_ical())
     return empty[:-len(CALENDAR_END)] + b"".join(events) + CALENDAR_END
 
