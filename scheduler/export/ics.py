@@ -23,6 +23,7 @@ from icalendar import Calendar, Event, vText
 from icalendar.parser import Contentline, Parameters
 
 from models.instance import Instance
+from models.outputs import remove
 from models.solution import SessionPhase, Solution, write_bytes_atomically
 from scheduler.export.plan_table import MODE_NAMES, NOBODY, PLACE_WITHOUT_VENUE
 from scheduler.export.summaries import phase_names
@@ -82,7 +83,7 @@ def write_calendars(instance: Instance, solution: Solution, out_dir: Path,
         for kind in KINDS:
             for stale in folder.glob(f"{kind}-*.ics"):
                 if stale not in files:
-                    stale.unlink()
+                    remove(stale)
     return list(files)
 
 
