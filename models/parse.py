@@ -8,6 +8,7 @@ scenario, an instance changed (`models.scenario`).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
@@ -89,6 +90,7 @@ def read_json(path: Path) -> Any:
         raise InputError([f"{path}: nested too deeply to be an instance"]) from None
 
 
+INSTANCE_SCHEMA = "training-instance/1"
 MAX_JSON_BYTES = 64 * 1024 * 1024
 """The largest JSON file read: the largest instance shipped (1,500 projects) is 1 MB."""
 MAX_DIGITS = 30
@@ -96,8 +98,9 @@ MAX_DIGITS = 30
 Python takes seconds to read an integer of many thousand digits."""
 
 
-def read_regular_file(path: Path, limit: int) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes; InputError otherwise, naming it."""
+def read_regular_file(path: Path, limit: int, head: int | None = None) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (only its first `head` bytes, if
+    given); InputError otherwise, naming it."""
     path = Path(path)
     try:
         status = path.stat()
@@ -110,7 +113,7 @@ def read_regular_file(path: Path, limit: int) -> bytes:
             raise InputError([f"{path}: {status.st_size:,} bytes, more than the {limit:,} an "
                               "input file may have"])
         with path.open("rb") as file:
-            return file.read(limit + 1)[:limit]
+            return file.read(head if head is not None else limit)
     except OSError as error:
         raise InputError([f"{path}: cannot read the file ({error.strerror})"]) from None
     except ValueError:  # a NUL byte in the path
@@ -214,8 +217,8 @@ def parse_instance(data: Any) -> Instance:
     for key in data:
         if key not in ("schema", "name", "year", *LIST_SECTIONS, *OBJECT_SECTIONS):
             problems.append(f"{key}: is not a section of an instance (a typo?)")
-    if data.get("schema") != "training-instance/1":
-        problems.append(f'schema: is {data.get("schema")!r}, expected "training-instance/1"')
+    if data.get("schema") != INSTANCE_SCHEMA:
+        problems.append(f'schema: is {data.get("schema")!r}, expected "{INSTANCE_SCHEMA}"')
     if not isinstance(data.get("name"), str):
         problems.append("name: give the plan's name as text")
     year = data.get("year")
@@ -277,6 +280,7 @@ def cross_reference_problems(parsed: dict[str, Any], year: int) -> list[str]:
             if value not in ids[section]:
                 problems.append(f"{path}: {value!r} is not the id of any {what}")
 
+    problems += _far_dates(parsed, year)
     calendar: Calendar | None = parsed.get("calendar", Calendar())
     if calendar is not None:
         problems += _calendar_problems(calendar, year)
@@ -331,6 +335,34 @@ def cross_reference_problems(parsed: dict[str, Any], year: int) -> list[str]:
             )
     problems += _cycle_problems(parsed["projects"])
     return problems
+
+
+def _far_dates(parsed: dict[str, Any], year: int) -> list[str]:
+    """Dates more than a year from the plan's year, refused at once: no rule reaches them, and
+    a range to 9999 would otherwise be walked day by day (millions of days)."""
+    first, last = dt.date(year - 1, 1, 1), dt.date(year + 1, 12, 31)
+    dated: list[tuple[str, Any]] = []
+    calendar = parsed.get("calendar")
+    if calendar is not None:
+        if isinstance(calendar.public_holidays, list):
+            dated += [(f"calendar.public_holidays[{i}]", (day, day))
+                      for i, day in enumerate(calendar.public_holidays)]
+        dated += [(f"calendar.extra_workdays[{i}]", (day, day))
+                  for i, day in enumerate(calendar.extra_workdays)]
+        for section in ("holiday_windows", "blackouts"):
+            dated += [(f"calendar.{section}[{i}]", (span.start, span.end))
+                      for i, span in enumerate(getattr(calendar, section))]
+    for section, fields in (("venues", ("unavailable",)),
+                            ("trainers", ("unavailable", "available"))):
+        for index, item in enumerate(parsed[section]):
+            for name in fields:
+                for position, span in enumerate(getattr(item, name, None) or []):
+                    dated.append((f"{section}[{index}].{name}[{position}]",
+                                  (span.start, span.end)))
+    return [f"{path}: {day} is more than a year from the plan's year {year}; give dates of "
+            f"{year - 1}–{year + 1}"
+            for path, ends in dated for day in dict.fromkeys(ends)
+            if not first <= day <= last]
 
 
 def _calendar_problems(calendar: Calendar, year: int) -> list[str]:

@@ -333,7 +333,7 @@ def _check(path: Path, name: str) -> tuple[str, list[str]]:
     """The instance's name and no problems, or the upload's name and every problem, as
     `schedule check` says them; a workbook with problems gets its marked-up copy beside it."""
     try:
-        instance = load_instance(path)
+        instance = load_instance(path, scenarios=False)
     except WorkbookError as error:
         write_checked_copy(path, error.cells)
         return name, [_named(problem, path, name) for problem in error.problems]

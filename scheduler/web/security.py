@@ -80,7 +80,8 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+        if declared is not None and (not declared.isdigit() or len(declared) > 18
+                                     or int(declared) > self.limit):
             await too_large()(scope, receive, send)
             return
         received = 0
