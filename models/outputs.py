@@ -51,9 +51,14 @@ class _Staging:
         return staged
 
     def commit(self) -> None:
+        # What can stop a move is found before the first one: a folder where a file goes, a
+        # file where a folder goes.
+        for final in self.written:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            if final.is_dir():
+                raise IsADirectoryError(21, "Is a directory", str(final))
         with _signals_held():
             for final, staged in self.written.items():
-                final.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staged, final)
             for path in self.removed:
                 if path not in self.written:

@@ -340,6 +340,8 @@ def cross_reference_problems(parsed: dict[str, Any], year: int) -> list[str]:
 def _far_dates(parsed: dict[str, Any], year: int) -> list[str]:
     """Dates more than a year from the plan's year, refused at once: no rule reaches them, and
     a range to 9999 would otherwise be walked day by day (millions of days)."""
+    if not 1900 <= year <= 2200:  # said already: no year to measure from
+        return []
     first, last = dt.date(year - 1, 1, 1), dt.date(year + 1, 12, 31)
     dated: list[tuple[str, Any]] = []
     calendar = parsed.get("calendar")

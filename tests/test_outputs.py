@@ -85,8 +85,9 @@ def exported(tmp_path) -> tuple[Path, Path, Path]:
     solution = tmp_path / "solution.json"
     tiny_solution().write(solution)
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["export", str(solution), "--instance", str(instance), "--out", str(out),
-                                       "--lang", "en", "--allow-violations"])
+    result = CliRunner().invoke(main, ["export", str(solution), "--instance", str(instance),
+                                       "--out", str(out), "--lang", "en",
+                                       "--allow-violations"])
     assert result.exit_code == 0, result.output
     return instance, solution, out
 
@@ -105,8 +106,9 @@ def test_export_failing_at_its_last_file_leaves_the_earlier_export_whole(
         raise failure
 
     monkeypatch.setattr("scheduler.export.formats.write_gantt", fail)
-    result = CliRunner().invoke(main, ["export", str(solution), "--instance", str(instance), "--out", str(out),
-                                       "--lang", "en", "--allow-violations"])
+    result = CliRunner().invoke(main, ["export", str(solution), "--instance", str(instance),
+                                       "--out", str(out), "--lang", "en",
+                                       "--allow-violations"])
     assert result.exit_code == code, result.output
     assert said in result.output and "Traceback" not in result.output
     assert files(out) == before
@@ -148,3 +150,13 @@ def test_a_line_break_in_names_is_written_safely(tmp_path):
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(main, ["validate", str(path), str(out / "solution.json")])
     assert result.exit_code == 0, result.output
+
+
+def test_a_folder_in_place_of_a_file_stops_the_run_before_any_file_is_moved(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"old a")
+    (tmp_path / "b.txt").mkdir()
+    with pytest.raises(IsADirectoryError), all_or_nothing(tmp_path):
+        write_bytes_atomically(tmp_path / "a.txt", b"new a")
+        write_bytes_atomically(tmp_path / "b.txt", b"new b")
+    assert files(tmp_path) == {"a.txt": b"old a"}
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.txt", "b.txt"]

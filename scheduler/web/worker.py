@@ -127,6 +127,11 @@ def run_job(storage: Storage, job: Job, workers: int) -> None:
             storage.update(job.id, status=STOPPED, ended=time.time(),
                            message="在开始搜索前已停止，没有方案")
             return
+        except OSError as error:  # a full or read-only disk: the earlier outputs are kept
+            storage.update(job.id, status=FAILED, ended=time.time(),
+                           message=f"无法写入结果（{error.strerror or error}）：磁盘已满或不可写，"
+                                   "没有留下不完整的文件")
+            return
         except Exception:
             (folder / "worker.log").write_text(traceback.format_exc(), encoding="utf-8")
             storage.update(job.id, status=FAILED, ended=time.time(),
