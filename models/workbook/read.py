@@ -122,7 +122,7 @@ def _open(path: Path, lang: str) -> tuple[Any, Survey]:
     except Exception as error:  # openpyxl raises what its parts raise: a broken style, a
         # malformed part, an entity defusedxml refuses; each means the same to the planner
         detail = f"{type(error).__name__}: {error}"[:200]
-        message = (f"不是可读取的 Excel 工作簿（.xlsx）：{detail}",
+        message = (f"不是 Excel 工作簿（.xlsx），无法读取：{detail}",
                    f"not an Excel workbook (.xlsx) that can be read: {detail}")
     raise InputError([f"{path}: {message[0] if lang == 'zh' else message[1]}"])
 

@@ -100,7 +100,7 @@ def survey(path: Path, lang: str) -> Survey:
                      "for safety") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, SafeTree.ParseError, KeyError,
             ValueError, EOFError, OSError, NotImplementedError) as error:
-        raise refuse(f"不是可读取的 Excel 工作簿（.xlsx）：{error}",
+        raise refuse(f"不是 Excel 工作簿（.xlsx），无法读取：{error}",
                      f"not an Excel workbook (.xlsx) that can be read: {error}") from None
 
 

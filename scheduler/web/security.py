@@ -177,8 +177,10 @@ def session_of(scope: Scope) -> str | None:
 
 
 class SessionCookie:
-    """Give every browser a session cookie (HttpOnly, SameSite=Strict) and every request its
-    session, a new one where the browser has none yet."""
+    """Give every browser a session cookie and every request its session, a new one where the
+    browser has none yet. The cookie is HttpOnly and SameSite=Lax: a link from elsewhere keeps
+    the session (Strict would start a new one, and void the forms of the open pages), a post
+    from elsewhere does not carry it."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -198,7 +200,7 @@ class SessionCookie:
 
         async def with_cookie(message: Message) -> None:
             if fresh and message["type"] == "http.response.start":
-                cookie = (f"{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Strict")
+                cookie = (f"{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Lax")
                 message.setdefault("headers", []).append((b"set-cookie", cookie.encode()))
             await send(message)
 
