@@ -8,7 +8,11 @@ scenario, an instance changed (`models.scenario`).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
+import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -56,11 +60,13 @@ class InputError(Exception):
 
 def read_json(path: Path) -> Any:
     """Read a JSON file in UTF-8 (with or without a byte-order mark), UTF-16 with its byte-order
-    mark, or GBK (GB18030): what Chinese Windows' Notepad and WPS save as "ANSI"."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise InputError([f"{path}: cannot read the file ({error.strerror})"]) from None
+    mark, or GBK (GB18030): what Chinese Windows' Notepad and WPS save as "ANSI".
+
+    Only what an instance can be is read: a regular file (a FIFO or a device is refused by its
+    type, before it is opened, as reading one may never end) of at most `MAX_JSON_BYTES`; a key
+    given twice in one object, a number of more than `MAX_DIGITS` digits, and NaN or Infinity
+    are refused, never read one way or another."""
+    data = read_regular_file(path, MAX_JSON_BYTES)
     text = None
     for encoding in ("utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig",
                      "gb18030"):
@@ -72,13 +78,109 @@ def read_json(path: Path) -> Any:
     if text is None:
         raise InputError([f"{path}: not text (UTF-8, UTF-16 or GBK)"])
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_int=_integer,
+                          parse_float=_decimal, parse_constant=_no_constant)
+    except _Refused as error:
+        raise InputError([f"{path}: {error}"]) from None
     except json.JSONDecodeError as error:
         raise InputError(
             [f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}"]
         ) from None
     except RecursionError:
         raise InputError([f"{path}: nested too deeply to be an instance"]) from None
+
+
+INSTANCE_SCHEMA = "training-instance/1"
+MAX_JSON_BYTES = 64 * 1024 * 1024
+"""The largest JSON file read: the largest instance shipped (1,500 projects) is 1 MB."""
+MAX_DIGITS = 30
+"""The most digits of a number in a JSON file: more is no count, day or weight of a plan, and
+Python takes seconds to read an integer of many thousand digits."""
+
+
+def read_regular_file(path: Path, limit: int, head: int | None = None) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (only its first `head` bytes, if
+    given); InputError otherwise, naming it."""
+    path = Path(path)
+    try:
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise InputError([f"{path}: is a folder, not a file"])
+        if not stat.S_ISREG(status.st_mode):
+            raise InputError([f"{path}: is not a regular file (a pipe, a device or a socket); "
+                              "give an instance file"])
+        if status.st_size > limit:
+            raise InputError([f"{path}: {status.st_size:,} bytes, more than the {limit:,} an "
+                              "input file may have"])
+        with path.open("rb") as file:
+            return file.read(head if head is not None else limit)
+    except OSError as error:
+        raise InputError([f"{path}: cannot read the file ({error.strerror})"]) from None
+    except ValueError:  # a NUL byte in the path
+        raise InputError([f"{path!r}: not a path to a file"]) from None
+
+
+class _Refused(ValueError):
+    """What read_json refuses in a file that is valid JSON."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            where = next((f' (the object with "id": {v!r})' for k, v in pairs
+                          if k == "id" and isinstance(v, str)), "")
+            raise _Refused(f"the key {key!r} is given twice in one object{where}; keep one")
+        result[key] = value
+    return result
+
+
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _Refused(f"a number of {len(text.lstrip('-')):,} digits ({text[:12]}…); no "
+                       f"number of an instance has more than {MAX_DIGITS}")
+    return int(text)
+
+
+def _decimal(text: str) -> float:
+    if len(text) > MAX_DIGITS + 10:
+        raise _Refused(f"a number of {len(text):,} characters ({text[:12]}…)")
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused(f"{text[:20]} is too large a number")
+    return value
+
+
+def _no_constant(text: str) -> Any:
+    raise _Refused(f"{text} is not a number JSON allows")
+
+
+UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Characters no output can hold: control characters (a tab and a line break are text) and the
+halves of a broken character (unpaired surrogates). The workbook cannot store them, nor UTF-8
+encode a half character, and none is seen on a page: they are refused where they are written."""
+
+
+def text_problems(value: Any, location: tuple[str | int, ...] = ()) -> list[str]:
+    """Each text of the decoded input (keys too) that holds a character of `UNWRITABLE`."""
+    if isinstance(value, str):
+        found = UNWRITABLE.search(value)
+        if found is None:
+            return []
+        code = ord(found.group())
+        what = ("half of a broken character" if 0xD800 <= code <= 0xDFFF
+                else "an invisible control character")
+        return [f"{format_location(location) or 'the file'}: character {found.start() + 1} "
+                f"is {what} (U+{code:04X}); retype or remove it"]
+    problems = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            problems += text_problems(key, location) if isinstance(key, str) else []
+            problems += text_problems(item, (*location, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            problems += text_problems(item, (*location, index))
+    return problems
 
 
 def format_location(location: Iterable[str | int]) -> str:
@@ -109,14 +211,14 @@ def parse_instance(data: Any) -> Instance:
     """Validate a decoded instance; raise `InputError` listing every problem found."""
     if not isinstance(data, dict):
         raise InputError(["the instance must be a JSON object"])
-    problems: list[str] = []
+    problems: list[str] = text_problems(data)
     parsed: dict[str, Any] = {}
 
     for key in data:
         if key not in ("schema", "name", "year", *LIST_SECTIONS, *OBJECT_SECTIONS):
             problems.append(f"{key}: is not a section of an instance (a typo?)")
-    if data.get("schema") != "training-instance/1":
-        problems.append(f'schema: is {data.get("schema")!r}, expected "training-instance/1"')
+    if data.get("schema") != INSTANCE_SCHEMA:
+        problems.append(f'schema: is {data.get("schema")!r}, expected "{INSTANCE_SCHEMA}"')
     if not isinstance(data.get("name"), str):
         problems.append("name: give the plan's name as text")
     year = data.get("year")
@@ -178,6 +280,7 @@ def cross_reference_problems(parsed: dict[str, Any], year: int) -> list[str]:
             if value not in ids[section]:
                 problems.append(f"{path}: {value!r} is not the id of any {what}")
 
+    problems += _far_dates(parsed, year)
     calendar: Calendar | None = parsed.get("calendar", Calendar())
     if calendar is not None:
         problems += _calendar_problems(calendar, year)
@@ -261,6 +364,34 @@ def _least_class_problems(path: str, project: Project, headcount: Any,
         return [f"{where}: {project.sessions} classes of at least {least} teachers need "
                 f"{project.sessions * least}, but {path} ({project.name}) trains {headcount}"]
     return []
+def _far_dates(parsed: dict[str, Any], year: int) -> list[str]:
+    """Dates more than a year from the plan's year, refused at once: no rule reaches them, and
+    a range to 9999 would otherwise be walked day by day (millions of days)."""
+    if not 1900 <= year <= 2200:  # said already: no year to measure from
+        return []
+    first, last = dt.date(year - 1, 1, 1), dt.date(year + 1, 12, 31)
+    dated: list[tuple[str, Any]] = []
+    calendar = parsed.get("calendar")
+    if calendar is not None:
+        if isinstance(calendar.public_holidays, list):
+            dated += [(f"calendar.public_holidays[{i}]", (day, day))
+                      for i, day in enumerate(calendar.public_holidays)]
+        dated += [(f"calendar.extra_workdays[{i}]", (day, day))
+                  for i, day in enumerate(calendar.extra_workdays)]
+        for section in ("holiday_windows", "blackouts"):
+            dated += [(f"calendar.{section}[{i}]", (span.start, span.end))
+                      for i, span in enumerate(getattr(calendar, section))]
+    for section, fields in (("venues", ("unavailable",)),
+                            ("trainers", ("unavailable", "available"))):
+        for index, item in enumerate(parsed[section]):
+            for name in fields:
+                for position, span in enumerate(getattr(item, name, None) or []):
+                    dated.append((f"{section}[{index}].{name}[{position}]",
+                                  (span.start, span.end)))
+    return [f"{path}: {day} is more than a year from the plan's year {year}; give dates of "
+            f"{year - 1}–{year + 1}"
+            for path, ends in dated for day in dict.fromkeys(ends)
+            if not first <= day <= last]
 
 
 def _calendar_problems(calendar: Calendar, year: int) -> list[str]:

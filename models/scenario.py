@@ -24,8 +24,18 @@ from pathlib import Path
 from typing import Any
 
 from models.instance import Instance
-from models.parse import LIST_SECTIONS, OBJECT_SECTIONS, InputError, parse_instance, read_json
-from models.workbook.read import is_workbook, read_workbook
+from models.parse import (
+    INSTANCE_SCHEMA,
+    LIST_SECTIONS,
+    MAX_JSON_BYTES,
+    OBJECT_SECTIONS,
+    InputError,
+    parse_instance,
+    read_json,
+    read_regular_file,
+)
+from models.workbook.read import read_workbook
+from models.workbook.safety import OLE_MAGIC, ZIP_MAGIC
 
 SCENARIO_SCHEMA = "training-scenario/1"
 CHANGE_KINDS = ("set", "add", "remove", "unavailable")
@@ -49,11 +59,31 @@ def load_scenario(path: Path, data: Any | None = None) -> Instance:
     problems = _scenario_problems(data)
     if problems:
         raise InputError(problems)
-    base_path = path.parent / data["base"]
-    base = read_workbook(base_path) if is_workbook(base_path) else read_json(base_path)
-    if is_scenario(base):
-        raise InputError([f"base: {data['base']} is a scenario; name an instance file"])
-    return apply_changes(base, data["name"], data["changes"])
+    return apply_changes(read_base(path, data["base"]), data["name"], data["changes"])
+
+
+def read_base(path: Path, base: str) -> Any:
+    """The decoded base instance of the scenario file at `path`: `base` is a path relative to
+    the scenario file's folder (an absolute path stays as it is). It must be an instance file,
+    known by its content: a workbook (a zip), or JSON whose schema is an instance's. Anything
+    else is refused without a word of what it holds, as the file may be any file readable
+    here; a pipe or a device is refused by its type before it is opened."""
+    if "\0" in base:
+        raise InputError([f"base: {base!r} is not a path"])
+    base_path = Path(path).parent / base
+    head = read_regular_file(base_path, MAX_JSON_BYTES, head=8)
+    if head.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        return read_workbook(base_path)
+    try:
+        decoded = read_json(base_path)
+    except InputError:
+        raise InputError([f"base: {base} is not an instance file (JSON or .xlsx)"]) from None
+    if is_scenario(decoded):
+        raise InputError([f"base: {base} is a scenario; name an instance file"])
+    if not isinstance(decoded, dict) or decoded.get("schema") != INSTANCE_SCHEMA:
+        raise InputError([f'base: {base} is not an instance file (its "schema" is not '
+                          f'"{INSTANCE_SCHEMA}")'])
+    return decoded
 
 
 def apply_changes(base: Any, name: str, changes: list[dict[str, Any]]) -> Instance:
@@ -143,6 +173,7 @@ def _set(data: dict[str, Any], path: str, value: Any) -> str:
         return section
     if section in OBJECT_SECTIONS:
         target, location = data.setdefault(section, {}), section
+        _expect(target, dict, section)
     else:
         index, rest = _find_item(data, section, rest)
         target, location = data[section][index], f"{section}[{index}]"
@@ -153,7 +184,8 @@ def _set(data: dict[str, Any], path: str, value: Any) -> str:
         raise _ChangeError("an id cannot be changed; remove the item and add it anew")
     for field in fields[:-1]:
         if not isinstance(target.get(field, {}), dict):
-            raise _ChangeError(f"{field} has no fields of its own")
+            raise _ChangeError(f"{field} has no fields of its own (it is "
+                               f"{_kind(target[field])} in the base)")
         target = target.setdefault(field, {})
         location += f".{field}"
     if value is None:
@@ -170,6 +202,7 @@ def _add(data: dict[str, Any], section: str, value: Any) -> str:
     if not isinstance(value, dict):
         raise _ChangeError("value: give the whole new item as an object")
     items = data.setdefault(section, [])
+    _expect(items, list, section)
     if any(item.get("id") == value.get("id") for item in items if isinstance(item, dict)):
         raise _ChangeError(f"there is already an item with id {value.get('id')!r} in {section}")
     items.append(copy.deepcopy(value))
@@ -192,8 +225,12 @@ def _remove(data: dict[str, Any], path: str) -> None:
                 raise _ChangeError(f"{referrer[:-1]} {other.get('id')} still refers to it "
                                    f"({field})")
     if section == "audiences":
-        for blackout in data.get("calendar", {}).get("blackouts", []):
-            if item_id in blackout.get("audiences", []):
+        calendar = data.get("calendar", {})
+        _expect(calendar, dict, "calendar")
+        blackouts = calendar.get("blackouts", [])
+        _expect(blackouts, list, "calendar.blackouts")
+        for blackout in blackouts:
+            if isinstance(blackout, dict) and item_id in _as_ids(blackout.get("audiences")):
                 raise _ChangeError(f"blackout {blackout.get('name')} still refers to it")
     del data[section][index]
     if section == "projects":
@@ -211,6 +248,7 @@ def _add_unavailable(data: dict[str, Any], path: str, start: Any, end: Any) -> s
     if rest:
         raise _ChangeError(f"give the {section[:-1]} alone: {section}.<id>")
     ranges = data[section][index].setdefault("unavailable", [])
+    _expect(ranges, list, f"{section}.{data[section][index]['id']}.unavailable")
     ranges.append({"start": start, "end": end})
     return f"{section}[{index}].unavailable[{len(ranges) - 1}]"
 
@@ -228,6 +266,7 @@ def _find_item(data: dict[str, Any], section: str, rest: str) -> tuple[int, str]
     """The index of the item whose id `rest` starts with (the longest such id: ids may hold
     dots), and what follows the id."""
     best: tuple[int, str] | None = None
+    _expect(data.get(section, []), list, section)
     for index, item in enumerate(data.get(section, [])):
         item_id = item.get("id") if isinstance(item, dict) else None
         if not isinstance(item_id, str) or not (rest == item_id or rest.startswith(item_id + ".")):
@@ -239,6 +278,21 @@ def _find_item(data: dict[str, Any], section: str, rest: str) -> tuple[int, str]
         raise _ChangeError(f"there is no {section[:-1]} {item_id!r}" if item_id
                            else f"name the {section[:-1]} by its id: {section}.<id>")
     return best
+
+
+def _kind(value: Any) -> str:
+    """What a JSON value is, in a word a planner reads."""
+    if isinstance(value, bool):
+        return "true/false"
+    return {dict: "an object", list: "a list", str: "text", int: "a number",
+            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _expect(value: Any, kind: type, where: str) -> None:
+    """A change applies to an object or a list only where the base has one."""
+    if not isinstance(value, kind):
+        raise _ChangeError(f"{where} is {_kind(value)} in the base, not "
+                           f"{_kind(kind())}: the change cannot apply to it")
 
 
 def _as_ids(value: Any) -> list[Any]:

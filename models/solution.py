@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.fields import Date, Id
+from models.outputs import staged_path
 
 
 class Status(str, Enum):
@@ -105,8 +106,9 @@ def _umask() -> int:
 
 
 def write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: a reader never sees half a file."""
-    path = Path(path)
+    """Write to a temporary file beside `path`, then rename: a reader never sees half a file.
+    Inside `models.outputs.all_or_nothing`, the file goes to the run's staging folder."""
+    path = staged_path(Path(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -9,6 +9,7 @@ raises `WordError` with the problem in Chinese and in English.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -54,16 +55,32 @@ def _shown(value: Any) -> str:
     return f'"{value}"' if isinstance(value, str) else str(value)
 
 
+MAX_DIGITS = 15
+"""The most digits of a whole number read: more is no count, day or weight of a plan (and
+int() of many thousand digits takes seconds, or refuses)."""
+
+
+def decimal(text: str) -> int | None:
+    """The whole number `text` writes in decimal digits, None for anything else. Full-width
+    digits (１２) are digits to int(), as every decimal digit is; a superscript ² or a circled ①
+    is not, though str.isdigit() says it is: checking isdigit() and calling int() would fail on
+    them with a traceback. More than `MAX_DIGITS` digits are refused too."""
+    text = text.strip()
+    if text.isdecimal() and len(text) <= MAX_DIGITS:
+        return int(text)
+    return None
+
+
 def _whole(value: Any) -> int | None:
     """A whole number given as a number or its digits (Excel may store 4 as 4.0), else None."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 10 ** MAX_DIGITS:
         return int(value)
     if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+        return value if abs(value) < 10 ** MAX_DIGITS else None
+    if isinstance(value, str):
+        return decimal(value)
     return None
 
 
@@ -130,7 +147,7 @@ def parse_headcount(value: Any) -> int | str:
     number = _whole(value)
     if number is None and isinstance(value, str):
         match = _NUMBER.match(value.strip())
-        number = int(match[1]) if match else None
+        number = decimal(match[1]) if match else None
     if number is None or number < 1:
         raise WordError(f"{_shown(value)} 不是人数：填正整数或「全员」",
                         f'{_shown(value)} is not a headcount: give a positive whole number or '
@@ -154,9 +171,11 @@ def parse_number(value: Any) -> float:
     if isinstance(value, str):
         text = value.strip()
         try:
-            return float(text[:-1]) / 100 if text.endswith(("%", "％")) else float(text)
+            number = float(text[:-1]) / 100 if text.endswith(("%", "％")) else float(text)
         except ValueError:
-            pass
+            number = math.nan
+        if math.isfinite(number) and len(text) <= MAX_DIGITS + 10:  # no "inf", no 5,000 digits
+            return number
     raise WordError(f"{_shown(value)} 不是数", f"{_shown(value)} is not a number")
 
 

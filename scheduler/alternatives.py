@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from models import InputError, Instance, Project, SessionPhase, Solution, Status
+from models.words import decimal
 from scheduler.calendar import YearCalendar
 from scheduler.diff import SessionChange, session_changes
 from scheduler.kpis import KPI_NAMES, weighted_objective
@@ -73,10 +74,11 @@ def parse_class(text: str, solution: Solution, lang: str = "en") -> tuple[str, l
         raise InputError([phrase(NO_CLASS, text=text, project=project).text(lang)])
     if not number:
         return project, numbers
-    if not number.isdigit() or int(number) not in numbers:
+    session = decimal(number)
+    if session is None or session not in numbers:
         raise InputError([phrase(OTHER_CLASSES, text=text, project=project, number=number,
                                  numbers=Joined(tuple(numbers))).text(lang)])
-    return project, [int(number)]
+    return project, [session]
 
 
 def alternatives(instance: Instance, solution: Solution, project_id: str, sessions: list[int],

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from models import InputError, Instance, SessionPhase, Solution, Status, load_instance, read_json
 from models.fields import parse_date
 from models.load import pydantic_problems
+from models.outputs import all_or_nothing
 from scheduler.hours import has_requirement, hours_extremes, hours_out_of_reach
 from scheduler.messages import LANGUAGES, Named, language, say
 from scheduler.replan import Replan, parse_pins
@@ -123,7 +124,9 @@ def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, s
 
         explanation = explain(instance, time_limit=time_limit, workers=workers)
         click.echo(explanation.short(lang))
-        _print_written(explanation.write(out_dir, lang), out_dir)
+        with _writing(out_dir):
+            explained = explanation.write(out_dir, lang)
+        _print_written(explained, out_dir)
     if not solution.status.has_schedule:
         sys.exit(EXIT_NO_SCHEDULE)
     from scheduler.export.formats import write_outputs
@@ -304,11 +307,12 @@ def compare_command(base_path: Path, scenario_paths: tuple[Path, ...], jobs: int
     click.echo(metrics_text(comparison.metrics(lang), lang))
     written = []
     folders = comparison.folders()
-    for alternative in comparison.alternatives:
-        if alternative.solution.status.has_schedule:
-            written += write_outputs(alternative.instance, alternative.solution,
-                                     out_dir / folders[alternative.label], ["csv"])
-    written += write_comparison(comparison, out_dir, lang)
+    with _writing(out_dir):
+        for alternative in comparison.alternatives:
+            if alternative.solution.status.has_schedule:
+                written += write_outputs(alternative.instance, alternative.solution,
+                                         out_dir / folders[alternative.label], ["csv"])
+        written += write_comparison(comparison, out_dir, lang)
     _print_written(written, out_dir)
     if not all(alternative.solution.status.has_schedule
                for alternative in comparison.alternatives):
@@ -359,14 +363,19 @@ def _writable_or_exit(out_dir: Path) -> None:
 
 @contextmanager
 def _writing(out_dir: Path) -> Iterator[None]:
-    """A file that cannot be written (a full disk, a folder made read-only meanwhile) is said
-    plainly; each file is written whole or not at all, so what was there before stays."""
+    """The files of the run are written all or nothing (`models.outputs`): a file that cannot
+    be written (a full disk, a folder made read-only meanwhile) is said plainly, and that or an
+    interrupt leaves the earlier files in `out_dir` as they were."""
     try:
-        yield
+        with all_or_nothing(out_dir):
+            yield
     except OSError as error:
         click.echo(_say("file unwritable", file=error.filename or out_dir,
                         reason=error.strerror, folder=out_dir), err=True)
         sys.exit(EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        click.echo(_say("interrupted writing", folder=out_dir), err=True)
+        sys.exit(EXIT_NO_SCHEDULE)
 
 
 def _print_written(paths: list[Path], out_dir: Path) -> None:
@@ -560,7 +569,8 @@ def _check(path: str, lang: str) -> None:
     except WorkbookError as error:
         for problem in error.problems:
             click.echo(problem, err=True)
-        copy = write_checked_copy(Path(path), error.cells, lang)
+        with _writing(Path(path).parent):
+            copy = write_checked_copy(Path(path), error.cells, lang)
         click.echo(f"{len(error.problems)} 处问题；已在 {copy} 中标红。" if lang == "zh"
                    else f"{len(error.problems)} problem(s); marked in red in {copy}.", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -591,7 +601,9 @@ def template_command(from_path: str | None, lang: str, out_path: Path, force: bo
     _formats_or_exit("csv", lang)
     _refuse_to_overwrite(out_path, force)
     instance = _load_or_exit(from_path, lang) if from_path else None
-    write_workbook(out_path, instance, lang)
+    _writable_or_exit(out_path.parent)
+    with _writing(out_path.parent):
+        write_workbook(out_path, instance, lang)
     what = (_say("template from", count=len(instance.projects), source=from_path) if instance
             else _say("template empty"))
     click.echo(_say("template written", path=out_path, what=what))
@@ -610,8 +622,10 @@ def import_table_command(table_path: Path, out_path: Path, lang: str, force: boo
 
     _formats_or_exit("csv", lang)
     _refuse_to_overwrite(out_path, force)
+    _writable_or_exit(out_path.parent)
     try:
-        count, guesses = import_table(table_path, out_path, lang)
+        with _writing(out_path.parent):
+            count, guesses = import_table(table_path, out_path, lang)
     except InputError as error:
         _exit_bad_input(error.problems)
     for guess in guesses:

@@ -24,6 +24,7 @@ import pandas as pd
 from models import InputError, Instance, Solution, load_instance, parse_instance, read_json
 from models.scenario import is_scenario, load_scenario
 from models.workbook.read import is_workbook, load_workbook_instance
+from scheduler.children import die_with_parent, stop_children
 from scheduler.diff import project_changes
 from scheduler.kpis import KPI_NAMES
 from scheduler.messages import term, text_table
@@ -165,7 +166,9 @@ def compare(base_path: Path, scenario_paths: list[Path], *, time_limit: float = 
     per_job = workers or max(1, cores // jobs)
     base_json = base_solution.to_json()
     context = multiprocessing.get_context("spawn")  # no fork of a process running CP-SAT threads
-    with _children_stop_on_ctrl_c(), ProcessPoolExecutor(jobs, mp_context=context) as pool:
+    with _children_stop_on_ctrl_c(), ProcessPoolExecutor(jobs, mp_context=context,
+                                                         initializer=die_with_parent,
+                                                         initargs=(os.getpid(),)) as pool:
         futures: list[Future[str]] = [
             pool.submit(_solve_against_base, str(path), base_json, base_path.name,
                         time_limit, seed, per_job)
@@ -188,15 +191,19 @@ def _solve_against_base(path: str, base_json: str, base_name: str, time_limit: f
 @contextmanager
 def _children_stop_on_ctrl_c() -> Iterator[None]:
     """Ctrl-C reaches the child processes too, whose searches stop and return their best
-    plans; the parent only waits for them."""
+    plans; the parent only waits for them. SIGTERM, sent to the parent alone, is passed on
+    to them as Ctrl-C. A parent killed outright takes its children with it (`die_with_parent`,
+    each child's first act)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    terminate = signal.signal(signal.SIGTERM, lambda signum, frame: stop_children())
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGTERM, terminate)
 
 
 def _measures(alternative: Alternative, base: Alternative, lang: str) -> dict[str, object]:

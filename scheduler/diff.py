@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from models import Instance, SessionPhase, Solution
+from models.cell_text import csv_table
 from models.solution import write_text_atomically
 from scheduler.calendar import YearCalendar
 from scheduler.messages import phrase, term
@@ -244,8 +245,9 @@ def changes_table(instance: Instance, changes: list[SessionChange],
 def write_changes(instance: Instance, changes: list[SessionChange], out_dir: Path,
                   lang: str = "en") -> Path:
     """`changes.csv` in `out_dir`: `changes_table`, UTF-8 with a byte-order mark so that Excel
-    reads the Chinese, written whole or not at all."""
+    reads the Chinese, written whole or not at all; formula-like text guarded
+    (`models.cell_text`)."""
     path = out_dir / "changes.csv"
-    write_text_atomically(path, "\ufeff" + changes_table(instance, changes, lang)
+    write_text_atomically(path, "\ufeff" + csv_table(changes_table(instance, changes, lang))
                           .to_csv(index=False))
     return path

@@ -31,6 +31,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "earlier one or a whole new one",
                         "--out：无法写入 {file}（{reason}）；{folder} 中每个文件要么是原来的，"
                         "要么是完整的新文件"),
+    "interrupted writing": ("interrupted while writing; the files in {folder} are the earlier "
+                            "ones, as they were", "写入时被中断；{folder} 中的文件仍是原来的"),
     "bad lang": ("--lang: {value!r} is not a language; choose from zh, en",
                  "--lang：{value!r} 不是可选的语言；请选 zh 或 en"),
     "provisional holidays": (

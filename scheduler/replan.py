@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from models import InputError, SessionPhase, Solution
 from models.solution import ReplanRecord
+from models.words import decimal
 
 STABILITY_KPIS = ("moved", "venue_changed", "trainer_changed")
 PhaseKey = tuple[str, int, int]
@@ -100,7 +101,8 @@ def _read_pin(text: str, sessions: set[ClassKey]) -> tuple[str, list[int], froze
     of_project = sorted(session for pid, session in sessions if pid == project)
     if not of_project:
         raise ValueError(f"the baseline has no session of project {project!r}")
-    if number and (not number.isdigit() or int(number) not in of_project):
+    session = decimal(number)
+    if number and (session is None or session not in of_project):
         raise ValueError(f"the baseline has sessions {', '.join(map(str, of_project))} of "
                          f"{project}, not {number!r}")
     parts = frozenset(part.strip() for part in part_list.split(",")) if colon else WHOLE
@@ -108,7 +110,7 @@ def _read_pin(text: str, sessions: set[ClassKey]) -> tuple[str, list[int], froze
     if unknown or not parts:
         raise ValueError(f"{', '.join(unknown) or 'nothing'} is not a part of a class; pin "
                          f"{', '.join(PIN_PARTS)} or the whole class")
-    return project, [int(number)] if number else of_project, parts
+    return project, [session] if session is not None else of_project, parts
 
 
 def pin_text(key: ClassKey, parts: frozenset[str]) -> str:

@@ -23,7 +23,7 @@ from scheduler.cli import main
 from scheduler.validate import validate
 from scheduler.web.app import create_app
 from scheduler.web.security import UPLOAD_LIMIT
-from tests.web_server import ROOT, wait_for, with_bad_cell, workbook_2024
+from tests.web_server import ROOT, wait_for, with_bad_cell, with_token, workbook_2024
 
 SECONDS = "5"
 
@@ -35,7 +35,8 @@ def data_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(data_dir):
-    with TestClient(create_app(data_dir, max_running=1)) as client:
+    with TestClient(create_app(data_dir, max_running=1), base_url="http://127.0.0.1") as client:
+        with_token(client)
         yield client
 
 
@@ -244,7 +245,8 @@ def test_bad_solve_requests_are_said_plainly(client, solved):
 
 
 def test_every_page_needs_the_password_when_one_is_set(tmp_path):
-    with TestClient(create_app(tmp_path, password="培训2024")) as client:
+    app = create_app(tmp_path, password="培训2024")
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         for path in ("/", "/static/htmx.min.js", "/jobs/x"):
             response = client.get(path)
             assert response.status_code == 401

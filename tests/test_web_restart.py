@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from models import Solution, load_instance
 from scheduler.validate import validate
-from tests.web_server import ROOT, free_port, start_server, wait_for
+from tests.web_server import ROOT, free_port, start_server, wait_for, with_token
 
 M100 = ROOT / "instances" / "generated" / "m100.json"
 
@@ -23,11 +23,14 @@ def test_a_server_stopped_mid_solve_keeps_the_best_plan_after_a_restart(how, tmp
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = start_server(tmp_path / "data", port)
+    browser = httpx.Client()
     try:
-        response = httpx.post(f"{base}/upload", files={"file": ("m100.json", M100.read_bytes())})
+        with_token(browser, f"{base}/")
+        response = browser.post(f"{base}/upload", files={"file": ("m100.json",
+                                                                  M100.read_bytes())})
         assert response.status_code == 303, response.text
         url = base + response.headers["location"]
-        httpx.post(f"{url}/solve", data={"time_limit": "300"})
+        browser.post(f"{url}/solve", data={"time_limit": "300"})
         wait_for(lambda: re.search(r'id="best">[0-9,]+<', httpx.get(f"{url}/progress").text),
                  60, "a first plan")
     finally:

@@ -3,6 +3,7 @@ and waiting for a job to reach a state."""
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -39,6 +40,18 @@ def with_bad_cell(source: Path, header: str, row: int, value: str,
     sheet.cell(row=row, column=column).value = value
     book.save(out)
     return out, column
+
+
+TOKEN = re.compile(r'name="csrf" value="([0-9a-f]+)"')
+
+
+def with_token(client: httpx.Client, url: str = "/") -> str:
+    """Open a page of the server as a browser would (the session cookie is kept by `client`)
+    and send the token of its forms with every later request; the token."""
+    match = TOKEN.search(client.get(url).text)
+    assert match, "the page has no form token"
+    client.headers["X-CSRF-Token"] = match[1]
+    return match[1]
 
 
 def free_port() -> int:

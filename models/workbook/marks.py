@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from models.cell_text import guard_sheet
 from models.workbook.read import CellProblem
 from models.workbook.write import save_atomically
 
@@ -43,6 +44,7 @@ def write_checked_copy(path: Path, problems: list[CellProblem], lang: str = "zh"
                                          else f"{len(problems)} problem(s)")).font = Font(bold=True)
     for offset, problem in enumerate(problems, start=2):
         results.cell(row=offset, column=1, value=problem.text(lang))
+    guard_sheet(results)  # the planner's own cells, formulas included, are left as they are
     results.column_dimensions["A"].width = 100
     book.active = 0
     target = checked_copy_path(path)

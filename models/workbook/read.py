@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from models import words
@@ -39,6 +37,7 @@ from models.workbook.layout import (
     Kind,
     Sheet,
 )
+from models.workbook.safety import Survey, survey
 
 REQUIRED_SHEETS = (PROJECTS, AUDIENCES, TOWNS, SETTINGS)
 
@@ -80,7 +79,7 @@ def is_workbook(path: Path) -> bool:
 def read_workbook(path: Path, lang: str = "zh") -> dict[str, Any]:
     """The instance's JSON that the workbook holds, not yet checked as a whole; raise
     `WorkbookError` naming every cell that does not read."""
-    reader = _Reader(_open(path, lang))
+    reader = _Reader(*_open(path, lang))
     data = reader.read()
     if reader.problems:
         raise WorkbookError(reader.in_order(reader.problems), lang)
@@ -90,7 +89,7 @@ def read_workbook(path: Path, lang: str = "zh") -> dict[str, Any]:
 def load_workbook_instance(path: Path, lang: str = "zh") -> Instance:
     """The instance the workbook holds, checked as a JSON instance is; every problem is named
     by its sheet, row and column."""
-    reader = _Reader(_open(path, lang))
+    reader = _Reader(*_open(path, lang))
     data = reader.read()
     try:
         instance = parse_instance(data)
@@ -111,13 +110,20 @@ def load_workbook_instance(path: Path, lang: str = "zh") -> Instance:
     return instance
 
 
-def _open(path: Path, lang: str) -> Any:
+def _open(path: Path, lang: str) -> tuple[Any, Survey]:
+    """The workbook with its cells' values, and what `safety.survey` found in it first."""
+    found = survey(path, lang)
     try:
-        return load_workbook(path, data_only=True)
+        return load_workbook(path, data_only=True), found
     except FileNotFoundError:
         message = ("找不到文件", "the file does not exist")
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        message = ("不是 Excel 工作簿（.xlsx）", "not an Excel workbook (.xlsx)")
+    except (MemoryError, RecursionError):
+        message = ("太大或嵌套太深，无法读取", "too large or too deeply nested to read")
+    except Exception as error:  # openpyxl raises what its parts raise: a broken style, a
+        # malformed part, an entity defusedxml refuses; each means the same to the planner
+        detail = f"{type(error).__name__}: {error}"[:200]
+        message = (f"不是 Excel 工作簿（.xlsx），无法读取：{detail}",
+                   f"not an Excel workbook (.xlsx) that can be read: {detail}")
     raise InputError([f"{path}: {message[0] if lang == 'zh' else message[1]}"])
 
 
@@ -134,8 +140,9 @@ class _Table:
 
 
 class _Reader:
-    def __init__(self, book: Any):
+    def __init__(self, book: Any, survey: Survey | None = None):
         self.book = book
+        self.survey = survey or Survey()
         self.problems: list[CellProblem] = []
         self.tables: dict[str, _Table] = {}
         self.settings_rows: dict[str, int] = {}
@@ -185,10 +192,36 @@ class _Reader:
                                             for name, hours in required.items()}
 
     def _find(self, sheet: Sheet) -> Worksheet | None:
+        """The worksheet of that title (a chart sheet of that title is not one: it is said)."""
         for title in (sheet.zh, sheet.en):
             if title in self.book.sheetnames:
-                return self.book[title]
+                found = self.book[title]
+                if isinstance(found, Worksheet):
+                    self._unreadable_cells(found)
+                    return found
+                self._problem(title, None, None, None, "是图表工作表，不是数据表：请改名或删除",
+                              "is a chart sheet, not a sheet of data: rename or delete it")
         return None
+
+    def _unreadable_cells(self, worksheet: Worksheet) -> None:
+        """Cells whose value cannot be read as written: a formula whose value was not saved
+        (it would read as empty), and a cell merged over rows (its value is in the first
+        row only: the others would read as empty)."""
+        headers = {cell.column: _text(cell.value) for cell in worksheet[1]}
+        for row, column, formula in self.survey.uncached.get(worksheet.title, []):
+            self._problem(worksheet.title, row, headers.get(column) or None, column,
+                          f"公式 ={formula} 没有保存计算结果（由不计算公式的程序写入）：请在 "
+                          "Excel 或 WPS 中打开并保存，或直接填写数值",
+                          f"the formula ={formula} has no value saved (the file was written by "
+                          "a program that does not compute formulas): open and save it in Excel "
+                          "or WPS, or type the value")
+        for merged in worksheet.merged_cells.ranges:
+            if merged.max_row > merged.min_row:
+                self._problem(worksheet.title, merged.min_row,
+                              headers.get(merged.min_col) or None, merged.min_col,
+                              f"合并单元格 {merged.coord} 跨了多行：请取消合并，在每一行填写",
+                              f"the merged cell {merged.coord} spans several rows: unmerge it "
+                              "and fill in each row")
 
     # -- items, one per row ---------------------------------------------------------------
     def _table(self, sheet: Sheet, worksheet: Worksheet) -> _Table:
@@ -199,7 +232,12 @@ class _Reader:
             if not header:
                 continue
             column = _column_of(sheet, header)
-            if column is not None:
+            twice = (column is not None and column.field in table.headers) or (
+                column is None and sheet is TOWNS and header in extra.values())
+            if twice:
+                self._problem(worksheet.title, 1, header, cell.column,
+                              "与前面的列重复：只保留一列", "is given twice: keep one column")
+            elif column is not None:
                 table.headers[column.field] = (cell.column, header)
             elif sheet is TOWNS:
                 extra[cell.column] = header
@@ -457,6 +495,11 @@ _MESSAGES_ZH = (
      r"内置的法定节假日只有 \1–\2 年，没有 \3 年：把「法定节假日」填为「按日历表」，"
      r"在日历表中填写当年的法定节假日"),
     (r"(\S+) is a \w+, not a weekend day", r"\1 不是周末"),
+    (r"(\S+) is more than a year from the plan's year (\d+); give dates of (\d+)–(\d+)",
+     r"\1 离计划年份 \2 超过一年：请填写 \3–\4 年的日期"),
+    (r"character (\d+) is (?:half of a broken character|an invisible control character) "
+     r"\((U\+[0-9A-F]+)\); retype or remove it",
+     r"第 \1 个字符（\2）无法保存或显示：请删除或重新输入"),
     (r"([\d,]+) projects; one instance plans at most ([\d,]+).*",
      r"共 \1 个项目，一份计划最多 \2 个：请按科室或学期分开"),
 )

@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from models import words
+from models.cell_text import guard_workbook
 from models.instance import Instance
 from models.solution import write_bytes_atomically
 from models.workbook.layout import (
@@ -85,6 +86,7 @@ def build_workbook(data: dict[str, Any], lang: str) -> Workbook:
     book.move_sheet(lists.sheet, offset=len(book.sheetnames))
     for worksheet in book.worksheets:
         _print_wide(worksheet)
+    guard_workbook(book)  # a name like "=1+1" stays the text the planner wrote
     return book
 
 

@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from models.cell_text import csv_table, guard_workbook
 from models.instance import Instance, Project
 from models.solution import write_bytes_atomically
 from scheduler.diff import session_changes
@@ -117,8 +118,10 @@ def _csv_header(key: str, lang: str) -> str:
 
 
 def _csv_bytes(table: pd.DataFrame) -> bytes:
-    """UTF-8 with a byte-order mark: without it, Excel on a Chinese Windows reads GBK."""
-    return ("\ufeff" + table.to_csv(index=False, lineterminator="\n")).encode("utf-8")
+    """UTF-8 with a byte-order mark: without it, Excel on a Chinese Windows reads GBK. Text
+    that a spreadsheet would run as a formula is written behind an apostrophe
+    (`models.cell_text`), in the headers too: a scenario's label is the planner's text."""
+    return ("\ufeff" + csv_table(table).to_csv(index=False, lineterminator="\n")).encode("utf-8")
 
 
 def _metrics_headers(metrics: pd.DataFrame, lang: str) -> list[str]:
@@ -151,6 +154,7 @@ def _workbook_bytes(instance: Instance, metrics: pd.DataFrame, diff: pd.DataFram
                  word("项目变化", lang), _projects_headers(diff, lang),
                  _cells(projects_table(diff)))
     buffer = io.BytesIO()
+    guard_workbook(workbook)
     workbook.save(buffer)
     return buffer.getvalue()
 

@@ -24,6 +24,7 @@ from icalendar import Calendar, Event, vText
 from icalendar.parser import Contentline, Parameters
 
 from models.instance import Instance
+from models.outputs import remove
 from models.solution import SessionPhase, Solution, write_bytes_atomically
 from scheduler.export.plan_table import MODE_NAMES, NOBODY, PLACE_WITHOUT_VENUE
 from scheduler.export.summaries import phase_names
@@ -86,7 +87,7 @@ def write_calendars(instance: Instance, solution: Solution, out_dir: Path,
         for kind in KINDS:
             for stale in folder.glob(f"{kind}-*.ics"):
                 if stale not in files:
-                    stale.unlink()
+                    remove(stale)
     return list(files)
 
 
@@ -163,9 +164,11 @@ def _calendar(name: str, events: Iterable[bytes], note: str | None = None) -> by
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    # icalendar escapes text by the property's type, and knows no type for X-WR-CALNAME: as
+    # vText, a line break in the name is escaped as in SUMMARY, never a line of its own.
+    calendar.add("x-wr-calname", vText(name))
     if note:
-        calendar.add("x-wr-caldesc", note)
+        calendar.add("x-wr-caldesc", vText(note))
     empty = bytes(calendar.to_ical())
     return empty[:-len(CALENDAR_END)] + b"".join(events) + CALENDAR_END
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from models.cell_text import csv_table
 from models.instance import Instance, Mode, Project
 from models.solution import SessionPhase, Solution, write_text_atomically
 
@@ -113,8 +114,9 @@ def plan_table(instance: Instance, solution: Solution, *, office: bool = False) 
 
 def write_plan_csv(instance: Instance, solution: Solution, path: Path) -> None:
     """The plan table as CSV in UTF-8 with a byte-order mark: without it, Excel on a Chinese
-    Windows reads the file as GBK and shows garbage."""
-    text = plan_table(instance, solution).to_csv(index=False, lineterminator="\n")
+    Windows reads the file as GBK and shows garbage. Formula-like text is guarded
+    (`models.cell_text`)."""
+    text = csv_table(plan_table(instance, solution)).to_csv(index=False, lineterminator="\n")
     write_text_atomically(Path(path), "\ufeff" + text)
 
 

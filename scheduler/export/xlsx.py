@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from models.cell_text import guard_workbook
 from models.instance import Instance
 from models.solution import Solution, write_bytes_atomically
 from scheduler.export import summaries
@@ -123,6 +124,7 @@ def write_xlsx(instance: Instance, solution: Solution, path: Path, lang: str = "
     for name, table, widths, notes in sheets:
         sheet = workbook.create_sheet(word(name, lang))
         _side_sheet(sheet, f"{instance.name} · {word(name, lang)}", table, widths, lang, notes)
+    guard_workbook(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     write_bytes_atomically(Path(path), buffer.getvalue())

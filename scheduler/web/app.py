@@ -26,7 +26,9 @@ import io
 import json
 import logging
 import multiprocessing
+import os
 import shutil
+import sqlite3
 import time
 import zipfile
 from collections.abc import AsyncIterator
@@ -37,7 +39,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request, UploadFile
+from fastapi import Depends, FastAPI, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -48,12 +50,23 @@ from starlette.exceptions import HTTPException
 from models import InputError, load_instance
 from models.fields import parse_date
 from models.scenario import SCENARIO_SCHEMA, load_scenario
-from models.workbook.marks import write_checked_copy
-from models.workbook.read import WorkbookError
+from scheduler.children import die_with_parent
 from scheduler.web import views
 from scheduler.web.changes import MAX_SCENARIOS, ChangeBlock, read_block, read_blocks
+from scheduler.web.check import check_upload
 from scheduler.web.jobs import JobRunner
-from scheduler.web.security import UPLOAD_LIMIT, BodyLimit, PasswordRequired
+from scheduler.web.security import (
+    TOKEN_FIELD,
+    TOKEN_HEADER,
+    UPLOAD_LIMIT,
+    BodyLimit,
+    HostAllowed,
+    PasswordRequired,
+    SessionCookie,
+    Sessions,
+    cross_site,
+    own_names,
+)
 from scheduler.web.storage import COMPARE, DONE, INVALID, PLAN, QUEUED, READY, STOPPED, Storage
 from scheduler.web.worker import BASELINE_FILE
 
@@ -65,10 +78,13 @@ log = logging.getLogger("scheduler.web")
 
 
 def create_app(data_dir: Path, *, password: str | None = None,
-               max_running: int | None = None) -> FastAPI:
+               max_running: int | None = None, host: str = "127.0.0.1") -> FastAPI:
     """The web application over the jobs kept in `data_dir`; with `password`, every request
-    needs it. Its lifespan starts and stops the job runner."""
+    needs it. It answers only requests whose Host is an address or its own name (`host`, the
+    name it listens on, among them), and a state-changing request only from its own pages
+    (`security.same_site`). Its lifespan starts and stops the job runner."""
     storage = Storage(data_dir)
+    sessions = Sessions(data_dir)
     runner = JobRunner(storage, max_running)
     plans = views.PlanCache(storage)
     templates = Jinja2Templates(directory=HERE / "templates")
@@ -77,6 +93,7 @@ def create_app(data_dir: Path, *, password: str | None = None,
                                  upload_mb=UPLOAD_LIMIT // (1024 * 1024),
                                  max_scenarios=MAX_SCENARIOS, time_limits=TIME_LIMITS,
                                  now=time.time)
+    templates.env.globals["csrf"] = lambda request: sessions.token(request.state.session)
     templates.env.filters["when"] = _when
     templates.env.filters["number"] = _number
 
@@ -92,8 +109,23 @@ def create_app(data_dir: Path, *, password: str | None = None,
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.storage, app.state.runner = storage, runner
     app.add_middleware(BodyLimit)
+    app.add_middleware(SessionCookie)
     if password:
-        app.add_middleware(PasswordRequired, password=password)  # outermost: checked first
+        app.add_middleware(PasswordRequired, password=password)
+    app.add_middleware(HostAllowed, names=own_names(host))  # outermost: checked first
+
+    async def same_site(request: Request) -> None:
+        """A request that changes something must come from a page of this server: its Origin
+        (or Referer) this server, and the token of the browser's session in its form."""
+        if cross_site(request.headers):
+            raise HTTPException(403, "拒绝来自其他网站的请求")
+        token = request.headers.get(TOKEN_HEADER)
+        if token is None:
+            token = str((await request.form()).get(TOKEN_FIELD) or "")
+        if not sessions.valid(request.state.session, token):
+            raise HTTPException(403, "页面已过期或来自其他网站：请刷新本服务的页面后重新提交")
+
+    from_own_page = [Depends(same_site)]
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def page(request: Request, name: str, status_code: int = 200, **context: Any
@@ -124,7 +156,7 @@ def create_app(data_dir: Path, *, password: str | None = None,
     def index(request: Request) -> HTMLResponse:
         return page(request, "index.html", jobs=_uploads(storage))
 
-    @app.post("/upload")
+    @app.post("/upload", dependencies=from_own_page)
     async def upload(request: Request, file: UploadFile) -> Response:
         name = _display_name(file.filename or "")
         suffix = Path(name).suffix.lower()
@@ -136,12 +168,22 @@ def create_app(data_dir: Path, *, password: str | None = None,
         if len(data) > UPLOAD_LIMIT:
             return page(request, "index.html", 413, jobs=_uploads(storage),
                         problems=[f"{name}：文件超过 {UPLOAD_LIMIT // (1024 * 1024)} MB"])
-        job_id, folder = storage.new_folder()
-        stored = folder / f"input{suffix}"
-        stored.write_bytes(data)
-        title, problems = _check(stored, name)
-        storage.add(job_id, kind=PLAN, title=title, input_name=name, input_file=stored.name,
-                    status=INVALID if problems else READY, problems=problems)
+        folder = None
+        try:
+            job_id, folder = storage.new_folder()
+            stored = folder / f"input{suffix}"
+            stored.write_bytes(data)
+            title, problems = await check_upload(stored, name)
+            storage.add(job_id, kind=PLAN, title=title, input_name=name,
+                        input_file=stored.name, status=INVALID if problems else READY,
+                        problems=problems)
+        except (OSError, sqlite3.Error) as error:  # a full or read-only --data folder
+            log.error("storing an upload: %s", error)
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+            return page(request, "index.html", 507, jobs=_safe_uploads(storage),
+                        problems=[f"{name}：服务器无法保存上传的文件（磁盘已满或不可写），"
+                                  "请联系管理员"])
         return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 
     @app.get("/jobs/{job_id}", response_class=HTMLResponse)
@@ -162,7 +204,7 @@ def create_app(data_dir: Path, *, password: str | None = None,
                     views.input_path(storage, job))
         return page(request, "job.html", **context)
 
-    @app.post("/jobs/{job_id}/solve")
+    @app.post("/jobs/{job_id}/solve", dependencies=from_own_page)
     async def solve(request: Request, job_id: str) -> Response:
         job = job_or_404(job_id)
         form = await request.form()
@@ -182,7 +224,7 @@ def create_app(data_dir: Path, *, password: str | None = None,
             response.headers["HX-Refresh"] = "true"
         return response
 
-    @app.post("/jobs/{job_id}/stop")
+    @app.post("/jobs/{job_id}/stop", dependencies=from_own_page)
     def stop(request: Request, job_id: str) -> Response:
         job = job_or_404(job_id)
         storage.request_stop(job.id)
@@ -258,7 +300,7 @@ def create_app(data_dir: Path, *, password: str | None = None,
         return page(request, "_changes.html", instance=plan.instance, prefix=f"s{index}_",
                     label=f"方案{index + 1}", named=True)
 
-    @app.post("/jobs/{job_id}/compare")
+    @app.post("/jobs/{job_id}/compare", dependencies=from_own_page)
     async def compare(request: Request, job_id: str) -> Response:
         job = job_or_404(job_id)
         form = {key: str(value) for key, value in (await request.form()).items()}
@@ -271,7 +313,7 @@ def create_app(data_dir: Path, *, password: str | None = None,
             problems.append("请至少为一个方案填写一项变化")
         return start_derived(request, job, form, problems, COMPARE, "方案对比", blocks, {})
 
-    @app.post("/jobs/{job_id}/replan")
+    @app.post("/jobs/{job_id}/replan", dependencies=from_own_page)
     async def replan(request: Request, job_id: str) -> Response:
         job = job_or_404(job_id)
         form = {key: str(value) for key, value in (await request.form()).items()}
@@ -316,7 +358,9 @@ class _Explainer:
 
     async def explain(self, *arguments: Any) -> dict[str, Any]:
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=die_with_parent,
+                                            initargs=(os.getpid(),))
         try:
             return await asyncio.get_running_loop().run_in_executor(
                 self.pool, views.class_explanation, *arguments)
@@ -327,24 +371,6 @@ class _Explainer:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
-
-
-def _check(path: Path, name: str) -> tuple[str, list[str]]:
-    """The instance's name and no problems, or the upload's name and every problem, as
-    `schedule check` says them; a workbook with problems gets its marked-up copy beside it."""
-    try:
-        instance = load_instance(path)
-    except WorkbookError as error:
-        write_checked_copy(path, error.cells)
-        return name, [_named(problem, path, name) for problem in error.problems]
-    except InputError as error:
-        return name, [_named(problem, path, name) for problem in error.problems]
-    return instance.name, []
-
-
-def _named(problem: str, path: Path, name: str) -> str:
-    """A problem as the planner's file would be named in it, not the stored copy."""
-    return problem.replace(str(path), name)
 
 
 def _derived_job(storage: Storage, job: Any, kind: str, title: str, blocks: list[ChangeBlock],
@@ -390,6 +416,14 @@ def _form_problems(request: Request, page: Any, job: Any, problems: list[str]) -
                 problems=problems, back=f"/jobs/{job.id}")
 
 
+def _safe_uploads(storage: Storage) -> list[Any]:
+    """The uploads, or none where the jobs table cannot be read now."""
+    try:
+        return _uploads(storage)
+    except sqlite3.Error:
+        return []
+
+
 def _uploads(storage: Storage) -> list[Any]:
     """The jobs of the front page: the uploads (re-plans and comparisons are on their plan's
     page)."""
@@ -430,5 +464,5 @@ def serve(host: str, port: int, data_dir: Path, password: str | None,
     """Run the server until Ctrl-C; running jobs then stop and keep their best plans."""
     import uvicorn
 
-    app = create_app(data_dir, password=password, max_running=max_running)
+    app = create_app(data_dir, password=password, max_running=max_running, host=host)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models.fields import parse_date
+from models.words import decimal
 
 MAX_SCENARIOS = 6
 """Scenarios compared at once: each one is a solve of its own."""
@@ -85,6 +86,7 @@ def _closed_range(block: ChangeBlock, value: dict[str, str], kind: str, what: st
 
 def _months(text: str) -> list[int] | None:
     parts = [part for part in re.split(r"[\s,，、;；]+", text) if part]
-    if not parts or not all(part.isdigit() and 1 <= int(part) <= 12 for part in parts):
+    months = [decimal(part) for part in parts]
+    if not parts or not all(month is not None and 1 <= month <= 12 for month in months):
         return None
-    return sorted({int(part) for part in parts})
+    return sorted({month for month in months if month is not None})

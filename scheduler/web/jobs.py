@@ -10,13 +10,17 @@ run when the server starts again.
 
 from __future__ import annotations
 
+import logging
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 
-from scheduler.web.storage import QUEUED, RUNNING, STOPPED, Storage
+from scheduler.web.storage import FAILED, QUEUED, RUNNING, STOPPED, Storage
+
+log = logging.getLogger("scheduler.web")
 
 POLL_SECONDS = 0.25
 STALE_SECONDS = 10.0
@@ -36,6 +40,8 @@ class JobRunner:
         self.wake = threading.Event()
         self.closing = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="job-runner", daemon=True)
+        self.faulty = False
+        """Whether the last round met a disk fault (said once, not every round)."""
 
     def start(self) -> None:
         self.thread.start()
@@ -62,8 +68,17 @@ class JobRunner:
 
     def _loop(self) -> None:
         while not self.closing.is_set():
-            self._follow()
-            self._start_queued()
+            try:
+                self._follow()
+                self._start_queued()
+            except (OSError, sqlite3.Error) as error:
+                # A full or read-only --data folder: the jobs table cannot be written now.
+                # The runner goes on, and carries on where it was once the disk is back.
+                if not self.faulty:
+                    log.error("the job runner cannot use the data folder: %s", error)
+                self.faulty = True
+            else:
+                self.faulty = False
             self.wake.wait(POLL_SECONDS)
             self.wake.clear()
 
@@ -96,7 +111,11 @@ class JobRunner:
                 return
             if self.storage.claim(job.id):
                 running += 1
-                self._spawn(job.id, workers=max(1, self.cores // running))
+                try:
+                    self._spawn(job.id, workers=max(1, self.cores // running))
+                except OSError as error:
+                    self.storage.update(job.id, status=FAILED, ended=time.time(),
+                                        message=f"无法启动求解进程（{error.strerror}）")
 
     def _spawn(self, job_id: str, workers: int) -> None:
         """The worker process, in a process group of its own where there are such, so that a

@@ -81,8 +81,10 @@ def output_files(storage: Storage, job: Job) -> list[str]:
     out_dir = storage.out_dir(job.id)
     if not out_dir.is_dir():
         return []
+    # Hidden names are the writers' own: a file being written, a run's staging folder.
     return sorted(path.relative_to(out_dir).as_posix() for path in out_dir.rglob("*")
-                  if path.is_file() and not path.name.startswith("."))
+                  if path.is_file()
+                  and not any(part.startswith(".") for part in path.relative_to(out_dir).parts))
 
 
 def class_rows(plan: Plan) -> list[dict[str, Any]]:

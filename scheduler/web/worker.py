@@ -20,6 +20,7 @@ from pathlib import Path
 
 from models import InputError, Instance, Solution, Status, load_instance
 from models.fields import parse_date
+from models.outputs import all_or_nothing
 from scheduler.replan import Replan
 from scheduler.search.solve import solve
 from scheduler.sessions import cannot_run
@@ -127,6 +128,11 @@ def run_job(storage: Storage, job: Job, workers: int) -> None:
             storage.update(job.id, status=STOPPED, ended=time.time(),
                            message="在开始搜索前已停止，没有方案")
             return
+        except OSError as error:  # a full or read-only disk: the earlier outputs are kept
+            storage.update(job.id, status=FAILED, ended=time.time(),
+                           message=f"无法写入结果（{error.strerror or error}）：磁盘已满或不可写，"
+                                   "没有留下不完整的文件")
+            return
         except Exception:
             (folder / "worker.log").write_text(traceback.format_exc(), encoding="utf-8")
             storage.update(job.id, status=FAILED, ended=time.time(),
@@ -151,7 +157,12 @@ def _solve(job: Job, folder: Path, out_dir: Path, workers: int, watch: Watch) ->
     finally:
         watch.end_search()
     solution = result.solution
-    solution.write(out_dir / "solution.json")
+    with all_or_nothing(out_dir):
+        solution.write(out_dir / "solution.json")
+        if solution.status.has_schedule:
+            write_outputs(instance, solution, out_dir)
+            if replan is not None:
+                _write_changes(instance, replan.baseline, solution, out_dir)
     if not solution.status.has_schedule:
         # The search keeps its reasons in English; the pages say them in Chinese.
         said = cannot_run(instance, list(result.unschedulable), "zh")
@@ -160,9 +171,6 @@ def _solve(job: Job, folder: Path, out_dir: Path, workers: int, watch: Watch) ->
                            for project_id, reason in result.unschedulable.items())
         return ("没有满足全部规则和必办项目的方案" if solution.status is Status.INFEASIBLE
                 else "时限内没有找到方案，请延长求解时间") + (f"（{reasons}）" if reasons else "")
-    write_outputs(instance, solution, out_dir)
-    if replan is not None:
-        _write_changes(instance, replan.baseline, solution, out_dir)
     return _summary(solution)
 
 
@@ -208,11 +216,12 @@ def _compare(job: Job, folder: Path, out_dir: Path, workers: int, watch: Watch) 
     finally:
         watch.end_search()
     folders = comparison.folders()
-    for alternative in comparison.alternatives[1:]:
-        if alternative.solution.status.has_schedule:
-            write_outputs(alternative.instance, alternative.solution,
-                          out_dir / folders[alternative.label], ["xlsx", "csv"])
-    write_comparison(comparison, out_dir)
+    with all_or_nothing(out_dir):
+        for alternative in comparison.alternatives[1:]:
+            if alternative.solution.status.has_schedule:
+                write_outputs(alternative.instance, alternative.solution,
+                              out_dir / folders[alternative.label], ["xlsx", "csv"])
+        write_comparison(comparison, out_dir)
     planned = sum(alternative.solution.status.has_schedule
                   for alternative in comparison.alternatives[1:])
     return f"{planned}/{len(scenarios)} 个方案有排期"
