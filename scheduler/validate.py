@@ -30,6 +30,9 @@ KPI_NAMES = ("dropped", "preference", "share", "rural_venue", "cost", "balance",
              "away_days")
 KPI_WEIGHTS = {"hours_short": "hours"}
 """A KPI whose weight in objective.weights has another name."""
+NEWER_KPI_NAMES = ("hours_short", "away_days")
+"""KPIs a plan written before they were counted lacks: taken as 0 where that is so, or where
+their weight is 0 (they change nothing)."""
 STABILITY_KPI_NAMES = ("moved", "venue_changed", "trainer_changed")
 
 RULES: dict[Rule, str] = {
@@ -871,16 +874,16 @@ def _check_kpis(plan: _Plan) -> Iterator[Violation]:
             kpis |= _recompute_stability(plan, plan.baseline)
         else:
             kpis |= {key: plan.solution.kpis.get(key, 0) for key in STABILITY_KPI_NAMES}
+    weights = {key: getattr(plan.instance.objective.weights, KPI_WEIGHTS.get(key, key))
+               for key in names}
     for key in names:
         reported = plan.solution.kpis.get(key)
-        if reported is None and key in ("hours_short", "away_days") and kpis[key] == 0:
-            continue  # a plan written before these were counted, with nothing to count
+        if reported is None and key in NEWER_KPI_NAMES and 0 in (kpis[key], weights[key]):
+            continue  # a plan written before it was counted, where it changes nothing
         if reported is None:
             yield Violation(Rule.KPI, f"KPI {key} is missing; it is {kpis[key]}")
         elif reported != kpis[key]:
             yield Violation(Rule.KPI, f"KPI {key} is reported as {reported}; it is {kpis[key]}")
-    weights = {key: getattr(plan.instance.objective.weights, KPI_WEIGHTS.get(key, key))
-               for key in names}
     objective = sum(weights[key] * kpis[key] for key in names)
     if plan.solution.objective is not None and plan.solution.objective != objective:
         terms = " + ".join(f"{weights[key]} × {kpis[key]}" for key in names)
