@@ -465,6 +465,17 @@ class Instance(Strict):
             seats[town] += given
         return seats
 
+    def forced_shortfall(self, project: Project) -> dict[str, int]:
+        """The seats short of each town's fair share that the project's rural quota forces: what
+        its fairest seating (`fair_seats`) still leaves short (a rural-only project leaves every
+        urban town its whole share short). None for "all", which seats everyone."""
+        if project.headcount == "all":
+            return {}
+        seats = self.fair_seats(project)
+        return {town: target - seats.get(town, 0)
+                for town, target in self.fair_shares(project).items()
+                if target > seats.get(town, 0)}
+
     def rural_quota_seats(self, project: Project) -> int:
         """Seats that must go to rural towns: ceil(quota × headcount); none for "all"."""
         if project.headcount == "all":

@@ -22,6 +22,7 @@ from models.fields import parse_date
 from models.load import pydantic_problems
 from models.outputs import all_or_nothing
 from scheduler.hours import has_requirement, hours_extremes, hours_out_of_reach
+from scheduler.kpis import forced_share
 from scheduler.messages import LANGUAGES, Named, language, say
 from scheduler.replan import Replan, parse_pins
 from scheduler.search.solve import SolveResult, solve, solve_by_hand
@@ -721,7 +722,10 @@ def _print_summary(instance: Instance, result: SolveResult) -> None:
                  if result.why_no_bound
                  else _say("no bound"))
         click.echo(_say("objective", objective=solution.objective, proof=proof))
-        click.echo(_say("kpis", **solution.kpis))
+        forced = forced_share(instance, solution.dropped) if solution.kpis["share"] else 0
+        click.echo(_say("kpis", **solution.kpis, forced=(
+            _say("all forced") if forced and forced >= solution.kpis["share"]
+            else _say("forced", forced=forced) if forced else "")))
         click.echo(_say("cost", **({"away_days": 0} | solution.kpis)))
         if has_requirement(instance):
             lowest, highest = hours_extremes(instance, solution, _lang())

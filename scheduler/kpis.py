@@ -73,6 +73,13 @@ def project_terms(instance: Instance, calendar: YearCalendar,
     return terms
 
 
+def forced_share(instance: Instance, dropped: list[str]) -> int:
+    """Of a plan's seats short of fair share, those its scheduled projects' rural quotas force
+    (`Instance.forced_shortfall`): no seating of theirs could give them."""
+    return sum(sum(instance.forced_shortfall(project).values())
+               for project in instance.projects if project.id not in dropped)
+
+
 def share_shortfall(instance: Instance, project: Project, seats: dict[str, int]) -> int:
     """The project's part of `share`: the seats each town is short of its fair share."""
     return sum(max(0, target - seats.get(town, 0))

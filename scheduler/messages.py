@@ -61,9 +61,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no bound": ("no bound", "没有下界"),
     "no bound because": ("no bound ({why})", "没有下界（{why}）"),
     "kpis": ("  dropped {dropped} · days outside preferred months {preference} · seats short of "
-             "fair share {share} · rural-preferred seats in urban venues {rural_venue}",
+             "fair share {share}{forced} · rural-preferred seats in urban venues {rural_venue}",
              "  未安排项目的优先级 {dropped} · 非首选月份的培训天数 {preference} · 公平名额缺口 "
-             "{share} · 城区场地的农村优先名额 {rural_venue}"),
+             "{share}{forced} · 城区场地的农村优先名额 {rural_venue}"),
+    "forced": (" ({forced:,} of them forced by rural quotas)",
+               "（其中 {forced:,} 由农村名额所致）"),
+    "all forced": (" (all forced by rural quotas)", "（全部由农村名额所致）"),
     "cost": ("  cost {cost:,} yuan · peak absence {balance} teachers · trainer-days away from "
              "home {away_days}",
              "  场地与专家费用 {cost:,} 元 · 最高同日离岗教师 {balance} 人 · 专家异地授课 "

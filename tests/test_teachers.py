@@ -22,6 +22,8 @@ from models.parse import InputError
 from scheduler.baseline import GreedyPlanner
 from scheduler.cli import main
 from scheduler.export.official_table import official_table
+from scheduler.export.summaries import kpi_table, town_summary
+from scheduler.kpis import forced_share
 from scheduler.search.construct import SeatAwarePlanner
 from scheduler.search.solve import solve
 from scheduler.sessions import precheck
@@ -392,3 +394,27 @@ def test_the_official_table_says_where_the_training_went(tiny):
     solution = optimum(data)
     (row,) = official_table(parse_instance(data), solution).to_dict("records")
     assert row["培训地点"] == "送教到片区（城区片、乡镇片）"
+
+
+# --- seats short of fair share that the quotas force (docs/format.md, Forced shortfall) -------
+
+
+def test_a_rural_only_project_leaves_the_urban_town_short_by_force(tiny, tmp_path):
+    # 40 teachers, all rural (quota 1): c's fair share, floor(40 × 100 / 200) = 20, is short,
+    # every seat of it forced; the summary, the KPI sheet and the town sheet say so.
+    tiny["projects"][0]["rural_quota"] = 1.0
+    instance = parse_instance(tiny)
+    assert instance.forced_shortfall(instance.projects[0]) == {"c": 20}
+    solution = optimum(tiny)
+    assert solution.kpis["share"] == 20 and forced_share(instance, solution.dropped) == 20
+    kpis = kpi_table(instance, solution).set_index("指标")["数值"]
+    assert kpis["公平名额缺口"] == kpis["其中农村名额所致"] == 20
+    towns = town_summary(instance, solution).set_index("乡镇")
+    assert towns.loc["城区", "其中农村名额所致"] == towns.loc["城区", "公平名额缺口"] == 20
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(tiny, ensure_ascii=False), "utf-8")
+    for lang, words in (("en", "seats short of fair share 20 (all forced by rural quotas)"),
+                        ("zh", "公平名额缺口 20（全部由农村名额所致）")):
+        result = CliRunner().invoke(main, ["solve", str(path), "--out", str(tmp_path / lang),
+                                           "--formats", "csv", "--lang", lang])
+        assert words in result.output, result.output

@@ -21,7 +21,7 @@ from scheduler import hours
 from scheduler.calendar import YearCalendar
 from scheduler.export.plan_table import class_names, classes, date_span
 from scheduler.export.wording import word
-from scheduler.kpis import WEIGHT_OF, share_shortfall
+from scheduler.kpis import WEIGHT_OF, forced_share, share_shortfall
 
 MONTHS = [f"{month}月" for month in range(1, 13)]
 PhaseKey = tuple[str, int, int]
@@ -125,7 +125,10 @@ def _project_seats(solution: Solution) -> dict[str, dict[str, int]]:
 
 TOTAL_ROWS = ("农村合计", "合计")  # the town table's last rows: fixed words, not town names
 PER_TEACHER = ("人均参训人次", "人均线下参训人次")
-FAIR_SHARE_COLUMNS = ("定额项目参训人次", "公平名额", "公平名额缺口")
+FORCED_COLUMN = "其中农村名额所致"
+"""Of a town's seats short of fair share, those the rural quotas force (`forced_shortfall`):
+not the plan's choice, and not the town's unfair treatment."""
+FAIR_SHARE_COLUMNS = ("定额项目参训人次", "公平名额", "公平名额缺口", FORCED_COLUMN)
 IN_PERSON = (Mode.OFFLINE, Mode.BLENDED)  # the modes that bring teachers together in a room
 
 
@@ -136,9 +139,10 @@ def town_summary(instance: Instance, solution: Solution) -> pd.DataFrame:
     reaches less than the others stands out; the seats of the projects with a set headcount
     against the town's fair share of them (docs/format.md, Objective, `share`) and the seats
     short of it, project by project; the most of its teachers away on one school day against its
-    cap."""
+    cap. Of the seats short, those the rural quotas force are counted apart (`FORCED_COLUMN`)."""
     projects = {project.id: project for project in instance.projects}
     tallies: dict[str, Counter[str]] = {town.id: Counter() for town in instance.towns}
+    forced = {project.id: instance.forced_shortfall(project) for project in instance.projects}
     for project_id, seats in _project_seats(solution).items():
         project = projects[project_id]
         targets = instance.fair_shares(project)
@@ -151,6 +155,8 @@ def town_summary(instance: Instance, solution: Solution) -> pd.DataFrame:
                 tally["定额项目参训人次"] += count
                 tally["公平名额"] += target
                 tally["公平名额缺口"] += max(0, target - count)
+                tally[FORCED_COLUMN] += min(max(0, target - count),
+                                            forced[project_id].get(town_id, 0))
     total_seats = sum(tally["参训人次"] for tally in tallies.values())
     peak = _peak_absence(instance, solution)
 
@@ -369,6 +375,9 @@ def kpi_table(instance: Instance, solution: Solution) -> pd.DataFrame:
         weight = weights[WEIGHT_OF.get(key, key)]
         rows.append({"指标": label, "数值": value, "单位": unit, "权重": weight,
                      "计入目标": value * weight if value is not None else None})
+        if key == "share":
+            rows.append({"指标": FORCED_COLUMN, "数值": forced_share(instance, solution.dropped),
+                         "单位": unit})
     scheduled = len(instance.projects) - len(solution.dropped)
     rows += [
         {"指标": "已安排项目", "数值": f"{scheduled}/{len(instance.projects)}", "单位": "个"},

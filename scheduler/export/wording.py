@@ -81,6 +81,7 @@ ENGLISH = {
     "定额项目参训人次": "Seats in projects with a set headcount",
     "公平名额": "Fair share",
     "公平名额缺口": "Seats short of fair share",
+    "其中农村名额所致": "of which forced by rural quotas",
     # KPIs.
     "数值": "Value",
     "单位": "Unit",
