@@ -154,8 +154,11 @@ class _Explainer:
         if outside:
             cost.kpis["preference"] = outside
             months = "、".join(f"{month}月" for month in sorted(wanted))
+            starts = self._days_in(project, wanted)
             cost.reasons.append(self._say("outside", days=outside, months=months)
-                                + self._why_not_on(rows, self._days_in(project, wanted)))
+                                + self._why_not_on(rows, starts))
+            if (trade := self._trade(project, rows, starts)) is not None:
+                cost.reasons.append(trade)
         cost.kpis["cost"] = sum(self._cost(row) for row in rows)
         cheaper = self._why_not_cheaper(project, rows) if self.cheaper else None
         if cheaper:
@@ -188,6 +191,35 @@ class _Explainer:
     def _why_not_on(self, rows: list[SessionPhase], starts: list[dt.date]) -> str:
         shifts = [start - rows[0].start for start in starts]
         return self._why_not(rows, [{"shift": shift} for shift in shifts], "day")
+
+    def _trade(self, project: Project, rows: list[SessionPhase],
+               starts: list[dt.date]) -> str | None:
+        """Where the class sits outside its preferred months: the best day of them in another
+        venue it may use (dearer ones too) that breaks no rule, and what it would cost, so a
+        planner sees what the month was traded for; None where no venue is free then. The
+        venues are spread over the price range (`MOST_TRIALS`)."""
+        first = rows[0]
+        venues = [venue.id for venue in usable_venues(self.instance, project)
+                  if venue.id != first.venue and venue.capacity >= first.size]
+        if not venues or not starts:
+            return None
+        if len(venues) > MOST_TRIALS:
+            venues = [venues[int(index * len(venues) / MOST_TRIALS)]
+                      for index in range(MOST_TRIALS)]
+        free = []
+        for venue in venues:
+            for start in starts:
+                moved = [self._changed(row, {"shift": start - first.start, "venue": venue})
+                         for row in rows]
+                if not self._broken(rows, moved):
+                    kpis = self._kpis(rows, moved)
+                    free.append((weighted_objective(self.instance, kpis) - self.objective,
+                                 self._place(moved), self._changes(kpis)))
+                    break  # its first free day in the months; the next venue
+        if not free:
+            return None
+        delta, place, kpi_changes = min(free)
+        return self._say("in the months", place=place, delta=delta, changes=kpi_changes)
 
     def _why_not_cheaper(self, project: Project, rows: list[SessionPhase]) -> str | None:
         """Why the class does not use a cheaper venue or a cheaper trainer on its days."""
@@ -406,6 +438,11 @@ WORDS = {
     "urban": ("{seats} rural-preferred seat(s) in an urban venue: ",
               "{seats} 个农村优先名额在城区场地："),
     "cheaper venue": ("a cheaper venue: ", "更便宜的场地："),
+    "in the months": ("in its preferred months it could meet {place}, which breaks no rule and "
+                      "would change the objective by {delta:+,} ({changes}): the months were "
+                      "traded for that",
+                      "它本可在首选月份于{place}举办，不违反任何规则，目标值变化 {delta:+,}"
+                      "（{changes}）：首选月份是为此让出的"),
     "cheaper trainer": ("a cheaper trainer than {trainer}: ", "比{trainer}便宜的专家："),
     "peak": ("{away} of the {peak} teachers away on the busiest school day {day} are its own",
              "最忙的上课日 {day} 共 {peak} 名教师离岗，其中 {away} 名是本班的"),

@@ -170,3 +170,19 @@ def test_ctrl_c_lists_the_alternatives_found_so_far() -> None:
     assert process.returncode == 0, output + errors
     assert "1. " in output and "Traceback" not in errors
     assert time.monotonic() - started < 30
+
+
+def test_why_names_what_the_preferred_month_was_traded_for(tiny):
+    # p1 prefers March; the cheap room is closed all March and the hall costs 5,000 a day: the
+    # plan trades its March day for rent, and why says the hall was free then and at what price.
+    tiny["venues"][1]["unavailable"] = [{"start": "2024-03-01", "end": "2024-03-31"}]
+    tiny["venues"][0]["cost_per_day"] = 5_000
+    tiny["projects"][0].update(months=[3, 4], preferred_months=[3])
+    solution = optimum(tiny)
+    assert [row.venue for row in solution.sessions] == ["room"]
+    for lang, words in (("en", ["it could meet 2024-03-01 in venue hall (报告厅)", "+3,990",
+                                "cost +4,990", "traded"]),
+                        ("zh", ["首选月份于2024-03-01 在场地报告厅（hall）", "+3,990", "让出"])):
+        (project,) = why(parse_instance(tiny), solution, "p1", lang=lang)
+        reasons = " ".join(project.classes[0].reasons)
+        assert all(word in reasons for word in words), reasons
