@@ -598,7 +598,22 @@ class _Relaxation:
             for venue in split.venues if venue.town in self.rural])
         urban_seats = self.lp.NumVar(0.0, self.lp.infinity(), f"urban seats[{project.id}]")
         self.lp.Add(urban_seats >= split.headcount * project.phases * runs - in_rural)
+        if split.areas:  # 送教下乡: an area's seats meet in its own venues
+            self.lp.Add(urban_seats >= self.lp.Sum(
+                [self._urban_seats_in(split, area, used) for area in set(split.areas)]))
         self.terms[project.id].append(self.weights.rural_venue * urban_seats)
+
+    def _urban_seats_in(self, split: SessionSplit, area: str, used: dict[str, Any]) -> Variable:
+        """A `to_area` project's seats of one area beyond what its rural venues there hold."""
+        project, seats = split.project, self.seats[split.project.id]
+        in_rural = self.lp.Sum([
+            min(split.max_size, venue.capacity) * used[venue.id] * (1 / project.days)
+            for venue in split.venues_of(split.areas.index(area) + 1)
+            if venue.town in self.rural])
+        urban = self.lp.NumVar(0.0, self.lp.infinity(), f"urban seats[{project.id},{area}]")
+        self.lp.Add(urban >= project.phases * self.lp.Sum(
+            [seats[town] for town in split.area_towns[area] if town in seats]) - in_rural)
+        return urban
 
     def _resources(self) -> None:
         """In each month, no venue beyond the days it is open and no trainer beyond the days
