@@ -726,7 +726,10 @@ def _print_summary(instance: Instance, result: SolveResult) -> None:
         click.echo(_say("kpis", **solution.kpis, forced=(
             _say("all forced") if forced and forced >= solution.kpis["share"]
             else _say("forced", forced=forced) if forced else "")))
-        click.echo(_say("cost", **({"away_days": 0} | solution.kpis)))
+        # Trainers' days away count where the towns name areas (else every town is one).
+        away = (_say("away", away_days=solution.kpis.get("away_days", 0))
+                if instance.objective.weights.away_days else "")
+        click.echo(_say("cost", **solution.kpis, away=away))
         if has_requirement(instance):
             lowest, highest = hours_extremes(instance, solution, _lang())
             click.echo(_say("hours short", hours_short=solution.kpis["hours_short"],

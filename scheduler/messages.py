@@ -67,10 +67,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "forced": (" ({forced:,} of them forced by rural quotas)",
                "（其中 {forced:,} 由农村名额所致）"),
     "all forced": (" (all forced by rural quotas)", "（全部由农村名额所致）"),
-    "cost": ("  cost {cost:,} yuan · peak absence {balance} teachers · trainer-days away from "
-             "home {away_days}",
-             "  场地与专家费用 {cost:,} 元 · 最高同日离岗教师 {balance} 人 · 专家异地授课 "
-             "{away_days} 人天"),
+    "cost": ("  cost {cost:,} yuan · peak absence {balance} teachers{away}",
+             "  场地与专家费用 {cost:,} 元 · 最高同日离岗教师 {balance} 人{away}"),
+    "away": (" · trainer-days away from home {away_days}", " · 专家异地授课 {away_days} 人天"),
     "hours short": ("  学时 short of the requirement {hours_short:,} teacher-hours · offered by "
                     "this plan per teacher: lowest {lowest}, highest {highest}",
                     "  距学时要求尚缺 {hours_short:,} 人·学时 · 本计划提供的人均学时：最低 "

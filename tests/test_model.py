@@ -32,7 +32,7 @@ def test_unconstrained_optimum(tiny):
     # Seats 20 and 20, not all 40 rural as under the former `rural` term.
     assert (row.venue, row.trainers, row.seats) == ("room", ["t1"], {"c": 20, "r": 20})
     assert solution.kpis == {"dropped": 0, "preference": 0, "share": 0, "rural_venue": 0,
-                             "cost": 1_010, "balance": 40, "hours_short": 0}
+                             "cost": 1_010, "balance": 40, "hours_short": 0, "away_days": 0}
 
 
 def test_venue_capacity_binds(tiny):

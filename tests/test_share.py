@@ -297,11 +297,15 @@ def test_an_instance_that_weighs_rural_is_refused(tiny, tmp_path):
 
 @pytest.mark.parametrize("weight", ["0", "-1", '"x"', "NaN", "Infinity", "true", "null"])
 def test_a_rural_weight_that_is_not_a_positive_number_is_refused(tiny, tmp_path, weight):
-    # Written into the file as given: NaN and Infinity as the bare words Python's json reads.
+    # Written into the file as given: NaN and Infinity, which JSON does not allow, are refused
+    # as the file is read, by name; the others where the weight is checked.
     text = json.dumps(tiny, ensure_ascii=False)[:-1] + f', "policy": {{"rural_weight": {weight}}}}}'
     code, printed, out = run_solve(tmp_path, text)
     assert code == 2, printed
-    assert "policy.rural_weight:" in printed and "is not a weight" in printed
+    if weight in ("NaN", "Infinity"):
+        assert f"{weight} is not a number JSON allows" in printed
+    else:
+        assert "policy.rural_weight:" in printed and "is not a weight" in printed
     assert "Traceback" not in printed and not out.exists()
 
 

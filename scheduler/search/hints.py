@@ -20,7 +20,8 @@ Hint = dict[int, int]
 def plan_hint(built: TrainingModel, rows: list[SessionPhase], dropped: list[str]) -> Hint:
     """The values of the model's decision variables in the plan `rows`, exact for a plan of the
     same instance: a project's sessions are matched in order of their first day, as the model
-    orders them, or by number when re-planning (a class keeps its number)."""
+    orders them (a `to_area` project's area by area, in the order of its classes' areas), or by
+    number when re-planning (a class keeps its number)."""
     by_session: dict[str, dict[int, dict[int, SessionPhase]]] = defaultdict(
         lambda: defaultdict(dict))
     for row in rows:
@@ -37,7 +38,7 @@ def plan_hint(built: TrainingModel, rows: list[SessionPhase], dropped: list[str]
         hint[variables.scheduled.index] = 1
         classes = list(planned.values())
         if built.replan is None:
-            classes.sort(key=lambda phases: phases[min(phases)].start)
+            classes.sort(key=_class_order(built, variables.split.areas))
         for session, phases in zip(variables.sessions, classes, strict=False):
             first = next(iter(phases.values()))
             hint[session.size.index] = first.size
@@ -53,6 +54,21 @@ def plan_hint(built: TrainingModel, rows: list[SessionPhase], dropped: list[str]
                 for trainer, chosen in phase.trainers.items():
                     hint[chosen.index] = int(trainer in row.trainers)
     return hint
+
+
+def _class_order(built: TrainingModel, areas: tuple[str, ...]):
+    """How a plan's classes of one project line up with the model's: by first day, and of a
+    `to_area` project first by the place of their venue's area among its classes' areas."""
+    if not areas:
+        return lambda phases: phases[min(phases)].start
+    area_of = {venue.id: built.instance.town(venue.town).area_id
+               for venue in built.instance.venues}
+    rank = {area: index for index, area in enumerate(dict.fromkeys(areas))}
+
+    def order(phases: dict[int, SessionPhase]) -> tuple[int, object]:
+        first = phases[min(phases)]
+        return rank.get(area_of.get(first.venue or "", ""), len(rank)), first.start
+    return order
 
 
 def set_hint(model: cp_model.CpModel, hint: Hint) -> None:
