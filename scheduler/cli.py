@@ -650,8 +650,11 @@ def schema_command(kind: str) -> None:
 @click.option("--jobs", "max_running", type=click.IntRange(min=1),
               help="Solves at once, each in its own process [default: one per core]; more "
                    "wait in a queue.")
+@click.option("--name", "names", multiple=True, metavar="NAME",
+              help="Another name planners reach this PC by (a DNS alias); repeat for more. "
+                   "Its addresses, localhost and the PC's own names are always answered.")
 def serve_command(host: str, port: int, data_dir: Path, password: str | None,
-                  max_running: int | None) -> None:
+                  max_running: int | None, names: tuple[str, ...]) -> None:
     """Serve the planner's web pages: upload a workbook, check it, solve it, look at the plan,
     compare scenarios; solves run in worker processes."""
     from scheduler.web.app import serve
@@ -662,7 +665,7 @@ def serve_command(host: str, port: int, data_dir: Path, password: str | None,
                          f"password: add --password (for example --password {new_token()})"])
     _writable_or_exit(data_dir)
     click.echo(f"serving http://{host}:{port}/ (data in {data_dir}); Ctrl-C stops it")
-    serve(host, port, data_dir, password, max_running)
+    serve(host, port, data_dir, password, max_running, names)
 
 
 def _refuse_to_overwrite(path: Path, force: bool) -> None:
