@@ -6,6 +6,7 @@ or none found in the time limit); 2 the input is wrong.
 
 from __future__ import annotations
 
+import signal
 import sys
 import tempfile
 import threading
@@ -362,7 +363,11 @@ def _writable_or_exit(out_dir: Path) -> None:
 def _writing(out_dir: Path) -> Iterator[None]:
     """The files of the run are written all or nothing (`models.outputs`): a file that cannot
     be written (a full disk, a folder made read-only meanwhile) is said plainly, and that or an
-    interrupt leaves the earlier files in `out_dir` as they were."""
+    interrupt leaves the earlier files in `out_dir` as they were. SIGTERM is an interrupt too
+    meanwhile, so that the staged files are removed rather than left behind."""
+    terminate = None
+    if threading.current_thread() is threading.main_thread():
+        terminate = signal.signal(signal.SIGTERM, _interrupted)
     try:
         with all_or_nothing(out_dir):
             yield
@@ -373,6 +378,13 @@ def _writing(out_dir: Path) -> Iterator[None]:
     except KeyboardInterrupt:
         click.echo(_say("interrupted writing", folder=out_dir), err=True)
         sys.exit(EXIT_NO_SCHEDULE)
+    finally:
+        if terminate is not None:
+            signal.signal(signal.SIGTERM, terminate)
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _print_written(paths: list[Path], out_dir: Path) -> None:
