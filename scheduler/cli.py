@@ -6,6 +6,7 @@ or none found in the time limit); 2 the input is wrong.
 
 from __future__ import annotations
 
+import signal
 import sys
 import tempfile
 import threading
@@ -366,7 +367,11 @@ def _writable_or_exit(out_dir: Path) -> None:
 def _writing(out_dir: Path) -> Iterator[None]:
     """The files of the run are written all or nothing (`models.outputs`): a file that cannot
     be written (a full disk, a folder made read-only meanwhile) is said plainly, and that or an
-    interrupt leaves the earlier files in `out_dir` as they were."""
+    interrupt leaves the earlier files in `out_dir` as they were. SIGTERM is an interrupt too
+    meanwhile, so that the staged files are removed rather than left behind."""
+    terminate = None
+    if threading.current_thread() is threading.main_thread():
+        terminate = signal.signal(signal.SIGTERM, _interrupted)
     try:
         with all_or_nothing(out_dir):
             yield
@@ -377,6 +382,13 @@ def _writing(out_dir: Path) -> Iterator[None]:
     except KeyboardInterrupt:
         click.echo(_say("interrupted writing", folder=out_dir), err=True)
         sys.exit(EXIT_NO_SCHEDULE)
+    finally:
+        if terminate is not None:
+            signal.signal(signal.SIGTERM, terminate)
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _print_written(paths: list[Path], out_dir: Path) -> None:
@@ -656,8 +668,11 @@ def schema_command(kind: str) -> None:
 @click.option("--jobs", "max_running", type=click.IntRange(min=1),
               help="Solves at once, each in its own process [default: one per core]; more "
                    "wait in a queue.")
+@click.option("--name", "names", multiple=True, metavar="NAME",
+              help="Another name planners reach this PC by (a DNS alias); repeat for more. "
+                   "Its addresses, localhost and the PC's own names are always answered.")
 def serve_command(host: str, port: int, data_dir: Path, password: str | None,
-                  max_running: int | None) -> None:
+                  max_running: int | None, names: tuple[str, ...]) -> None:
     """Serve the planner's web pages: upload a workbook, check it, solve it, look at the plan,
     compare scenarios; solves run in worker processes."""
     from scheduler.web.app import serve
@@ -668,7 +683,7 @@ def serve_command(host: str, port: int, data_dir: Path, password: str | None,
                          f"password: add --password (for example --password {new_token()})"])
     _writable_or_exit(data_dir)
     click.echo(f"serving http://{host}:{port}/ (data in {data_dir}); Ctrl-C stops it")
-    serve(host, port, data_dir, password, max_running)
+    serve(host, port, data_dir, password, max_running, names)
 
 
 def _refuse_to_overwrite(path: Path, force: bool) -> None:

@@ -40,6 +40,7 @@ from typing import Any
 
 import openpyxl
 
+from models.cell_text import is_formula_like
 from models.parse import InputError
 from models.words import (
     MODE_ALIASES,
@@ -214,12 +215,15 @@ def _sheet_rows(sheet: Any) -> list[_Row]:
 
 
 def _text(value: Any) -> str:
-    """A cell as text: a whole number without ".0", wrapped lines joined, spaces around cut."""
+    """A cell as text: a whole number without ".0", wrapped lines joined, spaces around cut,
+    and the apostrophe our own CSVs put before text that looks like a formula taken off
+    (`models.cell_text`)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return "".join(line.strip() for line in str(value).splitlines())
+    text = "".join(line.strip() for line in str(value).splitlines())
+    return text[1:] if text.startswith("'") and is_formula_like(text[1:]) else text
 
 
 def _header_fields(cells: list[str]) -> dict[str, int]:

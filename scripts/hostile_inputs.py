@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from tests.fuzz.hostile import Outcome, all_cases, base_instance, encode, run  # noqa: E402
 
 COLUMNS = ["cases", "tracebacks", "wrong exits", "files written", "silent misreads", "hangs",
-           "place not named"]
+           "place not named", "content leaked"]
 
 
 def base_workbook(program: Path, folder: Path) -> bytes:
@@ -67,10 +67,11 @@ def main() -> None:
             row["silent misreads"] += outcome.silent_misread
             row["hangs"] += outcome.hang
             row["place not named"] += outcome.unnamed
+            row["content leaked"] += outcome.leaked
     print(f"program: {options.program.resolve()}  seed {options.seed}")
-    print(f"{'class':<12}" + "".join(f"{column:>17}" for column in COLUMNS))
+    print(f"{'class':<10}" + "".join(f"{column:>16}" for column in COLUMNS))
     for family in [*sorted(name for name in table if name != "all"), "all"]:
-        print(f"{family:<12}" + "".join(f"{table[family][c]:>17}" for c in COLUMNS))
+        print(f"{family:<10}" + "".join(f"{table[family][c]:>16}" for c in COLUMNS))
     if options.verbose:
         for outcome in outcomes:
             if outcome.failed:
@@ -82,7 +83,8 @@ def _describe(outcome: Outcome) -> str:
     return (f"- [{outcome.case.family}] {outcome.case.what}: exit {outcome.code} "
             f"(want {outcome.case.exit}){' traceback' if outcome.traceback else ''}"
             f"{' wrote ' + ', '.join(outcome.written) if outcome.written else ''}"
-            f"{' unnamed' if outcome.unnamed else ''} | {last[0][:160]}")
+            f"{' unnamed' if outcome.unnamed else ''}{' leaked' if outcome.leaked else ''}"
+            f" | {last[0][:160]}")
 
 
 if __name__ == "__main__":

@@ -208,3 +208,12 @@ def test_a_line_break_in_a_name_never_breaks_a_calendar_line(tmp_path):
     assert "场地\nLOCATION:evil" in {str(event["LOCATION"]) for event in calendar.walk("VEVENT")}
     assert b"X-WR-CALNAME:\xe8\xae\xa1\xe5\x88\x92\\nX-INJECTED:1\r\n" in \
         (tmp_path / "calendar.ics").read_bytes()
+
+
+def test_import_table_reads_back_a_guarded_name_of_plan_csv(hostile, plan, tmp_path):
+    from scheduler.published_table import read_published_table
+
+    write_plan_csv(hostile, plan, tmp_path / "plan.csv")
+    names = [project.name for project in read_published_table(tmp_path / "plan.csv")]
+    assert any(name.startswith(LINK) for name in names), names
+    assert PLUS in names or any(name.startswith(PLUS) for name in names), names

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -160,3 +161,22 @@ def test_a_folder_in_place_of_a_file_stops_the_run_before_any_file_is_moved(tmp_
         write_bytes_atomically(tmp_path / "b.txt", b"new b")
     assert files(tmp_path) == {"a.txt": b"old a"}
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+
+
+def test_sigterm_while_writing_leaves_the_earlier_export_whole(exported, monkeypatch):
+    instance, solution, out = exported
+    before = files(out)
+
+    def terminated(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)  # its handler runs as soon as this returns
+        raise AssertionError("SIGTERM was not taken as an interrupt")
+
+    monkeypatch.setattr("scheduler.export.formats.write_gantt", terminated)
+    result = CliRunner().invoke(main, ["export", str(solution), "--instance", str(instance),
+                                       "--out", str(out), "--lang", "en",
+                                       "--allow-violations"])
+    assert result.exit_code == 1, result.output
+    assert "interrupted while writing" in result.output
+    assert files(out) == before
+    assert not [path for path in out.iterdir() if path.name.startswith(".")]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # given back after the writing

@@ -159,3 +159,10 @@ def test_a_job_whose_outputs_cannot_be_written_fails_with_a_sentence(tmp_path, m
     assert job is not None and job.status == FAILED
     assert "No space left on device" in job.message and "磁盘已满" in job.message
     assert [path.name for path in Path(storage.out_dir(job_id)).iterdir()] == []
+
+
+def test_a_name_given_with_name_is_answered(tmp_path):
+    app = create_app(tmp_path / "data", names=["plans.school.example"])
+    with TestClient(app, base_url="http://plans.school.example") as client:
+        assert client.get("/").status_code == 200
+        assert client.get("/", headers={"Host": "other.example"}).status_code == 400

@@ -31,7 +31,7 @@ import shutil
 import sqlite3
 import time
 import zipfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
@@ -78,7 +78,8 @@ log = logging.getLogger("scheduler.web")
 
 
 def create_app(data_dir: Path, *, password: str | None = None,
-               max_running: int | None = None, host: str = "127.0.0.1") -> FastAPI:
+               max_running: int | None = None, host: str = "127.0.0.1",
+               names: Iterable[str] = ()) -> FastAPI:
     """The web application over the jobs kept in `data_dir`; with `password`, every request
     needs it. It answers only requests whose Host is an address or its own name (`host`, the
     name it listens on, among them), and a state-changing request only from its own pages
@@ -112,7 +113,7 @@ def create_app(data_dir: Path, *, password: str | None = None,
     app.add_middleware(SessionCookie)
     if password:
         app.add_middleware(PasswordRequired, password=password)
-    app.add_middleware(HostAllowed, names=own_names(host))  # outermost: checked first
+    app.add_middleware(HostAllowed, names=own_names(host, *names))  # outermost: checked first
 
     async def same_site(request: Request) -> None:
         """A request that changes something must come from a page of this server: its Origin
@@ -460,9 +461,10 @@ def _number(value: float | None) -> str:
 
 
 def serve(host: str, port: int, data_dir: Path, password: str | None,
-          max_running: int | None) -> None:
+          max_running: int | None, names: Iterable[str] = ()) -> None:
     """Run the server until Ctrl-C; running jobs then stop and keep their best plans."""
     import uvicorn
 
-    app = create_app(data_dir, password=password, max_running=max_running, host=host)
+    app = create_app(data_dir, password=password, max_running=max_running, host=host,
+                     names=names)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -210,10 +210,10 @@ class SessionCookie:
 _SESSION = re.compile(r"[A-Za-z0-9_-]{32}")
 
 
-def own_names(host: str) -> set[str]:
+def own_names(host: str, *more: str) -> set[str]:
     """The names this server answers to besides any address: localhost, this computer's names,
-    and the name it was started on (`--host`)."""
-    names = {"localhost", socket.gethostname(), socket.getfqdn(), host}
+    the name it was started on (`--host`) and `more` (`--name`)."""
+    names = {"localhost", socket.gethostname(), socket.getfqdn(), host, *more}
     return {name.lower().rstrip(".") for name in names if name}
 
 

@@ -44,6 +44,8 @@ class Case:
     """Makes what files cannot hold (a FIFO, a read-only folder), in the case's folder."""
     outputs: list[str] = field(default_factory=list)
     """Files the command may write even on bad input (a workbook's checked copy)."""
+    secret: str | None = None
+    """Text of another file that the output must never show."""
 
 
 def base_instance() -> dict[str, Any]:
@@ -298,7 +300,8 @@ def scenario_cases(rng: random.Random) -> Iterator[Case]:
         yield Case("scenario", what, {"base.json": encode(odd),
                                       "scenario.json": encode(scenario)},
                    ["check", "scenario.json", "--lang", "en"], said="changes[0]")
-    secret = {"db-password": f"hunter{rng.randint(100, 999)}", "token": "s3cr3t"}
+    password = f"hunter{rng.randint(100, 999)}"
+    secret = {"db-password": password, "name": password, "year": password}
     for what, target, extra, said in [
         ("a base that is /dev/zero", "/dev/zero", {}, "not a regular file"),
         ("a base with a NUL byte", "base\0.json", {}, "base"),
@@ -317,7 +320,8 @@ def scenario_cases(rng: random.Random) -> Iterator[Case]:
             secrets.mkdir(exist_ok=True)
             (secrets / "config.json").write_text(json.dumps(secret))
         yield Case("scenario", what, {"scenario.json": encode(scenario), **extra},
-                   ["check", "scenario.json", "--lang", "en"], said=said, prepare=prepare)
+                   ["check", "scenario.json", "--lang", "en"], said=said, prepare=prepare,
+                   secret=password)
 
 
 def argument_cases(rng: random.Random) -> Iterator[Case]:
@@ -391,8 +395,14 @@ class Outcome:
                 and self.case.said not in self.output)
 
     @property
+    def leaked(self) -> bool:
+        """The output shows another file's content."""
+        return self.case.secret is not None and self.case.secret in self.output
+
+    @property
     def failed(self) -> bool:
-        return (self.traceback or self.wrong_exit or bool(self.written) or self.unnamed)
+        return (self.traceback or self.wrong_exit or bool(self.written) or self.unnamed
+                or self.leaked)
 
 
 def run(case: Case, folder: Path, program: Path, seconds: float) -> Outcome:

@@ -50,6 +50,7 @@ def test_hostile_input(case: Case, tmp_path, monkeypatch):
     assert result.exception is None or isinstance(result.exception, SystemExit), \
         f"traceback: {result.exception!r}\n{result.output}"
     assert result.exit_code == case.exit, result.output
+    assert case.secret is None or case.secret not in result.output
     if case.exit == 2:
         assert case.said is None or case.said in result.output, result.output
         written = {path for path in set(folder.rglob("*")) - before
