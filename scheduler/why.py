@@ -309,8 +309,11 @@ class _Explainer:
             ([row for row in taught if trainers & set(row.trainers)], TRAINER_RULES),
             ([row for row in on_days if towns & set(row.seats)], TOWN_RULES),
         ]
+        project = self.instance.project(after[0].project)
+        if project.spread and before[0].start != after[0].start:
+            checks.append(([row for row in self.solution.sessions if row.project == project.id],
+                           frozenset({Rule.SPREAD})))
         if before[0].start != after[0].start:
-            project = self.instance.project(after[0].project)
             related = {project.id, *project.after} | {
                 other.id for other in self.instance.projects if project.id in other.after}
             checks.append(([row for row in self.solution.sessions if row.project in related],
@@ -508,6 +511,8 @@ RULE_WORDS = {
     Rule.HOLIDAY_FORBIDDEN: ("in a school holiday", "在寒暑假内"),
     Rule.BLACKOUT: ("a blackout of its audiences", "培训对象的禁排期"),
     Rule.PHASE_GAP: ("too close to its other phase", "离另一阶段太近"),
+    Rule.SPREAD: ("its series is spread over its window, one start in each part",
+                  "系列培训须分散排开，每段时间一次"),
     Rule.AFTER: ("before a project it must follow", "早于须在其之前的项目"),
     Rule.VENUE_CAPACITY: ("too few seats", "座位不够"),
     Rule.VENUE_FEATURES: ("lacks what the project needs", "缺少项目所需的设施"),

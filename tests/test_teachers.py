@@ -418,3 +418,13 @@ def test_a_rural_only_project_leaves_the_urban_town_short_by_force(tiny, tmp_pat
         result = CliRunner().invoke(main, ["solve", str(path), "--out", str(tmp_path / lang),
                                            "--formats", "csv", "--lang", lang])
         assert words in result.output, result.output
+
+
+def test_why_names_the_spread_that_holds_a_class_outside_its_month(tiny):
+    # The spread series of three prefers March; its April and May classes are held there by the
+    # spread (and weekends), not by a venue or trainer.
+    solution = optimum(spread_series(tiny))
+    (project,) = why(parse_instance(tiny), solution, "p1")
+    held = [cls for cls in project.classes if cls.rows[0].start.month != 3]
+    assert held and all("its series is spread over its window" in " ".join(cls.reasons)
+                        for cls in held)
