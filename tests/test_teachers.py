@@ -22,7 +22,7 @@ from models.parse import InputError
 from scheduler.baseline import GreedyPlanner
 from scheduler.cli import main
 from scheduler.export.official_table import official_table
-from scheduler.export.summaries import kpi_table, town_summary
+from scheduler.export.summaries import area_summary, kpi_table, town_summary
 from scheduler.kpis import forced_share
 from scheduler.search.construct import SeatAwarePlanner
 from scheduler.search.solve import solve
@@ -428,3 +428,12 @@ def test_why_names_the_spread_that_holds_a_class_outside_its_month(tiny):
     held = [cls for cls in project.classes if cls.rows[0].start.month != 3]
     assert held and all("its series is spread over its window" in " ".join(cls.reasons)
                         for cls in held)
+
+
+def test_the_outputs_show_seats_and_hours_by_area(tiny):
+    data = two_areas(tiny, "to_area")
+    instance, solution = parse_instance(data), optimum(data)
+    areas = area_summary(instance, solution).set_index("片区")
+    assert areas.loc["城区片", "参训人次"] == areas.loc["乡镇片", "参训人次"] == 40
+    assert areas.loc["乡镇片", "本计划提供学时（人均）"] == 3.2  # 40 × 8 学时 / 100 teachers
+    assert area_summary(parse_instance(TINY), solution) is None  # no areas, no table

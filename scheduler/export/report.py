@@ -192,6 +192,7 @@ def report_html(instance: Instance, solution: Solution, lang: str = "zh",
         _plan(instance, solution, lang),
         _utilisation(instance, solution, lang),
         _towns(instance, solution, lang),
+        _areas(instance, solution, lang),
         _hours(instance, solution, lang),
         '<div id="tip" role="tooltip" hidden></div>',
         f"<script>{SCRIPT}</script>",
@@ -575,6 +576,21 @@ def _towns(instance: Instance, solution: Solution, lang: str) -> str:
         f'<table class="rural"><thead><tr>{project_head}</tr></thead>'
         f'<tbody>{"".join(project_rows)}</tbody></table>',
     ])
+
+
+def _areas(instance: Instance, solution: Solution, lang: str) -> str:
+    """The towns by area (`summaries.area_summary`), where the towns name areas; else nothing."""
+    table = summaries.area_summary(instance, solution)
+    if table is None:
+        return ""
+    head = "".join(f"<th>{escape_html(word(column, lang))}</th>" for column in table.columns)
+    body = "".join(
+        "<tr>" + f"<td>{escape_html(record['片区'])}</td>" + "".join(
+            f'<td class="num">{number_text(record[column])}</td>'
+            for column in table.columns[1:]) + "</tr>"
+        for record in table.to_dict("records"))
+    return (f'<h2>{escape_html(word("各片区", lang))}</h2>\n'
+            f'<table class="areas"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
 
 
 def _hours(instance: Instance, solution: Solution, lang: str) -> str:

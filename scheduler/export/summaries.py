@@ -389,6 +389,40 @@ def kpi_table(instance: Instance, solution: Solution) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["指标", "数值", "单位", "权重", "计入目标"])
 
 
+AREA_COLUMNS = ["片区", "乡镇数", "教师数", "参训人次", "人均参训人次", "公平名额", "公平名额缺口",
+                FORCED_COLUMN, "本计划提供学时（人均）"]
+
+
+def area_summary(instance: Instance, solution: Solution) -> pd.DataFrame | None:
+    """The town sheet by area (`towns[].area`), where the towns name areas: each area's towns,
+    teachers, seats and seats per teacher, its fair share and the seats short of it (of which
+    the quotas force), and the 学时 the plan offers its teachers on average; None without
+    areas."""
+    if not any(town.area is not None for town in instance.towns):
+        return None
+    towns = town_summary(instance, solution).iloc[:len(instance.towns)]
+    offered: dict[str, Fraction] = {}
+    for row in hours.per_teacher(instance, hours.plan_seats(solution)):
+        offered[row.town] = offered.get(row.town, Fraction(0)) + row.per_teacher * row.teachers
+    rows = []
+    for area in dict.fromkeys(town.area_id for town in instance.towns):
+        members = [town for town in instance.towns if town.area_id == area]
+        names = {town.name for town in members}
+        part = towns[towns["乡镇"].isin(names)]
+        teachers = sum(town.total_teachers for town in members)
+        seats = int(part["参训人次"].sum())
+        rows.append({
+            "片区": area, "乡镇数": len(members), "教师数": teachers, "参训人次": seats,
+            "人均参训人次": seats / teachers if teachers else None,
+            **{column: int(part[column].sum()) for column in
+               ("公平名额", "公平名额缺口", FORCED_COLUMN)},
+            "本计划提供学时（人均）": round(float(sum(offered.get(town.id, Fraction(0))
+                                              for town in members) / teachers), 1)
+            if teachers else None,
+        })
+    return pd.DataFrame(rows, columns=AREA_COLUMNS)
+
+
 HOURS_COLUMNS = ["乡镇", "培训对象", "教师数", "本计划提供学时（人均）", "学时要求",
                  "缺口（人·学时）"]
 

@@ -82,6 +82,9 @@ ENGLISH = {
     "公平名额": "Fair share",
     "公平名额缺口": "Seats short of fair share",
     "其中农村名额所致": "of which forced by rural quotas",
+    "片区": "Areas",
+    "乡镇数": "Towns",
+    "各片区": "By area",
     # KPIs.
     "数值": "Value",
     "单位": "Unit",

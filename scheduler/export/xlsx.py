@@ -113,6 +113,8 @@ def write_xlsx(instance: Instance, solution: Solution, path: Path, lang: str = "
         ("专家", summaries.trainer_summary(instance, solution),
          {"授课专家": 12, "专家费（元）": 12, "授课日期": 60}, []),
         ("乡镇", towns, {"乡镇": 14, "最高同日离岗": 14}, town_notes),
+        *([("片区", areas, {"片区": 14}, [])]
+          if (areas := summaries.area_summary(instance, solution)) is not None else []),
         ("农村名额", summaries.project_rural(instance, solution), {"培训项目名称": 40}, []),
         ("学时", summaries.hours_table(instance, solution),
          {"乡镇": 14, "培训对象": 14, "本计划提供学时（人均）": 16},
