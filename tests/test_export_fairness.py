@@ -58,8 +58,9 @@ def test_each_town_against_its_fair_share(instance, solution):
     towns = _towns(instance, solution)
     fair = {name: [towns[name][column] for column in summaries.FAIR_SHARE_COLUMNS]
             for name in ("城区", "乡镇", "农村合计", "合计")}
-    assert fair == {"城区": [53, 36, 0], "乡镇": [27, 42, 15], "农村合计": [27, 42, 15],
-                    "合计": [80, 78, 15]}
+    # The last column, what the quotas force of the shortfall: none here.
+    assert fair == {"城区": [53, 36, 0, 0], "乡镇": [27, 42, 15, 0], "农村合计": [27, 42, 15, 0],
+                    "合计": [80, 78, 15, 0]}
 
 
 def test_the_towns_shortfalls_add_up_to_the_share_kpi(instance, solution):
@@ -170,7 +171,7 @@ def test_report_shows_coverage_fair_shares_and_marks_a_shortfall(instance, solut
     assert town_row is not None
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", town_row.group(0))
     # …, fair share, shortfall, most away on a school day (p1's second class), the cap.
-    assert cells[-5:] == ["27", "42", "15", "12", "120"]
+    assert cells[-6:] == ["27", "42", "15", "0", "12", "120"]  # none of the 15 forced
     assert '<td class="num warn">15</td>' in town_row.group(0)
     assert "农村教师按 1.5 倍计" in text
 

@@ -103,7 +103,8 @@ def test_one_row_per_project_its_classes_folded_into_the_cells(workbook, instanc
         if len(sessions) > MOST_CLASS_LINES:
             # Many classes: a line per month, from its first class's start to its last's end.
             months = sorted({phase.start.month for phase in phases})
-            assert len(row[6].split("\n")) == len(months) and not labels, project.id
+            month_lines = [line for line in row[6].split("\n") if re.match(r"\d+月", line)]
+            assert len(month_lines) == len(months) and not labels, project.id
             continue
         # Each phase's dates, class by class, and a label per class when there are several.
         spans = [date_span(phase.start, phase.end) for phase in phases]

@@ -113,7 +113,7 @@ def test_the_commands_name_the_class_and_refuse_what_is_not_in_the_plan(
     instance = str(ROOT / "instances" / "2024.json")
     shown = runner.invoke(main, ["why", instance, str(PLAN_2024), "p01#2", "--lang", "en"])
     assert shown.exit_code == 0, shown.output
-    assert "第2班 2024-04-07–2024-04-08" in shown.output and "第1班" not in shown.output
+    assert "第2班 2024-04-28–2024-04-29" in shown.output and "第1班" not in shown.output
     listed = runner.invoke(main, ["alternatives", instance, str(PLAN_2024), "p05", "--month",
                                   "4", "--top", "1", "--out", str(tmp_path), "--lang", "en"])
     assert listed.exit_code == 0, listed.output
@@ -153,7 +153,9 @@ def test_the_workbook_and_the_report_carry_each_class_s_costs(
     assert sum(row["费用（元）"] for row in table) == solution.kpis["cost"]
     assert sum(row["非首选月份天数"] for row in table) == solution.kpis["preference"]
     report = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert report.count("成本：费用（元） ") == len(solution.sessions)  # one per bar
+    # One per bar, its cost among its parts (after the days outside its preferred months).
+    assert report.count("成本：") == len(solution.sessions)
+    assert report.count("费用（元） ") >= len(solution.sessions)
 
 
 def test_ctrl_c_lists_the_alternatives_found_so_far() -> None:
