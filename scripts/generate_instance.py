@@ -66,6 +66,7 @@ import random
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -669,10 +670,15 @@ def draw_trainers(rng: random.Random, count: int, towns: list[Town], year: Year)
 
 
 class Ledger:
-    """What the planted plan has taken: venue and trainer days, and each town's teachers away."""
+    """What the planted plan has taken: venue and trainer days, each town's teachers away, and
+    the share of each town's teachers of each audience in training on each day (a teacher is
+    in one training a day)."""
 
     def __init__(self, year: Year, towns: list[Town], policy_share: float):
         self.year = year
+        self.towns = {town.id: town for town in towns}
+        self.training: dict[tuple[str, str], dict[int, Fraction]] = defaultdict(
+            lambda: defaultdict(Fraction))
         self.venue_days: dict[str, set[int]] = defaultdict(set)
         self.trainer_days: dict[str, set[int]] = defaultdict(set)
         self.away: dict[str, list[int]] = {town.id: [0] * year.length for town in towns}
@@ -684,6 +690,15 @@ class Ledger:
         return min((self.caps[town] if self.year.school[day] else self.totals[town])
                    - self.away[town][day] for day in days)
 
+    def teachers_room(self, town: str, days: list[int], draft: Draft) -> int:
+        """Seats of the project the town's teachers can still fill on all of these days
+        without being in two trainings at once: its pool times what is left of the busiest
+        of its audiences."""
+        pool = self.towns[town].pool(draft.audiences)
+        busiest = max((self.training[town, audience][day] for audience in draft.audiences
+                       for day in days), default=Fraction(0))
+        return math.floor((1 - busiest) * pool)
+
     def venue_free(self, venue: str, days: range) -> bool:
         return not any(day in self.venue_days[venue] for day in days)
 
@@ -694,8 +709,9 @@ class Ledger:
         return trainer.available is None or any(
             first <= days[0] and days[-1] <= last for first, last in trainer.available)
 
-    def book(self, row: Row, away: bool, sign: int = 1) -> None:
-        """Take (sign 1) or give back (sign -1) a row's venue, trainers and absent teachers."""
+    def book(self, row: Row, draft: Draft, sign: int = 1) -> None:
+        """Take (sign 1) or give back (sign -1) a row's venue, trainers, absent teachers and
+        its share of its towns' teachers."""
         days = range(row.start, row.start + row.days)
         for bookings, key in ([(self.venue_days, row.venue)] if row.venue else []) + \
                 [(self.trainer_days, trainer) for trainer in row.trainers]:
@@ -703,10 +719,15 @@ class Ledger:
                 bookings[key].update(days)
             else:
                 bookings[key].difference_update(days)
-        if away:
+        if draft.takes_teachers_away:
             for town, seats in row.seats.items():
                 for day in days:
                     self.away[town][day] += sign * seats
+        for town, seats in row.seats.items():
+            share = Fraction(seats, self.towns[town].pool(draft.audiences))
+            for audience in draft.audiences:
+                for day in days:
+                    self.training[town, audience][day] += sign * share
 
 
 def _cap(town: Town, policy_share: float) -> int:
@@ -748,7 +769,7 @@ class Planter:
             session = self._plant_session(draft, number, size, starts, used)
             if session is None:
                 for row in rows:
-                    self.ledger.book(row, draft.takes_teachers_away, -1)
+                    self.ledger.book(row, draft, -1)
                 return None
             rows += session
             for town, seats in session[0].seats.items():
@@ -784,7 +805,7 @@ class Planter:
             if len(rows) == draft.phases:
                 return rows
             for row in rows:
-                self.ledger.book(row, draft.takes_teachers_away, -1)
+                self.ledger.book(row, draft, -1)
         return None
 
     def _plant_phase(self, draft: Draft, session: int, phase: int, start: int, size: int,
@@ -798,14 +819,15 @@ class Planter:
             return None
         if seats is None:
             seats = self._seats(draft, size, list(days), used)
-        elif draft.takes_teachers_away and any(
-                self.ledger.room(town, list(days)) < count for town, count in seats.items()):
+        elif any(self.ledger.teachers_room(town, list(days), draft) < count
+                 or (draft.takes_teachers_away and self.ledger.room(town, list(days)) < count)
+                 for town, count in seats.items()):
             seats = None
         if seats is None:
             return None
         row = Row(draft.key, session, phase, start, draft.days, venue.id if venue else None,
                   [trainer.id for trainer in trainers], seats)
-        self.ledger.book(row, draft.takes_teachers_away)
+        self.ledger.book(row, draft)
         return row
 
     def _free_venue(self, draft: Draft, size: int, days: range) -> Venue | None:
@@ -845,6 +867,8 @@ class Planter:
             room = self.pools[town.id] - used[town.id]
             if draft.takes_teachers_away and room > 0:
                 room = min(room, self.ledger.room(town.id, days))
+            if room > 0:
+                room = min(room, self.ledger.teachers_room(town.id, days, draft))
             if room > 0:
                 rooms[town.id] = room
         weights = {town: self.pools[town] for town in rooms}
