@@ -64,9 +64,11 @@ def solved(client, workbook) -> str:
     """2024's workbook uploaded and solved: its job page's address."""
     url = upload(client, "2024年培训计划.xlsx", workbook.read_bytes())
     assert "检查通过" in client.get(url).text
-    response = client.post(f"{url}/solve", data={"time_limit": SECONDS}, follow_redirects=False)
+    # Up to a minute: the search ends once the plan is proven optimal (seconds when the
+    # machine is free; longer under load, since p14's all-staff week moved p11 and p12).
+    response = client.post(f"{url}/solve", data={"time_limit": "60"}, follow_redirects=False)
     assert response.status_code == 303
-    page = finished(client, url)
+    page = finished(client, url, 120)
     assert "已完成" in page and "最优（已证明）" in page
     return url
 
@@ -195,10 +197,10 @@ def test_scenarios_are_compared_side_by_side_with_the_plan(client, solved):
     response = client.post(f"{solved}/compare", data={
         "s0_name": "郭淑芳十月外出", "s0_trainer": "ja-t16", "s0_trainer_start": "2024-10-01",
         "s0_trainer_end": "2024-10-31", "s1_name": "乡村比例三成", "s1_quota": "0.3",
-        "time_limit": "10"}, follow_redirects=False)
+        "time_limit": "30"}, follow_redirects=False)
     assert response.status_code == 303
     url = response.headers["location"]
-    page = finished(client, url, 120)
+    page = finished(client, url, 240)
     assert "2/2 个方案有排期" in page
     table = client.get(f"{url}/files/compare.csv").content.decode("utf-8-sig")
     assert "郭淑芳十月外出" in table and "乡村比例三成" in table

@@ -120,7 +120,7 @@ def test_a_scenario_runs_beside_the_plan(page, plan_2024):
     block.locator("input[name=s0_trainer_end]").fill("2024-10-31")
     page.get_by_role("button", name="再加一个方案").click()
     page.locator("input[name=s1_quota]").fill("0.3")
-    page.locator("form[action$=compare] input[name=time_limit]").fill("10")
+    page.locator("form[action$=compare] input[name=time_limit]").fill("30")
     page.get_by_role("button", name="开始对比").click()
     page.wait_for_selector("#outcome")
     assert "2/2 个方案有排期" in page.inner_text("#outcome")
