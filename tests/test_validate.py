@@ -106,7 +106,7 @@ INSTANCE: Data = {
 }
 
 KPIS = {"dropped": 4, "preference": 1, "share": 16, "rural_venue": 20, "cost": 10500,
-        "balance": 25, "hours_short": 0}
+        "balance": 25, "hours_short": 0, "away_days": 0}  # no trainer gives a town: never away
 
 
 def _row(project: str, session: int, phase: int, start: str, end: str, venue: str | None,
