@@ -63,6 +63,7 @@ class GreedyPlanner:
             for trainer in instance.trainers}
         """Each venue's and trainer's days closed or booked, bit d for day d: checking a class's
         days is one shift, quicker than with sets of days in ruin and recreate's moves."""
+        self.towns = {town.id: town for town in instance.towns}
         self.shares = town_shares(instance)
         self.taken = {(town_id, audience): np.zeros(self.calendar.length, dtype=np.int64)
                       for town_id, shares in self.shares.items()
@@ -269,7 +270,7 @@ class GreedyPlanner:
         without being in two trainings at once."""
         shares = self.shares.get(town_id)
         if shares is None or project.id not in shares.pools:
-            return self.instance.town(town_id).pool(project.audiences)
+            return self.towns[town_id].pool(project.audiences)
         busiest = max(int(self.taken[town_id, audience][days.start:days.stop].max())
                       for audience in project.audiences)
         return (shares.scale - busiest) * shares.pools[project.id] // shares.scale
