@@ -8,7 +8,8 @@ whole pool of any project is `scale` units, and a session's seats take ceil(seat
 pool) of them. The scale is the least common multiple of the pools, where that stays below
 `MOST_UNITS`, and every share is then exact; otherwise it holds the pools that the most
 sessions come from, and a share of any other pool is rounded up: never a plan the rule
-forbids, at worst one it allows, missed by less than one unit in `MOST_UNITS` per session.
+forbids, at worst one it allows, missed by less than two millionths of a town's teachers per
+session.
 `scheduler.validate` counts in exact fractions, on its own.
 """
 
