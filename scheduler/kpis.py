@@ -51,6 +51,7 @@ def project_terms(instance: Instance, calendar: YearCalendar,
     venues = {venue.id: venue for venue in instance.venues}
     fees = {trainer.id: trainer.fee_per_day for trainer in instance.trainers}
     homes = instance.trainer_areas()
+    areas = {town.id: town.area_id for town in instance.towns}
     rural_towns = {town.id for town in instance.towns if town.rural}
     terms: dict[str, ProjectTerms] = defaultdict(ProjectTerms)
     for row in rows:
@@ -67,7 +68,7 @@ def project_terms(instance: Instance, calendar: YearCalendar,
         if project.venue_rural == "preferred" and venue and venue.town not in rural_towns:
             own.urban_venue_seats += row.size
         if venue is not None:
-            place = instance.town(venue.town).area_id
+            place = areas[venue.town]
             own.away_days += row.days * sum(1 for trainer in row.trainers
                                             if homes.get(trainer, place) != place)
     return terms

@@ -8,6 +8,7 @@ fit in the year, and is the first thing `scheduler.explain` tells a planner.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,20 +36,28 @@ class SessionSplit:
     min_size: int = 1
     areas: tuple[str, ...] = ()
     """A `to_area` project's area of each class, in class order (`class_areas`)."""
+    areas_of_towns: dict[str, str] = field(default_factory=dict)
+    """Each town's area, for a `to_area` project."""
 
     def venues_of(self, session: int) -> list[Venue]:
         """The venues class `session` may meet in: of a `to_area` project, its area's."""
         if not self.areas:
             return self.venues
-        area = self.areas[session - 1]
-        return [venue for venue in self.venues if venue.town in self.area_towns[area]]
+        return self._area_venues[self.areas[session - 1]]
 
-    @property
+    @functools.cached_property
     def area_towns(self) -> dict[str, set[str]]:
-        return _area_towns(self.areas_of_towns)
+        """The towns of each area."""
+        towns: dict[str, set[str]] = {}
+        for town, area in self.areas_of_towns.items():
+            towns.setdefault(area, set()).add(town)
+        return towns
 
-    areas_of_towns: dict[str, str] = field(default_factory=dict)
-    """Each town's area, for a `to_area` project."""
+    @functools.cached_property
+    def _area_venues(self) -> dict[str, list[Venue]]:
+        """The venues of each area of its classes, made once: the quick plans ask per class."""
+        return {area: [venue for venue in self.venues if venue.town in self.area_towns[area]]
+                for area in set(self.areas)}
 
     def least_day_price(self) -> int:
         """The yuan of one session day in the cheapest venue with the cheapest trainers, free
@@ -306,13 +315,6 @@ def _shared_out(total: int, parts: dict[str, int]) -> dict[str, int]:
     for area in sorted(areas, key=lambda area: -(shares[area] - math.floor(shares[area])))[:rest]:
         counts[area] += 1
     return counts
-
-
-def _area_towns(town_area: dict[str, str]) -> dict[str, set[str]]:
-    towns: dict[str, set[str]] = {}
-    for town, area in town_area.items():
-        towns.setdefault(area, set()).add(town)
-    return towns
 
 
 def _area_names(instance: Instance, area: str) -> str:

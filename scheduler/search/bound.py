@@ -431,6 +431,10 @@ class _Relaxation:
             self._away(split, starts, runs)
         return runs
 
+    @functools.cached_property
+    def trainer_areas(self) -> dict[str, str]:
+        return self.instance.trainer_areas()
+
     def _least_away_days(self, split: SessionSplit) -> int:
         """The fewest trainer-days away from home its classes can take (`away_days`): each
         session-phase in the venue whose area most of its qualified trainers live in, taught
@@ -438,7 +442,7 @@ class _Relaxation:
         project = split.project
         if not project.mode.uses_venue or not project.trainer_count:
             return 0
-        homes = self.instance.trainer_areas()
+        homes = self.trainer_areas
         least = project.trainer_count
         for venue in split.venues:
             area = self.instance.town(venue.town).area_id
@@ -708,7 +712,6 @@ class _Relaxation:
         and seats only towns it fills: Σ B's session-phases covering d ≤ n_B × (1 − Σ A's
         covering d). Left out past `MOST_TEACHER_ROWS` rows, where it would cost the
         programme more than it raises the bound."""
-        covering = {project_id: self._covering(project_id) for project_id in self.starts}
         pairs = []
         for first, variables in self.built.projects.items():
             project = variables.project
@@ -720,6 +723,8 @@ class _Relaxation:
                         and all(town.id in filled for town in self.instance.towns
                                 if town.pool(other.project.audiences)):
                     pairs.append((first, second, other.split.count * other.project.phases))
+        covering = {project_id: self._covering(project_id)
+                    for project_id in {pid for pair in pairs for pid in pair[:2]}}
         rows = sum(len(covering[first].keys() & covering[second].keys())
                    for first, second, _ in pairs)
         if rows > MOST_TEACHER_ROWS:

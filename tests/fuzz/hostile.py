@@ -24,6 +24,8 @@ from typing import Any
 
 import openpyxl
 
+from tests.helpers import tiny_instance
+
 CHECK = ["check", "instance.xlsx", "--lang", "en"]
 CHECK_JSON = ["check", "instance.json", "--lang", "en"]
 SOLVE = ["solve", "instance.json", "--method", "greedy", "--out", "out", "--formats", "all",
@@ -49,32 +51,11 @@ class Case:
 
 
 def base_instance() -> dict[str, Any]:
-    """A small instance every command plans in a moment (the export tests' example)."""
-    return {
-        "schema": "training-instance/1", "name": "示例区2024年教师培训计划", "year": 2024,
-        "calendar": {"public_holidays": ["2024-05-01"], "holiday_windows": [
-            {"name": "寒假", "start": "2024-01-20", "end": "2024-02-25"},
-            {"name": "暑假", "start": "2024-07-01", "end": "2024-08-31"}]},
-        "audiences": [{"id": "primary", "name": "小学教师"}, {"id": "middle", "name": "初中教师"}],
-        "towns": [
-            {"id": "city", "name": "城区", "teachers": {"primary": 100, "middle": 50}},
-            {"id": "rural", "name": "乡镇", "rural": True,
-             "teachers": {"primary": 80, "middle": 40}}],
-        "venues": [{"id": "v1", "name": "区教师进修学校", "town": "city", "capacity": 40},
-                   {"id": "v2", "name": "乡镇中心校", "town": "rural", "capacity": 40}],
-        "trainers": [{"id": f"t{n}", "name": name, "topics": ["教学"], "max_days": 30}
-                     for n, name in enumerate(["王老师", "李老师", "张老师"], start=1)],
-        "projects": [
-            {"id": "p1", "name": "骨干教师培训", "audiences": ["primary", "middle"],
-             "headcount": 60, "mode": "offline", "days": 3, "sessions": 2,
-             "topics": ["教学"], "priority": "mandatory"},
-            {"id": "p2", "name": "新教师岗前培训", "audiences": ["primary"], "headcount": 20,
-             "mode": "blended", "days": 3, "phases": 2, "topics": ["教学"],
-             "priority": "mandatory"},
-            {"id": "p3", "name": "师德师风全员培训", "audiences": ["primary", "middle"],
-             "headcount": "all", "mode": "online", "days": 1, "trainers_per_session": 0,
-             "priority": 5}],
-    }
+    """A small instance every command plans in a moment: the export tests' example without its
+    off-site project, which it drops."""
+    data = tiny_instance()
+    data["projects"] = [project for project in data["projects"] if project["id"] != "p4"]
+    return data
 
 
 def encode(data: Any) -> bytes:
