@@ -17,6 +17,8 @@ from pydantic import (
     NonNegativeInt,
     PositiveInt,
     PrivateAttr,
+    SerializerFunctionWrapHandler,
+    model_serializer,
     model_validator,
 )
 
@@ -266,24 +268,20 @@ class Policy(Strict):
 
 
 class Weights(Strict):
-    """Objective weights, whole numbers. The defaults put a planner's concerns in this order:
-    keep every project (dropped) > every town its fair share of seats, and rural classes in
-    rural venues where preferred (share, rural_venue) > preferred months (preference)
-    > fewest teachers away on the busiest school day (balance) > money (cost).
-
-    A priority point is worth 1,000,000 (more than the whole yuan cost of any district project,
-    so no project is dropped to save money); a day outside the preferred months 1,000 (a day's
-    hall and trainers); a seat short of a town's fair share 200, as is a seat of a class that
-    would rather meet in a rural venue held in an urban one; a teacher off the peak day 20; a
-    yuan 1; a day a trainer teaches outside the area they live in 50 (about a day's travel: the
-    nearest qualified trainer goes where all else is equal) where the towns name their areas,
-    else 0: without areas every town is one, and a trainer would be "away" in every town but
-    their own (`Instance` fills it in).
+    """Objective weights, whole numbers, each per unit of its KPI. Those a planner leaves out
+    are made from the instance (`models.concerns`) so that the order of concerns holds: keep
+    every project (dropped) > every town its fair share, and rural classes in rural venues
+    (share, rural_venue) > preferred months (preference) > 学时, the busiest school day and
+    money (hours, balance, cost, away_days). The values below stand only for a `Weights` made
+    apart from an instance.
 
     The last three count only when re-planning against an earlier plan (`--baseline`), per
-    session-phase of that plan: held on other dates (or not at all) 5,000; in another venue
-    2,000; per trainer replaced 1,000. A change is worth more than a day in the preferred months
-    or a seat of fair share: once a plan is published, every change reaches many teachers.
+    session-phase of that plan: held on other dates (or not at all), in another venue, per
+    trainer replaced. A change weighs more than a day in the preferred months or a seat of fair
+    share: once a plan is published, every change reaches many teachers.
+
+    Written out (JSON, the workbook), only the weights the planner gave appear: the others are
+    made again from the data, so that a plan with another project is weighed by its own data.
     """
 
     dropped: NonNegativeInt = 1_000_000
@@ -298,6 +296,11 @@ class Weights(Strict):
     venue_changed: NonNegativeInt = 2_000
     trainer_changed: NonNegativeInt = 1_000
 
+    @model_serializer(mode="wrap")
+    def _given_only(self, write: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {name: value for name, value in write(self).items()
+                if name in self.model_fields_set}
+
     @model_validator(mode="before")
     @classmethod
     def _no_rural_term(cls, data: Any) -> Any:
@@ -309,10 +312,6 @@ class Weights(Strict):
                 "town's fair share; tilt it towards rural towns with policy.rural_weight) and "
                 "`rural_venue` (seats of a venue_rural: preferred class held in an urban venue)")
         return data
-
-
-AWAY_DAY_WEIGHT = 50
-"""The default weight of a trainer-day away from home, where the towns name their areas."""
 
 
 class Objective(Strict):
@@ -332,22 +331,13 @@ class Instance(Strict):
     policy: Policy = Policy()
     objective: Objective = Objective()
 
-    @model_validator(mode="before")
-    @classmethod
-    def _away_days_weight(cls, data: Any) -> Any:
-        """`objective.weights.away_days` not given: 50 where a town names its area, else 0."""
-        if not isinstance(data, dict) or not isinstance(data.get("towns"), list):
-            return data
-        objective = data.get("objective")
-        weights = objective.get("weights") if isinstance(objective, dict) else None
-        if (objective is not None and not isinstance(objective, dict)) or \
-                (weights is not None and not isinstance(weights, dict)):
-            return data  # the model's own checks say what is wrong
-        if weights is not None and "away_days" in weights:
-            return data
-        named = any(isinstance(town, dict) and town.get("area") for town in data["towns"])
-        return {**data, "objective": {**(objective or {}), "weights": {
-            **(weights or {}), "away_days": AWAY_DAY_WEIGHT if named else 0}}}
+    @model_validator(mode="after")
+    def _concern_weights(self) -> Instance:
+        """The weights not given, made from the data (`models.concerns`)."""
+        from models.concerns import concern_weights  # it reads the instance's own helpers
+
+        object.__setattr__(self, "objective", Objective(weights=concern_weights(self)))
+        return self
 
     _projects_by_id: tuple[list[Project], dict[str, Project]] | None = PrivateAttr(None)
     """The projects by id, with the list they index: a copy with other projects

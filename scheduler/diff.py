@@ -20,10 +20,11 @@ import pandas as pd
 
 from models import Instance, SessionPhase, Solution
 from models.cell_text import csv_table
+from models.classes import qualified_trainers, usable_venues
 from models.solution import write_text_atomically
 from scheduler.calendar import YearCalendar
 from scheduler.messages import phrase, term
-from scheduler.sessions import as_named, qualified_trainers, usable_venues
+from scheduler.sessions import as_named
 
 KNOCK_ON = "knock-on: makes room for the changes above"
 IMPROVEMENT = "improves the plan"

@@ -45,6 +45,7 @@ from typing import Any, Literal
 from ortools.sat.python import cp_model
 from pydantic import BaseModel
 
+from models.classes import qualified_trainers
 from models.fields import DateRange, ranges_text
 from models.instance import HolidayRule, Instance, Objective, Project, Trainer, Weights
 from models.solution import write_text_atomically
@@ -55,7 +56,7 @@ from scheduler.messages import Joined, Named, Phrase, phrase, say
 from scheduler.model import Group, TrainingModel
 from scheduler.rules import Cause, Rule
 from scheduler.search.solve import solve
-from scheduler.sessions import Finding, as_named, check_project, precheck, qualified_trainers
+from scheduler.sessions import Finding, as_named, check_project, precheck
 from scheduler.validate import validate
 
 SCHEMA = "training-explanation/1"

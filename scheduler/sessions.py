@@ -12,8 +12,8 @@ import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from fractions import Fraction
 
+from models.classes import class_areas, largest_class, qualified_trainers, usable_venues
 from models.fields import DateRange
 from models.instance import HolidayRule, Instance, Project, Trainer, Venue
 from scheduler.calendar import YearCalendar
@@ -115,26 +115,6 @@ def as_named(item: Project | Venue | Trainer) -> Named:
     return Named(item.id, item.name)
 
 
-def usable_venues(instance: Instance, project: Project) -> list[Venue]:
-    """Venues with every feature the project needs, in a rural town if it requires one."""
-    if not project.mode.uses_venue:
-        return []
-    rural_towns = {town.id for town in instance.towns if town.rural}
-    return [
-        venue
-        for venue in instance.venues
-        if set(project.venue_features) <= set(venue.features)
-        and (project.venue_rural != "required" or venue.town in rural_towns)
-    ]
-
-
-def qualified_trainers(instance: Instance, project: Project) -> list[Trainer]:
-    """Trainers who share at least one topic with the project."""
-    if project.trainer_count == 0:
-        return []
-    return [trainer for trainer in instance.trainers if set(trainer.topics) & set(project.topics)]
-
-
 def split_project(
     instance: Instance, project: Project, calendar: YearCalendar
 ) -> SessionSplit | str:
@@ -168,14 +148,9 @@ def check_project(
 
     headcount = instance.headcount(project)
     venues = usable_venues(instance, project)
-    if project.mode.uses_venue:
-        if not venues:
-            return cannot(Rule.VENUE_FEATURES, _no_venue_reason(project))
-        max_size = max(venue.capacity for venue in venues)
-        if project.max_session_size is not None:
-            max_size = min(max_size, project.max_session_size)
-    else:
-        max_size = project.max_session_size or headcount
+    if project.mode.uses_venue and not venues:
+        return cannot(Rule.VENUE_FEATURES, _no_venue_reason(project))
+    max_size = largest_class(instance, project, venues)
     count = project.sessions or math.ceil(headcount / max_size)
     areas: tuple[str, ...] = ()
     if project.delivery == "to_area" and project.mode.uses_venue:
@@ -271,50 +246,6 @@ def check_project(
     venues = [venue for venue in venues if venue.capacity >= smallest]
     return SessionSplit(project, headcount, count, max_size, venues, trainers, start_days,
                         min_size, areas, {town.id: town.area_id for town in instance.towns})
-
-
-def class_areas(instance: Instance, project: Project,
-                venues: list[Venue]) -> tuple[str, ...] | str:
-    """A `to_area` project's classes, as the area each meets in: an area's part of the headcount
-    (`Instance.area_seats`) in as few classes as the largest room it may use there holds (and
-    `max_session_size`, and what the area's towns can release on one day:
-    `Instance.area_release`); with a fixed number of `sessions`, those shared among the areas in
-    proportion to their parts (largest remainders), at least one an area while there are enough.
-    The id of an area with trainees and no room it may use, where there is one."""
-    parts = instance.area_seats(project)
-    town_area = {town.id: town.area_id for town in instance.towns}
-    largest: dict[str, int] = {}
-    for venue in venues:
-        area = town_area.get(venue.town)
-        if area is not None:
-            largest[area] = max(largest.get(area, 0), venue.capacity)
-    for area, part in parts.items():
-        if part > 0 and area not in largest:
-            return area
-    if project.sessions is None:
-        release = instance.area_release(project)
-        counts = {area: math.ceil(part / min(largest[area], release[area],
-                                             project.max_session_size or largest[area]))
-                  for area, part in parts.items() if part > 0}
-    else:
-        counts = _shared_out(project.sessions, parts)
-    return tuple(area for area, count in counts.items() for _ in range(count))
-
-
-def _shared_out(total: int, parts: dict[str, int]) -> dict[str, int]:
-    """`total` classes among the areas in proportion to their parts, largest remainders first,
-    each area one first while there are enough."""
-    areas = [area for area, part in parts.items() if part > 0]
-    counts = dict.fromkeys(areas, 1 if total >= len(areas) else 0)
-    left = total - sum(counts.values())
-    weight = sum(parts[area] for area in areas)
-    shares = {area: Fraction(left * parts[area], weight) for area in areas}
-    for area in areas:
-        counts[area] += math.floor(shares[area])
-    rest = total - sum(counts.values())
-    for area in sorted(areas, key=lambda area: -(shares[area] - math.floor(shares[area])))[:rest]:
-        counts[area] += 1
-    return counts
 
 
 def _area_names(instance: Instance, area: str) -> str:

@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models import Instance, Project, SessionPhase, Solution
+from models.classes import qualified_trainers, usable_venues
 from scheduler.calendar import YearCalendar
 from scheduler.hours import HoursLedger, as_text, plan_seats
 from scheduler.kpis import KPI_NAMES, plan_kpis, project_terms, weighted_objective
 from scheduler.messages import Joined, Named
 from scheduler.rules import Rule
-from scheduler.sessions import qualified_trainers, usable_venues
 from scheduler.validate import Violation, validate
 
 Change = dict[str, Any]

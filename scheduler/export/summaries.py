@@ -360,7 +360,7 @@ STABILITY_LABELS = {  # a re-planned solution's changes against its baseline
 def kpi_table(instance: Instance, solution: Solution) -> pd.DataFrame:
     """The solve's status, objective, bound and gap, then each KPI (docs/format.md, Objective)
     with its weight and what it adds to the objective, then the plan's size."""
-    weights = instance.objective.weights.model_dump()
+    weights = instance.objective.weights
     gap = solution.gap
     rows: list[dict[str, object]] = [
         {"指标": "求解状态", "数值": solution.status.value},
@@ -372,7 +372,7 @@ def kpi_table(instance: Instance, solution: Solution) -> pd.DataFrame:
                            if key in solution.kpis}
     for key, (label, unit) in labels.items():
         value = solution.kpis.get(key)
-        weight = weights[WEIGHT_OF.get(key, key)]
+        weight = getattr(weights, WEIGHT_OF.get(key, key))
         rows.append({"指标": label, "数值": value, "单位": unit, "权重": weight,
                      "计入目标": value * weight if value is not None else None})
         if key == "share":
