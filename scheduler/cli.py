@@ -597,6 +597,23 @@ def _check(path: str, lang: str) -> None:
                else (f"{path}: no problems. {len(instance.projects)} projects, "
                      f"{len(instance.towns)} towns, {len(instance.venues)} venues, "
                      f"{len(instance.trainers)} trainers."))
+    click.echo(_weights_line(instance, lang))
+
+
+WEIGHT_WORDS = {"dropped": "撤销项目", "share": "名额不足", "rural_venue": "农村场地",
+                "preference": "非首选月份", "hours": "学时不足", "balance": "外出高峰",
+                "cost": "费用", "away_days": "专家异地授课", "moved": "改期",
+                "venue_changed": "换场地", "trainer_changed": "换专家"}
+
+
+def _weights_line(instance: Instance, lang: str) -> str:
+    """The objective's weights, those the planner gave marked, the rest made from the data
+    (`models.concerns`)."""
+    weights = instance.objective.weights
+    given = weights.model_fields_set
+    parts = [f"{WEIGHT_WORDS[name] if lang == 'zh' else name} {getattr(weights, name):,}"
+             + ("*" if name in given else "") for name in WEIGHT_WORDS]
+    return say("weights", lang, weights=" · ".join(parts))
 
 
 @main.command(name="template")

@@ -44,6 +44,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "提醒：{year}年的放假安排尚未公布，法定节假日按规则推算（元旦、春节、清明、劳动节、端午、"
         "中秋、国庆），为暂定：国务院通知公布前调休上班日未知，计划中没有调休。通知公布后，请在"
         "日历中逐日填写法定节假日和调休上班日"),
+    # check.
+    "weights": ("objective weights (* given; the others made from the data so that no amount of "
+                "a lower concern buys a unit of a higher one): {weights}",
+                "目标权重（* 为填写的值；其余按数据推算，使低一级的关注再多也换不来高一级的"
+                "一个单位）：{weights}"),
     # solve.
     "solving": ("{name}: {projects} projects, {venues} venues, {trainers} trainers; {how}",
                 "{name}：{projects} 个项目，{venues} 个场地，{trainers} 位专家；{how}"),

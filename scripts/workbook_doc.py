@@ -24,7 +24,7 @@ def sheet_table(sheet: Sheet) -> str:
     lines = [f"**{sheet.zh} ({sheet.en})**: {sheet.purpose_en}.", "",
              f"| header | English | {field} | default | meaning |", "|---|---|---|---|---|"]
     for column in sheet.columns:
-        default = column.default or "required"
+        default = column.default_text("en") or "required"
         meaning = column.meaning_en.replace("|", "/")
         lines.append(f"| {column.zh} | {column.en} | `{column.field}` | {default} | {meaning} |")
     if sheet is TOWNS:

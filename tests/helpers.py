@@ -37,7 +37,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # The tiny world of the constraint tests (year 2024, mainland China's statutory calendar):
 # one audience, an urban town `c` and a rural town `r` with 100 primary teachers each,
 # a 100-seat hall in `c` at 100 yuan a day and a 40-seat room in `r` at 10 yuan a day,
-# trainer t1 (topic A, 1000 yuan a day) and t2 (topics A and B, 2000 yuan a day).
+# trainer t1 (topic A, 1000 yuan a day) and t2 (topics A and B, 2000 yuan a day). It gives the
+# weights its hand-worked optima are worked in (a priority point 1,000,000, a seat 200, a day
+# outside the preferred months 1,000; re-planning 5,000, 2,000, 1,000); the weights made from
+# the data (models.concerns) are tested in test_concerns.py.
 TINY: dict[str, Any] = {
     "schema": "training-instance/1",
     "name": "tiny",
@@ -61,6 +64,9 @@ TINY: dict[str, Any] = {
         {"id": "p1", "name": "培训一", "audiences": ["pri"], "headcount": 40, "mode": "offline",
          "days": 1, "months": [3], "topics": ["A"], "priority": "mandatory"},
     ],
+    "objective": {"weights": {"dropped": 1_000_000, "share": 200, "rural_venue": 200,
+                              "preference": 1_000, "moved": 5_000, "venue_changed": 2_000,
+                              "trainer_changed": 1_000}},
 }
 
 

@@ -16,7 +16,9 @@ from tests.helpers import ROOT, optimum
 
 def _dear_month(tiny: dict[str, Any]) -> dict[str, Any]:
     """p1 (40 teachers, one day) may run in March or April and prefers April; in April only
-    the hall at 5,000 yuan a day is open, in March a free room of 40 seats as well."""
+    the hall at 5,000 yuan a day is open, in March a free room of 40 seats as well. The
+    weights are the data's own."""
+    del tiny["objective"]
     tiny["venues"] = [
         {"id": "hall", "name": "报告厅", "town": "c", "capacity": 100, "cost_per_day": 5000},
         {"id": "free", "name": "免费教室", "town": "c", "capacity": 40, "cost_per_day": 0,
@@ -50,7 +52,7 @@ def _short_seat_in_the_month(tiny: dict[str, Any]) -> dict[str, Any]:
     April; the rural town can send 19 teachers on a school day, and only March has a weekend
     day open (every April weekend is blacked out). Balance is weighed 0: a weekend day would
     also keep the teachers off the busiest school day."""
-    tiny["objective"] = {"weights": {"balance": 0}}
+    tiny["objective"] = {"weights": {"balance": 0}}  # the rest the data's own
     tiny["towns"][1]["max_absence_share"] = 0.19
     tiny["projects"][0].update(months=[3, 4], preferred_months=[4], weekdays_only=False)
     weekends = [day for day in (dt.date(2024, 4, 1) + dt.timedelta(n) for n in range(30))
@@ -80,7 +82,7 @@ def test_with_the_former_weights_the_month_took_the_seat(tiny: dict[str, Any]) -
 def test_derived_weights_are_not_written_out_and_come_back_the_same(
         tiny: dict[str, Any]) -> None:
     data = _dear_month(tiny)
-    data["objective"] = {"weights": {"cost": 2}}
+    data["objective"] = {"weights": {"cost": 2}}  # the rest the data's own
     instance = parse_instance(data)
     written = json.loads(instance.model_dump_json(by_alias=True))
     assert written["objective"] == {"weights": {"cost": 2}}

@@ -40,6 +40,10 @@ REFERENCES = {Kind.AUDIENCES: "audiences", Kind.TOWN: "towns", Kind.PROJECTS: "p
 """The section a referring column names items of."""
 
 
+DERIVED = "按数据推算（关注次序）"
+"""The default of a weight made from the data so that the order of concerns holds."""
+
+
 @dataclass(frozen=True)
 class Column:
     field: str
@@ -49,7 +53,14 @@ class Column:
     meaning_zh: str
     meaning_en: str
     default: str = ""
-    """The default when the cell is left empty, in Chinese; "" when the cell must be filled."""
+    """The default when the cell is left empty, in Chinese; "" when the cell must be filled;
+    `DERIVED` where the default is made from the data (`models.concerns`)."""
+
+    def default_text(self, lang: str) -> str:
+        """The default as a comment or the documentation says it."""
+        if self.default == DERIVED and lang == "en":
+            return "derived from the data (order of concerns)"
+        return self.default
     example: str = ""
     width: int = 12
 
@@ -325,17 +336,17 @@ SETTINGS = Sheet("settings", "政策与权重", "Policy and weights",
                             "72", 10),
                      Column("objective.weights.dropped", Kind.WHOLE, "权重：撤销项目",
                             "Weight: dropped", "每撤销一个优先级点的代价",
-                            "Cost per priority point dropped", "1000000", "", 10),
+                            "Cost per priority point dropped", DERIVED, "", 10),
                      Column("objective.weights.share", Kind.WHOLE, "权重：名额不足",
                             "Weight: share", "每个乡镇少于公平份额一个名额的代价",
-                            "Cost per seat short of a town's fair share", "200", "", 10),
+                            "Cost per seat short of a town's fair share", DERIVED, "", 10),
                      Column("objective.weights.rural_venue", Kind.WHOLE, "权重：农村场地",
                             "Weight: rural venue", "优先农村的班在城区场地，每个名额的代价",
-                            "Cost per seat of a rural-preferred class in an urban venue", "200",
+                            "Cost per seat of a rural-preferred class in an urban venue", DERIVED,
                             "", 10),
                      Column("objective.weights.preference", Kind.WHOLE, "权重：非首选月份",
                             "Weight: preference", "在首选月份之外的每一天的代价",
-                            "Cost per day outside the preferred months", "1000", "", 10),
+                            "Cost per day outside the preferred months", DERIVED, "", 10),
                      Column("objective.weights.balance", Kind.WHOLE, "权重：外出高峰",
                             "Weight: balance", "最忙上课日每多一名外出教师的代价",
                             "Cost per teacher away on the busiest school day", "20", "", 10),
@@ -346,13 +357,13 @@ SETTINGS = Sheet("settings", "政策与权重", "Policy and weights",
                             "Cost per teacher-hour short of the required hours", "1", "", 10),
                      Column("objective.weights.moved", Kind.WHOLE, "权重：改期",
                             "Weight: moved", "调整计划时每个改期的班次阶段的代价",
-                            "When re-planning: per class phase moved", "5000", "", 10),
+                            "When re-planning: per class phase moved", DERIVED, "", 10),
                      Column("objective.weights.venue_changed", Kind.WHOLE, "权重：换场地",
                             "Weight: venue changed", "调整计划时每次换场地的代价",
-                            "When re-planning: per venue changed", "2000", "", 10),
+                            "When re-planning: per venue changed", DERIVED, "", 10),
                      Column("objective.weights.trainer_changed", Kind.WHOLE, "权重：换专家",
                             "Weight: trainer changed", "调整计划时每换一名专家的代价",
-                            "When re-planning: per trainer replaced", "1000", "", 10),
+                            "When re-planning: per trainer replaced", DERIVED, "", 10),
                  ))
 """One row per setting (设置 | 值 | 说明) rather than one column each."""
 SETTING_HEADERS = {"zh": ("设置", "值", "说明"), "en": ("Setting", "Value", "Meaning")}

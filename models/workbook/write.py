@@ -200,7 +200,7 @@ def _header(worksheet: Worksheet, number: int, text: str, comment: str, width: i
 def _comment(column: Column, lang: str) -> str:
     if lang == "zh":
         return column.meaning_zh + (f"\n默认：{column.default}" if column.default else "\n必填")
-    default = f"\nDefault: {column.default}" if column.default else "\nRequired"
+    default = f"\nDefault: {column.default_text(lang)}" if column.default else "\nRequired"
     return column.meaning_en + default
 
 
