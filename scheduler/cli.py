@@ -240,7 +240,7 @@ def export_command(solution_path: str, instance_path: str, format_names: str,
     formats, lang = _formats_or_exit(format_names, lang)
     instance = _load_or_exit(instance_path, lang)
     try:
-        solution, broken = read_solution(Path(solution_path), instance, allow_violations)
+        solution, broken = read_solution(Path(solution_path), instance, allow_violations, lang)
     except InputError as error:
         _exit_bad_input(error.problems)
     out_dir = out_dir or Path(solution_path).parent
@@ -292,7 +292,7 @@ def compare_command(base_path: Path, scenario_paths: tuple[Path, ...], jobs: int
         if violations:
             more = _say("and more", count=len(violations) - 1) if len(violations) > 1 else ""
             _exit_bad_input([_say("not a plan of", solution=base_solution_path, base=base_path,
-                                  rule=violations[0].rule, message=violations[0].message,
+                                  rule=violations[0].rule, message=violations[0].text(lang),
                                   more=more)])
     jobs = jobs or max(1, min(len(scenario_paths), os.cpu_count() or 1))
     click.echo(_say("comparing", base=base_path, count=len(scenario_paths), jobs=jobs,
@@ -434,7 +434,7 @@ def validate_command(instance_path: str, solution_path: str | None, baseline_pat
         click.echo(_say("replanned note", baseline=solution.replan.baseline))
     violations = validate(instance, solution, baseline)
     for violation in violations:
-        click.echo(f"[{violation.rule}] {violation.message}")
+        click.echo(f"[{violation.rule}] {violation.text(lang)}")
     if violations:
         click.echo(_say("violations", count=len(violations), path=solution_path))
         sys.exit(EXIT_NO_SCHEDULE)
@@ -549,7 +549,7 @@ def _plan_or_exit(instance_path: str, solution_path: str, lang: str) -> tuple[In
 
     instance = _load_or_exit(instance_path, lang)
     try:
-        solution, _ = read_solution(Path(solution_path), instance)
+        solution, _ = read_solution(Path(solution_path), instance, lang=lang)
     except InputError as error:
         _exit_bad_input(error.problems)
     return instance, solution

@@ -117,6 +117,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "held sessions and the stability KPIs",
                        "注意：此方案是在 {baseline} 的基础上重新安排的；用 --baseline 给出它，"
                        "才能检查已举办的班次和稳定性指标"),
+    "not exported": ("{path}: the plan breaks {count} rule(s) of the instance; nothing is "
+                     "exported from a plan that does not keep them (--allow-violations exports "
+                     "it, every broken rule listed first)",
+                     "{path}：方案违反计划的 {count} 条规则；不满足规则的方案不予导出（加 "
+                     "--allow-violations 可以导出，违反的规则列在最前面）"),
     "violations": ("{count} violation(s) in {path}", "{path} 中有 {count} 处违反规则"),
     "valid": ("valid: {sessions} session-phases, {dropped} dropped, KPIs and objective match",
               "方案有效：{sessions} 个班次阶段，{dropped} 个项目未安排，指标与目标值一致"),

@@ -7,7 +7,8 @@ model or in a helper shows up here as a labelled violation.
 
 Each rule family is one function `_check_…(plan) -> Iterator[Violation]`, registered in `CHECKS`
 with the rules (`scheduler.rules.Rule`) it reports; `validate` runs them in that order. Rows are
-the solution's `sessions` entries: one phase of one session of a project.
+the solution's `sessions` entries: one phase of one session of a project. A violation says what
+is wrong as a `Phrase`, in English or Chinese (`Violation.text`), from the templates of `WORDS`.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import holidays as holiday_rules
 from chinese_calendar import constants as chinese_calendar_data
 
 from models import Instance, Mode, Project, SessionPhase, Solution, Status, Town, Trainer, Venue
 from models.fields import DateRange
+from scheduler.messages import Joined, Named, Phrase, phrase, term
 from scheduler.rules import Rule
 
 KPI_NAMES = ("dropped", "preference", "share", "rural_venue", "cost", "balance", "hours_short",
@@ -98,16 +101,30 @@ TRAINERLESS_MODES = frozenset({Mode.OFFSITE})
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken rule: its name (`rule`) and one plain sentence in the planner's terms; for the
-    rules a class meets when it is moved (`scheduler.why`), also what stands in its way
-    (`subject`: a venue, trainer or town, as its kind and id), on which `days`, and the
-    `others`: the projects whose sessions it clashes with."""
+    """One broken rule: its name (`rule`) and one plain sentence in the planner's terms (`said`,
+    in either language); for the rules a class meets when it is moved (`scheduler.why`), also
+    what stands in its way (`subject`: a venue, trainer or town, as its kind and id), on which
+    `days`, and the `others`: the projects whose sessions it clashes with."""
 
     rule: Rule
-    message: str
+    said: Phrase
     subject: tuple[str, str] | None = None
     days: tuple[dt.date, ...] = ()
     others: tuple[str, ...] = ()
+
+    @property
+    def message(self) -> str:
+        """The sentence in English."""
+        return self.said.text("en")
+
+    def text(self, lang: str) -> str:
+        """The sentence in `lang` ("en" or "zh")."""
+        return self.said.text(lang)
+
+    def __repr__(self) -> str:
+        """With the sentence in English, as a failing test shows it."""
+        return (f"Violation(rule={self.rule!r}, message={self.message!r}, "
+                f"subject={self.subject!r}, days={self.days!r}, others={self.others!r})")
 
 
 # --- the facts every rule needs, recomputed from the raw fields ------------------------------
@@ -211,7 +228,7 @@ def _venue_fits(plan: _Plan, project: Project, venue: Venue) -> bool:
     return project.venue_rural != "required" or _venue_is_rural(plan, venue)
 
 
-def _session_count(plan: _Plan, project: Project) -> tuple[int | None, str]:
+def _session_count(plan: _Plan, project: Project) -> tuple[int | None, Phrase]:
     """The number of sessions n the spec gives the project, and how it was found.
 
     `sessions` if given; else n = ceil(H / c) with c = min(max_session_size, largest capacity of
@@ -219,14 +236,14 @@ def _session_count(plan: _Plan, project: Project) -> tuple[int | None, str]:
     None when an offline project has no venue it may use.
     """
     if project.sessions is not None:
-        return project.sessions, "its sessions field"
+        return project.sessions, phrase(WORDS["sessions field"])
     headcount = _headcount(plan.instance, project)
     if project.delivery == "to_area" and project.mode in VENUE_MODES:
         return _area_session_count(plan, project, headcount)
     if project.mode in VENUE_MODES:
         capacities = [v.capacity for v in plan.instance.venues if _venue_fits(plan, project, v)]
         if not capacities:
-            return None, "no venue it may use"
+            return None, phrase(WORDS["no venue"])
         sizes = [max(capacities)]
         if project.max_session_size is not None:
             sizes.append(project.max_session_size)
@@ -234,8 +251,8 @@ def _session_count(plan: _Plan, project: Project) -> tuple[int | None, str]:
     elif project.max_session_size is not None:
         size = project.max_session_size
     else:
-        return 1, "one session: no max_session_size"
-    return -(-headcount // size), f"ceil({headcount} / {size})"
+        return 1, phrase(WORDS["one session"])
+    return -(-headcount // size), phrase(WORDS["ceil"], count=headcount, size=size)
 
 
 def _area(plan: _Plan, town_id: str) -> str:
@@ -243,7 +260,8 @@ def _area(plan: _Plan, town_id: str) -> str:
     return town_id if town is None or town.area is None else town.area
 
 
-def _area_session_count(plan: _Plan, project: Project, headcount: int) -> tuple[int | None, str]:
+def _area_session_count(plan: _Plan, project: Project,
+                        headcount: int) -> tuple[int | None, Phrase]:
     """A `to_area` project's classes: for each area with teachers of its audiences (in its
     rural towns, where the rural quota takes every seat), ceil(part / c), its part
     ceil(H × its weighed teachers / all weighed teachers) (weighed as the fair shares are;
@@ -269,35 +287,37 @@ def _area_session_count(plan: _Plan, project: Project, headcount: int) -> tuple[
         weight = rural_weight if town.rural and project.headcount != "all" else Fraction(1)
         weighed[_area(plan, town.id)] += weight * _pool(town, project.audiences)
     total = sum(weighed.values())
-    count, parts = 0, []
+    count = 0
+    parts: list[Phrase] = []
     for area, part in weighed.items():
         if part == 0:
             continue
         capacities = [venue.capacity for venue in plan.instance.venues
                       if _area(plan, venue.town) == area and _venue_fits(plan, project, venue)]
         if not capacities:
-            return None, f"no venue it may use in area {area}"
+            return None, phrase(WORDS["no venue in area"], area=area)
         largest = min(max(capacities), release[area],
                       project.max_session_size or max(capacities))
         seats = math.ceil(headcount * part / total)
         count += math.ceil(seats / largest)
-        parts.append(f"{area}: ceil({seats} / {largest})")
-    return count, "by area, " + ", ".join(parts)
+        parts.append(phrase(WORDS["area ceil"], area=area, count=seats, size=largest))
+    return count, phrase(WORDS["by area"], parts=Joined(tuple(parts), (", ", "；")))
 
 
-def _least_session_size(plan: _Plan, project: Project) -> tuple[int, str]:
+def _least_session_size(plan: _Plan, project: Project) -> tuple[int, Phrase]:
     """The fewest teachers a session of the project seats, and where that comes from:
     min_session_size (project, else policy), else half the mean class, floor(H / n / 2), at
     least 1."""
     if project.min_session_size is not None:
-        return project.min_session_size, "its min_session_size"
+        return project.min_session_size, phrase(WORDS["its min size"])
     if plan.instance.policy.min_session_size is not None:
-        return plan.instance.policy.min_session_size, "policy.min_session_size"
+        return plan.instance.policy.min_session_size, phrase(WORDS["policy min size"])
     count, _ = _session_count(plan, project)
     headcount = _headcount(plan.instance, project)
     if not count:
-        return 1, "one teacher"
-    return max(1, headcount // count // 2), f"half the mean class, floor({headcount} / {count} / 2)"
+        return 1, phrase(WORDS["one teacher"])
+    return max(1, headcount // count // 2), phrase(WORDS["half class"], headcount=headcount,
+                                                    count=count)
 
 
 def _days(row: SessionPhase) -> list[dt.date]:
@@ -322,27 +342,73 @@ def _absence_share(plan: _Plan, town: Town) -> float:
 # --- how the messages name things -------------------------------------------------------------
 
 
-def _name(item: Project | Venue | Trainer | Town, kind: str) -> str:
-    return f"{kind} {item.id} ({item.name})"
+def _name(item: Project | Venue | Trainer | Town, kind: str) -> Phrase:
+    """`project p1 (培训名)`, `项目培训名（p1）`: `kind` is project, venue, trainer or town."""
+    return phrase(WORDS[kind], item=Named(item.id, item.name))
 
 
-def _label(plan: _Plan, row: SessionPhase) -> str:
-    project = _name(plan.project_of(row), "project")
-    return f"{project} session {row.session} phase {row.phase}"
+def _session(project: Project, session: int) -> Phrase:
+    return phrase(WORDS["session"], project=_name(project, "project"), session=session)
 
 
-def _ref(row: SessionPhase) -> str:
-    return f"{row.project} session {row.session} phase {row.phase}"
+def _label(plan: _Plan, row: SessionPhase) -> Phrase:
+    return phrase(WORDS["label"], session=_session(plan.project_of(row), row.session),
+                  phase=row.phase)
 
 
-def _dates(days: Iterable[dt.date]) -> str:
+def _ref(row: SessionPhase) -> Phrase:
+    return phrase(WORDS["ref"], project=row.project, session=row.session, phase=row.phase)
+
+
+def _id_or(item_id: str, chinese: str) -> Phrase:
+    """The id in English and `chinese` (a name from the data) in Chinese."""
+    return phrase(WORDS["id or"], item=(item_id, chinese))
+
+
+def _town(plan: _Plan, town_id: str) -> Phrase:
+    """A town by its id, in Chinese by its name."""
+    town = plan.towns.get(town_id)
+    return _id_or(town_id, town.name if town is not None else town_id)
+
+
+def _audiences(plan: _Plan, audience_ids: Iterable[str]) -> Joined:
+    """Audiences by their ids, in Chinese by their names."""
+    names = {audience.id: audience.name for audience in plan.instance.audiences}
+    return Joined(tuple(_id_or(key, names.get(key, key)) for key in audience_ids))
+
+
+def _listed(items: Iterable[object], kind: str = "item") -> Phrase:
+    """A list as Python shows it, `[3, 4]`, `['math']`; in Chinese `3月、4月`, `math`."""
+    return phrase(WORDS["list"], items=Joined(tuple(phrase(WORDS[kind], item=item)
+                                                    for item in items)))
+
+
+def _seats(seats: dict[str, int]) -> Phrase:
+    """Seats by town as Python shows the dict, `{'t1': 10}`; in Chinese `t1 10 人`."""
+    return phrase(WORDS["seats"], seats=Joined(tuple(
+        phrase(WORDS["town seats"], town=town, count=count) for town, count in seats.items())))
+
+
+def _dates(days: Iterable[dt.date]) -> Joined | Phrase:
+    """At most five days, then how many there are."""
     ordered = sorted(set(days))
-    shown = ", ".join(str(day) for day in ordered[:5])
-    return shown if len(ordered) <= 5 else f"{shown} … ({len(ordered)} days)"
+    shown = Joined(tuple(ordered[:5]))
+    if len(ordered) <= 5:
+        return shown
+    return phrase(WORDS["more days"], shown=shown, count=len(ordered))
 
 
-def _is_are(days: list[dt.date]) -> str:
-    return "is" if len(days) == 1 else "are"
+def _is_are(days: list[dt.date]) -> Phrase:
+    """The English verb of a list of days; Chinese needs none."""
+    return phrase(WORDS["is" if len(days) == 1 else "are"])
+
+
+def _english(key: object) -> Any:
+    """A sort key as the English messages read (sentences as their English text), so that
+    violations come in the order they always have."""
+    if isinstance(key, tuple):
+        return tuple(_english(part) for part in key)
+    return str(key) if isinstance(key, Phrase) else key
 
 
 # --- the rule families ------------------------------------------------------------------------
@@ -354,43 +420,45 @@ def _check_shape(plan: _Plan) -> Iterator[Violation]:
     exactly once."""
     solution = plan.solution
     if solution.schema_ != SOLUTION_SCHEMA:
-        yield Violation(Rule.SHAPE, f"the solution's schema is {solution.schema_!r}, "
-                                    f"expected {SOLUTION_SCHEMA!r}")
+        yield Violation(Rule.SHAPE, phrase(WORDS["schema"], schema=solution.schema_,
+                                           expected=SOLUTION_SCHEMA))
     if solution.instance != plan.instance.name:
-        yield Violation(Rule.SHAPE, f"the solution is for instance {solution.instance!r}, "
-                                    f"not {plan.instance.name!r}")
+        yield Violation(Rule.SHAPE, phrase(WORDS["other instance"], solution=solution.instance,
+                                           instance=plan.instance.name))
     for row in solution.sessions:
         if row.project not in plan.projects:
-            yield Violation(Rule.SHAPE, f"{_ref(row)}: there is no project {row.project}")
+            yield Violation(Rule.SHAPE, phrase(WORDS["no project"], where=_ref(row),
+                                               project=row.project))
         elif row.project in plan.dropped:
-            yield Violation(Rule.SHAPE, f"{_label(plan, row)}: the project is dropped "
-                                        f"but has a session")
+            yield Violation(Rule.SHAPE, phrase(WORDS["row of dropped"], where=_label(plan, row)))
     for project_id, times in Counter(solution.dropped).items():
         if project_id not in plan.projects:
-            yield Violation(Rule.SHAPE, f"dropped: there is no project {project_id}")
+            yield Violation(Rule.SHAPE, phrase(WORDS["dropped unknown"], project=project_id))
         elif times > 1:
-            yield Violation(Rule.SHAPE, f"dropped: project {project_id} is listed {times} times")
+            yield Violation(Rule.SHAPE, phrase(WORDS["dropped twice"], project=project_id,
+                                               times=times))
     for project in plan.instance.projects:
         if project.id in plan.dropped:
             continue
         rows = plan.rows_by_project.get(project.id, [])
         if not rows:
-            yield Violation(Rule.SHAPE, f"{_name(project, 'project')} is neither scheduled "
-                                        f"nor dropped")
+            yield Violation(Rule.SHAPE, phrase(WORDS["neither"], project=_name(project,
+                                                                                "project")))
             continue
         phases_of: dict[int, Counter[int]] = defaultdict(Counter)
         for row in rows:
             phases_of[row.session][row.phase] += 1
         for session, phases in sorted(phases_of.items()):
-            where = f"{_name(project, 'project')} session {session}"
+            where = _session(project, session)
             for phase in range(1, project.phases + 1):
                 if phases[phase] == 0:
-                    yield Violation(Rule.SHAPE, f"{where}: phase {phase} has no row")
+                    yield Violation(Rule.SHAPE, phrase(WORDS["no row"], where=where, phase=phase))
                 elif phases[phase] > 1:
-                    yield Violation(Rule.SHAPE, f"{where}: phase {phase} has {phases[phase]} rows")
+                    yield Violation(Rule.SHAPE, phrase(WORDS["rows"], where=where, phase=phase,
+                                                       count=phases[phase]))
             for phase in sorted(p for p in phases if p > project.phases):
-                yield Violation(Rule.SHAPE, f"{where}: phase {phase} is given, the project has "
-                                            f"{project.phases} phase(s)")
+                yield Violation(Rule.SHAPE, phrase(WORDS["phase beyond"], where=where, phase=phase,
+                                                   phases=project.phases))
 
 
 def _check_mandatory(plan: _Plan) -> Iterator[Violation]:
@@ -399,7 +467,7 @@ def _check_mandatory(plan: _Plan) -> Iterator[Violation]:
         project = plan.projects[project_id]
         if project.priority == "mandatory":
             yield Violation(Rule.MANDATORY_DROPPED,
-                            f"{_name(project, 'project')} is mandatory but dropped")
+                            phrase(WORDS["mandatory"], project=_name(project, "project")))
 
 
 def _check_session_count(plan: _Plan) -> Iterator[Violation]:
@@ -411,14 +479,17 @@ def _check_session_count(plan: _Plan) -> Iterator[Violation]:
         if count is None:
             wanted = []
             if project.venue_features:
-                wanted.append(f"has the features {project.venue_features}")
+                wanted.append(phrase(WORDS["has features"],
+                                     features=_listed(project.venue_features)))
             if project.venue_rural == "required":
-                wanted.append("is in a rural town")
-            yield Violation(Rule.SESSION_COUNT, f"{_name(project, 'project')}: no venue "
-                            f"{' and '.join(wanted)}, so its sessions cannot be sized or held")
+                wanted.append(phrase(WORDS["is rural"]))
+            yield Violation(Rule.SESSION_COUNT, phrase(
+                WORDS["unsized"], project=_name(project, "project"),
+                wanted=Joined(tuple(wanted), (" and ", "且"))))
         elif present != list(range(1, count + 1)):
-            yield Violation(Rule.SESSION_COUNT, f"{_name(project, 'project')} has sessions "
-                            f"{present}; it should have sessions 1..{count} ({how})")
+            yield Violation(Rule.SESSION_COUNT, phrase(
+                WORDS["session count"], project=_name(project, "project"),
+                present=_listed(present), count=count, how=how))
 
 
 def _check_length(plan: _Plan) -> Iterator[Violation]:
@@ -427,9 +498,9 @@ def _check_length(plan: _Plan) -> Iterator[Violation]:
         project = plan.project_of(row)
         length = (row.end - row.start).days + 1
         if length != project.days:
-            yield Violation(Rule.SESSION_LENGTH, f"{_label(plan, row)}: runs {row.start} to "
-                            f"{row.end}, {length} day(s); the project's sessions last "
-                            f"{project.days} day(s)")
+            yield Violation(Rule.SESSION_LENGTH, phrase(
+                WORDS["length"], where=_label(plan, row), start=row.start, end=row.end,
+                length=length, days=project.days))
 
 
 def _check_days(plan: _Plan) -> Iterator[Violation]:
@@ -444,50 +515,55 @@ def _check_days(plan: _Plan) -> Iterator[Violation]:
 
 
 def _day_violations(plan: _Plan, project: Project, days: list[dt.date],
-                    where: str) -> Iterator[Violation]:
+                    where: Phrase | str) -> Iterator[Violation]:
     """The calendar rules `days` of the project break, each said of `where`."""
     instance = plan.instance
     windows = instance.calendar.holiday_windows
     outside_year = [day for day in days if day.year != instance.year]
     if outside_year:
-        yield Violation(Rule.YEAR, f"{where}: {_dates(outside_year)} {_is_are(outside_year)} "
-                                   f"not in {instance.year}")
+        yield Violation(Rule.YEAR, phrase(WORDS["year"], where=where, dates=_dates(outside_year),
+                                          verb=_is_are(outside_year), year=instance.year))
     holidays = [day for day in days if day in plan.public_holidays]
     if holidays:
-        what = "a public holiday" if len(holidays) == 1 else "public holidays"
-        yield Violation(Rule.PUBLIC_HOLIDAY,
-                        f"{where}: {_dates(holidays)} {_is_are(holidays)} {what}")
+        what = phrase(WORDS["a public holiday" if len(holidays) == 1 else "public holidays"])
+        yield Violation(Rule.PUBLIC_HOLIDAY, phrase(
+            WORDS["public holiday"], where=where, dates=_dates(holidays),
+            verb=_is_are(holidays), what=what))
     weekdays_only = (project.weekdays_only if project.weekdays_only is not None
                      else instance.policy.weekdays_only)
     weekend = [d for d in days if d.weekday() >= 5 and d not in plan.makeup_workdays]
     if weekdays_only and weekend:
-        named = ", ".join(f"{day} ({day:%A})" for day in weekend)
-        what = "a working day" if len(weekend) == 1 else "working days"
-        yield Violation(Rule.WEEKEND, f"{where}: {named} {_is_are(weekend)} not {what} "
-                                      f"and the project trains on weekdays only")
+        named = Joined(tuple(phrase(WORDS["weekday"], day=day,
+                                    weekday=phrase(WORDS[f"weekday {day.weekday()}"]))
+                             for day in weekend))
+        what = phrase(WORDS["a working day" if len(weekend) == 1 else "working days"])
+        yield Violation(Rule.WEEKEND, phrase(WORDS["weekend"], where=where, days=named,
+                                             verb=_is_are(weekend), what=what))
     if project.months is not None:
         wrong = [day for day in days if day.month not in project.months]
         if wrong:
-            yield Violation(Rule.MONTHS, f"{where}: {_dates(wrong)} {_is_are(wrong)} outside "
-                                         f"its months {sorted(project.months)}")
+            yield Violation(Rule.MONTHS, phrase(
+                WORDS["months"], where=where, dates=_dates(wrong), verb=_is_are(wrong),
+                months=_listed(sorted(project.months), "month")))
     if project.holiday == "required" and not any(
         all(w.start <= day <= w.end for day in days) for w in windows
     ):
-        yield Violation(Rule.HOLIDAY_REQUIRED, f"{where}: {_dates(days)} {_is_are(days)} not "
-                        f"inside one holiday window, and the project must be held in one")
+        yield Violation(Rule.HOLIDAY_REQUIRED, phrase(
+            WORDS["holiday required"], where=where, dates=_dates(days), verb=_is_are(days)))
     if project.holiday == "forbidden":
         for window in windows:
             inside = [day for day in days if window.start <= day <= window.end]
             if inside:
-                yield Violation(Rule.HOLIDAY_FORBIDDEN, f"{where}: {_dates(inside)} "
-                                f"{_is_are(inside)} in the holiday {window.name}, and the "
-                                f"project may not be held in a holiday")
+                yield Violation(Rule.HOLIDAY_FORBIDDEN, phrase(
+                    WORDS["holiday forbidden"], where=where, dates=_dates(inside),
+                    verb=_is_are(inside), holiday=window.name))
     for blackout in instance.calendar.blackouts:
         shared = sorted(set(blackout.audiences) & set(project.audiences))
         inside = [day for day in days if blackout.start <= day <= blackout.end]
         if shared and inside:
-            yield Violation(Rule.BLACKOUT, f"{where}: {_dates(inside)} {_is_are(inside)} in "
-                            f"the blackout {blackout.name} of {', '.join(shared)}")
+            yield Violation(Rule.BLACKOUT, phrase(
+                WORDS["blackout"], where=where, dates=_dates(inside), verb=_is_are(inside),
+                blackout=blackout.name, audiences=_audiences(plan, shared)))
 
 
 def _check_spread(plan: _Plan) -> Iterator[Violation]:
@@ -503,9 +579,9 @@ def _check_spread(plan: _Plan) -> Iterator[Violation]:
         for index, (row, group) in enumerate(zip(sorted(rows, key=lambda r: r.start), groups,
                                                  strict=False), start=1):
             if group and not group[0] <= row.start <= group[-1]:
-                yield Violation(Rule.SPREAD, f"{_label(plan, row)} starts {row.start}, the "
-                                f"{index}. of {len(rows)} starts of the spread project, which "
-                                f"falls in {group[0]}…{group[-1]}")
+                yield Violation(Rule.SPREAD, phrase(
+                    WORDS["spread"], where=_label(plan, row), start=row.start, index=index,
+                    count=len(rows), first=group[0], last=group[-1]))
 
 
 def _allowed_starts(plan: _Plan, project: Project) -> list[dt.date]:
@@ -548,11 +624,10 @@ def _check_phase_gap(plan: _Plan) -> Iterator[Violation]:
                     continue
                 gap = (later.start - phases[phase].end).days - 1
                 if gap < project.min_gap_days:
-                    yield Violation(Rule.PHASE_GAP, f"{_name(project, 'project')} session "
-                                    f"{session}: phase {phase + 1} starts {later.start}, "
-                                    f"{gap} day(s) after phase {phase} ends "
-                                    f"{phases[phase].end}; at least {project.min_gap_days} "
-                                    f"day(s) are needed")
+                    yield Violation(Rule.PHASE_GAP, phrase(
+                        WORDS["phase gap"], where=_session(project, session), later=phase + 1,
+                        start=later.start, gap=gap, phase=phase, end=phases[phase].end,
+                        needed=project.min_gap_days))
 
 
 def _check_venue_of_row(plan: _Plan) -> Iterator[Violation]:
@@ -562,35 +637,38 @@ def _check_venue_of_row(plan: _Plan) -> Iterator[Violation]:
     for row in plan.rows:
         project = plan.project_of(row)
         where = _label(plan, row)
+        mode = phrase(WORDS[f"mode {project.mode.value}"])
         if project.mode not in VENUE_MODES:
             if row.venue is not None:
-                yield Violation(Rule.VENUE_MODE, f"{where}: {project.mode.value} sessions have no "
-                                                 f"venue, but venue {row.venue} is given")
+                yield Violation(Rule.VENUE_MODE, phrase(WORDS["venue given"], where=where,
+                                                        mode=mode, venue=row.venue))
             continue
         if row.venue is None:
-            yield Violation(Rule.VENUE_MODE, f"{where}: {project.mode.value} sessions need a "
-                                             f"venue, none is given")
+            yield Violation(Rule.VENUE_MODE, phrase(WORDS["venue needed"], where=where,
+                                                    mode=mode))
             continue
         venue = plan.venues.get(row.venue)
         if venue is None:
-            yield Violation(Rule.VENUE_UNKNOWN, f"{where}: there is no venue {row.venue}")
+            yield Violation(Rule.VENUE_UNKNOWN, phrase(WORDS["no venue named"], where=where,
+                                                       venue=row.venue))
             continue
         place = _name(venue, "venue")
         size = sum(row.seats.values())
         if size > venue.capacity:
-            yield Violation(Rule.VENUE_CAPACITY, f"{where}: {size} seats in {place}, which holds "
-                                                 f"{venue.capacity}")
+            yield Violation(Rule.VENUE_CAPACITY, phrase(
+                WORDS["capacity"], where=where, size=size, venue=place, capacity=venue.capacity))
         missing = sorted(set(project.venue_features) - set(venue.features))
         if missing:
-            yield Violation(Rule.VENUE_FEATURES, f"{where}: {place} lacks {', '.join(missing)}")
+            yield Violation(Rule.VENUE_FEATURES, phrase(WORDS["lacks"], where=where, venue=place,
+                                                        features=Joined(tuple(missing))))
         if project.venue_rural == "required" and not _venue_is_rural(plan, venue):
-            yield Violation(Rule.VENUE_RURAL, f"{where}: {place} is in town {venue.town}, not a "
-                                              f"rural town, and the project requires one")
+            yield Violation(Rule.VENUE_RURAL, phrase(WORDS["not rural"], where=where,
+                                                     venue=place, town=_town(plan, venue.town)))
         blocked = [day for day in _days(row) if _within(day, venue.unavailable)]
         if blocked:
-            yield Violation(Rule.VENUE_UNAVAILABLE, f"{where}: {place} is unavailable on "
-                                                    f"{_dates(blocked)}", ("venue", venue.id),
-                            tuple(blocked))
+            yield Violation(Rule.VENUE_UNAVAILABLE, phrase(
+                WORDS["venue unavailable"], where=where, venue=place, dates=_dates(blocked)),
+                ("venue", venue.id), tuple(blocked))
 
 
 def _check_to_area(plan: _Plan) -> Iterator[Violation]:
@@ -599,14 +677,16 @@ def _check_to_area(plan: _Plan) -> Iterator[Violation]:
         project = plan.project_of(row)
         if project.delivery != "to_area" or row.venue not in plan.venues:
             continue
-        where = _area(plan, plan.venues[row.venue].town)
+        venue = plan.venues[row.venue]
+        where = _area(plan, venue.town)
         away = sorted(town for town, count in row.seats.items()
                       if count > 0 and _area(plan, town) != where)
         if away:
-            yield Violation(Rule.TO_AREA, f"{_label(plan, row)}: venue {row.venue} is in area "
-                            f"{where}, but it seats teachers of {', '.join(away)} (area "
-                            f"{', '.join(sorted({_area(plan, town) for town in away}))}), and "
-                            f"the project goes to its trainees' areas")
+            yield Violation(Rule.TO_AREA, phrase(
+                WORDS["to area"], where=_label(plan, row),
+                venue=_id_or(venue.id, Named(venue.id, venue.name).text("zh")), area=where,
+                towns=Joined(tuple(_town(plan, town) for town in away)),
+                areas=Joined(tuple(sorted({_area(plan, town) for town in away})))))
 
 
 def _check_venue_one_a_day(plan: _Plan) -> Iterator[Violation]:
@@ -626,15 +706,22 @@ def _clashes(
     rule: Rule,
 ) -> Iterator[Violation]:
     """One violation per owner and set of clashing rows, listing the days they clash."""
-    clash_days: dict[tuple[str, tuple[tuple[str, str], ...]], list[dt.date]] = defaultdict(list)
+    clash_days: dict[tuple[str, tuple[tuple[Phrase, str], ...]], list[dt.date]] = \
+        defaultdict(list)
     for (owner, day), rows in booked.items():
         if len(rows) > 1:
-            clash_days[owner, tuple(sorted((_ref(row), row.project) for row in rows))].append(day)
-    for (owner, refs), days in sorted(clash_days.items()):
-        yield Violation(rule, f"{_name(owners[owner], kind)}: {len(refs)} sessions on "
-                              f"{_dates(days)} ({', '.join(ref for ref, _ in refs)})",
+            clash_days[owner, _refs(rows)].append(day)
+    for (owner, refs), days in sorted(clash_days.items(), key=_english):
+        yield Violation(rule, phrase(WORDS["clash"], owner=_name(owners[owner], kind),
+                                     count=len(refs), dates=_dates(days),
+                                     refs=Joined(tuple(ref for ref, _ in refs))),
                         (kind, owner), tuple(days),
                         tuple(sorted({project for _, project in refs})))
+
+
+def _refs(rows: Iterable[SessionPhase]) -> tuple[tuple[Phrase, str], ...]:
+    """Each row as a reference and its project, in the order of the English references."""
+    return tuple(sorted(((_ref(row), row.project) for row in rows), key=_english))
 
 
 def _check_trainers_of_row(plan: _Plan) -> Iterator[Violation]:
@@ -645,26 +732,28 @@ def _check_trainers_of_row(plan: _Plan) -> Iterator[Violation]:
         where = _label(plan, row)
         wanted = 0 if project.mode in TRAINERLESS_MODES else project.trainers_per_session
         if len(row.trainers) != wanted:
-            yield Violation(Rule.TRAINER_COUNT, f"{where}: {len(row.trainers)} trainer(s); "
-                                                f"{project.mode.value} sessions of this project "
-                                                f"need {wanted}")
+            yield Violation(Rule.TRAINER_COUNT, phrase(
+                WORDS["trainer count"], where=where, count=len(row.trainers),
+                mode=phrase(WORDS[f"mode {project.mode.value}"]), wanted=wanted))
         repeated = sorted(t for t, times in Counter(row.trainers).items() if times > 1)
         if repeated:
-            yield Violation(Rule.TRAINER_DISTINCT, f"{where}: trainer {', '.join(repeated)} is "
-                                                   f"listed more than once")
+            yield Violation(Rule.TRAINER_DISTINCT, phrase(WORDS["trainer twice"], where=where,
+                                                          trainers=Joined(tuple(repeated))))
         known = [plan.trainers[t] for t in dict.fromkeys(row.trainers) if t in plan.trainers]
         for trainer_id in dict.fromkeys(row.trainers):
             if trainer_id not in plan.trainers:
-                yield Violation(Rule.TRAINER_UNKNOWN, f"{where}: there is no trainer {trainer_id}")
+                yield Violation(Rule.TRAINER_UNKNOWN, phrase(WORDS["no trainer named"],
+                                                             where=where, trainer=trainer_id))
         topics = set(project.topics)
         for trainer in known:
             if not topics & set(trainer.topics):
-                yield Violation(Rule.TRAINER_TOPIC, f"{where}: {_name(trainer, 'trainer')} teaches "
-                                f"none of the project's topics {sorted(topics)}")
+                yield Violation(Rule.TRAINER_TOPIC, phrase(
+                    WORDS["trainer topic"], where=where, trainer=_name(trainer, "trainer"),
+                    topics=_listed(sorted(topics))))
         uncovered = topics - {topic for trainer in known for topic in trainer.topics}
         if row.trainers and uncovered:
-            yield Violation(Rule.TRAINER_COVER, f"{where}: no trainer teaches "
-                                                f"{', '.join(sorted(uncovered))}")
+            yield Violation(Rule.TRAINER_COVER, phrase(WORDS["uncovered"], where=where,
+                                                       topics=Joined(tuple(sorted(uncovered)))))
 
 
 def _check_trainer_days(plan: _Plan) -> Iterator[Violation]:
@@ -687,16 +776,17 @@ def _check_trainer_days(plan: _Plan) -> Iterator[Violation]:
                 or (trainer.available is not None and not _within(day, trainer.available))
             ]
             if blocked:
-                yield Violation(Rule.TRAINER_UNAVAILABLE, f"{_label(plan, row)}: "
-                                f"{_name(trainer, 'trainer')} is not available on "
-                                f"{_dates(blocked)}", ("trainer", trainer.id), tuple(blocked))
+                yield Violation(Rule.TRAINER_UNAVAILABLE, phrase(
+                    WORDS["trainer unavailable"], where=_label(plan, row),
+                    trainer=_name(trainer, "trainer"), dates=_dates(blocked)),
+                    ("trainer", trainer.id), tuple(blocked))
     yield from _clashes(booked, plan.trainers, "trainer", Rule.TRAINER_ONE_SESSION_A_DAY)
     for trainer_id, total in sorted(workload.items()):
         trainer = plan.trainers[trainer_id]
         if total > trainer.max_days:
-            yield Violation(Rule.TRAINER_MAX_DAYS, f"{_name(trainer, 'trainer')}: teaches {total} "
-                                                   f"days, at most {trainer.max_days}",
-                            ("trainer", trainer.id))
+            yield Violation(Rule.TRAINER_MAX_DAYS, phrase(
+                WORDS["max days"], trainer=_name(trainer, "trainer"), total=total,
+                most=trainer.max_days), ("trainer", trainer.id))
 
 
 def _check_seats_of_row(plan: _Plan) -> Iterator[Violation]:
@@ -709,24 +799,27 @@ def _check_seats_of_row(plan: _Plan) -> Iterator[Violation]:
             where = _label(plan, row)
             for town_id, count in row.seats.items():
                 if town_id not in plan.towns:
-                    yield Violation(Rule.SEATS_TOWN, f"{where}: {count} seat(s) for {town_id}, "
-                                                     f"which is not a town")
+                    yield Violation(Rule.SEATS_TOWN, phrase(WORDS["not a town"], where=where,
+                                                            count=count, town=town_id))
                 if count < 0:
-                    yield Violation(Rule.SEATS_NEGATIVE, f"{where}: {count} seats for town "
-                                                         f"{town_id}, a negative count")
+                    yield Violation(Rule.SEATS_NEGATIVE, phrase(
+                        WORDS["negative seats"], where=where, count=count,
+                        town=_town(plan, town_id)))
             if row.seats != first_seats[row.session]:
-                yield Violation(Rule.SEATS_PHASES, f"{where}: seats {row.seats} differ from the "
-                                f"session's first phase {first_seats[row.session]}")
+                yield Violation(Rule.SEATS_PHASES, phrase(
+                    WORDS["seats differ"], where=where, seats=_seats(row.seats),
+                    first=_seats(first_seats[row.session])))
         least, how = _least_session_size(plan, project)
         for session, seats in sorted(first_seats.items()):
             size = sum(seats.values())
-            where = f"{_name(project, 'project')} session {session}"
+            where = _session(project, session)
             if size < least:
-                yield Violation(Rule.SESSION_SIZE, f"{where}: seats {size} teachers, at least "
-                                                   f"{least} ({how})")
+                yield Violation(Rule.SESSION_SIZE, phrase(WORDS["too few"], where=where,
+                                                          size=size, least=least, how=how))
             if project.max_session_size is not None and size > project.max_session_size:
-                yield Violation(Rule.SESSION_SIZE, f"{where}: seats {size} teachers, at most "
-                                                   f"{project.max_session_size}")
+                yield Violation(Rule.SESSION_SIZE, phrase(WORDS["too many"], where=where,
+                                                          size=size,
+                                                          most=project.max_session_size))
 
 
 def _check_seats_of_project(plan: _Plan) -> Iterator[Violation]:
@@ -746,18 +839,18 @@ def _check_seats_of_project(plan: _Plan) -> Iterator[Violation]:
                 continue
             pool = _pool(town, project.audiences)
             if pool == 0:
-                yield Violation(Rule.SEATS_AUDIENCE, f"{name}: {count} seat(s) for "
-                                f"{_name(town, 'town')}, which has no teachers of "
-                                f"{', '.join(project.audiences)}")
+                yield Violation(Rule.SEATS_AUDIENCE, phrase(
+                    WORDS["no audience"], project=name, count=count, town=_name(town, "town"),
+                    audiences=_audiences(plan, project.audiences)))
             elif count > pool:
-                yield Violation(Rule.SEATS_POOL, f"{name}: {count} seats for "
-                                f"{_name(town, 'town')}, which has {pool} teachers of its "
-                                f"audiences")
+                yield Violation(Rule.SEATS_POOL, phrase(
+                    WORDS["over pool"], project=name, count=count, town=_name(town, "town"),
+                    pool=pool))
         headcount = _headcount(instance, project)
         total = sum(given.values())
         if total != headcount:
-            yield Violation(Rule.HEADCOUNT, f"{name}: its sessions seat {total} teachers, the "
-                                            f"headcount is {headcount}")
+            yield Violation(Rule.HEADCOUNT, phrase(WORDS["headcount"], project=name, total=total,
+                                                   headcount=headcount))
         if project.headcount == "all":
             continue
         quota = (project.rural_quota if project.rural_quota is not None
@@ -766,8 +859,9 @@ def _check_seats_of_project(plan: _Plan) -> Iterator[Violation]:
         rural = sum(count for town_id, count in given.items()
                     if town_id in plan.towns and plan.towns[town_id].rural)
         if rural < needed:
-            yield Violation(Rule.RURAL_QUOTA, f"{name}: {rural} rural seats, at least {needed} "
-                                              f"needed (ceil({quota} × {headcount}))")
+            yield Violation(Rule.RURAL_QUOTA, phrase(
+                WORDS["rural quota"], project=name, rural=rural, needed=needed, quota=quota,
+                headcount=headcount))
 
 
 def _away(plan: _Plan) -> dict[dt.date, list[SessionPhase]]:
@@ -784,7 +878,7 @@ def _check_absence(plan: _Plan) -> Iterator[Violation]:
     """On a school day a town has at most floor(share x its teachers) seats in offline, blended
     and offsite rows running that day (share: town, else policy); on any other day at most its
     teachers."""
-    over: dict[tuple[str, int, int, str, tuple[tuple[str, str], ...]], list[dt.date]] = \
+    over: dict[tuple[str, int, int, Phrase, tuple[tuple[Phrase, str], ...]], list[dt.date]] = \
         defaultdict(list)
     for day, rows in _away(plan).items():
         school_day = plan.is_school_day(day)
@@ -794,19 +888,17 @@ def _check_absence(plan: _Plan) -> Iterator[Violation]:
             if school_day:
                 share = _absence_share(plan, town)
                 cap = math.floor(round(share * teachers, 9))
-                why = f"school day, floor({share} × {teachers})"
+                why = phrase(WORDS["school day"], share=share, teachers=teachers)
             else:
-                cap, why = teachers, "not a school day, all its teachers"
+                cap, why = teachers, phrase(WORDS["not a school day"])
             if seats > cap:
-                refs = tuple(sorted((_ref(row), row.project) for row in rows
-                                    if row.seats.get(town_id, 0)))
+                refs = _refs(row for row in rows if row.seats.get(town_id, 0))
                 over[town_id, seats, cap, why, refs].append(day)
-    for (town_id, seats, cap, why, refs), days in sorted(over.items()):
-        yield Violation(Rule.ABSENCE_CAP, f"{_name(plan.towns[town_id], 'town')}: {seats} "
-                        f"teachers away on {_dates(days)} "
-                        f"({', '.join(ref for ref, _ in refs)}), more than the cap {cap} "
-                        f"({why})", ("town", town_id), tuple(days),
-                        tuple(sorted({project for _, project in refs})))
+    for (town_id, seats, cap, why, refs), days in sorted(over.items(), key=_english):
+        yield Violation(Rule.ABSENCE_CAP, phrase(
+            WORDS["absence"], town=_name(plan.towns[town_id], "town"), seats=seats,
+            dates=_dates(days), refs=Joined(tuple(ref for ref, _ in refs)), cap=cap, why=why),
+            ("town", town_id), tuple(days), tuple(sorted({project for _, project in refs})))
 
 
 def _check_one_training_a_day(plan: _Plan) -> Iterator[Violation]:
@@ -827,19 +919,21 @@ def _check_one_training_a_day(plan: _Plan) -> Iterator[Violation]:
             for audience in set(project.audiences):
                 for day in _days(row):
                     taken[town_id, audience, day].append((count, pool, row))
-    over: dict[tuple[str, str, Fraction, tuple[str, ...]], list[dt.date]] = defaultdict(list)
+    over: dict[tuple[str, str, Fraction, tuple[tuple[Phrase, str], ...]], list[dt.date]] = \
+        defaultdict(list)
     for (town_id, audience, day), rows in taken.items():
         total = sum((Fraction(count, pool) for count, pool, _ in rows), Fraction(0))
         if total > 1:
-            refs = tuple(sorted(f"{_ref(row)}: {count} of {pool}" for count, pool, row in rows))
+            refs = tuple(sorted(((phrase(WORDS["share of pool"], ref=_ref(row), count=count,
+                                         pool=pool), row.project) for count, pool, row in rows),
+                                key=_english))
             over[town_id, audience, total, refs].append(day)
-    for (town_id, audience, total, refs), days in sorted(over.items()):
-        yield Violation(Rule.ONE_TRAINING_A_DAY,
-                        f"{_name(plan.towns[town_id], 'town')}: its teachers of {audience} are "
-                        f"booked {float(total):.2f} times on {_dates(days)} "
-                        f"({'; '.join(refs)}): a teacher is in one training a day",
-                        ("town", town_id), tuple(days),
-                        tuple(sorted({ref.split(" ", 1)[0] for ref in refs})))
+    for (town_id, audience, total, refs), days in sorted(over.items(), key=_english):
+        yield Violation(Rule.ONE_TRAINING_A_DAY, phrase(
+            WORDS["booked twice"], town=_name(plan.towns[town_id], "town"),
+            audience=_audiences(plan, [audience]), total=float(total), dates=_dates(days),
+            refs=Joined(tuple(ref for ref, _ in refs), ("; ", "；"))),
+            ("town", town_id), tuple(days), tuple(sorted({project for _, project in refs})))
 
 
 def _check_after(plan: _Plan) -> Iterator[Violation]:
@@ -858,8 +952,9 @@ def _check_after(plan: _Plan) -> Iterator[Violation]:
             earlier = _name(plan.projects[earlier_id], "project")
             for session, start in sorted(starts.items()):
                 if start <= last:
-                    yield Violation(Rule.AFTER, f"{_name(project, 'project')} session {session} "
-                                    f"starts {start}, not after {earlier} ends {last}")
+                    yield Violation(Rule.AFTER, phrase(
+                        WORDS["after"], where=_session(project, session), start=start,
+                        earlier=earlier, last=last))
 
 
 def _check_kpis(plan: _Plan) -> Iterator[Violation]:
@@ -880,15 +975,18 @@ def _check_kpis(plan: _Plan) -> Iterator[Violation]:
         reported = plan.solution.kpis.get(key)
         if reported is None and key in NEWER_KPI_NAMES and 0 in (kpis[key], weights[key]):
             continue  # a plan written before it was counted, where it changes nothing
+        kpi = _id_or(key, term(f"kpi {key}", "zh"))
         if reported is None:
-            yield Violation(Rule.KPI, f"KPI {key} is missing; it is {kpis[key]}")
+            yield Violation(Rule.KPI, phrase(WORDS["kpi missing"], kpi=kpi, value=kpis[key]))
         elif reported != kpis[key]:
-            yield Violation(Rule.KPI, f"KPI {key} is reported as {reported}; it is {kpis[key]}")
+            yield Violation(Rule.KPI, phrase(WORDS["kpi wrong"], kpi=kpi, reported=reported,
+                                             value=kpis[key]))
     objective = sum(weights[key] * kpis[key] for key in names)
     if plan.solution.objective is not None and plan.solution.objective != objective:
         terms = " + ".join(f"{weights[key]} × {kpis[key]}" for key in names)
-        yield Violation(Rule.OBJECTIVE, f"the objective is reported as {plan.solution.objective}; "
-                                        f"it is {terms} = {objective}")
+        yield Violation(Rule.OBJECTIVE, phrase(WORDS["objective"],
+                                               reported=plan.solution.objective, terms=terms,
+                                               objective=objective))
 
 
 def _check_kept(plan: _Plan) -> Iterator[Violation]:
@@ -915,17 +1013,22 @@ def _check_kept(plan: _Plan) -> Iterator[Violation]:
         changed = [part for part in parts if after is None
                    or KEPT_PARTS[part](after) != KEPT_PARTS[part](before)]
         if changed:
-            what = ("held before " + str(record.today) if rule == Rule.HELD
-                    else "pinned" if len(parts) == len(KEPT_PARTS)
-                    else f"pinned ({', '.join(parts)})")
-            yield Violation(rule, f"{_ref(before)} ({before.start}–{before.end}) is {what} "
-                                  f"but the plan changes its {', '.join(changed)}")
+            what = (phrase(WORDS["held"], today=record.today) if rule == Rule.HELD
+                    else phrase(WORDS["pinned"]) if len(parts) == len(KEPT_PARTS)
+                    else phrase(WORDS["pinned parts"], parts=_parts(parts)))
+            yield Violation(rule, phrase(WORDS["kept"], where=_ref(before), start=before.start,
+                                         end=before.end, what=what, changed=_parts(changed)))
     if record.today is None:
         return
     for row in plan.rows:
         if row.start < record.today and (row.project, row.session, row.phase) not in held:
-            yield Violation(Rule.HELD, f"{_label(plan, row)} starts {row.start}, before "
-                                       f"{record.today}: only what was held lies before it")
+            yield Violation(Rule.HELD, phrase(WORDS["before today"], where=_label(plan, row),
+                                              start=row.start, today=record.today))
+
+
+def _parts(parts: Iterable[str]) -> Joined:
+    """Parts of a session (date, venue, trainers, seats) as a list."""
+    return Joined(tuple(phrase(WORDS[f"part {part}"]) for part in parts))
 
 
 KEPT_PARTS: dict[str, Callable[[SessionPhase], object]] = {
@@ -950,8 +1053,8 @@ def _check_status(plan: _Plan) -> Iterator[Violation]:
     """A solution that lists sessions says OPTIMAL or FEASIBLE."""
     solution = plan.solution
     if solution.status not in (Status.OPTIMAL, Status.FEASIBLE) and solution.sessions:
-        yield Violation(Rule.STATUS, f"the status is {solution.status.value} but the solution "
-                                     f"lists {len(solution.sessions)} session rows")
+        yield Violation(Rule.STATUS, phrase(WORDS["status"], status=solution.status.value,
+                                            count=len(solution.sessions)))
 
 
 Check = Callable[[_Plan], Iterator[Violation]]
@@ -1142,3 +1245,189 @@ def validate(instance: Instance, solution: Solution, baseline: Solution | None =
             assert violation.rule in rules, f"{check.__name__} reports {violation.rule}"
             problems.append(violation)
     return problems
+
+
+# --- the words of the violations -------------------------------------------------------------
+
+WORDS: dict[str, tuple[str, str]] = {
+    # How a violation names things; dates are written as everywhere else, 2024-04-15.
+    "project": ("project {item}", "项目{item}"),
+    "venue": ("venue {item}", "场地{item}"),
+    "trainer": ("trainer {item}", "专家{item}"),
+    "town": ("town {item}", "乡镇{item}"),
+    "session": ("{project} session {session}", "{project}第{session}班"),
+    "label": ("{session} phase {phase}", "{session}第{phase}阶段"),
+    "ref": ("{project} session {session} phase {phase}", "{project} 第{session}班第{phase}阶段"),
+    "id or": ("{item[0]}", "{item[1]}"),
+    "list": ("[{items}]", "{items}"),
+    "item": ("{item!r}", "{item}"),
+    "month": ("{item!r}", "{item}月"),
+    "seats": ("{{{seats}}}", "{seats}"),
+    "town seats": ("{town!r}: {count}", "{town} {count} 人"),
+    "more days": ("{shown} … ({count} days)", "{shown} 等（共 {count} 天）"),
+    "is": ("is", ""),
+    "are": ("are", ""),
+    "weekday": ("{day} ({weekday})", "{day}（{weekday}）"),
+    "weekday 5": ("Saturday", "周六"),
+    "weekday 6": ("Sunday", "周日"),
+    "mode offline": ("offline", "线下集中"),
+    "mode blended": ("blended", "混合式"),
+    "mode online": ("online", "线上研修"),
+    "mode offsite": ("offsite", "外出研修"),
+    "part date": ("date", "日期"),
+    "part venue": ("venue", "场地"),
+    "part trainers": ("trainers", "专家"),
+    "part seats": ("seats", "名额"),
+    # How a class size was found.
+    "sessions field": ("its sessions field", "按项目给定的班数"),
+    "no venue": ("no venue it may use", "没有它能用的场地"),
+    "no venue in area": ("no venue it may use in area {area}", "片区 {area} 没有它能用的场地"),
+    "one session": ("one session: no max_session_size", "只开一班：未设每班人数上限"),
+    "ceil": ("ceil({count} / {size})", "⌈{count} / {size}⌉"),
+    "area ceil": ("{area}: ceil({count} / {size})", "片区 {area}：⌈{count} / {size}⌉"),
+    "by area": ("by area, {parts}", "按片区分：{parts}"),
+    "its min size": ("its min_session_size", "项目的每班最少人数"),
+    "policy min size": ("policy.min_session_size", "全局的每班最少人数"),
+    "one teacher": ("one teacher", "至少一人"),
+    "half class": ("half the mean class, floor({headcount} / {count} / 2)",
+                   "平均班额的一半，⌊{headcount} / {count} / 2⌋"),
+    # The shape of the plan.
+    "status": ("the status is {status} but the solution lists {count} session rows",
+               "求解状态为 {status}，但方案列出了 {count} 条班次安排"),
+    "schema": ("the solution's schema is {schema!r}, expected {expected!r}",
+               "方案文件的格式是 {schema!r}，应为 {expected!r}"),
+    "other instance": ("the solution is for instance {solution!r}, not {instance!r}",
+                       "方案属于计划“{solution}”，不是“{instance}”"),
+    "no project": ("{where}: there is no project {project}", "{where}：没有项目 {project}"),
+    "row of dropped": ("{where}: the project is dropped but has a session",
+                       "{where}：项目列为未安排，却有班次"),
+    "dropped unknown": ("dropped: there is no project {project}",
+                        "未安排项目中：没有项目 {project}"),
+    "dropped twice": ("dropped: project {project} is listed {times} times",
+                      "未安排项目中：项目 {project} 列了 {times} 次"),
+    "neither": ("{project} is neither scheduled nor dropped",
+                "{project}既没有安排，也没有列为未安排"),
+    "no row": ("{where}: phase {phase} has no row", "{where}：第{phase}阶段没有安排"),
+    "rows": ("{where}: phase {phase} has {count} rows", "{where}：第{phase}阶段安排了 {count} 次"),
+    "phase beyond": ("{where}: phase {phase} is given, the project has {phases} phase(s)",
+                     "{where}：安排了第{phase}阶段，而项目只有 {phases} 个阶段"),
+    "mandatory": ("{project} is mandatory but dropped", "{project}是必办项目，却未安排"),
+    "has features": ("has the features {features}", "具备{features}"),
+    "is rural": ("is in a rural town", "位于农村乡镇"),
+    "unsized": ("{project}: no venue {wanted}, so its sessions cannot be sized or held",
+                "{project}：没有场地{wanted}，无法确定班额，也无法办班"),
+    "session count": ("{project} has sessions {present}; it should have sessions 1..{count} "
+                      "({how})", "{project}现有第{present}班；应为第1至{count}班（{how}）"),
+    "length": ("{where}: runs {start} to {end}, {length} day(s); the project's sessions last "
+               "{days} day(s)", "{where}：从 {start} 到 {end}，共 {length} 天；项目每班应为 "
+               "{days} 天"),
+    # The calendar.
+    "year": ("{where}: {dates} {verb} not in {year}", "{where}：{dates}{verb}不在 {year} 年内"),
+    "a public holiday": ("a public holiday", "法定节假日"),
+    "public holidays": ("public holidays", "法定节假日"),
+    "public holiday": ("{where}: {dates} {verb} {what}", "{where}：{dates}{verb}是{what}"),
+    "a working day": ("a working day", "工作日"),
+    "working days": ("working days", "工作日"),
+    "weekend": ("{where}: {days} {verb} not {what} and the project trains on weekdays only",
+                "{where}：{days}{verb}不是{what}，而项目只在工作日培训"),
+    "months": ("{where}: {dates} {verb} outside its months {months}",
+               "{where}：{dates}{verb}不在项目的月份（{months}）内"),
+    "holiday required": ("{where}: {dates} {verb} not inside one holiday window, and the "
+                         "project must be held in one",
+                         "{where}：{dates}{verb}不在同一个寒暑假内，而项目必须在寒暑假内举办"),
+    "holiday forbidden": ("{where}: {dates} {verb} in the holiday {holiday}, and the project "
+                          "may not be held in a holiday",
+                          "{where}：{dates}{verb}在{holiday}内，而项目不能在寒暑假举办"),
+    "blackout": ("{where}: {dates} {verb} in the blackout {blackout} of {audiences}",
+                 "{where}：{dates}{verb}在{audiences}的停训日“{blackout}”内"),
+    "spread": ("{where} starts {start}, the {index}. of {count} starts of the spread project, "
+               "which falls in {first}…{last}",
+               "{where}于 {start} 开始，是分散排开的项目 {count} 次开班中的第 {index} 次，"
+               "应在 {first}…{last} 之间"),
+    "phase gap": ("{where}: phase {later} starts {start}, {gap} day(s) after phase {phase} ends "
+                  "{end}; at least {needed} day(s) are needed",
+                  "{where}：第{later}阶段 {start} 开始，与第{phase}阶段结束（{end}）只隔 {gap} "
+                  "天；至少要隔 {needed} 天"),
+    # Venues.
+    "venue given": ("{where}: {mode} sessions have no venue, but venue {venue} is given",
+                    "{where}：{mode}的班次不用场地，却给了场地 {venue}"),
+    "venue needed": ("{where}: {mode} sessions need a venue, none is given",
+                     "{where}：{mode}的班次需要场地，却没有给出"),
+    "no venue named": ("{where}: there is no venue {venue}", "{where}：没有场地 {venue}"),
+    "capacity": ("{where}: {size} seats in {venue}, which holds {capacity}",
+                 "{where}：{venue}安排了 {size} 个座位，但只能容纳 {capacity} 人"),
+    "lacks": ("{where}: {venue} lacks {features}", "{where}：{venue}缺少{features}"),
+    "not rural": ("{where}: {venue} is in town {town}, not a rural town, and the project "
+                  "requires one", "{where}：{venue}位于{town}，不是农村乡镇，而项目要求在农村乡镇"),
+    "venue unavailable": ("{where}: {venue} is unavailable on {dates}",
+                          "{where}：{venue}在 {dates} 不能使用"),
+    "to area": ("{where}: venue {venue} is in area {area}, but it seats teachers of {towns} "
+                "(area {areas}), and the project goes to its trainees' areas",
+                "{where}：场地{venue}在片区 {area}，却安排了{towns}的教师（片区 {areas}），"
+                "而项目须送教到学员所在片区"),
+    "clash": ("{owner}: {count} sessions on {dates} ({refs})",
+              "{owner}：{dates} 同时有 {count} 个班次（{refs}）"),
+    # Trainers.
+    "trainer count": ("{where}: {count} trainer(s); {mode} sessions of this project need "
+                      "{wanted}", "{where}：{count} 位专家；本项目{mode}的班次需要 {wanted} 位"),
+    "trainer twice": ("{where}: trainer {trainers} is listed more than once",
+                      "{where}：专家 {trainers} 重复列出"),
+    "no trainer named": ("{where}: there is no trainer {trainer}", "{where}：没有专家 {trainer}"),
+    "trainer topic": ("{where}: {trainer} teaches none of the project's topics {topics}",
+                      "{where}：{trainer}不教项目的任何主题（{topics}）"),
+    "uncovered": ("{where}: no trainer teaches {topics}", "{where}：没有专家教{topics}"),
+    "trainer unavailable": ("{where}: {trainer} is not available on {dates}",
+                            "{where}：{trainer}在 {dates} 没有空"),
+    "max days": ("{trainer}: teaches {total} days, at most {most}",
+                 "{trainer}：授课 {total} 天，最多 {most} 天"),
+    # Seats.
+    "not a town": ("{where}: {count} seat(s) for {town}, which is not a town",
+                   "{where}：给 {town} 安排了 {count} 个名额，但没有这个乡镇"),
+    "negative seats": ("{where}: {count} seats for town {town}, a negative count",
+                       "{where}：乡镇{town}的名额是 {count}，为负数"),
+    "seats differ": ("{where}: seats {seats} differ from the session's first phase {first}",
+                     "{where}：名额（{seats}）与本班第1阶段（{first}）不同"),
+    "too few": ("{where}: seats {size} teachers, at least {least} ({how})",
+                "{where}：只有 {size} 名学员，至少应有 {least} 名（{how}）"),
+    "too many": ("{where}: seats {size} teachers, at most {most}",
+                 "{where}：有 {size} 名学员，最多 {most} 名"),
+    "no audience": ("{project}: {count} seat(s) for {town}, which has no teachers of "
+                    "{audiences}",
+                    "{project}：给{town}安排了 {count} 个名额，但该乡镇没有{audiences}"),
+    "over pool": ("{project}: {count} seats for {town}, which has {pool} teachers of its "
+                  "audiences", "{project}：给{town}安排了 {count} 个名额，但该乡镇只有 {pool} 名"
+                  "培训对象教师"),
+    "headcount": ("{project}: its sessions seat {total} teachers, the headcount is {headcount}",
+                  "{project}：各班共 {total} 名学员，而计划培训人数是 {headcount}"),
+    "rural quota": ("{project}: {rural} rural seats, at least {needed} needed (ceil({quota} × "
+                    "{headcount}))", "{project}：农村名额 {rural} 个，至少需要 {needed} 个"
+                    "（⌈{quota} × {headcount}⌉）"),
+    # Teachers away.
+    "school day": ("school day, floor({share} × {teachers})", "上课日，⌊{share} × {teachers}⌋"),
+    "not a school day": ("not a school day, all its teachers", "非上课日，全部教师"),
+    "absence": ("{town}: {seats} teachers away on {dates} ({refs}), more than the cap {cap} "
+                "({why})", "{town}：{dates} 有 {seats} 名教师离岗（{refs}），超过上限 {cap}"
+                "（{why}）"),
+    "share of pool": ("{ref}: {count} of {pool}", "{ref}：{pool} 人中的 {count} 人"),
+    "booked twice": ("{town}: its teachers of {audience} are booked {total:.2f} times on {dates} "
+                     "({refs}): a teacher is in one training a day",
+                     "{town}：{dates} {audience}的参训量是其人数的 {total:.2f} 倍（{refs}）：教师"
+                     "同一天只能参加一项培训"),
+    "after": ("{where} starts {start}, not after {earlier} ends {last}",
+              "{where}于 {start} 开始，不在{earlier}结束（{last}）之后"),
+    # KPIs and the objective.
+    "kpi missing": ("KPI {kpi} is missing; it is {value}", "缺少指标“{kpi}”；应为 {value}"),
+    "kpi wrong": ("KPI {kpi} is reported as {reported}; it is {value}",
+                  "指标“{kpi}”报告为 {reported}；应为 {value}"),
+    "objective": ("the objective is reported as {reported}; it is {terms} = {objective}",
+                  "目标值报告为 {reported}；应为 {terms} = {objective}"),
+    # A re-planned solution.
+    "held": ("held before {today}", "在 {today} 前已举办"),
+    "pinned": ("pinned", "已固定"),
+    "pinned parts": ("pinned ({parts})", "已固定（{parts}）"),
+    "kept": ("{where} ({start}–{end}) is {what} but the plan changes its {changed}",
+             "{where}（{start}–{end}）{what}，但方案改了它的{changed}"),
+    "before today": ("{where} starts {start}, before {today}: only what was held lies before it",
+                     "{where}于 {start} 开始，早于 {today}：此前只能有已举办的班次"),
+}
+"""Every sentence of a violation and its parts, in English and in Chinese."""

@@ -3,13 +3,15 @@ Exit codes)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
 
 from click.testing import CliRunner
 
-from scheduler.cli import main
+from scheduler.cli import EXIT_NO_SCHEDULE, main
+from tests.helpers import tiny_instance, tiny_solution
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -83,6 +85,29 @@ def test_validate_reports_a_broken_plan(tiny, tmp_path):
     code, stdout, _ = run("validate", str(path), str(broken))
     assert code == 1
     assert "2024-10-01 is a public holiday" in stdout or "public holiday" in stdout
+
+
+def test_validate_says_a_broken_plan_in_chinese(tmp_path):
+    """p1's second class moved onto 劳动节, into the 40-seat 乡镇中心校, with 50 teachers."""
+    path = write(tmp_path, tiny_instance())
+    solution = tiny_solution()
+    moved = solution.sessions[1]
+    moved.start, moved.end = dt.date(2024, 5, 1), dt.date(2024, 5, 3)
+    moved.venue, moved.seats = "v2", {"city": 38, "rural": 12}
+    solution.write(tmp_path / "broken.json")
+    code, stdout, _ = run("validate", str(path), str(tmp_path / "broken.json"), "--lang", "zh")
+    assert code == EXIT_NO_SCHEDULE
+    assert "[public-holiday] 项目骨干教师培训（p1）第2班第1阶段：2024-05-01是法定节假日\n" in stdout
+    assert ("[venue-capacity] 项目骨干教师培训（p1）第2班第1阶段：场地乡镇中心校（v2）安排了 50 "
+            "个座位，但只能容纳 40 人\n") in stdout
+    assert "[headcount] 项目骨干教师培训（p1）：各班共 80 名学员，而计划培训人数是 60\n" in stdout
+    lines = stdout.splitlines()
+    assert lines[-1].endswith(f"broken.json 中有 {len(lines) - 1} 处违反规则")
+    # Each sentence in Chinese, its only ASCII words the ids of the data.
+    ids = {"p1", "p2", "p3", "v1", "v2", "city", "rural"}
+    for line in lines[:-1]:
+        said = line.split("] ", 1)[1]
+        assert set(re.findall("[A-Za-z][A-Za-z0-9_]*", said)) <= ids, line
 
 
 def test_validate_rejects_a_malformed_solution(tiny, tmp_path):

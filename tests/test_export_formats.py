@@ -195,8 +195,8 @@ def test_a_plan_adjusted_by_hand_is_exported_on_request_with_its_broken_rules_fi
     code, stdout, _ = run("export", str(solution), "--instance", str(INSTANCE), "--out",
                           str(out), "--format", "xlsx,html", "--allow-violations", "--lang", "zh")
     assert code == 0, stdout
-    rule = ("[weekend] project p03 (初中数学学科教师培养（分阶段培育）) session 1 phase 1: "
-            "2024-03-02 (Saturday), 2024-03-03 (Sunday) are not working days")
+    rule = ("[weekend] 项目初中数学学科教师培养（分阶段培育）（p03）第1班第1阶段："
+            "2024-03-02（周六）、2024-03-03（周日）不是工作日")
     assert f"违反：{rule}" in stdout
     book = load_workbook(out / "plan.xlsx")
     first = book.worksheets[0]

@@ -38,13 +38,15 @@ Its KPIs by hand:
 from __future__ import annotations
 
 import copy
+import re
+import string
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from models import Solution, parse_instance
-from scheduler.validate import RULES, Violation, recompute_kpis, validate
+from scheduler.validate import RULES, WORDS, Violation, recompute_kpis, validate
 
 Data = dict[str, Any]
 Mutation = Callable[[Data, Data], None]
@@ -444,6 +446,64 @@ def test_a_broken_replan_is_caught(mutation: Mutation, rule: str, words: list[st
 
 def test_every_rule_has_a_broken_case() -> None:
     assert {param.values[1] for param in BROKEN + REPLAN_BROKEN} == set(RULES)
+
+
+# --- said in Chinese ----------------------------------------------------------------------
+
+NAMED = ("projects", "venues", "trainers", "towns")
+NAMES = [item["name"] for kind in NAMED for item in INSTANCE[kind]]
+DATA_WORDS = {item["id"] for kind in NAMED for item in INSTANCE[kind]} | {
+    "math", "reading", "pedagogy", "projector",  # topics and features, as the data has them
+    "p9", "t9", "zhao", "nowhere", "INFEASIBLE",  # the broken plans' unknown ids, a status
+}
+"""The only ASCII words a Chinese violation may hold: ids and words of the data."""
+
+
+def _said_in_chinese(violations: list[Violation]) -> None:
+    """Each violation in Chinese: Chinese words, no English ones, every name the English
+    sentence gives (a project, venue, trainer, town) as the data has it."""
+    assert violations
+    for violation in violations:
+        said = violation.text("zh")
+        assert re.search("[\u4e00-\u9fff]", said), said
+        assert set(re.findall("[A-Za-z][A-Za-z0-9_]*", said)) <= DATA_WORDS, said
+        assert [name for name in NAMES if name in violation.message and name not in said] == []
+
+
+@pytest.mark.parametrize(("mutation", "rule", "words"), BROKEN)
+def test_a_broken_plan_is_said_in_chinese(mutation: Mutation, rule: str, words: list[str]) -> None:
+    _said_in_chinese(check(mutation))
+
+
+@pytest.mark.parametrize(("mutation", "rule", "words"), REPLAN_BROKEN)
+def test_a_broken_replan_is_said_in_chinese(mutation: Mutation, rule: str,
+                                            words: list[str]) -> None:
+    _said_in_chinese(replanned(mutation))
+
+
+def test_chinese_names_things_as_the_planner_does() -> None:
+    violations = check(dates("p2", 1, 2, "2024-05-01"), section("venues", "hall", capacity=24),
+                       dates("p1", 2, 1, "2024-04-23", "2024-04-24"))
+    said = {violation.rule.value: violation.text("zh") for violation in violations}
+    assert said["public-holiday"] == ("项目初中阅读教学研修（p2）第1班第2阶段："
+                                      "2024-05-01是法定节假日")
+    assert said["venue-capacity"] == ("项目小学数学骨干培训（p1）第1班第1阶段：场地进修学校报告厅"
+                                      "（hall）安排了 25 个座位，但只能容纳 24 人")
+    assert said["blackout"] == ("项目小学数学骨干培训（p1）第2班第1阶段：2024-04-23、2024-04-24"
+                                "在小学教师的停训日“期中考试”内")
+    assert [violation.text("en") for violation in violations] == [
+        violation.message for violation in violations]
+
+
+def _values(template: str) -> set[str]:
+    """The names of the values a template is filled in with (`item` of `{item[0]}`)."""
+    return {re.split(r"[.\[]", name)[0]
+            for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def test_each_sentence_has_the_same_values_in_english_and_chinese() -> None:
+    assert {key: (_values(english), _values(chinese)) for key, (english, chinese) in WORDS.items()
+            if _values(english) != _values(chinese)} == {}
 
 
 # --- where a rule does not bind -----------------------------------------------------------

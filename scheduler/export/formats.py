@@ -23,6 +23,7 @@ from scheduler.export.plan_table import write_plan_csv
 from scheduler.export.report import write_report
 from scheduler.export.wording import LANGUAGES
 from scheduler.export.xlsx import write_xlsx
+from scheduler.messages import say
 from scheduler.why import ProjectCost
 
 
@@ -124,11 +125,11 @@ def write_exports(instance: Instance, solution: Solution, out_dir: Path, formats
     return written
 
 
-def read_solution(path: Path, instance: Instance, allow_violations: bool = False
-                  ) -> tuple[Solution, list[str]]:
+def read_solution(path: Path, instance: Instance, allow_violations: bool = False,
+                  lang: str = "en") -> tuple[Solution, list[str]]:
     """Read a solution file to export: it must parse, have a plan, belong to `instance` and
     keep every rule of it; with `allow_violations`, the rules it breaks are returned instead,
-    one line each. Raises InputError with one line per problem."""
+    one line each, in `lang`. Raises InputError with one line per problem."""
     from scheduler.validate import validate
 
     try:
@@ -141,15 +142,11 @@ def read_solution(path: Path, instance: Instance, allow_violations: bool = False
     problems = foreign_plan_problems(path, solution, instance)
     if problems:
         raise InputError(problems)
-    broken = [f"[{violation.rule}] {violation.message}"
+    broken = [f"[{violation.rule}] {violation.text(lang)}"
               for violation in validate(instance, solution)]
     if broken and not allow_violations:
-        raise InputError(
-            [f"{path}: {line}" for line in broken]
-            + [f"{path}: the plan breaks {len(broken)} rule(s) of the instance; nothing is "
-               "exported from a plan that does not keep them (--allow-violations exports it, "
-               "every broken rule listed first)"]
-        )
+        raise InputError([f"{path}: {line}" for line in broken]
+                         + [say("not exported", lang, path=path, count=len(broken))])
     return solution, broken
 
 
