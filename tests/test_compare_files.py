@@ -108,7 +108,7 @@ def test_metrics_csv_has_a_measure_column_and_a_column_per_alternative(out_en):
                         keep_default_na=False)
     assert list(table.columns) == ["measure", *LABELS]
     rows = table.set_index("measure")
-    assert rows.loc["objective"].tolist() == ["95700", "93000", "98700"]
+    assert rows.loc["objective"].tolist() == ["96800", "93000", "98700"]
     assert [name for name in rows.index if name.startswith("kpi ")][:len(KPI_NAMES)] == [
         f"kpi {name}" for name in KPI_NAMES]
     assert rows.loc["kpi moved"].tolist() == ["—", "1", "1"]
@@ -166,9 +166,9 @@ def test_workbook_has_both_tables_laid_out_like_plan_xlsx(out, instance):
     assert metrics["A1"].value == f"{instance.name} · 方案比较"
     assert [cell.value for cell in metrics[2]] == ["比较指标", *LABELS]
     values = {row[0]: row[1:] for row in metrics.iter_rows(min_row=3, values_only=True)}
-    assert values["目标值"] == (95_700, 93_000, 98_700)
+    assert values["目标值"] == (96_800, 93_000, 98_700)
     assert values["未安排的项目"] == ("无", "无", "p12")
-    assert values["场地与专家费用（元）"] == (87_800, 87_800, 87_800)
+    assert values["场地与专家费用（元）"] == (90_800, 90_800, 90_800)
     assert [cell.value for cell in projects[2]][:3] == ["项目编号", "培训项目名称",
                                                         f"{HALL_CLOSED} · 月份"]
     rows = {row[0]: row for row in projects.iter_rows(min_row=3, values_only=True)}
@@ -188,7 +188,7 @@ def test_english_workbook_translates_sheet_names_and_headers_only(out_en):
     metrics, projects = workbook.worksheets
     assert [cell.value for cell in metrics[2]] == ["Measure", *LABELS]
     values = {row[0]: row[1:] for row in metrics.iter_rows(min_row=3, values_only=True)}
-    assert values["objective"] == (95_700, 93_000, 98_700)
+    assert values["objective"] == (96_800, 93_000, 98_700)
     assert values["projects dropped"] == ("none", "none", "p12")
     assert [cell.value for cell in projects[2]][:3] == ["Project id", "Project",
                                                         f"{HALL_CLOSED} · Month"]
@@ -258,7 +258,7 @@ def test_one_panel_per_alternative_with_the_same_rows(comparison):
     figure = _figure(comparison)
     assert len(figure.axes) == 3
     titles = [axes.get_title(loc="left") for axes in figure.axes]
-    assert titles == ["base · 目标值 95,700", f"{HALL_CLOSED} · 目标值 93,000",
+    assert titles == ["base · 目标值 96,800", f"{HALL_CLOSED} · 目标值 93,000",
                       f"{NO_TRIP} · 目标值 98,700"]
     rows = [[label.get_text() for label in axes.get_yticklabels()] for axes in figure.axes]
     assert rows[0] == rows[1] == rows[2] and len(rows[0]) == 14  # p12 too, empty in the last
@@ -296,7 +296,7 @@ def test_without_a_chinese_font_the_chart_uses_ids_and_numbered_scenarios(
     assert capsys.readouterr().err == gantt.NO_FONT_MESSAGE + "\n"
     figure = _figure(comparison, chinese=False)
     assert [axes.get_title(loc="left") for axes in figure.axes] == [
-        "base · Objective 95,700", "Scenario 1 · Objective 93,000",
+        "base · Objective 96,800", "Scenario 1 · Objective 93,000",
         "Scenario 2 · Objective 98,700"]
     assert figure.axes[0].get_yticklabels()[0].get_text() == "p01"
     texts = [text.get_text() for text in figure.findobj(Text)]

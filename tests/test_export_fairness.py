@@ -120,9 +120,10 @@ def test_kpi_sheet_weighs_the_fair_share_kpis(instance, solution):
     solution.kpis = {"dropped": 1, "preference": 0, "share": 15, "rural_venue": 20, "cost": 0,
                      "balance": 0}
     kpis = summaries.kpi_table(instance, solution).set_index("指标")
-    seat = instance.objective.weights.share
-    assert kpis.loc["公平名额缺口", ["数值", "权重", "计入目标"]].tolist() == [15, seat, 15 * seat]
-    assert kpis.loc["城区场地的农村优先名额", "计入目标"] == 20 * instance.objective.weights.rural_venue
+    weights = instance.objective.weights
+    assert kpis.loc["公平名额缺口", ["数值", "权重", "计入目标"]].tolist() == [
+        15, weights.share, 15 * weights.share]
+    assert kpis.loc["城区场地的农村优先名额", "计入目标"] == 20 * weights.rural_venue
 
 
 # What the writers show.

@@ -38,7 +38,7 @@ def exported(tmp_path_factory) -> Path:
                                "--out", str(out))
     assert code == 0, stderr
     assert stdout.startswith("wrote plan.xlsx, calendar.ics, report.html, plan.csv, gantt.png, "
-                             "calendars/ (32 files)")
+                             "calendars/ (33 files)")
     return out
 
 

@@ -4,7 +4,7 @@ of each audience, against `policy.required_hours`.
 The world of these tests (year 2024): audiences pri and jun; an urban town c and a rural town r
 with 100 of each; a 40-seat room in r at 10 yuan a day; trainer t2, the only one for topic B,
 2,000 yuan a day and free one day in the year. pA (pri) and pB (jun), 40 teachers each for one
-day, both need t2: only one runs, the other is dropped (priority 3: 3,000,000). Either costs
+day, both need t2: only one runs, the other is dropped (priority 3). Either costs
 the same: the room and t2 (2,010), 40 teachers away (20 each: 800), 20 seats from each town
 (their fair shares), so without 学时 nothing tells them apart. A day earns 8 学时.
 """
@@ -29,8 +29,10 @@ from scheduler.model import TrainingModel
 from scheduler.validate import recompute_kpis, validate
 from tests.helpers import optimum, solve_checked
 
-ONE_CLASS = 3_000_000 + 2_010 + 800
-"""One project dropped, the other's class: the room and t2, 40 teachers away."""
+
+def one_class(world: dict[str, Any]) -> int:
+    """One project dropped, the other's class: the room and t2, 40 teachers away."""
+    return 3 * parse_instance(world).objective.weights.dropped + 2_010 + 800
 
 WORLD: dict[str, Any] = {
     "schema": "training-instance/1",
@@ -72,7 +74,7 @@ def test_the_requirement_decides_which_project_runs(world):
     solution = optimum(world)
     assert scheduled(solution) == {"pB"}
     assert solution.kpis["hours_short"] == 480
-    assert solution.objective == ONE_CLASS + 480
+    assert solution.objective == one_class(world) + 480
 
 
 def test_the_same_requirement_for_the_other_audience_chooses_the_other_project(world):
@@ -91,20 +93,20 @@ def test_a_requirement_every_plan_meets_counts_nothing(world):
     assert shortfall_rows(parse_instance(world)) == []
     solution = optimum(world)
     assert solution.kpis["hours_short"] == 0
-    assert solution.objective == ONE_CLASS
+    assert solution.objective == one_class(world)
 
 
 def test_weight_zero_reports_the_hours_without_weighing_them(world):
     world["policy"] = {"required_hours": {"jun": 4}}
     world["objective"] = {"weights": {"hours": 0}}
     solution = optimum(world)
-    assert solution.objective == ONE_CLASS
+    assert solution.objective == one_class(world)
     assert solution.kpis["hours_short"] == (480 if scheduled(solution) == {"pB"} else 800)
 
 
 def test_no_requirement_no_shortfall(world):
     solution = optimum(world)
-    assert solution.kpis["hours_short"] == 0 and solution.objective == ONE_CLASS
+    assert solution.kpis["hours_short"] == 0 and solution.objective == one_class(world)
 
 
 # --- a multi-audience project in a town ---------------------------------------------------------

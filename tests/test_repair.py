@@ -121,15 +121,15 @@ def test_moves_keep_every_rule_and_never_cost_more(data):
 
 def test_an_instance_too_large_for_the_model_is_planned_by_moves_alone():
     # Every instance counts as too large here: the plan is the moves' own, unproven, and keeps
-    # every rule; the moves take 2024's quick plan to its optimum, 95,700 (p11 and p12
-    # leave the days of the all-staff p14 in October: 3 days outside their preferred months).
+    # every rule; the moves take 2024's quick plan to its optimum, 96,800 (every class in its
+    # preferred months: 90,800 yuan and 300 teachers on the busiest school day).
     instance = load_instance(INSTANCES / "2024.json")
     result = solve_module.solve(instance, time_limit=3, workers=1,
                                 params=SolveParams(moves_only_choices=0))
     solution = result.solution
     assert (solution.status.value, solution.bound, result.variables) == ("FEASIBLE", None, 0)
     assert result.why_no_bound and solution.objective is not None
-    assert solution.objective == 95_700
+    assert solution.objective == 96_800
     assert validate(instance, solution) == []
 
 
@@ -147,7 +147,7 @@ def test_a_model_too_large_to_search_is_planned_by_moves_and_bounded_by_the_rela
     solution = result.solution
     assert result.variables > 0
     assert (solution.status.value, solution.objective, solution.bound) == (
-        "OPTIMAL", 95_700, 95_700)
+        "OPTIMAL", 96_800, 96_800)
     assert solution.solve_seconds < 20  # the proof ended the moves
     assert validate(instance, solution) == []
 

@@ -417,9 +417,10 @@ def test_an_unchanged_replan_is_valid() -> None:
 
 
 def test_stability_kpis_are_recomputed_from_the_baseline() -> None:
-    # p1 2.1 (not held, not pinned) two days later: 1 moved, 5,000 each by default.
+    # p1 2.1 (not held, not pinned) two days later: 1 moved, by default 25 seats of fair share
+    # (weighed 10 here) each.
     moved = dates("p1", 2, 1, "2024-04-18", "2024-04-19")
-    assert replanned(moved, kpis(moved=1), solution(objective=15010 + 5000)) == []
+    assert replanned(moved, kpis(moved=1), solution(objective=15010 + 250)) == []
     violations = replanned(moved)
     assert [v.rule for v in violations] == ["kpi", "objective"]
     assert "KPI moved is reported as 0; it is 1" in violations[0].message
@@ -427,7 +428,7 @@ def test_stability_kpis_are_recomputed_from_the_baseline() -> None:
 
 def test_without_the_baseline_the_stability_kpis_are_taken_as_reported() -> None:
     assert check(solution(replan=REPLAN), kpis(**UNCHANGED | {"moved": 2}),
-                 solution(objective=15010 + 10000)) == []
+                 solution(objective=15010 + 2 * 250)) == []
 
 
 REPLAN_BROKEN = [

@@ -350,7 +350,7 @@ def test_hours_and_the_requirement_by_audience_come_back_from_the_workbook(tmp_p
                                                                       values_only=True)}
     assert settings["每天学时"] == 6
     assert settings["年度学时要求"] == "小学教师:72；初中教师:60"
-    assert settings["权重：学时不足"] == 1
+    assert settings["权重：学时不足"] is None  # not given: its default, not written out
     projects = book[PROJECTS.zh]
     column = column_of(projects, "学时")
     hours = [cell.value for cell in next(projects.iter_cols(min_col=column, max_col=column))]
