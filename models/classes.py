@@ -15,11 +15,12 @@ def usable_venues(instance: Instance, project: Project) -> list[Venue]:
     """Venues with every feature the project needs, in a rural town if it requires one."""
     if not project.mode.uses_venue:
         return []
+    needs = set(project.venue_features)
     rural_towns = {town.id for town in instance.towns if town.rural}
     return [
         venue
         for venue in instance.venues
-        if set(project.venue_features) <= set(venue.features)
+        if needs.issubset(venue.features)
         and (project.venue_rural != "required" or venue.town in rural_towns)
     ]
 
@@ -28,7 +29,8 @@ def qualified_trainers(instance: Instance, project: Project) -> list[Trainer]:
     """Trainers who share at least one topic with the project."""
     if project.trainer_count == 0:
         return []
-    return [trainer for trainer in instance.trainers if set(trainer.topics) & set(project.topics)]
+    topics = set(project.topics)
+    return [trainer for trainer in instance.trainers if not topics.isdisjoint(trainer.topics)]
 
 
 def largest_class(instance: Instance, project: Project, venues: list[Venue]) -> int:

@@ -24,10 +24,11 @@ A weight the planner gives is used as given, and the weights above it are made f
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
-from models.classes import class_areas, largest_class, qualified_trainers, usable_venues
+from models.classes import class_areas, largest_class, usable_venues
 from models.instance import Instance, Project, Weights
 
 AWAY_DAY_WEIGHT = 50
@@ -71,8 +72,9 @@ def concern_weights(instance: Instance) -> Weights:
             weights[name] = value
 
     derive("away_days", AWAY_DAY_WEIGHT if any(town.area for town in instance.towns) else 0)
+    prices = _Prices(instance)
     reaches = [reach for project in instance.projects
-               if (reach := _reach(instance, project)) is not None]
+               if (reach := prices.reach(project)) is not None]
 
     def day_gain(reach: _Reach) -> int:
         return (weights["cost"] * reach.day_saving
@@ -94,26 +96,40 @@ def concern_weights(instance: Instance) -> Weights:
     return Weights.model_construct(_fields_set=set(explicit), **weights)
 
 
-def _reach(instance: Instance, project: Project) -> _Reach | None:
-    """The project's classes and prices, or None where it cannot run for want of a venue."""
-    venues = usable_venues(instance, project)
-    if project.mode.uses_venue and not venues:
-        return None
-    headcount = instance.headcount(project)
-    largest = largest_class(instance, project, venues)
-    classes = project.sessions or math.ceil(headcount / max(1, largest))
-    if project.delivery == "to_area" and project.mode.uses_venue:
-        areas = class_areas(instance, project, venues)
-        if isinstance(areas, str):
+class _Prices:
+    """Each project's classes and the prices of its venues and trainers; projects that need the
+    same features and topics share them, so that a plan of thousands is weighed at once."""
+
+    def __init__(self, instance: Instance):
+        self.instance = instance
+
+    def reach(self, project: Project) -> _Reach | None:
+        """The project's classes and prices, or None where it cannot run for want of a venue."""
+        instance = self.instance
+        venues = usable_venues(instance, project)
+        if project.mode.uses_venue and not venues:
             return None
-        classes = len(areas)
-    prices = [venue.cost_per_day for venue in venues] or [0]
-    fees = sorted(trainer.fee_per_day for trainer in qualified_trainers(instance, project))
-    count = project.trainer_count
-    dearest_fees, cheapest_fees = sum(fees[-count:]) if count else 0, sum(fees[:count])
-    return _Reach(project, classes, largest if project.mode.takes_teachers_away else 0,
-                  max(prices) + dearest_fees,
-                  max(prices) - min(prices) + dearest_fees - cheapest_fees)
+        headcount = instance.headcount(project)
+        largest = largest_class(instance, project, venues)
+        classes = project.sessions or math.ceil(headcount / max(1, largest))
+        if project.delivery == "to_area" and project.mode.uses_venue:
+            areas = class_areas(instance, project, venues)
+            if isinstance(areas, str):
+                return None
+            classes = len(areas)
+        prices = [venue.cost_per_day for venue in venues] or [0]
+        count = project.trainer_count
+        fees = self._fees(frozenset(project.topics)) if count else []
+        dearest_fees, cheapest_fees = sum(fees[-count:]) if count else 0, sum(fees[:count])
+        return _Reach(project, classes, largest if project.mode.takes_teachers_away else 0,
+                      max(prices) + dearest_fees,
+                      max(prices) - min(prices) + dearest_fees - cheapest_fees)
+
+    @functools.cache  # noqa: B019 (one instance of it lives for one weighing)
+    def _fees(self, topics: frozenset[str]) -> list[int]:
+        """The day fees of the trainers who share a topic with these, cheapest first."""
+        return sorted(trainer.fee_per_day for trainer in self.instance.trainers
+                      if not topics.isdisjoint(trainer.topics))
 
 
 def _whole_plan(instance: Instance, reaches: list[_Reach], weights: dict[str, int]) -> int:
@@ -130,7 +146,8 @@ def _whole_plan(instance: Instance, reaches: list[_Reach], weights: dict[str, in
                          + weights["away_days"] * project.trainer_count)
         if reach.prefers:
             total += days * weights["preference"]
-        total += weights["share"] * sum(instance.fair_shares(project).values())
+        if project.headcount != "all":  # the fair shares add up to at most the headcount
+            total += weights["share"] * headcount
         if project.venue_rural == "preferred":
             total += weights["rural_venue"] * headcount * project.phases
         if instance.policy.required_hours is not None:

@@ -376,9 +376,8 @@ class Instance(Strict):
         tilt = Fraction(repr(self.policy.rural_weight))
         # In whole numbers: a rural teacher weighs the tilt's numerator, an urban one its
         # denominator.
-        pools = {town.id: (town.pool(project.audiences),
-                           tilt.numerator if town.rural else tilt.denominator)
-                 for town in self.towns if town.pool(project.audiences) > 0}
+        pools = {town.id: (pool, tilt.numerator if town.rural else tilt.denominator)
+                 for town in self.towns if (pool := town.pool(project.audiences)) > 0}
         weighed = sum(pool * weight for pool, weight in pools.values())
         headcount = int(project.headcount)
         return {town: min(pool, headcount * pool * weight // weighed)

@@ -12,7 +12,9 @@ group, senior-high and vocational teachers mostly in the urban towns, more princ
 in the countryside); `5 + N/20` audiences (up to 11: kindergarten, primary, junior, senior,
 leaders, then new hires, vocational, care staff, kindergarten heads, finance, special education);
 `6 + N/6` venues (the teacher-training school's hall, classrooms, computer and recording rooms,
-high-school halls, rural central schools' meeting rooms); `15 + N/2` trainers (teaching-research
+high-school halls, rural central schools' meeting rooms, one more in each rural 片区 without
+one); the urban streets one 城区片区 and the rural towns up to four 片区 (`name_areas`); `15 + N/2`
+trainers (teaching-research
 staff, famous teachers, county trainers, university experts available in the school holidays),
 each teaching one to three topics of one field.
 Projects are drawn from the kinds of project the seed tables list (`KINDS`: subject training,
@@ -20,7 +22,9 @@ backbone and famous-teacher training, staged cultivation, principals' training, 
 induction, sending teaching to the countryside 送教下乡, shadowing 跟岗, study tours, kindergarten,
 ethics and class-teacher training, IT 2.0, PE and arts, civics, vocational, all-staff online
 training …) with the mix of modes, headcounts (40 … 3000 or "all"), days, months, holiday rules,
-phases and rural quotas those tables show. The calendar is the year's: statutory holidays from
+phases and rural quotas those tables show; some 送教下乡 projects go to the trainees' 片区
+(`delivery: to_area`) and some one-class staged projects are `spread` over their window.
+The calendar is the year's: statutory holidays from
 `chinese-calendar`, the winter break around the Spring Festival, the summer break from early
 July, and exam and term-start blackouts.
 
@@ -40,7 +44,9 @@ sessions do not all fit is drawn again. Then the rest of the instance is written
   `max_days` is at least the days they teach, their `available` windows contain every taught day;
 - `after` links are added only between projects whose planted dates already keep them;
 - session counts follow the formula of docs/format.md from the venues, which exist before any
-  project is drawn, so the planted classes are exactly the classes the solver sees.
+  project is drawn, so the planted classes are exactly the classes the solver sees; a `to_area`
+  project's classes are the solver's own split (`area_classes`), each planted in its 片区;
+- a `spread` project's k-th phase is planted in the k-th group of its start days.
 
 The planted plan is therefore a valid plan that keeps every project, mandatory or not: `--plan`
 writes it as a solution file, and `schedule validate` accepts it.
@@ -65,7 +71,7 @@ import math
 import random
 import sys
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -163,6 +169,10 @@ class Kind:
     class_sizes: tuple[int, ...] = (100, 150, 200, 300)
     phases: tuple[int, int] = (1, 1)
     fixed_sessions: tuple[int, int] | None = None
+    to_area: float = 0.0
+    """The share of its rural-only projects held in each trainee's own 片区 (送教下乡)."""
+    spread: float = 0.0
+    """The share of its one-class staged projects spread over their window (a 全年 series)."""
 
 
 TERM = (3, 4, 5, 6, 9, 10, 11, 12)
@@ -200,7 +210,7 @@ KINDS: tuple[Kind, ...] = (
         V("青年教师成长营（全年）", ("pri", "jun"), ("教学设计", "专业发展"), 0.05),
         V("名班主任培育工程（全年）", ("pri", "jun"), ("班级管理", "心理健康"), 0.05)),
         ("offline",), (30, 100), (1, 2), tuple(range(3, 13)), (1, 2), ("allowed",),
-        "骨干培训", "教研室", phases=(2, 4)),
+        "骨干培训", "教研室", phases=(2, 4), spread=0.6),
     Kind("leaders", 10, (
         V("中小学校长办学治校能力提升培训", ("lead",), ("学校管理",)),
         V("学校党组织书记培训", ("lead",), ("党建", "学校管理")),
@@ -220,7 +230,7 @@ KINDS: tuple[Kind, ...] = (
         V("名师工作室送教下乡", ("pri", "jun"), ("乡村教育", "名师工作室"), 0.3)),
         ("offline",), (200, 1000), (1, 2), (4, 5, 6, 9, 10, 11), (2, 3), ("forbidden",),
         "送教下乡", "教师工作科", mandatory=0.3, quota=1.0, venue_rural="required",
-        fixed_sessions=(4, 8)),
+        fixed_sessions=(4, 8), to_area=0.6),
     Kind("shadowing", 6, (
         V("骨干班主任赴优质学校跟岗研修", ("pri", "jun"), ("班级管理",), 0.05),
         V("农村骨干教师跟岗学习", ("pri", "jun"), ("乡村教育",), 0.05, 1.0),
@@ -445,6 +455,7 @@ class Town:
     rural: bool
     teachers: dict[str, int]
     max_absence_share: float | None = None
+    area: str = ""
 
     @property
     def total(self) -> int:
@@ -507,6 +518,8 @@ class Draft:
     venue_rural: str | None = None
     features: list[str] = field(default_factory=list)
     after: list[int] = field(default_factory=list)
+    delivery: str = "central"
+    spread: bool = False
     id: str = ""
 
     @property
@@ -560,7 +573,20 @@ def draw_towns(rng: random.Random, count: int, audiences: list[str], slack: Slac
         if rural and town.total < 400 and rng.random() < 0.5:
             town.max_absence_share = slack.small_town_share
         towns.append(town)
+    name_areas(towns)
     return towns
+
+
+AREAS = ("东片区", "南片区", "西片区", "北片区")
+
+
+def name_areas(towns: list[Town]) -> None:
+    """The 片区 as the shipped plans group their towns: the urban streets one 城区片区, the
+    rural towns in up to four 片区 of about three or more towns each, in town order."""
+    rural = [town for town in towns if town.rural]
+    count = max(1, min(len(AREAS), len(rural) // 3))
+    for town in towns:
+        town.area = "城区片区" if not town.rural else AREAS[rural.index(town) * count // len(rural)]
 
 
 def _place_names(rng: random.Random, count: int) -> list[tuple[str, str]]:
@@ -603,7 +629,21 @@ def draw_venues(rng: random.Random, count: int, towns: list[Town]) -> list[Venue
             venue.name = base.replace(" ", f"（{cn_number(repeat)}） ", 1)
         names.add(venue.name)
         venues.append(venue)
-    return venues[:count]
+    return venues[:count] + area_rooms(venues[:count], towns, count)
+
+
+def area_rooms(venues: list[Venue], towns: list[Town], count: int) -> list[Venue]:
+    """A central school's meeting room in the first town of each rural 片区 that has no rural
+    venue, so that training sent to the areas has a room in each."""
+    towns_by_id = {town.id: town for town in towns}
+    served = {towns_by_id[venue.town].area for venue in venues if venue.rural}
+    rooms: list[Venue] = []
+    for town in towns:
+        if town.rural and town.area not in served:
+            served.add(town.area)
+            rooms.append(Venue(f"v{count + len(rooms) + 1:03d}", f"{town.name}中心学校 会议室",
+                               town.id, 150, [], 500, True))
+    return rooms
 
 
 def _draw_venue(rng: random.Random, venue_id: str, district: str, urban: list[Town],
@@ -751,6 +791,8 @@ class Planter:
         self.qualified: list[Trainer] = []
         self.usable: list[Venue] = []
         self.pools: dict[str, int] = {}
+        self.groups: list[set[int]] | None = None
+        """A spread project's start days, one group per phase."""
 
     def plant(self, draft: Draft) -> list[Row] | None:
         """Rows for every session and phase of the project, booked in the ledger; None (and
@@ -761,12 +803,15 @@ class Planter:
             draft.venue_rural == "preferred" and not venue.rural, venue.capacity))
         self.pools = {town.id: town.pool(draft.audiences) for town in self.towns}
         starts = self._ordered_starts(draft)
-        if not starts:
+        classes = self._class_sizes(draft)
+        if not starts or classes is None:
             return None
+        self.groups = (spread_groups(self.year.start_days(draft), draft.phases) if draft.spread
+                       else None)
         rows: list[Row] = []
         used: dict[str, int] = defaultdict(int)
-        for number, size in enumerate(session_sizes(draft, self.venues), start=1):
-            session = self._plant_session(draft, number, size, starts, used)
+        for number, (size, area) in enumerate(classes, start=1):
+            session = self._plant_session(draft, number, size, starts, used, area)
             if session is None:
                 for row in rows:
                     self.ledger.book(row, draft, -1)
@@ -775,6 +820,13 @@ class Planter:
             for town, seats in session[0].seats.items():
                 used[town] += seats
         return rows
+
+    def _class_sizes(self, draft: Draft) -> list[tuple[int, str | None]] | None:
+        """Each class's size and, sent to the areas, its area (`area_classes`)."""
+        if draft.delivery == "to_area":
+            return area_classes(draft, self.towns, self.venues, self.year.year,
+                                self.slack.absence_share)
+        return [(size, None) for size in session_sizes(draft, self.venues)]
 
     def _ordered_starts(self, draft: Draft) -> list[int]:
         """Allowed start days, those in the preferred months first, each group shuffled."""
@@ -786,19 +838,22 @@ class Planter:
         return preferred + others
 
     def _plant_session(self, draft: Draft, number: int, size: int, starts: list[int],
-                       used: dict[str, int]) -> list[Row] | None:
-        """The phases of one session; phase 1 on the first start that fits, the later phases
-        on the first fitting days after the gap, with the same seats."""
-        for start in starts[:120]:
-            first = self._plant_phase(draft, number, 1, start, size, used, None)
+                       used: dict[str, int], area: str | None) -> list[Row] | None:
+        """The phases of one session (in `area`, where it goes to one); phase 1 on the first
+        start that fits, the later phases on the first fitting days after the gap, with the
+        same seats; a spread project's phase k in its k-th group of start days."""
+        for start in [day for day in starts if self._in_group(day, 1)][:120]:
+            first = self._plant_phase(draft, number, 1, start, size, used, None, area)
             if first is None:
                 continue
             rows = [first]
             for phase in range(2, draft.phases + 1):
                 earliest = rows[-1].start + draft.days + draft.min_gap_days
-                later = sorted(day for day in starts if day >= earliest)
+                later = sorted(day for day in starts
+                               if day >= earliest and self._in_group(day, phase))
                 row = next((row for day in later[:60] if (row := self._plant_phase(
-                    draft, number, phase, day, size, used, rows[0].seats)) is not None), None)
+                    draft, number, phase, day, size, used, rows[0].seats, area)) is not None),
+                    None)
                 if row is None:
                     break
                 rows.append(row)
@@ -808,17 +863,21 @@ class Planter:
                 self.ledger.book(row, draft, -1)
         return None
 
+    def _in_group(self, day: int, phase: int) -> bool:
+        return self.groups is None or day in self.groups[phase - 1]
+
     def _plant_phase(self, draft: Draft, session: int, phase: int, start: int, size: int,
-                     used: dict[str, int], seats: dict[str, int] | None) -> Row | None:
+                     used: dict[str, int], seats: dict[str, int] | None,
+                     area: str | None) -> Row | None:
         days = range(start, start + draft.days)
-        venue = self._free_venue(draft, size, days)
+        venue = self._free_venue(draft, size, days, area)
         if draft.uses_venue and venue is None:
             return None
         trainers = self._free_trainers(draft, days)
         if trainers is None:
             return None
         if seats is None:
-            seats = self._seats(draft, size, list(days), used)
+            seats = self._seats(draft, size, list(days), used, area)
         elif any(self.ledger.teachers_room(town, list(days), draft) < count
                  or (draft.takes_teachers_away and self.ledger.room(town, list(days)) < count)
                  for town, count in seats.items()):
@@ -830,12 +889,14 @@ class Planter:
         self.ledger.book(row, draft)
         return row
 
-    def _free_venue(self, draft: Draft, size: int, days: range) -> Venue | None:
-        """A free usable venue that seats the session: the smallest that fits, rural first when
-        the project prefers a rural venue."""
+    def _free_venue(self, draft: Draft, size: int, days: range,
+                    area: str | None) -> Venue | None:
+        """A free usable venue (in `area`, if given) that seats the session: the smallest that
+        fits, rural first when the project prefers a rural venue."""
         if not draft.uses_venue:
             return None
         return next((venue for venue in self.usable if venue.capacity >= size
+                     and (area is None or self.ledger.towns[venue.town].area == area)
                      and self.ledger.venue_free(venue.id, days)), None)
 
     def _free_trainers(self, draft: Draft, days: range) -> list[Trainer] | None:
@@ -857,13 +918,16 @@ class Planter:
             :draft.trainers - len(chosen)]
         return chosen if len(chosen) == draft.trainers else None
 
-    def _seats(self, draft: Draft, size: int, days: list[int],
-               used: dict[str, int]) -> dict[str, int] | None:
-        """Seats by town for one session: its share of the rural quota in rural towns first,
-        then the rest in proportion to the pools, never above a town's unseated teachers of the
-        audiences nor (for a session that takes teachers away) its room under the absence cap."""
+    def _seats(self, draft: Draft, size: int, days: list[int], used: dict[str, int],
+               area: str | None) -> dict[str, int] | None:
+        """Seats by town for one session (of the towns of `area`, if given): its share of the
+        rural quota in rural towns first, then the rest in proportion to the pools, never above
+        a town's unseated teachers of the audiences nor (for a session that takes teachers
+        away) its room under the absence cap."""
         rooms = {}
         for town in self.towns:
+            if area is not None and town.area != area:
+                continue
             room = self.pools[town.id] - used[town.id]
             if draft.takes_teachers_away and room > 0:
                 room = min(room, self.ledger.room(town.id, days))
@@ -904,6 +968,62 @@ def spread(total: int, rooms: dict[str, int], weights: dict[str, int]) -> dict[s
             given[key] += seats
             left -= seats
     return given
+
+
+def spread_groups(starts: list[int], count: int) -> list[set[int]]:
+    """`starts` cut into `count` consecutive groups, the earlier ones one larger where they
+    cannot be equal (docs/format.md, `spread`)."""
+    size, extra = divmod(len(starts), count)
+    groups, at = [], 0
+    for index in range(count):
+        length = size + (1 if index < extra else 0)
+        groups.append(set(starts[at:at + length]))
+        at += length
+    return groups
+
+
+def area_classes(draft: Draft, towns: list[Town], venues: list[Venue], year: int,
+                 absence_share: float) -> list[tuple[int, str | None]] | None:
+    """A `to_area` project's classes as the solver splits them (`models.classes.class_areas`),
+    each with its size and area: an area's classes share its part of the headcount as equally
+    as may be. None where an area has no room, or a class would seat fewer than the least or
+    more than the most."""
+    from models import Instance
+    from models.classes import class_areas
+    from models.classes import usable_venues as usable
+    from models.instance import proportional
+
+    instance = Instance.model_validate(_draft_instance(draft, towns, venues, year,
+                                                       absence_share))
+    project = instance.projects[0]
+    areas = class_areas(instance, project, usable(instance, project))
+    if isinstance(areas, str):
+        return None
+    parts = instance.area_seats(project)
+    seats = proportional({area: parts[area] for area in dict.fromkeys(areas)}, draft.size)
+    classes: list[tuple[int, str | None]] = []
+    for area, total in seats.items():
+        count = areas.count(area)
+        classes += [(total // count + (1 if index < total % count else 0), area)
+                    for index in range(count)]
+    least = instance.min_session_size(project, len(classes))
+    most = project.max_session_size or draft.size
+    return None if any(not least <= size <= most for size, _ in classes) else classes
+
+
+def _draft_instance(draft: Draft, towns: list[Town], venues: list[Venue], year: int,
+                    absence_share: float) -> dict[str, Any]:
+    """An instance of the district with the one project being planted, for the solver's own
+    split of it."""
+    audiences = sorted({audience for town in towns for audience in town.teachers}
+                       | set(draft.audiences))
+    return {"schema": "training-instance/1", "name": draft.name, "year": year,
+            "audiences": [{"id": audience, "name": audience} for audience in audiences],
+            "towns": [_town_data(town) for town in towns],
+            "venues": [_venue_data(venue, None) for venue in venues],
+            "projects": [_project_data(replace(draft, id="draft", after=[]), {})],
+            "policy": {"rural_quota": POLICY_RURAL_QUOTA, "rural_weight": POLICY_RURAL_WEIGHT,
+                       "max_absence_share": absence_share}}
 
 
 def usable_venues(draft: Draft, venues: list[Venue]) -> list[Venue]:
@@ -971,6 +1091,7 @@ class Drafter:
         self._classes(kind, draft)
         self._stages(kind, draft)
         self._rural(kind, variant, draft)
+        self._delivery(kind, draft)
         return draft
 
     def _name(self, variant: Variant, month: int) -> str:
@@ -1074,6 +1195,17 @@ class Drafter:
             draft.venue_rural = kind.venue_rural
         if quota != POLICY_RURAL_QUOTA:
             draft.rural_quota = quota
+
+
+    def _delivery(self, kind: Kind, draft: Draft) -> None:
+        """送教下乡 held in each trainee's own 片区, for some rural-only projects of a kind that
+        goes out to the schools; a 全年 series of one class spread over its window."""
+        rural_only = math.ceil(round(draft.quota * draft.size, 9)) >= draft.size
+        if kind.to_area and draft.uses_venue and rural_only and self.rng.random() < kind.to_area:
+            draft.delivery = "to_area"
+        if kind.spread and len(session_sizes(draft, self.venues)) == 1 \
+                and self.rng.random() < kind.spread:
+            draft.spread = True
 
 
 def cover_topics(rng: random.Random, draft: Draft, trainers: list[Trainer]) -> None:
@@ -1234,11 +1366,7 @@ def instance_data(name: str, calendar: Year, audiences: list[str], towns: list[T
         },
         "audiences": [{"id": audience, "name": names[audience]} for audience in audiences],
         "towns": [_town_data(town) for town in towns],
-        "venues": [{"id": venue.id, "name": venue.name, "town": venue.town,
-                    "capacity": venue.capacity, "features": venue.features,
-                    "cost_per_day": venue.cost_per_day,
-                    "unavailable": [_range(calendar, *span) for span in venue.unavailable]}
-                   for venue in venues],
+        "venues": [_venue_data(venue, calendar) for venue in venues],
         "trainers": [_trainer_data(trainer, calendar) for trainer in trainers],
         "projects": [_project_data(draft, ids) for draft in table],
         "policy": {"rural_quota": POLICY_RURAL_QUOTA, "rural_weight": POLICY_RURAL_WEIGHT,
@@ -1252,9 +1380,19 @@ def _range(calendar: Year, first: int, last: int) -> dict[str, str]:
 
 def _town_data(town: Town) -> dict[str, Any]:
     data: dict[str, Any] = {"id": town.id, "name": town.name, "rural": town.rural,
-                            "teachers": town.teachers}
+                            "area": town.area, "teachers": town.teachers}
     if town.max_absence_share is not None:
         data["max_absence_share"] = town.max_absence_share
+    return data
+
+
+def _venue_data(venue: Venue, calendar: Year | None) -> dict[str, Any]:
+    """A venue; its closed weeks where the calendar is given."""
+    data: dict[str, Any] = {"id": venue.id, "name": venue.name, "town": venue.town,
+                            "capacity": venue.capacity, "features": venue.features,
+                            "cost_per_day": venue.cost_per_day}
+    if calendar is not None:
+        data["unavailable"] = [_range(calendar, *span) for span in venue.unavailable]
     return data
 
 
@@ -1289,6 +1427,8 @@ def _project_data(draft: Draft, ids: dict[int, str]) -> dict[str, Any]:
         "rural_quota": draft.rural_quota, "venue_rural": draft.venue_rural,
         "venue_features": draft.features or None,
         "after": [ids[key] for key in draft.after] or None,
+        "delivery": "to_area" if draft.delivery == "to_area" else None,
+        "spread": True if draft.spread else None,
     }
     data.update({key: value for key, value in later.items() if value is not None})
     data.update(priority=draft.priority, category=draft.category, office=draft.office)

@@ -128,3 +128,22 @@ def test_issue_numbers_past_ninety_nine_are_written_in_chinese():
     # Five thousand projects repeat a name past 第九十九期; the generator failed there.
     assert [generator.cn_number(n) for n in (9, 10, 21, 99, 100, 105, 120, 999)] == [
         "九", "十", "二十一", "九十九", "一百", "一百零五", "一百二十", "九百九十九"]
+
+
+def test_towns_have_areas_and_some_training_goes_to_them_or_spreads_over_the_year():
+    generated = generator.generate(100, seed=1)
+    instance = parse_instance(generated.instance)
+    assert all(town.area for town in instance.towns)
+    sent = [project for project in instance.projects if project.delivery == "to_area"]
+    spread = [project for project in instance.projects if project.spread]
+    assert sent and spread
+    plan = planted(generated)
+    assert validate(instance, plan) == []  # the to_area and spread rules among them
+    areas = {town.id: town.area for town in instance.towns}
+    venue_town = {venue.id: venue.town for venue in instance.venues}
+    for row in plan.sessions:
+        if row.project in {project.id for project in sent}:
+            assert {areas[town] for town in row.seats} == {areas[venue_town[row.venue]]}
+    # Classes of one project sent to the areas meet in more than one of them.
+    assert any(len({areas[venue_town[row.venue]] for row in plan.sessions
+                    if row.project == project.id}) > 1 for project in sent)
