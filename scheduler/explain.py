@@ -45,7 +45,7 @@ from typing import Any, Literal
 from ortools.sat.python import cp_model
 from pydantic import BaseModel
 
-from models.classes import qualified_trainers
+from models.classes import class_areas, qualified_trainers, usable_venues
 from models.fields import DateRange, ranges_text
 from models.instance import HolidayRule, Instance, Objective, Project, Trainer, Weights
 from models.solution import write_text_atomically
@@ -636,6 +636,8 @@ class _Explainer:
             if instance.weekdays_only(project) and rule == Cause.NO_START_DAY:
                 families.append(_weekends_family(instance, project_id, label))
         elif rule == Rule.TO_AREA:
+            room = _area_room_family(instance, project_id, label)
+            families += [room] if room is not None else []
             families.append(_central_family(instance, project_id, label))
         elif rule == Rule.ONE_TRAINING_A_DAY:
             families += _months_families(instance, self.calendar, project_id, label)
@@ -749,13 +751,36 @@ def _weekends_family(instance: Instance, project_id: str, label: Phrase) -> _Fam
     return _Family(Rule.WEEKEND, (project_id,), None, RULE, [option])
 
 
+def _area_room_family(instance: Instance, project_id: str, label: Phrase) -> _Family | None:
+    """A `to_area` project an area cannot host: a room like the largest it may use, in a town
+    of that area (a rural one, where it needs a rural venue)."""
+    project = instance.project(project_id)
+    venues = usable_venues(instance, project)
+    area = class_areas(instance, project, venues)
+    town = next((town for town in instance.towns if town.area_id == area
+                 and (town.rural or project.venue_rural != "required")), None)
+    if not venues or not isinstance(area, str) or town is None:
+        return None
+    like = max(venues, key=lambda venue: venue.capacity)
+    room = like.model_copy(update={
+        "id": _fresh_id(f"{town.id}-room", {venue.id for venue in instance.venues}),
+        "name": f"{town.name} 培训室", "town": town.id, "unavailable": []})
+    option = _Option(
+        phrase(WORDS["area room"], venue=as_named(like), capacity=like.capacity,
+               town=town.name, area=area),
+        (Edit(f"venues[{len(instance.venues)}]", None, room),), 1,
+        _append_items("venues", [room]))
+    return _Family(Rule.TO_AREA, (project_id,), label, RULE, [option])
+
+
 def _central_family(instance: Instance, project_id: str, label: Phrase) -> _Family:
-    """A `to_area` project an area cannot host, brought to one venue for all its trainees."""
+    """A `to_area` project an area cannot host, brought to one venue for all its trainees:
+    offered after a room in the area, as it gives up what the plan's document asks."""
     project = instance.project(project_id)
     option = _Option(phrase(WORDS["central"], project=as_named(project)),
                      (_project_edit(instance, project_id, "delivery", "central"),), 1,
                      _set_item("projects", project_id, delivery="central"))
-    return _Family(Rule.TO_AREA, (project_id,), label, RULE, [option])
+    return _Family(Rule.TO_AREA, (project_id,), label, RESOURCE, [option])
 
 
 def _holiday_family(instance: Instance, project_id: str, label: Phrase) -> _Family:
@@ -1434,6 +1459,8 @@ WORDS: dict[str, tuple[str, str]] = {
                  "把项目{project}改为非必办（优先级 1）"),
     "more months": ("let project {project} also run in {months}",
                     "允许项目{project}也在{months}举办"),
+    "area room": ("book a room like venue {venue} ({capacity} seats) in {town}, in area {area}",
+                  "在{area}的{town}找一间与场地{venue}相当的教室（{capacity} 个座位）"),
     "central": ("bring the trainees of project {project} to one venue instead of going to "
                 "their areas (delivery: central)",
                 "项目{project}改为集中到场培训，不再送教到各片区"),

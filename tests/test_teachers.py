@@ -350,14 +350,22 @@ def test_an_online_project_cannot_go_to_the_areas(tiny):
     assert "projects[0].delivery" in refused.value.problems[0]
 
 
-def test_explain_offers_to_bring_the_trainees_in_when_an_area_has_no_room(tiny, tmp_path):
+def test_explain_offers_a_room_in_the_area_then_to_bring_the_trainees_in(tiny, tmp_path):
     tiny["venues"] = tiny["venues"][:1]  # the hall in c only
     path = tmp_path / "tiny.json"
     path.write_text(json.dumps(two_areas(tiny, "to_area"), ensure_ascii=False), "utf-8")
     result = CliRunner().invoke(main, ["explain", str(path)])
     assert result.exit_code == 0, result.output
     assert "area 乡镇片 (乡镇) has no venue it may use" in result.output
-    assert "to one venue instead of going to their areas" in result.output
+    room = result.output.index("1. book a room like venue hall (报告厅) (100 seats) in 乡镇, in "
+                               "area 乡镇片")
+    assert room < result.output.index("2. bring the trainees of project p1 (培训一) to one venue "
+                                      "instead of going to their areas")
+    # Each was tried for real: the room in r gives the plan of two classes, one per area.
+    data = two_areas(tiny, "to_area")
+    data["venues"].append({**data["venues"][0], "id": "r-room", "name": "乡镇 培训室",
+                           "town": "r"})
+    assert sorted(row.venue for row in optimum(data).sessions) == ["hall", "r-room"]
 
 
 def trainers_at_home(tiny: dict[str, Any], fee_in_r: int) -> dict[str, Any]:
