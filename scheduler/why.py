@@ -39,8 +39,8 @@ Change = dict[str, Any]
 ROW_RULES = frozenset({
     Rule.YEAR, Rule.PUBLIC_HOLIDAY, Rule.WEEKEND, Rule.MONTHS, Rule.HOLIDAY_REQUIRED,
     Rule.HOLIDAY_FORBIDDEN, Rule.BLACKOUT, Rule.PHASE_GAP, Rule.VENUE_CAPACITY,
-    Rule.VENUE_FEATURES, Rule.VENUE_RURAL, Rule.VENUE_UNAVAILABLE, Rule.TRAINER_TOPIC,
-    Rule.TRAINER_COVER})
+    Rule.VENUE_FEATURES, Rule.VENUE_RURAL, Rule.VENUE_UNAVAILABLE, Rule.TO_AREA,
+    Rule.TRAINER_TOPIC, Rule.TRAINER_COVER})
 VENUE_RULES = frozenset({Rule.VENUE_ONE_SESSION_A_DAY})
 TRAINER_RULES = frozenset({Rule.TRAINER_UNAVAILABLE, Rule.TRAINER_ONE_SESSION_A_DAY,
                            Rule.TRAINER_MAX_DAYS})
@@ -517,6 +517,8 @@ RULE_WORDS = {
     Rule.VENUE_CAPACITY: ("too few seats", "座位不够"),
     Rule.VENUE_FEATURES: ("lacks what the project needs", "缺少项目所需的设施"),
     Rule.VENUE_RURAL: ("not in a rural town", "不在农村乡镇"),
+    Rule.TO_AREA: ("in another area than its trainees' (送教下乡 goes to them)",
+                   "不在学员所在片区（送教下乡须到学员片区）"),
     Rule.YEAR: ("outside the year", "不在本年度"),
     Rule.TRAINER_TOPIC: ("the trainer teaches none of its topics", "专家不教该项目的主题"),
     Rule.TRAINER_COVER: ("its trainers would not cover every topic", "专家不能覆盖全部主题"),

@@ -329,6 +329,19 @@ def test_a_to_area_project_meets_in_each_area(tiny):
     assert solution.kpis["share"] == 0
 
 
+def test_why_never_offers_a_room_in_another_area(tiny, tmp_path):
+    # The hall class (城区片) would be cheaper in r's room, which is in the other area.
+    data = two_areas(tiny, "to_area")
+    paths = tmp_path / "tiny.json", tmp_path / "plan.json"
+    paths[0].write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    paths[1].write_text(optimum(data).to_json(), "utf-8")
+    shown = CliRunner().invoke(main, ["why", *map(str, paths), "p1", "--lang", "en"])
+    assert shown.exit_code == 0, shown.output
+    assert "a cheaper venue: in another area than its trainees' (送教下乡 goes to them)" in \
+        shown.output
+    assert "breaks no rule" not in shown.output
+
+
 def test_a_central_project_brings_the_trainees_to_one_room(tiny):
     # ceil(80 / 100) = 1 class, in the hall, for both towns.
     solution = optimum(two_areas(tiny, "central"))
