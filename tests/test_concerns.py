@@ -9,8 +9,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from models import parse_instance
+from models import load_instance, parse_instance
 from models.concerns import concern_weights
+from scheduler.search.solve import solve
+from scheduler.validate import validate
 from tests.helpers import ROOT, optimum
 
 
@@ -109,3 +111,15 @@ def test_each_concern_outweighs_what_the_ones_below_can_gain_on_anshan() -> None
         assert weights.share > project.phases * project.days * (weights.preference + day)
     assert weights.dropped > weights.share * sum(
         sum(instance.fair_shares(project).values()) for project in instance.projects)
+
+
+def test_anshan_keeps_the_published_months_of_as45_and_as50() -> None:
+    """The January notice says 9月 for as45 (思政, 3,000 teachers) and 10月 for as50 (送教下乡):
+    under the former weights the plan moved as45 to August for cheaper halls and half of as50
+    to November; weighed by the data, both stay (deterministic: one worker, the work clock)."""
+    instance = load_instance(ROOT / "instances" / "anshan-2022.json")
+    solution = solve(instance, time_limit=10, workers=1).solution
+    assert validate(instance, solution) == []
+    months = {project_id: {row.start.month for row in solution.sessions
+                           if row.project == project_id} for project_id in ("as45", "as50")}
+    assert months == {"as45": {9}, "as50": {10}}
