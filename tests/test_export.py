@@ -273,8 +273,8 @@ def test_bars_are_labelled_with_their_dates_where_there_is_room(chart_2024):
                                                       text.get_text())]
     words = [text.get_text() for text in labels]
     if fonts.find_cjk_font() is not None:
-        # 5/9 is p05's one day; 4/1-3, p04's first class, has no room before its second.
-        assert {"3/4-5", "5/9", "8/5-9", "10/8-12"} <= set(words) and "4/1-3" not in words
+        # 5/6 is p05's one day; 4/7-8, p02's first class, has no room before its second.
+        assert {"3/4-5", "5/6", "8/5-9", "10/8-12"} <= set(words) and "4/7-8" not in words
         assert words.count("11/4-5") == 2
     boxes = [text.get_window_extent() for text in labels]
     bars = _bar_boxes(axes)

@@ -213,7 +213,7 @@ def _draw(instance: Instance, solution: Solution, wording: Wording) -> Figure:
         footnote.insert(0, wording.provisional(instance.year))
 
     height = FRAME_INCHES + panel_inches(len(rows)) + FOOTNOTE_LINE_INCHES * len(footnote)
-    figure = Figure(figsize=(WIDTH_INCHES, height), layout="constrained")
+    figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     months_on_top = len(rows) > MONTHS_ON_TOP_AFTER
