@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
+import scheduler
 from models import InputError, Instance, SessionPhase, Solution, Status, load_instance, read_json
 from models.fields import parse_date
 from models.load import pydantic_problems
@@ -59,6 +60,7 @@ def _say(key: str, **values: object) -> str:
 
 
 @click.group()
+@click.version_option(scheduler.__version__, prog_name="schedule", message="%(prog)s %(version)s")
 def main() -> None:
     """Plan a year of teacher training: solve an instance, check and export a solution."""
 

@@ -95,6 +95,7 @@ def start_comparing(folder: Path, out: Path) -> tuple[subprocess.Popen[bytes], l
                                 and b"resource_tracker" not in
                                 Path(f"/proc/{pid}/cmdline").read_bytes()][:2]
                        if len(children(process.pid)) >= 3 else None, 120, "the scenario workers")
+    assert workers is not None
     return process, workers
 
 

@@ -71,6 +71,14 @@ class SolveResult:
     stages: StagePlan | None = None
     """The stages the solve ran (None: the hand method, or no plan was possible)."""
 
+    @property
+    def status(self) -> Status:
+        return self.solution.status
+
+    @property
+    def objective(self) -> int | None:
+        return self.solution.objective
+
 
 def solve(
     instance: Instance,
