@@ -6,6 +6,7 @@ or none found in the time limit); 2 the input is wrong.
 
 from __future__ import annotations
 
+import runpy
 import signal
 import sys
 import tempfile
@@ -28,6 +29,7 @@ from scheduler.kpis import forced_share
 from scheduler.messages import LANGUAGES, Named, language, say
 from scheduler.replan import Replan, parse_pins
 from scheduler.search.solve import SolveResult, solve, solve_by_hand
+from scheduler.web.processes import RUNNABLE
 
 EXIT_SCHEDULE, EXIT_NO_SCHEDULE, EXIT_BAD_INPUT = 0, 1, 2
 FORMAT_HELP = "xlsx, ics, html, csv, png, or all"
@@ -616,6 +618,16 @@ def _weights_line(instance: Instance, lang: str) -> str:
     parts = [f"{WEIGHT_WORDS[name] if lang == 'zh' else name} {getattr(weights, name):,}"
              + ("*" if name in given else "") for name in WEIGHT_WORDS]
     return say("weights", lang, weights=" · ".join(parts))
+
+
+@main.command(name="_run", hidden=True, context_settings={"ignore_unknown_options": True})
+@click.argument("module", type=click.Choice(RUNNABLE))
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def run_module_command(module: str, args: tuple[str, ...]) -> None:
+    """Run one of the server's own processes as `python -m MODULE ARGS` would: the form a
+    frozen build, whose executable takes no -m, starts them in (`scheduler.web.processes`)."""
+    sys.argv = [module, *args]
+    runpy.run_module(module, run_name="__main__", alter_sys=True)
 
 
 @main.command(name="template")

@@ -16,6 +16,8 @@ import os
 import sys
 from pathlib import Path
 
+from scheduler.web.processes import module_command
+
 CHECK_SECONDS = 60.0
 CHECK_MEMORY = 2 * 1024 ** 3
 """The memory a check may take (2 GB): a workbook within the upload limit and the reader's
@@ -26,7 +28,7 @@ async def check_upload(path: Path, name: str) -> tuple[str, list[str]]:
     """The instance's name and no problems, or the upload's name and every problem, as
     `schedule check` says them (the stored copy named as the planner's file)."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "scheduler.web.check", str(path), name, str(os.getpid()),
+        *module_command("scheduler.web.check", str(path), name, str(os.getpid())),
         env={**os.environ, "OPENBLAS_NUM_THREADS": "1"}, stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:

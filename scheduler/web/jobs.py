@@ -14,10 +14,10 @@ import logging
 import os
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 
+from scheduler.web.processes import module_command
 from scheduler.web.storage import FAILED, QUEUED, RUNNING, STOPPED, Storage
 
 log = logging.getLogger("scheduler.web")
@@ -121,6 +121,6 @@ class JobRunner:
         """The worker process, in a process group of its own where there are such, so that a
         stop reaches its comparison's processes and not the server."""
         self.workers[job_id] = subprocess.Popen(
-            [sys.executable, "-m", "scheduler.web.worker", str(self.storage.root), job_id,
-             str(workers)],
+            module_command("scheduler.web.worker", str(self.storage.root), job_id,
+                           str(workers)),
             stdin=subprocess.DEVNULL, start_new_session=os.name == "posix")
