@@ -334,7 +334,7 @@ class Instance(Strict):
     @model_validator(mode="after")
     def _concern_weights(self) -> Instance:
         """The weights not given, made from the data (`models.concerns`)."""
-        from models.concerns import concern_weights  # it reads the instance's own helpers
+        from models.concerns import concern_weights  # here: models.concerns imports this module
 
         object.__setattr__(self, "objective", Objective(weights=concern_weights(self)))
         return self
