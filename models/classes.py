@@ -87,3 +87,14 @@ def _shared_out(total: int, parts: dict[str, int]) -> dict[str, int]:
     for area in sorted(areas, key=lambda area: -(shares[area] - math.floor(shares[area])))[:rest]:
         counts[area] += 1
     return counts
+
+
+def class_count(instance: Instance, project: Project,
+                venues: list[Venue]) -> tuple[int, tuple[str, ...]] | str:
+    """How many classes the project has (given its usable venues) and, sent to the areas, the
+    area of each (`class_areas`); the id of an area with trainees and no room it may use."""
+    if project.delivery == "to_area" and project.mode.uses_venue:
+        areas = class_areas(instance, project, venues)
+        return areas if isinstance(areas, str) else (len(areas), areas)
+    largest = largest_class(instance, project, venues)
+    return project.sessions or math.ceil(instance.headcount(project) / max(1, largest)), ()

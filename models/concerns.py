@@ -28,7 +28,7 @@ import functools
 import math
 from dataclasses import dataclass
 
-from models.classes import class_areas, largest_class, usable_venues
+from models.classes import class_count, largest_class, usable_venues
 from models.instance import Instance, Project, Weights
 
 AWAY_DAY_WEIGHT = 50
@@ -109,14 +109,10 @@ class _Prices:
         venues = usable_venues(instance, project)
         if project.mode.uses_venue and not venues:
             return None
-        headcount = instance.headcount(project)
-        largest = largest_class(instance, project, venues)
-        classes = project.sessions or math.ceil(headcount / max(1, largest))
-        if project.delivery == "to_area" and project.mode.uses_venue:
-            areas = class_areas(instance, project, venues)
-            if isinstance(areas, str):
-                return None
-            classes = len(areas)
+        split = class_count(instance, project, venues)
+        if isinstance(split, str):
+            return None
+        classes, largest = split[0], largest_class(instance, project, venues)
         prices = [venue.cost_per_day for venue in venues] or [0]
         count = project.trainer_count
         fees = self._fees(frozenset(project.topics)) if count else []

@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from models.classes import class_areas, largest_class, qualified_trainers, usable_venues
+from models.classes import class_count, largest_class, qualified_trainers, usable_venues
 from models.fields import DateRange
 from models.instance import HolidayRule, Instance, Project, Trainer, Venue
 from scheduler.calendar import YearCalendar
@@ -151,15 +151,11 @@ def check_project(
     if project.mode.uses_venue and not venues:
         return cannot(Rule.VENUE_FEATURES, _no_venue_reason(project))
     max_size = largest_class(instance, project, venues)
-    count = project.sessions or math.ceil(headcount / max_size)
-    areas: tuple[str, ...] = ()
-    if project.delivery == "to_area" and project.mode.uses_venue:
-        placed = class_areas(instance, project, venues)
-        if isinstance(placed, str):
-            return cannot(Rule.TO_AREA, phrase(WORDS["no venue in area"], area=placed,
-                                               towns=_area_names(instance, placed)))
-        areas = placed
-        count = len(areas)
+    split = class_count(instance, project, venues)
+    if isinstance(split, str):
+        return cannot(Rule.TO_AREA, phrase(WORDS["no venue in area"], area=split,
+                                           towns=_area_names(instance, split)))
+    count, areas = split
     if count * max_size < headcount:
         largest = max(venues, key=lambda venue: venue.capacity) if venues else None
         limit = (phrase(WORDS["largest venue"], venue=as_named(largest),

@@ -80,6 +80,8 @@ import click
 from chinese_calendar import constants as statutory
 from chinese_calendar import get_holiday_detail
 
+from scheduler.calendar import spread_groups
+
 ALL = "all"
 """The headcount of a project that trains every teacher of its audiences."""
 POLICY_RURAL_QUOTA = 0.2
@@ -806,8 +808,9 @@ class Planter:
         classes = self._class_sizes(draft)
         if not starts or classes is None:
             return None
-        self.groups = (spread_groups(self.year.start_days(draft), draft.phases) if draft.spread
-                       else None)
+        self.groups = ([set(group) for group in spread_groups(self.year.start_days(draft),
+                                                               draft.phases)]
+                       if draft.spread else None)
         rows: list[Row] = []
         used: dict[str, int] = defaultdict(int)
         for number, (size, area) in enumerate(classes, start=1):
@@ -968,18 +971,6 @@ def spread(total: int, rooms: dict[str, int], weights: dict[str, int]) -> dict[s
             given[key] += seats
             left -= seats
     return given
-
-
-def spread_groups(starts: list[int], count: int) -> list[set[int]]:
-    """`starts` cut into `count` consecutive groups, the earlier ones one larger where they
-    cannot be equal (docs/format.md, `spread`)."""
-    size, extra = divmod(len(starts), count)
-    groups, at = [], 0
-    for index in range(count):
-        length = size + (1 if index < extra else 0)
-        groups.append(set(starts[at:at + length]))
-        at += length
-    return groups
 
 
 def area_classes(draft: Draft, towns: list[Town], venues: list[Venue], year: int,
