@@ -73,7 +73,8 @@ def longest_chain(graph: dict[str, set[str]]) -> list[str]:
             if len(candidate) > len(best):
                 best = candidate
         return (module, *best)
-    return list(max((chain(module) for module in graph), key=len))
+    chains = [chain(module) for module in graph]
+    return list(max(chains, key=lambda modules: len(modules)))
 
 
 def classes(trees: dict[str, ast.Module]) -> list[tuple[int, int, str]]:
