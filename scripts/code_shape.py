@@ -73,8 +73,8 @@ def longest_chain(graph: dict[str, set[str]]) -> list[str]:
             if len(candidate) > len(best):
                 best = candidate
         return (module, *best)
-    chains = [chain(module) for module in graph]
-    return list(max(chains, key=lambda modules: len(modules)))
+    chains: list[tuple[str, ...]] = [chain(module) for module in graph]
+    return list(max(chains, key=len))
 
 
 def classes(trees: dict[str, ast.Module]) -> list[tuple[int, int, str]]:
