@@ -73,8 +73,8 @@ def longest_chain(graph: dict[str, set[str]]) -> list[str]:
             if len(candidate) > len(best):
                 best = candidate
         return (module, *best)
-    chains: list[tuple[str, ...]] = [chain(module) for module in graph]
-    return list(max(chains, key=len))
+    longest = max((chain(module) for module in graph), key=len)
+    return list(longest)
 
 
 def classes(trees: dict[str, ast.Module]) -> list[tuple[int, int, str]]:
