@@ -9,14 +9,20 @@ parallel processes, each with an equal share of the cores.
 Stopping: the caller's `Stop` ends the base's search; once it is set while the scenarios are
 solved, each child process is sent SIGINT (`children.stop_children`), which the child, the edge
 of its own process, binds to the `Stop` of its search (`interrupt.ctrl_c_stops`): each search
-ends with its best plan. Ctrl-C in a terminal reaches the children directly too.
+ends with its best plan. Ctrl-C in a terminal reaches the children directly too. A child
+starts with SIGINT ignored, until its search binds it (else Ctrl-C while it starts would kill
+it and break the pool), so the parent says it again every second until they are done.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+import signal
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +43,8 @@ from scheduler.search.stop import Stop, stop_from
 BASE_LABEL = "基准方案"
 POLL_SECONDS = 0.1
 """How often the parent looks whether its stop was set while the scenarios are solved."""
+RESEND_SECONDS = 1.0
+"""How often, once stopped, the parent asks its children again to stop."""
 
 
 class CompareStopped(Exception):
@@ -177,10 +185,11 @@ def compare(base_path: Path, scenario_paths: list[Path], *, stop: Stop | None = 
     context = multiprocessing.get_context("spawn")  # no fork of a process running CP-SAT threads
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=die_with_parent,
                              initargs=(os.getpid(),)) as pool:
-        futures: list[Future[str]] = [
-            pool.submit(_solve_against_base, str(path), base_json, base_path.name,
-                        stop.time_limit, stop.is_set(), seed, per_job)
-            for _, path, _ in loaded[1:]]
+        with _started_ignoring_ctrl_c():  # (`submit` starts the processes)
+            futures: list[Future[str]] = [
+                pool.submit(_solve_against_base, str(path), base_json, base_path.name,
+                            stop.time_limit, stop.is_set(), seed, per_job)
+                for _, path, _ in loaded[1:]]
         _stop_children_when_set(stop, futures)
         for (label, path, instance), future in zip(loaded[1:], futures, strict=True):
             solution = Solution.model_validate_json(future.result())
@@ -188,17 +197,29 @@ def compare(base_path: Path, scenario_paths: list[Path], *, stop: Stop | None = 
     return Comparison(alternatives)
 
 
-def _stop_children_when_set(stop: Stop, futures: list[Future[str]]) -> None:
-    """Wait for the scenarios' searches; if `stop` is set meanwhile, ask every child process
-    to end its search with its best plan. (Set before they started, they were told so.) A
-    parent killed outright takes its children with it (`die_with_parent`, each child's first
-    act)."""
-    if stop.is_set():
+@contextmanager
+def _started_ignoring_ctrl_c() -> Iterator[None]:
+    """Processes started meanwhile start with SIGINT ignored (a disposition a child inherits,
+    where a handler is not); this process's own comes back after. The main thread only."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
         return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _stop_children_when_set(stop: Stop, futures: list[Future[str]]) -> None:
+    """Wait for the scenarios' searches; once `stop` is set, ask every child process to end
+    its search with its best plan, every `RESEND_SECONDS` until they are done: a child still
+    starting ignores it. A parent killed outright takes its children with it
+    (`die_with_parent`, each child's first act)."""
     while not all(future.done() for future in futures):
         if stop.event.wait(POLL_SECONDS):
             stop_children()
-            return
+            wait(futures, timeout=RESEND_SECONDS)
 
 
 def _solve_against_base(path: str, base_json: str, base_name: str, time_limit: float,

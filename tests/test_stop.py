@@ -4,6 +4,7 @@ result says what each stage did."""
 
 from __future__ import annotations
 
+import itertools
 import signal
 import threading
 import time
@@ -38,7 +39,7 @@ def test_a_limit_on_the_work_clock_gives_the_same_plan_and_records_its_stages(in
     assert first.objective == second.objective and not first.interrupted
     stages = first.stages
     assert stages and [stage.step for stage in stages] == [stage.step for stage in second.stages]
-    for earlier, later in zip(stages, stages[1:], strict=False):
+    for earlier, later in itertools.pairwise(stages):
         assert earlier.started <= earlier.ended <= later.started <= later.ended
     assert stages[-1].objective == first.objective
     assert first.improvements and first.improvements[-1][1] == first.objective
