@@ -11,6 +11,9 @@ The public API is what `__all__` names; everything else may change without notic
     s.write_outputs(instance, result.solution, Path("out"), ["xlsx", "csv"])
 
 Re-planning: `s.solve(new_instance, replan=s.Replan(baseline=old_solution, today=...))`.
+Stopping: `s.solve(instance, stop=s.Stop(time_limit=300))` ends at the time limit, or early,
+with the best plan, once `stop.set()` is called from another thread; the library installs no
+signal handler.
 The names load on first use, so `import scheduler` stays light for the command line. The
 checker and the explainer are `validate_plan` and `explain_instance`: `scheduler.validate` and
 `scheduler.explain` name their modules.
@@ -27,7 +30,8 @@ __version__ = "0.1.0"
 _PUBLIC = {
     "Instance": "models", "Solution": "models", "Status": "models", "InputError": "models",
     "solve": "scheduler.search.solve", "SolveResult": "scheduler.search.solve",
-    "SolveParams": "scheduler.search.params", "Replan": "scheduler.replan",
+    "SolveParams": "scheduler.search.params", "Stop": "scheduler.search.stop",
+    "Replan": "scheduler.replan",
     "Violation": "scheduler.validate", "Explanation": "scheduler.explain",
     "write_outputs": "scheduler.export.formats",
 }
@@ -35,7 +39,7 @@ _PUBLIC = {
 
 __all__ = [
     "Explanation", "InputError", "Instance", "Replan", "Solution", "SolveParams", "SolveResult",
-    "Status", "Violation", "__version__", "explain_instance", "load_instance", "solve",
+    "Status", "Stop", "Violation", "__version__", "explain_instance", "load_instance", "solve",
     "validate_plan", "write_outputs",
 ]
 
@@ -46,6 +50,7 @@ if TYPE_CHECKING:
     from scheduler.replan import Replan
     from scheduler.search.params import SolveParams
     from scheduler.search.solve import SolveResult, solve
+    from scheduler.search.stop import Stop
     from scheduler.validate import Violation
 
 

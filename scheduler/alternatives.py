@@ -29,15 +29,12 @@ from scheduler.messages import Joined, Named, phrase
 from scheduler.model import PhaseVars, TrainingModel, read_plan
 from scheduler.replan import Replan
 from scheduler.search import lns
-from scheduler.search.cpsat import (
-    ModelSolver,
-    StopRequest,
-    model_solver,
-    search_workers,
-    stop_on_ctrl_c,
-)
+from scheduler.search.context import SearchContext
+from scheduler.search.cpsat import StopRequest, model_solver, search_workers
 from scheduler.search.hints import Hint, plan_hint
+from scheduler.search.params import DEFAULT
 from scheduler.search.solve import fill_plan
+from scheduler.search.stop import Stop, stop_from
 from scheduler.validate import validate
 
 NO_CLASS = ("{text}: the plan has no class of project {project!r}",
@@ -83,14 +80,18 @@ def parse_class(text: str, solution: Solution, lang: str = "en") -> tuple[str, l
 
 def alternatives(instance: Instance, solution: Solution, project_id: str, sessions: list[int],
                  *, top: int = 5, month: int | None = None, venue: str | None = None,
-                 time_limit: float = 8.0, workers: int | None = None, seed: int = 0,
-                 lang: str = "en") -> list[Alternative]:
+                 stop: Stop | None = None, time_limit: float | None = None,
+                 workers: int | None = None, seed: int = 0, lang: str = "en"
+                 ) -> list[Alternative]:
     """Up to `top` other placements of the given classes of a project, best first (by the
-    change of the objective); fewer when there are no more, or the time runs out, or Ctrl-C
-    stops the search (what was found is kept). The time limit counts from the call, the
-    model's building included. A venue that cannot host the project is an `InputError` in
-    `lang`."""
-    deadline = time.monotonic() + time_limit
+    change of the objective); fewer when there are no more, or the time runs out, or `stop` is
+    set (what was found is kept). The time limit (`stop`'s, or `time_limit`, default 8 s, on
+    the wall clock) counts from the call, the model's building included. A venue that cannot
+    host the project is an `InputError` in `lang`."""
+    stop = stop_from(stop, time_limit, None, default_limit=8.0)
+    if stop.deterministic:
+        raise ValueError("the alternatives are searched on the wall clock only")
+    deadline = time.monotonic() + stop.time_limit
     calendar = YearCalendar(instance)
     built = TrainingModel(instance, calendar, replan=Replan(solution, source="the plan"))
     if project_id in built.unschedulable:
@@ -109,39 +110,40 @@ def alternatives(instance: Instance, solution: Solution, project_id: str, sessio
                                        for n in sessions))
     plan = plan_hint(built, solution.sessions, solution.dropped)
     found = []
-    with stop_on_ctrl_c() as stop:
-        solve_model = model_solver(seed, search_workers(workers, None), stop)
-        for left in range(top, 0, -1):
-            until = time.monotonic() + max((deadline - time.monotonic()) / left, 0.1)
-            best = _replanned(built, plan, project_id, solve_model, until, seed, stop)
-            if best is None:
-                break
-            found.append(_alternative(instance, calendar, built, solution, best, project_id,
-                                      sessions))
-            _forbid(built.model, firsts, tuple((best.values[phase.start.index],
-                                                _venue(best, phase)) for phase in firsts))
-            if stop.requested or time.monotonic() >= deadline:
-                break
+    request = StopRequest(stop)
+    search = SearchContext(deadline, model_solver(seed, search_workers(workers, None), request),
+                           stopped=request.done, seed=seed,
+                           stall_after=DEFAULT.stalled_steps)
+    for left in range(top, 0, -1):
+        until = time.monotonic() + max((deadline - time.monotonic()) / left, 0.1)
+        best = _replanned(built, plan, project_id, search.until(until))
+        if best is None:
+            break
+        found.append(_alternative(instance, calendar, built, solution, best, project_id,
+                                  sessions))
+        _forbid(built.model, firsts, tuple((best.values[phase.start.index],
+                                            _venue(best, phase)) for phase in firsts))
+        if stop.is_set() or time.monotonic() >= deadline:
+            break
     return sorted(found, key=lambda alternative: alternative.objective_change)
 
 
-def _replanned(built: TrainingModel, plan: Hint, project_id: str, solve_model: ModelSolver,
-               until: float, seed: int, stop: StopRequest) -> lns.Incumbent | None:
+def _replanned(built: TrainingModel, plan: Hint, project_id: str, search: SearchContext
+               ) -> lns.Incumbent | None:
     """The best re-plan found by `until`: first the project placed anew with every other
     project where the plan has it (a small model, solved at once), then the neighbourhood
     search from there, which moves others where that pays for itself. Where the project fits
     nowhere without moving others, CP-SAT on the whole model finds the start."""
     as_planned = lns.Incumbent(plan, objective=0)
-    step = lns.projects_step(built, as_planned, {project_id}, solve_model,
-                             max(until - time.monotonic(), 0.05))
+    step = lns.projects_step(built, as_planned, {project_id}, search.solve_model,
+                             max(search.deadline - time.monotonic(), 0.05))
     if step is None:
-        step = lns.projects_step(built, as_planned, set(built.projects), solve_model,
-                                 max(until - time.monotonic(), 0.05))
+        step = lns.projects_step(built, as_planned, set(built.projects), search.solve_model,
+                                 max(search.deadline - time.monotonic(), 0.05))
     if step is None:
         return None
     start, _ = step
-    return lns.improve(built, start, deadline=until, seed=seed, solve_model=solve_model,
-                       stopped=stop.done)
+    return lns.improve(built, start, search)
 
 
 def _restrict(built: TrainingModel, project: Project, phase: PhaseVars, month: int | None,

@@ -25,10 +25,12 @@ from models.fields import parse_date
 from models.load import pydantic_problems
 from models.outputs import all_or_nothing
 from scheduler.hours import has_requirement, hours_extremes, hours_out_of_reach
+from scheduler.interrupt import ctrl_c_stops
 from scheduler.kpis import forced_share
 from scheduler.messages import LANGUAGES, Named, language, say
 from scheduler.replan import Replan, parse_pins
 from scheduler.search.solve import SolveResult, solve, solve_by_hand
+from scheduler.search.stop import Stop
 from scheduler.web.processes import RUNNABLE
 
 EXIT_SCHEDULE, EXIT_NO_SCHEDULE, EXIT_BAD_INPUT = 0, 1, 2
@@ -113,9 +115,10 @@ def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, s
         result = solve_by_hand(instance)
     else:
         try:
-            with ProgressPrinter() as printer:
-                result = solve(instance, time_limit=time_limit, seed=seed, workers=workers,
-                               on_progress=printer, replan=replan, deterministic=workers == 1)
+            stop = Stop(time_limit, deterministic=workers == 1)
+            with ProgressPrinter() as printer, ctrl_c_stops(stop):
+                result = solve(instance, stop=stop, seed=seed, workers=workers,
+                               on_progress=printer, replan=replan)
         except InputError as error:
             _exit_bad_input(error.problems)
     solution = result.solution
@@ -302,8 +305,9 @@ def compare_command(base_path: Path, scenario_paths: tuple[Path, ...], jobs: int
     click.echo(_say("comparing", base=base_path, count=len(scenario_paths), jobs=jobs,
                     seconds=time_limit))
     try:
-        comparison = compare(base_path, list(scenario_paths), time_limit=time_limit, jobs=jobs,
-                             seed=seed, workers=workers, base_solution=base_solution)
+        with ctrl_c_stops(Stop(time_limit)) as stop:
+            comparison = compare(base_path, list(scenario_paths), stop=stop, jobs=jobs,
+                                 seed=seed, workers=workers, base_solution=base_solution)
     except InputError as error:
         _exit_bad_input(error.problems)
     except CompareStopped as stopped:
@@ -518,8 +522,10 @@ def alternatives_command(instance_path: str, solution_path: str, target: str, to
         click.echo(_say("now", project=Named(project.id, project.name).text(lang),
                         classes="、".join(f"第{n}班" for n in sessions),
                         place=_describe_class(instance, now)))
-        found = alternatives(instance, solution, project_id, sessions, top=top, month=month,
-                             venue=venue, time_limit=time_limit, workers=workers, lang=lang)
+        with ctrl_c_stops(Stop(time_limit)) as stop:
+            found = alternatives(instance, solution, project_id, sessions, top=top,
+                                 month=month, venue=venue, stop=stop, workers=workers,
+                                 lang=lang)
     except InputError as error:
         _exit_bad_input(error.problems)
     if not found:

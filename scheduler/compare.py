@@ -5,6 +5,13 @@ against the base plan (`scheduler.replan`, no held sessions): it keeps what it c
 and pays for every change, so its column shows what the scenario really forces, not an
 unrelated optimum among equals; the base plan is also its warm start. Scenarios are solved in
 parallel processes, each with an equal share of the cores.
+
+Stopping: the caller's `Stop` ends the base's search; once it is set while the scenarios are
+solved, each child process is sent SIGINT (`children.stop_children`), which the child, the edge
+of its own process, binds to the `Stop` of its search (`interrupt.ctrl_c_stops`): each search
+ends with its best plan. Ctrl-C in a terminal reaches the children directly too. A child
+starts with SIGINT ignored, until its search binds it (else Ctrl-C while it starts would kill
+it and break the pool), so the parent says it again every second until they are done.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import os
 import signal
 import threading
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,12 +33,18 @@ from models.scenario import is_scenario, load_scenario
 from models.workbook.read import is_workbook, load_workbook_instance
 from scheduler.children import die_with_parent, stop_children
 from scheduler.diff import project_changes
+from scheduler.interrupt import ctrl_c_stops
 from scheduler.kpis import KPI_NAMES
 from scheduler.messages import term, text_table
 from scheduler.replan import STABILITY_KPIS, Replan
 from scheduler.search.solve import solve
+from scheduler.search.stop import Stop, stop_from
 
 BASE_LABEL = "基准方案"
+POLL_SECONDS = 0.1
+"""How often the parent looks whether its stop was set while the scenarios are solved."""
+RESEND_SECONDS = 1.0
+"""How often, once stopped, the parent asks its children again to stop."""
 
 
 class CompareStopped(Exception):
@@ -145,17 +158,21 @@ def load_alternatives(base_path: Path, scenario_paths: list[Path]) -> list[tuple
     return loaded
 
 
-def compare(base_path: Path, scenario_paths: list[Path], *, time_limit: float = 60.0,
-            jobs: int = 1, seed: int = 0, workers: int | None = None,
-            base_solution: Solution | None = None) -> Comparison:
+def compare(base_path: Path, scenario_paths: list[Path], *, stop: Stop | None = None,
+            time_limit: float | None = None, jobs: int = 1, seed: int = 0,
+            workers: int | None = None, base_solution: Solution | None = None) -> Comparison:
     """Solve the base (unless its plan is given), then every scenario against it in `jobs`
-    parallel processes. Ctrl-C during the scenarios stops each search with its best plan so
-    far; during the base's search it stops the comparison (`CompareStopped`)."""
+    parallel processes, each search within `stop`'s time limit (or `time_limit`, default 60 s,
+    on the wall clock). `stop` set during the scenarios stops each search with its best plan
+    so far; during the base's search it stops the comparison (`CompareStopped`)."""
+    stop = stop_from(stop, time_limit, None, default_limit=60.0)
+    if stop.deterministic:
+        raise ValueError("scenarios are compared on the wall clock only")
     loaded = load_alternatives(base_path, scenario_paths)
     _, _, base_instance = loaded[0]
     cores = os.cpu_count() or 1
     if base_solution is None:
-        result = solve(base_instance, time_limit=time_limit, seed=seed, workers=workers)
+        result = solve(base_instance, stop=stop, seed=seed, workers=workers)
         if result.interrupted:
             raise CompareStopped("stopped by Ctrl-C while solving the base: nothing compared")
         base_solution = result.solution
@@ -166,44 +183,57 @@ def compare(base_path: Path, scenario_paths: list[Path], *, time_limit: float = 
     per_job = workers or max(1, cores // jobs)
     base_json = base_solution.to_json()
     context = multiprocessing.get_context("spawn")  # no fork of a process running CP-SAT threads
-    with _children_stop_on_ctrl_c(), ProcessPoolExecutor(jobs, mp_context=context,
-                                                         initializer=die_with_parent,
-                                                         initargs=(os.getpid(),)) as pool:
-        futures: list[Future[str]] = [
-            pool.submit(_solve_against_base, str(path), base_json, base_path.name,
-                        time_limit, seed, per_job)
-            for _, path, _ in loaded[1:]]
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
+        with _started_ignoring_ctrl_c():  # (`submit` starts the processes)
+            futures: list[Future[str]] = [
+                pool.submit(_solve_against_base, str(path), base_json, base_path.name,
+                            stop.time_limit, stop.is_set(), seed, per_job)
+                for _, path, _ in loaded[1:]]
+        _stop_children_when_set(stop, futures)
         for (label, path, instance), future in zip(loaded[1:], futures, strict=True):
             solution = Solution.model_validate_json(future.result())
             alternatives.append(Alternative(label, path, instance, solution))
     return Comparison(alternatives)
 
 
-def _solve_against_base(path: str, base_json: str, base_name: str, time_limit: float,
-                        seed: int, workers: int) -> str:
-    """In a child process: the scenario re-planned against the base plan, as JSON."""
-    instance = load_instance(Path(path))
-    replan = Replan(Solution.model_validate_json(base_json), source=base_name)
-    return solve(instance, time_limit=time_limit, seed=seed, workers=workers,
-                 replan=replan).solution.to_json()
-
-
 @contextmanager
-def _children_stop_on_ctrl_c() -> Iterator[None]:
-    """Ctrl-C reaches the child processes too, whose searches stop and return their best
-    plans; the parent only waits for them. SIGTERM, sent to the parent alone, is passed on
-    to them as Ctrl-C. A parent killed outright takes its children with it (`die_with_parent`,
-    each child's first act)."""
+def _started_ignoring_ctrl_c() -> Iterator[None]:
+    """Processes started meanwhile start with SIGINT ignored (a disposition a child inherits,
+    where a handler is not); this process's own comes back after. The main thread only."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    terminate = signal.signal(signal.SIGTERM, lambda signum, frame: stop_children())
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
-        signal.signal(signal.SIGTERM, terminate)
+
+
+def _stop_children_when_set(stop: Stop, futures: list[Future[str]]) -> None:
+    """Wait for the scenarios' searches; once `stop` is set, ask every child process to end
+    its search with its best plan, every `RESEND_SECONDS` until they are done: a child still
+    starting ignores it. A parent killed outright takes its children with it
+    (`die_with_parent`, each child's first act)."""
+    while not all(future.done() for future in futures):
+        if stop.event.wait(POLL_SECONDS):
+            stop_children()
+            wait(futures, timeout=RESEND_SECONDS)
+
+
+def _solve_against_base(path: str, base_json: str, base_name: str, time_limit: float,
+                        stopped: bool, seed: int, workers: int) -> str:
+    """In a child process: the scenario re-planned against the base plan, as JSON; `stopped`:
+    the parent's stop was set before, so the search stops as soon as it starts. The child is
+    the edge of its process: Ctrl-C and SIGTERM stop its search, which keeps its plan."""
+    instance = load_instance(Path(path))
+    replan = Replan(Solution.model_validate_json(base_json), source=base_name)
+    with ctrl_c_stops(Stop(time_limit)) as stop:
+        if stopped:
+            stop.set()
+        return solve(instance, stop=stop, seed=seed, workers=workers,
+                     replan=replan).solution.to_json()
 
 
 def _measures(alternative: Alternative, base: Alternative, lang: str) -> dict[str, object]:

@@ -49,16 +49,7 @@ def measure_once(path: Path, time_limit: float, seed: int) -> dict:
     from scheduler.validate import validate
 
     instance = load_instance(path)
-    first: list[float] = []
-    best: list[float] = []
-    started = time.monotonic()
-
-    def on_progress(seconds: float, objective: float | None, bound: float | None) -> None:
-        if objective is not None and (not best or objective < best[0]):
-            best[:] = [objective, time.monotonic() - started]
-            first[:] = first or [best[1]]
-
-    result = solve(instance, time_limit=time_limit, seed=seed, on_progress=on_progress)
+    result = solve(instance, time_limit=time_limit, seed=seed)
     solution = result.solution
     greedy = solve_by_hand(instance).solution
     return {
@@ -68,8 +59,8 @@ def measure_once(path: Path, time_limit: float, seed: int) -> dict:
         "dropped": len(solution.dropped),
         "status": solution.status.value,
         "seconds": solution.solve_seconds,
-        "first_solution": first[0] if first else None,
-        "best_solution": best[1] if best else None,
+        "first_solution": result.first_plan_seconds,
+        "best_solution": result.best_plan_seconds,
         "objective": solution.objective,
         "kpis": dict(solution.kpis),
         "bound": solution.bound,

@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import os
 import shutil
+import time
 from collections import defaultdict
 from fractions import Fraction
 from pathlib import Path
@@ -26,7 +27,9 @@ from scheduler.baseline import GreedyPlanner, HandPlan
 from scheduler.calendar import YearCalendar
 from scheduler.model import TrainingModel, read_plan
 from scheduler.search import lns
+from scheduler.search.context import SearchContext
 from scheduler.search.hints import plan_hint
+from scheduler.search.params import DEFAULT
 from scheduler.search.solve import SolveResult, fill_plan, solve
 from scheduler.validate import validate
 
@@ -149,6 +152,13 @@ def solve_model(model: cp_model.CpModel, seconds: float, *,
     solver.parameters.random_seed = 0
     found = solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     return solver if found else None
+
+
+def search_context(seconds: float, **fields: Any) -> SearchContext:
+    """What the steps of a search share, for a test: `seconds` from now on the wall clock,
+    `solve_model`, seed 0 and the default stall limit, unless `fields` say otherwise."""
+    return SearchContext(**{"deadline": time.monotonic() + seconds, "solve_model": solve_model,
+                            "stall_after": DEFAULT.stalled_steps, **fields})
 
 
 def hand_incumbent(instance: Instance) -> tuple[TrainingModel, lns.Incumbent]:

@@ -16,8 +16,9 @@ from scheduler.search import lns
 from scheduler.search.cpsat import StopRequest, model_solver, run
 from scheduler.search.params import DEFAULT, SolveParams
 from scheduler.search.solve import solve, solve_by_hand
+from scheduler.search.stop import Stop
 from scheduler.validate import validate
-from tests.helpers import as_solution, hand_incumbent, solve_model
+from tests.helpers import as_solution, hand_incumbent, search_context, solve_model
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 
@@ -72,9 +73,8 @@ def test_a_model_too_large_to_copy_is_improved_by_small_steps_alone(instance_202
     copies = []
     monkeypatch.setattr(lns, "seats_step", lambda *args: copies.append(args))
     monkeypatch.setattr(lns, "assign_step", lambda *args: copies.append(args))
-    best = lns.improve(built, incumbent, deadline=time.monotonic() + 10, seed=0,
-                       solve_model=solve_model, stopped=lambda: False,
-                       params=SolveParams(whole_model_limit=0))
+    best = lns.improve(built, incumbent,
+                       search_context(10, params=SolveParams(whole_model_limit=0)))
     assert copies == []
     solution = as_solution(instance_2024, built, best)
     assert validate(instance_2024, solution) == []
@@ -92,8 +92,7 @@ def test_a_model_too_large_for_the_full_search_ends_with_the_neighbourhood_plan(
 
 def test_the_search_keeps_every_rule_and_beats_the_hand_method(instance_2024):
     built, incumbent = hand_incumbent(instance_2024)
-    best = lns.improve(built, incumbent, deadline=time.monotonic() + 30, seed=0,
-                       solve_model=solve_model, stopped=lambda: False)
+    best = lns.improve(built, incumbent, search_context(30))
     solution = as_solution(instance_2024, built, best)
     assert validate(instance_2024, solution) == []
     assert solution.objective == best.objective < incumbent.objective
@@ -105,8 +104,7 @@ def test_freeing_every_project_proves_the_optimum(tiny):
     # whole model, and its proof is a proof of the optimum solve() finds.
     instance = parse_instance(tiny)
     built, incumbent = hand_incumbent(instance)
-    best = lns.improve(built, incumbent, deadline=time.monotonic() + 30, seed=0,
-                       solve_model=solve_model, stopped=lambda: False)
+    best = lns.improve(built, incumbent, search_context(30))
     assert best.optimal
     assert best.objective == solve(instance, time_limit=30).solution.objective
 
@@ -125,15 +123,14 @@ def test_steps_without_a_better_plan_end_the_search_only_with_a_stall_limit(inst
 
     for step in ("projects_step", "assign_step", "seats_step"):
         monkeypatch.setattr(lns, step, no_better)
-    monkeypatch.setattr(lns, "sweep", lambda built, incumbent, **_: incumbent)
-    lns.improve(built, incumbent, deadline=time.monotonic() + 30, seed=0,
-                solve_model=solve_model, stopped=lambda: False, stall_after=3)
+    monkeypatch.setattr(lns, "sweep", lambda built, incumbent, search: incumbent)
+    lns.improve(built, incumbent, search_context(30, stall_after=3))
     assert len(steps) == 1 + 4  # the assignment before the sweep, then 4 steps
     steps.clear()
-    deadline = time.monotonic() + 1
-    lns.improve(built, incumbent, deadline=deadline, seed=0, solve_model=solve_model,
-                stopped=lambda: False, stall_after=None)
-    assert len(steps) > 1 + 4 and time.monotonic() >= deadline - DEFAULT.least_step_seconds
+    search = search_context(1, stall_after=None)
+    lns.improve(built, incumbent, search)
+    assert (len(steps) > 1 + 4
+            and time.monotonic() >= search.deadline - DEFAULT.least_step_seconds)
 
 
 def test_a_step_of_a_few_projects_that_betters_the_plan_is_followed_by_an_assignment(
@@ -151,9 +148,8 @@ def test_a_step_of_a_few_projects_that_betters_the_plan_is_followed_by_an_assign
 
     for kind in ("projects", "assign", "seats"):
         monkeypatch.setattr(lns, f"{kind}_step", step(kind))
-    monkeypatch.setattr(lns, "sweep", lambda built, incumbent, **_: incumbent)
-    best = lns.improve(built, incumbent, deadline=time.monotonic() + 30, seed=0,
-                       solve_model=solve_model, stopped=lambda: False, stall_after=4)
+    monkeypatch.setattr(lns, "sweep", lambda built, incumbent, search: incumbent)
+    best = lns.improve(built, incumbent, search_context(30, stall_after=4))
     assert best.objective == incumbent.objective - 100
     # The assignment before the sweep and on the first turn; then a step of a few projects,
     # better: an assignment; then the turns as ever (a few projects, the seats, a few projects).
@@ -171,8 +167,7 @@ def test_the_sweep_places_each_costly_project_alone_costliest_first(instance_202
         return step(built, plan, free, *args)
 
     monkeypatch.setattr(lns, "projects_step", recording)
-    best = lns.sweep(built, incumbent, deadline=time.monotonic() + 30, solve_model=solve_model,
-                     stopped=lambda: False)
+    best = lns.sweep(built, incumbent, search_context(30))
     assert all(len(free) == 1 for free in freed)
     order = [project_id for free in freed for project_id in free]
     assert sorted(order) == sorted(project_id for project_id in excess if excess[project_id] > 0)
@@ -210,8 +205,7 @@ def test_every_other_turn_frees_projects_the_plan_pays_for_otherwise_than_the_re
 
 def test_a_stop_request_ends_the_search_with_the_incumbent(instance_2024):
     built, incumbent = hand_incumbent(instance_2024)
-    best = lns.improve(built, incumbent, deadline=time.monotonic() + 30, seed=0,
-                       solve_model=solve_model, stopped=lambda: True)
+    best = lns.improve(built, incumbent, search_context(30, stopped=lambda: True))
     assert best is incumbent
 
 
@@ -269,7 +263,7 @@ def test_only_the_steps_placing_projects_end_when_quiet_and_skip_probing(instanc
 def test_a_solve_without_probing_turns_off_the_presolve_probing():
     model = cp_model.CpModel()
     model.maximize(model.new_int_var(0, 3, "x"))
-    solving = model_solver(seed=0, workers=lambda: 1, stop=StopRequest())
+    solving = model_solver(seed=0, workers=lambda: 1, stop=StopRequest(Stop()))
     assert solving(model, 1.0, probing=False).parameters.cp_model_probing_level == 0
     assert solving(model, 1.0).parameters.cp_model_probing_level > 0
 

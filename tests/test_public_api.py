@@ -23,6 +23,18 @@ def test_the_readme_example_plans_and_checks_a_year(tmp_path):
     assert sorted(path.name for path in written) == ["plan.csv", "solution.json"]
 
 
+def test_a_stop_set_before_the_search_keeps_the_first_plan():
+    # Set before the solve (a planner who pressed stop at once), the search stops as soon as
+    # it starts and turns its first plan into the result.
+    instance = scheduler.load_instance(ROOT / "instances" / "2024.json")
+    stop = scheduler.Stop(time_limit=60)
+    stop.set()
+    result = scheduler.solve(instance, stop=stop)
+    assert result.interrupted and result.status.has_schedule
+    assert result.solution.solve_seconds < 30
+    assert scheduler.validate_plan(instance, result.solution) == []
+
+
 def test_every_public_name_resolves_and_nothing_else_does():
     for name in scheduler.__all__:
         assert getattr(scheduler, name) is not None, name

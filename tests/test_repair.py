@@ -3,7 +3,6 @@ what they leave keeps every rule."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +18,7 @@ from scheduler.search.construct import SeatAwarePlanner
 from scheduler.search.params import SolveParams
 from scheduler.search.repair import repair
 from scheduler.validate import validate
-from tests.helpers import as_solution, tiny_variants
+from tests.helpers import as_solution, search_context, tiny_variants
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 
@@ -31,8 +30,8 @@ def repaired(instance: Instance, seconds: float = 10.0) -> tuple[HandPlan, HandP
     planner = SeatAwarePlanner(instance, calendar)
     first = planner.plan()
     better: list[int] = []
-    plan = repair(instance, calendar, planner.splits, first, seed=0, stopped=lambda: False,
-                  deadline=time.monotonic() + seconds, on_improve=better.append)
+    plan = repair(instance, calendar, planner.splits, first,
+                  search_context(seconds, on_improve=better.append))
     return first, plan, better
 
 

@@ -26,6 +26,7 @@ from scheduler.cli import main
 from scheduler.diff import changes_table, session_changes
 from scheduler.replan import WHOLE, Replan, parse_pins
 from scheduler.search import lns
+from scheduler.search.context import SearchContext
 from scheduler.search.params import DEFAULT
 from scheduler.search.solve import solve
 from scheduler.validate import validate
@@ -78,9 +79,10 @@ def test_only_re_planning_hands_over_to_the_full_search_after_stalled_steps(
     limits = []
     improve = lns.improve
 
-    def recorded(*args: Any, **kwargs: Any) -> lns.Incumbent:
-        limits.append(kwargs["stall_after"])
-        return improve(*args, **kwargs)
+    def recorded(built: Any, incumbent: lns.Incumbent, search: SearchContext,
+                 *args: Any) -> lns.Incumbent:
+        limits.append(search.stall_after)
+        return improve(built, incumbent, search, *args)
 
     monkeypatch.setattr(scheduler.search.solve, "BackgroundBound", NoBound)
     monkeypatch.setattr(lns, "improve", recorded)

@@ -1,20 +1,18 @@
 """Running CP-SAT the way every stage of the search needs: seeded, with the workers the cores
-allow, stoppable by Ctrl-C and by a proof of optimality, in a thread (`threads`)."""
+allow, stoppable by the caller's `Stop` and by a proof of optimality, in a thread (`threads`)."""
 
 from __future__ import annotations
 
 import os
-import signal
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Protocol
 
 from ortools.sat.python import cp_model
 
 from models.solution import Status
 from scheduler.search.clock import WALL, Clock, WorkClock
+from scheduler.search.stop import Stop
 from scheduler.search.threads import solve_in_thread
 
 STATUS = {
@@ -35,7 +33,7 @@ class Relaxation(Protocol):
 
 
 class ModelSolver(Protocol):
-    """Solves a model within `seconds` (honouring Ctrl-C) or, given `quiet`, until that long
+    """Solves a model within `seconds` (honouring a stop) or, given `quiet`, until that long
     has passed without a better plan once it has bettered its first; without `probing`, its
     presolve does not probe. Returns the solver if it found a plan."""
 
@@ -45,41 +43,19 @@ class ModelSolver(Protocol):
 
 
 class StopRequest:
-    """Why the search should end before its time: Ctrl-C (`requested`, by the signal handler
-    it is), or a plan proven optimal by the relaxation's bound (`proven`)."""
+    """Why the search should end before its time: the caller's `Stop` set (`requested`), or a
+    plan proven optimal by the relaxation's bound (`proven`)."""
 
-    def __init__(self) -> None:
-        self.requested = False
-        self.solver: cp_model.CpSolver | None = None
+    def __init__(self, stop: Stop) -> None:
+        self.stop = stop
         self.proven: Callable[[], bool] = lambda: False
+
+    @property
+    def requested(self) -> bool:
+        return self.stop.is_set()
 
     def done(self) -> bool:
         return self.requested or self.proven()
-
-    def __call__(self, signum: int, frame: object) -> None:
-        self.requested = True
-        if self.solver is not None:
-            self.solver.stop_search()
-
-
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-"""Ctrl-C, and the polite stop a service manager or `kill` sends."""
-
-
-@contextmanager
-def stop_on_ctrl_c() -> Iterator[StopRequest]:
-    """While solving, Ctrl-C (or SIGTERM) asks CP-SAT to stop and keep its best plan instead of
-    aborting."""
-    stop = StopRequest()
-    if threading.current_thread() is not threading.main_thread():
-        yield stop
-        return
-    previous = {number: signal.signal(number, stop) for number in STOP_SIGNALS}
-    try:
-        yield stop
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
 
 
 def search_workers(asked: int | None, relaxation: Relaxation | None) -> Workers:
@@ -100,8 +76,8 @@ WALL_SAFETY = 10
 of work left: a machine that much slower than CP-SAT's measure assumes loses determinism."""
 
 
-def new_solver(deadline: float, seed: int, workers: Workers, stop: StopRequest,
-               clock: Clock = WALL) -> cp_model.CpSolver:
+def new_solver(deadline: float, seed: int, workers: Workers, clock: Clock = WALL
+               ) -> cp_model.CpSolver:
     """A solver that stops at `deadline` of `clock`."""
     solver = cp_model.CpSolver()
     left = max(deadline - clock.now(), 0.05)
@@ -110,8 +86,7 @@ def new_solver(deadline: float, seed: int, workers: Workers, stop: StopRequest,
         solver.parameters.max_deterministic_time = clock.work_in(left)
     solver.parameters.random_seed = seed
     solver.parameters.num_workers = workers()
-    solver.parameters.catch_sigint_signal = False  # ours stops every stage and says so
-    stop.solver = solver
+    solver.parameters.catch_sigint_signal = False  # the caller's Stop ends every stage
     return solver
 
 
@@ -119,13 +94,17 @@ def run(solver: cp_model.CpSolver, model: cp_model.CpModel,
         listener: cp_model.CpSolverSolutionCallback | None = None,
         stop: StopRequest | None = None, quiet: float | None = None
         ) -> cp_model.CpSolverStatus:
-    """Solve in a thread; stopped once `stop` says the best plan is proven optimal, or (given
-    `quiet`, without a `listener`) once the solve has bettered its first plan and then gone
-    `quiet` seconds without a better one."""
+    """Solve in a thread; stopped once `stop` is asked for while it runs (a solve started
+    after the request runs on: the search asks for no more once stopped, and what it still
+    asks for turns its plan so far into a result), or says the best plan is proven optimal, or
+    (given `quiet`, without a `listener`) once the solve has bettered its first plan and then
+    gone `quiet` seconds without a better one."""
     watch = _QuietWatch(quiet) if quiet is not None else None
+    asked_before = stop is not None and stop.requested
 
     def stop_when() -> bool:
-        return (stop is not None and stop.proven()) or (watch is not None and watch.gone_quiet())
+        return ((stop is not None and ((stop.requested and not asked_before) or stop.proven()))
+                or (watch is not None and watch.gone_quiet()))
 
     return solve_in_thread(lambda: solver.solve(model, listener or watch), stop_when=stop_when,
                            interrupt=solver.stop_search)
@@ -133,12 +112,12 @@ def run(solver: cp_model.CpSolver, model: cp_model.CpModel,
 
 def model_solver(seed: int, workers: Workers, stop: StopRequest, clock: Clock = WALL
                  ) -> ModelSolver:
-    """Solves a model like the main search (seed, workers, Ctrl-C), as `ModelSolver` says; on
+    """Solves a model like the main search (seed, workers, stop), as `ModelSolver` says; on
     the work clock `seconds` is work, and the quiet watch (which reads the wall clock) is off."""
     def solve_model(model: cp_model.CpModel, seconds: float, *,
                     quiet: float | None = None, probing: bool = True
                     ) -> cp_model.CpSolver | None:
-        solver = new_solver(clock.now() + seconds, seed, workers, stop, clock)
+        solver = new_solver(clock.now() + seconds, seed, workers, clock)
         if not probing:
             solver.parameters.cp_model_probing_level = 0
         code = run(solver, model, stop=stop, quiet=None if clock.deterministic else quiet)

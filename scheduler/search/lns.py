@@ -25,7 +25,7 @@ from ortools.sat.python import cp_model
 from scheduler.kpis import project_terms, weighted_terms
 from scheduler.model import FixedPart, FixedTask, ProjectVars, TrainingModel, read_plan
 from scheduler.search.assign import reassign
-from scheduler.search.clock import WALL, Clock
+from scheduler.search.context import SearchContext
 from scheduler.search.cpsat import ModelSolver
 from scheduler.search.hints import Hint, set_hint
 from scheduler.search.params import DEFAULT, SolveParams
@@ -74,38 +74,36 @@ def complete_plan(built: TrainingModel, decisions: Hint, solve_model: ModelSolve
     return None if solver is None else _read(model, solver)
 
 
-def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed: int,
-            solve_model: ModelSolver, stopped: Callable[[], bool],
-            on_improve: Callable[[Incumbent], None] | None = None,
-            stall_after: int | None = DEFAULT.stalled_steps, guide: Guide | None = None,
-            params: SolveParams = DEFAULT, clock: Clock = WALL) -> Incumbent:
+def improve(built: TrainingModel, incumbent: Incumbent, search: SearchContext,
+            guide: Guide | None = None) -> Incumbent:
     """Every venue and trainer anew, each project alone (`sweep`), then neighbourhood steps
     — every venue and trainer anew (or, every other time, every seat), then three turns of a
     few projects placed anew, and again (on a model too large to copy, `is_small`, only the
-    latter, and no assignment first) — until `deadline`, a stop, or (on a small model)
-    `stall_after` steps in a row without a better plan (None: never); returns the best plan
+    latter, and no assignment first) — until the search's deadline, a stop, or (on a small
+    model) its `stall_after` steps in a row without a better plan; returns the best plan
     found, which is never worse than `incumbent`. With a `guide`, every other step of a few
     projects frees those the plan pays for otherwise than the relaxation's solution does. On a
     small model, a step of a few projects that finds a better plan is followed by every venue
     and trainer anew: with those projects moved, a cheap trainer or room they held may now go
     to another, which the assignment finds at once and steps of a few projects only slowly.
-    `deadline` is of `clock`; on the work clock every venue and trainer are never moved anew
-    (SCIP, which does that, stops on the wall clock) and every seat is moved instead."""
-    small, remaining = is_small(built, params), deadline - clock.now()
+    On the work clock every venue and trainer are never moved anew (SCIP, which does that,
+    stops on the wall clock) and every seat is moved instead."""
+    params, clock, solve_model = search.params, search.clock, search.solve_model
+    small, remaining = is_small(built, params), search.deadline - clock.now()
     assigns = not clock.deterministic
-    if small and assigns and not stopped() and remaining >= params.least_step_seconds:
+    if small and assigns and not search.stopped() and remaining >= params.least_step_seconds:
         assigned = assign_step(built, incumbent, solve_model,
-                               min(params.step_seconds, remaining), stopped)
-        incumbent = _better(incumbent, assigned, on_improve)
-    incumbent = sweep(built, incumbent, deadline=deadline, solve_model=solve_model,
-                      stopped=stopped, on_improve=on_improve, params=params, clock=clock)
-    chooser = _NeighbourhoodChooser(built, random.Random(seed), params, guide)
+                               min(params.step_seconds, remaining), search.stopped)
+        incumbent = _better(incumbent, assigned, search.on_improve)
+    incumbent = sweep(built, incumbent, search)
+    chooser = _NeighbourhoodChooser(built, random.Random(search.seed), params, guide)
     last_improved, assign_due = 0, False
+    stall_after = search.stall_after
     for turn in itertools.count():
-        remaining = deadline - clock.now()
+        remaining = search.deadline - clock.now()
         # (On a model too large to be small, no full search follows.)
         stalled = small and stall_after is not None and turn - last_improved > stall_after
-        if stopped() or remaining < params.least_step_seconds or stalled:
+        if search.stopped() or remaining < params.least_step_seconds or stalled:
             break
         seconds = min(params.step_seconds, remaining)
         places_projects = turn % params.assign_every or not small
@@ -114,7 +112,7 @@ def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed
             outcome = projects_step(built, incumbent, free, solve_model, seconds, params)
             chooser.adapt(proved=outcome is not None and outcome[1])
         elif assigns and (turn % params.seats_every == 0 or assign_due):
-            outcome = assign_step(built, incumbent, solve_model, seconds, stopped)
+            outcome = assign_step(built, incumbent, solve_model, seconds, search.stopped)
         else:
             outcome = seats_step(built, incumbent, solve_model, seconds, params)
         assign_due = False
@@ -126,41 +124,39 @@ def improve(built: TrainingModel, incumbent: Incumbent, *, deadline: float, seed
         if plan.objective < incumbent.objective or plan.optimal:
             incumbent, last_improved = plan, turn
             assign_due = bool(free) and small
-            if on_improve is not None:
-                on_improve(incumbent)
+            if search.on_improve is not None:
+                search.on_improve(incumbent.objective)
         if incumbent.optimal:
             break
     return incumbent
 
 
-def sweep(built: TrainingModel, incumbent: Incumbent, *, deadline: float,
-          solve_model: ModelSolver, stopped: Callable[[], bool],
-          on_improve: Callable[[Incumbent], None] | None = None,
-          params: SolveParams = DEFAULT, clock: Clock = WALL) -> Incumbent:
+def sweep(built: TrainingModel, incumbent: Incumbent, search: SearchContext) -> Incumbent:
     """Each project that costs more than its least (`_Excess`), costliest first, placed anew
     alone, everything else where the plan has it: its best place given the rest, which ruin
     and recreate's rules may miss and a step of several projects may not find in its time:
     such a step frees a costly project's neighbours with it, and its model grows too large to
     solve in the step's time, where the project alone is placed and proven at once."""
     excess = _Excess(built)(incumbent.values)
+    params = search.params
     for project_id in sorted((project_id for project_id, extra in excess.items() if extra > 0),
                              key=excess.__getitem__, reverse=True):
-        remaining = deadline - clock.now()
-        if stopped() or remaining < params.least_step_seconds:
+        remaining = search.deadline - search.clock.now()
+        if search.stopped() or remaining < params.least_step_seconds:
             break
-        outcome = projects_step(built, incumbent, {project_id}, solve_model,
+        outcome = projects_step(built, incumbent, {project_id}, search.solve_model,
                                 min(params.step_seconds, remaining), params)
-        incumbent = _better(incumbent, outcome, on_improve)
+        incumbent = _better(incumbent, outcome, search.on_improve)
     return incumbent
 
 
 def _better(incumbent: Incumbent, outcome: Step,
-            on_improve: Callable[[Incumbent], None] | None) -> Incumbent:
+            on_improve: Callable[[int], None] | None) -> Incumbent:
     """The step's plan if it is better than `incumbent` (and said so), else `incumbent`."""
     if outcome is None or outcome[0].objective >= incumbent.objective:
         return incumbent
     if on_improve is not None:
-        on_improve(outcome[0])
+        on_improve(outcome[0].objective)
     return outcome[0]
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Callable
 
 from models.instance import Instance
 from models.solution import SessionPhase
@@ -24,22 +23,20 @@ from scheduler.baseline import NO_ROOM_LEFT, Booking, HandPlan
 from scheduler.calendar import YearCalendar
 from scheduler.hours import RunningHours
 from scheduler.kpis import project_terms, weighted_terms
-from scheduler.search.clock import WALL, Clock
 from scheduler.search.construct import SeatAwarePlanner
-from scheduler.search.params import DEFAULT, SolveParams
+from scheduler.search.context import SearchContext
+from scheduler.search.params import SolveParams
 from scheduler.sessions import SessionSplit
 
 
 def repair(instance: Instance, calendar: YearCalendar, splits: dict[str, SessionSplit | str],
-           plan: HandPlan, *, deadline: float, seed: int, stopped: Callable[[], bool],
-           on_improve: Callable[[int], None] | None = None,
-           params: SolveParams = DEFAULT, clock: Clock = WALL) -> HandPlan:
-    """The plan after moves until `deadline` (of `clock`; on the work clock each move is
+           plan: HandPlan, search: SearchContext) -> HandPlan:
+    """The plan after moves until the search's deadline (on the work clock each move is
     `params.move_work`), a stop, or a stall; never worse than `plan`, and it keeps every rule
-    as the planner's plans do. `on_improve` gets the objective of `plan`, then each better
-    one."""
-    return _Repair(instance, calendar, splits, plan, random.Random(seed), params).run(
-        deadline, stopped, on_improve, clock)
+    as the planner's plans do. The search's `on_improve` gets the objective of `plan`, then
+    each better one."""
+    return _Repair(instance, calendar, splits, plan, random.Random(search.seed),
+                   search.params).run(search)
 
 
 class _Repair:
@@ -71,14 +68,14 @@ class _Repair:
         self.value = {project_id: self._value(project_id) for project_id in self.movable}
         self.objective = self._objective()
 
-    def run(self, deadline: float, stopped: Callable[[], bool],
-            on_improve: Callable[[int], None] | None, clock: Clock) -> HandPlan:
+    def run(self, search: SearchContext) -> HandPlan:
         stall = self.params.stalled_moves_per_project * len(self.movable)
         since_better = 0
+        on_improve, clock = search.on_improve, search.clock
         if on_improve is not None:
             on_improve(self.objective)
-        while (self.movable and since_better < stall and not stopped()
-               and clock.now() < deadline):
+        while (self.movable and since_better < stall and not search.stopped()
+               and clock.now() < search.deadline):
             clock.spend(self.params.move_work)
             before = self.objective
             self._move(self._taken_out())

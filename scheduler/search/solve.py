@@ -23,31 +23,32 @@ from scheduler.search import lns
 from scheduler.search.bound import BackgroundBound
 from scheduler.search.clock import WALL, Clock, WorkClock
 from scheduler.search.construct import SeatAwarePlanner
+from scheduler.search.context import SearchContext
 from scheduler.search.cpsat import (
     STATUS,
-    ModelSolver,
     StopRequest,
     Workers,
     model_solver,
     new_solver,
     run,
     search_workers,
-    stop_on_ctrl_c,
     whole,
 )
 from scheduler.search.hints import Hint, plan_hint, set_hint
 from scheduler.search.params import DEFAULT, SolveParams
-from scheduler.search.progress import ProgressCallback, ProgressListener
+from scheduler.search.progress import Improvement, ProgressCallback, ProgressListener
 from scheduler.search.quick import keeps_mandatory, quick_plan
 from scheduler.search.repair import repair
 from scheduler.search.stages import (
     Stage,
     StagePlan,
+    StageRun,
     Step,
     deterministic,
     plan_stages,
     plan_without_model,
 )
+from scheduler.search.stop import Stop, stop_from
 from scheduler.search.threads import wait_until
 from scheduler.sessions import SessionSplit, split_project
 
@@ -68,8 +69,11 @@ class SolveResult:
     interrupted: bool = False
     why_no_bound: Phrase | None = None
     """Where the method proves no bound at all, why, in the planner's words (either language)."""
-    stages: StagePlan | None = None
-    """The stages the solve ran (None: the hand method, or no plan was possible)."""
+    stages: list[StageRun] = field(default_factory=list)
+    """The stages the solve ran, in order, each with its times and the best objective and
+    bound at its end (none: the hand method, or no plan was possible)."""
+    improvements: list[Improvement] = field(default_factory=list)
+    """Each better plan the search found: (seconds since the solve began, its objective)."""
 
     @property
     def status(self) -> Status:
@@ -79,34 +83,50 @@ class SolveResult:
     def objective(self) -> int | None:
         return self.solution.objective
 
+    @property
+    def first_plan_seconds(self) -> float | None:
+        """When the search had its first plan, in seconds since the solve began."""
+        return self.improvements[0][0] if self.improvements else None
+
+    @property
+    def best_plan_seconds(self) -> float | None:
+        """When the search found its best plan, in seconds since the solve began."""
+        return self.improvements[-1][0] if self.improvements else None
+
 
 def solve(
     instance: Instance,
     *,
-    time_limit: float = 60.0,
+    stop: Stop | None = None,
+    time_limit: float | None = None,
+    deterministic: bool | None = None,
     seed: int = 0,
     workers: int | None = None,
     on_progress: ProgressCallback | None = None,
     replan: Replan | None = None,
     params: SolveParams = DEFAULT,
-    deterministic: bool = False,
 ) -> SolveResult:
-    """Schedule the instance within `time_limit` seconds, or until the relaxation's bound
-    proves the best plan optimal; Ctrl-C stops early with the best plan (pressed before the
-    search, while the model and the first plans are made, it stops the search as soon as it
-    starts).
+    """Schedule the instance until `stop` says (its time limit, its event set from another
+    thread, or the relaxation's bound proving the best plan optimal), keeping the best plan
+    found: set before the search, while the model and the first plans are made, the event
+    stops the search as soon as it starts. Installs no signal handler: the command line binds
+    Ctrl-C to the stop it passes.
+
+    `time_limit` (default 60 s) and `deterministic` build the stop where none is given;
+    giving both a stop and either of them is a `ValueError`.
 
     With `replan`, the plan keeps the held and pinned sessions of the baseline and pays for
     every change (`scheduler.replan`); the baseline is the search's warm start.
 
-    `deterministic`: the same instance, seed and limit give the same plan: one worker, the
-    stages on the work clock (`time_limit` is then work, CP-SAT's deterministic time) and no
-    relaxation beside them (`stages.deterministic`)."""
-    clock = WorkClock(params.work_per_second) if deterministic else WALL
-    with stop_on_ctrl_c() as stop:
-        search = _Search(instance, stop, clock.now() + time_limit, seed, workers, replan,
-                         params, ProgressListener(on_progress), clock)
-        return record_calendar(instance, search.run())
+    A deterministic stop: the same instance, seed and limit give the same plan: one worker,
+    the stages on the work clock (the time limit is then work, CP-SAT's deterministic time)
+    and no relaxation beside them (`stages.deterministic`)."""
+    stop = stop_from(stop, time_limit, deterministic, default_limit=60.0)
+    clock = WorkClock(params.work_per_second) if stop.deterministic else WALL
+    search = _Search(instance, StopRequest(stop), clock.now() + stop.time_limit, seed, workers,
+                     replan, params, ProgressListener(on_progress), clock,
+                     stop.ends_on_proof)
+    return record_calendar(instance, search.run())
 
 
 def record_calendar(instance: Instance, result: SolveResult) -> SolveResult:
@@ -133,12 +153,15 @@ class _Search:
     listener: ProgressListener
     clock: Clock
     """What `deadline` and the stages' times are of: the wall clock, or the work clock."""
-    started: float = field(default_factory=time.monotonic)
+    ends_on_proof: bool
+    """Whether the relaxation's bound, once it proves the best plan optimal, ends the search."""
     calendar: YearCalendar = field(init=False)
     splits: dict[str, SessionSplit | str] = field(init=False)
     built: TrainingModel = field(init=False)
     workers: Workers = field(init=False)
-    solve_model: ModelSolver = field(init=False)
+    context: SearchContext = field(init=False)
+    """What the steps share (`repair`, `lns.improve`)."""
+    runs: list[StageRun] = field(default_factory=list)
     background: BackgroundBound | None = None
     quick: HandPlan = field(init=False)
     quick_serves: bool = False
@@ -155,6 +178,7 @@ class _Search:
         self.calendar = YearCalendar(self.instance)
         self.splits = {project.id: split_project(self.instance, project, self.calendar)
                        for project in self.instance.projects}
+        self._share(search_workers(self.asked_workers, None))
 
     def run(self) -> SolveResult:
         without_model = plan_without_model(_choices(self.splits),
@@ -178,8 +202,10 @@ class _Search:
             plan = deterministic(plan)
         self._begin(plan)
         for stage in plan.stages:
-            self._run_stage(stage)
-        return self._result(self._best_solution(), plan)
+            started = self.listener.seconds()
+            if self._run_stage(stage):
+                self._record(stage.step, started)
+        return self._result(self._best_solution())
 
     def _by_moves(self, plan: StagePlan) -> SolveResult | None:
         """The seat-aware plan improved by ruin and recreate for the whole time, with no CP-SAT
@@ -193,15 +219,17 @@ class _Search:
         quick = SeatAwarePlanner(self.instance, self.calendar, self.splits).plan()
         if not keeps_mandatory(self.instance, quick):
             return None
+        started = self.listener.seconds()
         moved = self._moves(quick, self.deadline)
+        self._record(Step.MOVES, started)
         solution = Solution(instance=self.instance.name, status=Status.FEASIBLE)
         fill_plan(solution, self.instance, self.calendar, moved.rows, moved.dropped)
-        solution.solve_seconds = round(time.monotonic() - self.started, 3)
+        solution.solve_seconds = round(self.listener.seconds(), 3)
         return SolveResult(solution, unschedulable, variables=0, constraints=0,
                            interrupted=self.stop.requested,
                            why_no_bound=phrase(("too many projects to prove one in the time",
                                                 "项目太多，时限内无法证明下界")),
-                           stages=plan)
+                           stages=self.runs, improvements=self.listener.improvements)
 
     def _begin(self, plan: StagePlan) -> None:
         """Start the relaxation's bound beside the search, as the plan says, and set up how
@@ -209,37 +237,59 @@ class _Search:
         if plan.relaxation_share is not None:
             self.background = BackgroundBound(self.built, plan.relaxation_share * self._left(),
                                               self.params)
-        self.workers = search_workers(self.asked_workers, self.background)
-        self.solve_model = model_solver(self.seed, self.workers, self.stop, self.clock)
+        self._share(search_workers(self.asked_workers, self.background))
         self.listener.relaxation = self.background
-        if self.replan is None:  # (re-planning, the model's objective leaves out held sessions)
+        # (Re-planning, the model's objective leaves out held sessions.)
+        if self.replan is None and self.ends_on_proof:
             self.stop.proven = self.listener.proven
         self.quick_serves = any(stage.step is Step.MOVES for stage in plan.stages)
 
-    def _run_stage(self, stage: Stage) -> None:
+    def _share(self, workers: Workers) -> None:
+        """How CP-SAT is run, with `workers`, and what the steps share."""
+        self.workers = workers
+        self.context = SearchContext(
+            deadline=self.deadline, stopped=self.stop.done, seed=self.seed, params=self.params,
+            clock=self.clock, on_improve=self.listener.on_objective,
+            solve_model=model_solver(self.seed, workers, self.stop, self.clock),
+            # Re-planning, the search hands over to the full search once it stalls (planning
+            # afresh, the relaxation's bound ends it on a proof).
+            stall_after=self.params.stalled_steps if self.replan is not None else None)
+
+    def _run_stage(self, stage: Stage) -> bool:
+        """Carry the stage out; False if it had nothing to do."""
         until = self.clock.now() + stage.share * self._left()
         if stage.step is Step.MOVES:
             self.quick = self._moves(self.quick, until)
         elif stage.step is Step.AWAIT_BOUND:
             background = self.background
-            if background is not None:
-                wait_until(lambda: not background.running() or self.stop.done(), until)
+            if background is None:
+                return False
+            wait_until(lambda: not background.running() or self.stop.done(), until)
         elif stage.step is Step.START:
             self.incumbent = self._starting_plan()
         elif stage.step is Step.NEIGHBOURHOOD:
-            if self.incumbent is not None:
-                self.incumbent = self._improved(self.incumbent, until)
+            if self.incumbent is None:
+                return False
+            self.incumbent = self._improved(self.incumbent, until)
         elif stage.step is Step.FULL:
             done = self.incumbent is not None and (self.incumbent.optimal
                                                    or stage.only_without_plan)
-            if not done and not self.stop.proven():
-                self._full_search()
+            if done or self.stop.proven():
+                return False
+            self._full_search()
+        return True
+
+    def _record(self, step: Step, started: float) -> None:
+        """Record that `step` ran from `started` until now (a bound of 0 or less says nothing,
+        as in `_best_solution`)."""
+        bound = self.listener.bound
+        self.runs.append(StageRun(
+            step, started, self.listener.seconds(),
+            self.listener.improvements[-1][1] if self.listener.improvements else None,
+            whole(bound) if bound is not None and bound > 0 else None))
 
     def _moves(self, plan: HandPlan, until: float) -> HandPlan:
-        return repair(self.instance, self.calendar, self.splits, plan, deadline=until,
-                      seed=self.seed, stopped=self.stop.done,
-                      on_improve=self.listener.on_objective, params=self.params,
-                      clock=self.clock)
+        return repair(self.instance, self.calendar, self.splits, plan, self.context.until(until))
 
     def _starting_plan(self) -> lns.Incumbent | None:
         """The plan the neighbourhood search starts from, as a whole assignment of the model:
@@ -253,31 +303,27 @@ class _Search:
         candidates = [warm_start] if warm_start is not None else []
         if self.quick_serves:
             candidates.append(plan_hint(self.built, self.quick.rows, self.quick.dropped))
+        solve_model = self.context.solve_model
         for decisions in candidates:
-            incumbent = lns.complete_plan(self.built, decisions, self.solve_model, self._left())
+            incumbent = lns.complete_plan(self.built, decisions, solve_model, self._left())
             if incumbent is not None:
                 return incumbent
         if self.stop.proven():  # the quick plan is optimal (its completion was stopped for it)
             return None
-        first = _first_plan(self.built, self._solver(), warm_start)
+        first = _first_plan(self.built, self._solver(), self.stop, warm_start)
         if first is None:
             return None
-        return lns.complete_plan(self.built, lns.placement(self.built, first), self.solve_model,
+        return lns.complete_plan(self.built, lns.placement(self.built, first), solve_model,
                                  self._left())
 
     def _improved(self, incumbent: lns.Incumbent, until: float) -> lns.Incumbent:
         """The plan improved by the neighbourhood search until `until`, guided by the
-        relaxation's solution where there is one; re-planning, it hands over to the full search
-        once it stalls (planning afresh, the relaxation's bound ends it on a proof)."""
-        self.listener.on_incumbent(incumbent)
+        relaxation's solution where there is one."""
+        self.listener.on_objective(incumbent.objective)
         # (Re-planning, the relaxation knows nothing of the changes a plan pays for.)
         guide = (self.background.project_costs
                  if self.background is not None and self.replan is None else None)
-        stall_after = self.params.stalled_steps if self.replan is not None else None
-        return lns.improve(self.built, incumbent, deadline=until, seed=self.seed,
-                           solve_model=self.solve_model, stopped=self.stop.done,
-                           on_improve=self.listener.on_incumbent, stall_after=stall_after,
-                           guide=guide, params=self.params, clock=self.clock)
+        return lns.improve(self.built, incumbent, self.context.until(until), guide)
 
     def _full_search(self) -> None:
         """CP-SAT on the whole model until the deadline, hinted with the best plan so far."""
@@ -343,14 +389,15 @@ class _Search:
             solution.bound = min(bound, solution.objective) if bound is not None else None
         return solution
 
-    def _result(self, solution: Solution, plan: StagePlan | None = None) -> SolveResult:
-        solution.solve_seconds = round(time.monotonic() - self.started, 3)
+    def _result(self, solution: Solution) -> SolveResult:
+        solution.solve_seconds = round(self.listener.seconds(), 3)
         proto = self.built.model.proto
         return SolveResult(solution, self.built.unschedulable, len(proto.variables),
-                           len(proto.constraints), interrupted=self.stop.requested, stages=plan)
+                           len(proto.constraints), interrupted=self.stop.requested,
+                           stages=self.runs, improvements=self.listener.improvements)
 
     def _solver(self) -> cp_model.CpSolver:
-        return new_solver(self.deadline, self.seed, self.workers, self.stop, self.clock)
+        return new_solver(self.deadline, self.seed, self.workers, self.clock)
 
     def _left(self) -> float:
         return max(self.deadline - self.clock.now(), 0.05)
@@ -363,7 +410,7 @@ def _choices(splits: dict[str, SessionSplit | str]) -> int:
                for split in splits.values() if isinstance(split, SessionSplit))
 
 
-def _first_plan(built: TrainingModel, solver: cp_model.CpSolver,
+def _first_plan(built: TrainingModel, solver: cp_model.CpSolver, stop: StopRequest,
                 warm_start: Hint | None = None) -> Hint | None:
     """When neither the baseline nor the quick plan gives a plan: one that keeps as much
     priority as it can, whatever it costs (hinted to keep every project, or with the baseline).
@@ -379,7 +426,7 @@ def _first_plan(built: TrainingModel, solver: cp_model.CpSolver,
     model.maximize(sum(kept))
     solver.parameters.max_time_in_seconds = max(solver.parameters.max_time_in_seconds / 2, 0.05)
     solver.parameters.max_deterministic_time /= 2
-    if STATUS.get(run(solver, model)) not in (Status.OPTIMAL, Status.FEASIBLE):
+    if STATUS.get(run(solver, model, stop=stop)) not in (Status.OPTIMAL, Status.FEASIBLE):
         return None
     return {index: solver.value(model.get_int_var_from_proto_index(index))
             for index in range(len(model.proto.variables))}

@@ -1,8 +1,8 @@
 """Which stages a solve runs, decided from the instance's size and the request alone.
 
 Pure functions: no model is solved here, so the choice is tested without solving. `solve`
-carries the plan out, stage after stage; a stage may still end early at run time (a stop, or a
-plan proven optimal by the relaxation's bound).
+carries the plan out, stage after stage, and records what each did (`StageRun`); a stage may
+still end early at run time (a stop, or a plan proven optimal by the relaxation's bound).
 """
 
 from __future__ import annotations
@@ -37,6 +37,18 @@ class Stage:
     reason: str
     only_without_plan: bool = False
     """Run only if no earlier stage found a plan."""
+
+
+@dataclass(frozen=True)
+class StageRun:
+    """What a stage did, as `SolveResult.stages` records it: times in seconds since the solve
+    began, and the best objective and bound known at its end (None: none yet)."""
+
+    step: Step
+    started: float
+    ended: float
+    objective: int | None
+    bound: int | None
 
 
 @dataclass(frozen=True)

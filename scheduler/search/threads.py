@@ -29,10 +29,15 @@ def solve_in_thread(solve: Callable[[], T], *, stop_when: Callable[[], bool],
 
     solving = threading.Thread(target=run)
     solving.start()
-    while solving.is_alive():
-        solving.join(POLL_SECONDS)
-        if stop_when():
-            interrupt()
+    try:
+        while solving.is_alive():
+            solving.join(POLL_SECONDS)
+            if stop_when():
+                interrupt()
+    except BaseException:  # KeyboardInterrupt where no one bound Ctrl-C to a stop
+        interrupt()
+        solving.join()
+        raise
     if failure:
         raise failure[0]
     return outcome[0]

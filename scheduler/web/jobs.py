@@ -118,8 +118,9 @@ class JobRunner:
                                         message=f"无法启动求解进程（{error.strerror}）")
 
     def _spawn(self, job_id: str, workers: int) -> None:
-        """The worker process, in a process group of its own where there are such, so that a
-        stop reaches its comparison's processes and not the server."""
+        """The worker process, in a process group of its own where there are such, so that
+        Ctrl-C at the server's terminal does not reach it: the server asks it to stop instead,
+        and it keeps its best plan."""
         self.workers[job_id] = subprocess.Popen(
             module_command("scheduler.web.worker", str(self.storage.root), job_id,
                            str(workers)),

@@ -4,14 +4,14 @@ The web server never solves: it starts this process, which solves the job's inst
 compares its scenarios), keeps the job's best objective, bound and a heartbeat in the jobs
 table while it searches, and writes every output into the job's `out/` folder, each file whole
 or not at all. A stop asked on the page, or the server going away (this process's parent
-changes), stops the search as Ctrl-C does in the command line: the best plan so far is kept
-and written.
+changes), sets the search's `Stop`, as Ctrl-C does in the command line: the best plan so far
+is kept and written. A comparison passes the stop on to its child processes itself
+(`scheduler.compare`).
 """
 
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import threading
 import time
@@ -23,6 +23,7 @@ from models.fields import parse_date
 from models.outputs import all_or_nothing
 from scheduler.replan import Replan
 from scheduler.search.solve import solve
+from scheduler.search.stop import Stop
 from scheduler.sessions import cannot_run
 from scheduler.web.storage import COMPARE, DONE, FAILED, STOPPED, Job, Storage
 
@@ -36,7 +37,7 @@ class Watch:
     """The worker's second thread: every beat it writes the latest progress and the heartbeat,
     and stops the search when asked to or when the server is gone."""
 
-    def __init__(self, storage: Storage, job_id: str):
+    def __init__(self, storage: Storage, job_id: str, time_limit: float):
         self.storage, self.job_id = storage, job_id
         self.parent = os.getppid()
         self.lock = threading.Lock()
@@ -46,6 +47,8 @@ class Watch:
         """Why a stop was asked, in the planner's words (None: it was not)."""
         self.interrupted = False
         """Whether the search was stopped before its end."""
+        self.stop = Stop(time_limit)
+        """The job's search's stop, set when a stop is asked while it searches."""
         self.done = threading.Event()
 
     def __call__(self, seconds: float, best: float | None, bound: float | None) -> None:
@@ -77,29 +80,24 @@ class Watch:
             if self.searching:
                 self._interrupt()
 
-    def begin_search(self) -> None:
-        """From now on a stop interrupts the search; one asked already does so at once (the
-        search then stops as soon as it starts)."""
+    def begin_search(self) -> Stop:
+        """The stop to search with: from now on a stop asked sets it; one asked already does so
+        at once (the search then stops as soon as it starts)."""
         with self.lock:
             self.searching = True
             if self.reason is not None:
                 self._interrupt()
+        return self.stop
 
     def end_search(self) -> None:
         """The search is over: a stop asked from now on changes nothing, and the outputs are
         written whole."""
         with self.lock:
             self.searching = False
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def _interrupt(self) -> None:
-        """Ctrl-C for this job alone: to its whole process group where it leads one (the
-        comparison's processes are in it), else to this process."""
         self.interrupted = True
-        if hasattr(os, "killpg") and os.getpgrp() == os.getpid():
-            os.killpg(os.getpgrp(), signal.SIGINT)
-        else:
-            signal.raise_signal(signal.SIGINT)
+        self.stop.set()
 
     def __enter__(self) -> Watch:
         threading.Thread(target=self.run, daemon=True).start()
@@ -114,7 +112,7 @@ def run_job(storage: Storage, job: Job, workers: int) -> None:
     folder = storage.folder(job.id)
     out_dir = storage.out_dir(job.id)
     out_dir.mkdir(exist_ok=True)
-    with Watch(storage, job.id) as watch:
+    with Watch(storage, job.id, job.time_limit or 60.0) as watch:
         try:
             if job.kind == COMPARE:
                 message = _compare(job, folder, out_dir, workers, watch)
@@ -123,10 +121,6 @@ def run_job(storage: Storage, job: Job, workers: int) -> None:
         except InputError as error:
             storage.update(job.id, status=FAILED, problems=error.problems, ended=time.time(),
                            message="输入有误，未求解")
-            return
-        except KeyboardInterrupt:  # stopped before the search began: nothing to keep
-            storage.update(job.id, status=STOPPED, ended=time.time(),
-                           message="在开始搜索前已停止，没有方案")
             return
         except OSError as error:  # a full or read-only disk: the earlier outputs are kept
             storage.update(job.id, status=FAILED, ended=time.time(),
@@ -150,10 +144,9 @@ def _solve(job: Job, folder: Path, out_dir: Path, workers: int, watch: Watch) ->
 
     instance = load_instance(folder / job.input_file)
     replan = _replan(job, folder)
-    watch.begin_search()
+    stop = watch.begin_search()
     try:
-        result = solve(instance, time_limit=job.time_limit or 60.0, workers=workers,
-                       on_progress=watch, replan=replan)
+        result = solve(instance, stop=stop, workers=workers, on_progress=watch, replan=replan)
     finally:
         watch.end_search()
     solution = result.solution
@@ -208,10 +201,10 @@ def _compare(job: Job, folder: Path, out_dir: Path, workers: int, watch: Watch) 
 
     base = Solution.model_validate_json((folder / BASELINE_FILE).read_text(encoding="utf-8"))
     scenarios = [folder / name for name in job.options["scenarios"]]
-    watch.begin_search()
+    stop = watch.begin_search()
     try:
-        comparison = compare(folder / job.input_file, scenarios,
-                             time_limit=job.time_limit or 60.0, jobs=min(len(scenarios), workers),
+        comparison = compare(folder / job.input_file, scenarios, stop=stop,
+                             jobs=min(len(scenarios), workers),
                              workers=max(1, workers // len(scenarios)), base_solution=base)
     finally:
         watch.end_search()
