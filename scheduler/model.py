@@ -31,8 +31,8 @@ from models.fields import DateRange
 from models.instance import HolidayRule, Instance, Project, Trainer, Venue
 from models.parse import InputError
 from models.solution import SessionPhase
+from scheduler.broken import broken_rule
 from scheduler.calendar import YearCalendar, day_runs, range_dates, spread_groups
-from scheduler.diff import broken_rule
 from scheduler.hours import ShortfallRow, WholeRow, shortfall_rows
 from scheduler.messages import Joined, phrase
 from scheduler.replan import PIN_PARTS, STABILITY_KPIS, WHOLE, PhaseKey, Replan, phase_key
