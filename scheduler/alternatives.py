@@ -18,15 +18,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from ortools.sat.python import cp_model
-
 from models import InputError, Instance, Project, SessionPhase, Solution, Status
 from models.words import decimal
 from scheduler.calendar import YearCalendar
 from scheduler.diff import SessionChange, session_changes
 from scheduler.kpis import KPI_NAMES, weighted_objective
 from scheduler.messages import Joined, Named, phrase
-from scheduler.model import PhaseVars, TrainingModel, read_plan
+from scheduler.model import PhaseVars, TrainingModel, placement, read_plan
 from scheduler.replan import Replan
 from scheduler.search import lns
 from scheduler.search.context import SearchContext
@@ -44,9 +42,6 @@ OTHER_CLASSES = ("{text}: the plan has classes {numbers} of {project}, not {numb
 NOT_THERE = ("--venue {venue}: {project} cannot be held there; its venues: {venues}",
              "--venue {venue}：{project}不能在那里举办；可用的场地：{venues}")
 NO_VENUE = ("--venue {venue}: {project} needs no venue", "--venue {venue}：{project}不需要场地")
-
-Placement = tuple[tuple[int, str | None], ...]
-"""For each class asked about: its first phase's start day and venue."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +93,7 @@ def alternatives(instance: Instance, solution: Solution, project_id: str, sessio
         raise InputError([f"{project_id}: the project cannot run: "
                           f"{built.unschedulable[project_id]}"])
     variables = built.projects[project_id]
-    built.model.add(variables.scheduled == 1)
+    placement.require_scheduled(built, project_id)
     asked = [variables.sessions[number - 1] for number in sessions]
     firsts = [session.phases[0] for session in asked]
     for session in asked:
@@ -106,8 +101,8 @@ def alternatives(instance: Instance, solution: Solution, project_id: str, sessio
             _restrict(built, variables.project, phase, month, venue, lang)
     before = {row.session: row for row in solution.sessions
               if row.project == project_id and row.phase == 1}
-    _forbid(built.model, firsts, tuple((calendar.day(before[n].start), before[n].venue)
-                                       for n in sessions))
+    placement.forbid(built, firsts, tuple((calendar.day(before[n].start), before[n].venue)
+                                          for n in sessions))
     plan = plan_hint(built, solution.sessions, solution.dropped)
     found = []
     request = StopRequest(stop)
@@ -121,8 +116,8 @@ def alternatives(instance: Instance, solution: Solution, project_id: str, sessio
             break
         found.append(_alternative(instance, calendar, built, solution, best, project_id,
                                   sessions))
-        _forbid(built.model, firsts, tuple((best.values[phase.start.index],
-                                            _venue(best, phase)) for phase in firsts))
+        placement.forbid(built, firsts, tuple((best.values[phase.start.index],
+                                               _venue(best, phase)) for phase in firsts))
         if stop.is_set() or time.monotonic() >= deadline:
             break
     return sorted(found, key=lambda alternative: alternative.objective_change)
@@ -154,28 +149,14 @@ def _restrict(built: TrainingModel, project: Project, phase: PhaseVars, month: i
                 if built.calendar.date(day).month == month]
         if not days:
             raise InputError([f"--month {month}: not a month of {built.instance.year}"])
-        built.model.add(phase.start >= days[0])
-        built.model.add(phase.start + project.days - 1 <= days[-1])
+        placement.within_days(built, phase, project.days, days[0], days[-1])
     if venue is not None:
         if venue not in phase.venues:
             raise InputError([phrase(
                 NOT_THERE if phase.venues else NO_VENUE, venue=venue,
                 project=Named(project.id, project.name),
                 venues=Joined(tuple(sorted(phase.venues)))).text(lang)])
-        built.model.add(phase.venues[venue] == 1)
-
-
-def _forbid(model: cp_model.CpModel, firsts: list[PhaseVars], placement: Placement) -> None:
-    """No plan may put the classes at this placement again."""
-    same = []
-    for phase, (start, venue) in zip(firsts, placement, strict=True):
-        on_day = model.new_bool_var("")
-        model.add(phase.start == start).only_enforce_if(on_day)
-        model.add(phase.start != start).only_enforce_if(~on_day)
-        same.append(on_day)
-        if venue is not None:
-            same.append(phase.venues[venue])
-    model.add_bool_or([~literal for literal in same])
+        placement.at_venue(built, phase, venue)
 
 
 def _venue(plan: lns.Incumbent, phase: PhaseVars) -> str | None:

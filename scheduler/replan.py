@@ -16,8 +16,8 @@ parts in every phase, and the rest may change.
 
 This module holds the request (`Replan`, `parse_pins`) and measures a plan against its baseline
 (`stability_kpis`); the model keeps the held and pinned sessions as a constraint family of its
-own and counts the changes in its objective (`TrainingModel._kept_from_baseline`,
-`_stability_terms`), so that nothing here needs the model.
+own and counts the changes in its objective (`scheduler.model.replanning.Replanning`), so
+that nothing here needs the model.
 """
 
 from __future__ import annotations

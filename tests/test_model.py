@@ -11,6 +11,8 @@ cost 1,010 + balance 20 × 40 = 1,810.
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 from itertools import pairwise
 
 import pytest
@@ -20,7 +22,14 @@ from models import parse_instance
 from scheduler.calendar import YearCalendar
 from scheduler.model import TrainingModel
 from scheduler.sessions import split_project
-from tests.helpers import TINY, blackout_all_of_march_but, optimum, second_project, solve_checked
+from tests.helpers import (
+    ROOT,
+    TINY,
+    blackout_all_of_march_but,
+    optimum,
+    second_project,
+    solve_checked,
+)
 
 BASE_OPTIMUM = 1_810
 
@@ -309,3 +318,25 @@ def test_classes_are_in_date_order(tiny):
     model = built.model.clone()
     model.add(first.phases[0].start > second.phases[0].start)
     assert cp_model.CpSolver().solve(model) == cp_model.INFEASIBLE
+
+
+def test_the_model_imports_no_tables():
+    """Importing the model loads no module of ours that imports pandas (`scheduler.diff` made
+    its tables with it). OR-Tools' `cp_model` imports pandas on its own, so `sys.modules` alone
+    cannot tell: the imports of pandas are caught where they are made."""
+    spy = """
+import builtins, sys
+importers = set()
+real = builtins.__import__
+def spy(name, globals=None, locals=None, fromlist=(), level=0):
+    if name.split(".")[0] == "pandas" and globals:
+        importers.add(globals.get("__name__") or "")
+    return real(name, globals, locals, fromlist, level)
+builtins.__import__ = spy
+import scheduler.model
+ours = sorted(name for name in importers if name.split(".")[0] in ("scheduler", "models"))
+print(ours, "scheduler.diff" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", spy], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.split() == ["[]", "False"], done.stdout + done.stderr
