@@ -69,7 +69,7 @@ def town_shares(instance: Instance) -> dict[str, TownShares]:
             project = instance.project(project_id)
             counted[pools[project_id]] += project.phases * (project.sessions or 1)
         shares[town.id] = TownShares(town.id, _scale(counted), tuple(groups),
-                                     {pid: pools[pid] for pid in members})
+                                     {pid: pools[pid] for pid in sorted(members)})
     return shares
 
 
