@@ -71,9 +71,11 @@ def search_workers(asked: int | None, relaxation: Relaxation | None) -> Workers:
     return workers
 
 
-WALL_SAFETY = 10
-"""On the work clock a solve is stopped by the wall clock only past this many seconds per unit
-of work left: a machine that much slower than CP-SAT's measure assumes loses determinism."""
+WALL_SAFETY = 100
+"""On the work clock a solve is stopped by the wall clock only past this many seconds per second
+of work left, a backstop, never the limit: a second of the work clock takes one to four seconds
+of a free core (docs/performance.md) and several times that on a loaded machine, where a cap of
+ten cut short a step and changed the plan."""
 
 
 def new_solver(deadline: float, seed: int, workers: Workers, clock: Clock = WALL
