@@ -6,7 +6,9 @@ compare scenarios, export, and the analyses of one class.
 Each returns a value (the result, the explanation, the paths written) and prints nothing: the
 command line prints it and sets the exit code, the web worker records it in the job. What the
 caller does meanwhile (show progress, stop the search, guard the writing) is a `Hooks` it
-passes in. A run's files are written all or nothing (`models.outputs`).
+passes in. A run's files are written all or nothing (`models.outputs`). The solver is imported
+with the module, before a command says it is solving: Ctrl-C pressed from then on stops a search,
+never an import.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from models.fields import parse_date
 from models.load import pydantic_problems
 from models.outputs import all_or_nothing
 from scheduler.messages import Phrase
+from scheduler.search.solve import solve, solve_by_hand
 
 if TYPE_CHECKING:
     from scheduler.alternatives import Alternative
@@ -278,7 +281,6 @@ def solve_and_write(instance: Instance, out_dir: Path, *, time_limit: float = 60
     re-plan's changes, or the explanation. With `status_file`, solution.json is written for a
     run without a plan too (the web pages read the status from it)."""
     from scheduler.export.formats import FORMATS
-    from scheduler.search.solve import solve, solve_by_hand
     from scheduler.sessions import cannot_run
 
     formats = formats if formats is not None else list(FORMATS)
