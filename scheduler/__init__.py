@@ -28,29 +28,30 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _PUBLIC = {
-    "Instance": "models", "Solution": "models", "Status": "models", "InputError": "models",
+    "Instance": "models", "Solution": "models", "SessionPhase": "models", "Status": "models",
+    "InputError": "models",
     "solve": "scheduler.search.solve", "SolveResult": "scheduler.search.solve",
     "SolveParams": "scheduler.search.params", "Stop": "scheduler.search.stop",
     "Replan": "scheduler.replan",
     "Violation": "scheduler.validate", "Explanation": "scheduler.explain",
-    "write_outputs": "scheduler.export.formats",
+    "write_outputs": "scheduler.usecases",
 }
 """Each public name and the module it lives in."""
 
 __all__ = [
-    "Explanation", "InputError", "Instance", "Replan", "Solution", "SolveParams", "SolveResult",
-    "Status", "Stop", "Violation", "__version__", "explain_instance", "load_instance", "solve",
-    "validate_plan", "write_outputs",
+    "Explanation", "InputError", "Instance", "Replan", "SessionPhase", "Solution", "SolveParams",
+    "SolveResult", "Status", "Stop", "Violation", "__version__", "explain_instance",
+    "load_instance", "solve", "validate_plan", "write_outputs",
 ]
 
 if TYPE_CHECKING:
-    from models import InputError, Instance, Solution, Status
+    from models import InputError, Instance, SessionPhase, Solution, Status
     from scheduler.explain import Explanation
-    from scheduler.export.formats import write_outputs
     from scheduler.replan import Replan
     from scheduler.search.params import SolveParams
     from scheduler.search.solve import SolveResult, solve
     from scheduler.search.stop import Stop
+    from scheduler.usecases import write_outputs
     from scheduler.validate import Violation
 
 

@@ -13,24 +13,15 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import click
-from pydantic import ValidationError
 
 import scheduler
-from models import InputError, Instance, SessionPhase, Solution, Status, load_instance, read_json
-from models.fields import parse_date
-from models.load import pydantic_problems
-from models.outputs import all_or_nothing
-from scheduler.hours import has_requirement, hours_extremes, hours_out_of_reach
+from scheduler import InputError, Instance, Replan, SessionPhase, Solution, Status, usecases
 from scheduler.interrupt import ctrl_c_stops
-from scheduler.kpis import forced_share
-from scheduler.messages import LANGUAGES, Named, language, say
-from scheduler.replan import Replan, parse_pins
-from scheduler.search.solve import SolveResult, solve, solve_by_hand
-from scheduler.search.stop import Stop
+from scheduler.messages import LANGUAGES, Named, language, say, term
 from scheduler.web.processes import RUNNABLE
 
 EXIT_SCHEDULE, EXIT_NO_SCHEDULE, EXIT_BAD_INPUT = 0, 1, 2
@@ -109,68 +100,79 @@ def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, s
         what += _say("re-planning", baseline=baseline_path)
     click.echo(_say("solving", name=instance.name, projects=len(instance.projects),
                     venues=len(instance.venues), trainers=len(instance.trainers), how=what))
-    for line in hours_out_of_reach(instance):
+    for line in usecases.instance_notes(instance):
         click.echo(f"  {line.text(_lang())}")
-    if method == "greedy":
-        result = solve_by_hand(instance)
-    else:
-        try:
-            stop = Stop(time_limit, deterministic=workers == 1)
-            with ProgressPrinter() as printer, ctrl_c_stops(stop):
-                result = solve(instance, stop=stop, seed=seed, workers=workers,
-                               on_progress=printer, replan=replan)
-        except InputError as error:
-            _exit_bad_input(error.problems)
-    solution = result.solution
-    if "png" in formats and solution.status.has_schedule:
-        _warn_if_charts_lack_chinese()
-    _print_summary(instance, result)
+    try:
+        solved = usecases.solve_and_write(
+            instance, out_dir, time_limit=time_limit, seed=seed, workers=workers, method=method,
+            replan=replan, formats=formats, lang=lang, deterministic=workers == 1,
+            hooks=SolvePrinter())
+    except InputError as error:
+        _exit_bad_input(error.problems)
+    solution = solved.solution
     if replan is not None and solution.status is Status.INFEASIBLE:
         click.echo(_say("pinned infeasible"))
         sys.exit(EXIT_NO_SCHEDULE)
-    if solution.status is Status.INFEASIBLE:
-        from scheduler.explain import explain
-
-        explanation = explain(instance, time_limit=time_limit, workers=workers)
-        click.echo(explanation.short(lang))
-        with _writing(out_dir):
-            explained = explanation.write(out_dir, lang)
-        _print_written(explained, out_dir)
     if not solution.status.has_schedule:
+        if solved.written:
+            _print_written(solved.written, out_dir)
         sys.exit(EXIT_NO_SCHEDULE)
-    from scheduler.export.formats import write_outputs
+    if replan is not None:
+        _print_changes(instance, solved)
+    _print_written(solved.written, out_dir)
 
-    with _writing(out_dir):
-        written = write_outputs(instance, solution, out_dir, formats, lang)
-        if replan is not None:
-            written.append(_report_changes(instance, replan.baseline, solution, out_dir))
-    _print_written(written, out_dir)
+
+class CommandHooks(usecases.Hooks):
+    """A command's writing guarded as `_writing` says."""
+
+    def searching(self, stop: scheduler.Stop) -> AbstractContextManager[object]:
+        return ctrl_c_stops(stop)
+
+    def writing(self, out_dir: Path) -> AbstractContextManager[object]:
+        return _writing(out_dir)
+
+
+class SolvePrinter(CommandHooks):
+    """What `schedule solve` prints while it runs: the progress of the search, the summary of
+    its result, and why an instance has no plan."""
+
+    def __init__(self) -> None:
+        self.printer = ProgressPrinter()
+
+    def progress(self, seconds: float, best: float | None, bound: float | None) -> None:
+        self.printer(seconds, best, bound)
+
+    @contextmanager
+    def searching(self, stop: scheduler.Stop) -> Iterator[None]:
+        with self.printer, ctrl_c_stops(stop):
+            yield
+
+    def solved(self, solved: usecases.Solved) -> None:
+        _print_summary(solved)
+
+    def explained(self, explanation: scheduler.Explanation) -> None:
+        click.echo(explanation.short(_lang()))
 
 
 CHANGES_SHOWN = 15
 
 
-def _report_changes(instance: Instance, baseline: Solution, solution: Solution,
-                    out_dir: Path) -> Path:
-    """Print what changed against the baseline and why; write all of it to changes.csv."""
-    from scheduler.diff import describe, session_changes, write_changes
-    from scheduler.messages import term
-
+def _print_changes(instance: Instance, solved: usecases.Solved) -> None:
+    """Print what changed against the baseline and why (changes.csv has all of it)."""
     lang = _lang()
-    changes = session_changes(instance, baseline, solution, lang)
-    kpis = solution.kpis
+    changes = solved.changes
+    kpis = solved.solution.kpis
     click.echo(_say("changes", moved=kpis["moved"], venues=kpis["venue_changed"],
                     trainers=kpis["trainer_changed"]))
     names = {project.id: project.name for project in instance.projects}
     for change in changes[:CHANGES_SHOWN]:
+        before, after = usecases.describe_rows(instance, [change.before, change.after])
         click.echo(_say("change", id=change.project, name=names.get(change.project, ""),
                         session=change.session, phase=change.phase,
                         kinds=", ".join(term(kind, lang) for kind in change.kinds),
-                        before=describe(instance, change.before),
-                        after=describe(instance, change.after), reason=change.reason))
+                        before=before, after=after, reason=change.reason))
     if len(changes) > CHANGES_SHOWN:
         click.echo(_say("more changes", count=len(changes) - CHANGES_SHOWN))
-    return write_changes(instance, changes, out_dir, lang)
 
 
 def _replan_or_exit(baseline_path: str | None, today: str | None, pins: tuple[str, ...],
@@ -182,30 +184,20 @@ def _replan_or_exit(baseline_path: str | None, today: str | None, pins: tuple[st
     if method == "greedy":
         _exit_bad_input([_say("hand cannot replan")])
     baseline = _read_solution_or_exit(baseline_path)
-    problems = []
-    held_from = None
-    if today is not None:
-        try:
-            held_from = parse_date(today)
-        except ValueError as error:
-            problems.append(f"--today: {error}")
     try:
-        pinned = parse_pins(pins, baseline)
+        return usecases.replan_request(baseline, today=today, pins=pins,
+                                       source=Path(baseline_path).name, lang=_lang())
     except InputError as error:
-        problems += error.problems
-    if problems:
-        _exit_bad_input(problems)
-    return Replan(baseline, held_from, pinned, source=Path(baseline_path).name, lang=_lang())
+        _exit_bad_input(error.problems)
+        raise  # unreachable: for the type checker
 
 
 def _read_solution_or_exit(path: str) -> Solution:
     try:
-        return Solution.model_validate(read_json(Path(path)))
+        return usecases.read_solution_file(path)
     except InputError as error:
         _exit_bad_input(error.problems)
-    except ValidationError as error:
-        _exit_bad_input([f"{path}: {problem}" for problem in pydantic_problems(error, ())])
-    raise AssertionError  # unreachable: _exit_bad_input exits
+        raise  # unreachable: for the type checker
 
 
 @main.command(name="explain")
@@ -218,10 +210,8 @@ def _read_solution_or_exit(path: str) -> Solution:
 def explain_command(instance_path: str, time_limit: float, workers: int | None,
                     lang: str) -> None:
     """Say why INSTANCE.json has no plan, and which changes would give one."""
-    from scheduler.explain import explain
-
     instance = _load_or_exit(instance_path, lang)
-    explanation = explain(instance, time_limit=time_limit, workers=workers)
+    explanation = scheduler.explain_instance(instance, time_limit=time_limit, workers=workers)
     click.echo(explanation.to_text(lang), nl=False)
     if explanation.status == "unknown":
         sys.exit(EXIT_NO_SCHEDULE)
@@ -242,20 +232,18 @@ def explain_command(instance_path: str, time_limit: float, workers: int | None,
 def export_command(solution_path: str, instance_path: str, format_names: str,
                    out_dir: Path | None, lang: str, allow_violations: bool) -> None:
     """Write the plan of SOLUTION.json as Excel, calendars, report, CSV and chart."""
-    from scheduler.export.formats import read_solution, write_exports
-
     formats, lang = _formats_or_exit(format_names, lang)
     instance = _load_or_exit(instance_path, lang)
     try:
-        solution, broken = read_solution(Path(solution_path), instance, allow_violations, lang)
+        solution, broken = usecases.read_plan(solution_path, instance, allow_violations, lang)
     except InputError as error:
         _exit_bad_input(error.problems)
     out_dir = out_dir or Path(solution_path).parent
     _writable_or_exit(out_dir)
     for line in broken:
         click.echo(_say("breaks", rule=line))
-    with _writing(out_dir):
-        written = write_exports(instance, solution, out_dir, formats, lang, broken)
+    written = usecases.export_plan(instance, solution, out_dir, formats, lang, broken,
+                                   hooks=CommandHooks())
     _print_written(written, out_dir)
     if broken:
         click.echo(_say("exported broken", count=len(broken)))
@@ -284,76 +272,52 @@ def compare_command(base_path: Path, scenario_paths: tuple[Path, ...], jobs: int
     """Solve BASE.json and each SCENARIO.json against it; write one table side by side."""
     import os
 
-    from scheduler.compare import CompareStopped, compare, metrics_text
-    from scheduler.export.compare_files import write_comparison
-    from scheduler.export.formats import write_outputs
-    from scheduler.validate import validate
-
     _, lang = _formats_or_exit("csv", lang)
     _writable_or_exit(out_dir)
     base_solution = None
     if base_solution_path is not None:
         base_solution = _read_solution_or_exit(base_solution_path)
         base_instance = _load_or_exit(str(base_path), lang)
-        violations = validate(base_instance, base_solution)
-        if violations:
-            more = _say("and more", count=len(violations) - 1) if len(violations) > 1 else ""
-            _exit_bad_input([_say("not a plan of", solution=base_solution_path, base=base_path,
-                                  rule=violations[0].rule, message=violations[0].text(lang),
-                                  more=more)])
+        problems = usecases.base_plan_problems(base_instance, base_path, base_solution,
+                                               base_solution_path, lang)
+        if problems:
+            _exit_bad_input(problems)
     jobs = jobs or max(1, min(len(scenario_paths), os.cpu_count() or 1))
     click.echo(_say("comparing", base=base_path, count=len(scenario_paths), jobs=jobs,
                     seconds=time_limit))
     try:
-        with ctrl_c_stops(Stop(time_limit)) as stop:
-            comparison = compare(base_path, list(scenario_paths), stop=stop, jobs=jobs,
-                                 seed=seed, workers=workers, base_solution=base_solution)
+        compared = usecases.compare_files(
+            base_path, list(scenario_paths), out_dir, time_limit=time_limit, jobs=jobs,
+            seed=seed, workers=workers, base_solution=base_solution, lang=lang,
+            hooks=ComparePrinter(lang))
     except InputError as error:
         _exit_bad_input(error.problems)
-    except CompareStopped as stopped:
-        click.echo(_say("compare stopped", why=stopped))
+    if compared.comparison is None:
+        click.echo(_say("compare stopped", why=compared.stopped))
         sys.exit(EXIT_NO_SCHEDULE)
-    _warn_if_charts_lack_chinese()  # compare.png
-    click.echo(metrics_text(comparison.metrics(lang), lang))
-    written = []
-    folders = comparison.folders()
-    with _writing(out_dir):
-        for alternative in comparison.alternatives:
-            if alternative.solution.status.has_schedule:
-                written += write_outputs(alternative.instance, alternative.solution,
-                                         out_dir / folders[alternative.label], ["csv"])
-        written += write_comparison(comparison, out_dir, lang)
-    _print_written(written, out_dir)
+    _print_written(compared.written, out_dir)
     if not all(alternative.solution.status.has_schedule
-               for alternative in comparison.alternatives):
+               for alternative in compared.comparison.alternatives):
         click.echo(_say("scenario without plan"))
         sys.exit(EXIT_NO_SCHEDULE)
 
 
+class ComparePrinter(CommandHooks):
+    """`schedule compare` prints the scenarios' measures side by side before writing them."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def compared(self, comparison: usecases.Comparison) -> None:
+        click.echo(usecases.metrics_text(comparison, self.lang))
+
+
 def _formats_or_exit(format_names: str, lang: str) -> tuple[list[str], str]:
-    from scheduler.export.formats import check_language, parse_formats
-
-    problems = []
-    formats: list[str] = []
     try:
-        formats = parse_formats(format_names)
+        return usecases.parse_formats(format_names, lang), lang
     except InputError as error:
-        problems += error.problems
-    try:
-        check_language(lang)
-    except InputError as error:
-        problems += error.problems
-    if problems:
-        _exit_bad_input(problems)
-    return formats, lang
-
-
-def _warn_if_charts_lack_chinese() -> None:
-    """Say before the summary, where it is read, that the charts will be labelled with ids; the
-    charts drawn after it stay silent."""
-    from scheduler.export.gantt import chart_font
-
-    chart_font()
+        _exit_bad_input(error.problems)
+        raise  # unreachable: for the type checker
 
 
 def _writable_or_exit(out_dir: Path) -> None:
@@ -376,13 +340,13 @@ def _writing(out_dir: Path) -> Iterator[None]:
     """The files of the run are written all or nothing (`models.outputs`): a file that cannot
     be written (a full disk, a folder made read-only meanwhile) is said plainly, and that or an
     interrupt leaves the earlier files in `out_dir` as they were. SIGTERM is an interrupt too
-    meanwhile, so that the staged files are removed rather than left behind."""
+    meanwhile, so that the staged files are removed rather than left behind. The use cases
+    write all or nothing inside it."""
     terminate = None
     if threading.current_thread() is threading.main_thread():
         terminate = signal.signal(signal.SIGTERM, _interrupted)
     try:
-        with all_or_nothing(out_dir):
-            yield
+        yield
     except OSError as error:
         click.echo(_say("file unwritable", file=error.filename or out_dir,
                         reason=error.strerror, folder=out_dir), err=True)
@@ -425,22 +389,18 @@ def validate_command(instance_path: str, solution_path: str | None, baseline_pat
                      lang: str) -> None:
     """Check SOLUTION.json against every rule of INSTANCE.json, without a solver. Given only
     the instance, check the instance itself, as `schedule check` does."""
-    from scheduler.validate import validate
-
     if solution_path is None:
         _check(instance_path, lang)
         return
-    from scheduler.export.formats import foreign_plan_problems
-
     instance = _load_or_exit(instance_path, lang)
     solution = _read_solution_or_exit(solution_path)
-    foreign = foreign_plan_problems(Path(solution_path), solution, instance)
+    foreign = usecases.foreign_plan_problems(solution_path, solution, instance)
     if foreign:
         _exit_bad_input(foreign)
     baseline = _read_solution_or_exit(baseline_path) if baseline_path else None
     if solution.replan is not None and baseline is None:
         click.echo(_say("replanned note", baseline=solution.replan.baseline))
-    violations = validate(instance, solution, baseline)
+    violations = scheduler.validate_plan(instance, solution, baseline)
     for violation in violations:
         click.echo(f"[{violation.rule}] {violation.text(lang)}")
     if violations:
@@ -457,27 +417,25 @@ def validate_command(instance_path: str, solution_path: str | None, baseline_pat
 def why_command(instance_path: str, solution_path: str, target: str | None, lang: str) -> None:
     """Say what each class of SOLUTION.json adds to each KPI, and which rules keep it from a
     cheaper place; of one project (p11) or one class (p11#3) if named."""
-    from scheduler.why import kpi_words, weighted, why
-
     instance, solution = _plan_or_exit(instance_path, solution_path, lang)
     project_id, session = None, None
     if target is not None:
-        from scheduler.alternatives import parse_class
-
         try:
-            project_id, sessions = parse_class(target, solution, lang)
+            project_id, sessions = usecases.parse_class(target, solution, lang)
         except InputError as error:
             _exit_bad_input(error.problems)
         session = sessions[0] if "#" in target else None
-    for project in why(instance, solution, project_id, session, lang):
+    kpi_words = usecases.kpi_words(lang)
+    for project in usecases.class_costs(instance, solution, project_id, session, lang):
         click.echo(f"{project.project.id} {project.project.name}")
         for reason in project.reasons:
             click.echo(f"  {reason}")
         for one in project.classes:
-            parts = " · ".join(f"{kpi_words(lang)[name]} {value:,}"
+            parts = " · ".join(f"{kpi_words[name]} {value:,}"
                                for name, value in one.kpis.items())
+            value = usecases.weighted(instance, one.kpis)
             click.echo(f"  第{one.session}班 {_describe_class(instance, one.rows)}: {parts} "
-                       f"({_say('objective part', value=weighted(instance, one.kpis))})")
+                       f"({_say('objective part', value=value)})")
             for reason in one.reasons:
                 click.echo(f"    - {reason}")
 
@@ -504,13 +462,9 @@ def alternatives_command(instance_path: str, solution_path: str, target: str, to
     """List the best other placements of a class (p11#3), or of every class of a project
     (p05, with --month or --venue), each re-planned for real with the rest of the plan kept
     where it can stay: what every KPI and the objective would change, and what else moves."""
-    from scheduler.alternatives import alternatives, parse_class
-    from scheduler.diff import describe
-    from scheduler.why import kpi_words
-
     instance, solution = _plan_or_exit(instance_path, solution_path, lang)
     try:
-        project_id, sessions = parse_class(target, solution, lang)
+        project_id, sessions = usecases.parse_class(target, solution, lang)
         if len(sessions) > 1 and month is None and venue is None:
             raise InputError([_say("one class or a month", target=target, count=len(sessions),
                                    example=f"{project_id}#{sessions[0]}")])
@@ -522,17 +476,16 @@ def alternatives_command(instance_path: str, solution_path: str, target: str, to
         click.echo(_say("now", project=Named(project.id, project.name).text(lang),
                         classes="、".join(f"第{n}班" for n in sessions),
                         place=_describe_class(instance, now)))
-        with ctrl_c_stops(Stop(time_limit)) as stop:
-            found = alternatives(instance, solution, project_id, sessions, top=top,
-                                 month=month, venue=venue, stop=stop, workers=workers,
-                                 lang=lang)
+        found = usecases.find_alternatives(instance, solution, project_id, sessions, top=top,
+                                           month=month, venue=venue, time_limit=time_limit,
+                                           workers=workers, lang=lang, hooks=CommandHooks())
     except InputError as error:
         _exit_bad_input(error.problems)
     if not found:
         click.echo(_say("no alternative"))
         sys.exit(EXIT_NO_SCHEDULE)
     for number, alternative in enumerate(found, start=1):
-        kpis = "; ".join(f"{kpi_words(lang)[name]} {value:+,}" for name, value in
+        kpis = "; ".join(f"{usecases.kpi_words(lang)[name]} {value:+,}" for name, value in
                          alternative.kpi_change.items() if value) or _say("no kpi change")
         click.echo(f"{number}. {_describe_class(instance, alternative.rows)}")
         click.echo(_say("alternative change", change=alternative.objective_change, kpis=kpis))
@@ -540,26 +493,24 @@ def alternatives_command(instance_path: str, solution_path: str, target: str, to
         if not others:
             click.echo(_say("nothing else moves"))
             continue
-        shown = "; ".join(f"{change.project} 第{change.session}班 → "
-                          f"{describe(instance, change.after)}" for change in others[:5])
+        afters = usecases.describe_rows(instance, [change.after for change in others[:5]])
+        shown = "; ".join(f"{change.project} 第{change.session}班 → {after}"
+                          for change, after in zip(others[:5], afters, strict=True))
         more = _say("and more changes", count=len(others) - 5) if len(others) > 5 else ""
         click.echo(_say("also changes", changes=shown + more))
     if out_dir is not None:
-        with _writing(out_dir):
-            paths = []
-            for number, alternative in enumerate(found, start=1):
-                paths.append(out_dir / f"alternative-{number}.json")
-                alternative.solution.write(paths[-1])
+        paths = usecases.write_plans(
+            [alternative.solution for alternative in found],
+            [out_dir / f"alternative-{number}.json" for number in range(1, len(found) + 1)],
+            out_dir, CommandHooks())
         _print_written(paths, out_dir)
 
 
 def _plan_or_exit(instance_path: str, solution_path: str, lang: str) -> tuple[Instance, Solution]:
     """The instance and a plan of it that keeps every rule, or exit 2 saying what is wrong."""
-    from scheduler.export.formats import read_solution
-
     instance = _load_or_exit(instance_path, lang)
     try:
-        solution, _ = read_solution(Path(solution_path), instance, lang=lang)
+        solution, _ = usecases.read_plan(solution_path, instance, lang=lang)
     except InputError as error:
         _exit_bad_input(error.problems)
     return instance, solution
@@ -567,9 +518,8 @@ def _plan_or_exit(instance_path: str, solution_path: str, lang: str) -> tuple[In
 
 def _describe_class(instance: Instance, rows: list[SessionPhase]) -> str:
     """A class's phases in one line each: dates, venue, trainers."""
-    from scheduler.diff import describe
-
-    return " / ".join(describe(instance, row) for row in sorted(rows, key=lambda r: r.phase))
+    in_order = sorted(rows, key=lambda row: row.phase)
+    return " / ".join(usecases.describe_rows(instance, in_order))
 
 
 @main.command(name="check")
@@ -583,24 +533,21 @@ def check_command(instance_path: str, lang: str) -> None:
 
 
 def _check(path: str, lang: str) -> None:
-    from models.workbook.marks import write_checked_copy
-    from models.workbook.read import WorkbookError
-
     _formats_or_exit("csv", lang)
-    try:
-        instance = load_instance(Path(path), lang)
-    except WorkbookError as error:
-        for problem in error.problems:
+    checked = usecases.check_file(path, lang, hooks=CommandHooks())
+    if checked.checked_copy is not None:
+        for problem in checked.problems:
             click.echo(problem, err=True)
-        with _writing(Path(path).parent):
-            copy = write_checked_copy(Path(path), error.cells, lang)
-        click.echo(f"{len(error.problems)} 处问题；已在 {copy} 中标红。" if lang == "zh"
-                   else f"{len(error.problems)} problem(s); marked in red in {copy}.", err=True)
+        copy = checked.checked_copy
+        click.echo(f"{len(checked.problems)} 处问题；已在 {copy} 中标红。" if lang == "zh"
+                   else f"{len(checked.problems)} problem(s); marked in red in {copy}.",
+                   err=True)
         sys.exit(EXIT_BAD_INPUT)
-    except InputError as error:
-        _exit_bad_input([f"{path}: {problem}" if not problem.startswith(path) else problem
-                         for problem in error.problems])
-    for line in hours_out_of_reach(instance):
+    instance = checked.instance
+    if instance is None:
+        _exit_bad_input(_named_by(path, checked.problems))
+        return
+    for line in usecases.instance_notes(instance):
         click.echo(line.text(lang))
     click.echo((f"{path}：没有问题。{len(instance.projects)} 个项目，{len(instance.towns)} 个乡镇，"
                 f"{len(instance.venues)} 个场地，{len(instance.trainers)} 位专家。") if lang == "zh"
@@ -646,14 +593,11 @@ def run_module_command(module: str, args: tuple[str, ...]) -> None:
 def template_command(from_path: str | None, lang: str, out_path: Path, force: bool) -> None:
     """Write a workbook to fill in: projects, audiences, towns, venues, trainers, calendar,
     policy and weights, with drop-downs and a comment on every header."""
-    from models.workbook.write import write_workbook
-
     _formats_or_exit("csv", lang)
     _refuse_to_overwrite(out_path, force)
     instance = _load_or_exit(from_path, lang) if from_path else None
     _writable_or_exit(out_path.parent)
-    with _writing(out_path.parent):
-        write_workbook(out_path, instance, lang)
+    usecases.write_template(out_path, instance, lang, CommandHooks())
     what = (_say("template from", count=len(instance.projects), source=from_path) if instance
             else _say("template empty"))
     click.echo(_say("template written", path=out_path, what=what))
@@ -668,14 +612,11 @@ def template_command(from_path: str | None, lang: str, out_path: Path, force: bo
 def import_table_command(table_path: Path, out_path: Path, lang: str, force: bool) -> None:
     """Read a bureau's published plan table (序号, 月份, 培训项目名称, 培训对象, 培训方式,
     参训人数 …) into a workbook with its projects filled in; every guessed value is marked."""
-    from scheduler.table_import import import_table
-
     _formats_or_exit("csv", lang)
     _refuse_to_overwrite(out_path, force)
     _writable_or_exit(out_path.parent)
     try:
-        with _writing(out_path.parent):
-            count, guesses = import_table(table_path, out_path, lang)
+        count, guesses = usecases.write_import(table_path, out_path, lang, CommandHooks())
     except InputError as error:
         _exit_bad_input(error.problems)
     for guess in guesses:
@@ -733,24 +674,20 @@ def _refuse_to_overwrite(path: Path, force: bool) -> None:
 def _load_or_exit(path: str, lang: str | None = None) -> Instance:
     """The instance, or exit 2 naming each problem; a year planned on provisional holidays
     (before its notice) is said on stderr, once per command."""
-    from scheduler.calendar import provisional_holidays
-
     try:
-        instance = load_instance(Path(path), lang or _lang())
+        instance = usecases.load_file(path, lang or _lang())
     except InputError as error:
-        _exit_bad_input([f"{path}: {problem}" if not problem.startswith(path) else problem
-                         for problem in error.problems])
+        _exit_bad_input(_named_by(path, error.problems))
         raise  # unreachable: for the type checker
-    if provisional_holidays(instance) is not None:
+    if usecases.provisional_year(instance):
         click.echo(_say("provisional holidays", year=instance.year), err=True)
     return instance
 
 
-def _cannot_run(instance: Instance, project_ids: list[str]) -> dict[str, str]:
-    """Why each of these projects cannot run at all, in the command's language."""
-    from scheduler.sessions import cannot_run
-
-    return cannot_run(instance, project_ids, _lang())
+def _named_by(path: str, problems: list[str]) -> list[str]:
+    """Each problem beginning with the file it is in."""
+    return [problem if problem.startswith(path) else f"{path}: {problem}"
+            for problem in problems]
 
 
 def _exit_bad_input(problems: list[str]) -> None:
@@ -760,10 +697,10 @@ def _exit_bad_input(problems: list[str]) -> None:
     sys.exit(EXIT_BAD_INPUT)
 
 
-def _print_summary(instance: Instance, result: SolveResult) -> None:
-    solution = result.solution
+def _print_summary(solved: usecases.Solved) -> None:
+    instance, result, solution = solved.instance, solved.result, solved.solution
     names = {project.id: project.name for project in instance.projects}
-    cannot_run = _cannot_run(instance, list(result.unschedulable))
+    cannot_run = solved.cannot_run
     stopped = _say("stopped by ctrl-c") if result.interrupted else ""
     click.echo(_say("status", status=solution.status.value, seconds=solution.solve_seconds,
                     stopped=stopped))
@@ -774,7 +711,7 @@ def _print_summary(instance: Instance, result: SolveResult) -> None:
                  if result.why_no_bound
                  else _say("no bound"))
         click.echo(_say("objective", objective=solution.objective, proof=proof))
-        forced = forced_share(instance, solution.dropped) if solution.kpis["share"] else 0
+        forced = solved.forced_share()
         click.echo(_say("kpis", **solution.kpis, forced=(
             _say("all forced") if forced and forced >= solution.kpis["share"]
             else _say("forced", forced=forced) if forced else "")))
@@ -782,8 +719,9 @@ def _print_summary(instance: Instance, result: SolveResult) -> None:
         away = (_say("away", away_days=solution.kpis.get("away_days", 0))
                 if instance.objective.weights.away_days else "")
         click.echo(_say("cost", **solution.kpis, away=away))
-        if has_requirement(instance):
-            lowest, highest = hours_extremes(instance, solution, _lang())
+        extremes = solved.hours_extremes(_lang())
+        if extremes is not None:
+            lowest, highest = extremes
             click.echo(_say("hours short", hours_short=solution.kpis["hours_short"],
                             lowest=lowest, highest=highest))
         sessions = {(row.project, row.session) for row in solution.sessions}

@@ -203,6 +203,12 @@ class Explanation:
         """The conflict and the best suggestion, for `schedule solve` on an infeasible plan."""
         if self.status != INFEASIBLE:
             return self._headline(lang)
+        cause, advice = self.gist(lang)
+        return f"{cause}\n{advice}\n{say('whole explanation', lang)}"
+
+    def gist(self, lang: str = "en") -> tuple[str, str]:
+        """Of an infeasible instance: what stands in the way, and the best change that gives a
+        plan (or that no single change does), a sentence each."""
         if self.findings:
             cause = ("" if lang == "zh" else " ").join(finding.text(lang)
                                                        for finding in self.findings)
@@ -215,7 +221,7 @@ class Explanation:
             advice = say("best change", lang, change=self.working[0].text(lang))
         else:
             advice = say("no single change", lang)
-        return f"{cause}\n{advice}\n{say('whole explanation', lang)}"
+        return cause, advice
 
     def _headline(self, lang: str) -> str:
         if self.status == FEASIBLE:

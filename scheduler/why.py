@@ -22,12 +22,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from models import Instance, Project, SessionPhase, Solution
 from models.classes import qualified_trainers, usable_venues
 from scheduler.calendar import YearCalendar
+from scheduler.costs import ClassCost, ProjectCost
 from scheduler.hours import HoursLedger, as_text, plan_seats
 from scheduler.kpis import KPI_NAMES, plan_kpis, project_terms, weighted_objective
 from scheduler.messages import Joined, Named
@@ -54,27 +54,6 @@ months is tried): enough to see what stands in the way, few enough that `why` on
 hundred projects answers in seconds."""
 
 
-@dataclass
-class ClassCost:
-    """One class of a project: its rows, its own parts of the KPIs and why it pays them."""
-
-    project: Project
-    session: int
-    rows: list[SessionPhase]
-    kpis: dict[str, int] = field(default_factory=dict)
-    reasons: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ProjectCost:
-    """A project's classes, and what the project adds as a whole (fair shares, or dropped)."""
-
-    project: Project
-    classes: list[ClassCost]
-    kpis: dict[str, int] = field(default_factory=dict)
-    reasons: list[str] = field(default_factory=list)
-
-
 def why(instance: Instance, solution: Solution, project_id: str | None = None,
         session: int | None = None, lang: str = "en", cheaper: bool = True
         ) -> list[ProjectCost]:
@@ -87,15 +66,16 @@ def why(instance: Instance, solution: Solution, project_id: str | None = None,
     return [explainer.project(project, session) for project in projects]
 
 
+def plan_costs(instance: Instance, solution: Solution, lang: str) -> list[ProjectCost]:
+    """Each class's costs and reasons as the exports show them: without the cheaper venue and
+    trainer trials (on a plan of a thousand classes those take a minute; `schedule why` makes
+    them for any class)."""
+    return why(instance, solution, lang=lang, cheaper=False)
+
+
 def kpi_words(lang: str) -> dict[str, str]:
     """The KPIs' names as a planner reads them, in `lang`."""
     return KPI_WORDS_ZH if lang == "zh" else KPI_WORDS_EN
-
-
-def weighted(instance: Instance, kpis: dict[str, int]) -> int:
-    """What these KPI parts add to the objective (the balance, a peak, is left out)."""
-    return weighted_objective(instance, {name: value for name, value in kpis.items()
-                                         if name != "balance"})
 
 
 class _Explainer:

@@ -23,6 +23,7 @@ from scheduler.export.print_layout import page_starts, text_width, wrap
 from scheduler.export.xlsx import write_xlsx
 from scheduler.search.solve import solve_by_hand
 from scheduler.validate import validate
+from scheduler.why import plan_costs
 from tests.helpers import ROOT, need
 
 DATE_SPAN = re.compile(r"\d+月\d+日(?:—\d+月\d+日)?")
@@ -114,7 +115,8 @@ def printed(instance, solution, tmp_path_factory) -> dict[str, Printed]:
     plans = {"2024": (instance, solution), "anshan": _anshan(),
              "qianjiang": _by_hand("qianjiang-2022")}
     for name, (plan_instance, plan_solution) in plans.items():
-        write_xlsx(plan_instance, plan_solution, folder / f"{name}.xlsx")
+        write_xlsx(plan_instance, plan_solution, folder / f"{name}.xlsx",
+                   costs=plan_costs(plan_instance, plan_solution, "zh"))
     # A profile of its own: a LibreOffice already running elsewhere would take the job.
     subprocess.run([soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}",
                     "--headless", "--norestore", "--convert-to", "pdf", "--outdir", str(folder),

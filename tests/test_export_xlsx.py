@@ -27,6 +27,7 @@ from scheduler.export.plan_table import (
 )
 from scheduler.export.print_layout import text_width
 from scheduler.export.xlsx import FONT_NAME, write_xlsx
+from scheduler.why import plan_costs
 from tests.helpers import tiny_instance, tiny_solution
 
 ROOT = Path(__file__).parents[1]
@@ -37,7 +38,7 @@ DATE_SPAN = r"\d+月\d+日(?:—\d+月\d+日)?"
 @pytest.fixture(scope="module")
 def workbook(instance, solution, tmp_path_factory) -> openpyxl.Workbook:
     path = tmp_path_factory.mktemp("xlsx") / "plan.xlsx"
-    write_xlsx(instance, solution, path)
+    write_xlsx(instance, solution, path, costs=plan_costs(instance, solution, "zh"))
     return openpyxl.load_workbook(path)
 
 
@@ -265,7 +266,7 @@ def test_side_sheets_agree_with_the_plan(workbook, instance, solution):
 
 def test_english_headers(instance, solution, tmp_path):
     path = tmp_path / "plan.xlsx"
-    write_xlsx(instance, solution, path, lang="en")
+    write_xlsx(instance, solution, path, lang="en", costs=plan_costs(instance, solution, "en"))
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames == ["Plan", "Classes", "Venues", "Trainers", "Towns",
                                    "Rural seats", "Credit hours", "KPIs", "Cost by class"]
@@ -285,7 +286,8 @@ def test_english_headers(instance, solution, tmp_path):
 def test_broken_rules_come_first_then_the_official_table_then_the_classes(instance, solution,
                                                                           tmp_path):
     path = tmp_path / "plan.xlsx"
-    write_xlsx(instance, solution, path, broken=["[weekend] p03: 2024-03-02 (Saturday)"])
+    write_xlsx(instance, solution, path, broken=["[weekend] p03: 2024-03-02 (Saturday)"],
+               costs=plan_costs(instance, solution, "zh"))
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames[:3] == ["违反的规则", "培训计划", "分班安排"]
     assert workbook.active.title == "违反的规则"

@@ -301,11 +301,13 @@ def test_check_and_explain_name_the_audience_out_of_reach(world, tmp_path):
 def test_the_report_shows_each_town_audience_against_the_requirement(world):
     # pB seats 20 jun teachers of each town: 20 × 8 / 100 = 1.6 学时 each, against 4.
     from scheduler.export.report import report_html
+    from scheduler.why import plan_costs
 
     world["policy"] = {"required_hours": {"jun": 4}}
     solution = optimum(world)
     instance = parse_instance(world)
-    page = report_html(instance, solution, lang="en")
+    page = report_html(instance, solution, lang="en",
+                       costs=plan_costs(instance, solution, "en"))
     assert "Credit hours offered by this plan, by town and audience" in page
     assert "lowest 城区 小学教师 0 h, highest 城区 初中教师 1.6 h" in page
     assert "; 2 of 4 town-audiences below the requirement" in page

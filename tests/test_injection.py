@@ -28,6 +28,7 @@ from scheduler.export.compare_files import write_comparison
 from scheduler.export.ics import write_calendars
 from scheduler.export.plan_table import write_plan_csv
 from scheduler.export.xlsx import write_xlsx
+from scheduler.why import plan_costs
 from tests.helpers import tiny_instance, tiny_solution
 
 LINK = '=HYPERLINK("http://example.com/x","x")'
@@ -114,7 +115,7 @@ def test_a_negative_number_in_a_workbook_stays_a_number():
 # --- one test per writer --------------------------------------------------------------------
 
 def test_plan_xlsx(hostile, plan, tmp_path):
-    write_xlsx(hostile, plan, tmp_path / "plan.xlsx")
+    write_xlsx(hostile, plan, tmp_path / "plan.xlsx", costs=plan_costs(hostile, plan, "zh"))
     assert_guarded(tmp_path / "plan.xlsx", PLUS, MINUS)
     # Long names are broken into lines in the plan sheets, so find the formula's text whole in
     # the venue sheet.

@@ -26,6 +26,7 @@ from scheduler.published_table import read_published_table
 from scheduler.search.solve import solve_by_hand
 from scheduler.table_import import import_table
 from scheduler.validate import validate
+from scheduler.why import plan_costs
 from tests.helpers import ROOT
 
 PUBLISHED = ROOT / "tests" / "data" / "published"
@@ -138,7 +139,8 @@ def test_everyone_is_printed_as_such_and_left_out_of_the_total(anshan):
 def test_the_workbooks_total_row_counts_trainee_places_and_says_what_it_leaves_out(anshan,
                                                                                   tmp_path):
     instance, solution = anshan
-    write_xlsx(instance, solution, tmp_path / "plan.xlsx")
+    write_xlsx(instance, solution, tmp_path / "plan.xlsx",
+               costs=plan_costs(instance, solution, "zh"))
     book = openpyxl.load_workbook(tmp_path / "plan.xlsx")
     total = plan_total(instance, solution)
     for sheet in book.worksheets[:2]:

@@ -285,3 +285,22 @@ def test_a_project_that_cannot_run_is_said_in_chinese(client, tiny):
     page = finished(client, url)
     assert "培训二（p2）：没有专家教C" in page
     assert "no trainer" not in page
+
+
+def test_an_instance_without_a_plan_is_explained_in_chinese_as_the_command_line_does(
+        client, tiny):
+    # A mandatory project no trainer can teach: no plan at all. The job says why and the best
+    # change, as `schedule solve` does, and keeps the whole explanation among its files.
+    tiny["projects"].append(dict(tiny["projects"][0], id="p2", name="培训二",
+                                 priority="mandatory", topics=["C"]))
+    url = upload(client, "无方案.json", json.dumps(tiny, ensure_ascii=False).encode("utf-8"))
+    client.post(f"{url}/solve", data={"time_limit": SECONDS}, follow_redirects=False)
+    page = finished(client, url)
+    outcome = re.search(r'<p id="outcome">(.*?)</p>', page, re.S)
+    assert outcome is not None
+    said = outcome.group(1)
+    assert "没有满足全部规则和必办项目的方案（培训二（p2）：没有专家教C）" in said
+    assert "能得到方案的最佳修改：请专家张老师（t1）也教C。" in said
+    assert not re.search(r"[A-Za-z]{4,}", said.replace("explain.txt", ""))  # no English
+    explanation = client.get(f"{url}/files/explain.txt")
+    assert explanation.status_code == 200 and "培训二" in explanation.text

@@ -16,12 +16,11 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-import scheduler.export.formats
+import scheduler.why
 from models import InputError, Solution, load_instance, parse_instance
 from scheduler.alternatives import alternatives, parse_class
 from scheduler.cli import main
-from scheduler.export.cost_table import plan_costs
-from scheduler.export.formats import write_exports
+from scheduler.usecases import export_plan
 from scheduler.validate import validate
 from scheduler.why import day_ranges, why
 from tests.helpers import ROOT, optimum
@@ -137,12 +136,12 @@ def test_the_workbook_and_the_report_carry_each_class_s_costs(
     instance, solution = plan_2024
     asked = []
 
-    def counted(*args: Any) -> Any:
+    def counted(*args: Any, **kwargs: Any) -> Any:
         asked.append(args)
-        return plan_costs(*args)
+        return why(*args, **kwargs)
 
-    monkeypatch.setattr(scheduler.export.formats, "plan_costs", counted)
-    write_exports(instance, solution, tmp_path, ["xlsx", "html"], "zh")
+    monkeypatch.setattr(scheduler.why, "why", counted)
+    export_plan(instance, solution, tmp_path, ["xlsx", "html"], "zh")
     assert len(asked) == 1  # worked out once for both files
     sheet = load_workbook(tmp_path / "plan.xlsx")["成本明细"]
     header, *rows = list(sheet.iter_rows(min_row=2, values_only=True))

@@ -2,21 +2,22 @@
 and `schedule solve --formats`.
 
 Every writer reads an `Instance` and a `Solution` (never solver objects) and writes each of its
-files atomically into the output folder.
+files atomically into the output folder. The workbook and the report also show what each class
+costs and why: an analysis worked out before (`scheduler.why.plan_costs`), handed in, never run
+here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from models import InputError, Instance, Solution, read_json
 from models.load import pydantic_problems
-from scheduler.export.cost_table import plan_costs
+from scheduler.costs import ProjectCost
 from scheduler.export.gantt import write_gantt
 from scheduler.export.ics import write_calendars
 from scheduler.export.plan_table import write_plan_csv
@@ -24,23 +25,22 @@ from scheduler.export.report import write_report
 from scheduler.export.wording import LANGUAGES
 from scheduler.export.xlsx import write_xlsx
 from scheduler.messages import say
-from scheduler.why import ProjectCost
 
 
 @dataclass
 class Shown:
     """What the workbook and the report both show beside the plan: the rules a plan adjusted
     by hand breaks (exported with --allow-violations; none for a plan the solver writes), shown
-    first, and each class's costs and reasons, worked out once for both when first asked."""
+    first, and each class's costs and reasons (None where no format asked shows them)."""
 
-    instance: Instance
-    solution: Solution
-    lang: str
     broken: list[str]
+    costs: list[ProjectCost] | None
 
-    @cached_property
-    def costs(self) -> list[ProjectCost]:
-        return plan_costs(self.instance, self.solution, self.lang)
+    def class_costs(self) -> list[ProjectCost]:
+        if self.costs is None:
+            raise ValueError(f"the formats {', '.join(ANALYSED)} show the classes' costs: "
+                             "pass costs (scheduler.why.plan_costs)")
+        return self.costs
 
 
 # A writer puts a format's files into the output folder and returns their paths.
@@ -50,7 +50,7 @@ Writer = Callable[[Instance, Solution, Path, str, Shown], list[Path]]
 def _xlsx(instance: Instance, solution: Solution, out_dir: Path, lang: str,
           shown: Shown) -> list[Path]:
     path = out_dir / "plan.xlsx"
-    write_xlsx(instance, solution, path, lang, shown.broken, shown.costs)
+    write_xlsx(instance, solution, path, lang, shown.broken, costs=shown.class_costs())
     return [path]
 
 
@@ -62,7 +62,7 @@ def _ics(instance: Instance, solution: Solution, out_dir: Path, lang: str,
 def _html(instance: Instance, solution: Solution, out_dir: Path, lang: str,
           shown: Shown) -> list[Path]:
     path = out_dir / "report.html"
-    write_report(instance, solution, path, lang, shown.broken, shown.costs)
+    write_report(instance, solution, path, lang, shown.broken, costs=shown.class_costs())
     return [path]
 
 
@@ -90,6 +90,8 @@ FORMATS: dict[str, Writer] = {
     "png": _png,  # gantt.png
 }
 ALL = "all"
+ANALYSED = ("xlsx", "html")
+"""The formats that show each class's costs, so need them worked out first."""
 
 
 def parse_formats(text: str) -> list[str]:
@@ -115,10 +117,12 @@ def check_language(lang: str) -> str:
 
 
 def write_exports(instance: Instance, solution: Solution, out_dir: Path, formats: list[str],
-                  lang: str = "zh", broken: list[str] | None = None) -> list[Path]:
+                  lang: str = "zh", broken: list[str] | None = None,
+                  costs: list[ProjectCost] | None = None) -> list[Path]:
     """Write the files of each format into `out_dir`; return their paths. `broken`: the rules
-    the plan breaks, shown first in the workbook and the report."""
-    shown = Shown(instance, solution, lang, broken or [])
+    the plan breaks, shown first in the workbook and the report; `costs`: each class's costs
+    in `lang`, which the formats of `ANALYSED` show (`scheduler.why.plan_costs`)."""
+    shown = Shown(broken or [], costs)
     written: list[Path] = []
     for name in formats:
         written += FORMATS[name](instance, solution, Path(out_dir), lang, shown)
@@ -167,9 +171,11 @@ def foreign_plan_problems(path: Path, solution: Solution, instance: Instance) ->
 
 
 def write_outputs(instance: Instance, solution: Solution, out_dir: Path,
-                  formats: list[str] | None = None, lang: str = "zh") -> list[Path]:
+                  formats: list[str] | None = None, lang: str = "zh",
+                  costs: list[ProjectCost] | None = None) -> list[Path]:
     """The files of `schedule solve`: solution.json and the files of each format (default:
-    every format), each written whole or not at all."""
+    every format), each written whole or not at all; `costs` as `write_exports` takes them."""
     path = out_dir / "solution.json"
     solution.write(path)
-    return [path, *write_exports(instance, solution, out_dir, formats or list(FORMATS), lang)]
+    return [path, *write_exports(instance, solution, out_dir, formats or list(FORMATS), lang,
+                                 costs=costs)]

@@ -24,9 +24,9 @@ import pandas as pd
 
 from models.instance import Instance, Mode, Project
 from models.solution import Solution, write_text_atomically
+from scheduler.costs import ProjectCost
 from scheduler.export import fonts, summaries
 from scheduler.export.cost_table import COLUMNS as COST_COLUMNS
-from scheduler.export.cost_table import plan_costs
 from scheduler.export.gantt import (
     BAR_SHARE,
     HOLIDAY_COLOUR,
@@ -49,7 +49,6 @@ from scheduler.export.plan_table import (
 )
 from scheduler.export.wording import provisional_note, word
 from scheduler.messages import display_width
-from scheduler.why import ProjectCost
 
 # The Gantt chart's geometry, in SVG units (the chart scales to the page's width).
 WIDTH = 1200
@@ -170,20 +169,18 @@ SCRIPT = """
 
 
 def write_report(instance: Instance, solution: Solution, path: Path, lang: str = "zh",
-                 broken: list[str] | None = None, costs: list[ProjectCost] | None = None
-                 ) -> None:
+                 broken: list[str] | None = None, *, costs: list[ProjectCost]) -> None:
     """Write the report to `path` (atomically) as one HTML file with no outside reference."""
     write_text_atomically(Path(path), report_html(instance, solution, lang, broken=broken,
                                                   costs=costs))
 
 
 def report_html(instance: Instance, solution: Solution, lang: str = "zh",
-                made: dt.date | None = None, broken: list[str] | None = None,
-                costs: list[ProjectCost] | None = None) -> str:
+                made: dt.date | None = None, broken: list[str] | None = None, *,
+                costs: list[ProjectCost]) -> str:
     """The report's page; `made` is the date it says it was made (default: today); `broken`,
     the rules a plan adjusted by hand breaks, listed at the top; `costs`, each class's costs
-    and reasons when already worked out (`cost_table.plan_costs`)."""
-    costs = costs if costs is not None else plan_costs(instance, solution, lang)
+    and reasons (`scheduler.why.plan_costs`), shown on its bars."""
     return html_page(f"{instance.name} · {word('培训计划报告', lang)}", [
         *_broken(broken or [], lang),
         *_head(instance, solution, lang, made or dt.date.today()),
@@ -425,7 +422,7 @@ def _date_label(start: dt.date, end: dt.date, bar: tuple[float, float], top: flo
 def _tips(instance: Instance, solution: Solution,
           costs: list[ProjectCost]) -> dict[tuple[str, int, int], str]:
     """The text a bar shows on hover: project, dates, venue, trainers, seats by town, and what
-    its class adds to the KPIs and why (`scheduler.why`)."""
+    its class adds to the KPIs and why (`costs`)."""
     class_costs = {(project.project.id, one.session): one for project in costs
                    for one in project.classes}
     names = summaries.phase_names(instance, solution)

@@ -14,8 +14,8 @@ dates), towns (seats against fair shares, seats per teacher over the year, rural
 absence; notes under the table name the towns the year reaches least and most and set the rural
 share against the quota and the tilt), projects' rural share against their quota and their
 seats short of fair shares, the KPIs, and 成本明细: what each class adds to each KPI and why
-(`scheduler.why`), every number in one format per kind (9,800; 12.5%; 2.39). Every cell is set
-in a Chinese font.
+(worked out before, `scheduler.why.plan_costs`), every number in one format per kind (9,800;
+12.5%; 2.39). Every cell is set in a Chinese font.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from models.cell_text import guard_workbook
 from models.instance import Instance
 from models.solution import Solution, write_bytes_atomically
+from scheduler.costs import ProjectCost
 from scheduler.export import summaries
 from scheduler.export.cost_table import cost_table
 from scheduler.export.official_table import Total, official_table, plan_total, total_label
@@ -50,7 +51,6 @@ from scheduler.export.print_layout import (
     text_width,
 )
 from scheduler.export.wording import provisional_note, word
-from scheduler.why import ProjectCost
 
 # The longest line of a plan table's column, in Excel's units (a hanzi takes two): longer text
 # is broken into lines. A column not named is as wide as its text, to `LONGEST_LINE`.
@@ -85,11 +85,10 @@ TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 
 def write_xlsx(instance: Instance, solution: Solution, path: Path, lang: str = "zh",
-               broken: list[str] | None = None, costs: list[ProjectCost] | None = None
-               ) -> None:
+               broken: list[str] | None = None, *, costs: list[ProjectCost]) -> None:
     """Write the workbook to `path` (atomically): the official table first, the table per
-    class second, then the side sheets; a plan that breaks rules (`broken`, exported on
-    purpose) lists them on a sheet before all."""
+    class second, then the side sheets, the classes' `costs` last; a plan that breaks rules
+    (`broken`, exported on purpose) lists them on a sheet before all."""
     workbook = Workbook()
     plan = workbook.active
     assert plan is not None  # a new workbook always has one sheet
@@ -120,7 +119,7 @@ def write_xlsx(instance: Instance, solution: Solution, path: Path, lang: str = "
          {"乡镇": 14, "培训对象": 14, "本计划提供学时（人均）": 16},
          list(filter(None, [summaries.hours_note(instance, solution, lang)]))),
         ("指标", summaries.kpi_table(instance, solution), {"指标": 26, "数值": 14}, []),
-        ("成本明细", cost_table(instance, solution, lang, costs),
+        ("成本明细", cost_table(instance, costs),
          {"培训项目名称": 30, "培训时间": 16, "原因": 80}, []),
     ]
     for name, table, widths, notes in sheets:

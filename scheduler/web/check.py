@@ -48,18 +48,14 @@ async def check_upload(path: Path, name: str) -> tuple[str, list[str]]:
 
 
 def check(path: Path, name: str) -> tuple[str, list[str]]:
-    from models import InputError, load_instance
-    from models.workbook.marks import write_checked_copy
-    from models.workbook.read import WorkbookError
+    """As `schedule check` does (`usecases.check_file`), a scenario file refused: its base
+    names another file to read, which an upload must not choose."""
+    from scheduler import usecases
 
-    try:
-        instance = load_instance(path, scenarios=False)
-    except WorkbookError as error:
-        write_checked_copy(path, error.cells)
-        return name, [_named(problem, path, name) for problem in error.problems]
-    except InputError as error:
-        return name, [_named(problem, path, name) for problem in error.problems]
-    return instance.name, []
+    checked = usecases.check_file(path, scenarios=False)
+    if checked.instance is None:
+        return name, [_named(problem, path, name) for problem in checked.problems]
+    return checked.instance.name, []
 
 
 def _named(problem: str, path: Path, name: str) -> str:

@@ -1,8 +1,8 @@
 """What the pages show of a job, read from its folder: the instance and plan, the classes of the
 plan, the files to download, and one class's details with why it is where it is.
 
-The why-text and the alternatives of a class come from `scheduler.why` and
-`scheduler.alternatives` (one function each, in a worker process).
+The why-text and the alternatives of a class come from `usecases.class_costs` and
+`usecases.find_alternatives` (one call each, in a worker process).
 """
 
 from __future__ import annotations
@@ -12,14 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from models import InputError, Instance, Solution, load_instance
-from models.workbook.marks import checked_copy_path
-from scheduler.alternatives import alternatives
-from scheduler.diff import describe
+from scheduler import InputError, Instance, Solution, usecases
 from scheduler.export.plan_table import class_names, classes, plan_table
 from scheduler.export.summaries import KPI_LABELS
 from scheduler.web.storage import Job, Storage
-from scheduler.why import why
 
 STATUS_WORDS = {
     "invalid": "检查未通过", "ready": "待求解", "queued": "排队中", "running": "求解中",
@@ -59,7 +55,7 @@ class PlanCache:
         if cached is not None and cached[0] == stamp:
             return cached[1]
         solution = Solution.model_validate_json(path.read_text(encoding="utf-8"))
-        plan = Plan(load_instance(self.storage.folder(job.id) / job.input_file), solution)
+        plan = Plan(usecases.load_file(self.storage.folder(job.id) / job.input_file), solution)
         with self.lock:
             self.plans[job.id] = (stamp, plan)
         return plan
@@ -71,8 +67,7 @@ def input_path(storage: Storage, job: Job) -> Path:
 
 def checked_copy(storage: Storage, job: Job) -> Path | None:
     """The marked-up copy of an uploaded workbook with problems, if one was written."""
-    path = checked_copy_path(input_path(storage, job))
-    return path if path.exists() else None
+    return usecases.checked_copy(input_path(storage, job))
 
 
 def output_files(storage: Storage, job: Job) -> list[str]:
@@ -125,9 +120,9 @@ ALTERNATIVES_SECONDS = 6.0
 def class_explanation(input_file: Path, solution_file: Path, project_id: str,
                       session: int) -> dict[str, list[str]]:
     """Why the class is where it is and its best other placements, as lines for the panel, by
-    one call each of `scheduler.why.why` and `scheduler.alternatives.alternatives`. Run in a
+    one call each of `usecases.class_costs` and `usecases.find_alternatives`. Run in a
     worker process: the alternatives are a search."""
-    instance = load_instance(input_file)
+    instance = usecases.load_file(input_file)
     solution = Solution.model_validate_json(solution_file.read_text(encoding="utf-8"))
     return {"why": _why_lines(instance, solution, project_id, session),
             "alternatives": _alternative_lines(instance, solution, project_id, session)}
@@ -136,7 +131,7 @@ def class_explanation(input_file: Path, solution_file: Path, project_id: str,
 def _why_lines(instance: Instance, solution: Solution, project_id: str,
                session: int) -> list[str]:
     lines = []
-    for project in why(instance, solution, project_id, session, lang="zh"):
+    for project in usecases.class_costs(instance, solution, project_id, session, lang="zh"):
         for cost in project.classes:
             if cost.session == session:
                 lines += [_kpi_text(name, value) for name, value in cost.kpis.items() if value]
@@ -149,13 +144,13 @@ def _why_lines(instance: Instance, solution: Solution, project_id: str,
 def _alternative_lines(instance: Instance, solution: Solution, project_id: str,
                        session: int) -> list[str]:
     try:
-        found = alternatives(instance, solution, project_id, [session],
-                             time_limit=ALTERNATIVES_SECONDS)
+        found = usecases.find_alternatives(instance, solution, project_id, [session],
+                                           time_limit=ALTERNATIVES_SECONDS)
     except InputError as error:
         return error.problems
     lines = []
     for alternative in found:
-        where = "；".join(describe(instance, row) for row in alternative.rows)
+        where = "；".join(usecases.describe_rows(instance, alternative.rows))
         changes = "，".join(_kpi_text(name, value, signed=True)
                            for name, value in alternative.kpi_change.items() if value)
         moved = (f"；另需调整 {len(alternative.knock_on)} 个其他班次阶段"

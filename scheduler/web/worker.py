@@ -16,15 +16,11 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from models import InputError, Instance, Solution, Status, load_instance
-from models.fields import parse_date
-from models.outputs import all_or_nothing
-from scheduler.replan import Replan
-from scheduler.search.solve import solve
-from scheduler.search.stop import Stop
-from scheduler.sessions import cannot_run
+from scheduler import InputError, Replan, Solution, Status, Stop, usecases
 from scheduler.web.storage import COMPARE, DONE, FAILED, STOPPED, Job, Storage
 
 BEAT_SECONDS = 0.5
@@ -33,36 +29,37 @@ BASELINE_FILE = "baseline.json"
 """A re-plan's or a comparison's copy of the plan it starts from, in its own folder."""
 
 
-class Watch:
+class Watch(usecases.Hooks):
     """The worker's second thread: every beat it writes the latest progress and the heartbeat,
-    and stops the search when asked to or when the server is gone."""
+    and stops the search when asked to or when the server is gone. The job's use case reports
+    to it (`usecases.Hooks`)."""
 
-    def __init__(self, storage: Storage, job_id: str, time_limit: float):
+    def __init__(self, storage: Storage, job_id: str):
         self.storage, self.job_id = storage, job_id
         self.parent = os.getppid()
         self.lock = threading.Lock()
-        self.progress: tuple[float, float | None, float | None] | None = None
-        self.searching = False
+        self.latest: tuple[float, float | None, float | None] | None = None
+        self.in_search = False
         self.reason: str | None = None
         """Why a stop was asked, in the planner's words (None: it was not)."""
         self.interrupted = False
         """Whether the search was stopped before its end."""
-        self.stop = Stop(time_limit)
-        """The job's search's stop, set when a stop is asked while it searches."""
+        self.stop: Stop | None = None
+        """The job's search's stop while it searches, set when a stop is asked."""
         self.done = threading.Event()
 
-    def __call__(self, seconds: float, best: float | None, bound: float | None) -> None:
-        """The solve's on_progress: kept here, written at the next beat."""
+    def progress(self, seconds: float, best: float | None, bound: float | None) -> None:
+        """Kept here, written at the next beat."""
         with self.lock:
-            self.progress = (seconds, best, bound)
+            self.latest = (seconds, best, bound)
 
     def run(self) -> None:
         while not self.done.wait(BEAT_SECONDS):
             with self.lock:
-                progress, self.progress = self.progress, None
+                latest, self.latest = self.latest, None
             fields: dict[str, float | None] = {"beat": time.time()}
-            if progress is not None:
-                fields.update(elapsed=progress[0], best=progress[1], bound=progress[2])
+            if latest is not None:
+                fields.update(elapsed=latest[0], best=latest[1], bound=latest[2])
             self.storage.update(self.job_id, **fields)
             if self.reason is None:
                 self._stop_if_asked()
@@ -77,27 +74,27 @@ class Watch:
             return
         with self.lock:
             self.reason = reason
-            if self.searching:
+            if self.in_search:
                 self._interrupt()
 
-    def begin_search(self) -> Stop:
-        """The stop to search with: from now on a stop asked sets it; one asked already does so
+    @contextmanager
+    def searching(self, stop: Stop) -> Iterator[None]:
+        """Around the search: a stop asked sets `stop` from now on; one asked already does so
         at once (the search then stops as soon as it starts)."""
         with self.lock:
-            self.searching = True
+            self.stop, self.in_search = stop, True
             if self.reason is not None:
                 self._interrupt()
-        return self.stop
-
-    def end_search(self) -> None:
-        """The search is over: a stop asked from now on changes nothing, and the outputs are
-        written whole."""
-        with self.lock:
-            self.searching = False
+        try:
+            yield
+        finally:
+            with self.lock:  # a stop asked from now on changes nothing
+                self.in_search = False
 
     def _interrupt(self) -> None:
-        self.interrupted = True
-        self.stop.set()
+        if self.stop is not None:
+            self.interrupted = True
+            self.stop.set()
 
     def __enter__(self) -> Watch:
         threading.Thread(target=self.run, daemon=True).start()
@@ -112,7 +109,7 @@ def run_job(storage: Storage, job: Job, workers: int) -> None:
     folder = storage.folder(job.id)
     out_dir = storage.out_dir(job.id)
     out_dir.mkdir(exist_ok=True)
-    with Watch(storage, job.id, job.time_limit or 60.0) as watch:
+    with Watch(storage, job.id) as watch:
         try:
             if job.kind == COMPARE:
                 message = _compare(job, folder, out_dir, workers, watch)
@@ -140,47 +137,40 @@ def run_job(storage: Storage, job: Job, workers: int) -> None:
 
 
 def _solve(job: Job, folder: Path, out_dir: Path, workers: int, watch: Watch) -> str:
-    from scheduler.export.formats import write_outputs
+    """Solve the job's instance as `schedule solve` does (`usecases.solve_and_write`): its
+    plan's files, or why there is none, said and written in Chinese."""
+    instance = usecases.load_file(folder / job.input_file)
+    solved = usecases.solve_and_write(
+        instance, out_dir, time_limit=job.time_limit or 60.0, workers=workers,
+        replan=_replan(job, folder), lang="zh", status_file=True, hooks=watch)
+    if not solved.solution.status.has_schedule:
+        return _why_no_plan(solved)
+    return _summary(solved.solution)
 
-    instance = load_instance(folder / job.input_file)
-    replan = _replan(job, folder)
-    stop = watch.begin_search()
-    try:
-        result = solve(instance, stop=stop, workers=workers, on_progress=watch, replan=replan)
-    finally:
-        watch.end_search()
-    solution = result.solution
-    with all_or_nothing(out_dir):
-        solution.write(out_dir / "solution.json")
-        if solution.status.has_schedule:
-            write_outputs(instance, solution, out_dir)
-            if replan is not None:
-                _write_changes(instance, replan.baseline, solution, out_dir)
-    if not solution.status.has_schedule:
-        # The search keeps its reasons in English; the pages say them in Chinese.
-        said = cannot_run(instance, list(result.unschedulable), "zh")
-        reasons = "；".join(f"{instance.project(project_id).name}（{project_id}）："
-                           f"{said.get(project_id, reason)}"
-                           for project_id, reason in result.unschedulable.items())
-        return ("没有满足全部规则和必办项目的方案" if solution.status is Status.INFEASIBLE
-                else "时限内没有找到方案，请延长求解时间") + (f"（{reasons}）" if reasons else "")
-    return _summary(solution)
+
+def _why_no_plan(solved: usecases.Solved) -> str:
+    """Why the search found no plan: the projects that cannot run and why, else what the
+    explanation found, and the best change that gives a plan."""
+    instance = solved.instance
+    reasons = "；".join(f"{instance.project(project_id).name}（{project_id}）：{reason}"
+                       for project_id, reason in solved.cannot_run.items())
+    if solved.solution.status is not Status.INFEASIBLE:
+        return "时限内没有找到方案，请延长求解时间" + (f"（{reasons}）" if reasons else "")
+    said = "没有满足全部规则和必办项目的方案"
+    if solved.explanation is None:  # a re-plan: its held and pinned sessions leave no room
+        return said + (f"（{reasons}）" if reasons else "")
+    cause, advice = solved.explanation.gist("zh")
+    return (f"{said}（{reasons}）。" if reasons else f"{said}：{cause}") + advice + \
+        "完整的分析和所有可行的修改见 explain.txt。"
 
 
 def _replan(job: Job, folder: Path) -> Replan | None:
     """A re-plan job's request: its parent's plan, held before the day it names."""
     if not (folder / BASELINE_FILE).exists():
         return None
-    baseline = Solution.model_validate_json((folder / BASELINE_FILE).read_text(encoding="utf-8"))
-    today = job.options.get("today")
-    return Replan(baseline, parse_date(today) if today else None, source="原方案")
-
-
-def _write_changes(instance: Instance, baseline: Solution, solution: Solution,
-                   out_dir: Path) -> None:
-    from scheduler.diff import session_changes, write_changes
-
-    write_changes(instance, session_changes(instance, baseline, solution, "zh"), out_dir, "zh")
+    baseline = usecases.read_solution_file(folder / BASELINE_FILE)
+    return usecases.replan_request(baseline, today=job.options.get("today"), source="原方案",
+                                   lang="zh")
 
 
 def _summary(solution: Solution) -> str:
@@ -195,28 +185,16 @@ def _summary(solution: Solution) -> str:
 def _compare(job: Job, folder: Path, out_dir: Path, workers: int, watch: Watch) -> str:
     """The scenarios of the job re-planned against its parent's plan, side by side, as
     `schedule compare --base-solution` does; each scenario's plan in a folder of its own."""
-    from scheduler.compare import compare
-    from scheduler.export.compare_files import write_comparison
-    from scheduler.export.formats import write_outputs
-
-    base = Solution.model_validate_json((folder / BASELINE_FILE).read_text(encoding="utf-8"))
     scenarios = [folder / name for name in job.options["scenarios"]]
-    stop = watch.begin_search()
-    try:
-        comparison = compare(folder / job.input_file, scenarios, stop=stop,
-                             jobs=min(len(scenarios), workers),
-                             workers=max(1, workers // len(scenarios)), base_solution=base)
-    finally:
-        watch.end_search()
-    folders = comparison.folders()
-    with all_or_nothing(out_dir):
-        for alternative in comparison.alternatives[1:]:
-            if alternative.solution.status.has_schedule:
-                write_outputs(alternative.instance, alternative.solution,
-                              out_dir / folders[alternative.label], ["xlsx", "csv"])
-        write_comparison(comparison, out_dir)
+    compared = usecases.compare_files(
+        folder / job.input_file, scenarios, out_dir, time_limit=job.time_limit or 60.0,
+        jobs=min(len(scenarios), workers), workers=max(1, workers // len(scenarios)),
+        base_solution=usecases.read_solution_file(folder / BASELINE_FILE),
+        formats=["xlsx", "csv"], lang="zh", base_files=False, hooks=watch)
+    if compared.comparison is None:  # the base's plan is given: never searched, never stopped
+        raise KeyboardInterrupt
     planned = sum(alternative.solution.status.has_schedule
-                  for alternative in comparison.alternatives[1:])
+                  for alternative in compared.comparison.alternatives[1:])
     return f"{planned}/{len(scenarios)} 个方案有排期"
 
 
