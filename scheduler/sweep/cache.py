@@ -1,0 +1,35 @@
+"""The results of finished tasks, kept by task key in a folder, so that the same sweep run
+again (or a sweep that shares variants with an earlier one) solves only what is new.
+
+Each result is written as it comes back, one file per task, atomically: a sweep stopped by
+Ctrl-C, or killed, keeps every result it had. Only solves are kept: a variant the base cannot
+take is checked again (it costs nothing), and a lost worker or a cancel is tried again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from models.solution import write_bytes_atomically
+from scheduler.sweep.task import Outcome
+
+
+class Cache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def get(self, key: str) -> Outcome | None:
+        """The kept result of the task `key`, marked cached; None if there is none, or the
+        file is not one this version reads (it is solved again and overwritten)."""
+        path = self.folder / f"{key}.json"
+        try:
+            outcome = Outcome.from_json(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError):
+            return None
+        outcome.cached = True
+        return outcome
+
+    def put(self, outcome: Outcome) -> None:
+        if outcome.solution_json is not None:
+            write_bytes_atomically(self.folder / f"{outcome.key}.json",
+                                   outcome.to_json().encode("utf-8"))
