@@ -776,7 +776,8 @@ def sweep_command(base_path: Path, sweep_path: Path, address: str | None, time_l
     _print_written(written, out_dir)
     solved = sum(1 for outcome in outcomes if outcome.objective is not None)
     click.echo(_say("sweep done", solved=solved, total=len(outcomes), failed=len(outcomes) - solved,
-                    cached=sum(1 for outcome in outcomes if outcome.cached)))
+                    cached=sum(1 for outcome in outcomes
+                               if outcome.cached and outcome.objective is not None)))
     if solved < len(outcomes):
         click.echo(_say("sweep without plan"))
         sys.exit(EXIT_NO_SCHEDULE)

@@ -2,8 +2,9 @@
 again (or a sweep that shares variants with an earlier one) solves only what is new.
 
 Each result is written as it comes back, one file per task, atomically: a sweep stopped by
-Ctrl-C, or killed, keeps every result it had. Only solves are kept: a variant the base cannot
-take is checked again (it costs nothing), and a lost worker or a cancel is tried again.
+Ctrl-C, or killed, keeps every result it had. What a task returned is kept, a plan or a
+variant the base cannot take (both the same on any run); a lost worker or a cancel is not, so
+the next run tries that task again.
 """
 
 from __future__ import annotations
@@ -30,6 +31,6 @@ class Cache:
         return outcome
 
     def put(self, outcome: Outcome) -> None:
-        if outcome.solution_json is not None:
-            write_bytes_atomically(self.folder / f"{outcome.key}.json",
-                                   outcome.to_json().encode("utf-8"))
+        """Keep what a task returned (not a row made for a task that did not return)."""
+        write_bytes_atomically(self.folder / f"{outcome.key}.json",
+                               outcome.to_json().encode("utf-8"))

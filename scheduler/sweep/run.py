@@ -96,7 +96,8 @@ def _solve(client: Client, tasks: list[Task], outcomes: dict[str, Outcome], cach
         for future in ready:
             outcome = _outcome(future, futures[future])
             outcomes[outcome.key] = outcome
-            cache.put(outcome)
+            if future.status == "finished":
+                cache.put(outcome)
             _note_best(best, outcome)
             if on_progress is not None:
                 on_progress(_progress(client, futures, outcomes, total, outcome, best))
