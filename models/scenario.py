@@ -124,12 +124,16 @@ def _scenario_problems(data: Any) -> list[str]:
         problems.append("name: give the scenario a name")
     if not isinstance(data.get("base"), str):
         problems.append("base: give the path of the base instance, relative to this file")
-    changes = data.get("changes")
+    return problems + change_problems(data.get("changes"))
+
+
+def change_problems(changes: Any) -> list[str]:
+    """What is wrong with the shape of a list of changes (not yet with the base it applies
+    to), each problem naming its change: `changes[2]: give exactly one of set, add, …`."""
     if not isinstance(changes, list):
-        return [*problems, "changes: must be a list"]
-    for index, change in enumerate(changes):
-        problems += [f"changes[{index}]: {problem}" for problem in _change_shape(change)]
-    return problems
+        return ["changes: must be a list"]
+    return [f"changes[{index}]: {problem}" for index, change in enumerate(changes)
+            for problem in _change_shape(change)]
 
 
 def _change_shape(change: Any) -> list[str]:

@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -23,6 +24,9 @@ from scheduler import InputError, Instance, Replan, SessionPhase, Solution, Stat
 from scheduler.interrupt import ctrl_c_stops
 from scheduler.messages import LANGUAGES, Named, language, say, term
 from scheduler.web.processes import RUNNABLE
+
+if TYPE_CHECKING:
+    from scheduler.sweep.run import Progress
 
 EXIT_SCHEDULE, EXIT_NO_SCHEDULE, EXIT_BAD_INPUT = 0, 1, 2
 FORMAT_HELP = "xlsx, ics, html, csv, png, or all"
@@ -662,6 +666,83 @@ def serve_command(host: str, port: int, data_dir: Path, password: str | None,
     _writable_or_exit(data_dir)
     click.echo(f"serving http://{host}:{port}/ (data in {data_dir}); Ctrl-C stops it")
     serve(host, port, data_dir, password, max_running, names)
+
+
+@main.command(name="sweep")
+@click.argument("base_path", metavar="BASE", type=click.Path(path_type=Path))
+@click.argument("sweep_path", metavar="SWEEP.json|toml", type=click.Path(path_type=Path))
+@click.option("--scheduler", "address", metavar="tcp://HOST:8786",
+              help="The Dask scheduler of a cluster [default: a cluster of this machine, a "
+                   "worker per core].")
+@click.option("--time-limit", default=60.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds of search per variant, counted as work (one worker, the same "
+                   "plan on any machine).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out") / "sweep", show_default=True, help="Output folder.")
+@click.option("--seed", default=0, show_default=True, help="Random seed of the searches.")
+@LANG_OPTION
+def sweep_command(base_path: Path, sweep_path: Path, address: str | None, time_limit: float,
+                  out_dir: Path, seed: int, lang: str) -> None:
+    """Solve every variant of SWEEP (a grid of values, named changes, or both) on BASE (an
+    instance, or a folder of districts' instances) on a Dask cluster; write sweep.csv,
+    sweep.xlsx, sweep.png and each variant's plan. Finished variants are kept in OUT/.cache/
+    and not solved again."""
+    import importlib.util
+
+    if importlib.util.find_spec("distributed") is None:
+        click.echo(_say("sweep needs dask"), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    from scheduler.sweep.cache import Cache
+    from scheduler.sweep.results import write_sweep
+    from scheduler.sweep.run import run_tasks
+    from scheduler.sweep.spec import read_sweep
+    from scheduler.sweep.task import sweep_tasks
+
+    try:
+        sweep = read_sweep(base_path, sweep_path)
+    except InputError as error:
+        _exit_bad_input(error.problems)
+    _writable_or_exit(out_dir)
+    tasks = sweep_tasks(sweep, time_limit, seed)
+    click.echo(_say("sweeping", variants=len(sweep.variants), bases=len(sweep.bases),
+                    seconds=time_limit, where=address or _say("this machine")))
+    try:
+        with ctrl_c_stops(Stop(time_limit)) as stop:
+            outcomes = run_tasks(tasks, Cache(out_dir / ".cache"), address=address, stop=stop,
+                                 on_progress=SweepPrinter(_lang()))
+    except OSError as error:
+        _exit_bad_input([_say("no cluster", address=address, reason=error)])
+    with _writing(out_dir):
+        written = write_sweep(tasks, outcomes, sweep.swept, out_dir, lang)
+    _print_written(written, out_dir)
+    solved = sum(1 for outcome in outcomes if outcome.objective is not None)
+    click.echo(_say("sweep done", solved=solved, total=len(outcomes), failed=len(outcomes) - solved,
+                    cached=sum(1 for outcome in outcomes
+                               if outcome.cached and outcome.objective is not None)))
+    if solved < len(outcomes):
+        click.echo(_say("sweep without plan"))
+        sys.exit(EXIT_NO_SCHEDULE)
+
+
+class SweepPrinter:
+    """A line per finished variant: a bar of the tasks done, what runs and waits, the variant's
+    result, and the best objective of each base so far."""
+
+    WIDTH = 20
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __call__(self, progress: Progress) -> None:
+        latest = progress.latest
+        filled = round(self.WIDTH * progress.done / progress.total)
+        result = (f"{latest.status} {latest.objective:,}" if latest.objective is not None
+                  else latest.status or latest.reason)
+        best = ", ".join(f"{base} {objective:,}" for base, objective in progress.best.items())
+        click.echo(say("sweep progress", self.lang, bar="#" * filled + "." * (self.WIDTH - filled),
+                       done=progress.done, total=progress.total, running=progress.running,
+                       queued=progress.queued, label=f"{latest.base} {latest.label}",
+                       result=result, best=best or "—"), err=True)
 
 
 def _refuse_to_overwrite(path: Path, force: bool) -> None:

@@ -136,6 +136,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "{why}；请单独求解基准方案，再用 --base-solution 给出它的方案"),
     "scenario without plan": ("some scenario has no plan: see its status above",
                               "有情景没有方案：见上表中的求解状态"),
+    # sweep.
+    "sweep needs dask": ("schedule sweep runs on Dask, which is not installed: pip install "
+                         "'teacher-training-schedule[cluster]' ('.[cluster]' in the source folder)",
+                         "schedule sweep 需要 Dask，尚未安装：pip install "
+                         "'teacher-training-schedule[cluster]'（在源码目录中为 '.[cluster]'）"),
+    "sweeping": ("sweeping {variants} variant(s) of {bases} base(s), up to {seconds:g} s of work "
+                 "each, on {where}", "扫描 {bases} 个基础方案的 {variants} 个变体，每个最多 "
+                 "{seconds:g} 秒计算量，在 {where} 上求解"),
+    "this machine": ("this machine", "本机"),
+    "no cluster": ("--scheduler: cannot reach {address} ({reason})",
+                   "--scheduler：无法连接 {address}（{reason}）"),
+    "sweep progress": ("[{bar}] {done}/{total} done, {running} running, {queued} queued · "
+                       "{label}: {result} · best {best}",
+                       "[{bar}] 已完成 {done}/{total}，{running} 个在算，{queued} 个排队 · "
+                       "{label}：{result} · 最好 {best}"),
+    "sweep done": ("{solved} of {total} variant(s) planned ({cached} from earlier runs); "
+                   "{failed} without a plan", "{total} 个变体中 {solved} 个有方案（其中 {cached} "
+                   "个沿用之前的结果）；{failed} 个没有方案"),
+    "sweep without plan": ("some variants have no plan: see the reason column of sweep.csv",
+                           "有变体没有方案：见 sweep.csv 的原因一列"),
     # template, import-table.
     "template written": ("wrote {path} ({what})", "已写入 {path}（{what}）"),
     "template empty": ("empty", "空白"),
@@ -253,6 +273,14 @@ TERMS = {
     "its dates are outside the project's months now": "日期现在不在项目的月份内",
     "its dates include a weekend day now": "日期现在包含周末",
     "its dates break the project's school-holiday rule now": "日期现在不符合项目的假期规则",
+    # sweep.csv and its chart (scheduler.sweep).
+    "base instance": "基础方案",
+    "variant": "变体",
+    "bound": "下界",
+    "cpu seconds": "CPU 用时（秒）",
+    "worker": "计算节点",
+    "cached": "沿用已有结果",
+    "reason": "未求解的原因",
 }
 
 

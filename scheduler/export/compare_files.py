@@ -81,8 +81,8 @@ def write_comparison(comparison: Comparison, out_dir: Path, lang: str = "zh") ->
     diff = comparison.project_diff(lang)
     chart = comparison_png(comparison)
     contents = {
-        "compare.csv": _csv_bytes(metrics_table(metrics, lang)),
-        "compare-projects.csv": _csv_bytes(projects_table(diff, lang)),
+        "compare.csv": csv_bytes(metrics_table(metrics, lang)),
+        "compare-projects.csv": csv_bytes(projects_table(diff, lang)),
         "compare.xlsx": _workbook_bytes(comparison.base.instance, metrics, diff, lang),
         "compare.png": chart,
         "compare.html": comparison_html(comparison.base.instance, metrics, diff, chart,
@@ -117,7 +117,7 @@ def _csv_header(key: str, lang: str) -> str:
     return HEADER_WORDS[key] if lang == "zh" else key
 
 
-def _csv_bytes(table: pd.DataFrame) -> bytes:
+def csv_bytes(table: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark: without it, Excel on a Chinese Windows reads GBK. Text
     that a spreadsheet would run as a formula is written behind an apostrophe
     (`models.cell_text`), in the headers too: a scenario's label is the planner's text."""
@@ -136,7 +136,7 @@ def _projects_headers(diff: pd.DataFrame, lang: str) -> list[str]:
               else word(HEADER_WORDS[aspect], lang) for label, aspect in diff.columns)]
 
 
-def _cells(table: pd.DataFrame) -> list[list[object]]:
+def table_cells(table: pd.DataFrame) -> list[list[object]]:
     """The table's rows as plain values, a missing one as None (an empty cell)."""
     return table.astype(object).where(table.notna(), None).to_numpy().tolist()
 
@@ -148,19 +148,19 @@ def _workbook_bytes(instance: Instance, metrics: pd.DataFrame, diff: pd.DataFram
     workbook = Workbook()
     first = workbook.active
     assert first is not None  # a new workbook always has one sheet
-    _table_sheet(first, f"{instance.name} · {word('方案比较', lang)}", word("比较", lang),
-                 _metrics_headers(metrics, lang), _cells(metrics_table(metrics)))
-    _table_sheet(workbook.create_sheet(), f"{instance.name} · {word('项目变化', lang)}",
-                 word("项目变化", lang), _projects_headers(diff, lang),
-                 _cells(projects_table(diff)))
+    table_sheet(first, f"{instance.name} · {word('方案比较', lang)}", word("比较", lang),
+                _metrics_headers(metrics, lang), table_cells(metrics_table(metrics)))
+    table_sheet(workbook.create_sheet(), f"{instance.name} · {word('项目变化', lang)}",
+                word("项目变化", lang), _projects_headers(diff, lang),
+                table_cells(projects_table(diff)))
     buffer = io.BytesIO()
     guard_workbook(workbook)
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _table_sheet(sheet: Worksheet, title: str, name: str, headers: list[str],
-                 rows: list[list[object]]) -> None:
+def table_sheet(sheet: Worksheet, title: str, name: str, headers: list[str],
+                rows: list[list[object]]) -> None:
     """A sheet like plan.xlsx's side sheets: title row, frozen header, bordered rows, columns
     as wide as their text, A4 landscape."""
     sheet.title = name
@@ -283,7 +283,7 @@ def _metrics_html(metrics: pd.DataFrame, lang: str) -> str:
     body = "".join(
         f'<tr><td class="measure">{escape_html(measure)}</td>'
         + "".join(_value_cell(value) for value in values) + "</tr>"
-        for measure, *values in _cells(metrics_table(metrics)))
+        for measure, *values in table_cells(metrics_table(metrics)))
     return (f'<table class="metrics"><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table>")
 
@@ -301,7 +301,7 @@ def _diff_html(diff: pd.DataFrame, lang: str) -> str:
     second = "".join(f"<th>{escape_html(word(HEADER_WORDS[aspect], lang))}</th>"
                      for label, aspect in diff.columns if label)
     body = "".join("<tr>" + "".join(f"<td>{escape_html(value)}</td>" for value in values) + "</tr>"
-                   for values in _cells(projects_table(diff)))
+                   for values in table_cells(projects_table(diff)))
     return (f'<table class="projects"><thead><tr>{first}</tr><tr>{second}</tr></thead>'
             f"<tbody>{body}</tbody></table>")
 
