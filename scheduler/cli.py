@@ -15,7 +15,6 @@ import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -24,9 +23,6 @@ from scheduler import InputError, Instance, Replan, SessionPhase, Solution, Stat
 from scheduler.interrupt import ctrl_c_stops
 from scheduler.messages import LANGUAGES, Named, language, say, term
 from scheduler.web.processes import RUNNABLE
-
-if TYPE_CHECKING:
-    from scheduler.sweep.run import Progress
 
 EXIT_SCHEDULE, EXIT_NO_SCHEDULE, EXIT_BAD_INPUT = 0, 1, 2
 FORMAT_HELP = "xlsx, ics, html, csv, png, or all"
@@ -687,33 +683,22 @@ def sweep_command(base_path: Path, sweep_path: Path, address: str | None, time_l
     instance, or a folder of districts' instances) on a Dask cluster; write sweep.csv,
     sweep.xlsx, sweep.png and each variant's plan. Finished variants are kept in OUT/.cache/
     and not solved again."""
-    import importlib.util
-
-    if importlib.util.find_spec("distributed") is None:
+    if not usecases.can_sweep():
         click.echo(_say("sweep needs dask"), err=True)
         sys.exit(EXIT_BAD_INPUT)
-    from scheduler.sweep.cache import Cache
-    from scheduler.sweep.results import write_sweep
-    from scheduler.sweep.run import run_tasks
-    from scheduler.sweep.spec import read_sweep
-    from scheduler.sweep.task import sweep_tasks
-
     try:
-        sweep = read_sweep(base_path, sweep_path)
+        run = usecases.read_sweep_file(base_path, sweep_path, time_limit, seed)
     except InputError as error:
         _exit_bad_input(error.problems)
     _writable_or_exit(out_dir)
-    tasks = sweep_tasks(sweep, time_limit, seed)
-    click.echo(_say("sweeping", variants=len(sweep.variants), bases=len(sweep.bases),
+    click.echo(_say("sweeping", variants=len(run.sweep.variants), bases=len(run.sweep.bases),
                     seconds=time_limit, where=address or _say("this machine")))
     try:
-        with ctrl_c_stops(Stop(time_limit)) as stop:
-            outcomes = run_tasks(tasks, Cache(out_dir / ".cache"), address=address, stop=stop,
-                                 on_progress=SweepPrinter(_lang()))
+        outcomes, written = usecases.sweep_and_write(
+            run, out_dir, address=address, lang=lang, on_progress=SweepPrinter(_lang()),
+            hooks=CommandHooks())
     except OSError as error:
         _exit_bad_input([_say("no cluster", address=address, reason=error)])
-    with _writing(out_dir):
-        written = write_sweep(tasks, outcomes, sweep.swept, out_dir, lang)
     _print_written(written, out_dir)
     solved = sum(1 for outcome in outcomes if outcome.objective is not None)
     click.echo(_say("sweep done", solved=solved, total=len(outcomes), failed=len(outcomes) - solved,
@@ -733,7 +718,7 @@ class SweepPrinter:
     def __init__(self, lang: str) -> None:
         self.lang = lang
 
-    def __call__(self, progress: Progress) -> None:
+    def __call__(self, progress: usecases.Progress) -> None:
         latest = progress.latest
         filled = round(self.WIDTH * progress.done / progress.total)
         result = (f"{latest.status} {latest.objective:,}" if latest.objective is not None

@@ -13,7 +13,7 @@ never an import.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from scheduler.explain import Explanation
     from scheduler.replan import Replan
     from scheduler.search.solve import SolveResult
+    from scheduler.sweep.run import Progress
+    from scheduler.sweep.spec import Sweep
+    from scheduler.sweep.task import Outcome, Task
     from scheduler.table_import import Guess
     from scheduler.validate import Violation
 
@@ -525,3 +528,51 @@ def weighted(instance: Instance, kpis: dict[str, int]) -> int:
     from scheduler.costs import weighted
 
     return weighted(instance, kpis)
+
+
+# --- sweeps ----------------------------------------------------------------------------------
+
+
+def can_sweep() -> bool:
+    """Whether the `cluster` extra (Dask) is installed."""
+    import importlib.util
+
+    return importlib.util.find_spec("distributed") is not None
+
+
+@dataclass
+class SweepRun:
+    """A sweep read and made into tasks, before any runs."""
+
+    sweep: Sweep
+    tasks: list[Task]
+
+
+def read_sweep_file(base_path: Path, sweep_path: Path, time_limit: float, seed: int = 0
+                    ) -> SweepRun:
+    """The bases and variants of a sweep, a task each (`scheduler.sweep`); `InputError`
+    naming every problem of either file."""
+    from scheduler.sweep.spec import read_sweep
+    from scheduler.sweep.task import sweep_tasks
+
+    sweep = read_sweep(base_path, sweep_path)
+    return SweepRun(sweep, sweep_tasks(sweep, time_limit, seed))
+
+
+def sweep_and_write(run: SweepRun, out_dir: Path, *, address: str | None = None,
+                    lang: str = "zh", on_progress: Callable[[Progress], None] | None = None,
+                    hooks: Hooks = QUIET) -> tuple[list[Outcome], list[Path]]:
+    """Every task's outcome, solved on the Dask cluster at `address` (else one of this
+    machine) or read from `out_dir`'s cache, and the sweep's files written; `OSError` when
+    there is no cluster at `address`."""
+    from scheduler.sweep.cache import Cache
+    from scheduler.sweep.results import write_sweep
+    from scheduler.sweep.run import run_tasks
+
+    stop = Stop()  # (each task's own limit is its time; this one only ends the sweep early)
+    with hooks.searching(stop):
+        outcomes = run_tasks(run.tasks, Cache(out_dir / ".cache"), address=address, stop=stop,
+                             on_progress=on_progress)
+    with _written(out_dir, hooks):
+        written = write_sweep(run.tasks, outcomes, run.sweep.swept, out_dir, lang)
+    return outcomes, written
