@@ -51,7 +51,8 @@ from models import InputError, load_instance
 from models.fields import parse_date
 from models.scenario import SCENARIO_SCHEMA, load_scenario
 from scheduler.children import die_with_parent
-from scheduler.web import views
+from scheduler.messages import said_all
+from scheduler.web import PAGE_LANGUAGE, views
 from scheduler.web.changes import MAX_SCENARIOS, ChangeBlock, read_block, read_blocks
 from scheduler.web.check import check_upload
 from scheduler.web.jobs import JobRunner
@@ -396,7 +397,8 @@ def _derived_job(storage: Storage, job: Any, kind: str, title: str, blocks: list
         try:
             load_scenario(path)
         except InputError as error:
-            problems += [f"{block.name}：{problem}" for problem in error.problems]
+            problems += [f"{block.name}：{problem}"
+                         for problem in said_all(error.said, PAGE_LANGUAGE)]
     if problems:
         shutil.rmtree(folder)
         return problems

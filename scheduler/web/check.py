@@ -51,14 +51,18 @@ def check(path: Path, name: str) -> tuple[str, list[str]]:
     from models import InputError, load_instance
     from models.workbook.marks import write_checked_copy
     from models.workbook.read import WorkbookError
+    from scheduler.messages import said_all
+    from scheduler.web import PAGE_LANGUAGE
 
     try:
         instance = load_instance(path, scenarios=False)
     except WorkbookError as error:
         write_checked_copy(path, error.cells)
-        return name, [_named(problem, path, name) for problem in error.problems]
+        return name, [_named(problem, path, name)
+                      for problem in said_all(error.said, PAGE_LANGUAGE)]
     except InputError as error:
-        return name, [_named(problem, path, name) for problem in error.problems]
+        return name, [_named(problem, path, name)
+                      for problem in said_all(error.said, PAGE_LANGUAGE)]
     return instance.name, []
 
 

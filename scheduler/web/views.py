@@ -18,6 +18,8 @@ from scheduler.alternatives import alternatives
 from scheduler.diff import describe
 from scheduler.export.plan_table import class_names, classes, plan_table
 from scheduler.export.summaries import KPI_LABELS
+from scheduler.messages import said_all
+from scheduler.web import PAGE_LANGUAGE
 from scheduler.web.storage import Job, Storage
 from scheduler.why import why
 
@@ -152,7 +154,7 @@ def _alternative_lines(instance: Instance, solution: Solution, project_id: str,
         found = alternatives(instance, solution, project_id, [session],
                              time_limit=ALTERNATIVES_SECONDS)
     except InputError as error:
-        return error.problems
+        return said_all(error.said, PAGE_LANGUAGE)
     lines = []
     for alternative in found:
         where = "；".join(describe(instance, row) for row in alternative.rows)
