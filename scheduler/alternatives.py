@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from models import InputError, Instance, Project, SessionPhase, Solution, Status
+from models.phrase import Joined, Named, phrase
 from models.words import decimal
 from scheduler.calendar import YearCalendar
 from scheduler.diff import SessionChange, session_changes
 from scheduler.kpis import KPI_NAMES, weighted_objective
-from scheduler.messages import Joined, Named, phrase
 from scheduler.model import PhaseVars, TrainingModel, read_plan
 from scheduler.replan import Replan
 from scheduler.search import lns
@@ -65,31 +65,30 @@ class Alternative:
     """The other session-phases that had to change for it."""
 
 
-def parse_class(text: str, solution: Solution, lang: str = "en") -> tuple[str, list[int]]:
-    """`p11#3` → ("p11", [3]); `p11` → every class of p11 in the plan. `InputError` (in
-    `lang`) when the plan has no such class."""
+def parse_class(text: str, solution: Solution) -> tuple[str, list[int]]:
+    """`p11#3` → ("p11", [3]); `p11` → every class of p11 in the plan. `InputError` when the
+    plan has no such class."""
     project, _, number = text.partition("#")
     numbers = sorted({row.session for row in solution.sessions if row.project == project})
     if not numbers:
-        raise InputError([phrase(NO_CLASS, text=text, project=project).text(lang)])
+        raise InputError([phrase(NO_CLASS, text=text, project=project)])
     if not number:
         return project, numbers
     session = decimal(number)
     if session is None or session not in numbers:
         raise InputError([phrase(OTHER_CLASSES, text=text, project=project, number=number,
-                                 numbers=Joined(tuple(numbers))).text(lang)])
+                                 numbers=Joined(tuple(numbers)))])
     return project, [session]
 
 
 def alternatives(instance: Instance, solution: Solution, project_id: str, sessions: list[int],
                  *, top: int = 5, month: int | None = None, venue: str | None = None,
-                 time_limit: float = 8.0, workers: int | None = None, seed: int = 0,
-                 lang: str = "en") -> list[Alternative]:
+                 time_limit: float = 8.0, workers: int | None = None,
+                 seed: int = 0) -> list[Alternative]:
     """Up to `top` other placements of the given classes of a project, best first (by the
     change of the objective); fewer when there are no more, or the time runs out, or Ctrl-C
     stops the search (what was found is kept). The time limit counts from the call, the
-    model's building included. A venue that cannot host the project is an `InputError` in
-    `lang`."""
+    model's building included. A venue that cannot host the project is an `InputError`."""
     deadline = time.monotonic() + time_limit
     calendar = YearCalendar(instance)
     built = TrainingModel(instance, calendar, replan=Replan(solution, source="the plan"))
@@ -102,7 +101,7 @@ def alternatives(instance: Instance, solution: Solution, project_id: str, sessio
     firsts = [session.phases[0] for session in asked]
     for session in asked:
         for phase in session.phases:
-            _restrict(built, variables.project, phase, month, venue, lang)
+            _restrict(built, variables.project, phase, month, venue)
     before = {row.session: row for row in solution.sessions
               if row.project == project_id and row.phase == 1}
     _forbid(built.model, firsts, tuple((calendar.day(before[n].start), before[n].venue)
@@ -145,7 +144,7 @@ def _replanned(built: TrainingModel, plan: Hint, project_id: str, solve_model: M
 
 
 def _restrict(built: TrainingModel, project: Project, phase: PhaseVars, month: int | None,
-              venue: str | None, lang: str) -> None:
+              venue: str | None) -> None:
     """Hold a phase to the month (every one of its days) and the venue asked about."""
     if month is not None:
         days = [day for day in range(built.calendar.length)
@@ -159,7 +158,7 @@ def _restrict(built: TrainingModel, project: Project, phase: PhaseVars, month: i
             raise InputError([phrase(
                 NOT_THERE if phase.venues else NO_VENUE, venue=venue,
                 project=Named(project.id, project.name),
-                venues=Joined(tuple(sorted(phase.venues)))).text(lang)])
+                venues=Joined(tuple(sorted(phase.venues))))])
         built.model.add(phase.venues[venue] == 1)
 
 

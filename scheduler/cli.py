@@ -12,7 +12,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,9 +24,10 @@ from models import InputError, Instance, SessionPhase, Solution, Status, load_in
 from models.fields import parse_date
 from models.load import pydantic_problems
 from models.outputs import all_or_nothing
+from models.phrase import Phrase
 from scheduler.hours import has_requirement, hours_extremes, hours_out_of_reach
 from scheduler.kpis import forced_share
-from scheduler.messages import LANGUAGES, Named, language, say
+from scheduler.messages import LANGUAGES, Named, language, said_all, say
 from scheduler.replan import Replan, parse_pins
 from scheduler.search.solve import SolveResult, solve, solve_by_hand
 from scheduler.web.processes import RUNNABLE
@@ -98,7 +99,7 @@ def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, s
     """Schedule INSTANCE.json (an instance or a scenario file); write solution.json and the
     plan in the chosen formats."""
     formats, lang = _formats_or_exit(format_names, lang)
-    instance = _load_or_exit(instance_path, lang)
+    instance = _load_or_exit(instance_path)
     replan = _replan_or_exit(baseline_path, today, pins, method)
     out_dir = out_dir or Path("out") / Path(instance_path).stem
     _writable_or_exit(out_dir)
@@ -117,7 +118,7 @@ def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, s
                 result = solve(instance, time_limit=time_limit, seed=seed, workers=workers,
                                on_progress=printer, replan=replan, deterministic=workers == 1)
         except InputError as error:
-            _exit_bad_input(error.problems)
+            _exit_bad_input(error.said)
     solution = result.solution
     if "png" in formats and solution.status.has_schedule:
         _warn_if_charts_lack_chinese()
@@ -150,11 +151,12 @@ CHANGES_SHOWN = 15
 def _report_changes(instance: Instance, baseline: Solution, solution: Solution,
                     out_dir: Path) -> Path:
     """Print what changed against the baseline and why; write all of it to changes.csv."""
-    from scheduler.diff import describe, session_changes, write_changes
+    from scheduler.diff import describe, session_changes
+    from scheduler.export.changes import write_changes
     from scheduler.messages import term
 
     lang = _lang()
-    changes = session_changes(instance, baseline, solution, lang)
+    changes = session_changes(instance, baseline, solution)
     kpis = solution.kpis
     click.echo(_say("changes", moved=kpis["moved"], venues=kpis["venue_changed"],
                     trainers=kpis["trainer_changed"]))
@@ -179,7 +181,7 @@ def _replan_or_exit(baseline_path: str | None, today: str | None, pins: tuple[st
     if method == "greedy":
         _exit_bad_input([_say("hand cannot replan")])
     baseline = _read_solution_or_exit(baseline_path)
-    problems = []
+    problems: list[Phrase | str] = []
     held_from = None
     if today is not None:
         try:
@@ -189,7 +191,7 @@ def _replan_or_exit(baseline_path: str | None, today: str | None, pins: tuple[st
     try:
         pinned = parse_pins(pins, baseline)
     except InputError as error:
-        problems += error.problems
+        problems += error.said
     if problems:
         _exit_bad_input(problems)
     return Replan(baseline, held_from, pinned, source=Path(baseline_path).name, lang=_lang())
@@ -199,7 +201,7 @@ def _read_solution_or_exit(path: str) -> Solution:
     try:
         return Solution.model_validate(read_json(Path(path)))
     except InputError as error:
-        _exit_bad_input(error.problems)
+        _exit_bad_input(error.said)
     except ValidationError as error:
         _exit_bad_input([f"{path}: {problem}" for problem in pydantic_problems(error, ())])
     raise AssertionError  # unreachable: _exit_bad_input exits
@@ -217,7 +219,7 @@ def explain_command(instance_path: str, time_limit: float, workers: int | None,
     """Say why INSTANCE.json has no plan, and which changes would give one."""
     from scheduler.explain import explain
 
-    instance = _load_or_exit(instance_path, lang)
+    instance = _load_or_exit(instance_path)
     explanation = explain(instance, time_limit=time_limit, workers=workers)
     click.echo(explanation.to_text(lang), nl=False)
     if explanation.status == "unknown":
@@ -242,11 +244,11 @@ def export_command(solution_path: str, instance_path: str, format_names: str,
     from scheduler.export.formats import read_solution, write_exports
 
     formats, lang = _formats_or_exit(format_names, lang)
-    instance = _load_or_exit(instance_path, lang)
+    instance = _load_or_exit(instance_path)
     try:
         solution, broken = read_solution(Path(solution_path), instance, allow_violations, lang)
     except InputError as error:
-        _exit_bad_input(error.problems)
+        _exit_bad_input(error.said)
     out_dir = out_dir or Path(solution_path).parent
     _writable_or_exit(out_dir)
     for line in broken:
@@ -291,12 +293,12 @@ def compare_command(base_path: Path, scenario_paths: tuple[Path, ...], jobs: int
     base_solution = None
     if base_solution_path is not None:
         base_solution = _read_solution_or_exit(base_solution_path)
-        base_instance = _load_or_exit(str(base_path), lang)
+        base_instance = _load_or_exit(str(base_path))
         violations = validate(base_instance, base_solution)
         if violations:
             more = _say("and more", count=len(violations) - 1) if len(violations) > 1 else ""
             _exit_bad_input([_say("not a plan of", solution=base_solution_path, base=base_path,
-                                  rule=violations[0].rule, message=violations[0].text(lang),
+                                  rule=violations[0].rule, message=violations[0].said.text(lang),
                                   more=more)])
     jobs = jobs or max(1, min(len(scenario_paths), os.cpu_count() or 1))
     click.echo(_say("comparing", base=base_path, count=len(scenario_paths), jobs=jobs,
@@ -305,7 +307,7 @@ def compare_command(base_path: Path, scenario_paths: tuple[Path, ...], jobs: int
         comparison = compare(base_path, list(scenario_paths), time_limit=time_limit, jobs=jobs,
                              seed=seed, workers=workers, base_solution=base_solution)
     except InputError as error:
-        _exit_bad_input(error.problems)
+        _exit_bad_input(error.said)
     except CompareStopped as stopped:
         click.echo(_say("compare stopped", why=stopped))
         sys.exit(EXIT_NO_SCHEDULE)
@@ -334,11 +336,11 @@ def _formats_or_exit(format_names: str, lang: str) -> tuple[list[str], str]:
     try:
         formats = parse_formats(format_names)
     except InputError as error:
-        problems += error.problems
+        problems += error.said
     try:
         check_language(lang)
     except InputError as error:
-        problems += error.problems
+        problems += error.said
     if problems:
         _exit_bad_input(problems)
     return formats, lang
@@ -428,7 +430,7 @@ def validate_command(instance_path: str, solution_path: str | None, baseline_pat
         return
     from scheduler.export.formats import foreign_plan_problems
 
-    instance = _load_or_exit(instance_path, lang)
+    instance = _load_or_exit(instance_path)
     solution = _read_solution_or_exit(solution_path)
     foreign = foreign_plan_problems(Path(solution_path), solution, instance)
     if foreign:
@@ -438,7 +440,7 @@ def validate_command(instance_path: str, solution_path: str | None, baseline_pat
         click.echo(_say("replanned note", baseline=solution.replan.baseline))
     violations = validate(instance, solution, baseline)
     for violation in violations:
-        click.echo(f"[{violation.rule}] {violation.text(lang)}")
+        click.echo(f"[{violation.rule}] {violation.said.text(lang)}")
     if violations:
         click.echo(_say("violations", count=len(violations), path=solution_path))
         sys.exit(EXIT_NO_SCHEDULE)
@@ -461,9 +463,9 @@ def why_command(instance_path: str, solution_path: str, target: str | None, lang
         from scheduler.alternatives import parse_class
 
         try:
-            project_id, sessions = parse_class(target, solution, lang)
+            project_id, sessions = parse_class(target, solution)
         except InputError as error:
-            _exit_bad_input(error.problems)
+            _exit_bad_input(error.said)
         session = sessions[0] if "#" in target else None
     for project in why(instance, solution, project_id, session, lang):
         click.echo(f"{project.project.id} {project.project.name}")
@@ -506,7 +508,7 @@ def alternatives_command(instance_path: str, solution_path: str, target: str, to
 
     instance, solution = _plan_or_exit(instance_path, solution_path, lang)
     try:
-        project_id, sessions = parse_class(target, solution, lang)
+        project_id, sessions = parse_class(target, solution)
         if len(sessions) > 1 and month is None and venue is None:
             raise InputError([_say("one class or a month", target=target, count=len(sessions),
                                    example=f"{project_id}#{sessions[0]}")])
@@ -519,9 +521,9 @@ def alternatives_command(instance_path: str, solution_path: str, target: str, to
                         classes="、".join(f"第{n}班" for n in sessions),
                         place=_describe_class(instance, now)))
         found = alternatives(instance, solution, project_id, sessions, top=top, month=month,
-                             venue=venue, time_limit=time_limit, workers=workers, lang=lang)
+                             venue=venue, time_limit=time_limit, workers=workers)
     except InputError as error:
-        _exit_bad_input(error.problems)
+        _exit_bad_input(error.said)
     if not found:
         click.echo(_say("no alternative"))
         sys.exit(EXIT_NO_SCHEDULE)
@@ -551,11 +553,11 @@ def _plan_or_exit(instance_path: str, solution_path: str, lang: str) -> tuple[In
     """The instance and a plan of it that keeps every rule, or exit 2 saying what is wrong."""
     from scheduler.export.formats import read_solution
 
-    instance = _load_or_exit(instance_path, lang)
+    instance = _load_or_exit(instance_path)
     try:
         solution, _ = read_solution(Path(solution_path), instance, lang=lang)
     except InputError as error:
-        _exit_bad_input(error.problems)
+        _exit_bad_input(error.said)
     return instance, solution
 
 
@@ -582,9 +584,9 @@ def _check(path: str, lang: str) -> None:
 
     _formats_or_exit("csv", lang)
     try:
-        instance = load_instance(Path(path), lang)
+        instance = load_instance(Path(path))
     except WorkbookError as error:
-        for problem in error.problems:
+        for problem in said_all(error.said, lang):
             click.echo(problem, err=True)
         with _writing(Path(path).parent):
             copy = write_checked_copy(Path(path), error.cells, lang)
@@ -593,7 +595,7 @@ def _check(path: str, lang: str) -> None:
         sys.exit(EXIT_BAD_INPUT)
     except InputError as error:
         _exit_bad_input([f"{path}: {problem}" if not problem.startswith(path) else problem
-                         for problem in error.problems])
+                         for problem in said_all(error.said, _lang())])
     for line in hours_out_of_reach(instance):
         click.echo(line.text(lang))
     click.echo((f"{path}：没有问题。{len(instance.projects)} 个项目，{len(instance.towns)} 个乡镇，"
@@ -644,7 +646,7 @@ def template_command(from_path: str | None, lang: str, out_path: Path, force: bo
 
     _formats_or_exit("csv", lang)
     _refuse_to_overwrite(out_path, force)
-    instance = _load_or_exit(from_path, lang) if from_path else None
+    instance = _load_or_exit(from_path) if from_path else None
     _writable_or_exit(out_path.parent)
     with _writing(out_path.parent):
         write_workbook(out_path, instance, lang)
@@ -671,7 +673,7 @@ def import_table_command(table_path: Path, out_path: Path, lang: str, force: boo
         with _writing(out_path.parent):
             count, guesses = import_table(table_path, out_path, lang)
     except InputError as error:
-        _exit_bad_input(error.problems)
+        _exit_bad_input(error.said)
     for guess in guesses:
         click.echo(_say("guessed", guess=guess.text(lang)))
     click.echo(_say("table imported", path=out_path, count=count, guesses=len(guesses)))
@@ -724,31 +726,31 @@ def _refuse_to_overwrite(path: Path, force: bool) -> None:
         _exit_bad_input([_say("exists", path=path)])
 
 
-def _load_or_exit(path: str, lang: str | None = None) -> Instance:
+def _load_or_exit(path: str) -> Instance:
     """The instance, or exit 2 naming each problem; a year planned on provisional holidays
     (before its notice) is said on stderr, once per command."""
     from scheduler.calendar import provisional_holidays
 
     try:
-        instance = load_instance(Path(path), lang or _lang())
+        instance = load_instance(Path(path))
     except InputError as error:
         _exit_bad_input([f"{path}: {problem}" if not problem.startswith(path) else problem
-                         for problem in error.problems])
+                         for problem in said_all(error.said, _lang())])
         raise  # unreachable: for the type checker
     if provisional_holidays(instance) is not None:
         click.echo(_say("provisional holidays", year=instance.year), err=True)
     return instance
 
 
-def _cannot_run(instance: Instance, project_ids: list[str]) -> dict[str, str]:
-    """Why each of these projects cannot run at all, in the command's language."""
+def _cannot_run(instance: Instance, project_ids: list[str]) -> dict[str, Phrase]:
+    """Why each of these projects cannot run at all."""
     from scheduler.sessions import cannot_run
 
-    return cannot_run(instance, project_ids, _lang())
+    return cannot_run(instance, project_ids)
 
 
-def _exit_bad_input(problems: list[str]) -> None:
-    for problem in problems:
+def _exit_bad_input(problems: Sequence[Phrase | str]) -> None:
+    for problem in said_all(problems, _lang()):
         click.echo(problem, err=True)
     click.echo(_say("problems", count=len(problems)), err=True)
     sys.exit(EXIT_BAD_INPUT)
@@ -777,7 +779,7 @@ def _print_summary(instance: Instance, result: SolveResult) -> None:
                 if instance.objective.weights.away_days else "")
         click.echo(_say("cost", **solution.kpis, away=away))
         if has_requirement(instance):
-            lowest, highest = hours_extremes(instance, solution, _lang())
+            lowest, highest = hours_extremes(instance, solution)
             click.echo(_say("hours short", hours_short=solution.kpis["hours_short"],
                             lowest=lowest, highest=highest))
         sessions = {(row.project, row.session) for row in solution.sessions}

@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from models import InputError, Instance, Solution, load_instance, parse_instance, read_json
+from models.phrase import said
 from models.scenario import is_scenario, load_scenario
 from models.workbook.read import is_workbook, load_workbook_instance
 from scheduler.children import die_with_parent, stop_children
@@ -87,10 +88,10 @@ class Comparison:
             for trainer in alternative.instance.trainers:
                 known.setdefault(f"trainer:{trainer.id}", trainer.name)
         for alternative in self.alternatives[1:]:
-            changes = project_changes(self.base.solution, alternative.solution, known, lang)
+            changes = project_changes(self.base.solution, alternative.solution, known)
             for aspect in ("months", "venues", "trainers"):
                 columns[alternative.label, aspect] = {
-                    project: f"{change[0]} → {change[1]}"
+                    project: f"{said(change[0], lang)} → {said(change[1], lang)}"
                     for project, diff in changes.items()
                     if (change := getattr(diff, aspect)) is not None}
         names = {project.id: project.name for alternative in self.alternatives

@@ -14,27 +14,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
-
-import pandas as pd
 
 from models import Instance, SessionPhase, Solution
-from models.cell_text import csv_table
 from models.classes import qualified_trainers, usable_venues
-from models.solution import write_text_atomically
+from models.phrase import Phrase, phrase
 from scheduler.calendar import YearCalendar
-from scheduler.messages import phrase, term
 from scheduler.sessions import as_named
-
-KNOCK_ON = "knock-on: makes room for the changes above"
-IMPROVEMENT = "improves the plan"
-CALENDAR_REASONS = {
-    "public holidays": "its dates include a public holiday now",
-    "blackouts": "its dates fall in a blackout now",
-    "months": "its dates are outside the project's months now",
-    "weekdays": "its dates include a weekend day now",
-    "holiday": "its dates break the project's school-holiday rule now",
-}
 
 
 @dataclass(frozen=True)
@@ -48,14 +33,15 @@ class SessionChange:
     kinds: tuple[str, ...]
     before: SessionPhase | None
     after: SessionPhase | None
-    reason: str
+    reason: Phrase | None
+    """Why it changed; None only while `session_changes` is still finding the reasons."""
 
 
-def session_changes(instance: Instance, baseline: Solution, solution: Solution,
-                    lang: str = "en") -> list[SessionChange]:
+def session_changes(instance: Instance, baseline: Solution,
+                    solution: Solution) -> list[SessionChange]:
     """Every session-phase of the new plan that differs from the baseline, in date order of
-    the baseline (new sessions last); causes first, knock-on effects after; the reasons in
-    English ("en") or Chinese ("zh")."""
+    the baseline (new sessions last), each with its reason; causes first, knock-on effects
+    after."""
     calendar = YearCalendar(instance)
     before_rows = {_key(row): row for row in baseline.sessions}
     after_rows = {_key(row): row for row in solution.sessions}
@@ -65,14 +51,12 @@ def session_changes(instance: Instance, baseline: Solution, solution: Solution,
         kinds = _kinds(before, after)
         if kinds:
             changes.append(SessionChange(*key, kinds, before, after,
-                                         broken_rule(instance, calendar, before, lang=lang)
-                                         or ""))
+                                         broken_reason(instance, calendar, before)))
     for key, after in sorted(after_rows.items(), key=lambda item: item[1].start):
         if key not in before_rows:
-            changes.append(SessionChange(*key, ("new",), None, after,
-                                         term("a session the earlier plan did not have", lang)))
+            changes.append(SessionChange(*key, ("new",), None, after, phrase(WORDS["new"])))
     caused = any(change.reason for change in changes)
-    fallback = term(KNOCK_ON if caused else IMPROVEMENT, lang)
+    fallback = phrase(WORDS["knock-on" if caused else "improvement"])
     return sorted((change if change.reason else replace(change, reason=fallback)
                    for change in changes), key=lambda change: change.reason == fallback)
 
@@ -97,22 +81,22 @@ class ProjectChange:
     (before, after) when it changed."""
 
     project: str
-    months: tuple[str, str] | None
-    venues: tuple[str, str] | None
-    trainers: tuple[str, str] | None
+    months: tuple[Phrase | str, Phrase | str] | None
+    venues: tuple[Phrase | str, Phrase | str] | None
+    trainers: tuple[Phrase | str, Phrase | str] | None
 
 
-def project_changes(base: Solution, other: Solution, names: Mapping[str, str] | None = None,
-                    lang: str = "en") -> dict[str, ProjectChange]:
+def project_changes(base: Solution, other: Solution,
+                    names: Mapping[str, str] | None = None) -> dict[str, ProjectChange]:
     """The projects whose months, venues or trainers differ between the two plans (a dropped
-    project has none of them: "dropped", in `lang`; one its instance does not have: "—");
+    project has none of them: `DROPPED`; one its instance does not have: "—");
     venues and trainers by their `names`, keyed "venue:<id>" and "trainer:<id>" (by id where
     missing)."""
     before, after = _summaries(base, names or {}), _summaries(other, names or {})
     changes = {}
     for project in sorted(set(before) | set(after)):
-        old = before.get(project) or _absent(project, base, lang)
-        new = after.get(project) or _absent(project, other, lang)
+        old = before.get(project) or _absent(project, base)
+        new = after.get(project) or _absent(project, other)
         fields = [(old[index], new[index]) if old[index] != new[index] else None
                   for index in range(3)]
         if any(fields):
@@ -120,9 +104,13 @@ def project_changes(base: Solution, other: Solution, names: Mapping[str, str] | 
     return changes
 
 
-def _absent(project: str, solution: Solution, lang: str) -> tuple[str, str, str]:
+DROPPED = phrase(("dropped", "未安排"))
+"""What a project dropped from a plan has instead of months, venues and trainers."""
+
+
+def _absent(project: str, solution: Solution) -> tuple[Phrase | str, ...]:
     """A project without sessions: dropped, or not in that plan's instance at all."""
-    return (term("dropped", lang),) * 3 if project in solution.dropped else ("—",) * 3
+    return (DROPPED,) * 3 if project in solution.dropped else ("—",) * 3
 
 
 def _summaries(solution: Solution,
@@ -161,44 +149,52 @@ def _kinds(before: SessionPhase, after: SessionPhase | None) -> tuple[str, ...]:
 
 def broken_rule(instance: Instance, calendar: YearCalendar, row: SessionPhase,
                 dated: bool = True, lang: str = "en") -> str | None:
+    """`broken_reason` said in `lang`, for `scheduler.model`'s re-plan checks until they take
+    the sentence itself (tests/test_layers.py names the exception)."""
+    reason = broken_reason(instance, calendar, row, dated)
+    return reason.text(lang) if reason is not None else None
+
+
+def broken_reason(instance: Instance, calendar: YearCalendar, row: SessionPhase,
+                  dated: bool = True) -> Phrase | None:
     """The first rule of the new instance the earlier session-phase breaks, in a planner's
-    words in English ("en") or Chinese ("zh"); None if it breaks none on its own. Not `dated`:
-    its dates may change, so only the rules that hold on any dates are checked."""
+    words; None if it breaks none on its own. Not `dated`: its dates may change, so only the
+    rules that hold on any dates are checked."""
     project = next((p for p in instance.projects if p.id == row.project), None)
     if project is None:
-        return phrase(WORDS["project removed"], project=row.project).text(lang)
+        return phrase(WORDS["project removed"], project=row.project)
     days = set(_dates(row)) if dated else set()
     for trainer_id in row.trainers:
         trainer = next((t for t in instance.trainers if t.id == trainer_id), None)
         if trainer is None:
-            return phrase(WORDS["trainer removed"], trainer=trainer_id).text(lang)
+            return phrase(WORDS["trainer removed"], trainer=trainer_id)
         away = [r for r in trainer.unavailable if days & set(r.days())]
         if away:
             return phrase(WORDS["trainer away"], trainer=as_named(trainer), start=away[0].start,
-                          end=away[0].end).text(lang)
+                          end=away[0].end)
         if trainer.available is not None and not days <= {
                 day for r in trainer.available for day in r.days()}:
-            return phrase(WORDS["trainer not free"], trainer=as_named(trainer)).text(lang)
+            return phrase(WORDS["trainer not free"], trainer=as_named(trainer))
         if trainer not in qualified_trainers(instance, project):
-            return phrase(WORDS["trainer topics"], trainer=as_named(trainer)).text(lang)
+            return phrase(WORDS["trainer topics"], trainer=as_named(trainer))
     if row.venue is not None:
         venue = next((v for v in instance.venues if v.id == row.venue), None)
         if venue is None:
-            return phrase(WORDS["venue removed"], venue=row.venue).text(lang)
+            return phrase(WORDS["venue removed"], venue=row.venue)
         closed = [r for r in venue.unavailable if days & set(r.days())]
         if closed:
             return phrase(WORDS["venue closed"], venue=as_named(venue), start=closed[0].start,
-                          end=closed[0].end).text(lang)
+                          end=closed[0].end)
         if venue not in usable_venues(instance, project) or venue.capacity < row.size:
-            return phrase(WORDS["venue cannot host"], venue=as_named(venue)).text(lang)
+            return phrase(WORDS["venue cannot host"], venue=as_named(venue))
     if not dated:
         return None
     start = calendar.day(row.start)
     if start < 0 or start >= calendar.length or row.days != project.days:
-        return phrase(WORDS["days"], project=as_named(project), days=project.days).text(lang)
+        return phrase(WORDS["days"], project=as_named(project), days=project.days)
     for rule, allowed in calendar.start_rules(project).items():
         if start >= len(allowed) or not allowed[start]:
-            return term(CALENDAR_REASONS[rule], lang)
+            return phrase(WORDS[rule])
     return None
 
 
@@ -214,9 +210,19 @@ WORDS: dict[str, tuple[str, str]] = {
     "venue closed": ("venue {venue} is closed {start}–{end}", "场地{venue} {start}–{end} 不开放"),
     "venue cannot host": ("venue {venue} can no longer host it", "场地{venue}已不能承办该班"),
     "days": ("project {project} now lasts {days} days", "项目{project}现在要 {days} 天"),
+    # The calendar's rules, by the names `YearCalendar.start_rules` gives them.
+    "public holidays": ("its dates include a public holiday now", "日期现在包含法定节假日"),
+    "blackouts": ("its dates fall in a blackout now", "日期现在落在禁排日期内"),
+    "months": ("its dates are outside the project's months now", "日期现在不在项目的月份内"),
+    "weekdays": ("its dates include a weekend day now", "日期现在包含周末"),
+    "holiday": ("its dates break the project's school-holiday rule now",
+                "日期现在不符合项目的假期规则"),
+    # A change that breaks nothing.
+    "new": ("a session the earlier plan did not have", "原方案中没有的班"),
+    "knock-on": ("knock-on: makes room for the changes above", "连带调整：为上面的变化腾出位置"),
+    "improvement": ("improves the plan", "使方案更好"),
 }
-"""The reasons `broken_rule` gives, in English and Chinese (the calendar's: `CALENDAR_REASONS`,
-said in Chinese by `scheduler.messages.term`)."""
+"""The reasons of the changes, in English and Chinese."""
 
 
 def _dates(row: SessionPhase) -> list[dt.date]:
@@ -225,30 +231,3 @@ def _dates(row: SessionPhase) -> list[dt.date]:
 
 def _key(row: SessionPhase) -> tuple[str, int, int]:
     return (row.project, row.session, row.phase)
-
-
-CHANGE_COLUMNS = ["project", "name", "session", "phase", "change", "before", "after", "why"]
-
-
-def changes_table(instance: Instance, changes: list[SessionChange],
-                  lang: str = "en") -> pd.DataFrame:
-    """The changes as a table (changes.csv): one row per session-phase, the headers and kinds
-    in `lang` (the reasons as `session_changes` said them)."""
-    names = {project.id: project.name for project in instance.projects}
-    return pd.DataFrame(
-        [[change.project, names.get(change.project, ""), change.session, change.phase,
-          ", ".join(term(kind, lang) for kind in change.kinds),
-          describe(instance, change.before), describe(instance, change.after),
-          change.reason] for change in changes],
-        columns=[term(column, lang) for column in CHANGE_COLUMNS])
-
-
-def write_changes(instance: Instance, changes: list[SessionChange], out_dir: Path,
-                  lang: str = "en") -> Path:
-    """`changes.csv` in `out_dir`: `changes_table`, UTF-8 with a byte-order mark so that Excel
-    reads the Chinese, written whole or not at all; formula-like text guarded
-    (`models.cell_text`)."""
-    path = out_dir / "changes.csv"
-    write_text_atomically(path, "\ufeff" + csv_table(changes_table(instance, changes, lang))
-                          .to_csv(index=False))
-    return path

@@ -21,9 +21,11 @@ from pathlib import Path
 from models import InputError, Instance, Solution, Status, load_instance
 from models.fields import parse_date
 from models.outputs import all_or_nothing
+from scheduler.messages import said_all
 from scheduler.replan import Replan
 from scheduler.search.solve import solve
 from scheduler.sessions import cannot_run
+from scheduler.web import PAGE_LANGUAGE
 from scheduler.web.storage import COMPARE, DONE, FAILED, STOPPED, Job, Storage
 
 BEAT_SECONDS = 0.5
@@ -121,7 +123,8 @@ def run_job(storage: Storage, job: Job, workers: int) -> None:
             else:
                 message = _solve(job, folder, out_dir, workers, watch)
         except InputError as error:
-            storage.update(job.id, status=FAILED, problems=error.problems, ended=time.time(),
+            storage.update(job.id, status=FAILED,
+                           problems=said_all(error.said, PAGE_LANGUAGE), ended=time.time(),
                            message="输入有误，未求解")
             return
         except KeyboardInterrupt:  # stopped before the search began: nothing to keep
@@ -165,7 +168,8 @@ def _solve(job: Job, folder: Path, out_dir: Path, workers: int, watch: Watch) ->
                 _write_changes(instance, replan.baseline, solution, out_dir)
     if not solution.status.has_schedule:
         # The search keeps its reasons in English; the pages say them in Chinese.
-        said = cannot_run(instance, list(result.unschedulable), "zh")
+        said = {project_id: why.text(PAGE_LANGUAGE)
+                for project_id, why in cannot_run(instance, list(result.unschedulable)).items()}
         reasons = "；".join(f"{instance.project(project_id).name}（{project_id}）："
                            f"{said.get(project_id, reason)}"
                            for project_id, reason in result.unschedulable.items())
@@ -185,9 +189,11 @@ def _replan(job: Job, folder: Path) -> Replan | None:
 
 def _write_changes(instance: Instance, baseline: Solution, solution: Solution,
                    out_dir: Path) -> None:
-    from scheduler.diff import session_changes, write_changes
+    from scheduler.diff import session_changes
+    from scheduler.export.changes import write_changes
 
-    write_changes(instance, session_changes(instance, baseline, solution, "zh"), out_dir, "zh")
+    write_changes(instance, session_changes(instance, baseline, solution), out_dir,
+                  PAGE_LANGUAGE)
 
 
 def _summary(solution: Solution) -> str:
