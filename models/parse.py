@@ -13,7 +13,7 @@ import json
 import math
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from models.instance import (
     Trainer,
     Venue,
 )
+from models.phrase import Phrase
 
 LIST_SECTIONS: dict[str, type[BaseModel]] = {
     "audiences": Audience,
@@ -51,11 +52,19 @@ quick plans, which the time limit does not cut short, took minutes (docs/perform
 
 
 class InputError(Exception):
-    """The input is wrong; `problems` holds one plain sentence per problem, each naming where."""
+    """The input is wrong: one sentence per problem, each naming where. `said` holds them as
+    found: a `Phrase` where the planner may read it in either language (a workbook's cells), a
+    plain string where it has one wording (a JSON path with pydantic's words), for the caller to
+    say in its reader's language (`scheduler.messages.said_all`); `problems` and str() read
+    them in English."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+    def __init__(self, problems: Sequence[Phrase | str]):
+        self.said = list(problems)
+        super().__init__("\n".join(self.problems))
+
+    @property
+    def problems(self) -> list[str]:
+        return [str(problem) for problem in self.said]
 
 
 def read_json(path: Path) -> Any:

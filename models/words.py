@@ -47,9 +47,6 @@ class WordError(ValueError):
         self.zh = zh
         self.en = en
 
-    def text(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
-
 
 def _shown(value: Any) -> str:
     return f'"{value}"' if isinstance(value, str) else str(value)

@@ -55,12 +55,13 @@ if TYPE_CHECKING:
     from scheduler.validate import Violation
 
 
-def load_instance(path: str | Path, lang: str = "zh") -> Instance:
+def load_instance(path: str | Path) -> Instance:
     """An instance from a JSON file, a planner's workbook (.xlsx) or a scenario file; a file
-    that is not a valid instance raises `InputError`, its problems named in `lang`."""
+    that is not a valid instance raises `InputError`: its `said` holds each problem as a
+    sentence, said in either language with `.text("en")` or `.text("zh")`."""
     from models import load_instance as load
 
-    return load(Path(path), lang)
+    return load(Path(path))
 
 
 def validate_plan(instance: Instance, solution: Solution,

@@ -19,11 +19,11 @@ import time
 from dataclasses import dataclass
 
 from models import InputError, Instance, Project, SessionPhase, Solution, Status
+from models.phrase import Joined, Named, phrase
 from models.words import decimal
 from scheduler.calendar import YearCalendar
 from scheduler.diff import SessionChange, session_changes
 from scheduler.kpis import KPI_NAMES, weighted_objective
-from scheduler.messages import Joined, Named, phrase
 from scheduler.model import PhaseVars, TrainingModel, placement, read_plan
 from scheduler.replan import Replan
 from scheduler.search import lns
@@ -57,32 +57,31 @@ class Alternative:
     """The other session-phases that had to change for it."""
 
 
-def parse_class(text: str, solution: Solution, lang: str = "en") -> tuple[str, list[int]]:
-    """`p11#3` → ("p11", [3]); `p11` → every class of p11 in the plan. `InputError` (in
-    `lang`) when the plan has no such class."""
+def parse_class(text: str, solution: Solution) -> tuple[str, list[int]]:
+    """`p11#3` → ("p11", [3]); `p11` → every class of p11 in the plan. `InputError` when the
+    plan has no such class."""
     project, _, number = text.partition("#")
     numbers = sorted({row.session for row in solution.sessions if row.project == project})
     if not numbers:
-        raise InputError([phrase(NO_CLASS, text=text, project=project).text(lang)])
+        raise InputError([phrase(NO_CLASS, text=text, project=project)])
     if not number:
         return project, numbers
     session = decimal(number)
     if session is None or session not in numbers:
         raise InputError([phrase(OTHER_CLASSES, text=text, project=project, number=number,
-                                 numbers=Joined(tuple(numbers))).text(lang)])
+                                 numbers=Joined(tuple(numbers)))])
     return project, [session]
 
 
 def alternatives(instance: Instance, solution: Solution, project_id: str, sessions: list[int],
                  *, top: int = 5, month: int | None = None, venue: str | None = None,
                  stop: Stop | None = None, time_limit: float | None = None,
-                 workers: int | None = None, seed: int = 0, lang: str = "en"
-                 ) -> list[Alternative]:
+                 workers: int | None = None, seed: int = 0) -> list[Alternative]:
     """Up to `top` other placements of the given classes of a project, best first (by the
     change of the objective); fewer when there are no more, or the time runs out, or `stop` is
     set (what was found is kept). The time limit (`stop`'s, or `time_limit`, default 8 s, on
     the wall clock) counts from the call, the model's building included. A venue that cannot
-    host the project is an `InputError` in `lang`."""
+    host the project is an `InputError`."""
     stop = stop_from(stop, time_limit, None, default_limit=8.0)
     if stop.deterministic:
         raise ValueError("the alternatives are searched on the wall clock only")
@@ -98,7 +97,7 @@ def alternatives(instance: Instance, solution: Solution, project_id: str, sessio
     firsts = [session.phases[0] for session in asked]
     for session in asked:
         for phase in session.phases:
-            _restrict(built, variables.project, phase, month, venue, lang)
+            _restrict(built, variables.project, phase, month, venue)
     before = {row.session: row for row in solution.sessions
               if row.project == project_id and row.phase == 1}
     placement.forbid(built, firsts, tuple((calendar.day(before[n].start), before[n].venue)
@@ -142,7 +141,7 @@ def _replanned(built: TrainingModel, plan: Hint, project_id: str, search: Search
 
 
 def _restrict(built: TrainingModel, project: Project, phase: PhaseVars, month: int | None,
-              venue: str | None, lang: str) -> None:
+              venue: str | None) -> None:
     """Hold a phase to the month (every one of its days) and the venue asked about."""
     if month is not None:
         days = [day for day in range(built.calendar.length)
@@ -155,7 +154,7 @@ def _restrict(built: TrainingModel, project: Project, phase: PhaseVars, month: i
             raise InputError([phrase(
                 NOT_THERE if phase.venues else NO_VENUE, venue=venue,
                 project=Named(project.id, project.name),
-                venues=Joined(tuple(sorted(phase.venues)))).text(lang)])
+                venues=Joined(tuple(sorted(phase.venues))))])
         placement.at_venue(built, phase, venue)
 
 

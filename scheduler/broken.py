@@ -11,59 +11,59 @@ import datetime as dt
 
 from models import Instance, SessionPhase
 from models.classes import qualified_trainers, usable_venues
+from models.phrase import Phrase, phrase
 from scheduler.calendar import YearCalendar
-from scheduler.messages import phrase, term
 from scheduler.sessions import as_named
-
-CALENDAR_REASONS = {
-    "public holidays": "its dates include a public holiday now",
-    "blackouts": "its dates fall in a blackout now",
-    "months": "its dates are outside the project's months now",
-    "weekdays": "its dates include a weekend day now",
-    "holiday": "its dates break the project's school-holiday rule now",
-}
 
 
 def broken_rule(instance: Instance, calendar: YearCalendar, row: SessionPhase,
                 dated: bool = True, lang: str = "en") -> str | None:
+    """`broken_reason` said in `lang`, for `scheduler.model`'s re-plan checks until they take
+    the sentence itself (tests/test_layers.py names the exception)."""
+    reason = broken_reason(instance, calendar, row, dated)
+    return reason.text(lang) if reason is not None else None
+
+
+def broken_reason(instance: Instance, calendar: YearCalendar, row: SessionPhase,
+                  dated: bool = True) -> Phrase | None:
     """The first rule of the new instance the earlier session-phase breaks, in a planner's
-    words in English ("en") or Chinese ("zh"); None if it breaks none on its own. Not `dated`:
-    its dates may change, so only the rules that hold on any dates are checked."""
+    words; None if it breaks none on its own. Not `dated`: its dates may change, so only the
+    rules that hold on any dates are checked."""
     project = next((p for p in instance.projects if p.id == row.project), None)
     if project is None:
-        return phrase(WORDS["project removed"], project=row.project).text(lang)
+        return phrase(WORDS["project removed"], project=row.project)
     days = set(_dates(row)) if dated else set()
     for trainer_id in row.trainers:
         trainer = next((t for t in instance.trainers if t.id == trainer_id), None)
         if trainer is None:
-            return phrase(WORDS["trainer removed"], trainer=trainer_id).text(lang)
+            return phrase(WORDS["trainer removed"], trainer=trainer_id)
         away = [r for r in trainer.unavailable if days & set(r.days())]
         if away:
             return phrase(WORDS["trainer away"], trainer=as_named(trainer), start=away[0].start,
-                          end=away[0].end).text(lang)
+                          end=away[0].end)
         if trainer.available is not None and not days <= {
                 day for r in trainer.available for day in r.days()}:
-            return phrase(WORDS["trainer not free"], trainer=as_named(trainer)).text(lang)
+            return phrase(WORDS["trainer not free"], trainer=as_named(trainer))
         if trainer not in qualified_trainers(instance, project):
-            return phrase(WORDS["trainer topics"], trainer=as_named(trainer)).text(lang)
+            return phrase(WORDS["trainer topics"], trainer=as_named(trainer))
     if row.venue is not None:
         venue = next((v for v in instance.venues if v.id == row.venue), None)
         if venue is None:
-            return phrase(WORDS["venue removed"], venue=row.venue).text(lang)
+            return phrase(WORDS["venue removed"], venue=row.venue)
         closed = [r for r in venue.unavailable if days & set(r.days())]
         if closed:
             return phrase(WORDS["venue closed"], venue=as_named(venue), start=closed[0].start,
-                          end=closed[0].end).text(lang)
+                          end=closed[0].end)
         if venue not in usable_venues(instance, project) or venue.capacity < row.size:
-            return phrase(WORDS["venue cannot host"], venue=as_named(venue)).text(lang)
+            return phrase(WORDS["venue cannot host"], venue=as_named(venue))
     if not dated:
         return None
     start = calendar.day(row.start)
     if start < 0 or start >= calendar.length or row.days != project.days:
-        return phrase(WORDS["days"], project=as_named(project), days=project.days).text(lang)
+        return phrase(WORDS["days"], project=as_named(project), days=project.days)
     for rule, allowed in calendar.start_rules(project).items():
         if start >= len(allowed) or not allowed[start]:
-            return term(CALENDAR_REASONS[rule], lang)
+            return phrase(WORDS[rule])
     return None
 
 
@@ -79,9 +79,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "venue closed": ("venue {venue} is closed {start}–{end}", "场地{venue} {start}–{end} 不开放"),
     "venue cannot host": ("venue {venue} can no longer host it", "场地{venue}已不能承办该班"),
     "days": ("project {project} now lasts {days} days", "项目{project}现在要 {days} 天"),
+    # The calendar's rules, by the names `YearCalendar.start_rules` gives them.
+    "public holidays": ("its dates include a public holiday now", "日期现在包含法定节假日"),
+    "blackouts": ("its dates fall in a blackout now", "日期现在落在禁排日期内"),
+    "months": ("its dates are outside the project's months now", "日期现在不在项目的月份内"),
+    "weekdays": ("its dates include a weekend day now", "日期现在包含周末"),
+    "holiday": ("its dates break the project's school-holiday rule now",
+                "日期现在不符合项目的假期规则"),
 }
-"""The reasons `broken_rule` gives, in English and Chinese (the calendar's: `CALENDAR_REASONS`,
-said in Chinese by `scheduler.messages.term`)."""
+"""The rules a kept session-phase may break, in English and Chinese."""
 
 
 def _dates(row: SessionPhase) -> list[dt.date]:

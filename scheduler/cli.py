@@ -12,7 +12,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
@@ -21,7 +21,7 @@ import click
 import scheduler
 from scheduler import InputError, Instance, Replan, SessionPhase, Solution, Status, usecases
 from scheduler.interrupt import ctrl_c_stops
-from scheduler.messages import LANGUAGES, Named, language, say, term
+from scheduler.messages import LANGUAGES, Named, Phrase, language, said_all, say, term
 from scheduler.web.processes import RUNNABLE
 
 EXIT_SCHEDULE, EXIT_NO_SCHEDULE, EXIT_BAD_INPUT = 0, 1, 2
@@ -91,7 +91,7 @@ def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, s
     """Schedule INSTANCE.json (an instance or a scenario file); write solution.json and the
     plan in the chosen formats."""
     formats, lang = _formats_or_exit(format_names, lang)
-    instance = _load_or_exit(instance_path, lang)
+    instance = _load_or_exit(instance_path)
     replan = _replan_or_exit(baseline_path, today, pins, method)
     out_dir = out_dir or Path("out") / Path(instance_path).stem
     _writable_or_exit(out_dir)
@@ -108,7 +108,7 @@ def solve_command(instance_path: str, time_limit: float, out_dir: Path | None, s
             replan=replan, formats=formats, lang=lang, deterministic=workers == 1,
             hooks=SolvePrinter())
     except InputError as error:
-        _exit_bad_input(error.problems)
+        _exit_bad_input(error.said)
     solution = solved.solution
     if replan is not None and solution.status is Status.INFEASIBLE:
         click.echo(_say("pinned infeasible"))
@@ -188,7 +188,7 @@ def _replan_or_exit(baseline_path: str | None, today: str | None, pins: tuple[st
         return usecases.replan_request(baseline, today=today, pins=pins,
                                        source=Path(baseline_path).name, lang=_lang())
     except InputError as error:
-        _exit_bad_input(error.problems)
+        _exit_bad_input(error.said)
         raise  # unreachable: for the type checker
 
 
@@ -196,7 +196,7 @@ def _read_solution_or_exit(path: str) -> Solution:
     try:
         return usecases.read_solution_file(path)
     except InputError as error:
-        _exit_bad_input(error.problems)
+        _exit_bad_input(error.said)
         raise  # unreachable: for the type checker
 
 
@@ -233,11 +233,11 @@ def export_command(solution_path: str, instance_path: str, format_names: str,
                    out_dir: Path | None, lang: str, allow_violations: bool) -> None:
     """Write the plan of SOLUTION.json as Excel, calendars, report, CSV and chart."""
     formats, lang = _formats_or_exit(format_names, lang)
-    instance = _load_or_exit(instance_path, lang)
+    instance = _load_or_exit(instance_path)
     try:
         solution, broken = usecases.read_plan(solution_path, instance, allow_violations, lang)
     except InputError as error:
-        _exit_bad_input(error.problems)
+        _exit_bad_input(error.said)
     out_dir = out_dir or Path(solution_path).parent
     _writable_or_exit(out_dir)
     for line in broken:
@@ -291,7 +291,7 @@ def compare_command(base_path: Path, scenario_paths: tuple[Path, ...], jobs: int
             seed=seed, workers=workers, base_solution=base_solution, lang=lang,
             hooks=ComparePrinter(lang))
     except InputError as error:
-        _exit_bad_input(error.problems)
+        _exit_bad_input(error.said)
     if compared.comparison is None:
         click.echo(_say("compare stopped", why=compared.stopped))
         sys.exit(EXIT_NO_SCHEDULE)
@@ -316,7 +316,7 @@ def _formats_or_exit(format_names: str, lang: str) -> tuple[list[str], str]:
     try:
         return usecases.parse_formats(format_names, lang), lang
     except InputError as error:
-        _exit_bad_input(error.problems)
+        _exit_bad_input(error.said)
         raise  # unreachable: for the type checker
 
 
@@ -402,7 +402,7 @@ def validate_command(instance_path: str, solution_path: str | None, baseline_pat
         click.echo(_say("replanned note", baseline=solution.replan.baseline))
     violations = scheduler.validate_plan(instance, solution, baseline)
     for violation in violations:
-        click.echo(f"[{violation.rule}] {violation.text(lang)}")
+        click.echo(f"[{violation.rule}] {violation.said.text(lang)}")
     if violations:
         click.echo(_say("violations", count=len(violations), path=solution_path))
         sys.exit(EXIT_NO_SCHEDULE)
@@ -421,9 +421,9 @@ def why_command(instance_path: str, solution_path: str, target: str | None, lang
     project_id, session = None, None
     if target is not None:
         try:
-            project_id, sessions = usecases.parse_class(target, solution, lang)
+            project_id, sessions = usecases.parse_class(target, solution)
         except InputError as error:
-            _exit_bad_input(error.problems)
+            _exit_bad_input(error.said)
         session = sessions[0] if "#" in target else None
     kpi_words = usecases.kpi_words(lang)
     for project in usecases.class_costs(instance, solution, project_id, session, lang):
@@ -464,7 +464,7 @@ def alternatives_command(instance_path: str, solution_path: str, target: str, to
     where it can stay: what every KPI and the objective would change, and what else moves."""
     instance, solution = _plan_or_exit(instance_path, solution_path, lang)
     try:
-        project_id, sessions = usecases.parse_class(target, solution, lang)
+        project_id, sessions = usecases.parse_class(target, solution)
         if len(sessions) > 1 and month is None and venue is None:
             raise InputError([_say("one class or a month", target=target, count=len(sessions),
                                    example=f"{project_id}#{sessions[0]}")])
@@ -478,9 +478,9 @@ def alternatives_command(instance_path: str, solution_path: str, target: str, to
                         place=_describe_class(instance, now)))
         found = usecases.find_alternatives(instance, solution, project_id, sessions, top=top,
                                            month=month, venue=venue, time_limit=time_limit,
-                                           workers=workers, lang=lang, hooks=CommandHooks())
+                                           workers=workers, hooks=CommandHooks())
     except InputError as error:
-        _exit_bad_input(error.problems)
+        _exit_bad_input(error.said)
     if not found:
         click.echo(_say("no alternative"))
         sys.exit(EXIT_NO_SCHEDULE)
@@ -512,7 +512,7 @@ def _plan_or_exit(instance_path: str, solution_path: str, lang: str) -> tuple[In
     try:
         solution, _ = usecases.read_plan(solution_path, instance, lang=lang)
     except InputError as error:
-        _exit_bad_input(error.problems)
+        _exit_bad_input(error.said)
     return instance, solution
 
 
@@ -536,7 +536,7 @@ def _check(path: str, lang: str) -> None:
     _formats_or_exit("csv", lang)
     checked = usecases.check_file(path, lang, hooks=CommandHooks())
     if checked.checked_copy is not None:
-        for problem in checked.problems:
+        for problem in said_all(checked.problems, lang):
             click.echo(problem, err=True)
         copy = checked.checked_copy
         click.echo(f"{len(checked.problems)} 处问题；已在 {copy} 中标红。" if lang == "zh"
@@ -545,7 +545,7 @@ def _check(path: str, lang: str) -> None:
         sys.exit(EXIT_BAD_INPUT)
     instance = checked.instance
     if instance is None:
-        _exit_bad_input(_named_by(path, checked.problems))
+        _exit_bad_input(_named_by(path, said_all(checked.problems, lang)))
         return
     for line in usecases.instance_notes(instance):
         click.echo(line.text(lang))
@@ -595,7 +595,7 @@ def template_command(from_path: str | None, lang: str, out_path: Path, force: bo
     policy and weights, with drop-downs and a comment on every header."""
     _formats_or_exit("csv", lang)
     _refuse_to_overwrite(out_path, force)
-    instance = _load_or_exit(from_path, lang) if from_path else None
+    instance = _load_or_exit(from_path) if from_path else None
     _writable_or_exit(out_path.parent)
     usecases.write_template(out_path, instance, lang, CommandHooks())
     what = (_say("template from", count=len(instance.projects), source=from_path) if instance
@@ -618,7 +618,7 @@ def import_table_command(table_path: Path, out_path: Path, lang: str, force: boo
     try:
         count, guesses = usecases.write_import(table_path, out_path, lang, CommandHooks())
     except InputError as error:
-        _exit_bad_input(error.problems)
+        _exit_bad_input(error.said)
     for guess in guesses:
         click.echo(_say("guessed", guess=guess.text(lang)))
     click.echo(_say("table imported", path=out_path, count=count, guesses=len(guesses)))
@@ -689,7 +689,7 @@ def sweep_command(base_path: Path, sweep_path: Path, address: str | None, time_l
     try:
         run = usecases.read_sweep_file(base_path, sweep_path, time_limit, seed)
     except InputError as error:
-        _exit_bad_input(error.problems)
+        _exit_bad_input(error.said)
     _writable_or_exit(out_dir)
     click.echo(_say("sweeping", variants=len(run.sweep.variants), bases=len(run.sweep.bases),
                     seconds=time_limit, where=address or _say("this machine")))
@@ -738,12 +738,12 @@ def _refuse_to_overwrite(path: Path, force: bool) -> None:
 
 
 def _load_or_exit(path: str, lang: str | None = None) -> Instance:
-    """The instance, or exit 2 naming each problem; a year planned on provisional holidays
-    (before its notice) is said on stderr, once per command."""
+    """The instance, or exit 2 naming each problem in `lang` (default: the command's); a year
+    planned on provisional holidays (before its notice) is said on stderr, once per command."""
     try:
-        instance = usecases.load_file(path, lang or _lang())
+        instance = usecases.load_file(path)
     except InputError as error:
-        _exit_bad_input(_named_by(path, error.problems))
+        _exit_bad_input(_named_by(path, said_all(error.said, lang or _lang())))
         raise  # unreachable: for the type checker
     if usecases.provisional_year(instance):
         click.echo(_say("provisional holidays", year=instance.year), err=True)
@@ -756,8 +756,8 @@ def _named_by(path: str, problems: list[str]) -> list[str]:
             for problem in problems]
 
 
-def _exit_bad_input(problems: list[str]) -> None:
-    for problem in problems:
+def _exit_bad_input(problems: Sequence[Phrase | str]) -> None:
+    for problem in said_all(problems, _lang()):
         click.echo(problem, err=True)
     click.echo(_say("problems", count=len(problems)), err=True)
     sys.exit(EXIT_BAD_INPUT)
@@ -785,7 +785,7 @@ def _print_summary(solved: usecases.Solved) -> None:
         away = (_say("away", away_days=solution.kpis.get("away_days", 0))
                 if instance.objective.weights.away_days else "")
         click.echo(_say("cost", **solution.kpis, away=away))
-        extremes = solved.hours_extremes(_lang())
+        extremes = solved.hours_extremes()
         if extremes is not None:
             lowest, highest = extremes
             click.echo(_say("hours short", hours_short=solution.kpis["hours_short"],

@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from models import InputError, Instance, Solution, load_instance, parse_instance, read_json
+from models.phrase import Phrase, in_file, said
 from models.scenario import is_scenario, load_scenario
 from models.workbook.read import is_workbook, load_workbook_instance
 from scheduler.children import die_with_parent, stop_children
@@ -100,10 +101,10 @@ class Comparison:
             for trainer in alternative.instance.trainers:
                 known.setdefault(f"trainer:{trainer.id}", trainer.name)
         for alternative in self.alternatives[1:]:
-            changes = project_changes(self.base.solution, alternative.solution, known, lang)
+            changes = project_changes(self.base.solution, alternative.solution, known)
             for aspect in ("months", "venues", "trainers"):
                 columns[alternative.label, aspect] = {
-                    project: f"{change[0]} → {change[1]}"
+                    project: f"{said(change[0], lang)} → {said(change[1], lang)}"
                     for project, diff in changes.items()
                     if (change := getattr(diff, aspect)) is not None}
         names = {project.id: project.name for alternative in self.alternatives
@@ -136,7 +137,8 @@ def load_alternatives(base_path: Path, scenario_paths: list[Path]) -> list[tuple
                                                                                Instance]]:
     """Read the base and every scenario (or alternative instance) before solving anything;
     raise `InputError` with every problem of every file, each prefixed with its file."""
-    loaded, problems = [], []
+    loaded = []
+    problems: list[Phrase | str] = []
     for index, path in enumerate([base_path, *scenario_paths]):
         try:
             data = {} if is_workbook(path) else read_json(path)
@@ -145,8 +147,7 @@ def load_alternatives(base_path: Path, scenario_paths: list[Path]) -> list[tuple
                         else load_workbook_instance(path) if is_workbook(path)
                         else parse_instance(data))
         except InputError as error:
-            problems += [problem if problem.startswith(str(path)) else f"{path}: {problem}"
-                         for problem in error.problems]
+            problems += [in_file(path, problem) for problem in error.said]
             continue
         label = data["name"] if scenario else path.stem
         loaded.append((BASE_LABEL if index == 0 else label, path, instance))

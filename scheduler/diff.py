@@ -14,19 +14,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
-
-import pandas as pd
 
 from models import Instance, SessionPhase, Solution
-from models.cell_text import csv_table
-from models.solution import write_text_atomically
-from scheduler.broken import broken_rule
+from models.phrase import Phrase, phrase
+from scheduler.broken import broken_reason
 from scheduler.calendar import YearCalendar
-from scheduler.messages import term
-
-KNOCK_ON = "knock-on: makes room for the changes above"
-IMPROVEMENT = "improves the plan"
 
 
 @dataclass(frozen=True)
@@ -40,14 +32,15 @@ class SessionChange:
     kinds: tuple[str, ...]
     before: SessionPhase | None
     after: SessionPhase | None
-    reason: str
+    reason: Phrase | None
+    """Why it changed; None only while `session_changes` is still finding the reasons."""
 
 
-def session_changes(instance: Instance, baseline: Solution, solution: Solution,
-                    lang: str = "en") -> list[SessionChange]:
+def session_changes(instance: Instance, baseline: Solution,
+                    solution: Solution) -> list[SessionChange]:
     """Every session-phase of the new plan that differs from the baseline, in date order of
-    the baseline (new sessions last); causes first, knock-on effects after; the reasons in
-    English ("en") or Chinese ("zh")."""
+    the baseline (new sessions last), each with its reason; causes first, knock-on effects
+    after."""
     calendar = YearCalendar(instance)
     before_rows = {_key(row): row for row in baseline.sessions}
     after_rows = {_key(row): row for row in solution.sessions}
@@ -57,14 +50,12 @@ def session_changes(instance: Instance, baseline: Solution, solution: Solution,
         kinds = _kinds(before, after)
         if kinds:
             changes.append(SessionChange(*key, kinds, before, after,
-                                         broken_rule(instance, calendar, before, lang=lang)
-                                         or ""))
+                                         broken_reason(instance, calendar, before)))
     for key, after in sorted(after_rows.items(), key=lambda item: item[1].start):
         if key not in before_rows:
-            changes.append(SessionChange(*key, ("new",), None, after,
-                                         term("a session the earlier plan did not have", lang)))
+            changes.append(SessionChange(*key, ("new",), None, after, phrase(WORDS["new"])))
     caused = any(change.reason for change in changes)
-    fallback = term(KNOCK_ON if caused else IMPROVEMENT, lang)
+    fallback = phrase(WORDS["knock-on" if caused else "improvement"])
     return sorted((change if change.reason else replace(change, reason=fallback)
                    for change in changes), key=lambda change: change.reason == fallback)
 
@@ -89,22 +80,22 @@ class ProjectChange:
     (before, after) when it changed."""
 
     project: str
-    months: tuple[str, str] | None
-    venues: tuple[str, str] | None
-    trainers: tuple[str, str] | None
+    months: tuple[Phrase | str, Phrase | str] | None
+    venues: tuple[Phrase | str, Phrase | str] | None
+    trainers: tuple[Phrase | str, Phrase | str] | None
 
 
-def project_changes(base: Solution, other: Solution, names: Mapping[str, str] | None = None,
-                    lang: str = "en") -> dict[str, ProjectChange]:
+def project_changes(base: Solution, other: Solution,
+                    names: Mapping[str, str] | None = None) -> dict[str, ProjectChange]:
     """The projects whose months, venues or trainers differ between the two plans (a dropped
-    project has none of them: "dropped", in `lang`; one its instance does not have: "—");
+    project has none of them: `DROPPED`; one its instance does not have: "—");
     venues and trainers by their `names`, keyed "venue:<id>" and "trainer:<id>" (by id where
     missing)."""
     before, after = _summaries(base, names or {}), _summaries(other, names or {})
     changes = {}
     for project in sorted(set(before) | set(after)):
-        old = before.get(project) or _absent(project, base, lang)
-        new = after.get(project) or _absent(project, other, lang)
+        old = before.get(project) or _absent(project, base)
+        new = after.get(project) or _absent(project, other)
         fields = [(old[index], new[index]) if old[index] != new[index] else None
                   for index in range(3)]
         if any(fields):
@@ -112,9 +103,13 @@ def project_changes(base: Solution, other: Solution, names: Mapping[str, str] | 
     return changes
 
 
-def _absent(project: str, solution: Solution, lang: str) -> tuple[str, str, str]:
+DROPPED = phrase(("dropped", "未安排"))
+"""What a project dropped from a plan has instead of months, venues and trainers."""
+
+
+def _absent(project: str, solution: Solution) -> tuple[Phrase | str, ...]:
     """A project without sessions: dropped, or not in that plan's instance at all."""
-    return (term("dropped", lang),) * 3 if project in solution.dropped else ("—",) * 3
+    return (DROPPED,) * 3 if project in solution.dropped else ("—",) * 3
 
 
 def _summaries(solution: Solution,
@@ -151,32 +146,13 @@ def _kinds(before: SessionPhase, after: SessionPhase | None) -> tuple[str, ...]:
     return tuple(kinds)
 
 
+WORDS: dict[str, tuple[str, str]] = {
+    "new": ("a session the earlier plan did not have", "原方案中没有的班"),
+    "knock-on": ("knock-on: makes room for the changes above", "连带调整：为上面的变化腾出位置"),
+    "improvement": ("improves the plan", "使方案更好"),
+}
+"""The reasons of the changes that break no rule, in English and Chinese."""
+
+
 def _key(row: SessionPhase) -> tuple[str, int, int]:
     return (row.project, row.session, row.phase)
-
-
-CHANGE_COLUMNS = ["project", "name", "session", "phase", "change", "before", "after", "why"]
-
-
-def changes_table(instance: Instance, changes: list[SessionChange],
-                  lang: str = "en") -> pd.DataFrame:
-    """The changes as a table (changes.csv): one row per session-phase, the headers and kinds
-    in `lang` (the reasons as `session_changes` said them)."""
-    names = {project.id: project.name for project in instance.projects}
-    return pd.DataFrame(
-        [[change.project, names.get(change.project, ""), change.session, change.phase,
-          ", ".join(term(kind, lang) for kind in change.kinds),
-          describe(instance, change.before), describe(instance, change.after),
-          change.reason] for change in changes],
-        columns=[term(column, lang) for column in CHANGE_COLUMNS])
-
-
-def write_changes(instance: Instance, changes: list[SessionChange], out_dir: Path,
-                  lang: str = "en") -> Path:
-    """`changes.csv` in `out_dir`: `changes_table`, UTF-8 with a byte-order mark so that Excel
-    reads the Chinese, written whole or not at all; formula-like text guarded
-    (`models.cell_text`)."""
-    path = out_dir / "changes.csv"
-    write_text_atomically(path, "\ufeff" + csv_table(changes_table(instance, changes, lang))
-                          .to_csv(index=False))
-    return path

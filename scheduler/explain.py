@@ -173,7 +173,7 @@ class Explanation:
         """The explanation in plain words, in English ("en") or Chinese ("zh")."""
         lines = [self._headline(lang)]
         if self.findings:
-            lines += [f"  - {finding.text(lang)}" for finding in self.findings]
+            lines += [f"  - {finding.sentence.text(lang)}" for finding in self.findings]
             if len(self.findings) > 1:
                 lines.append(say("fix each", lang))
         if self.status == INFEASIBLE and not self.findings and not self.conflict:
@@ -190,7 +190,7 @@ class Explanation:
         if self.dropped:
             lines.append("")
             lines.append(say("optional dropped", lang))
-            lines += [f"  - {finding.text(lang)}" for finding in self.dropped]
+            lines += [f"  - {finding.sentence.text(lang)}" for finding in self.dropped]
         if self.hours:
             lines.append("")
             lines += [f"  - {line.text(lang)}" for line in self.hours]
@@ -210,7 +210,7 @@ class Explanation:
         """Of an infeasible instance: what stands in the way, and the best change that gives a
         plan (or that no single change does), a sentence each."""
         if self.findings:
-            cause = ("" if lang == "zh" else " ").join(finding.text(lang)
+            cause = ("" if lang == "zh" else " ").join(finding.sentence.text(lang)
                                                        for finding in self.findings)
         elif not self.conflict:
             cause = say("fixed rules", lang)
@@ -1416,7 +1416,7 @@ def _months_words(months: list[int]) -> Phrase:
 def _finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
     return {"rule": finding.rule, "projects": list(finding.projects),
             "entities": [{"kind": kind, "id": entity} for kind, entity in finding.entities],
-            "message": finding.text(lang), "blocking": finding.blocking}
+            "message": finding.sentence.text(lang), "blocking": finding.blocking}
 
 
 RULE_WORDS: dict[Rule, tuple[str, str]] = {

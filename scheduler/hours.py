@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from models.instance import Instance, Project, Town
+from models.phrase import Phrase, phrase, plain
 from models.solution import Solution
-from scheduler.messages import Phrase, phrase
 
 TownAudience = tuple[str, str]
 
@@ -131,22 +131,21 @@ def plan_seats(solution: Solution) -> dict[str, dict[str, int]]:
     return seats
 
 
-def town_audience_text(instance: Instance, row: TownAudienceHours, lang: str = "zh") -> str:
+def town_audience_phrase(instance: Instance, row: TownAudienceHours) -> Phrase:
     """`城区 小学教师 38 学时` (in English `城区 小学教师 38 h`: the names are the instance's)."""
     names = {audience.id: audience.name for audience in instance.audiences}
-    unit = "学时" if lang == "zh" else "h"
-    return (f"{instance.town(row.town).name} {names[row.audience]} "
-            f"{as_text(row.per_teacher)} {unit}")
+    return phrase(("{town} {audience} {hours} h", "{town} {audience} {hours} 学时"),
+                  town=instance.town(row.town).name, audience=names[row.audience],
+                  hours=as_text(row.per_teacher))
 
 
-def hours_extremes(instance: Instance, solution: Solution, lang: str) -> tuple[str, str]:
-    """The town-audiences offered the fewest and the most 学时 per teacher by the plan, as
-    text."""
+def hours_extremes(instance: Instance, solution: Solution) -> tuple[Phrase, Phrase]:
+    """The town-audiences offered the fewest and the most 学时 per teacher by the plan."""
     extremes = lowest_and_highest(per_teacher(instance, plan_seats(solution)))
     if extremes is None:
-        return "—", "—"
-    return (town_audience_text(instance, extremes[0], lang),
-            town_audience_text(instance, extremes[1], lang))
+        return plain("—"), plain("—")
+    return (town_audience_phrase(instance, extremes[0]),
+            town_audience_phrase(instance, extremes[1]))
 
 
 class HoursLedger:

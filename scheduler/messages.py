@@ -2,9 +2,10 @@
 
 `say(key, lang, **values)` gives one message of `MESSAGES` in English ("en") or Chinese ("zh"),
 filled in with str.format; `term(text, lang)` gives a fixed word of a table (a measure, a kind
-of change) in Chinese. A sentence made now and said later, in whichever language is asked
-(explain's findings, rules and changes), is a `Phrase`: its two templates and its values, names
-among them as `Named` (`p01 (培训名)`, `培训名（p01）`). `language()` is the language a
+of change) in Chinese. A sentence the layers below make and the edges say
+(`models.phrase.Phrase`: explain's findings, a rule a plan breaks, a bad cell) is said with
+`said_all(items, lang)`; these functions, with `language()`, are the language switch, which
+only the edges (the command line, the server, the writers) use. `language()` is the language a
 command speaks when not told: the locale's, Chinese when LC_ALL, LC_MESSAGES or LANG (the
 first one set) starts with "zh". Names from the instance are shown as they are. A terminal
 shows a Chinese character two columns wide, so tables pad by `display_width`, not by len().
@@ -16,7 +17,12 @@ import locale
 import os
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+
+# The sentence type, also importable from here for the modules that long did so.
+from models.phrase import Joined as Joined
+from models.phrase import Named as Named
+from models.phrase import Phrase, said
+from models.phrase import phrase as phrase
 
 LANGUAGES = ("zh", "en")
 
@@ -265,14 +271,6 @@ TERMS = {
     "trainers": "专家",
     "cancelled": "取消",
     "new": "新增",
-    "knock-on: makes room for the changes above": "连带调整：为上面的变化腾出位置",
-    "improves the plan": "使方案更好",
-    "a session the earlier plan did not have": "原方案中没有的班",
-    "its dates include a public holiday now": "日期现在包含法定节假日",
-    "its dates fall in a blackout now": "日期现在落在禁排日期内",
-    "its dates are outside the project's months now": "日期现在不在项目的月份内",
-    "its dates include a weekend day now": "日期现在包含周末",
-    "its dates break the project's school-holiday rule now": "日期现在不符合项目的假期规则",
     # sweep.csv and its chart (scheduler.sweep).
     "base instance": "基础方案",
     "variant": "变体",
@@ -284,66 +282,17 @@ TERMS = {
 }
 
 
-@dataclass(frozen=True)
-class Named:
-    """A project, venue, trainer or town as a sentence names it: `p01 (培训名)`, in Chinese
-    `培训名（p01）`; the sentence says what kind of thing it is."""
-
-    id: str
-    name: str
-
-    def text(self, lang: str) -> str:
-        return f"{self.name}（{self.id}）" if lang == "zh" else f"{self.id} ({self.name})"
-
-
-@dataclass(frozen=True)
-class Joined:
-    """Items said one after the other, with `separators` (English, Chinese) between them."""
-
-    items: tuple[object, ...]
-    separators: tuple[str, str] = (", ", "、")
-
-    def text(self, lang: str) -> str:
-        english, chinese = self.separators
-        return (chinese if lang == "zh" else english).join(
-            str(said(item, lang)) for item in self.items)
-
-
-@dataclass(frozen=True)
-class Phrase:
-    """A sentence made now and said later, in the language asked: its (English, Chinese)
-    templates for str.format and its values. A value that is itself a `Named`, `Joined` or
-    `Phrase` is said in that language too; a number keeps its format spec. Hashable, so equal
-    sentences can be told apart from different ones in either language."""
-
-    words: tuple[str, str]
-    values: tuple[tuple[str, object], ...] = ()
-
-    def text(self, lang: str) -> str:
-        english, chinese = self.words
-        return (chinese if lang == "zh" else english).format(
-            **{key: said(value, lang) for key, value in self.values})
-
-    def __str__(self) -> str:
-        return self.text("en")
-
-
-def phrase(words: tuple[str, str], **values: object) -> Phrase:
-    """The sentence `words` (English, Chinese) with `values`, to be said later."""
-    return Phrase(words, tuple(values.items()))
-
-
-def said(value: object, lang: str) -> object:
-    """A value of a sentence in `lang`: names, lists and sentences as text, others as they are."""
-    if isinstance(value, Named | Joined | Phrase):
-        return value.text(lang)
-    return value
+def said_all(items: Sequence[Phrase | str], lang: str) -> list[str]:
+    """Each sentence of `items` (an `InputError`'s problems, a list of reasons) in `lang`."""
+    return [str(said(item, lang)) for item in items]
 
 
 def say(key: str, lang: str, **values: object) -> str:
-    """The message `key` in `lang`, filled in with `values`."""
+    """The message `key` in `lang`, filled in with `values` (a sentence among them said in
+    `lang` too)."""
     english, chinese = MESSAGES[key]
-    return (chinese if lang == "zh" else english).format(**values)
+    return (chinese if lang == "zh" else english).format(
+        **{name: said(value, lang) for name, value in values.items()})
 
 
 def term(text: str, lang: str) -> str:

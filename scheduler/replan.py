@@ -43,9 +43,10 @@ WHOLE = frozenset(PIN_PARTS)
 @dataclass(frozen=True)
 class Replan:
     """The baseline plan, the first day still open to change (None: every day), and the
-    pinned sessions as (project id, session number); `source` names the baseline's file, and
-    `lang` is the language ("en" or "zh") of the problems found with the held and pinned
-    sessions."""
+    pinned sessions as (project id, session number); `source` names the baseline's file.
+    `lang` is the language ("en" or "zh") the model says the problems found with the held and
+    pinned sessions in: it stays only until those checks leave `scheduler.model` and return
+    their sentences (tests/test_layers.py names the exception)."""
 
     baseline: Solution
     today: dt.date | None = None

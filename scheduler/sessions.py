@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from models.classes import class_count, largest_class, qualified_trainers, usable_venues
 from models.fields import DateRange
 from models.instance import HolidayRule, Instance, Project, Trainer, Venue
+from models.phrase import Joined, Named, Phrase, phrase
 from scheduler.calendar import YearCalendar
-from scheduler.messages import Joined, Named, Phrase, phrase
 from scheduler.rules import Cause, Rule
 
 
@@ -100,10 +100,6 @@ class Finding:
     def message(self) -> str:
         return self.sentence.text("en")
 
-    def text(self, lang: str) -> str:
-        """The whole sentence in `lang`."""
-        return self.sentence.text(lang)
-
 
 def named(item: Project | Venue | Trainer) -> str:
     """`id (name)`: how every message names a project, venue or trainer."""
@@ -124,14 +120,14 @@ def split_project(
     return checked.reason if isinstance(checked, Finding) else checked
 
 
-def cannot_run(instance: Instance, project_ids: Iterable[str], lang: str,
-               calendar: YearCalendar | None = None) -> dict[str, str]:
-    """Why each of these projects cannot run at all, in `lang`: the search keeps its reasons
-    in English (`split_project`), so what is shown to the planner is found again here."""
+def cannot_run(instance: Instance, project_ids: Iterable[str],
+               calendar: YearCalendar | None = None) -> dict[str, Phrase]:
+    """Why each of these projects cannot run at all: the search keeps its reasons in English
+    (`split_project`), so what is shown to the planner is found again here."""
     calendar = calendar or YearCalendar(instance)
     checked = {project_id: check_project(instance, instance.project(project_id), calendar)
                for project_id in project_ids}
-    return {project_id: finding.why.text(lang) for project_id, finding in checked.items()
+    return {project_id: finding.why for project_id, finding in checked.items()
             if isinstance(finding, Finding)}
 
 

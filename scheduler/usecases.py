@@ -99,25 +99,25 @@ def parse_formats(text: str, lang: str) -> list[str]:
     from scheduler.export.formats import check_language
     from scheduler.export.formats import parse_formats as parse
 
-    problems = []
+    problems: list[Phrase | str] = []
     formats: list[str] = []
     try:
         formats = parse(text)
     except InputError as error:
-        problems += error.problems
+        problems += error.said
     try:
         check_language(lang)
     except InputError as error:
-        problems += error.problems
+        problems += error.said
     if problems:
         raise InputError(problems)
     return formats
 
 
-def load_file(path: str | Path, lang: str = "zh", *, scenarios: bool = True) -> Instance:
+def load_file(path: str | Path, *, scenarios: bool = True) -> Instance:
     """The instance of a JSON file, a workbook or (with `scenarios`) a scenario file;
-    `InputError` naming every problem in `lang`."""
-    return load(Path(path), lang, scenarios)
+    `InputError` naming every problem."""
+    return load(Path(path), scenarios)
 
 
 def is_date(text: str) -> bool:
@@ -185,7 +185,7 @@ def replan_request(baseline: Solution, *, today: str | None = None, pins: Iterab
     `p03`, `p03#2:date,venue`); `InputError` naming every problem."""
     from scheduler.replan import Replan, parse_pins
 
-    problems = []
+    problems: list[Phrase | str] = []
     held_from = None
     if today is not None:
         try:
@@ -195,7 +195,7 @@ def replan_request(baseline: Solution, *, today: str | None = None, pins: Iterab
     try:
         pinned = parse_pins(pins, baseline)
     except InputError as error:
-        problems += error.problems
+        problems += error.said
     if problems:
         raise InputError(problems)
     return Replan(baseline, held_from, pinned, source=source, lang=lang)
@@ -210,25 +210,25 @@ class Checked:
     copy)."""
 
     instance: Instance | None
-    problems: list[str] = field(default_factory=list)
+    problems: list[Phrase | str] = field(default_factory=list)
     checked_copy: Path | None = None
 
 
 def check_file(path: str | Path, lang: str = "zh", *, scenarios: bool = True,
                hooks: Hooks = QUIET) -> Checked:
     """Read the file as `load_file` does; a workbook with problems gets a copy beside it with
-    each bad cell red and commented."""
+    each bad cell red and commented in `lang`."""
     from models.workbook.marks import write_checked_copy
     from models.workbook.read import WorkbookError
 
     try:
-        return Checked(load_file(path, lang, scenarios=scenarios))
+        return Checked(load_file(path, scenarios=scenarios))
     except WorkbookError as error:
         with _written(Path(path).parent, hooks):
             copy = write_checked_copy(Path(path), error.cells, lang)
-        return Checked(None, error.problems, copy)
+        return Checked(None, error.said, copy)
     except InputError as error:
-        return Checked(None, error.problems)
+        return Checked(None, error.said)
 
 
 def checked_copy(path: str | Path) -> Path | None:
@@ -249,8 +249,8 @@ class Solved:
 
     instance: Instance
     result: SolveResult
-    cannot_run: dict[str, str]
-    """Why each project that cannot run at all cannot, in the run's language."""
+    cannot_run: dict[str, Phrase]
+    """Why each project that cannot run at all cannot."""
     explanation: Explanation | None = None
     changes: list[SessionChange] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
@@ -266,13 +266,13 @@ class Solved:
         kpis = self.solution.kpis
         return forced_share(self.instance, self.solution.dropped) if kpis["share"] else 0
 
-    def hours_extremes(self, lang: str) -> tuple[str, str] | None:
+    def hours_extremes(self) -> tuple[Phrase, Phrase] | None:
         """The towns and audiences offered the fewest and most hours (None: no requirement)."""
         from scheduler.hours import has_requirement, hours_extremes
 
         if not has_requirement(self.instance):
             return None
-        return hours_extremes(self.instance, self.solution, lang)
+        return hours_extremes(self.instance, self.solution)
 
 
 def solve_and_write(instance: Instance, out_dir: Path, *, time_limit: float = 60.0,
@@ -299,7 +299,7 @@ def solve_and_write(instance: Instance, out_dir: Path, *, time_limit: float = 60
     solution = result.solution
     if "png" in formats and solution.status.has_schedule:
         _warn_if_charts_lack_chinese()
-    solved = Solved(instance, result, cannot_run(instance, list(result.unschedulable), lang))
+    solved = Solved(instance, result, cannot_run(instance, list(result.unschedulable)))
     hooks.solved(solved)
     if replan is None and solution.status is Status.INFEASIBLE:
         from scheduler.explain import explain
@@ -322,9 +322,10 @@ def solve_and_write(instance: Instance, out_dir: Path, *, time_limit: float = 60
 
 
 def _write_changes(solved: Solved, baseline: Solution, out_dir: Path, lang: str) -> Path:
-    from scheduler.diff import session_changes, write_changes
+    from scheduler.diff import session_changes
+    from scheduler.export.changes import write_changes
 
-    solved.changes = session_changes(solved.instance, baseline, solved.solution, lang)
+    solved.changes = session_changes(solved.instance, baseline, solved.solution)
     return write_changes(solved.instance, solved.changes, out_dir, lang)
 
 
@@ -422,7 +423,7 @@ def base_plan_problems(base: Instance, base_path: Path, base_solution: Solution,
         return []
     more = say("and more", lang, count=len(violations) - 1) if len(violations) > 1 else ""
     return [say("not a plan of", lang, solution=solution_path, base=base_path,
-                rule=violations[0].rule, message=violations[0].text(lang), more=more)]
+                rule=violations[0].rule, message=violations[0].said.text(lang), more=more)]
 
 
 @dataclass
@@ -478,11 +479,11 @@ def metrics_text(comparison: Comparison, lang: str = "zh") -> str:
 # --- one class -------------------------------------------------------------------------------
 
 
-def parse_class(text: str, solution: Solution, lang: str = "en") -> tuple[str, list[int]]:
+def parse_class(text: str, solution: Solution) -> tuple[str, list[int]]:
     """`p11#3` → ("p11", [3]); `p11` → every class of p11 in the plan; `InputError` else."""
     from scheduler.alternatives import parse_class
 
-    return parse_class(text, solution, lang)
+    return parse_class(text, solution)
 
 
 def class_costs(instance: Instance, solution: Solution, project_id: str | None = None,
@@ -497,8 +498,7 @@ def class_costs(instance: Instance, solution: Solution, project_id: str | None =
 def find_alternatives(instance: Instance, solution: Solution, project_id: str,
                       sessions: list[int], *, top: int = 5, month: int | None = None,
                       venue: str | None = None, time_limit: float = 8.0,
-                      workers: int | None = None, lang: str = "en", hooks: Hooks = QUIET
-                      ) -> list[Alternative]:
+                      workers: int | None = None, hooks: Hooks = QUIET) -> list[Alternative]:
     """The best other placements of the classes, each a re-plan of the whole plan
     (`scheduler.alternatives`)."""
     from scheduler.alternatives import alternatives
@@ -506,7 +506,7 @@ def find_alternatives(instance: Instance, solution: Solution, project_id: str,
     stop = Stop(time_limit)
     with hooks.searching(stop):
         return alternatives(instance, solution, project_id, sessions, top=top, month=month,
-                            venue=venue, stop=stop, workers=workers, lang=lang)
+                            venue=venue, stop=stop, workers=workers)
 
 
 def describe_rows(instance: Instance, rows: Iterable[SessionPhase | None]) -> list[str]:

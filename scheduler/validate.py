@@ -26,7 +26,8 @@ from chinese_calendar import constants as chinese_calendar_data
 
 from models import Instance, Mode, Project, SessionPhase, Solution, Status, Town, Trainer, Venue
 from models.fields import DateRange
-from scheduler.messages import Joined, Named, Phrase, phrase, term
+from models.phrase import Joined, Named, Phrase, phrase
+from scheduler.messages import TERMS
 from scheduler.rules import Rule
 
 KPI_NAMES = ("dropped", "preference", "share", "rural_venue", "cost", "balance", "hours_short",
@@ -116,10 +117,6 @@ class Violation:
     def message(self) -> str:
         """The sentence in English."""
         return self.said.text("en")
-
-    def text(self, lang: str) -> str:
-        """The sentence in `lang` ("en" or "zh")."""
-        return self.said.text(lang)
 
     def __repr__(self) -> str:
         """With the sentence in English, as a failing test shows it."""
@@ -975,7 +972,7 @@ def _check_kpis(plan: _Plan) -> Iterator[Violation]:
         reported = plan.solution.kpis.get(key)
         if reported is None and key in NEWER_KPI_NAMES and 0 in (kpis[key], weights[key]):
             continue  # a plan written before it was counted, where it changes nothing
-        kpi = _id_or(key, term(f"kpi {key}", "zh"))
+        kpi = _id_or(key, TERMS.get(f"kpi {key}", key))
         if reported is None:
             yield Violation(Rule.KPI, phrase(WORDS["kpi missing"], kpi=kpi, value=kpis[key]))
         elif reported != kpis[key]:

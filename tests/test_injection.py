@@ -23,7 +23,8 @@ from models.workbook.marks import write_checked_copy
 from models.workbook.read import CellProblem, load_workbook_instance
 from models.workbook.write import write_workbook
 from scheduler.compare import Alternative, Comparison
-from scheduler.diff import session_changes, write_changes
+from scheduler.diff import session_changes
+from scheduler.export.changes import write_changes
 from scheduler.export.compare_files import write_comparison
 from scheduler.export.ics import write_calendars
 from scheduler.export.plan_table import write_plan_csv

@@ -92,7 +92,7 @@ def test_an_uploaded_scenario_is_refused_where_scenarios_are_not_taken(tmp_path)
     scenario = write(tmp_path / "s.json", json.dumps({
         "schema": "training-scenario/1", "name": "s", "base": "/etc/hostname", "changes": []}))
     with pytest.raises(InputError, match="is a scenario file"):
-        load_instance(scenario, "en", scenarios=False)
+        load_instance(scenario, scenarios=False)
 
 
 def test_a_calendar_range_far_past_the_year_is_refused_at_once(tmp_path):

@@ -56,7 +56,7 @@ def test_an_instance_without_a_plan_is_explained(tiny):
 def test_a_file_that_is_not_an_instance_raises_input_error(tmp_path):
     (tmp_path / "bad.json").write_text('{"schema": "training-instance/1"}', encoding="utf-8")
     with pytest.raises(scheduler.InputError):
-        scheduler.load_instance(tmp_path / "bad.json", lang="en")
+        scheduler.load_instance(tmp_path / "bad.json")
 
 
 def test_importing_the_package_loads_no_solver():

@@ -250,7 +250,7 @@ def test_a_least_class_the_venues_rule_out_is_found_before_the_search(tiny):
     (finding,) = precheck(parse_instance(tiny))
     assert finding.rule == "class-size" and finding.blocking
     assert "3 sessions of at least 35 and at most 40 teachers cannot seat exactly its 100" \
-        in finding.text("en")
+        in finding.sentence.text("en")
 
 
 # --- spread over the window ----------------------------------------------------------------
@@ -299,7 +299,7 @@ def test_more_starts_than_days_cannot_run(tiny):
     tiny["projects"][0].update(headcount=120, max_session_size=40, months=[3], spread=True)
     tiny["calendar"]["blackouts"] = blackout_all_of_march_but(12)
     (finding,) = precheck(parse_instance(tiny))
-    assert finding.rule == "spread" and "3 starts" in finding.text("en")
+    assert finding.rule == "spread" and "3 starts" in finding.sentence.text("en")
 
 
 def test_the_quick_plans_spread_a_series(tiny):
@@ -353,7 +353,7 @@ def test_an_area_without_a_room_is_named(tiny):
     tiny["venues"] = tiny["venues"][:1]  # the hall in c only
     (finding,) = precheck(parse_instance(two_areas(tiny, "to_area")))
     assert finding.rule == "to-area"
-    assert "area 乡镇片 (乡镇) has no venue it may use" in finding.text("en")
+    assert "area 乡镇片 (乡镇) has no venue it may use" in finding.sentence.text("en")
 
 
 def test_an_online_project_cannot_go_to_the_areas(tiny):

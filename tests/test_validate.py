@@ -465,7 +465,7 @@ def _said_in_chinese(violations: list[Violation]) -> None:
     sentence gives (a project, venue, trainer, town) as the data has it."""
     assert violations
     for violation in violations:
-        said = violation.text("zh")
+        said = violation.said.text("zh")
         assert re.search("[\u4e00-\u9fff]", said), said
         assert set(re.findall("[A-Za-z][A-Za-z0-9_]*", said)) <= DATA_WORDS, said
         assert [name for name in NAMES if name in violation.message and name not in said] == []
@@ -485,14 +485,14 @@ def test_a_broken_replan_is_said_in_chinese(mutation: Mutation, rule: str,
 def test_chinese_names_things_as_the_planner_does() -> None:
     violations = check(dates("p2", 1, 2, "2024-05-01"), section("venues", "hall", capacity=24),
                        dates("p1", 2, 1, "2024-04-23", "2024-04-24"))
-    said = {violation.rule.value: violation.text("zh") for violation in violations}
+    said = {violation.rule.value: violation.said.text("zh") for violation in violations}
     assert said["public-holiday"] == ("项目初中阅读教学研修（p2）第1班第2阶段："
                                       "2024-05-01是法定节假日")
     assert said["venue-capacity"] == ("项目小学数学骨干培训（p1）第1班第1阶段：场地进修学校报告厅"
                                       "（hall）安排了 25 个座位，但只能容纳 24 人")
     assert said["blackout"] == ("项目小学数学骨干培训（p1）第2班第1阶段：2024-04-23、2024-04-24"
                                 "在小学教师的停训日“期中考试”内")
-    assert [violation.text("en") for violation in violations] == [
+    assert [violation.said.text("en") for violation in violations] == [
         violation.message for violation in violations]
 
 

@@ -17,6 +17,7 @@ from models.workbook.marks import BAD_FILL
 from models.workbook.read import WorkbookError, load_workbook_instance
 from models.workbook.write import write_workbook
 from scheduler.cli import main
+from scheduler.messages import said_all
 from scheduler.search.solve import solve, solve_by_hand
 from scheduler.validate import validate
 from tests.helpers import ROOT, need
@@ -158,7 +159,7 @@ def test_a_problem_of_the_whole_instance_is_traced_to_its_cell_beside_bad_cells(
                                                          ("项目", 7, "月份"): "13月"})
     with pytest.raises(WorkbookError) as raised:
         load_workbook_instance(bad)
-    assert [problem.text("zh") for problem in raised.value.cells] == [
+    assert [problem.said.text("zh") for problem in raised.value.cells] == [
         '项目 第7行 「月份」: "13月" 不是月份',
         "项目 第11行 「班数」: 900 个班，但只有 200 名学员",
     ]
@@ -171,7 +172,7 @@ def test_a_missing_column_is_reported_once_not_on_every_row(workbook_2024, tmp_p
     book.save(tmp_path / "plan.xlsx")
     with pytest.raises(WorkbookError) as raised:
         load_workbook_instance(tmp_path / "plan.xlsx")
-    assert raised.value.problems == ["项目 第1行 「天数」: 缺少「天数」列"]
+    assert said_all(raised.value.said, "zh") == ["项目 第1行 「天数」: 缺少「天数」列"]
 
 
 def test_ids_may_be_left_empty_and_are_derived_from_the_row_order(workbook_2024, tmp_path):
@@ -333,7 +334,7 @@ def test_a_make_up_working_day_that_is_no_weekend_day_is_named_by_its_row(tmp_pa
     book.save(path)
     with pytest.raises(WorkbookError) as raised:
         load_workbook_instance(path)
-    assert raised.value.problems == [f"日历 第{last}行: 2024-10-14 不是周末"]
+    assert said_all(raised.value.said, "zh") == [f"日历 第{last}行: 2024-10-14 不是周末"]
 
 
 def test_hours_and_the_requirement_by_audience_come_back_from_the_workbook(tmp_path):
@@ -384,4 +385,4 @@ def test_an_unknown_audience_in_the_requirement_is_named_by_its_cell(workbook_20
         load_instance(path)
     assert any(problem.startswith(f"{SETTINGS.zh} 第{row}行 「年度学时要求」")
                and "「小学老师」不是培训对象表中的名称或编号" in problem
-               for problem in error.value.problems), error.value.problems
+               for problem in said_all(error.value.said, "zh")), error.value.said

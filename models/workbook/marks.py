@@ -43,7 +43,7 @@ def write_checked_copy(path: Path, problems: list[CellProblem], lang: str = "zh"
     results.cell(row=1, column=1, value=(f"{len(problems)} 处问题" if lang == "zh"
                                          else f"{len(problems)} problem(s)")).font = Font(bold=True)
     for offset, problem in enumerate(problems, start=2):
-        results.cell(row=offset, column=1, value=problem.text(lang))
+        results.cell(row=offset, column=1, value=problem.said.text(lang))
     guard_sheet(results)  # the planner's own cells, formulas included, are left as they are
     results.column_dimensions["A"].width = 100
     book.active = 0

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from models import words
 from models.instance import Instance
 from models.parse import InputError, parse_instance
+from models.phrase import Phrase, phrase
 from models.words import WordError
 from models.workbook.layout import (
     AUDIENCES,
@@ -37,7 +38,7 @@ from models.workbook.layout import (
     Kind,
     Sheet,
 )
-from models.workbook.safety import Survey, survey
+from models.workbook.safety import Survey, file_refused, survey
 
 REQUIRED_SHEETS = (PROJECTS, AUDIENCES, TOWNS, SETTINGS)
 
@@ -53,22 +54,22 @@ class CellProblem:
     zh: str
     en: str
 
-    def text(self, lang: str) -> str:
-        where = self.sheet
-        if lang == "zh":
-            where += f" 第{self.row}行" if self.row else ""
-            where += f" 「{self.column}」" if self.column else ""
-            return f"{where}: {self.zh}"
-        where += f" row {self.row}" if self.row else ""
-        where += f' "{self.column}"' if self.column else ""
-        return f"{where}: {self.en}"
+    @property
+    def said(self) -> Phrase:
+        """The problem where it is: `项目 第7行 「月份」: …`, `项目 row 7 "月份": …`."""
+        return phrase(("{sheet}{row_en}{column_en}: {en}", "{sheet}{row_zh}{column_zh}: {zh}"),
+                      sheet=self.sheet, zh=self.zh, en=self.en,
+                      row_en=f" row {self.row}" if self.row else "",
+                      row_zh=f" 第{self.row}行" if self.row else "",
+                      column_en=f' "{self.column}"' if self.column else "",
+                      column_zh=f" 「{self.column}」" if self.column else "")
 
 
 class WorkbookError(InputError):
-    """The workbook has problems; `cells` locates each, `problems` says them in one language."""
+    """The workbook has problems; `cells` locates each, `said` says them."""
 
-    def __init__(self, cells: list[CellProblem], lang: str = "zh"):
-        super().__init__([cell.text(lang) for cell in cells])
+    def __init__(self, cells: list[CellProblem]):
+        super().__init__([cell.said for cell in cells])
         self.cells = cells
 
 
@@ -76,20 +77,20 @@ def is_workbook(path: Path) -> bool:
     return Path(path).suffix.lower() in (".xlsx", ".xlsm")
 
 
-def read_workbook(path: Path, lang: str = "zh") -> dict[str, Any]:
+def read_workbook(path: Path) -> dict[str, Any]:
     """The instance's JSON that the workbook holds, not yet checked as a whole; raise
     `WorkbookError` naming every cell that does not read."""
-    reader = _Reader(*_open(path, lang))
+    reader = _Reader(*_open(path))
     data = reader.read()
     if reader.problems:
-        raise WorkbookError(reader.in_order(reader.problems), lang)
+        raise WorkbookError(reader.in_order(reader.problems))
     return data
 
 
-def load_workbook_instance(path: Path, lang: str = "zh") -> Instance:
+def load_workbook_instance(path: Path) -> Instance:
     """The instance the workbook holds, checked as a JSON instance is; every problem is named
     by its sheet, row and column."""
-    reader = _Reader(*_open(path, lang))
+    reader = _Reader(*_open(path))
     data = reader.read()
     try:
         instance = parse_instance(data)
@@ -104,15 +105,15 @@ def load_workbook_instance(path: Path, lang: str = "zh") -> Instance:
                    if (problem.sheet, problem.row, problem.column) not in cells
                    and (problem.sheet, problem.column) not in columns
                    and " is not the id of any " not in problem.en]
-        raise WorkbookError(reader.in_order(reader.problems + located), lang) from None
+        raise WorkbookError(reader.in_order(reader.problems + located)) from None
     if reader.problems:
-        raise WorkbookError(reader.in_order(reader.problems), lang)
+        raise WorkbookError(reader.in_order(reader.problems))
     return instance
 
 
-def _open(path: Path, lang: str) -> tuple[Any, Survey]:
+def _open(path: Path) -> tuple[Any, Survey]:
     """The workbook with its cells' values, and what `safety.survey` found in it first."""
-    found = survey(path, lang)
+    found = survey(path)
     try:
         return load_workbook(path, data_only=True), found
     except FileNotFoundError:
@@ -124,7 +125,7 @@ def _open(path: Path, lang: str) -> tuple[Any, Survey]:
         detail = f"{type(error).__name__}: {error}"[:200]
         message = (f"不是 Excel 工作簿（.xlsx），无法读取：{detail}",
                    f"not an Excel workbook (.xlsx) that can be read: {detail}")
-    raise InputError([f"{path}: {message[0] if lang == 'zh' else message[1]}"])
+    raise file_refused(path, *message)
 
 
 @dataclass

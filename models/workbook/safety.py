@@ -29,6 +29,7 @@ from defusedxml.common import DefusedXmlException
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from models.parse import InputError
+from models.phrase import phrase
 from models.workbook.layout import DATA_SHEETS, SETTINGS
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -56,13 +57,18 @@ class Survey:
     uncached: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
 
 
-def survey(path: Path, lang: str) -> Survey:
+def file_refused(path: Path, chinese: str, english: str) -> InputError:
+    """The workbook at `path` is refused, for the reason given in both languages."""
+    return InputError([phrase(("{path}: {en}", "{path}: {zh}"), path=path, zh=chinese,
+                              en=english)])
+
+
+def survey(path: Path) -> Survey:
     """Check the workbook at `path` as the module says; raise InputError naming the file (and
     the sheet and cell) for what is refused."""
-    zh = lang == "zh"
 
     def refuse(chinese: str, english: str) -> InputError:
-        return InputError([f"{path}: {chinese if zh else english}"])
+        return file_refused(path, chinese, english)
 
     try:
         status = Path(path).stat()

@@ -146,7 +146,7 @@ def read_solution(path: Path, instance: Instance, allow_violations: bool = False
     problems = foreign_plan_problems(path, solution, instance)
     if problems:
         raise InputError(problems)
-    broken = [f"[{violation.rule}] {violation.text(lang)}"
+    broken = [f"[{violation.rule}] {violation.said.text(lang)}"
               for violation in validate(instance, solution)]
     if broken and not allow_violations:
         raise InputError([f"{path}: {line}" for line in broken]

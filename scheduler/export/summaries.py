@@ -453,8 +453,8 @@ def hours_note(instance: Instance, solution: Solution, lang: str) -> str | None:
         return None
     lowest, highest = extremes
     note = word("本计划提供的人均学时：最低 {lowest}，最高 {highest}", lang).format(
-        lowest=hours.town_audience_text(instance, lowest, lang),
-        highest=hours.town_audience_text(instance, highest, lang))
+        lowest=hours.town_audience_phrase(instance, lowest).text(lang),
+        highest=hours.town_audience_phrase(instance, highest).text(lang))
     if hours.has_requirement(instance):
         below = sum(1 for row in rows if row.per_teacher < row.required)
         note += word("；{below} 个乡镇学段低于要求（共 {count} 个）", lang).format(

@@ -29,6 +29,7 @@ from pydantic import BaseModel
 
 from models import InputError, read_json
 from models.parse import LIST_SECTIONS, OBJECT_SECTIONS, parse_instance
+from models.phrase import Phrase, in_file
 from models.scenario import change_problems, read_base
 
 if sys.version_info >= (3, 11):
@@ -72,16 +73,16 @@ class Sweep:
 def read_sweep(base_path: Path, sweep_path: Path) -> Sweep:
     """The bases under `base_path` and the variants of the sweep file; `InputError` naming
     every problem of either, each with its file."""
-    problems: list[str] = []
+    problems: list[Phrase | str] = []
     try:
         bases = read_bases(Path(base_path))
     except InputError as error:
-        problems += error.problems
+        problems += error.said
         bases = []
     try:
         variants, swept = read_variants(Path(sweep_path))
     except InputError as error:
-        problems += error.problems
+        problems += error.said
     if problems:
         raise InputError(problems)
     return Sweep(bases, variants, swept)
@@ -104,7 +105,7 @@ def read_bases(path: Path) -> list[Base]:
             data = read_base(file, file.name)
             parse_instance(data)
         except InputError as error:
-            problems += [f"{file}: {problem}" for problem in error.problems]
+            problems += [in_file(file, problem) for problem in error.said]
             continue
         bases.append(Base(file.stem, data))
     names = [base.name for base in bases]

@@ -51,10 +51,13 @@ def check(path: Path, name: str) -> tuple[str, list[str]]:
     """As `schedule check` does (`usecases.check_file`), a scenario file refused: its base
     names another file to read, which an upload must not choose."""
     from scheduler import usecases
+    from scheduler.messages import said_all
+    from scheduler.web import PAGE_LANGUAGE
 
-    checked = usecases.check_file(path, scenarios=False)
+    checked = usecases.check_file(path, PAGE_LANGUAGE, scenarios=False)
     if checked.instance is None:
-        return name, [_named(problem, path, name) for problem in checked.problems]
+        return name, [_named(problem, path, name)
+                      for problem in said_all(checked.problems, PAGE_LANGUAGE)]
     return checked.instance.name, []
 
 

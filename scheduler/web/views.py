@@ -15,6 +15,8 @@ from typing import Any
 from scheduler import InputError, Instance, Solution, usecases
 from scheduler.export.plan_table import class_names, classes, plan_table
 from scheduler.export.summaries import KPI_LABELS
+from scheduler.messages import said_all
+from scheduler.web import PAGE_LANGUAGE
 from scheduler.web.storage import Job, Storage
 
 STATUS_WORDS = {
@@ -147,7 +149,7 @@ def _alternative_lines(instance: Instance, solution: Solution, project_id: str,
         found = usecases.find_alternatives(instance, solution, project_id, [session],
                                            time_limit=ALTERNATIVES_SECONDS)
     except InputError as error:
-        return error.problems
+        return said_all(error.said, PAGE_LANGUAGE)
     lines = []
     for alternative in found:
         where = "；".join(usecases.describe_rows(instance, alternative.rows))

@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from scheduler import InputError, Replan, Solution, Status, Stop, usecases
+from scheduler.messages import said_all
+from scheduler.web import PAGE_LANGUAGE
 from scheduler.web.storage import COMPARE, DONE, FAILED, STOPPED, Job, Storage
 
 BEAT_SECONDS = 0.5
@@ -116,7 +118,8 @@ def run_job(storage: Storage, job: Job, workers: int) -> None:
             else:
                 message = _solve(job, folder, out_dir, workers, watch)
         except InputError as error:
-            storage.update(job.id, status=FAILED, problems=error.problems, ended=time.time(),
+            storage.update(job.id, status=FAILED,
+                           problems=said_all(error.said, PAGE_LANGUAGE), ended=time.time(),
                            message="输入有误，未求解")
             return
         except OSError as error:  # a full or read-only disk: the earlier outputs are kept
@@ -152,7 +155,8 @@ def _why_no_plan(solved: usecases.Solved) -> str:
     """Why the search found no plan: the projects that cannot run and why, else what the
     explanation found, and the best change that gives a plan."""
     instance = solved.instance
-    reasons = "；".join(f"{instance.project(project_id).name}（{project_id}）：{reason}"
+    reasons = "；".join(f"{instance.project(project_id).name}（{project_id}）："
+                       f"{reason.text(PAGE_LANGUAGE)}"
                        for project_id, reason in solved.cannot_run.items())
     if solved.solution.status is not Status.INFEASIBLE:
         return "时限内没有找到方案，请延长求解时间" + (f"（{reasons}）" if reasons else "")

@@ -12,6 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from scheduler import InputError, usecases
+from scheduler.messages import said_all
+from scheduler.web import PAGE_LANGUAGE
 from scheduler.web.changes import MAX_SCENARIOS, ChangeBlock, read_block, read_blocks
 from scheduler.web.server import FROM_OWN_PAGE, TIME_LIMITS, Server, Shared, time_limit
 from scheduler.web.storage import COMPARE, DONE, PLAN, QUEUED, STOPPED, Job, Storage
@@ -97,7 +99,8 @@ def _derived_job(storage: Storage, job: Job, kind: str, title: str, blocks: list
         try:
             usecases.load_file(path)
         except InputError as error:
-            problems += [f"{block.name}：{problem}" for problem in error.problems]
+            problems += [f"{block.name}：{problem}"
+                         for problem in said_all(error.said, PAGE_LANGUAGE)]
     if problems:
         shutil.rmtree(folder)
         return problems
