@@ -1,6 +1,6 @@
 """How many classes a project has and where they may meet, from the data alone: the venues
 and trainers it may use, the largest class, and a `to_area` project's classes by area. The
-search splits projects by these (`scheduler.sessions`), and the default weights bound what a
+search splits projects by these (`scheduler.core.sessions`), and the default weights bound what a
 class can save by them (`models.concerns`)."""
 
 from __future__ import annotations

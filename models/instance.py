@@ -428,7 +428,7 @@ class Instance(Strict):
         as its rural quota allows: each its fair share; the rural quota first from the seats
         the floors leave over, then from the urban towns' shares, in proportion; the rest in
         proportion to the room left. Every town's teachers for "all". A rural quota above the
-        rural teachers is the caller's to report (`scheduler.sessions`)."""
+        rural teachers is the caller's to report (`scheduler.core.sessions`)."""
         pools = {town.id: town.pool(project.audiences) for town in self.towns
                  if town.pool(project.audiences) > 0}
         if project.headcount == "all":

@@ -407,7 +407,7 @@ def _calendar_problems(calendar: Calendar, year: int) -> list[str]:
     problems = []
     if calendar.public_holidays == "CN":
         # A year after the last one published is planned on its holidays computed by their
-        # rules, provisionally (scheduler.calendar.provisional_holidays).
+        # rules, provisionally (scheduler.core.calendar.provisional_holidays).
         first, last = _chinese_calendar_years()[0], _computed_years()[1]
         if not first <= year <= last:
             problems.append(

@@ -74,8 +74,8 @@ class Solution(BaseModel):
     replan: ReplanRecord | None = None
     provisional_holidays: list[Date] | None = None
     """The statutory holidays the plan assumed for a year whose official notice is not yet out
-    (computed by their rules: `scheduler.calendar.provisional_holidays`); no make-up working day
-    (调休) is known yet. Absent when the year's holidays are published or given as dates."""
+    (computed by their rules: `scheduler.core.calendar.provisional_holidays`); no make-up working
+    day (调休) is known yet. Absent when the year's holidays are published or given as dates."""
 
     @property
     def gap(self) -> float | None:

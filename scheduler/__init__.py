@@ -15,8 +15,8 @@ Stopping: `s.solve(instance, stop=s.Stop(time_limit=300))` ends at the time limi
 with the best plan, once `stop.set()` is called from another thread; the library installs no
 signal handler.
 The names load on first use, so `import scheduler` stays light for the command line. The
-checker and the explainer are `validate_plan` and `explain_instance`: `scheduler.validate` and
-`scheduler.explain` name their modules.
+checker and the explainer are `validate_plan` and `explain_instance`: `scheduler.core.validate` and
+`scheduler.analysis.no_plan` name their modules.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ _PUBLIC = {
     "InputError": "models",
     "solve": "scheduler.search.solve", "SolveResult": "scheduler.search.solve",
     "SolveParams": "scheduler.search.params", "Stop": "scheduler.search.stop",
-    "Replan": "scheduler.replan",
-    "Violation": "scheduler.validate", "Explanation": "scheduler.explain",
+    "Replan": "scheduler.core.replan",
+    "Violation": "scheduler.core.validate", "Explanation": "scheduler.analysis.no_plan",
     "write_outputs": "scheduler.usecases",
 }
 """Each public name and the module it lives in."""
@@ -46,13 +46,13 @@ __all__ = [
 
 if TYPE_CHECKING:
     from models import InputError, Instance, SessionPhase, Solution, Status
-    from scheduler.explain import Explanation
-    from scheduler.replan import Replan
+    from scheduler.analysis.no_plan import Explanation
+    from scheduler.core.replan import Replan
+    from scheduler.core.validate import Violation
     from scheduler.search.params import SolveParams
     from scheduler.search.solve import SolveResult, solve
     from scheduler.search.stop import Stop
     from scheduler.usecases import write_outputs
-    from scheduler.validate import Violation
 
 
 def load_instance(path: str | Path) -> Instance:
@@ -68,7 +68,7 @@ def validate_plan(instance: Instance, solution: Solution,
                   baseline: Solution | None = None) -> list[Violation]:
     """Every rule the plan breaks ([] for a valid plan), and its KPIs and objective checked;
     with the earlier plan of a re-plan, its held and pinned sessions too."""
-    from scheduler.validate import validate
+    from scheduler.core.validate import validate
 
     return validate(instance, solution, baseline)
 
@@ -76,7 +76,7 @@ def validate_plan(instance: Instance, solution: Solution,
 def explain_instance(instance: Instance, *, time_limit: float = 60.0,
                      workers: int | None = None) -> Explanation:
     """Why the instance has no plan, and the smallest changes that give one, each tried."""
-    from scheduler.explain import explain
+    from scheduler.analysis.no_plan import explain
 
     return explain(instance, time_limit=time_limit, workers=workers)
 

@@ -232,7 +232,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 # Fixed words of the tables the command line prints or writes, in Chinese; names as they are.
 TERMS = {
-    # The comparison's measures (scheduler.compare).
+    # The comparison's measures (scheduler.analysis.compare).
     "status": "求解状态",
     "objective": "目标值",
     "gap": "差距",
@@ -257,7 +257,7 @@ TERMS = {
     "none": "无",
     "base": "基准",
     "dropped": "未安排",
-    # changes.csv and the change list (scheduler.diff).
+    # changes.csv and the change list (scheduler.core.diff).
     "project": "项目编号",
     "name": "培训项目名称",
     "session": "班",

@@ -31,18 +31,18 @@ from scheduler.search.solve import solve, solve_by_hand
 from scheduler.search.stop import Stop
 
 if TYPE_CHECKING:
-    from scheduler.alternatives import Alternative
-    from scheduler.compare import Comparison
-    from scheduler.costs import ProjectCost
-    from scheduler.diff import SessionChange
-    from scheduler.explain import Explanation
-    from scheduler.replan import Replan
+    from models.published.to_workbook import Guess
+    from scheduler.analysis.alternatives import Alternative
+    from scheduler.analysis.compare import Comparison
+    from scheduler.analysis.no_plan import Explanation
+    from scheduler.core.costs import ProjectCost
+    from scheduler.core.diff import SessionChange
+    from scheduler.core.replan import Replan
+    from scheduler.core.validate import Violation
     from scheduler.search.solve import SolveResult
     from scheduler.sweep.run import Progress
     from scheduler.sweep.spec import Sweep
     from scheduler.sweep.task import Outcome, Task
-    from scheduler.table_import import Guess
-    from scheduler.validate import Violation
 
 __all__ = [
     "Checked", "Compared", "Hooks", "Solved", "base_plan_problems", "check_file", "checked_copy",
@@ -142,14 +142,14 @@ def write_scenario(path: Path, name: str, base: str, changes: list[dict[str, obj
 
 def provisional_year(instance: Instance) -> bool:
     """Whether the year is planned on holidays reckoned by rule, before their notice."""
-    from scheduler.calendar import provisional_holidays
+    from scheduler.core.calendar import provisional_holidays
 
     return provisional_holidays(instance) is not None
 
 
 def instance_notes(instance: Instance) -> list[Phrase]:
     """What to say of the instance before solving it: the hours its training cannot reach."""
-    from scheduler.hours import hours_out_of_reach
+    from scheduler.core.hours import hours_out_of_reach
 
     return hours_out_of_reach(instance)
 
@@ -183,7 +183,7 @@ def replan_request(baseline: Solution, *, today: str | None = None, pins: Iterab
                    source: str, lang: str = "en") -> Replan:
     """A re-plan against `baseline`: sessions before `today` held, the `pins` kept (`p03#2`,
     `p03`, `p03#2:date,venue`); `InputError` naming every problem."""
-    from scheduler.replan import Replan, parse_pins
+    from scheduler.core.replan import Replan, parse_pins
 
     problems: list[Phrase | str] = []
     held_from = None
@@ -261,14 +261,14 @@ class Solved:
 
     def forced_share(self) -> int:
         """The seats short of fair shares that no plan could avoid."""
-        from scheduler.kpis import forced_share
+        from scheduler.core.kpis import forced_share
 
         kpis = self.solution.kpis
         return forced_share(self.instance, self.solution.dropped) if kpis["share"] else 0
 
     def hours_extremes(self) -> tuple[Phrase, Phrase] | None:
         """The towns and audiences offered the fewest and most hours (None: no requirement)."""
-        from scheduler.hours import has_requirement, hours_extremes
+        from scheduler.core.hours import has_requirement, hours_extremes
 
         if not has_requirement(self.instance):
             return None
@@ -285,8 +285,8 @@ def solve_and_write(instance: Instance, out_dir: Path, *, time_limit: float = 60
     into `out_dir` the plan's files in `formats` (default: all) with what they show, a
     re-plan's changes, or the explanation. With `status_file`, solution.json is written for a
     run without a plan too (the web pages read the status from it)."""
+    from scheduler.core.sessions import cannot_run
     from scheduler.export.formats import FORMATS
-    from scheduler.sessions import cannot_run
 
     formats = formats if formats is not None else list(FORMATS)
     if method == "greedy":
@@ -302,7 +302,7 @@ def solve_and_write(instance: Instance, out_dir: Path, *, time_limit: float = 60
     solved = Solved(instance, result, cannot_run(instance, list(result.unschedulable)))
     hooks.solved(solved)
     if replan is None and solution.status is Status.INFEASIBLE:
-        from scheduler.explain import explain
+        from scheduler.analysis.no_plan import explain
 
         solved.explanation = explain(instance, time_limit=time_limit, workers=workers)
         hooks.explained(solved.explanation)
@@ -322,7 +322,7 @@ def solve_and_write(instance: Instance, out_dir: Path, *, time_limit: float = 60
 
 
 def _write_changes(solved: Solved, baseline: Solution, out_dir: Path, lang: str) -> Path:
-    from scheduler.diff import session_changes
+    from scheduler.core.diff import session_changes
     from scheduler.export.changes import write_changes
 
     solved.changes = session_changes(solved.instance, baseline, solved.solution)
@@ -342,7 +342,7 @@ def _warn_if_charts_lack_chinese() -> None:
 
 def plan_costs(instance: Instance, solution: Solution, lang: str = "zh") -> list[ProjectCost]:
     """What each class of the plan costs and why, as the workbook and the report show it."""
-    from scheduler.why import plan_costs
+    from scheduler.analysis.class_costs import plan_costs
 
     return plan_costs(instance, solution, lang)
 
@@ -402,7 +402,7 @@ def write_import(table: Path, out_path: Path, lang: str = "zh",
                  hooks: Hooks = QUIET) -> tuple[int, list[Guess]]:
     """A bureau's published table made into the planner's workbook; how many projects it has
     and each value guessed."""
-    from scheduler.table_import import import_table
+    from models.published.to_workbook import import_table
 
     with _written(out_path.parent, hooks):
         count, guesses = import_table(table, out_path, lang)
@@ -415,8 +415,8 @@ def write_import(table: Path, out_path: Path, lang: str = "zh",
 def base_plan_problems(base: Instance, base_path: Path, base_solution: Solution,
                        solution_path: str, lang: str) -> list[str]:
     """Whether `base_solution` is a plan of the base: the first rule it breaks, else none."""
+    from scheduler.core.validate import validate
     from scheduler.messages import say
-    from scheduler.validate import validate
 
     violations: list[Violation] = validate(base, base_solution)
     if not violations:
@@ -444,7 +444,7 @@ def compare_files(base_path: Path, scenario_paths: list[Path], out_dir: Path, *,
     """Solve the base (unless its plan is given) and each scenario against it; write each
     plan in `formats` (default: csv) in a folder of its own (the base's too with
     `base_files`) and the comparison's files."""
-    from scheduler.compare import CompareStopped, compare
+    from scheduler.analysis.compare import CompareStopped, compare
     from scheduler.export.compare_files import write_comparison
 
     try:
@@ -471,7 +471,7 @@ def compare_files(base_path: Path, scenario_paths: list[Path], out_dir: Path, *,
 
 def metrics_text(comparison: Comparison, lang: str = "zh") -> str:
     """The comparison's measures side by side, as a table of text."""
-    from scheduler.compare import metrics_text
+    from scheduler.analysis.compare import metrics_text
 
     return metrics_text(comparison.metrics(lang), lang)
 
@@ -481,7 +481,7 @@ def metrics_text(comparison: Comparison, lang: str = "zh") -> str:
 
 def parse_class(text: str, solution: Solution) -> tuple[str, list[int]]:
     """`p11#3` → ("p11", [3]); `p11` → every class of p11 in the plan; `InputError` else."""
-    from scheduler.alternatives import parse_class
+    from scheduler.analysis.alternatives import parse_class
 
     return parse_class(text, solution)
 
@@ -489,8 +489,8 @@ def parse_class(text: str, solution: Solution) -> tuple[str, list[int]]:
 def class_costs(instance: Instance, solution: Solution, project_id: str | None = None,
                 session: int | None = None, lang: str = "en") -> list[ProjectCost]:
     """What each class (of a project, or one class) adds to each KPI and the rules that keep
-    it from a cheaper place (`scheduler.why`)."""
-    from scheduler.why import why
+    it from a cheaper place (`scheduler.analysis.class_costs`)."""
+    from scheduler.analysis.class_costs import why
 
     return why(instance, solution, project_id, session, lang)
 
@@ -500,8 +500,8 @@ def find_alternatives(instance: Instance, solution: Solution, project_id: str,
                       venue: str | None = None, time_limit: float = 8.0,
                       workers: int | None = None, hooks: Hooks = QUIET) -> list[Alternative]:
     """The best other placements of the classes, each a re-plan of the whole plan
-    (`scheduler.alternatives`)."""
-    from scheduler.alternatives import alternatives
+    (`scheduler.analysis.alternatives`)."""
+    from scheduler.analysis.alternatives import alternatives
 
     stop = Stop(time_limit)
     with hooks.searching(stop):
@@ -510,22 +510,22 @@ def find_alternatives(instance: Instance, solution: Solution, project_id: str,
 
 
 def describe_rows(instance: Instance, rows: Iterable[SessionPhase | None]) -> list[str]:
-    """Each row in a line: dates, venue, trainers (`scheduler.diff.describe`)."""
-    from scheduler.diff import describe
+    """Each row in a line: dates, venue, trainers (`scheduler.core.diff.describe`)."""
+    from scheduler.core.diff import describe
 
     return [describe(instance, row) for row in rows]
 
 
 def kpi_words(lang: str) -> dict[str, str]:
     """The KPIs' names as a planner reads them."""
-    from scheduler.why import kpi_words
+    from scheduler.analysis.class_costs import kpi_words
 
     return kpi_words(lang)
 
 
 def weighted(instance: Instance, kpis: dict[str, int]) -> int:
     """What these KPI parts add to the objective."""
-    from scheduler.costs import weighted
+    from scheduler.core.costs import weighted
 
     return weighted(instance, kpis)
 

@@ -44,9 +44,9 @@ def measure_once(path: Path, time_limit: float, seed: int) -> dict:
     """Solve one instance in this process and return its figures."""
     sys.path.insert(0, str(ROOT))
     from models import load_instance
+    from scheduler.core.validate import validate
     from scheduler.export.summaries import town_summary
     from scheduler.search.solve import solve, solve_by_hand
-    from scheduler.validate import validate
 
     instance = load_instance(path)
     result = solve(instance, time_limit=time_limit, seed=seed)

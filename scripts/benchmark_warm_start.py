@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 from models import Instance, Solution, load_instance, read_json  # noqa: E402
 from models.scenario import apply_changes  # noqa: E402
-from scheduler.replan import Replan  # noqa: E402
+from scheduler.core.replan import Replan  # noqa: E402
+from scheduler.core.validate import validate  # noqa: E402
 from scheduler.search.solve import solve  # noqa: E402
-from scheduler.validate import validate  # noqa: E402
 
 
 def shipped_scenarios() -> list[tuple[str, Instance]]:

@@ -80,7 +80,7 @@ import click
 from chinese_calendar import constants as statutory
 from chinese_calendar import get_holiday_detail
 
-from scheduler.calendar import spread_groups
+from scheduler.core.calendar import spread_groups
 
 ALL = "all"
 """The headcount of a project that trains every teacher of its audiences."""
@@ -1439,8 +1439,8 @@ def planted_solution(generated: Generated) -> dict[str, Any]:
     """The planted plan as a solution file (docs/format.md, Solution), with its KPIs and
     objective."""
     from models import SessionPhase, parse_instance
-    from scheduler.calendar import YearCalendar
-    from scheduler.kpis import plan_kpis, weighted_objective
+    from scheduler.core.calendar import YearCalendar
+    from scheduler.core.kpis import plan_kpis, weighted_objective
 
     instance = parse_instance(generated.instance)
     rows = [SessionPhase.model_validate(row) for row in generated.rows]

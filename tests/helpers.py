@@ -23,15 +23,15 @@ from ortools.sat.python import cp_model
 
 from models import Instance, Project, Solution, parse_instance
 from models.solution import Status
-from scheduler.baseline import GreedyPlanner, HandPlan
-from scheduler.calendar import YearCalendar
+from scheduler.core.calendar import YearCalendar
+from scheduler.core.validate import validate
 from scheduler.model import TrainingModel, read_plan
 from scheduler.search import lns
 from scheduler.search.context import SearchContext
+from scheduler.search.hand_method import GreedyPlanner, HandPlan
 from scheduler.search.hints import plan_hint
 from scheduler.search.params import DEFAULT
 from scheduler.search.solve import SolveResult, fill_plan, solve
-from scheduler.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 

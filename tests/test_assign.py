@@ -9,10 +9,10 @@ from pathlib import Path
 
 from models import load_instance, parse_instance
 from models.solution import SessionPhase
+from scheduler.core.validate import validate
 from scheduler.model import TrainingModel, read_plan
 from scheduler.search import lns
 from scheduler.search.hints import plan_hint
-from scheduler.validate import validate
 from tests.helpers import as_solution, hand_incumbent, solve_model
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"

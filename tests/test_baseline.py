@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 
 from models import parse_instance
 from models.load import load_instance
+from scheduler.core.validate import validate
 from scheduler.search.solve import solve, solve_by_hand
-from scheduler.validate import validate
 from tests.helpers import tiny_variants
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from models import parse_instance
-from scheduler.calendar import YearCalendar
+from scheduler.core.calendar import YearCalendar
 
 
 def start_dates(tiny: dict, **fields) -> list[dt.date]:

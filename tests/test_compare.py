@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from models import Solution, load_instance
 from scheduler.cli import main
-from scheduler.validate import validate
+from scheduler.core.validate import validate
 
 
 def write(path: Path, data: dict[str, Any]) -> Path:
@@ -100,7 +100,7 @@ def test_a_bad_scenario_stops_everything_before_solving(
 
 
 def test_plans_of_files_with_one_name_get_folders_of_their_own(instance, solution) -> None:
-    from scheduler.compare import Alternative, Comparison
+    from scheduler.analysis.compare import Alternative, Comparison
 
     comparison = Comparison([Alternative(label, Path(path), instance, solution) for label, path
                              in [("基准方案", "a/2024.json"), ("甲", "b/2024.json"),

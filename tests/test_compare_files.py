@@ -24,7 +24,9 @@ from matplotlib.text import Text
 
 import models.solution
 from models import Instance, SessionPhase, Solution
-from scheduler.compare import Alternative, Comparison
+from scheduler.analysis.compare import Alternative, Comparison
+from scheduler.core.kpis import KPI_NAMES
+from scheduler.core.replan import stability_kpis
 from scheduler.export import fonts, gantt
 from scheduler.export.compare_files import (
     changed_phases,
@@ -34,8 +36,6 @@ from scheduler.export.compare_files import (
     write_comparison,
 )
 from scheduler.export.gantt import HIGHLIGHT_COLOUR, Wording, chart_style
-from scheduler.kpis import KPI_NAMES
-from scheduler.replan import stability_kpis
 
 HALL_CLOSED, NO_TRIP = "五月报告厅关闭", "校长外出取消"
 LABELS = ["base", HALL_CLOSED, NO_TRIP]

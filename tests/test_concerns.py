@@ -11,8 +11,8 @@ from typing import Any
 
 from models import load_instance, parse_instance
 from models.concerns import concern_weights
+from scheduler.core.validate import validate
 from scheduler.search.solve import solve
-from scheduler.validate import validate
 from tests.helpers import ROOT, optimum
 
 

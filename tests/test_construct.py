@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 
 from models import parse_instance
 from models.load import load_instance
-from scheduler.baseline import GreedyPlanner
+from scheduler.core.validate import validate
 from scheduler.search.construct import SeatAwarePlanner
-from scheduler.validate import validate
+from scheduler.search.hand_method import GreedyPlanner
 from tests.helpers import TINY, as_solution, least_share_of_the_sessions, tiny_variants
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 from models import Solution, load_instance
+from scheduler.core.validate import validate
 from scheduler.search.clock import WALL, WorkClock
 from scheduler.search.params import DEFAULT
 from scheduler.search.stages import Step, deterministic, plan_stages
-from scheduler.validate import validate
 
 INSTANCE = Path(__file__).resolve().parent.parent / "instances" / "2024.json"
 

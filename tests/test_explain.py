@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from models import parse_instance
-from scheduler.explain import Explanation, explain
+from scheduler.analysis.no_plan import Explanation, explain
+from scheduler.core.rules import Rule
 from scheduler.model import TrainingModel
-from scheduler.rules import Rule
 from tests.helpers import blackout_all_of_march_but, second_project, solve_checked
 
 

@@ -25,12 +25,12 @@ import pandas as pd
 import pytest
 
 from models import Instance, Solution, parse_instance
-from scheduler.calendar import YearCalendar
+from scheduler.analysis.class_costs import plan_costs
+from scheduler.core.calendar import YearCalendar
+from scheduler.core.kpis import KPI_NAMES, plan_kpis
 from scheduler.export import summaries
 from scheduler.export.report import report_html
 from scheduler.export.xlsx import write_xlsx
-from scheduler.kpis import KPI_NAMES, plan_kpis
-from scheduler.why import plan_costs
 from tests.helpers import tiny_instance, tiny_solution
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -17,13 +17,13 @@ import pandas as pd
 import pytest
 
 from models import Instance, Solution, load_instance
+from scheduler.analysis.class_costs import plan_costs
+from scheduler.core.validate import validate
 from scheduler.export.official_table import official_table
 from scheduler.export.plan_table import plan_table
 from scheduler.export.print_layout import page_starts, text_width, wrap
 from scheduler.export.xlsx import write_xlsx
 from scheduler.search.solve import solve_by_hand
-from scheduler.validate import validate
-from scheduler.why import plan_costs
 from tests.helpers import ROOT, need
 
 DATE_SPAN = re.compile(r"\d+月\d+日(?:—\d+月\d+日)?")

@@ -16,6 +16,7 @@ import pytest
 from matplotlib import image as mpimg
 
 from models import Mode, Status
+from scheduler.analysis.class_costs import plan_costs
 from scheduler.export.gantt import MIN_BAR_DAYS, MODE_COLOURS
 from scheduler.export.plan_table import class_names
 from scheduler.export.report import (
@@ -27,7 +28,6 @@ from scheduler.export.report import (
     report_html,
     write_report,
 )
-from scheduler.why import plan_costs
 from tests.helpers import need
 
 ROOT = Path(__file__).parents[1]
@@ -116,7 +116,8 @@ def test_each_bar_tells_project_dates_venue_trainers_seats_and_costs(page, solut
         "苏桥镇 13、蒋李集镇 14、张潘镇 13、灵井镇 16、陈曹乡 11、桂村乡 11、椹涧乡 12、"
         "小召乡 11、河街乡 10）",
         # No 负责科室 line: the document names no office, and none is made up.
-        "成本：费用（元） 2,400",  # its part of the KPIs (scheduler.why), here its cost alone
+        # Its part of the KPIs (scheduler.analysis.class_costs), here its cost alone.
+        "成本：费用（元） 2,400",
     ]
 
 

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from models import parse_instance
+from scheduler.analysis.class_costs import plan_costs
 from scheduler.export.official_table import COLUMNS as OFFICIAL_COLUMNS
 from scheduler.export.official_table import MOST_CLASS_LINES, official_table
 from scheduler.export.plan_table import (
@@ -27,7 +28,6 @@ from scheduler.export.plan_table import (
 )
 from scheduler.export.print_layout import text_width
 from scheduler.export.xlsx import FONT_NAME, write_xlsx
-from scheduler.why import plan_costs
 from tests.helpers import tiny_instance, tiny_solution
 
 ROOT = Path(__file__).parents[1]

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from models import Solution, load_instance, parse_instance
+from scheduler.core.validate import validate
 from scheduler.search.solve import solve_by_hand
-from scheduler.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "generate_instance.py"

@@ -21,12 +21,12 @@ from click.testing import CliRunner
 
 from models import Solution, parse_instance
 from models.parse import InputError
-from scheduler.calendar import YearCalendar
 from scheduler.cli import main
-from scheduler.hours import hours_short, offered, per_teacher, shortfall_rows, unreachable
-from scheduler.kpis import plan_kpis
+from scheduler.core.calendar import YearCalendar
+from scheduler.core.hours import hours_short, offered, per_teacher, shortfall_rows, unreachable
+from scheduler.core.kpis import plan_kpis
+from scheduler.core.validate import recompute_kpis, validate
 from scheduler.model import TrainingModel
-from scheduler.validate import recompute_kpis, validate
 from tests.helpers import optimum, solve_checked
 
 
@@ -248,7 +248,7 @@ def test_the_model_rounds_no_whole_row(world):
 def test_why_gives_a_class_the_shortfall_its_seats_remove(world):
     # pB's class seats 40 jun teachers, 8 学时 each: without it 320 more teacher-hours are
     # short. Its part is -320 and the objective part it adds is lowered by as much.
-    from scheduler.why import why
+    from scheduler.analysis.class_costs import why
 
     world["policy"] = {"required_hours": {"jun": 4}}
     solution = optimum(world)
@@ -264,7 +264,7 @@ def test_why_gives_a_class_the_shortfall_its_seats_remove(world):
 def test_ruin_and_recreate_keeps_the_shortfall_as_the_kpi_counts_it(world):
     # Placed, moved and dropped one project at a time, the running sum is the KPI of the seats
     # as they stand.
-    from scheduler.hours import RunningHours
+    from scheduler.core.hours import RunningHours
 
     instance = parse_instance(multi_audience(world) | {"projects": [
         *multi_audience(copy.deepcopy(WORLD))["projects"],
@@ -283,7 +283,7 @@ def test_ruin_and_recreate_keeps_the_shortfall_as_the_kpi_counts_it(world):
 
 
 def test_check_and_explain_name_the_audience_out_of_reach(world, tmp_path):
-    from scheduler.explain import explain
+    from scheduler.analysis.no_plan import explain
 
     world["policy"] = {"required_hours": {"jun": 4}}
     path = tmp_path / "hours.json"
@@ -300,8 +300,8 @@ def test_check_and_explain_name_the_audience_out_of_reach(world, tmp_path):
 
 def test_the_report_shows_each_town_audience_against_the_requirement(world):
     # pB seats 20 jun teachers of each town: 20 × 8 / 100 = 1.6 学时 each, against 4.
+    from scheduler.analysis.class_costs import plan_costs
     from scheduler.export.report import report_html
-    from scheduler.why import plan_costs
 
     world["policy"] = {"required_hours": {"jun": 4}}
     solution = optimum(world)

@@ -22,14 +22,14 @@ from models.cell_text import FORMULA_STARTS, csv_text, guard_cell
 from models.workbook.marks import write_checked_copy
 from models.workbook.read import CellProblem, load_workbook_instance
 from models.workbook.write import write_workbook
-from scheduler.compare import Alternative, Comparison
-from scheduler.diff import session_changes
+from scheduler.analysis.class_costs import plan_costs
+from scheduler.analysis.compare import Alternative, Comparison
+from scheduler.core.diff import session_changes
 from scheduler.export.changes import write_changes
 from scheduler.export.compare_files import write_comparison
 from scheduler.export.ics import write_calendars
 from scheduler.export.plan_table import write_plan_csv
 from scheduler.export.xlsx import write_xlsx
-from scheduler.why import plan_costs
 from tests.helpers import tiny_instance, tiny_solution
 
 LINK = '=HYPERLINK("http://example.com/x","x")'
@@ -213,7 +213,7 @@ def test_a_line_break_in_a_name_never_breaks_a_calendar_line(tmp_path):
 
 
 def test_import_table_reads_back_a_guarded_name_of_plan_csv(hostile, plan, tmp_path):
-    from scheduler.published_table import read_published_table
+    from models.published.table import read_published_table
 
     write_plan_csv(hostile, plan, tmp_path / "plan.csv")
     names = [project.name for project in read_published_table(tmp_path / "plan.csv")]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from models import load_instance
+from scheduler.core.validate import validate
 from scheduler.search.solve import solve
-from scheduler.validate import validate
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 

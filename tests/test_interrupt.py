@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from models import Solution, load_instance
-from scheduler.validate import validate
+from scheduler.core.validate import validate
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 

@@ -2,13 +2,13 @@
 
 The edges are the command line (`scheduler/cli.py`), the server (`scheduler/web/`), the use cases
 both call (`scheduler/usecases.py`, which hand the language to the writers), the writers
-(`scheduler/export/`, `scheduler/sweep/results.py`; the planner's workbook, `models/workbook/write.py` and `marks.py`, with
-`layout.py`, the format's words in both languages; `scheduler/table_import.py`, which writes a
-bureau's table as that workbook) and the text they say things with (`scheduler/messages.py`,
-`models/phrase.py`). Everything below them returns sentences (`models.phrase.Phrase`) or
-structured reasons, to be said in the reader's language by the edge that shows them: no module
-there has a parameter named `lang`, compares a `lang`, or imports the language switch (`say`,
-`term`, `said_all`, `language`, `LANGUAGES` of `scheduler.messages`).
+(`scheduler/export/`, `scheduler/sweep/results.py`; the planner's workbook,
+`models/workbook/write.py` and `marks.py`, with `layout.py`, the format's words in both languages;
+`models/published/to_workbook.py`, which writes a bureau's table as that workbook) and the text they
+say things with (`scheduler/messages.py`, `models/phrase.py`). Everything below them returns
+sentences (`models.phrase.Phrase`) or structured reasons, to be said in the reader's language by the
+edge that shows them: no module there has a parameter named `lang`, compares a `lang`, or imports
+the language switch (`say`, `term`, `said_all`, `language`, `LANGUAGES` of `scheduler.messages`).
 """
 
 from __future__ import annotations
@@ -21,21 +21,21 @@ from tests.helpers import ROOT
 EDGES = (
     "scheduler/cli.py", "scheduler/web/", "scheduler/usecases.py", "scheduler/export/",
     "scheduler/sweep/results.py", "scheduler/messages.py",
-    "scheduler/table_import.py", "models/phrase.py", "models/workbook/write.py",
+    "models/published/to_workbook.py", "models/phrase.py", "models/workbook/write.py",
     "models/workbook/marks.py", "models/workbook/layout.py",
 )
 NOT_YET = {
     # The model's re-plan check says why a held or pinned class cannot be kept in
     # `Replan.lang` (`broken.broken_rule(..., lang=)`): it should raise the sentence instead.
     "scheduler/model/replanning.py": "_cannot_keep",
-    "scheduler/broken.py": "broken_rule",
+    "scheduler/core/broken.py": "broken_rule",
     # Still to carry to the edges: the explanation's text and JSON (`Explanation.to_text`,
     # `short`, `to_dict`, `write`) belong to a writer; `why` says its reasons in the `lang` it
     # is given instead of returning sentences; the comparison's tables (`Comparison.metrics`,
     # `project_diff`, `metrics_text`) name their measures in a `lang`.
-    "scheduler/explain.py": "all",
-    "scheduler/why.py": "all",
-    "scheduler/compare.py": "all",
+    "scheduler/analysis/no_plan.py": "all",
+    "scheduler/analysis/class_costs.py": "all",
+    "scheduler/analysis/compare.py": "all",
 }
 SWITCH = {"say", "term", "said_all", "language", "LANGUAGES"}
 

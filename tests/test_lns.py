@@ -12,12 +12,12 @@ import pytest
 from ortools.sat.python import cp_model
 
 from models import Instance, load_instance, parse_instance
+from scheduler.core.validate import validate
 from scheduler.search import lns
 from scheduler.search.cpsat import StopRequest, model_solver, run
 from scheduler.search.params import DEFAULT, SolveParams
 from scheduler.search.solve import solve, solve_by_hand
 from scheduler.search.stop import Stop
-from scheduler.validate import validate
 from tests.helpers import as_solution, hand_incumbent, search_context, solve_model
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"

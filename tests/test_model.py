@@ -19,9 +19,9 @@ import pytest
 from ortools.sat.python import cp_model
 
 from models import parse_instance
-from scheduler.calendar import YearCalendar
+from scheduler.core.calendar import YearCalendar
+from scheduler.core.sessions import split_project
 from scheduler.model import TrainingModel
-from scheduler.sessions import split_project
 from tests.helpers import (
     ROOT,
     TINY,
@@ -321,7 +321,7 @@ def test_classes_are_in_date_order(tiny):
 
 
 def test_the_model_imports_no_tables():
-    """Importing the model loads no module of ours that imports pandas (`scheduler.diff` made
+    """Importing the model loads no module of ours that imports pandas (`scheduler.core.diff` made
     its tables with it). OR-Tools' `cp_model` imports pandas on its own, so `sys.modules` alone
     cannot tell: the imports of pandas are caught where they are made."""
     spy = """
@@ -335,7 +335,7 @@ def spy(name, globals=None, locals=None, fromlist=(), level=0):
 builtins.__import__ = spy
 import scheduler.model
 ours = sorted(name for name in importers if name.split(".")[0] in ("scheduler", "models"))
-print(ours, "scheduler.diff" in sys.modules)
+print(ours, "scheduler.core.diff" in sys.modules)
 """
     done = subprocess.run([sys.executable, "-c", spy], cwd=ROOT, capture_output=True,
                           text=True, check=True)

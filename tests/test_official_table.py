@@ -13,7 +13,11 @@ import openpyxl
 import pytest
 
 from models import Instance, Solution, load_instance, parse_instance
+from models.published.table import read_published_table
+from models.published.to_workbook import import_table
 from models.workbook.layout import PROJECTS
+from scheduler.analysis.class_costs import plan_costs
+from scheduler.core.validate import validate
 from scheduler.export.official_table import (
     CATEGORY_COLUMN,
     EVERYONE,
@@ -22,11 +26,7 @@ from scheduler.export.official_table import (
     total_label,
 )
 from scheduler.export.xlsx import write_xlsx
-from scheduler.published_table import read_published_table
 from scheduler.search.solve import solve_by_hand
-from scheduler.table_import import import_table
-from scheduler.validate import validate
-from scheduler.why import plan_costs
 from tests.helpers import ROOT
 
 PUBLISHED = ROOT / "tests" / "data" / "published"

@@ -17,11 +17,11 @@ import pytest
 from click.testing import CliRunner
 
 from models import Solution, parse_instance
-from scheduler.calendar import YearCalendar, last_published_year, provisional_holidays
 from scheduler.cli import main
-from scheduler.rules import Rule
+from scheduler.core.calendar import YearCalendar, last_published_year, provisional_holidays
+from scheduler.core.rules import Rule
+from scheduler.core.validate import validate
 from scheduler.search.solve import solve_by_hand
-from scheduler.validate import validate
 from tests.helpers import ROOT
 
 YEAR = 2027

@@ -1,4 +1,4 @@
-"""Reading a bureau's published table (scheduler/published_table.py) from the three transcribed
+"""Reading a bureau's published table (models/published/table.py) from the three transcribed
 in tests/data/published, as CSV and as workbook, and the errors a planner can act on. The counts
 and values below were checked by hand against the documents in shared/seeds."""
 
@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from models.parse import InputError
-from scheduler.published_table import TableProject, read_published_table
+from models.published.table import TableProject, read_published_table
 
 PUBLISHED = Path(__file__).parent / "data" / "published"
 COUNTS = {"qianjiang-2022": 30, "anshan-2022": 61, "jianan-2024": 14}
@@ -221,8 +221,8 @@ def test_a_hours_column_is_read_when_the_table_has_one(tmp_path):
 
 
 def test_import_table_writes_the_hours_into_the_workbook(tmp_path):
+    from models.published.to_workbook import import_table
     from models.workbook.layout import PROJECTS
-    from scheduler.table_import import import_table
 
     path = write_csv(tmp_path / "plan.csv", [
         ["序号", "月份", "培训项目名称", "培训对象", "培训方式", "参训人数", "学时"],

@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 from models import parse_instance
 from models.instance import Instance
 from models.load import load_instance
-from scheduler.baseline import HandPlan
-from scheduler.calendar import YearCalendar
+from scheduler.core.calendar import YearCalendar
+from scheduler.core.validate import validate
 from scheduler.search import solve as solve_module
 from scheduler.search.construct import SeatAwarePlanner
+from scheduler.search.hand_method import HandPlan
 from scheduler.search.params import SolveParams
 from scheduler.search.repair import repair
-from scheduler.validate import validate
 from tests.helpers import as_solution, search_context, tiny_variants
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"

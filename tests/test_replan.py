@@ -23,14 +23,14 @@ from click.testing import CliRunner, Result
 import scheduler.search.solve
 from models import InputError, Solution, load_instance, parse_instance
 from scheduler.cli import main
-from scheduler.diff import session_changes
+from scheduler.core.diff import session_changes
+from scheduler.core.replan import WHOLE, Replan, parse_pins
+from scheduler.core.validate import validate
 from scheduler.export.changes import changes_table
-from scheduler.replan import WHOLE, Replan, parse_pins
 from scheduler.search import lns
 from scheduler.search.context import SearchContext
 from scheduler.search.params import DEFAULT
 from scheduler.search.solve import solve
-from scheduler.validate import validate
 from tests.helpers import tiny_instance, tiny_solution
 
 ROOT = Path(__file__).resolve().parent.parent

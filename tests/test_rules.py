@@ -1,4 +1,4 @@
-"""One rule vocabulary (`scheduler.rules`): every constraint family the model builds has its
+"""One rule vocabulary (`scheduler.core.rules`): every constraint family the model builds has its
 twin in the independent checker, and explain can order, word and relax every rule it may name.
 """
 
@@ -11,11 +11,11 @@ import pytest
 
 from models import Instance, Solution, parse_instance
 from models.solution import ReplanRecord
-from scheduler.explain import DELETION_ORDER, PLURALS, PRINT_ORDER, RELAXATIONS
+from scheduler.analysis.no_plan import DELETION_ORDER, PLURALS, PRINT_ORDER, RELAXATIONS
+from scheduler.core.replan import Replan, parse_pins
+from scheduler.core.rules import Rule
+from scheduler.core.validate import CHECKED_RULES, RULES, validate
 from scheduler.model import RELAXABLE_RULES, TrainingModel
-from scheduler.replan import Replan, parse_pins
-from scheduler.rules import Rule
-from scheduler.validate import CHECKED_RULES, RULES, validate
 from tests.helpers import second_project
 
 TODAY = dt.date(2024, 9, 20)

@@ -31,10 +31,10 @@ from hypothesis import strategies as st
 from models import Instance, Project, Solution, parse_instance
 from models.solution import SessionPhase, Status
 from scheduler.cli import main
+from scheduler.core.validate import KPI_NAMES, KPI_WEIGHTS, recompute_kpis, validate
 from scheduler.model import TrainingModel
 from scheduler.search.bound import relaxation_bound
 from scheduler.search.solve import solve
-from scheduler.validate import KPI_NAMES, KPI_WEIGHTS, recompute_kpis, validate
 from tests.helpers import TINY, least_share_of_the_sessions, optimum, solve_checked, targets
 
 TILTED_CLASS = 1_100 + 90 * 20

@@ -19,16 +19,16 @@ from hypothesis import strategies as st
 
 from models import parse_instance
 from models.parse import InputError
-from scheduler.baseline import GreedyPlanner
+from scheduler.analysis.class_costs import why
 from scheduler.cli import main
+from scheduler.core.kpis import forced_share
+from scheduler.core.sessions import precheck
+from scheduler.core.validate import validate
 from scheduler.export.official_table import official_table
 from scheduler.export.summaries import area_summary, kpi_table, town_summary
-from scheduler.kpis import forced_share
 from scheduler.search.construct import SeatAwarePlanner
+from scheduler.search.hand_method import GreedyPlanner
 from scheduler.search.solve import solve
-from scheduler.sessions import precheck
-from scheduler.validate import validate
-from scheduler.why import why
 from tests.helpers import TINY, as_solution, blackout_all_of_march_but, optimum, solve_checked
 
 

@@ -46,7 +46,7 @@ from typing import Any
 import pytest
 
 from models import Solution, parse_instance
-from scheduler.validate import RULES, WORDS, Violation, recompute_kpis, validate
+from scheduler.core.validate import RULES, WORDS, Violation, recompute_kpis, validate
 
 Data = dict[str, Any]
 Mutation = Callable[[Data, Data], None]

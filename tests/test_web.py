@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from models import Solution, load_instance
 from models.workbook.marks import BAD_FILL
 from scheduler.cli import main
-from scheduler.validate import validate
+from scheduler.core.validate import validate
 from scheduler.web.app import create_app
 from scheduler.web.security import UPLOAD_LIMIT
 from tests.web_server import ROOT, wait_for, with_bad_cell, with_token, workbook_2024

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from models import Solution, load_instance
-from scheduler.validate import validate
+from scheduler.core.validate import validate
 from tests.web_server import ROOT, free_port, start_server, wait_for, with_token
 
 M100 = ROOT / "instances" / "generated" / "m100.json"

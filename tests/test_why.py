@@ -16,13 +16,13 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-import scheduler.why
+import scheduler.analysis.class_costs
 from models import InputError, Solution, load_instance, parse_instance
-from scheduler.alternatives import alternatives, parse_class
+from scheduler.analysis.alternatives import alternatives, parse_class
+from scheduler.analysis.class_costs import day_ranges, why
 from scheduler.cli import main
+from scheduler.core.validate import validate
 from scheduler.usecases import export_plan
-from scheduler.validate import validate
-from scheduler.why import day_ranges, why
 from tests.helpers import ROOT, optimum
 
 PLAN_2024 = ROOT / "tests" / "data" / "2024-solution.json"
@@ -140,7 +140,7 @@ def test_the_workbook_and_the_report_carry_each_class_s_costs(
         asked.append(args)
         return why(*args, **kwargs)
 
-    monkeypatch.setattr(scheduler.why, "why", counted)
+    monkeypatch.setattr(scheduler.analysis.class_costs, "why", counted)
     export_plan(instance, solution, tmp_path, ["xlsx", "html"], "zh")
     assert len(asked) == 1  # worked out once for both files
     sheet = load_workbook(tmp_path / "plan.xlsx")["成本明细"]

@@ -17,9 +17,9 @@ from models.workbook.marks import BAD_FILL
 from models.workbook.read import WorkbookError, load_workbook_instance
 from models.workbook.write import write_workbook
 from scheduler.cli import main
+from scheduler.core.validate import validate
 from scheduler.messages import said_all
 from scheduler.search.solve import solve, solve_by_hand
-from scheduler.validate import validate
 from tests.helpers import ROOT, need
 
 SHIPPED = sorted((ROOT / "instances").glob("*.json")) + sorted(
@@ -272,7 +272,7 @@ PUBLISHED = ROOT / "tests" / "data" / "published"
 @pytest.mark.parametrize(("table", "count"), [("jianan-2024.xlsx", 14), ("anshan-2022.csv", 61),
                                               ("qianjiang-2022.xlsx", 30)])
 def test_a_published_table_becomes_a_workbook_with_its_guesses_marked(table, count, tmp_path):
-    from scheduler.published_table import read_published_table
+    from models.published.table import read_published_table
 
     out = tmp_path / "plan.xlsx"
     code, stdout, _ = run("import-table", str(PUBLISHED / table), "--out", str(out), "--lang",

@@ -1,4 +1,4 @@
-"""`changes.csv`: the change list of a re-plan (`scheduler.diff.session_changes`) as a table,
+"""`changes.csv`: the change list of a re-plan (`scheduler.core.diff.session_changes`) as a table,
 its headers, kinds and reasons in the planner's language."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from models import Instance
 from models.cell_text import csv_table
 from models.phrase import said
 from models.solution import write_text_atomically
-from scheduler.diff import SessionChange, describe
+from scheduler.core.diff import SessionChange, describe
 from scheduler.messages import term
 
 CHANGE_COLUMNS = ["project", "name", "session", "phase", "change", "before", "after", "why"]

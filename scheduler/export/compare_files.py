@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from models.cell_text import csv_table, guard_workbook
 from models.instance import Instance, Project
 from models.solution import write_bytes_atomically
-from scheduler.diff import session_changes
+from scheduler.core.diff import session_changes
 from scheduler.export.gantt import (
     FRAME_INCHES,
     HIGHLIGHT_COLOUR,
@@ -60,8 +60,8 @@ from scheduler.export.xlsx import (
 )
 
 if TYPE_CHECKING:
-    # Only its types: importing scheduler.compare would load the solver into every export.
-    from scheduler.compare import Alternative, Comparison
+    # Only its types: importing scheduler.analysis.compare would load the solver into every export.
+    from scheduler.analysis.compare import Alternative, Comparison
 
 # The words of the CSV headers, keyed to their Chinese wording (see `wording.word`).
 HEADER_WORDS = {"measure": "比较指标", "project": "项目编号", "name": "培训项目名称",

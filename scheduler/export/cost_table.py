@@ -1,6 +1,6 @@
 """The sheet 成本明细 of plan.xlsx: what each class adds to each KPI and why, as the analysis
-worked it out (`scheduler.why.plan_costs`), one row per class, then one per project that pays
-for its seats short of fair share or is dropped (a class's part of the 学时 short of the
+worked it out (`scheduler.analysis.class_costs.plan_costs`), one row per class, then one per project
+that pays for its seats short of fair share or is dropped (a class's part of the 学时 short of the
 requirement is negative: what its seats remove)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from models.instance import Instance
-from scheduler.costs import ProjectCost, weighted
+from scheduler.core.costs import ProjectCost, weighted
 from scheduler.export.plan_table import date_span
 
 COLUMNS = {

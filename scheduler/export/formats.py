@@ -3,8 +3,8 @@ and `schedule solve --formats`.
 
 Every writer reads an `Instance` and a `Solution` (never solver objects) and writes each of its
 files atomically into the output folder. The workbook and the report also show what each class
-costs and why: an analysis worked out before (`scheduler.why.plan_costs`), handed in, never run
-here.
+costs and why: an analysis worked out before (`scheduler.analysis.class_costs.plan_costs`), handed
+in, never run here.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from models import InputError, Instance, Solution, read_json
 from models.load import pydantic_problems
-from scheduler.costs import ProjectCost
+from scheduler.core.costs import ProjectCost
 from scheduler.export.gantt import write_gantt
 from scheduler.export.ics import write_calendars
 from scheduler.export.plan_table import write_plan_csv
@@ -39,7 +39,7 @@ class Shown:
     def class_costs(self) -> list[ProjectCost]:
         if self.costs is None:
             raise ValueError(f"the formats {', '.join(ANALYSED)} show the classes' costs: "
-                             "pass costs (scheduler.why.plan_costs)")
+                             "pass costs (scheduler.analysis.class_costs.plan_costs)")
         return self.costs
 
 
@@ -121,7 +121,8 @@ def write_exports(instance: Instance, solution: Solution, out_dir: Path, formats
                   costs: list[ProjectCost] | None = None) -> list[Path]:
     """Write the files of each format into `out_dir`; return their paths. `broken`: the rules
     the plan breaks, shown first in the workbook and the report; `costs`: each class's costs
-    in `lang`, which the formats of `ANALYSED` show (`scheduler.why.plan_costs`)."""
+    in `lang`, which the formats of `ANALYSED` show
+    (`scheduler.analysis.class_costs.plan_costs`)."""
     shown = Shown(broken or [], costs)
     written: list[Path] = []
     for name in formats:
@@ -134,7 +135,7 @@ def read_solution(path: Path, instance: Instance, allow_violations: bool = False
     """Read a solution file to export: it must parse, have a plan, belong to `instance` and
     keep every rule of it; with `allow_violations`, the rules it breaks are returned instead,
     one line each, in `lang`. Raises InputError with one line per problem."""
-    from scheduler.validate import validate
+    from scheduler.core.validate import validate
 
     try:
         solution = Solution.model_validate(read_json(path))

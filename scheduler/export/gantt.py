@@ -32,7 +32,7 @@ from matplotlib.transforms import ScaledTranslation
 import scheduler.export.fonts as fonts
 from models.instance import Instance, Mode, Project
 from models.solution import SessionPhase, Solution, write_bytes_atomically
-from scheduler.calendar import provisional_holidays
+from scheduler.core.calendar import provisional_holidays
 from scheduler.export.plan_table import classes
 from scheduler.export.wording import PROVISIONAL
 

@@ -21,6 +21,7 @@ import pandas as pd
 
 from models.instance import Instance, Project
 from models.solution import SessionPhase, Solution
+from scheduler.core.hours import gives_hours
 from scheduler.export.plan_table import (
     MODE_NAMES,
     OFFICE_COLUMN,
@@ -31,12 +32,11 @@ from scheduler.export.plan_table import (
     phase_dates,
     place,
 )
-from scheduler.hours import gives_hours
 
 COLUMNS = ["序号", "月份", "培训项目名称", "培训对象", "培训方式", "参训人数", "培训时间",
            "培训地点", OFFICE_COLUMN]
 HOURS_COLUMN = "学时"
-"""After 参训人数 when the instance speaks of 学时 (`scheduler.hours.gives_hours`): what a
+"""After 参训人数 when the instance speaks of 学时 (`scheduler.core.hours.gives_hours`): what a
 trainee earns from the project."""
 CATEGORY_COLUMN = "类别"
 EVERYONE = "全员"

@@ -24,7 +24,7 @@ import pandas as pd
 
 from models.instance import Instance, Mode, Project
 from models.solution import Solution, write_text_atomically
-from scheduler.costs import ProjectCost
+from scheduler.core.costs import ProjectCost
 from scheduler.export import fonts, summaries
 from scheduler.export.cost_table import COLUMNS as COST_COLUMNS
 from scheduler.export.gantt import (
@@ -180,7 +180,7 @@ def report_html(instance: Instance, solution: Solution, lang: str = "zh",
                 costs: list[ProjectCost]) -> str:
     """The report's page; `made` is the date it says it was made (default: today); `broken`,
     the rules a plan adjusted by hand breaks, listed at the top; `costs`, each class's costs
-    and reasons (`scheduler.why.plan_costs`), shown on its bars."""
+    and reasons (`scheduler.analysis.class_costs.plan_costs`), shown on its bars."""
     return html_page(f"{instance.name} · {word('培训计划报告', lang)}", [
         *_broken(broken or [], lang),
         *_head(instance, solution, lang, made or dt.date.today()),

@@ -17,11 +17,11 @@ import pandas as pd
 
 from models.instance import Instance, Mode, Project, Town
 from models.solution import SessionPhase, Solution
-from scheduler import hours
-from scheduler.calendar import YearCalendar
+from scheduler.core import hours
+from scheduler.core.calendar import YearCalendar
+from scheduler.core.kpis import WEIGHT_OF, forced_share, share_shortfall
 from scheduler.export.plan_table import class_names, classes, date_span
 from scheduler.export.wording import word
-from scheduler.kpis import WEIGHT_OF, forced_share, share_shortfall
 
 MONTHS = [f"{month}月" for month in range(1, 13)]
 PhaseKey = tuple[str, int, int]
@@ -340,7 +340,7 @@ def project_rural(instance: Instance, solution: Solution) -> pd.DataFrame:
                                        "农村名额要求", "公平名额缺口"])
 
 
-KPI_LABELS = {  # in the order of scheduler.kpis.KPI_NAMES
+KPI_LABELS = {  # in the order of scheduler.core.kpis.KPI_NAMES
     "dropped": ("未安排项目的优先级", "分"),
     "preference": ("非首选月份的培训天数", "天"),
     "share": ("公平名额缺口", "人"),
@@ -428,7 +428,7 @@ HOURS_COLUMNS = ["乡镇", "培训对象", "教师数", "本计划提供学时�
 
 
 def hours_table(instance: Instance, solution: Solution) -> pd.DataFrame:
-    """Per town and audience (`scheduler.hours.per_teacher`): its teachers, the 学时 the plan
+    """Per town and audience (`scheduler.core.hours.per_teacher`): its teachers, the 学时 the plan
     offers each of them, the requirement, and the teacher-hours short of it (to one decimal:
     the KPI rounds only their sum down)."""
     audiences = {audience.id: audience.name for audience in instance.audiences}

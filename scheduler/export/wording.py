@@ -179,9 +179,9 @@ PROVISIONAL = {
 
 
 def provisional_note(instance: Instance, lang: str) -> str | None:
-    """The note on a plan made on provisional holidays (`scheduler.calendar
+    """The note on a plan made on provisional holidays (`scheduler.core.calendar
     .provisional_holidays`), in `lang`; None when the year's holidays are published or given."""
-    from scheduler.calendar import provisional_holidays
+    from scheduler.core.calendar import provisional_holidays
 
     if provisional_holidays(instance) is None:
         return None

@@ -14,8 +14,8 @@ dates), towns (seats against fair shares, seats per teacher over the year, rural
 absence; notes under the table name the towns the year reaches least and most and set the rural
 share against the quota and the tilt), projects' rural share against their quota and their
 seats short of fair shares, the KPIs, and 成本明细: what each class adds to each KPI and why
-(worked out before, `scheduler.why.plan_costs`), every number in one format per kind (9,800;
-12.5%; 2.39). Every cell is set in a Chinese font.
+(worked out before, `scheduler.analysis.class_costs.plan_costs`), every number in one format per
+kind (9,800; 12.5%; 2.39). Every cell is set in a Chinese font.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from models.cell_text import guard_workbook
 from models.instance import Instance
 from models.solution import Solution, write_bytes_atomically
-from scheduler.costs import ProjectCost
+from scheduler.core.costs import ProjectCost
 from scheduler.export import summaries
 from scheduler.export.cost_table import cost_table
 from scheduler.export.official_table import Total, official_table, plan_total, total_label

@@ -1,8 +1,8 @@
 """`TrainingModel`: the CP-SAT model of one instance, built family by family from its parts.
 
 Each constraint family is one function, listed in `TrainingModel._build` with the rules
-(`scheduler.rules.Rule`) it enforces; `scheduler.validate` checks the same rules on its own.
-Three collaborators, chosen when the model is made, make it one of four models: `switches`
+(`scheduler.core.rules.Rule`) it enforces; `scheduler.core.validate` checks the same rules on its
+own. Three collaborators, chosen when the model is made, make it one of four models: `switches`
 (`Strict`, or `Relaxable` in explain mode), `replanning` (`FreshPlan`, or `Replanning` against
 an earlier plan) and `fixed` (the projects a neighbourhood keeps where they are; none for the
 whole model).
@@ -17,18 +17,18 @@ from collections.abc import Callable, Iterator
 from ortools.sat.python import cp_model
 
 from models.instance import Instance, Trainer, Venue
-from scheduler.calendar import YearCalendar
-from scheduler.hours import ShortfallRow, WholeRow
+from scheduler.core.calendar import YearCalendar
+from scheduler.core.hours import ShortfallRow, WholeRow
+from scheduler.core.replan import Replan
+from scheduler.core.rules import Rule
+from scheduler.core.sessions import SessionSplit, split_project
+from scheduler.core.teachers import TownShares, town_shares
 from scheduler.model import projects, resources, towns
 from scheduler.model.neighbourhood import FixedPart
 from scheduler.model.objective import minimize_objective
 from scheduler.model.relaxable import RELAXABLE_RULES, Group, Relaxable, Strict
 from scheduler.model.replanning import FreshPlan, Replanning
 from scheduler.model.variables import IntVar, PhaseVars, ProjectVars, SessionVars, project_variables
-from scheduler.replan import Replan
-from scheduler.rules import Rule
-from scheduler.sessions import SessionSplit, split_project
-from scheduler.teachers import TownShares, town_shares
 
 HoursRow = tuple[ShortfallRow, WholeRow]
 
@@ -78,7 +78,7 @@ class TrainingModel:
         """The seats by town of the projects whose totals are fixed (`_never_away_in_term`): at
         no cost to the optimum, so the relaxation's bound may fix them too."""
         self.hours_rows = hours_rows
-        """`hours_short` as the model holds it (`scheduler.hours.shortfall_rows`, each row with
+        """`hours_short` as the model holds it (`scheduler.core.hours.shortfall_rows`, each row with
         its whole-number form), made with the objective."""
         self.hours_slack = 0
         """The most the model's objective may exceed the plan's own for the same plan: the
@@ -154,7 +154,7 @@ class TrainingModel:
 
     @functools.cached_property
     def town_shares(self) -> dict[str, TownShares]:
-        """The towns where projects share teachers (`scheduler.teachers`)."""
+        """The towns where projects share teachers (`scheduler.core.teachers`)."""
         return town_shares(self.instance)
 
     def guard(self, rule: Rule, entities: tuple[str, ...]) -> list[IntVar]:

@@ -9,7 +9,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from scheduler.hours import shortfall_rows
+from scheduler.core.hours import shortfall_rows
 from scheduler.model.neighbourhood import fixed_intervals
 from scheduler.model.towns import term_blocks
 from scheduler.model.variables import LinearExpr
@@ -138,7 +138,7 @@ def cost_term(built: TrainingModel) -> LinearExpr:
 def away_days_term(built: TrainingModel) -> LinearExpr:
     """The days trainers teach in a venue outside the area they live in: per session-phase
     and trainer with a town, a literal that is exactly "teaches it" and "its venue is in
-    another area" (`scheduler.kpis` measures the same on a plan)."""
+    another area" (`scheduler.core.kpis` measures the same on a plan)."""
     model = built.model
     homes = built.instance.trainer_areas()
     areas = {town.id: town.area_id for town in built.instance.towns}
@@ -160,7 +160,7 @@ def away_days_term(built: TrainingModel) -> LinearExpr:
 
 
 def hours_term(built: TrainingModel) -> LinearExpr:
-    """The teacher-hours short of the requirement (`scheduler.hours.shortfall_rows`): each
+    """The teacher-hours short of the requirement (`scheduler.core.hours.shortfall_rows`): each
     row's required hours less Σ per_seat(p) · seats(p,z) over the projects, the fixed ones'
     seats as constants. A whole row that cannot fall below 0 is the expression itself;
     any other is a variable short ≥ 0 with scale · short ≥ scale · (required − Σ ...) in

@@ -1,5 +1,5 @@
-"""Where some classes may go, added to a built model: what `scheduler.alternatives` asks of a
-re-plan ("run it", "in April", "in that hall", "not where it was found before")."""
+"""Where some classes may go, added to a built model: what `scheduler.analysis.alternatives` asks of
+a re-plan ("run it", "in April", "in that hall", "not where it was found before")."""
 
 from __future__ import annotations
 

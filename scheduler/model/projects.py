@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from scheduler.calendar import spread_groups
+from scheduler.core.calendar import spread_groups
+from scheduler.core.rules import Rule
 from scheduler.model.neighbourhood import precedence_with_fixed
 from scheduler.model.variables import ProjectVars
-from scheduler.rules import Rule
 
 if TYPE_CHECKING:
     from scheduler.model.build import TrainingModel

@@ -1,5 +1,5 @@
 """How the model switches its rules: always on (`Strict`, the normal model) or, in explain mode
-(`Relaxable`, used by `scheduler.explain`), each group of the constraints a planner could
+(`Relaxable`, used by `scheduler.analysis.no_plan`), each group of the constraints a planner could
 change switched on by one literal.
 
 A group is the constraints of one rule for one entity — a project's months, a venue's one
@@ -19,16 +19,16 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from models.instance import HolidayRule, Project
-from scheduler.calendar import YearCalendar, range_dates
+from scheduler.core.calendar import YearCalendar, range_dates
+from scheduler.core.rules import Rule
 from scheduler.model.neighbourhood import fixed_intervals
 from scheduler.model.resources import Choices, busy_intervals, no_overlap
 from scheduler.model.variables import IntVar
-from scheduler.rules import Rule
 
 if TYPE_CHECKING:
     from models.fields import DateRange
+    from scheduler.core.sessions import SessionSplit
     from scheduler.model.build import TrainingModel
-    from scheduler.sessions import SessionSplit
 
 RELAXABLE_RULES = frozenset({
     Rule.MANDATORY_DROPPED, Rule.MONTHS, Rule.HOLIDAY_REQUIRED, Rule.HOLIDAY_FORBIDDEN,
@@ -46,8 +46,8 @@ InTerm = Callable[[Iterable[int]], bool]
 class Group:
     """The constraints of one rule for one entity, switched on or off together in explain mode:
     `rule` is one of `RELAXABLE_RULES`, `entities` the ids it is about (a project, venue,
-    trainer or town; for `after` the later and the earlier project). `scheduler.explain` says
-    it in a planner's words."""
+    trainer or town; for `after` the later and the earlier project). `scheduler.analysis.no_plan`
+    says it in a planner's words."""
 
     rule: Rule
     entities: tuple[str, ...]
@@ -132,7 +132,7 @@ class Relaxable:
         not the planner's to move, so they stay in the domain; so does weekdays-only, for
         speed: with weekends open to some session, the absence cap's term-time blocks could no
         longer run across weekends and the model grows one block per week (Qianjiang: twice as
-        slow). `scheduler.explain` still tries "train on weekends too" as a suggestion."""
+        slow). `scheduler.analysis.no_plan` still tries "train on weekends too" as a suggestion."""
         for variables in built.projects.values():
             project = variables.project
             starts = built.calendar.start_rules(project)

@@ -1,5 +1,5 @@
 """Planning afresh (`FreshPlan`) or re-planning against an earlier plan (`Replanning`,
-`scheduler.replan`): what the model keeps of the baseline and what it charges for changes.
+`scheduler.core.replan`): what the model keeps of the baseline and what it charges for changes.
 
 A fresh plan's classes of one project are interchangeable, so the model numbers them by date.
 A re-plan keeps each class's number from the baseline, keeps its held and pinned sessions as a
@@ -16,11 +16,11 @@ from ortools.sat.python import cp_model
 
 from models.parse import InputError
 from models.solution import SessionPhase
-from scheduler.broken import broken_rule
+from scheduler.core.broken import broken_rule
+from scheduler.core.replan import PIN_PARTS, STABILITY_KPIS, WHOLE, PhaseKey, Replan, phase_key
+from scheduler.core.sessions import Finding, as_named, check_project
 from scheduler.messages import Joined, Phrase, phrase
 from scheduler.model.variables import LinearExpr
-from scheduler.replan import PIN_PARTS, STABILITY_KPIS, WHOLE, PhaseKey, Replan, phase_key
-from scheduler.sessions import Finding, as_named, check_project
 
 if TYPE_CHECKING:
     from scheduler.model.build import TrainingModel
@@ -99,7 +99,7 @@ class Replanning:
                             model.add(phase.trainers[trainer] == 1)
 
     def stability_terms(self, built: TrainingModel) -> dict[str, LinearExpr]:
-        """The stability KPIs (`scheduler.replan`) as expressions, per session-phase of the
+        """The stability KPIs (`scheduler.core.replan`) as expressions, per session-phase of the
         baseline: `moved` unless it keeps its dates (or when it can have no counterpart),
         `venue_changed` and `trainer_changed` when held elsewhere or by others."""
         model = built.model

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from scheduler.core.rules import Rule
 from scheduler.model.variables import IntVar, PhaseVars
-from scheduler.rules import Rule
 
 if TYPE_CHECKING:
     from scheduler.model.build import TrainingModel

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from scheduler.calendar import day_runs
+from scheduler.core.calendar import day_runs
+from scheduler.core.rules import Rule
 from scheduler.model.neighbourhood import FixedTask, fixed_intervals
 from scheduler.model.variables import IntVar, LinearExpr, ProjectVars
-from scheduler.rules import Rule
 
 if TYPE_CHECKING:
+    from scheduler.core.teachers import TownShares
     from scheduler.model.build import TrainingModel
-    from scheduler.teachers import TownShares
 
 
 def absence_cap(built: TrainingModel) -> None:
@@ -69,7 +69,7 @@ def one_training_a_day(built: TrainingModel) -> None:
     session-phases running on a day whose project trains a take together at most z's
     teachers of a, a session's seats counted as the share seats / pool(p, z) of its
     project's pool there, in any mode. One cumulative per town and set of projects that
-    train one audience (`scheduler.teachers.TownShares`), in units of the town's scale:
+    train one audience (`scheduler.core.teachers.TownShares`), in units of the town's scale:
     a share's units are its seats times scale / pool where that is whole, else a variable
     held to ceil(seats × scale / pool). A set whose projects could not fill the town
     even all on one day adds nothing."""

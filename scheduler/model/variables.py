@@ -17,8 +17,8 @@ from models.solution import SessionPhase
 
 if TYPE_CHECKING:
     from models.instance import Instance, Project
+    from scheduler.core.sessions import SessionSplit
     from scheduler.model.build import TrainingModel
-    from scheduler.sessions import SessionSplit
 
 IntVar = cp_model.IntVar
 LinearExpr = cp_model.LinearExprT

@@ -63,11 +63,11 @@ from ortools.linear_solver import linear_solver_pb2, pywraplp
 from ortools.linear_solver.pywraplp import OFFSET_KEY, Variable
 
 from models.instance import Project, Trainer, Venue
-from scheduler.hours import shortfall_rows
+from scheduler.core.hours import shortfall_rows
+from scheduler.core.sessions import SessionSplit
 from scheduler.model import ProjectVars, TrainingModel
 from scheduler.search.mip import exact_parameters, new_scip
 from scheduler.search.params import DEFAULT, SolveParams
-from scheduler.sessions import SessionSplit
 
 TIME_LIMIT_SECONDS = 60.0
 FINISH_WAIT_SECONDS = 1.0
@@ -461,7 +461,7 @@ class _Relaxation:
 
     def _hours(self) -> None:
         """The teacher-hours short of the requirement, row by row as the model holds them
-        (`scheduler.hours.shortfall_rows`): required − Σ per_seat · seats, at least 0 where
+        (`scheduler.core.hours.shortfall_rows`): required − Σ per_seat · seats, at least 0 where
         it may fall below. A row with fractions is its real value here, while the KPI rounds
         the sum down and the model and SCIP round such a row up: the bound gives up the
         weight once for each such row, as the model's slack does."""

@@ -1,5 +1,5 @@
-"""The solver's own first plan: the hand method's bookkeeping (`scheduler.baseline`), with the
-choices the objective rewards.
+"""The solver's own first plan: the hand method's bookkeeping (`scheduler.search.hand_method`), with
+the choices the objective rewards.
 
 The hand method seats each class at the towns' fair seats on its first free dates, whatever
 the towns can still send on those days, so its classes crowd a few days and leave
@@ -29,7 +29,9 @@ import numpy as np
 
 from models.instance import Instance, Project, Venue
 from models.solution import SessionPhase
-from scheduler.baseline import (
+from scheduler.core.calendar import YearCalendar
+from scheduler.core.sessions import SessionSplit
+from scheduler.search.hand_method import (
     NO_ROOM_LEFT,
     Booking,
     GreedyPlanner,
@@ -38,8 +40,6 @@ from scheduler.baseline import (
     own_starts,
     proportional,
 )
-from scheduler.calendar import YearCalendar
-from scheduler.sessions import SessionSplit
 
 CANDIDATE_DAYS = 40
 """Start days tried per class, best first, before the project falls back to the hand method."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from scheduler.kpis import project_terms, weighted_terms
+from scheduler.core.kpis import project_terms, weighted_terms
 from scheduler.model import FixedPart, FixedTask, ProjectVars, TrainingModel, read_plan
 from scheduler.search.assign import reassign
 from scheduler.search.context import SearchContext

@@ -4,11 +4,11 @@ planner's, each made in seconds."""
 from __future__ import annotations
 
 from models.instance import Instance
-from scheduler.baseline import GreedyPlanner, HandPlan
-from scheduler.calendar import YearCalendar
-from scheduler.kpis import plan_kpis, weighted_objective
+from scheduler.core.calendar import YearCalendar
+from scheduler.core.kpis import plan_kpis, weighted_objective
+from scheduler.core.sessions import SessionSplit
 from scheduler.search.construct import SeatAwarePlanner
-from scheduler.sessions import SessionSplit
+from scheduler.search.hand_method import GreedyPlanner, HandPlan
 
 
 def quick_plan(instance: Instance, calendar: YearCalendar,

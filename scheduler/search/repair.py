@@ -19,14 +19,14 @@ from collections import defaultdict
 
 from models.instance import Instance
 from models.solution import SessionPhase
-from scheduler.baseline import NO_ROOM_LEFT, Booking, HandPlan
-from scheduler.calendar import YearCalendar
-from scheduler.hours import RunningHours
-from scheduler.kpis import project_terms, weighted_terms
+from scheduler.core.calendar import YearCalendar
+from scheduler.core.hours import RunningHours
+from scheduler.core.kpis import project_terms, weighted_terms
+from scheduler.core.sessions import SessionSplit
 from scheduler.search.construct import SeatAwarePlanner
 from scheduler.search.context import SearchContext
+from scheduler.search.hand_method import NO_ROOM_LEFT, Booking, HandPlan
 from scheduler.search.params import SolveParams
-from scheduler.sessions import SessionSplit
 
 
 def repair(instance: Instance, calendar: YearCalendar, splits: dict[str, SessionSplit | str],

@@ -13,12 +13,12 @@ from ortools.sat.python import cp_model
 
 from models.instance import Instance
 from models.solution import SessionPhase, Solution, Status
-from scheduler.baseline import GreedyPlanner, HandPlan
-from scheduler.calendar import YearCalendar, provisional_holidays
-from scheduler.kpis import plan_kpis, weighted_objective
+from scheduler.core.calendar import YearCalendar, provisional_holidays
+from scheduler.core.kpis import plan_kpis, weighted_objective
+from scheduler.core.replan import Replan
+from scheduler.core.sessions import SessionSplit, split_project
 from scheduler.messages import Phrase, phrase
 from scheduler.model import TrainingModel, read_plan
-from scheduler.replan import Replan
 from scheduler.search import lns
 from scheduler.search.bound import BackgroundBound
 from scheduler.search.clock import WALL, Clock, WorkClock
@@ -34,6 +34,7 @@ from scheduler.search.cpsat import (
     search_workers,
     whole,
 )
+from scheduler.search.hand_method import GreedyPlanner, HandPlan
 from scheduler.search.hints import Hint, plan_hint, set_hint
 from scheduler.search.params import DEFAULT, SolveParams
 from scheduler.search.progress import Improvement, ProgressCallback, ProgressListener
@@ -50,7 +51,6 @@ from scheduler.search.stages import (
 )
 from scheduler.search.stop import Stop, stop_from
 from scheduler.search.threads import wait_until
-from scheduler.sessions import SessionSplit, split_project
 
 __all__ = ["ProgressCallback", "SolveResult", "fill_plan", "solve", "solve_by_hand"]
 
@@ -116,7 +116,7 @@ def solve(
     giving both a stop and either of them is a `ValueError`.
 
     With `replan`, the plan keeps the held and pinned sessions of the baseline and pays for
-    every change (`scheduler.replan`); the baseline is the search's warm start.
+    every change (`scheduler.core.replan`); the baseline is the search's warm start.
 
     A deterministic stop: the same instance, seed and limit give the same plan: one worker,
     the stages on the work clock (the time limit is then work, CP-SAT's deterministic time)
@@ -438,8 +438,8 @@ def _objective(solution: Solution) -> int:
 
 
 def solve_by_hand(instance: Instance) -> SolveResult:
-    """The planner's hand method (`scheduler.baseline`), reported like a solve: no bound, and
-    the reason each dropped project did not fit."""
+    """The planner's hand method (`scheduler.search.hand_method`), reported like a solve: no bound,
+    and the reason each dropped project did not fit."""
     calendar = YearCalendar(instance)
     started = time.monotonic()
     hand = GreedyPlanner(instance, calendar).plan()

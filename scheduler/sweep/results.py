@@ -30,10 +30,10 @@ from openpyxl import Workbook
 from models.cell_text import guard_workbook
 from models.scenario import apply_changes
 from models.solution import write_bytes_atomically
+from scheduler.core.kpis import KPI_NAMES
 from scheduler.export.compare_files import csv_bytes, table_cells, table_sheet
 from scheduler.export.formats import write_outputs
 from scheduler.export.gantt import chart_font, chart_style, png_bytes
-from scheduler.kpis import KPI_NAMES
 from scheduler.messages import term
 from scheduler.sweep.task import Outcome, Task
 

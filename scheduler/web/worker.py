@@ -6,7 +6,7 @@ table while it searches, and writes every output into the job's `out/` folder, e
 or not at all. A stop asked on the page, or the server going away (this process's parent
 changes), sets the search's `Stop`, as Ctrl-C does in the command line: the best plan so far
 is kept and written. A comparison passes the stop on to its child processes itself
-(`scheduler.compare`).
+(`scheduler.analysis.compare`).
 """
 
 from __future__ import annotations

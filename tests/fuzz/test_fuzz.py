@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from models import Solution, load_instance
-from scheduler.validate import validate
+from scheduler.core.validate import validate
 from tests.fuzz.mutations import (
     Case,
     instance_cases,

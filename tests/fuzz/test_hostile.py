@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from models import Solution, load_instance, parse_instance
 from models.workbook.write import write_workbook
 from scheduler.cli import main
-from scheduler.validate import validate
+from scheduler.core.validate import validate
 from tests.fuzz.hostile import Case, all_cases, base_instance
 
 SEED = int(os.environ.get("FUZZ_SEED", "0"))

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from models import parse_instance
 from models.solution import Status
-from scheduler.explain import explain
+from scheduler.analysis.no_plan import explain
+from scheduler.core.validate import validate
 from scheduler.search.solve import solve
-from scheduler.validate import validate
 from tests.helpers import TINY, tiny_variants
 
 

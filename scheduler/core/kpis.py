@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from models.instance import Instance, Project
 from models.solution import SessionPhase
-from scheduler.calendar import YearCalendar
-from scheduler.hours import hours_short
-from scheduler.replan import STABILITY_KPIS, stability_kpis
+from scheduler.core.calendar import YearCalendar
+from scheduler.core.hours import hours_short
+from scheduler.core.replan import STABILITY_KPIS, stability_kpis
 
 KPI_NAMES = ("dropped", "preference", "share", "rural_venue", "cost", "balance", "hours_short",
              "away_days")

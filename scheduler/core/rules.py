@@ -1,6 +1,6 @@
 """The names of the rules, shared by the model, the checker, explain and the pre-checks.
 
-One name per rule of docs/format.md, spelled as `scheduler.validate` reports its violations
+One name per rule of docs/format.md, spelled as `scheduler.core.validate` reports its violations
 (`[venue-one-session-a-day] venue hall …`): the model names its constraint families and explain
 groups by them, explain orders and words conflicts by them, and the pre-checks name the rule a
 project cannot keep. Names only: the model and the checker import this module and nothing of
@@ -70,7 +70,7 @@ class Rule(_Name):
 
 
 class Cause(_Name):
-    """Why a project cannot run at all where no one rule says it (`scheduler.sessions`): the
+    """Why a project cannot run at all where no one rule says it (`scheduler.core.sessions`): the
     rules together leave it no room. Where one rule does, the pre-check names that `Rule`."""
 
     VENUE_SIZE = "venue-size"

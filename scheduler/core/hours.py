@@ -5,7 +5,7 @@ A project's seats from a town are taken to come from its audiences in proportion
 teachers of each, so a seat from town z of project p earns z's teachers of audience a
 hours(p) · teachers(z,a) / pool(p,z) teacher-hours. offered(z,a) sums that over the scheduled
 projects with audience a, and `hours_short` = floor(Σ_z Σ_a max(0, required(a)·teachers(z,a) −
-offered(z,a))). Everything is in exact fractions; `scheduler.validate` recomputes it in its own
+offered(z,a))). Everything is in exact fractions; `scheduler.core.validate` recomputes it in its own
 code.
 
 `shortfall_rows` gives the same sum as rows the CP-SAT model and the relaxation can hold: a

@@ -1,15 +1,15 @@
 """What each class of a plan adds to each KPI, and why it is where it is (`schedule why`).
 
-Each class's own parts of the KPIs are measured on its rows, as `scheduler.kpis` measures the
+Each class's own parts of the KPIs are measured on its rows, as `scheduler.core.kpis` measures the
 plan: days outside the preferred months, cost (venue and trainers, day by day), seats in an
 urban venue a project would rather not use, and the teachers it takes away on the plan's
 busiest school day (the balance is the peak, not a sum). A project adds its seats short of the
 towns' fair shares, or, dropped, its priority. A class's part of `hours_short` is negative: the
-teacher-hours short of the requirement its seats remove (`scheduler.hours.HoursLedger`), none
+teacher-hours short of the requirement its seats remove (`scheduler.core.hours.HoursLedger`), none
 where its towns' audiences are already offered their requirement.
 
 Where a class pays, the reason is found by trying the cheaper place for real and asking the
-validator (`scheduler.validate`, the same checks `schedule validate` runs) what rule that place
+validator (`scheduler.core.validate`, the same checks `schedule validate` runs) what rule that place
 breaks: the class on each day of its preferred months (same venue and trainers), in each cheaper
 or rural venue that can host it, with each cheaper qualified trainer (same days). Every rule
 met is named with what stands in the way (the venue taken by p04 on 10-08…10-24, the trainer
@@ -26,13 +26,13 @@ from typing import Any
 
 from models import Instance, Project, SessionPhase, Solution
 from models.classes import qualified_trainers, usable_venues
-from scheduler.calendar import YearCalendar
-from scheduler.costs import ClassCost, ProjectCost
-from scheduler.hours import HoursLedger, as_text, plan_seats
-from scheduler.kpis import KPI_NAMES, plan_kpis, project_terms, weighted_objective
+from scheduler.core.calendar import YearCalendar
+from scheduler.core.costs import ClassCost, ProjectCost
+from scheduler.core.hours import HoursLedger, as_text, plan_seats
+from scheduler.core.kpis import KPI_NAMES, plan_kpis, project_terms, weighted_objective
+from scheduler.core.rules import Rule
+from scheduler.core.validate import Violation, validate
 from scheduler.messages import Joined, Named
-from scheduler.rules import Rule
-from scheduler.validate import Violation, validate
 
 Change = dict[str, Any]
 """A class tried elsewhere: a `shift` of its days, or fields of its rows (venue, trainers)."""
@@ -61,9 +61,9 @@ def why(instance: Instance, solution: Solution, project_id: str | None = None,
     English ("en") or Chinese ("zh"). Without `cheaper`, a class's cost is not set against
     the cheaper venues and trainers (the trials that take most of the time on a large plan);
     days outside the preferred months and urban venues are always explained."""
-    explainer = _Explainer(instance, solution, lang, cheaper)
+    costs = _ClassCosts(instance, solution, lang, cheaper)
     projects = [p for p in instance.projects if project_id in (None, p.id)]
-    return [explainer.project(project, session) for project in projects]
+    return [costs.project(project, session) for project in projects]
 
 
 def plan_costs(instance: Instance, solution: Solution, lang: str) -> list[ProjectCost]:
@@ -78,7 +78,10 @@ def kpi_words(lang: str) -> dict[str, str]:
     return KPI_WORDS_ZH if lang == "zh" else KPI_WORDS_EN
 
 
-class _Explainer:
+class _ClassCosts:
+    """Each class of a plan set against what the same class would cost elsewhere, and the rules
+    that keep it from there."""
+
     def __init__(self, instance: Instance, solution: Solution, lang: str, cheaper: bool):
         self.instance = instance
         self.cheaper = cheaper

@@ -2,7 +2,8 @@
 
 `explain(instance)` works in three steps, all within one time limit:
 
-1. **Pre-checks** (`scheduler.sessions.precheck`): causes that need no search — no trainer for a
+1. **Pre-checks** (`scheduler.core.sessions.precheck`): causes that need no search — no trainer for
+a
    topic, no venue with the features and seats, a holiday-required project whose months touch
    no holiday, a rural quota above the rural teachers, no start day, phases or `after` chains
    that do not fit. Each is a sentence naming the project and what it lacks.
@@ -24,7 +25,7 @@
    that gives no plan, the rule is reported as "not enough on its own" and the smaller ones are
    not tried. Otherwise the smallest that works is searched for (by a quick feasibility model of
    the mandatory projects), then the real model is solved on the changed instance and its plan
-   checked with `scheduler.validate`: a suggestion says "would work" only if that plan passed.
+   checked with `scheduler.core.validate`: a suggestion says "would work" only if that plan passed.
 
 Only mandatory projects can make a plan infeasible (an optional one can be dropped, and a dropped
 project constrains nothing), so the quick models hold the mandatory projects alone.
@@ -49,15 +50,15 @@ from models.classes import class_areas, qualified_trainers, usable_venues
 from models.fields import DateRange, ranges_text
 from models.instance import HolidayRule, Instance, Objective, Project, Trainer, Weights
 from models.solution import write_text_atomically
-from scheduler.calendar import YearCalendar, range_dates
-from scheduler.hours import hours_out_of_reach
-from scheduler.kpis import weighted_objective
+from scheduler.core.calendar import YearCalendar, range_dates
+from scheduler.core.hours import hours_out_of_reach
+from scheduler.core.kpis import weighted_objective
+from scheduler.core.rules import Cause, Rule
+from scheduler.core.sessions import Finding, as_named, check_project, precheck
+from scheduler.core.validate import validate
 from scheduler.messages import Joined, Named, Phrase, phrase, say
 from scheduler.model import Group, TrainingModel
-from scheduler.rules import Cause, Rule
 from scheduler.search.solve import solve
-from scheduler.sessions import Finding, as_named, check_project, precheck
-from scheduler.validate import validate
 
 SCHEMA = "training-explanation/1"
 
@@ -160,7 +161,7 @@ class Explanation:
     complete: bool = True
     seconds: float = 0.0
     hours: list[Phrase] = field(default_factory=list)
-    """The audiences no plan can offer their required 学时 (`scheduler.hours.unreachable`):
+    """The audiences no plan can offer their required 学时 (`scheduler.core.hours.unreachable`):
     not a cause of infeasibility, but what the bureau asks first of any plan."""
 
     @property
@@ -294,7 +295,7 @@ class Explanation:
 def explain(instance: Instance, *, time_limit: float = 60.0,
             workers: int | None = None) -> Explanation:
     """Explain why `instance` has no plan, and what would give one, within `time_limit` s."""
-    return _Explainer(instance, time_limit, workers or os.cpu_count() or 1).run()
+    return _NoPlanSearch(instance, time_limit, workers or os.cpu_count() or 1).run()
 
 
 # --- the work -------------------------------------------------------------------------------
@@ -326,7 +327,10 @@ class _Family:
     dropped_project: str | None = None  # for "made optional": say whether the plan drops it
 
 
-class _Explainer:
+class _NoPlanSearch:
+    """The search for why an instance has no plan: its causes, then the smallest changes that
+    give one, each tried by solving."""
+
     def __init__(self, instance: Instance, time_limit: float, workers: int):
         self.instance = instance
         self.calendar = YearCalendar(instance)

@@ -1,6 +1,6 @@
 """The first rule of a new instance that a session-phase of an earlier plan breaks.
 
-Said where a re-plan's change is explained (`scheduler.diff`) and where a held or pinned class
+Said where a re-plan's change is explained (`scheduler.core.diff`) and where a held or pinned class
 can no longer be kept (`scheduler.model.replanning`). Without pandas, so that the model can
 use it without loading the tables.
 """
@@ -12,8 +12,8 @@ import datetime as dt
 from models import Instance, SessionPhase
 from models.classes import qualified_trainers, usable_venues
 from models.phrase import Phrase, phrase
-from scheduler.calendar import YearCalendar
-from scheduler.sessions import as_named
+from scheduler.core.calendar import YearCalendar
+from scheduler.core.sessions import as_named
 
 
 def broken_rule(instance: Instance, calendar: YearCalendar, row: SessionPhase,

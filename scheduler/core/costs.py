@@ -1,5 +1,5 @@
-"""What a plan's classes cost: the values `scheduler.why` works out and the exports render
-(plan.xlsx's 成本明细, the report's tooltips), apart from the analysis so that a writer reads
+"""What a plan's classes cost: the values `scheduler.analysis.class_costs` works out and the exports
+render (plan.xlsx's 成本明细, the report's tooltips), apart from the analysis so that a writer reads
 them without running it."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from models import Instance, Project, SessionPhase
-from scheduler.kpis import weighted_objective
+from scheduler.core.kpis import weighted_objective
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """What changed between an earlier plan and a new one, and why: session by session (the
 summary of a re-plan) and project by project (the comparison of scenarios).
 
-Session-phases are matched by project, session number and phase, as `scheduler.replan` counts
+Session-phases are matched by project, session number and phase, as `scheduler.core.replan` counts
 them. The reason given for a change is the first rule the earlier session-phase breaks in the
 new instance (its trainer is away, its venue closed, its dates no longer allowed …); a change
 to a session that breaks nothing is a knock-on of the others (or, without other changes, an
@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 
 from models import Instance, SessionPhase, Solution
 from models.phrase import Phrase, phrase
-from scheduler.broken import broken_reason
-from scheduler.calendar import YearCalendar
+from scheduler.core.broken import broken_reason
+from scheduler.core.calendar import YearCalendar
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from the raw fields of the instance rather than from the `Instance` helpers, so 
 model or in a helper shows up here as a labelled violation.
 
 Each rule family is one function `_check_…(plan) -> Iterator[Violation]`, registered in `CHECKS`
-with the rules (`scheduler.rules.Rule`) it reports; `validate` runs them in that order. Rows are
-the solution's `sessions` entries: one phase of one session of a project. A violation says what
+with the rules (`scheduler.core.rules.Rule`) it reports; `validate` runs them in that order. Rows
+are the solution's `sessions` entries: one phase of one session of a project. A violation says what
 is wrong as a `Phrase`, in English or Chinese (`Violation.text`), from the templates of `WORDS`.
 """
 
@@ -27,8 +27,8 @@ from chinese_calendar import constants as chinese_calendar_data
 from models import Instance, Mode, Project, SessionPhase, Solution, Status, Town, Trainer, Venue
 from models.fields import DateRange
 from models.phrase import Joined, Named, Phrase, phrase
+from scheduler.core.rules import Rule
 from scheduler.messages import TERMS
-from scheduler.rules import Rule
 
 KPI_NAMES = ("dropped", "preference", "share", "rural_venue", "cost", "balance", "hours_short",
              "away_days")
@@ -103,9 +103,10 @@ TRAINERLESS_MODES = frozenset({Mode.OFFSITE})
 @dataclass(frozen=True)
 class Violation:
     """One broken rule: its name (`rule`) and one plain sentence in the planner's terms (`said`,
-    in either language); for the rules a class meets when it is moved (`scheduler.why`), also
-    what stands in its way (`subject`: a venue, trainer or town, as its kind and id), on which
-    `days`, and the `others`: the projects whose sessions it clashes with."""
+    in either language); for the rules a class meets when it is moved
+    (`scheduler.analysis.class_costs`), also what stands in its way (`subject`: a venue, trainer or
+    town, as its kind and id), on which `days`, and the `others`: the projects whose sessions it
+    clashes with."""
 
     rule: Rule
     said: Phrase

@@ -18,9 +18,9 @@ import numpy as np
 
 from models.instance import Instance, Project, Trainer, Venue, proportional
 from models.solution import SessionPhase
-from scheduler.calendar import YearCalendar, spread_groups
-from scheduler.sessions import SessionSplit, split_project
-from scheduler.teachers import town_shares
+from scheduler.core.calendar import YearCalendar, spread_groups
+from scheduler.core.sessions import SessionSplit, split_project
+from scheduler.core.teachers import town_shares
 
 NO_ROOM_LEFT = "in table order, no dates with a free venue, trainers and town seats were left"
 
@@ -71,7 +71,7 @@ class GreedyPlanner:
                                        if project.id in shares.pools
                                        for audience in project.audiences}}
         """One training at a time: the units of each town's teachers of each audience in
-        training on each day (`scheduler.teachers`)."""
+        training on each day (`scheduler.core.teachers`)."""
         self.ends: dict[str, int] = {}  # last day of each scheduled project
         self.journal: list[Booking] = []
         """Every booking in order, so that a project that does not fit whole is taken back."""

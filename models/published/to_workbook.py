@@ -19,9 +19,9 @@ from typing import Any
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from models.published.table import TableProject, read_published_table
 from models.workbook.layout import PROJECTS, SETTINGS
 from models.workbook.write import build_workbook, save_atomically
-from scheduler.published_table import TableProject, read_published_table
 
 GUESS_FILL = PatternFill("solid", fgColor="FFF2CC")
 RECORD = {"zh": "导入记录", "en": "Import notes"}

@@ -3,7 +3,7 @@
 These reasons need no search: they follow from the data and the calendar alone, so the solver
 never sees such a project (a droppable one is dropped, a mandatory one makes the plan infeasible).
 `check_project` finds them one project at a time; `precheck` adds the `after` chains that cannot
-fit in the year, and is the first thing `scheduler.explain` tells a planner.
+fit in the year, and is the first thing `scheduler.analysis.no_plan` tells a planner.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from models.classes import class_count, largest_class, qualified_trainers, usabl
 from models.fields import DateRange
 from models.instance import HolidayRule, Instance, Project, Trainer, Venue
 from models.phrase import Joined, Named, Phrase, phrase
-from scheduler.calendar import YearCalendar
-from scheduler.rules import Cause, Rule
+from scheduler.core.calendar import YearCalendar
+from scheduler.core.rules import Cause, Rule
 
 
 @dataclass(frozen=True)

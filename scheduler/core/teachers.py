@@ -10,7 +10,7 @@ pool) of them. The scale is the least common multiple of the pools, where that s
 sessions come from, and a share of any other pool is rounded up: never a plan the rule
 forbids, at worst one it allows, missed by less than two millionths of a town's teachers per
 session.
-`scheduler.validate` counts in exact fractions, on its own.
+`scheduler.core.validate` counts in exact fractions, on its own.
 """
 
 from __future__ import annotations

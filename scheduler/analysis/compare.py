@@ -1,7 +1,7 @@
 """Comparing alternative plans: a base instance and scenarios of it, solved side by side.
 
 The base is solved first (or its published plan is given). Each scenario is then re-planned
-against the base plan (`scheduler.replan`, no held sessions): it keeps what it can of the base
+against the base plan (`scheduler.core.replan`, no held sessions): it keeps what it can of the base
 and pays for every change, so its column shows what the scenario really forces, not an
 unrelated optimum among equals; the base plan is also its warm start. Scenarios are solved in
 parallel processes, each with an equal share of the cores.
@@ -33,11 +33,11 @@ from models.phrase import Phrase, in_file, said
 from models.scenario import is_scenario, load_scenario
 from models.workbook.read import is_workbook, load_workbook_instance
 from scheduler.children import die_with_parent, stop_children
-from scheduler.diff import project_changes
+from scheduler.core.diff import project_changes
+from scheduler.core.kpis import KPI_NAMES
+from scheduler.core.replan import STABILITY_KPIS, Replan
 from scheduler.interrupt import ctrl_c_stops
-from scheduler.kpis import KPI_NAMES
 from scheduler.messages import term, text_table
-from scheduler.replan import STABILITY_KPIS, Replan
 from scheduler.search.solve import solve
 from scheduler.search.stop import Stop, stop_from
 

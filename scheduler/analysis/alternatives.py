@@ -1,13 +1,13 @@
 """The best other placements of a class (`schedule alternatives`), each re-planned for real.
 
-One CP-SAT model re-plans the whole plan against itself (`scheduler.replan`: every change
+One CP-SAT model re-plans the whole plan against itself (`scheduler.core.replan`: every change
 elsewhere is paid for by the stability terms) with the class made to leave its place; each
 placement found — the first phase's start day and venue of each class asked about — is then
 forbidden and the model solved again, so the placements come out best first, up to `top`.
 `--month` and `--venue` ask "what if it ran in April / in that hall" by restricting the class
 (or every class of the project) further.
 
-Each alternative is a whole plan: it keeps every rule (it is checked by `scheduler.validate`
+Each alternative is a whole plan: it keeps every rule (it is checked by `scheduler.core.validate`
 against the plan it came from), and is given with the change of every KPI, the change of the
 objective (the KPIs' weighted sum, without the price of the changes themselves) and the
 other classes that had to move for it.
@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from models import InputError, Instance, Project, SessionPhase, Solution, Status
 from models.phrase import Joined, Named, phrase
 from models.words import decimal
-from scheduler.calendar import YearCalendar
-from scheduler.diff import SessionChange, session_changes
-from scheduler.kpis import KPI_NAMES, weighted_objective
+from scheduler.core.calendar import YearCalendar
+from scheduler.core.diff import SessionChange, session_changes
+from scheduler.core.kpis import KPI_NAMES, weighted_objective
+from scheduler.core.replan import Replan
+from scheduler.core.validate import validate
 from scheduler.model import PhaseVars, TrainingModel, placement, read_plan
-from scheduler.replan import Replan
 from scheduler.search import lns
 from scheduler.search.context import SearchContext
 from scheduler.search.cpsat import StopRequest, model_solver, search_workers
@@ -33,7 +34,6 @@ from scheduler.search.hints import Hint, plan_hint
 from scheduler.search.params import DEFAULT
 from scheduler.search.solve import fill_plan
 from scheduler.search.stop import Stop, stop_from
-from scheduler.validate import validate
 
 NO_CLASS = ("{text}: the plan has no class of project {project!r}",
             "{text}：方案中没有项目 {project} 的班")
