@@ -186,7 +186,7 @@ def _replan_or_exit(baseline_path: str | None, today: str | None, pins: tuple[st
     baseline = _read_solution_or_exit(baseline_path)
     try:
         return usecases.replan_request(baseline, today=today, pins=pins,
-                                       source=Path(baseline_path).name, lang=_lang())
+                                       source=Path(baseline_path).name)
     except InputError as error:
         _exit_bad_input(error.said)
         raise  # unreachable: for the type checker

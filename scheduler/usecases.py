@@ -180,7 +180,7 @@ def read_plan(path: str | Path, instance: Instance, allow_violations: bool = Fal
 
 
 def replan_request(baseline: Solution, *, today: str | None = None, pins: Iterable[str] = (),
-                   source: str, lang: str = "en") -> Replan:
+                   source: str) -> Replan:
     """A re-plan against `baseline`: sessions before `today` held, the `pins` kept (`p03#2`,
     `p03`, `p03#2:date,venue`); `InputError` naming every problem."""
     from scheduler.core.replan import Replan, parse_pins
@@ -198,7 +198,7 @@ def replan_request(baseline: Solution, *, today: str | None = None, pins: Iterab
         problems += error.said
     if problems:
         raise InputError(problems)
-    return Replan(baseline, held_from, pinned, source=source, lang=lang)
+    return Replan(baseline, held_from, pinned, source=source)
 
 
 # --- checking a file -------------------------------------------------------------------------

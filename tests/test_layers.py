@@ -25,10 +25,6 @@ EDGES = (
     "models/workbook/marks.py", "models/workbook/layout.py",
 )
 NOT_YET = {
-    # The model's re-plan check says why a held or pinned class cannot be kept in
-    # `Replan.lang` (`broken.broken_rule(..., lang=)`): it should raise the sentence instead.
-    "scheduler/model/replanning.py": "_cannot_keep",
-    "scheduler/core/broken.py": "broken_rule",
     # Still to carry to the edges: the explanation's text and JSON (`Explanation.to_text`,
     # `short`, `to_dict`, `write`) belong to a writer; `why` says its reasons in the `lang` it
     # is given instead of returning sentences; the comparison's tables (`Comparison.metrics`,

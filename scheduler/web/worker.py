@@ -173,8 +173,7 @@ def _replan(job: Job, folder: Path) -> Replan | None:
     if not (folder / BASELINE_FILE).exists():
         return None
     baseline = usecases.read_solution_file(folder / BASELINE_FILE)
-    return usecases.replan_request(baseline, today=job.options.get("today"), source="原方案",
-                                   lang="zh")
+    return usecases.replan_request(baseline, today=job.options.get("today"), source="原方案")
 
 
 def _summary(solution: Solution) -> str:
