@@ -426,9 +426,9 @@ def why_command(instance_path: str, solution_path: str, target: str | None, lang
             _exit_bad_input(error.said)
         session = sessions[0] if "#" in target else None
     kpi_words = usecases.kpi_words(lang)
-    for project in usecases.class_costs(instance, solution, project_id, session, lang):
+    for project in usecases.class_costs(instance, solution, project_id, session):
         click.echo(f"{project.project.id} {project.project.name}")
-        for reason in project.reasons:
+        for reason in said_all(project.reasons, lang):
             click.echo(f"  {reason}")
         for one in project.classes:
             parts = " · ".join(f"{kpi_words[name]} {value:,}"
@@ -436,7 +436,7 @@ def why_command(instance_path: str, solution_path: str, target: str | None, lang
             value = usecases.weighted(instance, one.kpis)
             click.echo(f"  第{one.session}班 {_describe_class(instance, one.rows)}: {parts} "
                        f"({_say('objective part', value=value)})")
-            for reason in one.reasons:
+            for reason in said_all(one.reasons, lang):
                 click.echo(f"    - {reason}")
 
 

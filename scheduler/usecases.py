@@ -26,7 +26,7 @@ from models import load_instance as load
 from models.fields import parse_date
 from models.load import pydantic_problems
 from models.outputs import all_or_nothing
-from scheduler.messages import Phrase
+from scheduler.messages import Phrase, phrase
 from scheduler.search.solve import solve, solve_by_hand
 from scheduler.search.stop import Stop
 
@@ -340,20 +340,20 @@ def _warn_if_charts_lack_chinese() -> None:
 # --- writing a plan --------------------------------------------------------------------------
 
 
-def plan_costs(instance: Instance, solution: Solution, lang: str = "zh") -> list[ProjectCost]:
+def plan_costs(instance: Instance, solution: Solution) -> list[ProjectCost]:
     """What each class of the plan costs and why, as the workbook and the report show it."""
     from scheduler.analysis.class_costs import plan_costs
 
-    return plan_costs(instance, solution, lang)
+    return plan_costs(instance, solution)
 
 
-def _costs_for(instance: Instance, solution: Solution, formats: list[str] | None,
-               lang: str) -> list[ProjectCost] | None:
+def _costs_for(instance: Instance, solution: Solution,
+               formats: list[str] | None) -> list[ProjectCost] | None:
     """The classes' costs, worked out once, where a format shows them."""
     from scheduler.export.formats import ANALYSED, FORMATS
 
     shown = formats if formats is not None else list(FORMATS)
-    return plan_costs(instance, solution, lang) if set(ANALYSED) & set(shown) else None
+    return plan_costs(instance, solution) if set(ANALYSED) & set(shown) else None
 
 
 def write_outputs(instance: Instance, solution: Solution, out_dir: Path,
@@ -364,7 +364,7 @@ def write_outputs(instance: Instance, solution: Solution, out_dir: Path,
     and the report show are worked out here once, unless given."""
     from scheduler.export import formats as export
 
-    costs = costs if costs is not None else _costs_for(instance, solution, formats, lang)
+    costs = costs if costs is not None else _costs_for(instance, solution, formats)
     return export.write_outputs(instance, solution, Path(out_dir), formats, lang, costs)
 
 
@@ -377,7 +377,7 @@ def export_plan(instance: Instance, solution: Solution, out_dir: Path, formats: 
 
     with _written(out_dir, hooks):
         return write_exports(instance, solution, out_dir, formats, lang, broken,
-                             _costs_for(instance, solution, formats, lang))
+                             _costs_for(instance, solution, formats))
 
 
 def write_plans(solutions: list[Solution], paths: list[Path], out_dir: Path,
@@ -487,12 +487,12 @@ def parse_class(text: str, solution: Solution) -> tuple[str, list[int]]:
 
 
 def class_costs(instance: Instance, solution: Solution, project_id: str | None = None,
-                session: int | None = None, lang: str = "en") -> list[ProjectCost]:
+                session: int | None = None) -> list[ProjectCost]:
     """What each class (of a project, or one class) adds to each KPI and the rules that keep
-    it from a cheaper place (`scheduler.analysis.class_costs`)."""
+    it from a cheaper place (`scheduler.analysis.class_costs`), its reasons as sentences."""
     from scheduler.analysis.class_costs import why
 
-    return why(instance, solution, project_id, session, lang)
+    return why(instance, solution, project_id, session)
 
 
 def find_alternatives(instance: Instance, solution: Solution, project_id: str,
@@ -517,10 +517,10 @@ def describe_rows(instance: Instance, rows: Iterable[SessionPhase | None]) -> li
 
 
 def kpi_words(lang: str) -> dict[str, str]:
-    """The KPIs' names as a planner reads them."""
-    from scheduler.analysis.class_costs import kpi_words
+    """The KPIs' names as a planner reads them, in `lang`."""
+    from scheduler.core.costs import KPI_WORDS
 
-    return kpi_words(lang)
+    return {name: phrase(words).text(lang) for name, words in KPI_WORDS.items()}
 
 
 def weighted(instance: Instance, kpis: dict[str, int]) -> int:

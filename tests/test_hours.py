@@ -256,8 +256,8 @@ def test_why_gives_a_class_the_shortfall_its_seats_remove(world):
                if project.project.id == "pB"]
     (one,) = cost.classes
     assert one.kpis["hours_short"] == -320
-    assert any(reason.startswith("its 40 trainees earn 8 学时 each: without them the plan "
-                                 "would be 320 teacher-hours further short")
+    assert any(reason.text("en").startswith("its 40 trainees earn 8 学时 each: without them the "
+                                            "plan would be 320 teacher-hours further short")
                for reason in one.reasons)
 
 
@@ -307,7 +307,7 @@ def test_the_report_shows_each_town_audience_against_the_requirement(world):
     solution = optimum(world)
     instance = parse_instance(world)
     page = report_html(instance, solution, lang="en",
-                       costs=plan_costs(instance, solution, "en"))
+                       costs=plan_costs(instance, solution))
     assert "Credit hours offered by this plan, by town and audience" in page
     assert "lowest 城区 小学教师 0 h, highest 城区 初中教师 1.6 h" in page
     assert "; 2 of 4 town-audiences below the requirement" in page

@@ -26,11 +26,9 @@ EDGES = (
 )
 NOT_YET = {
     # Still to carry to the edges: the explanation's text and JSON (`Explanation.to_text`,
-    # `short`, `to_dict`, `write`) belong to a writer; `why` says its reasons in the `lang` it
-    # is given instead of returning sentences; the comparison's tables (`Comparison.metrics`,
-    # `project_diff`, `metrics_text`) name their measures in a `lang`.
+    # `short`, `to_dict`, `write`) belong to a writer; the comparison's tables
+    # (`Comparison.metrics`, `project_diff`, `metrics_text`) name their measures in a `lang`.
     "scheduler/analysis/no_plan.py": "all",
-    "scheduler/analysis/class_costs.py": "all",
     "scheduler/analysis/compare.py": "all",
 }
 SWITCH = {"say", "term", "said_all", "language", "LANGUAGES"}
