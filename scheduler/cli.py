@@ -151,7 +151,7 @@ class SolvePrinter(CommandHooks):
         _print_summary(solved)
 
     def explained(self, explanation: scheduler.Explanation) -> None:
-        click.echo(explanation.short(_lang()))
+        click.echo(usecases.explanation_short(explanation, _lang()))
 
 
 CHANGES_SHOWN = 15
@@ -212,7 +212,7 @@ def explain_command(instance_path: str, time_limit: float, workers: int | None,
     """Say why INSTANCE.json has no plan, and which changes would give one."""
     instance = _load_or_exit(instance_path, lang)
     explanation = scheduler.explain_instance(instance, time_limit=time_limit, workers=workers)
-    click.echo(explanation.to_text(lang), nl=False)
+    click.echo(usecases.explanation_text(explanation, lang), nl=False)
     if explanation.status == "unknown":
         sys.exit(EXIT_NO_SCHEDULE)
 

@@ -34,9 +34,9 @@ if TYPE_CHECKING:
     from models.published.to_workbook import Guess
     from scheduler.analysis.alternatives import Alternative
     from scheduler.analysis.compare import Comparison
-    from scheduler.analysis.no_plan import Explanation
     from scheduler.core.costs import ProjectCost
     from scheduler.core.diff import SessionChange
+    from scheduler.core.explanation import Explanation
     from scheduler.core.replan import Replan
     from scheduler.core.validate import Violation
     from scheduler.search.solve import SolveResult
@@ -46,11 +46,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Checked", "Compared", "Hooks", "Solved", "base_plan_problems", "check_file", "checked_copy",
-    "class_costs", "compare_files", "describe_rows", "export_plan", "find_alternatives",
-    "foreign_plan_problems", "instance_notes", "is_date", "kpi_words", "load_file", "metrics_text",
-    "parse_class", "parse_formats", "plan_costs", "provisional_year", "read_plan",
-    "read_solution_file", "replan_request", "solve_and_write", "weighted", "write_import",
-    "write_outputs", "write_plans", "write_scenario", "write_template",
+    "class_costs", "compare_files", "describe_rows", "explanation_gist", "explanation_short",
+    "explanation_text", "export_plan", "find_alternatives", "foreign_plan_problems",
+    "instance_notes", "is_date", "kpi_words", "load_file", "metrics_text", "parse_class",
+    "parse_formats", "plan_costs", "provisional_year", "read_plan", "read_solution_file",
+    "replan_request", "solve_and_write", "weighted", "write_import", "write_outputs",
+    "write_plans", "write_scenario", "write_template",
 ]
 
 
@@ -310,7 +311,9 @@ def solve_and_write(instance: Instance, out_dir: Path, *, time_limit: float = 60
         return solved
     with _written(out_dir, hooks):
         if solved.explanation is not None:
-            solved.written += solved.explanation.write(out_dir, lang)
+            from scheduler.export.explanation import write_explanation
+
+            solved.written += write_explanation(solved.explanation, out_dir, lang)
         if solution.status.has_schedule:
             solved.written += write_outputs(instance, solution, out_dir, formats, lang)
             if replan is not None:
@@ -521,6 +524,27 @@ def kpi_words(lang: str) -> dict[str, str]:
     from scheduler.core.costs import KPI_WORDS
 
     return {name: phrase(words).text(lang) for name, words in KPI_WORDS.items()}
+
+
+def explanation_text(explanation: Explanation, lang: str) -> str:
+    """The whole explanation of an instance without a plan, as explain.txt says it."""
+    from scheduler.export.explanation import explanation_text
+
+    return explanation_text(explanation, lang)
+
+
+def explanation_short(explanation: Explanation, lang: str) -> str:
+    """The conflict and the best change, as `schedule solve` prints them."""
+    from scheduler.export.explanation import explanation_short
+
+    return explanation_short(explanation, lang)
+
+
+def explanation_gist(explanation: Explanation, lang: str) -> tuple[str, str]:
+    """What stands in the way and the best change, a sentence each, as a job's page says them."""
+    from scheduler.export.explanation import explanation_gist
+
+    return explanation_gist(explanation, lang)
 
 
 def weighted(instance: Instance, kpis: dict[str, int]) -> int:

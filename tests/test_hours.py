@@ -284,6 +284,7 @@ def test_ruin_and_recreate_keeps_the_shortfall_as_the_kpi_counts_it(world):
 
 def test_check_and_explain_name_the_audience_out_of_reach(world, tmp_path):
     from scheduler.analysis.no_plan import explain
+    from scheduler.export.explanation import explanation_dict, explanation_text
 
     world["policy"] = {"required_hours": {"jun": 4}}
     path = tmp_path / "hours.json"
@@ -293,8 +294,9 @@ def test_check_and_explain_name_the_audience_out_of_reach(world, tmp_path):
     assert "初中教师: this plan offers at most 1.6 学时 per teacher; 4 are required" \
         in checked.output
     explanation = explain(parse_instance(world), time_limit=10, workers=1)
-    assert "初中教师：本计划每位教师最多提供 1.6 学时，要求 4 学时" in explanation.to_text("zh")
-    assert explanation.to_dict("en")["hours"] == [
+    assert "初中教师：本计划每位教师最多提供 1.6 学时，要求 4 学时" \
+        in explanation_text(explanation, "zh")
+    assert explanation_dict(explanation, "en")["hours"] == [
         "初中教师: this plan offers at most 1.6 学时 per teacher; 4 are required"]
 
 

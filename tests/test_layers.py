@@ -25,10 +25,8 @@ EDGES = (
     "models/workbook/marks.py", "models/workbook/layout.py",
 )
 NOT_YET = {
-    # Still to carry to the edges: the explanation's text and JSON (`Explanation.to_text`,
-    # `short`, `to_dict`, `write`) belong to a writer; the comparison's tables
-    # (`Comparison.metrics`, `project_diff`, `metrics_text`) name their measures in a `lang`.
-    "scheduler/analysis/no_plan.py": "all",
+    # Still to carry to the edges: the comparison's tables (`Comparison.metrics`,
+    # `project_diff`, `metrics_text`) name their measures in a `lang`.
     "scheduler/analysis/compare.py": "all",
 }
 SWITCH = {"say", "term", "said_all", "language", "LANGUAGES"}
