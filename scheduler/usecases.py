@@ -474,9 +474,9 @@ def compare_files(base_path: Path, scenario_paths: list[Path], out_dir: Path, *,
 
 def metrics_text(comparison: Comparison, lang: str = "zh") -> str:
     """The comparison's measures side by side, as a table of text."""
-    from scheduler.analysis.compare import metrics_text
+    from scheduler.export.compare_files import metrics_text, named_metrics
 
-    return metrics_text(comparison.metrics(lang), lang)
+    return metrics_text(named_metrics(comparison, lang), lang)
 
 
 # --- one class -------------------------------------------------------------------------------
