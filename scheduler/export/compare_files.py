@@ -8,7 +8,7 @@
   rows in every panel, each session-phase that differs from the base framed in red;
 - compare.html: the tables and the chart in one page that needs no network.
 
-The measures are named, and the changes said, in the reader's language here (`metrics_table`,
+The measures are named, and the changes said, in the reader's language here (`named_metrics`,
 `said_diff`); `metrics_text` lays the measures out for a terminal. Everything is rendered before
 the first file is written, and each file is written atomically.
 """
