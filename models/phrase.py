@@ -10,6 +10,7 @@ messages of the command line are in `scheduler.messages`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -60,6 +61,13 @@ class Phrase:
 def phrase(words: tuple[str, str], **values: object) -> Phrase:
     """The sentence `words` (English, Chinese) with `values`, to be said later."""
     return Phrase(words, tuple(values.items()))
+
+
+def by_reading(choose: Callable[[str], object]) -> Phrase:
+    """A sentence whose parts depend on how they read: `choose(language)` for English and for
+    Chinese (a list sorted by its words, the first of equal things by its words), so that
+    each reader sees the order their own words give."""
+    return phrase(("{english}", "{chinese}"), english=choose("en"), chinese=choose("zh"))
 
 
 def plain(text: str) -> Phrase:

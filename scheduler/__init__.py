@@ -33,7 +33,7 @@ _PUBLIC = {
     "solve": "scheduler.search.solve", "SolveResult": "scheduler.search.solve",
     "SolveParams": "scheduler.search.params", "Stop": "scheduler.search.stop",
     "Replan": "scheduler.core.replan",
-    "Violation": "scheduler.core.validate", "Explanation": "scheduler.analysis.no_plan",
+    "Violation": "scheduler.core.validate", "Explanation": "scheduler.core.explanation",
     "write_outputs": "scheduler.usecases",
 }
 """Each public name and the module it lives in."""
@@ -46,7 +46,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from models import InputError, Instance, SessionPhase, Solution, Status
-    from scheduler.analysis.no_plan import Explanation
+    from scheduler.core.explanation import Explanation
     from scheduler.core.replan import Replan
     from scheduler.core.validate import Violation
     from scheduler.search.params import SolveParams

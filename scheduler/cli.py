@@ -151,7 +151,7 @@ class SolvePrinter(CommandHooks):
         _print_summary(solved)
 
     def explained(self, explanation: scheduler.Explanation) -> None:
-        click.echo(explanation.short(_lang()))
+        click.echo(usecases.explanation_short(explanation, _lang()))
 
 
 CHANGES_SHOWN = 15
@@ -186,7 +186,7 @@ def _replan_or_exit(baseline_path: str | None, today: str | None, pins: tuple[st
     baseline = _read_solution_or_exit(baseline_path)
     try:
         return usecases.replan_request(baseline, today=today, pins=pins,
-                                       source=Path(baseline_path).name, lang=_lang())
+                                       source=Path(baseline_path).name)
     except InputError as error:
         _exit_bad_input(error.said)
         raise  # unreachable: for the type checker
@@ -212,7 +212,7 @@ def explain_command(instance_path: str, time_limit: float, workers: int | None,
     """Say why INSTANCE.json has no plan, and which changes would give one."""
     instance = _load_or_exit(instance_path, lang)
     explanation = scheduler.explain_instance(instance, time_limit=time_limit, workers=workers)
-    click.echo(explanation.to_text(lang), nl=False)
+    click.echo(usecases.explanation_text(explanation, lang), nl=False)
     if explanation.status == "unknown":
         sys.exit(EXIT_NO_SCHEDULE)
 
@@ -426,9 +426,9 @@ def why_command(instance_path: str, solution_path: str, target: str | None, lang
             _exit_bad_input(error.said)
         session = sessions[0] if "#" in target else None
     kpi_words = usecases.kpi_words(lang)
-    for project in usecases.class_costs(instance, solution, project_id, session, lang):
+    for project in usecases.class_costs(instance, solution, project_id, session):
         click.echo(f"{project.project.id} {project.project.name}")
-        for reason in project.reasons:
+        for reason in said_all(project.reasons, lang):
             click.echo(f"  {reason}")
         for one in project.classes:
             parts = " · ".join(f"{kpi_words[name]} {value:,}"
@@ -436,7 +436,7 @@ def why_command(instance_path: str, solution_path: str, target: str | None, lang
             value = usecases.weighted(instance, one.kpis)
             click.echo(f"  第{one.session}班 {_describe_class(instance, one.rows)}: {parts} "
                        f"({_say('objective part', value=value)})")
-            for reason in one.reasons:
+            for reason in said_all(one.reasons, lang):
                 click.echo(f"    - {reason}")
 
 

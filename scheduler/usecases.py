@@ -26,7 +26,7 @@ from models import load_instance as load
 from models.fields import parse_date
 from models.load import pydantic_problems
 from models.outputs import all_or_nothing
-from scheduler.messages import Phrase
+from scheduler.messages import Phrase, phrase
 from scheduler.search.solve import solve, solve_by_hand
 from scheduler.search.stop import Stop
 
@@ -34,9 +34,9 @@ if TYPE_CHECKING:
     from models.published.to_workbook import Guess
     from scheduler.analysis.alternatives import Alternative
     from scheduler.analysis.compare import Comparison
-    from scheduler.analysis.no_plan import Explanation
     from scheduler.core.costs import ProjectCost
     from scheduler.core.diff import SessionChange
+    from scheduler.core.explanation import Explanation
     from scheduler.core.replan import Replan
     from scheduler.core.validate import Violation
     from scheduler.search.solve import SolveResult
@@ -46,11 +46,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Checked", "Compared", "Hooks", "Solved", "base_plan_problems", "check_file", "checked_copy",
-    "class_costs", "compare_files", "describe_rows", "export_plan", "find_alternatives",
-    "foreign_plan_problems", "instance_notes", "is_date", "kpi_words", "load_file", "metrics_text",
-    "parse_class", "parse_formats", "plan_costs", "provisional_year", "read_plan",
-    "read_solution_file", "replan_request", "solve_and_write", "weighted", "write_import",
-    "write_outputs", "write_plans", "write_scenario", "write_template",
+    "class_costs", "compare_files", "describe_rows", "explanation_gist", "explanation_short",
+    "explanation_text", "export_plan", "find_alternatives", "foreign_plan_problems",
+    "instance_notes", "is_date", "kpi_words", "load_file", "metrics_text", "parse_class",
+    "parse_formats", "plan_costs", "provisional_year", "read_plan", "read_solution_file",
+    "replan_request", "solve_and_write", "weighted", "write_import", "write_outputs",
+    "write_plans", "write_scenario", "write_template",
 ]
 
 
@@ -180,7 +181,7 @@ def read_plan(path: str | Path, instance: Instance, allow_violations: bool = Fal
 
 
 def replan_request(baseline: Solution, *, today: str | None = None, pins: Iterable[str] = (),
-                   source: str, lang: str = "en") -> Replan:
+                   source: str) -> Replan:
     """A re-plan against `baseline`: sessions before `today` held, the `pins` kept (`p03#2`,
     `p03`, `p03#2:date,venue`); `InputError` naming every problem."""
     from scheduler.core.replan import Replan, parse_pins
@@ -198,7 +199,7 @@ def replan_request(baseline: Solution, *, today: str | None = None, pins: Iterab
         problems += error.said
     if problems:
         raise InputError(problems)
-    return Replan(baseline, held_from, pinned, source=source, lang=lang)
+    return Replan(baseline, held_from, pinned, source=source)
 
 
 # --- checking a file -------------------------------------------------------------------------
@@ -310,7 +311,9 @@ def solve_and_write(instance: Instance, out_dir: Path, *, time_limit: float = 60
         return solved
     with _written(out_dir, hooks):
         if solved.explanation is not None:
-            solved.written += solved.explanation.write(out_dir, lang)
+            from scheduler.export.explanation import write_explanation
+
+            solved.written += write_explanation(solved.explanation, out_dir, lang)
         if solution.status.has_schedule:
             solved.written += write_outputs(instance, solution, out_dir, formats, lang)
             if replan is not None:
@@ -340,20 +343,20 @@ def _warn_if_charts_lack_chinese() -> None:
 # --- writing a plan --------------------------------------------------------------------------
 
 
-def plan_costs(instance: Instance, solution: Solution, lang: str = "zh") -> list[ProjectCost]:
+def plan_costs(instance: Instance, solution: Solution) -> list[ProjectCost]:
     """What each class of the plan costs and why, as the workbook and the report show it."""
     from scheduler.analysis.class_costs import plan_costs
 
-    return plan_costs(instance, solution, lang)
+    return plan_costs(instance, solution)
 
 
-def _costs_for(instance: Instance, solution: Solution, formats: list[str] | None,
-               lang: str) -> list[ProjectCost] | None:
+def _costs_for(instance: Instance, solution: Solution,
+               formats: list[str] | None) -> list[ProjectCost] | None:
     """The classes' costs, worked out once, where a format shows them."""
     from scheduler.export.formats import ANALYSED, FORMATS
 
     shown = formats if formats is not None else list(FORMATS)
-    return plan_costs(instance, solution, lang) if set(ANALYSED) & set(shown) else None
+    return plan_costs(instance, solution) if set(ANALYSED) & set(shown) else None
 
 
 def write_outputs(instance: Instance, solution: Solution, out_dir: Path,
@@ -364,7 +367,7 @@ def write_outputs(instance: Instance, solution: Solution, out_dir: Path,
     and the report show are worked out here once, unless given."""
     from scheduler.export import formats as export
 
-    costs = costs if costs is not None else _costs_for(instance, solution, formats, lang)
+    costs = costs if costs is not None else _costs_for(instance, solution, formats)
     return export.write_outputs(instance, solution, Path(out_dir), formats, lang, costs)
 
 
@@ -377,7 +380,7 @@ def export_plan(instance: Instance, solution: Solution, out_dir: Path, formats: 
 
     with _written(out_dir, hooks):
         return write_exports(instance, solution, out_dir, formats, lang, broken,
-                             _costs_for(instance, solution, formats, lang))
+                             _costs_for(instance, solution, formats))
 
 
 def write_plans(solutions: list[Solution], paths: list[Path], out_dir: Path,
@@ -471,9 +474,9 @@ def compare_files(base_path: Path, scenario_paths: list[Path], out_dir: Path, *,
 
 def metrics_text(comparison: Comparison, lang: str = "zh") -> str:
     """The comparison's measures side by side, as a table of text."""
-    from scheduler.analysis.compare import metrics_text
+    from scheduler.export.compare_files import metrics_text, named_metrics
 
-    return metrics_text(comparison.metrics(lang), lang)
+    return metrics_text(named_metrics(comparison, lang), lang)
 
 
 # --- one class -------------------------------------------------------------------------------
@@ -487,12 +490,12 @@ def parse_class(text: str, solution: Solution) -> tuple[str, list[int]]:
 
 
 def class_costs(instance: Instance, solution: Solution, project_id: str | None = None,
-                session: int | None = None, lang: str = "en") -> list[ProjectCost]:
+                session: int | None = None) -> list[ProjectCost]:
     """What each class (of a project, or one class) adds to each KPI and the rules that keep
-    it from a cheaper place (`scheduler.analysis.class_costs`)."""
+    it from a cheaper place (`scheduler.analysis.class_costs`), its reasons as sentences."""
     from scheduler.analysis.class_costs import why
 
-    return why(instance, solution, project_id, session, lang)
+    return why(instance, solution, project_id, session)
 
 
 def find_alternatives(instance: Instance, solution: Solution, project_id: str,
@@ -517,10 +520,31 @@ def describe_rows(instance: Instance, rows: Iterable[SessionPhase | None]) -> li
 
 
 def kpi_words(lang: str) -> dict[str, str]:
-    """The KPIs' names as a planner reads them."""
-    from scheduler.analysis.class_costs import kpi_words
+    """The KPIs' names as a planner reads them, in `lang`."""
+    from scheduler.core.costs import KPI_WORDS
 
-    return kpi_words(lang)
+    return {name: phrase(words).text(lang) for name, words in KPI_WORDS.items()}
+
+
+def explanation_text(explanation: Explanation, lang: str) -> str:
+    """The whole explanation of an instance without a plan, as explain.txt says it."""
+    from scheduler.export.explanation import explanation_text
+
+    return explanation_text(explanation, lang)
+
+
+def explanation_short(explanation: Explanation, lang: str) -> str:
+    """The conflict and the best change, as `schedule solve` prints them."""
+    from scheduler.export.explanation import explanation_short
+
+    return explanation_short(explanation, lang)
+
+
+def explanation_gist(explanation: Explanation, lang: str) -> tuple[str, str]:
+    """What stands in the way and the best change, a sentence each, as a job's page says them."""
+    from scheduler.export.explanation import explanation_gist
+
+    return explanation_gist(explanation, lang)
 
 
 def weighted(instance: Instance, kpis: dict[str, int]) -> int:

@@ -17,8 +17,15 @@ from typing import Any
 import pytest
 
 from models import parse_instance
-from scheduler.analysis.no_plan import Explanation, explain
+from scheduler.analysis.no_plan import explain
+from scheduler.core.explanation import Explanation
 from scheduler.core.rules import Rule
+from scheduler.export.explanation import (
+    explanation_json,
+    explanation_short,
+    explanation_text,
+    write_explanation,
+)
 from scheduler.model import TrainingModel
 from tests.helpers import blackout_all_of_march_but, second_project, solve_checked
 
@@ -52,8 +59,8 @@ def apply_edits(data: dict[str, Any], suggestion: dict[str, Any]) -> dict[str, A
 
 def assert_every_suggestion_works(data: dict[str, Any], explanation: Explanation) -> None:
     """Each suggestion explain.json says would work, applied to the file, solves and validates."""
-    assert explanation.working, explanation.to_text()
-    suggestions = json.loads(explanation.to_json())["suggestions"]
+    assert explanation.working, explanation_text(explanation, "en")
+    suggestions = json.loads(explanation_json(explanation, "en"))["suggestions"]
     for suggestion in suggestions:
         if suggestion["works"]:
             solution = solve_checked(apply_edits(data, suggestion), time_limit=10).solution
@@ -155,9 +162,9 @@ def assert_kept_out_of_the_holidays(data: dict[str, Any], explanation: Explanati
     """No suggestion changes a project's holiday rule or adds August (all of it in 暑假); the
     nearest term months, May and September, are offered; every plan is checked (validate
     holds p1 and p2 out of the holidays)."""
-    suggestions = json.loads(explanation.to_json())["suggestions"]
+    suggestions = json.loads(explanation_json(explanation, "en"))["suggestions"]
     for edit in (edit for suggestion in suggestions for edit in suggestion["edits"]):
-        assert not edit["path"].endswith(".holiday"), explanation.to_text()
+        assert not edit["path"].endswith(".holiday"), explanation_text(explanation, "en")
         assert not edit["path"].endswith(".months") or 8 not in edit["after"]
     changes = [s.change for s in explanation.working]
     assert {"let project p1 (培训一) also run in month 5",
@@ -305,7 +312,7 @@ def test_optional_projects_that_cannot_run_are_noted_not_blamed(tiny):
     explanation = explained(tiny)
     assert explanation.status == "feasible" and explanation.findings == []
     assert [finding.projects for finding in explanation.dropped] == [("p2",)]
-    assert "the plan is feasible" in explanation.to_text()
+    assert "the plan is feasible" in explanation_text(explanation, "en")
 
 
 # --- 2. conflicts only the solver can see -------------------------------------------------------
@@ -322,7 +329,7 @@ def test_trainer_teaches_one_session_a_day(tiny):
                                         ("trainer-unavailable", ("t2",)),
                                         (Rule.MANDATORY_DROPPED, ("p1",)),
                                         (Rule.MANDATORY_DROPPED, ("p2",))}
-    text = explanation.to_text()
+    text = explanation_text(explanation, "en")
     assert "trainer t1 (张老师) teaches one session a day" in text
     assert "trainer t2 (李老师) is away 2024-03-01–2024-03-31" in text
     assert_every_suggestion_works(tiny, explanation)
@@ -350,7 +357,7 @@ def test_absence_cap_of_the_towns(tiny):
     assert conflict_of(explanation) == {(Rule.MANDATORY_DROPPED, ("p1",)), ("months", ("p1",)),
                                         ("absence-cap", ("c",)), ("absence-cap", ("r",))}
     assert "town r (乡镇) may send at most 10% of its teachers (10 of 100)" \
-        in explanation.to_text()
+        in explanation_text(explanation, "en")
     edits = {s.edits[0].path: s.edits[0].after for s in explanation.working}
     # The smallest shares that work: 0.2 for both towns, or 0.3 for one town alone; or July,
     # in the summer holidays, when no one is counted away; or two classes of 20.
@@ -422,7 +429,7 @@ def test_after_with_both_classes_in_the_only_room(tiny):
 def test_a_feasible_plan_is_said_to_be_feasible(tiny):
     explanation = explained(tiny)
     assert explanation.status == "feasible"
-    assert "the plan is feasible" in explanation.to_text()
+    assert "the plan is feasible" in explanation_text(explanation, "en")
     assert explanation.suggestions == []
 
 
@@ -437,16 +444,16 @@ def test_explain_and_solve_agree_on_feasibility(tiny, share):
 def test_short_json_and_files(tiny, tmp_path):
     tiny["policy"] = {"max_absence_share": 0.1}
     explanation = explained(tiny)
-    short = explanation.short()
+    short = explanation_short(explanation, "en")
     assert "town c (城区) may send at most 10%" in short
     assert "Best change that gives a plan: let project p1 (培训一) also run in month 7" in short
-    data = json.loads(explanation.to_json())
+    data = json.loads(explanation_json(explanation, "en"))
     assert data["schema"] == "training-explanation/1" and data["status"] == "infeasible"
     assert {"rule": "absence-cap", "entities": ["r"]}.items() <= data["conflict"][-1].items()
     assert all(suggestion["works"] for suggestion in data["suggestions"])
-    paths = explanation.write(tmp_path / "out")
+    paths = write_explanation(explanation, tmp_path / "out", "en")
     assert [path.name for path in paths] == ["explain.txt", "explain.json"]
-    assert paths[0].read_text(encoding="utf-8") == explanation.to_text()
+    assert paths[0].read_text(encoding="utf-8") == explanation_text(explanation, "en")
     assert json.loads(paths[1].read_text(encoding="utf-8")) == data
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [
         "explain.json", "explain.txt"]  # no temporary file left behind
@@ -466,7 +473,7 @@ def test_many_towns_are_listed_on_one_line(tiny):
     explanation = explained(many_small_towns(tiny))
     assert len([g for g in explanation.conflict if g.rule == "absence-cap"]) > 4
     assert "towns' absence caps (teachers a town may send on a school day): " \
-        in explanation.to_text()
+        in explanation_text(explanation, "en")
 
 
 def test_the_time_limit_is_kept(tiny):
@@ -543,16 +550,17 @@ def test_what_cannot_run_and_every_change_is_said_in_chinese(tiny, impossible):
     impossible(tiny)
     explanation = explained(tiny)
     assert explanation.findings and explanation.suggestions
-    text = explanation.to_text("zh")
+    text = explanation_text(explanation, "zh")
     assert not english_words(text), text
-    data = json.loads(explanation.to_json("zh"))
+    data = json.loads(explanation_json(explanation, "zh"))
     said = [finding["message"] for finding in data["findings"]] + [
         suggestion["change"] + suggestion["note"] for suggestion in data["suggestions"]]
     assert not english_words(" ".join(said)), said
-    short = explanation.short("zh")
+    short = explanation_short(explanation, "zh")
     assert english_words(short) <= {"explain", "schedule"}, short  # explain.txt, the command
     # The English stays as it was: every finding and change said in English.
-    assert "cannot run" in explanation.to_text() and "cannot run" in explanation.short()
+    assert "cannot run" in explanation_text(explanation, "en")
+    assert "cannot run" in explanation_short(explanation, "en")
 
 
 def test_a_conflict_and_its_changes_are_said_in_chinese(tiny):
@@ -560,7 +568,7 @@ def test_a_conflict_and_its_changes_are_said_in_chinese(tiny):
     tiny["calendar"]["blackouts"] = blackout_all_of_march_but(15)
     tiny["trainers"][1]["unavailable"] = [{"start": "2024-03-01", "end": "2024-03-31"}]
     second_project(tiny)
-    text = explained(tiny).to_text("zh")
+    text = explanation_text(explained(tiny), "zh")
     assert not english_words(text), text
     lines = text.splitlines()
     assert lines[1:8] == [
@@ -577,10 +585,10 @@ def test_a_conflict_and_its_changes_are_said_in_chinese(tiny):
 
 def test_many_towns_on_one_line_and_the_policy_are_said_in_chinese(tiny):
     explanation = explained(many_small_towns(tiny))
-    text = explanation.to_text("zh")
+    text = explanation_text(explanation, "zh")
     assert not english_words(text), text
     assert "6 条乡镇离岗上限（乡镇在上课日最多派出的教师）：城区（c） 5/100；" in text
     assert "允许每个乡镇在上课日最多派出 15% 的教师（政策离岗上限 0.05 → 0.15）" in text
-    data = json.loads(explanation.to_json("zh"))
+    data = json.loads(explanation_json(explanation, "zh"))
     assert data["conflict"][0]["label"] == "项目培训一（p1）是必办项目：必须安排"
     assert data["conflict"][0]["rule"] == "mandatory-dropped"  # the fields stay as they are

@@ -135,7 +135,7 @@ def _sheet_rows(path: Path, sheet: str) -> list[tuple]:
 
 def test_workbook_towns_sheet_has_fair_shares_and_the_notes_below(instance, solution, tmp_path):
     path = tmp_path / "plan.xlsx"
-    write_xlsx(instance, solution, path, costs=plan_costs(instance, solution, "zh"))
+    write_xlsx(instance, solution, path, costs=plan_costs(instance, solution))
     header, *rows = _sheet_rows(path, "乡镇")
     by_town = {row[0]: dict(zip(header, row, strict=True)) for row in rows[:4]}
     assert [by_town["乡镇"][column] for column in ("定额项目参训人次", "公平名额",
@@ -156,7 +156,7 @@ def test_workbook_towns_sheet_has_fair_shares_and_the_notes_below(instance, solu
 def test_english_workbook_keeps_town_names_and_translates_the_totals(instance, solution,
                                                                     tmp_path):
     path = tmp_path / "plan.xlsx"
-    write_xlsx(instance, solution, path, lang="en", costs=plan_costs(instance, solution, "en"))
+    write_xlsx(instance, solution, path, lang="en", costs=plan_costs(instance, solution))
     header, *rows = _sheet_rows(path, "Towns")
     assert "Seats short of fair share" in header and "Fair share" in header
     # The towns are called 城区 and 乡镇, words the tables also use: as names they stay.
@@ -167,7 +167,7 @@ def test_english_workbook_keeps_town_names_and_translates_the_totals(instance, s
 
 
 def test_report_shows_coverage_fair_shares_and_marks_a_shortfall(instance, solution):
-    text = report_html(instance, solution, costs=plan_costs(instance, solution, "zh"))
+    text = report_html(instance, solution, costs=plan_costs(instance, solution))
     assert "<p><b>每位教师全年参训 1.23–1.35 人次：最少 乡镇，最多 城区</b></p>" in text
     assert ">各乡镇参训名额与公平名额</h2>" in text and ">各项目农村学员与公平名额</h3>" in text
     town_row = re.search(r"<tr><td>乡镇</td>.*?</tr>", text)
@@ -181,7 +181,7 @@ def test_report_shows_coverage_fair_shares_and_marks_a_shortfall(instance, solut
 
 def test_english_report_translates_the_fixed_words_only(instance, solution):
     text = report_html(instance, solution, lang="en",
-                       costs=plan_costs(instance, solution, "en"))
+                       costs=plan_costs(instance, solution))
     section = text[text.index("Seats and fair shares by town"):text.index("<script>")]
     assert "Each teacher attends 1.23–1.35 trainings over the year: fewest in 乡镇" in section
     assert "<td>乡镇</td>" in section and "<td>Rural total</td>" in section

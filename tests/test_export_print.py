@@ -116,7 +116,7 @@ def printed(instance, solution, tmp_path_factory) -> dict[str, Printed]:
              "qianjiang": _by_hand("qianjiang-2022")}
     for name, (plan_instance, plan_solution) in plans.items():
         write_xlsx(plan_instance, plan_solution, folder / f"{name}.xlsx",
-                   costs=plan_costs(plan_instance, plan_solution, "zh"))
+                   costs=plan_costs(plan_instance, plan_solution))
     # A profile of its own: a LibreOffice already running elsewhere would take the job.
     subprocess.run([soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}",
                     "--headless", "--norestore", "--convert-to", "pdf", "--outdir", str(folder),

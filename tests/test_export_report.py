@@ -56,7 +56,7 @@ def console_messages(result: subprocess.CompletedProcess[str]) -> list[str]:
 @pytest.fixture(scope="module")
 def page(instance, solution, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("report") / "report.html"
-    write_report(instance, solution, path, costs=plan_costs(instance, solution, "zh"))
+    write_report(instance, solution, path, costs=plan_costs(instance, solution))
     return path
 
 
@@ -123,7 +123,7 @@ def test_each_bar_tells_project_dates_venue_trainers_seats_and_costs(page, solut
 
 def test_english_labels(instance, solution):
     text = report_html(instance, solution, lang="en",
-                       costs=plan_costs(instance, solution, "en"))
+                       costs=plan_costs(instance, solution))
     assert ">Key figures</h2>" in text and ">Plan table</h2>" in text
     assert "<th>No.</th>" in text and "关键指标" not in text
 
@@ -231,7 +231,7 @@ def test_a_filter_in_the_address_shows_only_its_rows(page, instance, tmp_path):
 
 def test_the_head_says_the_plan_in_one_sentence_a_bureau_head_reads(instance, solution):
     text = report_html(instance, solution, made=dt.date(2026, 12, 4),
-                       costs=plan_costs(instance, solution, "zh"))
+                       costs=plan_costs(instance, solution))
     assert "<h1>许昌市建安区2024年教师培训计划</h1>" in text  # the note on the data below it
     assert '<p class="data-note">场地、专家、乡镇数据为示例</p>' in text
     assert ('<p class="summary">全部 14 个项目均已安排，共 23 个班、14,925 个名额，其中农村乡镇占 '
@@ -241,7 +241,7 @@ def test_the_head_says_the_plan_in_one_sentence_a_bureau_head_reads(instance, so
     # The solver's words are folded away, not the head line.
     assert re.search(r'<details class="status"><summary>求解详情</summary>求解状态 OPTIMAL', text)
     english = report_html(instance, solution, "en", made=dt.date(2026, 12, 4),
-                          costs=plan_costs(instance, solution, "en"))
+                          costs=plan_costs(instance, solution))
     assert "This plan is proven the best by the rules given." in english
     assert "<p class=\"made\">Made on 2026-12-04</p>" in english
 
@@ -249,12 +249,12 @@ def test_the_head_says_the_plan_in_one_sentence_a_bureau_head_reads(instance, so
 def test_a_plan_not_proven_says_how_close_it_is(instance, solution):
     unproven = solution.model_copy(update={"status": Status.FEASIBLE, "bound": 90_846})
     assert unproven.gap is not None
-    text = report_html(instance, unproven, costs=plan_costs(instance, unproven, "zh"))
+    text = report_html(instance, unproven, costs=plan_costs(instance, unproven))
     assert f"与可能的最优方案相差不超过 {unproven.gap:.1%}。" in text
 
 
 def test_venues_and_trainers_with_no_days_are_folded_away(instance, solution):
-    text = report_html(instance, solution, costs=plan_costs(instance, solution, "zh"))
+    text = report_html(instance, solution, costs=plan_costs(instance, solution))
     used = {row.venue for row in solution.sessions if row.venue}
     idle = [venue.name for venue in instance.venues if venue.id not in used]
     assert idle

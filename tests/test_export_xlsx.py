@@ -38,7 +38,7 @@ DATE_SPAN = r"\d+月\d+日(?:—\d+月\d+日)?"
 @pytest.fixture(scope="module")
 def workbook(instance, solution, tmp_path_factory) -> openpyxl.Workbook:
     path = tmp_path_factory.mktemp("xlsx") / "plan.xlsx"
-    write_xlsx(instance, solution, path, costs=plan_costs(instance, solution, "zh"))
+    write_xlsx(instance, solution, path, costs=plan_costs(instance, solution))
     return openpyxl.load_workbook(path)
 
 
@@ -266,7 +266,7 @@ def test_side_sheets_agree_with_the_plan(workbook, instance, solution):
 
 def test_english_headers(instance, solution, tmp_path):
     path = tmp_path / "plan.xlsx"
-    write_xlsx(instance, solution, path, lang="en", costs=plan_costs(instance, solution, "en"))
+    write_xlsx(instance, solution, path, lang="en", costs=plan_costs(instance, solution))
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames == ["Plan", "Classes", "Venues", "Trainers", "Towns",
                                    "Rural seats", "Credit hours", "KPIs", "Cost by class"]
@@ -287,7 +287,7 @@ def test_broken_rules_come_first_then_the_official_table_then_the_classes(instan
                                                                           tmp_path):
     path = tmp_path / "plan.xlsx"
     write_xlsx(instance, solution, path, broken=["[weekend] p03: 2024-03-02 (Saturday)"],
-               costs=plan_costs(instance, solution, "zh"))
+               costs=plan_costs(instance, solution))
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames[:3] == ["违反的规则", "培训计划", "分班安排"]
     assert workbook.active.title == "违反的规则"

@@ -256,8 +256,8 @@ def test_why_gives_a_class_the_shortfall_its_seats_remove(world):
                if project.project.id == "pB"]
     (one,) = cost.classes
     assert one.kpis["hours_short"] == -320
-    assert any(reason.startswith("its 40 trainees earn 8 学时 each: without them the plan "
-                                 "would be 320 teacher-hours further short")
+    assert any(reason.text("en").startswith("its 40 trainees earn 8 学时 each: without them the "
+                                            "plan would be 320 teacher-hours further short")
                for reason in one.reasons)
 
 
@@ -284,6 +284,7 @@ def test_ruin_and_recreate_keeps_the_shortfall_as_the_kpi_counts_it(world):
 
 def test_check_and_explain_name_the_audience_out_of_reach(world, tmp_path):
     from scheduler.analysis.no_plan import explain
+    from scheduler.export.explanation import explanation_dict, explanation_text
 
     world["policy"] = {"required_hours": {"jun": 4}}
     path = tmp_path / "hours.json"
@@ -293,8 +294,9 @@ def test_check_and_explain_name_the_audience_out_of_reach(world, tmp_path):
     assert "初中教师: this plan offers at most 1.6 学时 per teacher; 4 are required" \
         in checked.output
     explanation = explain(parse_instance(world), time_limit=10, workers=1)
-    assert "初中教师：本计划每位教师最多提供 1.6 学时，要求 4 学时" in explanation.to_text("zh")
-    assert explanation.to_dict("en")["hours"] == [
+    assert "初中教师：本计划每位教师最多提供 1.6 学时，要求 4 学时" \
+        in explanation_text(explanation, "zh")
+    assert explanation_dict(explanation, "en")["hours"] == [
         "初中教师: this plan offers at most 1.6 学时 per teacher; 4 are required"]
 
 
@@ -307,7 +309,7 @@ def test_the_report_shows_each_town_audience_against_the_requirement(world):
     solution = optimum(world)
     instance = parse_instance(world)
     page = report_html(instance, solution, lang="en",
-                       costs=plan_costs(instance, solution, "en"))
+                       costs=plan_costs(instance, solution))
     assert "Credit hours offered by this plan, by town and audience" in page
     assert "lowest 城区 小学教师 0 h, highest 城区 初中教师 1.6 h" in page
     assert "; 2 of 4 town-audiences below the requirement" in page

@@ -116,7 +116,7 @@ def test_a_negative_number_in_a_workbook_stays_a_number():
 # --- one test per writer --------------------------------------------------------------------
 
 def test_plan_xlsx(hostile, plan, tmp_path):
-    write_xlsx(hostile, plan, tmp_path / "plan.xlsx", costs=plan_costs(hostile, plan, "zh"))
+    write_xlsx(hostile, plan, tmp_path / "plan.xlsx", costs=plan_costs(hostile, plan))
     assert_guarded(tmp_path / "plan.xlsx", PLUS, MINUS)
     # Long names are broken into lines in the plan sheets, so find the formula's text whole in
     # the venue sheet.

@@ -24,19 +24,6 @@ EDGES = (
     "models/published/to_workbook.py", "models/phrase.py", "models/workbook/write.py",
     "models/workbook/marks.py", "models/workbook/layout.py",
 )
-NOT_YET = {
-    # The model's re-plan check says why a held or pinned class cannot be kept in
-    # `Replan.lang` (`broken.broken_rule(..., lang=)`): it should raise the sentence instead.
-    "scheduler/model/replanning.py": "_cannot_keep",
-    "scheduler/core/broken.py": "broken_rule",
-    # Still to carry to the edges: the explanation's text and JSON (`Explanation.to_text`,
-    # `short`, `to_dict`, `write`) belong to a writer; `why` says its reasons in the `lang` it
-    # is given instead of returning sentences; the comparison's tables (`Comparison.metrics`,
-    # `project_diff`, `metrics_text`) name their measures in a `lang`.
-    "scheduler/analysis/no_plan.py": "all",
-    "scheduler/analysis/class_costs.py": "all",
-    "scheduler/analysis/compare.py": "all",
-}
 SWITCH = {"say", "term", "said_all", "language", "LANGUAGES"}
 
 
@@ -46,49 +33,37 @@ def _below_the_edges() -> list[Path]:
                   if not path.relative_to(ROOT).as_posix().startswith(EDGES))
 
 
-def _choices(tree: ast.AST) -> list[tuple[int, str, str]]:
-    """(line, enclosing function, what) for each place the module chooses a language."""
-    found: list[tuple[int, str, str]] = []
-
-    def visit(node: ast.AST, function: str) -> None:
+def _choices(tree: ast.AST) -> list[tuple[int, str]]:
+    """(line, what) for each place the module chooses a language."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
             arguments = node.args
             names = [argument.arg for argument in (*arguments.posonlyargs, *arguments.args,
                                                    *arguments.kwonlyargs)]
             names += [extra.arg for extra in (arguments.vararg, arguments.kwarg) if extra]
-            function = getattr(node, "name", function)
             if "lang" in names:
-                found.append((node.lineno, function, "a parameter lang"))
+                found.append((node.lineno, "a parameter lang"))
         if isinstance(node, ast.Compare) and any(
                 (isinstance(side, ast.Name) and side.id == "lang")
                 or (isinstance(side, ast.Attribute) and side.attr == "lang")
                 for side in (node.left, *node.comparators)):
-            found.append((node.lineno, function, "compares lang"))
+            found.append((node.lineno, "compares lang"))
         if isinstance(node, ast.ImportFrom) and node.module == "scheduler.messages":
-            found.extend((node.lineno, function, f"imports {alias.name}")
+            found.extend((node.lineno, f"imports {alias.name}")
                          for alias in node.names if alias.name in SWITCH)
-        for child in ast.iter_child_nodes(node):
-            visit(child, function)
-
-    visit(tree, "")
-    return found
+    return sorted(found)
 
 
 def test_no_module_below_the_edges_chooses_a_language():
-    chosen = []
-    for path in _below_the_edges():
-        name = path.relative_to(ROOT).as_posix()
-        allowed = NOT_YET.get(name)
-        if allowed == "all":
-            continue
-        chosen += [f"{name}:{line} {what}"
-                   for line, function, what in _choices(ast.parse(path.read_text("utf-8")))
-                   if function != allowed]
+    chosen = [f"{path.relative_to(ROOT).as_posix()}:{line} {what}"
+              for path in _below_the_edges()
+              for line, what in _choices(ast.parse(path.read_text("utf-8")))]
     assert chosen == []
 
 
 def test_the_check_sees_a_language_chosen():
     tree = ast.parse("from scheduler.messages import say\n"
                      "def f(x, lang='en'):\n    return x if lang == 'zh' else self.lang != 1\n")
-    assert [what for _, _, what in _choices(tree)] == [
+    assert [what for _, what in _choices(tree)] == [
         "imports say", "a parameter lang", "compares lang", "compares lang"]

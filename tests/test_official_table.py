@@ -140,7 +140,7 @@ def test_the_workbooks_total_row_counts_trainee_places_and_says_what_it_leaves_o
                                                                                   tmp_path):
     instance, solution = anshan
     write_xlsx(instance, solution, tmp_path / "plan.xlsx",
-               costs=plan_costs(instance, solution, "zh"))
+               costs=plan_costs(instance, solution))
     book = openpyxl.load_workbook(tmp_path / "plan.xlsx")
     total = plan_total(instance, solution)
     for sheet in book.worksheets[:2]:

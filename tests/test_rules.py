@@ -11,7 +11,8 @@ import pytest
 
 from models import Instance, Solution, parse_instance
 from models.solution import ReplanRecord
-from scheduler.analysis.no_plan import DELETION_ORDER, PLURALS, PRINT_ORDER, RELAXATIONS
+from scheduler.analysis.no_plan import DELETION_ORDER, PRINT_ORDER, RELAXATIONS
+from scheduler.core.explanation import PLURALS
 from scheduler.core.replan import Replan, parse_pins
 from scheduler.core.rules import Rule
 from scheduler.core.validate import CHECKED_RULES, RULES, validate

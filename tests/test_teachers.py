@@ -220,8 +220,8 @@ def test_why_names_the_training_that_holds_the_teachers(tiny, lang, words):
     tiny["projects"][0].update(months=[3, 4], preferred_months=[3])
     all_of_march_online(tiny)
     solution = optimum(tiny)
-    (project,) = why(parse_instance(tiny), solution, "p1", lang=lang)
-    reasons = " ".join(project.classes[0].reasons)
+    (project,) = why(parse_instance(tiny), solution, "p1")
+    reasons = " ".join(reason.text(lang) for reason in project.classes[0].reasons)
     assert all(word in reasons for word in words), reasons
 
 
@@ -447,7 +447,8 @@ def test_why_names_the_spread_that_holds_a_class_outside_its_month(tiny):
     solution = optimum(spread_series(tiny))
     (project,) = why(parse_instance(tiny), solution, "p1")
     held = [cls for cls in project.classes if cls.rows[0].start.month != 3]
-    assert held and all("its series is spread over its window" in " ".join(cls.reasons)
+    assert held and all("its series is spread over its window"
+                        in " ".join(map(str, cls.reasons))
                         for cls in held)
 
 

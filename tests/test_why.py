@@ -42,11 +42,11 @@ def test_a_class_outside_its_preferred_month_names_the_trainer_away(
     tiny["trainers"][1]["unavailable"] = [{"start": "2024-03-01", "end": "2024-03-31"}]
     one, _ = only_class(tiny)
     assert one.rows[0].start.month == 4 and one.kpis["preference"] == 1
-    assert one.reasons[0].startswith("1 day(s) outside its preferred months 3月: ")
-    assert "trainer t2 (李老师) is away 03-01…03-31" in one.reasons[0]
-    (in_chinese,) = why(parse_instance(tiny), optimum(tiny), "p1", lang="zh")[0].classes
-    assert in_chinese.reasons[0].startswith("1 天不在首选月份（3月）：")
-    assert "专家李老师（t2） 03-01…03-31 不在" in in_chinese.reasons[0]
+    assert one.reasons[0].text("en").startswith("1 day(s) outside its preferred months 3月: ")
+    assert "trainer t2 (李老师) is away 03-01…03-31" in one.reasons[0].text("en")
+    (in_chinese,) = why(parse_instance(tiny), optimum(tiny), "p1")[0].classes
+    assert in_chinese.reasons[0].text("zh").startswith("1 天不在首选月份（3月）：")
+    assert "专家李老师（t2） 03-01…03-31 不在" in in_chinese.reasons[0].text("zh")
 
 
 def test_a_class_in_the_dearer_venue_names_why_the_cheaper_one_is_not_free(
@@ -56,7 +56,8 @@ def test_a_class_in_the_dearer_venue_names_why_the_cheaper_one_is_not_free(
     one, solution = only_class(tiny)
     day = solution.sessions[0].start
     assert one.rows[0].venue == "hall" and one.kpis["cost"] == 100 + 1000
-    assert f"a cheaper venue: venue room (教室) is closed {day:%m-%d}" in one.reasons
+    assert f"a cheaper venue: venue room (教室) is closed {day:%m-%d}" in [
+        reason.text("en") for reason in one.reasons]
 
 
 def test_a_venue_that_cannot_host_the_project_is_no_cheaper_place(
@@ -65,8 +66,8 @@ def test_a_venue_that_cannot_host_the_project_is_no_cheaper_place(
     tiny["projects"][0].update(venue_features=["多媒体"])
     one, _ = only_class(tiny)
     assert one.rows[0].venue == "hall"
-    assert one.reasons == ["40 of the 40 teachers away on the busiest school day 2024-03-01 "
-                           "are its own"]
+    assert [reason.text("en") for reason in one.reasons] == [
+        "40 of the 40 teachers away on the busiest school day 2024-03-01 are its own"]
 
 
 def test_day_ranges_join_consecutive_days() -> None:
@@ -184,6 +185,6 @@ def test_why_names_what_the_preferred_month_was_traded_for(tiny):
     for lang, words in (("en", ["it could meet 2024-03-01 in venue hall (报告厅)", "+3,990",
                                 "cost +4,990", "traded"]),
                         ("zh", ["首选月份于2024-03-01 在场地报告厅（hall）", "+3,990", "让出"])):
-        (project,) = why(parse_instance(tiny), solution, "p1", lang=lang)
-        reasons = " ".join(project.classes[0].reasons)
+        (project,) = why(parse_instance(tiny), solution, "p1")
+        reasons = " ".join(reason.text(lang) for reason in project.classes[0].reasons)
         assert all(word in reasons for word in words), reasons

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from models import Instance, Project, SessionPhase, Solution
 from models.classes import qualified_trainers, usable_venues
+from models.phrase import Phrase, by_reading, phrase, plain
 from scheduler.core.calendar import YearCalendar
-from scheduler.core.costs import ClassCost, ProjectCost
+from scheduler.core.costs import KPI_WORDS, ClassCost, ProjectCost
 from scheduler.core.hours import HoursLedger, as_text, plan_seats
 from scheduler.core.kpis import KPI_NAMES, plan_kpis, project_terms, weighted_objective
 from scheduler.core.rules import Rule
@@ -55,38 +56,31 @@ hundred projects answers in seconds."""
 
 
 def why(instance: Instance, solution: Solution, project_id: str | None = None,
-        session: int | None = None, lang: str = "en", cheaper: bool = True
-        ) -> list[ProjectCost]:
-    """The costs of every project of the plan (or of one, or of one class), with reasons in
-    English ("en") or Chinese ("zh"). Without `cheaper`, a class's cost is not set against
+        session: int | None = None, cheaper: bool = True) -> list[ProjectCost]:
+    """The costs of every project of the plan (or of one, or of one class), with reasons as
+    sentences for the reader's language. Without `cheaper`, a class's cost is not set against
     the cheaper venues and trainers (the trials that take most of the time on a large plan);
     days outside the preferred months and urban venues are always explained."""
-    costs = _ClassCosts(instance, solution, lang, cheaper)
+    costs = _ClassCosts(instance, solution, cheaper)
     projects = [p for p in instance.projects if project_id in (None, p.id)]
     return [costs.project(project, session) for project in projects]
 
 
-def plan_costs(instance: Instance, solution: Solution, lang: str) -> list[ProjectCost]:
+def plan_costs(instance: Instance, solution: Solution) -> list[ProjectCost]:
     """Each class's costs and reasons as the exports show them: without the cheaper venue and
     trainer trials (on a plan of a thousand classes those take a minute; `schedule why` makes
     them for any class)."""
-    return why(instance, solution, lang=lang, cheaper=False)
-
-
-def kpi_words(lang: str) -> dict[str, str]:
-    """The KPIs' names as a planner reads them, in `lang`."""
-    return KPI_WORDS_ZH if lang == "zh" else KPI_WORDS_EN
+    return why(instance, solution, cheaper=False)
 
 
 class _ClassCosts:
     """Each class of a plan set against what the same class would cost elsewhere, and the rules
     that keep it from there."""
 
-    def __init__(self, instance: Instance, solution: Solution, lang: str, cheaper: bool):
+    def __init__(self, instance: Instance, solution: Solution, cheaper: bool):
         self.instance = instance
         self.cheaper = cheaper
         self.solution = solution
-        self.lang = lang
         self.names = {(kind, item.id): item.name for kind, items in (
             ("venue", instance.venues), ("trainer", instance.trainers), ("town", instance.towns))
             for item in items}
@@ -112,7 +106,7 @@ class _ClassCosts:
         cost = ProjectCost(project, classes)
         if project.id in self.solution.dropped:
             cost.kpis["dropped"] = project.drop_weight
-            cost.reasons.append(self._say("dropped", weight=project.drop_weight))
+            cost.reasons.append(_say("dropped", weight=project.drop_weight))
             return cost
         seated: dict[str, int] = defaultdict(int)
         for row in rows:
@@ -125,8 +119,8 @@ class _ClassCosts:
                  if seated[town] < target}
         if short:
             cost.kpis["share"] = sum(short.values())
-            cost.reasons.append(self._say("short", towns=self._list(
-                f"{towns[town].name} {count}" for town, count in sorted(short.items()))))
+            cost.reasons.append(_say("short", towns=Joined(tuple(
+                f"{towns[town].name} {count}" for town, count in sorted(short.items())))))
         return cost
 
     def one_class(self, project: Project, session: int, rows: list[SessionPhase]) -> ClassCost:
@@ -138,8 +132,8 @@ class _ClassCosts:
             cost.kpis["preference"] = outside
             months = "、".join(f"{month}月" for month in sorted(wanted))
             starts = self._days_in(project, wanted)
-            cost.reasons.append(self._say("outside", days=outside, months=months)
-                                + self._why_not_on(rows, starts))
+            cost.reasons.append(_then(_say("outside", days=outside, months=months),
+                                      self._why_not_on(rows, starts)))
             if (trade := self._trade(project, rows, starts)) is not None:
                 cost.reasons.append(trade)
         cost.kpis["cost"] = sum(self._cost(row) for row in rows)
@@ -152,31 +146,31 @@ class _ClassCosts:
             cost.kpis["rural_venue"] = urban
             rural = [venue.id for venue in usable_venues(self.instance, project)
                      if self._rural(venue.id)]
-            cost.reasons.append(self._say("urban", seats=urban) + self._why_not(
-                rows, [{"venue": venue} for venue in rural], "rural venue"))
+            cost.reasons.append(_then(_say("urban", seats=urban), self._why_not(
+                rows, [{"venue": venue} for venue in rural], "rural venue")))
         seats = next((row.seats for row in rows if row.phase == 1), rows[0].seats)
         removed = self.hours.removed(project, seats)
         if removed:
             # A class removes teacher-hours short of the requirement: its part is negative.
             cost.kpis["hours_short"] = -removed
-            cost.reasons.append(self._say(
+            cost.reasons.append(_say(
                 "hours", seats=sum(seats.values()), hours=as_text(self.instance.hours(project)),
                 removed=removed))
         away = sum(row.size for row in rows if project.mode.takes_teachers_away
                    and row.start <= self.peak_day <= row.end) if self.peak_day else 0
         if away:
             cost.kpis["balance"] = away
-            cost.reasons.append(self._say("peak", away=away, peak=self.peak, day=self.peak_day))
+            cost.reasons.append(_say("peak", away=away, peak=self.peak, day=self.peak_day))
         return cost
 
     # --- the cheaper places, tried for real ---------------------------------------------------
 
-    def _why_not_on(self, rows: list[SessionPhase], starts: list[dt.date]) -> str:
+    def _why_not_on(self, rows: list[SessionPhase], starts: list[dt.date]) -> Phrase:
         shifts = [start - rows[0].start for start in starts]
         return self._why_not(rows, [{"shift": shift} for shift in shifts], "day")
 
     def _trade(self, project: Project, rows: list[SessionPhase],
-               starts: list[dt.date]) -> str | None:
+               starts: list[dt.date]) -> Phrase | None:
         """Where the class sits outside its preferred months: the best day of them in another
         venue it may use (dearer ones too) that breaks no rule, and what it would cost, so a
         planner sees what the month was traded for; None where no venue is free then. The
@@ -201,10 +195,10 @@ class _ClassCosts:
                     break  # its first free day in the months; the next venue
         if not free:
             return None
-        delta, place, kpi_changes = min(free)
-        return self._say("in the months", place=place, delta=delta, changes=kpi_changes)
+        return _least(free, lambda delta, place, kpi_changes: _say(
+            "in the months", place=place, delta=delta, changes=kpi_changes))
 
-    def _why_not_cheaper(self, project: Project, rows: list[SessionPhase]) -> str | None:
+    def _why_not_cheaper(self, project: Project, rows: list[SessionPhase]) -> Phrase | None:
         """Why the class does not use a cheaper venue or a cheaper trainer on its days."""
         first = rows[0]
         venue_cost = self.venues[first.venue].cost_per_day if first.venue else 0
@@ -212,31 +206,31 @@ class _ClassCosts:
                   if venue.cost_per_day < venue_cost and venue.capacity >= first.size]
         texts = []
         if venues:
-            texts.append(self._say("cheaper venue") + self._why_not(
-                rows, [{"venue": venue} for venue in venues], "cheaper venue"))
+            texts.append(_then(_say("cheaper venue"), self._why_not(
+                rows, [{"venue": venue} for venue in venues], "cheaper venue")))
         for trainer in first.trainers:
             cheaper = [other.id for other in qualified_trainers(self.instance, project)
                        if other.fee_per_day < self.fees[trainer] and other.id not in first.trainers]
             if cheaper:
                 options = [{"trainers": [other if t == trainer else t for t in first.trainers]}
                            for other in cheaper]
-                texts.append(self._say("cheaper trainer", trainer=self._named("trainer", trainer))
-                             + self._why_not(rows, options, "cheaper trainer"))
-        return self._say("separator").join(texts) or None
+                texts.append(_then(_say("cheaper trainer", trainer=self._named("trainer", trainer)),
+                                   self._why_not(rows, options, "cheaper trainer")))
+        return _joined(texts) if texts else None
 
     def _why_not(self, rows: list[SessionPhase], changes: list[Change],
-                 what: str) -> str:
+                 what: str) -> Phrase:
         """Try the class with each change; say which rules stand in the way, gathered by what
         stands there, or, where one breaks none, what it would cost."""
         if not changes:
-            return self._say("no " + what)
+            return _say("no " + what)
         if what != "day" and len(changes) > MOST_TRIALS:  # spread over the price range
             step = len(changes) / MOST_TRIALS
             changes = [changes[int(index * step)] for index in range(MOST_TRIALS)]
         project = rows[0].project
         days: dict[tuple[Rule, tuple[str, str] | None], set[dt.date]] = defaultdict(set)
         others: dict[tuple[Rule, tuple[str, str] | None], set[str]] = defaultdict(set)
-        free: list[tuple[int, str, str]] = []
+        free: list[tuple[int, Phrase, Phrase]] = []
         for change in changes:
             moved = [self._changed(row, change) for row in rows]
             broken = self._broken(rows, moved)
@@ -249,18 +243,19 @@ class _ClassCosts:
                 days[key] |= set(violation.days)
                 # A town's rule counts the class's own seats too: its project is named
                 # only where the rule is another's (a venue or trainer it clashes with).
-                others[key] |= {self._say("own class") if other == project else other
-                                for other in violation.others
+                others[key] |= {other for other in violation.others
                                 if other != project or violation.rule not in TOWN_RULES}
-        texts = [self._blocker(*key, sorted(others[key]), blocked) for key, blocked in sorted(
-            days.items(), key=lambda item: (-len(item[1]), str(item[0][1])))]
+        texts = [self._blocker(*key, _others(others[key], project), blocked)
+                 for key, blocked in sorted(
+                     days.items(), key=lambda item: (-len(item[1]), str(item[0][1])))]
         if free:
-            delta, place, kpi_changes = min(free)
-            texts.append(self._say("raise" if delta >= 0 else "lower", place=place,
-                                   delta=abs(delta), changes=kpi_changes))
-        shown = self._say("separator").join(texts[:SHOWN])
-        return shown + (self._say("more", count=len(texts) - SHOWN) if len(texts) > SHOWN
-                        else "")
+            texts.append(_least(free, lambda delta, place, kpi_changes: _say(
+                "raise" if delta >= 0 else "lower", place=place, delta=abs(delta),
+                changes=kpi_changes)))
+        shown = _joined(texts[:SHOWN])
+        if len(texts) > SHOWN:
+            return _then(shown, _say("more", count=len(texts) - SHOWN))
+        return shown
 
     def _changed(self, row: SessionPhase, change: Change) -> SessionPhase:
         update = dict(change)
@@ -372,40 +367,34 @@ class _ClassCosts:
         rural = {town.id for town in self.instance.towns if town.rural}
         return self.venues[venue_id].town in rural
 
-    def _place(self, rows: list[SessionPhase]) -> str:
+    def _place(self, rows: list[SessionPhase]) -> Phrase:
         first = rows[0]
         if first.venue is None:
-            return str(first.start)
-        return self._say("place", day=first.start, venue=self._named("venue", first.venue))
+            return plain(str(first.start))
+        return _say("place", day=first.start, venue=self._named("venue", first.venue))
 
     # --- words --------------------------------------------------------------------------------
 
-    def _say(self, key: str, **values: object) -> str:
-        english, chinese = WORDS[key]
-        return (chinese if self.lang == "zh" else english).format(**values)
-
-    def _list(self, items: Iterable[str]) -> str:
-        return Joined(tuple(items)).text(self.lang)
-
-    def _named(self, kind: str, item_id: str) -> str:
+    def _named(self, kind: str, item_id: str) -> Phrase:
         """`venue jxxx-hall (报告厅)`, or in Chinese `场地报告厅（jxxx-hall）`."""
-        named = Named(item_id, self.names.get((kind, item_id), item_id)).text(self.lang)
-        return f"{KINDS_ZH[kind]}{named}" if self.lang == "zh" else f"{kind} {named}"
+        return phrase(KINDS[kind], named=Named(item_id,
+                                               self.names.get((kind, item_id), item_id)))
 
-    def _blocker(self, rule: Rule, subject: tuple[str, str] | None, others: list[str],
-                 days: set[dt.date]) -> str:
+    def _blocker(self, rule: Rule, subject: tuple[str, str] | None, others: Phrase,
+                 days: set[dt.date]) -> Phrase:
         if rule in BLOCKERS and subject is not None:
-            return self._say(BLOCKERS[rule], subject=self._named(*subject),
-                             others=self._list(others), days=day_ranges(days))
-        english, chinese = RULE_WORDS.get(rule, (str(rule), str(rule)))
-        words = chinese if self.lang == "zh" else english
-        return words + (f" ({day_ranges(days)})" if days else "")
+            return _say(BLOCKERS[rule], subject=self._named(*subject), others=others,
+                        days=day_ranges(days))
+        rule_words = phrase(RULE_WORDS[rule]) if rule in RULE_WORDS else plain(str(rule))
+        return _then(rule_words, plain(f" ({day_ranges(days)})" if days else ""))
 
-    def _changes(self, kpis: dict[str, int]) -> str:
-        names = kpi_words(self.lang)
-        return self._list(f"{names[name]} {kpis[name] - self.kpis[name]:+,}"
-                          for name in KPI_NAMES if kpis[name] != self.kpis[name]) \
-            or self._say("no change")
+    def _changes(self, kpis: dict[str, int]) -> Phrase:
+        changes = tuple(phrase(("{kpi} {change:+,}", "{kpi} {change:+,}"),
+                               kpi=phrase(KPI_WORDS[name]), change=kpis[name] - self.kpis[name])
+                        for name in KPI_NAMES if kpis[name] != self.kpis[name])
+        if not changes:
+            return _say("no change")
+        return phrase(("{changes}", "{changes}"), changes=Joined(changes))
 
     def _busiest_school_day(self) -> tuple[dt.date | None, int]:
         """The first school day with the most teachers away, and how many; None if none are."""
@@ -450,7 +439,6 @@ WORDS = {
               "the plan can be improved there",
               "{place}不违反任何规则，且目标值会减少 {delta:,}（{changes}）：方案在此处还可改进"),
     "no change": ("no KPI changes", "指标不变"),
-    "separator": ("; ", "；"),
     "more": (" (and {count} more)", "（另有 {count} 条）"),
 }
 """Every sentence `why` says, in English and in Chinese."""
@@ -475,16 +463,10 @@ WORDS |= {
                     "{subject} 的教师 {days} 在参加 {others}"),
     "no days left": ("{subject} has no teaching days left", "{subject} 已没有可授课的天数"),
 }
-KINDS_ZH = {"venue": "场地", "trainer": "专家", "town": "乡镇"}
-KPI_WORDS_EN = {"dropped": "priority dropped", "preference": "days outside preferred months",
-                "share": "seats short of fair share",
-                "rural_venue": "rural-preferred seats in urban venues", "cost": "cost",
-                "balance": "peak absence", "hours_short": "teacher-hours short of 学时",
-                "away_days": "trainer-days away from home"}
-KPI_WORDS_ZH = {"dropped": "未安排的优先级", "preference": "非首选月份天数",
-                "share": "公平名额缺口", "rural_venue": "城区场地的农村优先名额", "cost": "费用",
-                "balance": "最高同日离岗", "hours_short": "学时缺口（人·学时）",
-                "away_days": "专家异地授课（人天）"}
+SEPARATORS = ("; ", "；")
+"""Between the things said of one question, and between questions."""
+KINDS = {"venue": ("venue {named}", "场地{named}"), "trainer": ("trainer {named}", "专家{named}"),
+         "town": ("town {named}", "乡镇{named}")}
 
 RULE_WORDS = {
     Rule.PUBLIC_HOLIDAY: ("public holidays", "法定节假日"),
@@ -506,6 +488,37 @@ RULE_WORDS = {
     Rule.TRAINER_TOPIC: ("the trainer teaches none of its topics", "专家不教该项目的主题"),
     Rule.TRAINER_COVER: ("its trainers would not cover every topic", "专家不能覆盖全部主题"),
 }
+
+
+def _say(key: str, **values: object) -> Phrase:
+    return phrase(WORDS[key], **values)
+
+
+def _then(first: Phrase, then: Phrase) -> Phrase:
+    """`first` followed by `then`, as one sentence."""
+    return phrase(("{first}{then}", "{first}{then}"), first=first, then=then)
+
+
+def _joined(texts: list[Phrase]) -> Phrase:
+    """The things said of one question, or the questions, one after the other."""
+    return phrase(("{texts}", "{texts}"), texts=Joined(tuple(texts), SEPARATORS))
+
+
+def _others(others: set[str], project: str) -> Phrase:
+    """The projects in the way, sorted as the reader reads them: `project` itself said as
+    another class of the same project, sorted among the ids by its words in each language."""
+    return by_reading(lambda language: Joined(tuple(
+        _say("own class") if other == project else other
+        for other in sorted(others, key=lambda other: _say("own class").text(language)
+                            if other == project else other))))
+
+
+def _least(free: list[tuple[int, Phrase, Phrase]],
+           say: Callable[[int, Phrase, Phrase], Phrase]) -> Phrase:
+    """`say` of the free place that changes the objective least; of equal ones the first by
+    its words, in each language."""
+    return by_reading(lambda language: say(*min(
+        free, key=lambda place: (place[0], place[1].text(language), place[2].text(language)))))
 
 
 def _dates(row: SessionPhase) -> list[dt.date]:

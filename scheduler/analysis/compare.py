@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from models import InputError, Instance, Solution, load_instance, parse_instance, read_json
-from models.phrase import Phrase, in_file, said
+from models.phrase import Joined, Phrase, in_file, phrase
 from models.scenario import is_scenario, load_scenario
 from models.workbook.read import is_workbook, load_workbook_instance
 from scheduler.children import die_with_parent, stop_children
@@ -37,11 +37,13 @@ from scheduler.core.diff import project_changes
 from scheduler.core.kpis import KPI_NAMES
 from scheduler.core.replan import STABILITY_KPIS, Replan
 from scheduler.interrupt import ctrl_c_stops
-from scheduler.messages import term, text_table
 from scheduler.search.solve import solve
 from scheduler.search.stop import Stop, stop_from
 
 BASE_LABEL = "基准方案"
+CHANGED = ("{before} → {after}", "{before} → {after}")
+NONE = phrase(("none", "无"))
+"""The projects dropped by a plan that drops none."""
 POLL_SECONDS = 0.1
 """How often the parent looks whether its stop was set while the scenarios are solved."""
 RESEND_SECONDS = 1.0
@@ -70,11 +72,11 @@ class Comparison:
     def base(self) -> Alternative:
         return self.alternatives[0]
 
-    def metrics(self, lang: str = "en") -> pd.DataFrame:
-        """One row per measure, one column per alternative (see `_measures`), the measures
-        named in English ("en") or Chinese ("zh")."""
-        return pd.DataFrame({alternative.label: _measures(alternative, self.base, lang)
-                             for alternative in self.alternatives})
+    def measures(self) -> dict[str, dict[str, object]]:
+        """Each alternative's measures by label, the base first: a value by the measure's id
+        (`_measures`), for the writers to name in the reader's language."""
+        return {alternative.label: _measures(alternative, self.base)
+                for alternative in self.alternatives}
 
     def folders(self) -> dict[str, str]:
         """Each alternative's output folder, by label: its file's name, numbered when two
@@ -88,11 +90,11 @@ class Comparison:
             names[alternative.label] = name
         return names
 
-    def project_diff(self, lang: str = "en") -> pd.DataFrame:
+    def project_diff(self) -> pd.DataFrame:
         """One row per project that changes in some scenario; for each scenario, its months,
-        venues and trainers as "before → after" where they changed, else empty (a dropped
-        project said in `lang`)."""
-        columns: dict[tuple[str, str], dict[str, str]] = {}
+        venues and trainers as "before → after" where they changed (a sentence, as a dropped
+        project is said in the reader's language), else empty."""
+        columns: dict[tuple[str, str], dict[str, Phrase]] = {}
         # Venues and trainers by name, as the base names them, else as a scenario does.
         known: dict[str, str] = {}
         for alternative in self.alternatives:
@@ -104,7 +106,7 @@ class Comparison:
             changes = project_changes(self.base.solution, alternative.solution, known)
             for aspect in ("months", "venues", "trainers"):
                 columns[alternative.label, aspect] = {
-                    project: f"{said(change[0], lang)} → {said(change[1], lang)}"
+                    project: phrase(CHANGED, before=change[0], after=change[1])
                     for project, diff in changes.items()
                     if (change := getattr(diff, aspect)) is not None}
         names = {project.id: project.name for alternative in self.alternatives
@@ -115,22 +117,6 @@ class Comparison:
                              dtype=object).fillna("")
         table.insert(0, ("", "name"), [names[project] for project in order])
         return table
-
-
-def metrics_text(metrics: pd.DataFrame, lang: str = "en") -> str:
-    """`Comparison.metrics(lang)` for a terminal: a row per measure, a column per
-    alternative, aligned by display width (a Chinese label is two columns a character)."""
-    header = [term("measure", lang), *map(str, metrics.columns)]
-    rows = [[str(measure), *(_figure(value) for value in values)]
-            for measure, values in metrics.iterrows()]
-    return text_table(header, rows)
-
-
-def _figure(value: object) -> str:
-    """A measure's value: whole numbers with thousands separated, seconds to a tenth."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
 
 
 def load_alternatives(base_path: Path, scenario_paths: list[Path]) -> list[tuple[str, Path,
@@ -237,10 +223,10 @@ def _solve_against_base(path: str, base_json: str, base_name: str, time_limit: f
                      replan=replan).solution.to_json()
 
 
-def _measures(alternative: Alternative, base: Alternative, lang: str) -> dict[str, object]:
-    """The column of one alternative, its measures named in `lang`; "—" where a measure does
-    not apply (the stability of the base against itself, anything of a plan that does not
-    exist)."""
+def _measures(alternative: Alternative, base: Alternative) -> dict[str, object]:
+    """The column of one alternative by the measures' ids (`scheduler.messages.TERMS` names
+    them in Chinese); "—" where a measure does not apply (the stability of the base against
+    itself, anything of a plan that does not exist)."""
     solution = alternative.solution
     planned = solution.status.has_schedule
     compared = planned and alternative is not base
@@ -248,7 +234,7 @@ def _measures(alternative: Alternative, base: Alternative, lang: str) -> dict[st
     def kpi(name: str, applies: bool = True) -> object:
         return solution.kpis.get(name, "—") if applies and planned else "—"
 
-    dropped = ("、" if lang == "zh" else ", ").join(solution.dropped) or term("none", lang)
+    dropped = Joined(tuple(solution.dropped), (", ", "、")) if solution.dropped else NONE
     measures = {
         "status": solution.status.value,
         "objective": solution.objective if planned else "—",
@@ -263,7 +249,7 @@ def _measures(alternative: Alternative, base: Alternative, lang: str) -> dict[st
         "cost (yuan)": kpi("cost"),
         "solve seconds": solution.solve_seconds,
     }
-    return {term(measure, lang): value for measure, value in measures.items()}
+    return measures
 
 
 def _sessions_moved(base: Solution, other: Solution) -> int:

@@ -34,35 +34,40 @@ project constrains nothing), so the quick models hold the mandatory projects alo
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from ortools.sat.python import cp_model
-from pydantic import BaseModel
 
 from models.classes import class_areas, qualified_trainers, usable_venues
 from models.fields import DateRange, ranges_text
 from models.instance import HolidayRule, Instance, Objective, Project, Trainer, Weights
-from models.solution import write_text_atomically
 from scheduler.core.calendar import YearCalendar, range_dates
+from scheduler.core.explanation import (
+    FEASIBLE,
+    INFEASIBLE,
+    LISTED,
+    SEMICOLONS,
+    TOGETHER,
+    UNKNOWN,
+    Conflicting,
+    Edit,
+    Explanation,
+    Relaxed,
+    Suggestion,
+)
 from scheduler.core.hours import hours_out_of_reach
 from scheduler.core.kpis import weighted_objective
 from scheduler.core.rules import Cause, Rule
 from scheduler.core.sessions import Finding, as_named, check_project, precheck
 from scheduler.core.validate import validate
-from scheduler.messages import Joined, Named, Phrase, phrase, say
+from scheduler.messages import Joined, Named, Phrase, phrase
 from scheduler.model import Group, TrainingModel
 from scheduler.search.solve import solve
-
-SCHEMA = "training-explanation/1"
-
-INFEASIBLE, FEASIBLE, UNKNOWN = "infeasible", "feasible", "unknown"
 
 # The order in which deletion tries to leave rules out of the conflict: the generic ones first,
 # so that the minimal set keeps the most specific rules a planner can act on.
@@ -76,11 +81,6 @@ PRINT_ORDER = (Rule.MANDATORY_DROPPED, Rule.MONTHS, Rule.HOLIDAY_REQUIRED,
                Rule.VENUE_UNAVAILABLE, Rule.VENUE_ONE_SESSION_A_DAY, Rule.TRAINER_UNAVAILABLE,
                Rule.TRAINER_ONE_SESSION_A_DAY, Rule.TRAINER_MAX_DAYS, Rule.ABSENCE_CAP)
 
-TOGETHER: Literal["together"] = "together"
-"""The rule of a suggestion that fixes several findings at once."""
-Relaxed = Rule | Literal["together"]
-"""What a suggestion relaxes: one rule, or every finding together."""
-
 # Tiers of change, smallest first: a limit nudged (a month, a session, a quota, a cap, max_days,
 # a gap); a closure or absence lifted; a rule of the project changed (holiday rule, weekends,
 # `after`, trainers' topics, venue features); one more room or trainer found; the project dropped.
@@ -88,208 +88,6 @@ NUDGE, AVAILABILITY, RULE, RESOURCE, DROP = range(1, 6)
 
 _QUICK_SOLVE = 10.0  # seconds, at most, for one quick feasibility model
 _PLAN_SOLVE = 20.0  # seconds, at most, for one real solve of a changed instance
-
-
-@dataclass(frozen=True)
-class Edit:
-    """One change of the instance: the value at `path` (as input errors name places, e.g.
-    `projects[8].months`; `venues[10]` for a new venue) goes from `before` to `after`."""
-
-    path: str
-    before: Any
-    after: Any
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A change of the instance, in plain words (`words`, said in English or Chinese) and as
-    edits, tried by solving the changed instance: `works` only if that gave a plan that passed
-    `validate`; `note` says more (whether the plan drops the project made optional)."""
-
-    words: Phrase
-    rule: Relaxed
-    entities: tuple[str, ...]
-    edits: tuple[Edit, ...]
-    tier: int
-    size: float
-    works: bool
-    note: Phrase | None = None
-
-    @property
-    def change(self) -> str:
-        """The change in English."""
-        return self.words.text("en")
-
-    def text(self, lang: str) -> str:
-        """The change in `lang`, with its note."""
-        note = f"{': ' if lang != 'zh' else '：'}{self.note.text(lang)}" if self.note else ""
-        return self.words.text(lang) + note
-
-    @property
-    def rank(self) -> tuple[int, float]:
-        """How big a change it is: its tier, then how much within the tier."""
-        return self.tier, self.size
-
-
-@dataclass(frozen=True)
-class Conflicting:
-    """A rule of the conflict (a group of the explain model) in a planner's words: `label` the
-    rule, `brief` its entity and numbers alone, for a line that lists many of one rule."""
-
-    rule: Rule
-    entities: tuple[str, ...]
-    label: Phrase
-    brief: Phrase | None = None
-
-
-@dataclass
-class Explanation:
-    """What `explain` found. `status` is "infeasible", "feasible" or "unknown" (not decided in
-    the time limit). An infeasible plan is explained either by `findings` (mandatory projects
-    that cannot run at all: each must be fixed) or by `conflict` (rules that cannot all hold:
-    relaxing any one removes it), with `suggestions` that were tried (working ones first, by
-    size) and the rules whose relaxation alone is `not_enough`."""
-
-    instance: str
-    status: str
-    findings: list[Finding] = field(default_factory=list)
-    dropped: list[Finding] = field(default_factory=list)
-    conflict: list[Conflicting] = field(default_factory=list)
-    minimal: bool = True
-    suggestions: list[Suggestion] = field(default_factory=list)
-    not_enough: list[Phrase] = field(default_factory=list)
-    complete: bool = True
-    seconds: float = 0.0
-    hours: list[Phrase] = field(default_factory=list)
-    """The audiences no plan can offer their required 学时 (`scheduler.core.hours.unreachable`):
-    not a cause of infeasibility, but what the bureau asks first of any plan."""
-
-    @property
-    def working(self) -> list[Suggestion]:
-        return [suggestion for suggestion in self.suggestions if suggestion.works]
-
-    # --- plain words ---------------------------------------------------------------------
-
-    def to_text(self, lang: str = "en") -> str:
-        """The explanation in plain words, in English ("en") or Chinese ("zh")."""
-        lines = [self._headline(lang)]
-        if self.findings:
-            lines += [f"  - {finding.sentence.text(lang)}" for finding in self.findings]
-            if len(self.findings) > 1:
-                lines.append(say("fix each", lang))
-        if self.status == INFEASIBLE and not self.findings and not self.conflict:
-            lines.append(say("fixed rules", lang))
-        if self.conflict:
-            minimal = say("conflict minimal" if self.minimal else "conflict not minimal", lang)
-            lines.append(say("conflict", lang, count=len(self.conflict), why=minimal))
-            lines += [f"  {number}. {line}"
-                      for number, line in enumerate(_conflict_lines(self.conflict, lang),
-                                                    start=1)]
-        if self.status == INFEASIBLE:
-            lines.append("")
-            lines += self._suggestion_lines(lang)
-        if self.dropped:
-            lines.append("")
-            lines.append(say("optional dropped", lang))
-            lines += [f"  - {finding.sentence.text(lang)}" for finding in self.dropped]
-        if self.hours:
-            lines.append("")
-            lines += [f"  - {line.text(lang)}" for line in self.hours]
-        lines.append("")
-        stopped = "" if self.complete else say("stopped at limit", lang)
-        lines.append(say("explained in", lang, seconds=self.seconds, stopped=stopped))
-        return "\n".join(lines) + "\n"
-
-    def short(self, lang: str = "en") -> str:
-        """The conflict and the best suggestion, for `schedule solve` on an infeasible plan."""
-        if self.status != INFEASIBLE:
-            return self._headline(lang)
-        cause, advice = self.gist(lang)
-        return f"{cause}\n{advice}\n{say('whole explanation', lang)}"
-
-    def gist(self, lang: str = "en") -> tuple[str, str]:
-        """Of an infeasible instance: what stands in the way, and the best change that gives a
-        plan (or that no single change does), a sentence each."""
-        if self.findings:
-            cause = ("" if lang == "zh" else " ").join(finding.sentence.text(lang)
-                                                       for finding in self.findings)
-        elif not self.conflict:
-            cause = say("fixed rules", lang)
-        else:
-            rules = Joined(tuple(_conflict_lines(self.conflict, lang)), SEMICOLONS)
-            cause = say("conflict short", lang, rules=rules.text(lang))
-        if self.working:
-            advice = say("best change", lang, change=self.working[0].text(lang))
-        else:
-            advice = say("no single change", lang)
-        return cause, advice
-
-    def _headline(self, lang: str) -> str:
-        if self.status == FEASIBLE:
-            return say("feasible", lang, instance=self.instance)
-        if self.status == UNKNOWN:
-            return say("undecided", lang, instance=self.instance, seconds=self.seconds)
-        if self.findings:
-            return say("projects cannot run", lang, instance=self.instance,
-                       count=len(self.findings))
-        return say("no plan", lang, instance=self.instance)
-
-    def _suggestion_lines(self, lang: str) -> list[str]:
-        lines = []
-        if self.working:
-            lines.append(say("what works", lang))
-            lines += [f"  {number}. {suggestion.text(lang)}"
-                      for number, suggestion in enumerate(self.working, start=1)]
-        else:
-            lines.append(say("nothing works", lang))
-        tried = [suggestion for suggestion in self.suggestions if not suggestion.works]
-        if tried:
-            lines.append(say("tried", lang))
-            lines += [f"  - {suggestion.words.text(lang)}" for suggestion in tried]
-        if self.not_enough:
-            lines.append(say("not enough", lang))
-            lines += [f"  - {label.text(lang)}" for label in self.not_enough[:_LISTED]]
-            if len(self.not_enough) > _LISTED:
-                lines.append(say("and more listed", lang, count=len(self.not_enough) - _LISTED))
-        return lines
-
-    # --- machine-readable ----------------------------------------------------------------
-
-    def to_dict(self, lang: str = "en") -> dict[str, Any]:
-        """The explanation as data: the edits by path, the sentences in `lang`."""
-        return {
-            "schema": SCHEMA,
-            "instance": self.instance,
-            "status": self.status,
-            "seconds": round(self.seconds, 3),
-            "complete": self.complete,
-            "findings": [_finding_dict(finding, lang) for finding in self.findings],
-            "dropped": [_finding_dict(finding, lang) for finding in self.dropped],
-            "conflict": [{"rule": group.rule, "entities": list(group.entities),
-                          "label": group.label.text(lang)} for group in self.conflict],
-            "minimal": self.minimal,
-            "suggestions": [{
-                "change": suggestion.words.text(lang), "rule": suggestion.rule,
-                "entities": list(suggestion.entities), "works": suggestion.works,
-                "note": suggestion.note.text(lang) if suggestion.note else "",
-                "tier": suggestion.tier, "size": suggestion.size,
-                "edits": [{"path": edit.path, "before": _jsonable(edit.before),
-                           "after": _jsonable(edit.after)} for edit in suggestion.edits],
-            } for suggestion in self.suggestions],
-            "not_enough": [label.text(lang) for label in self.not_enough],
-            "hours": [line.text(lang) for line in self.hours],
-        }
-
-    def to_json(self, lang: str = "en") -> str:
-        return json.dumps(self.to_dict(lang), ensure_ascii=False, indent=2)
-
-    def write(self, out_dir: Path, lang: str = "en") -> list[Path]:
-        """Write explain.txt and explain.json (its sentences) in `lang` into `out_dir`, each
-        whole or not at all."""
-        paths = [Path(out_dir) / "explain.txt", Path(out_dir) / "explain.json"]
-        write_text_atomically(paths[0], self.to_text(lang))
-        write_text_atomically(paths[1], self.to_json(lang) + "\n")
-        return paths
 
 
 def explain(instance: Instance, *, time_limit: float = 60.0,
@@ -1194,7 +992,7 @@ def _relax_absence(conflict: _Conflict, group: Conflicting) -> list[_Family]:
     """A town's own cap raised: of every town in the conflict if few, else of the largest
     (the policy's cap for all of them is tried besides)."""
     town_id = group.entities[0]
-    if town_id in conflict.towns[:_LISTED - 1] or len(conflict.towns) <= _LISTED:
+    if town_id in conflict.towns[:LISTED - 1] or len(conflict.towns) <= LISTED:
         return [_absence_family(conflict.instance, town_id, group.label)]
     return []
 
@@ -1322,42 +1120,6 @@ def _print_key(group: Conflicting) -> tuple[int, tuple[str, ...]]:
     return PRINT_ORDER.index(group.rule), group.entities
 
 
-_LISTED = 4  # rules of one kind listed one by one; more are listed on one line
-SEMICOLONS = ("; ", "；")
-PLURALS: dict[Rule, tuple[str, str]] = {  # the groups of one rule, when many are on one line
-    Rule.MANDATORY_DROPPED: ("mandatory projects that must be scheduled", "必须安排的必办项目"),
-    Rule.MONTHS: ("projects' allowed months", "项目允许的月份"),
-    Rule.HOLIDAY_REQUIRED: ("projects' holiday rules", "项目的假期规则"),
-    Rule.HOLIDAY_FORBIDDEN: ("projects' holiday rules", "项目的假期规则"),
-    Rule.PHASE_GAP: ("projects' gaps between phases", "项目两阶段之间的间隔"),
-    Rule.AFTER: ("'after' rules", "先后顺序"),
-    Rule.RURAL_QUOTA: ("projects' rural quotas", "项目的农村名额比例"),
-    Rule.VENUE_UNAVAILABLE: ("venues' closed days", "场地不开放的日期"),
-    Rule.VENUE_ONE_SESSION_A_DAY: ("venues that can each host one session a day",
-                                   "每天只能办一个班的场地"),
-    Rule.TRAINER_UNAVAILABLE: ("trainers' days away", "专家外出的日期"),
-    Rule.TRAINER_ONE_SESSION_A_DAY: ("trainers who each teach one session a day",
-                                     "每天只能给一个班上课的专家"),
-    Rule.TRAINER_MAX_DAYS: ("trainers' yearly day limits", "专家全年授课天数上限"),
-    Rule.ABSENCE_CAP: ("towns' absence caps (teachers a town may send on a school day)",
-                       "乡镇离岗上限（乡镇在上课日最多派出的教师）"),
-}
-
-
-def _conflict_lines(conflict: list[Conflicting], lang: str) -> list[str]:
-    """One line per rule; more than `_LISTED` of one kind on one line, by their briefs."""
-    lines = []
-    for rule in dict.fromkeys(group.rule for group in conflict):
-        groups = [group for group in conflict if group.rule == rule]
-        briefs = [group.brief for group in groups if group.brief is not None]
-        if len(groups) <= _LISTED or len(briefs) < len(groups):
-            lines += [group.label.text(lang) for group in groups]
-        else:
-            lines.append(phrase(WORDS["many"], count=len(groups), rule=phrase(PLURALS[rule]),
-                                briefs=Joined(tuple(briefs), SEMICOLONS)).text(lang))
-    return lines
-
-
 def _worded(instance: Instance, group: Group) -> Conflicting:
     """A group of the conflict with its rule in a planner's words, its numbers as the
     instance sets them (as `scheduler.model` enforces them)."""
@@ -1417,12 +1179,6 @@ def _months_words(months: list[int]) -> Phrase:
         phrase(WORDS["month number"], month=month) for month in months)))
 
 
-def _finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
-    return {"rule": finding.rule, "projects": list(finding.projects),
-            "entities": [{"kind": kind, "id": entity} for kind, entity in finding.entities],
-            "message": finding.sentence.text(lang), "blocking": finding.blocking}
-
-
 RULE_WORDS: dict[Rule, tuple[str, str]] = {
     Rule.MANDATORY_DROPPED: ("project {project} is mandatory: it must be scheduled",
                              "项目{project}是必办项目：必须安排"),
@@ -1459,7 +1215,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "cap brief": ("{town} {cap} of {teachers}", "{town} {cap}/{teachers}"),
     "available only": ("is available only {ranges}", "只在 {ranges} 有空"),
     "away": ("is away {ranges}", "{ranges} 不在"),
-    "many": ("{count} {rule}: {briefs}", "{count} 条{rule}：{briefs}"),
     "month": ("month {month}", "{month}月"),
     "months": ("months {months}", "{months}"),
     "month number": ("{month}", "{month}月"),
@@ -1538,13 +1293,3 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 """Every other sentence of an explanation but its frame (`scheduler.messages`), in English
 and Chinese: the changes and what came of them."""
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_none=True)
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(item) for item in value]
-    if isinstance(value, HolidayRule):
-        return value.value
-    return value

@@ -16,14 +16,6 @@ from scheduler.core.calendar import YearCalendar
 from scheduler.core.sessions import as_named
 
 
-def broken_rule(instance: Instance, calendar: YearCalendar, row: SessionPhase,
-                dated: bool = True, lang: str = "en") -> str | None:
-    """`broken_reason` said in `lang`, for `scheduler.model`'s re-plan checks until they take
-    the sentence itself (tests/test_layers.py names the exception)."""
-    reason = broken_reason(instance, calendar, row, dated)
-    return reason.text(lang) if reason is not None else None
-
-
 def broken_reason(instance: Instance, calendar: YearCalendar, row: SessionPhase,
                   dated: bool = True) -> Phrase | None:
     """The first rule of the new instance the earlier session-phase breaks, in a planner's

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from models import Instance, Project, SessionPhase
+from models.phrase import Phrase
 from scheduler.core.kpis import weighted_objective
 
 
@@ -18,7 +19,8 @@ class ClassCost:
     session: int
     rows: list[SessionPhase]
     kpis: dict[str, int] = field(default_factory=dict)
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Phrase] = field(default_factory=list)
+    """Sentences, said in the reader's language by the writer or page that shows them."""
 
 
 @dataclass
@@ -28,7 +30,21 @@ class ProjectCost:
     project: Project
     classes: list[ClassCost]
     kpis: dict[str, int] = field(default_factory=dict)
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Phrase] = field(default_factory=list)
+
+
+KPI_WORDS = {
+    "dropped": ("priority dropped", "未安排的优先级"),
+    "preference": ("days outside preferred months", "非首选月份天数"),
+    "share": ("seats short of fair share", "公平名额缺口"),
+    "rural_venue": ("rural-preferred seats in urban venues", "城区场地的农村优先名额"),
+    "cost": ("cost", "费用"),
+    "balance": ("peak absence", "最高同日离岗"),
+    "hours_short": ("teacher-hours short of 学时", "学时缺口（人·学时）"),
+    "away_days": ("trainer-days away from home", "专家异地授课（人天）"),
+}
+"""The KPIs' names as a planner reads them, in English and Chinese: in a class's reasons and
+where its parts are listed (`schedule why`, `schedule alternatives`)."""
 
 
 def weighted(instance: Instance, kpis: dict[str, int]) -> int:

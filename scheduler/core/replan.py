@@ -43,10 +43,7 @@ WHOLE = frozenset(PIN_PARTS)
 @dataclass(frozen=True)
 class Replan:
     """The baseline plan, the first day still open to change (None: every day), and the
-    pinned sessions as (project id, session number); `source` names the baseline's file.
-    `lang` is the language ("en" or "zh") the model says the problems found with the held and
-    pinned sessions in: it stays only until those checks leave `scheduler.model` and return
-    their sentences (tests/test_layers.py names the exception)."""
+    pinned sessions as (project id, session number); `source` names the baseline's file."""
 
     baseline: Solution
     today: dt.date | None = None
@@ -55,7 +52,6 @@ class Replan:
     source: str = "baseline"
     warm_start: bool = True
     """Give the baseline to the search as its hint (off only to measure what it is worth)."""
-    lang: str = "en"
 
     def held(self, row: SessionPhase) -> bool:
         return self.today is not None and row.start < self.today

@@ -1,6 +1,6 @@
 """The files of `schedule compare`: the base plan and its scenarios side by side.
 
-- compare.csv: the measures of `Comparison.metrics`, a column per alternative, the base first;
+- compare.csv: the measures of `Comparison.measures`, a column per alternative, the base first;
 - compare-projects.csv: the projects that change in some scenario, with their months, venues
   and trainers before → after (`Comparison.project_diff`, flattened);
 - compare.xlsx: both tables as the sheets 比较 and 项目变化, laid out like plan.xlsx;
@@ -8,7 +8,9 @@
   rows in every panel, each session-phase that differs from the base framed in red;
 - compare.html: the tables and the chart in one page that needs no network.
 
-Everything is rendered before the first file is written, and each file is written atomically.
+The measures are named, and the changes said, in the reader's language here (`named_metrics`,
+`said_diff`); `metrics_text` lays the measures out for a terminal. Everything is rendered before
+the first file is written, and each file is written atomically.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from models.cell_text import csv_table, guard_workbook
 from models.instance import Instance, Project
+from models.phrase import said
 from models.solution import write_bytes_atomically
 from scheduler.core.diff import session_changes
 from scheduler.export.gantt import (
@@ -58,6 +61,7 @@ from scheduler.export.xlsx import (
     write_header,
     write_title,
 )
+from scheduler.messages import term, text_table
 
 if TYPE_CHECKING:
     # Only its types: importing scheduler.analysis.compare would load the solver into every export.
@@ -77,8 +81,8 @@ td.measure { white-space: nowrap; }
 
 def write_comparison(comparison: Comparison, out_dir: Path, lang: str = "zh") -> list[Path]:
     """Write the five files of the comparison into `out_dir`; return their paths."""
-    metrics = comparison.metrics(lang)
-    diff = comparison.project_diff(lang)
+    metrics = named_metrics(comparison, lang)
+    diff = said_diff(comparison.project_diff(), lang)
     chart = comparison_png(comparison)
     contents = {
         "compare.csv": csv_bytes(metrics_table(metrics, lang)),
@@ -97,6 +101,38 @@ def write_comparison(comparison: Comparison, out_dir: Path, lang: str = "zh") ->
 
 
 # --- the tables ---------------------------------------------------------------------------
+
+def named_metrics(comparison: Comparison, lang: str) -> pd.DataFrame:
+    """One row per measure, named in `lang` (`scheduler.messages.term`), one column per
+    alternative, its values said in `lang`."""
+    return pd.DataFrame({label: {term(measure, lang): said(value, lang)
+                                 for measure, value in measures.items()}
+                         for label, measures in comparison.measures().items()})
+
+
+def said_diff(diff: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`Comparison.project_diff` with each change said in `lang`."""
+    said_in = diff.copy()
+    for column in said_in.columns:
+        said_in[column] = [said(value, lang) for value in said_in[column]]
+    return said_in
+
+
+def metrics_text(metrics: pd.DataFrame, lang: str) -> str:
+    """`named_metrics` for a terminal: a row per measure, a column per alternative, aligned
+    by display width (a Chinese label is two columns a character)."""
+    header = [term("measure", lang), *map(str, metrics.columns)]
+    rows = [[str(measure), *(_figure(value) for value in values)]
+            for measure, values in metrics.iterrows()]
+    return text_table(header, rows)
+
+
+def _figure(value: object) -> str:
+    """A measure's value: whole numbers with thousands separated, seconds to a tenth."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
+
 
 def metrics_table(metrics: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """The measures with their names as the first column, `measure` (in `lang`)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from models.instance import Instance
+from models.phrase import Phrase
 from scheduler.core.costs import ProjectCost, weighted
 from scheduler.export.plan_table import date_span
 
@@ -23,9 +24,9 @@ COLUMNS = {
 }
 
 
-def cost_table(instance: Instance, costs: list[ProjectCost]) -> pd.DataFrame:
+def cost_table(instance: Instance, costs: list[ProjectCost], lang: str) -> pd.DataFrame:
     """A row per class (and per project paying as a whole): its KPI parts, what they add to the
-    objective, and the reasons (in the language `costs` were worked out in)."""
+    objective, and the reasons, said in `lang`."""
     records = []
     for project in costs:
         for one in project.classes:
@@ -34,16 +35,20 @@ def cost_table(instance: Instance, costs: list[ProjectCost]) -> pd.DataFrame:
                             "培训项目名称": project.project.name, "班级": f"第{one.session}班",
                             "培训时间": dates, **_parts(one.kpis),
                             "计入目标值": weighted(instance, one.kpis),
-                            "原因": "\n".join(one.reasons)})
+                            "原因": _reasons(one.reasons, lang)})
         if project.kpis:
             records.append({"项目编号": project.project.id,
                             "培训项目名称": project.project.name, "班级": "全项目",
                             "培训时间": "", **_parts(project.kpis),
                             "计入目标值": weighted(instance, project.kpis),
-                            "原因": "\n".join(project.reasons)})
+                            "原因": _reasons(project.reasons, lang)})
     columns = ["项目编号", "培训项目名称", "班级", "培训时间", *COLUMNS.values(), "计入目标值",
                "原因"]
     return pd.DataFrame(records, columns=columns).fillna(0)
+
+
+def _reasons(reasons: list[Phrase], lang: str) -> str:
+    return "\n".join(reason.text(lang) for reason in reasons)
 
 
 def _parts(kpis: dict[str, int]) -> dict[str, int]:

@@ -363,7 +363,7 @@ def _gantt_svg(instance: Instance, solution: Solution, rows: list[Project], lang
         parts.append(f'<text class="month" x="{(left + right) / 2:.1f}" y="{TOP - 20}">'
                      f"{label}</text>")
 
-    tips = _tips(instance, solution, costs)
+    tips = _tips(instance, solution, costs, lang)
     grouped = classes(solution)
     for index, project in enumerate(rows):
         sessions = {key: phases for key, phases in grouped.items() if key[0] == project.id}
@@ -419,10 +419,10 @@ def _date_label(start: dt.date, end: dt.date, bar: tuple[float, float], top: flo
             f"{escape_html(text)}</text>")
 
 
-def _tips(instance: Instance, solution: Solution,
-          costs: list[ProjectCost]) -> dict[tuple[str, int, int], str]:
+def _tips(instance: Instance, solution: Solution, costs: list[ProjectCost],
+          lang: str) -> dict[tuple[str, int, int], str]:
     """The text a bar shows on hover: project, dates, venue, trainers, seats by town, and what
-    its class adds to the KPIs and why (`costs`)."""
+    its class adds to the KPIs and why (`costs`, its reasons said in `lang`)."""
     class_costs = {(project.project.id, one.session): one for project in costs
                    for one in project.classes}
     names = summaries.phase_names(instance, solution)
@@ -448,7 +448,7 @@ def _tips(instance: Instance, solution: Solution,
         cost = class_costs[row.project, row.session]
         lines.append("成本：" + " · ".join(f"{COST_COLUMNS[name]} {value:,}"
                                           for name, value in cost.kpis.items()))
-        lines += [f"· {reason}" for reason in cost.reasons]
+        lines += [f"· {reason.text(lang)}" for reason in cost.reasons]
         tips[row.project, row.session, row.phase] = "\n".join(lines)
     return tips
 

@@ -119,7 +119,7 @@ def write_xlsx(instance: Instance, solution: Solution, path: Path, lang: str = "
          {"乡镇": 14, "培训对象": 14, "本计划提供学时（人均）": 16},
          list(filter(None, [summaries.hours_note(instance, solution, lang)]))),
         ("指标", summaries.kpi_table(instance, solution), {"指标": 26, "数值": 14}, []),
-        ("成本明细", cost_table(instance, costs),
+        ("成本明细", cost_table(instance, costs, lang),
          {"培训项目名称": 30, "培训时间": 16, "原因": 80}, []),
     ]
     for name, table, widths, notes in sheets:

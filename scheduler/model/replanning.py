@@ -5,7 +5,7 @@ A fresh plan's classes of one project are interchangeable, so the model numbers 
 A re-plan keeps each class's number from the baseline, keeps its held and pinned sessions as a
 constraint family of its own (`kept_from_baseline`) and adds the stability terms to the
 objective; a held or pinned session the new instance no longer allows makes the request wrong
-(`check_kept`, an `InputError` naming each, in the request's language).
+(`check_kept`, an `InputError` naming each, for the caller to say in its reader's language).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 
 from models.parse import InputError
 from models.solution import SessionPhase
-from scheduler.core.broken import broken_rule
+from scheduler.core.broken import broken_reason
 from scheduler.core.replan import PIN_PARTS, STABILITY_KPIS, WHOLE, PhaseKey, Replan, phase_key
 from scheduler.core.sessions import Finding, as_named, check_project
 from scheduler.messages import Joined, Phrase, phrase
@@ -133,11 +133,10 @@ class Replanning:
 def check_kept(built: TrainingModel, replan: Replan,
                kept: dict[PhaseKey, tuple[SessionPhase, frozenset[str]]]) -> None:
     """Every held or pinned session must still be possible in the new instance; otherwise
-    the request itself is wrong (exit 2), named session by session and part by part, in
-    the request's language."""
+    the request itself is wrong (exit 2), named session by session and part by part."""
     problems = []
     for (project_id, session, phase), (row, parts) in sorted(kept.items()):
-        reason = _cannot_keep(built, row, parts, replan.lang)
+        reason = _cannot_keep(built, row, parts)
         if reason is None:
             continue
         how: Phrase
@@ -150,40 +149,40 @@ def check_kept(built: TrainingModel, replan: Replan,
                 phrase(PART_NAMES[part]) for part in PIN_PARTS if part in parts)))
         problems.append(phrase(CANNOT_KEEP, project=project_id, session=session, phase=phase,
                                start=row.start, end=row.end, how=how,
-                               reason=reason).text(replan.lang))
+                               reason=reason))
     if problems:
         raise InputError(problems)
 
 
-def _cannot_keep(built: TrainingModel, row: SessionPhase, parts: frozenset[str],
-                 lang: str) -> str | None:
+def _cannot_keep(built: TrainingModel, row: SessionPhase,
+                 parts: frozenset[str]) -> Phrase | None:
     """Why the model cannot keep these parts of a held or pinned session-phase as they
-    were, in `lang`, or None."""
+    were, or None."""
     instance = built.instance
     if not any(project.id == row.project for project in instance.projects):
-        return phrase(NO_PROJECT).text(lang)
+        return phrase(NO_PROJECT)
     if row.project in built.unschedulable:
         checked = check_project(instance, instance.project(row.project), built.calendar)
         assert isinstance(checked, Finding)  # what made it unschedulable
-        return phrase(CANNOT_RUN, reason=checked.why).text(lang)
+        return phrase(CANNOT_RUN, reason=checked.why)
     variables = built.projects[row.project]
     project, split = variables.project, variables.split
     if row.session > split.count or row.phase > project.phases:
         return phrase(FEWER_CLASSES, project=as_named(project), count=split.count,
-                      phases=project.phases).text(lang)
+                      phases=project.phases)
     dated = "date" in parts
     if dated and (row.days != project.days
                   or built.calendar.day(row.start) not in split.start_days):
-        return phrase(DATES).text(lang)
+        return phrase(DATES)
     phase = variables.sessions[row.session - 1].phases[row.phase - 1]
     if "venue" in parts and row.venue is not None and row.venue not in phase.venues:
-        return phrase(VENUE_LOST, venue=row.venue).text(lang)
+        return phrase(VENUE_LOST, venue=row.venue)
     if "trainers" in parts and (set(row.trainers) - set(phase.trainers)
                                 or len(row.trainers) != project.trainer_count):
-        return phrase(TRAINERS_LOST, trainers=Joined(tuple(row.trainers))).text(lang)
+        return phrase(TRAINERS_LOST, trainers=Joined(tuple(row.trainers)))
     if "seats" in parts and set(row.seats) - set(variables.sessions[0].seats):
-        return phrase(TOWNS_LOST).text(lang)
+        return phrase(TOWNS_LOST)
     kept_part = row.model_copy(update={
         "venue": row.venue if "venue" in parts else None,
         "trainers": row.trainers if "trainers" in parts else []})
-    return broken_rule(instance, built.calendar, kept_part, dated=dated, lang=lang)
+    return broken_reason(instance, built.calendar, kept_part, dated=dated)

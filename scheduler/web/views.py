@@ -133,13 +133,13 @@ def class_explanation(input_file: Path, solution_file: Path, project_id: str,
 def _why_lines(instance: Instance, solution: Solution, project_id: str,
                session: int) -> list[str]:
     lines = []
-    for project in usecases.class_costs(instance, solution, project_id, session, lang="zh"):
+    for project in usecases.class_costs(instance, solution, project_id, session):
         for cost in project.classes:
             if cost.session == session:
                 lines += [_kpi_text(name, value) for name, value in cost.kpis.items() if value]
-                lines += cost.reasons
+                lines += said_all(cost.reasons, PAGE_LANGUAGE)
         lines += [_kpi_text(name, value) for name, value in project.kpis.items() if value]
-        lines += project.reasons
+        lines += said_all(project.reasons, PAGE_LANGUAGE)
     return lines or ["这个班没有任何代价：各项指标都已是最好。"]
 
 

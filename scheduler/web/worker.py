@@ -163,7 +163,7 @@ def _why_no_plan(solved: usecases.Solved) -> str:
     said = "没有满足全部规则和必办项目的方案"
     if solved.explanation is None:  # a re-plan: its held and pinned sessions leave no room
         return said + (f"（{reasons}）" if reasons else "")
-    cause, advice = solved.explanation.gist("zh")
+    cause, advice = usecases.explanation_gist(solved.explanation, PAGE_LANGUAGE)
     return (f"{said}（{reasons}）。" if reasons else f"{said}：{cause}") + advice + \
         "完整的分析和所有可行的修改见 explain.txt。"
 
@@ -173,8 +173,7 @@ def _replan(job: Job, folder: Path) -> Replan | None:
     if not (folder / BASELINE_FILE).exists():
         return None
     baseline = usecases.read_solution_file(folder / BASELINE_FILE)
-    return usecases.replan_request(baseline, today=job.options.get("today"), source="原方案",
-                                   lang="zh")
+    return usecases.replan_request(baseline, today=job.options.get("today"), source="原方案")
 
 
 def _summary(solution: Solution) -> str:
