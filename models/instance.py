@@ -433,12 +433,15 @@ class Instance(Strict):
                  if town.pool(project.audiences) > 0}
         if project.headcount == "all":
             return pools
-        rural = {town.id for town in self.towns if town.rural}
+        # In the towns' order, never a set's: `proportional` breaks ties by order, and a set's
+        # order changes from one process to the next.
         seats = dict(self.fair_shares(project))
+        rural = [town.id for town in self.towns if town.rural and town.id in seats]
+        urban = [town for town in seats if town not in rural]
         spare = int(project.headcount) - sum(seats.values())
-        lacking = self.rural_quota_seats(project) - sum(seats[town] for town in rural & set(seats))
+        lacking = self.rural_quota_seats(project) - sum(seats[town] for town in rural)
         for count, givers in ((min(spare, lacking), None),
-                              (lacking - min(spare, lacking), set(seats) - rural)):
+                              (lacking - min(spare, lacking), urban)):
             if count <= 0:
                 continue
             if givers is not None:
@@ -446,7 +449,7 @@ class Instance(Strict):
                                                  count).items():
                     seats[town] -= taken
             for town, given in proportional({town: pools[town] - seats[town]
-                                              for town in rural & set(seats)}, count).items():
+                                              for town in rural}, count).items():
                 seats[town] += given
         room = {town: pools[town] - seats[town] for town in seats}
         left = int(project.headcount) - sum(seats.values())
@@ -482,6 +485,7 @@ class Instance(Strict):
         if self.policy.min_session_size is not None:
             return self.policy.min_session_size
         return max(1, self.headcount(project) // sessions // 2)
+
     def hours(self, project: Project) -> Fraction:
         """The 学时 a trainee earns from the project: its own `hours`, else days × phases ×
         `policy.hours_per_day`; exact, so that 1.5 学时 a day over 3 days is 4.5."""
