@@ -58,7 +58,7 @@ def create_app(data_dir: Path, *, password: str | None = None,
         shared.runner.start()
         yield
         shared.runner.shutdown()
-        shared.explainer.close()
+        shared.class_panel.close()
 
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.server = shared

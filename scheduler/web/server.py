@@ -33,14 +33,14 @@ TIME_LIMITS = (5, 3600)
 """The shortest and longest search a page may ask for, in seconds."""
 
 
-class ClassExplainer:
+class ClassPanelWorker:
     """The panel of a class searches for its alternatives: in a process of its own, one class
     at a time, never in the web process. A process that died is replaced at the next click."""
 
     def __init__(self) -> None:
         self.pool: ProcessPoolExecutor | None = None
 
-    async def explain(self, *arguments: Any) -> dict[str, Any]:
+    async def answer(self, *arguments: Any) -> dict[str, Any]:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                             initializer=die_with_parent,
@@ -66,7 +66,7 @@ class Server:
     runner: JobRunner
     plans: views.PlanCache
     templates: Jinja2Templates
-    explainer: ClassExplainer = field(default_factory=ClassExplainer)
+    class_panel: ClassPanelWorker = field(default_factory=ClassPanelWorker)
 
     @classmethod
     def over(cls, data_dir: Path, max_running: int | None = None) -> Server:

@@ -38,7 +38,7 @@ async def class_explanation(request: Request, job_id: str, project_id: str, sess
     if plan is None or views.class_details(plan, project_id, session) is None:
         raise HTTPException(404, "方案里没有这个班")
     try:
-        explanation = await shared.explainer.explain(
+        explanation = await shared.class_panel.answer(
             views.input_path(shared.storage, job),
             shared.storage.out_dir(job.id) / "solution.json", project_id, session)
     except Exception:  # the panel says so where the planner waits, not a page of its own
