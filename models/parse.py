@@ -373,6 +373,8 @@ def _least_class_problems(path: str, project: Project, headcount: Any,
         return [f"{where}: {project.sessions} classes of at least {least} teachers need "
                 f"{project.sessions * least}, but {path} ({project.name}) trains {headcount}"]
     return []
+
+
 def _far_dates(parsed: dict[str, Any], year: int) -> list[str]:
     """Dates more than a year from the plan's year, refused at once: no rule reaches them, and
     a range to 9999 would otherwise be walked day by day (millions of days)."""

@@ -1187,7 +1187,6 @@ class Drafter:
         if quota != POLICY_RURAL_QUOTA:
             draft.rural_quota = quota
 
-
     def _delivery(self, kind: Kind, draft: Draft) -> None:
         """送教下乡 held in each trainee's own 片区, for some rural-only projects of a kind that
         goes out to the schools; a 全年 series of one class spread over its window."""

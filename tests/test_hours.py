@@ -34,6 +34,7 @@ def one_class(world: dict[str, Any]) -> int:
     """One project dropped, the other's class: the room and t2, 40 teachers away."""
     return 3 * parse_instance(world).objective.weights.dropped + 2_010 + 800
 
+
 WORLD: dict[str, Any] = {
     "schema": "training-instance/1",
     "name": "hours",

@@ -68,8 +68,8 @@ def why(instance: Instance, solution: Solution, project_id: str | None = None,
 
 def plan_costs(instance: Instance, solution: Solution) -> list[ProjectCost]:
     """Each class's costs and reasons as the exports show them: without the cheaper venue and
-    trainer trials (on a plan of a thousand classes those take a minute; `schedule why` makes
-    them for any class)."""
+    trainer trials (they take most of the time on a large plan; `schedule why` makes them for
+    any class)."""
     return why(instance, solution, cheaper=False)
 
 

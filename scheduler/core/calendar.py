@@ -158,6 +158,8 @@ def spread_groups(start_days: list[int], count: int) -> list[list[int]]:
         groups.append(start_days[at:at + length])
         at += length
     return groups
+
+
 def provisional_holidays(instance: Instance) -> set[dt.date] | None:
     """The statutory holidays of a `public_holidays: "CN"` year that the built-in calendar
     (chinesecalendar, which has each year's published days off and make-up working days) does

@@ -1112,7 +1112,6 @@ def _recompute_stability(plan: _Plan, baseline: Solution) -> dict[str, int]:
     return {"moved": moved, "venue_changed": venue_changed, "trainer_changed": trainer_changed}
 
 
-
 def _recompute(plan: _Plan) -> dict[str, int]:
     """The seven KPIs of docs/format.md, Objective, over the rows of scheduled projects."""
     instance = plan.instance

@@ -53,8 +53,8 @@ class TrainingModel:
                  splits: dict[str, SessionSplit | str] | None = None,
                  hours_rows: list[HoursRow] | None = None):
         """`splits`: each project's `split_project`, where already made; `hours_rows`, the
-        instance's `hours_rows`, where already made (a neighbourhood takes its whole model's:
-        made anew, they took anshan's steps a quarter of a second each)."""
+        instance's `hours_rows`, where already made (a neighbourhood takes its whole model's rather
+        than making them anew at every step; docs/performance.md has the cost)."""
         self.instance = instance
         self.calendar = calendar or YearCalendar(instance)
         self.model = cp_model.CpModel()

@@ -131,8 +131,9 @@ class Relaxable:
         allow, one group per project and rule. Public holidays and blackouts (exam weeks) are
         not the planner's to move, so they stay in the domain; so does weekdays-only, for
         speed: with weekends open to some session, the absence cap's term-time blocks could no
-        longer run across weekends and the model grows one block per week (Qianjiang: twice as
-        slow). `scheduler.analysis.no_plan` still tries "train on weekends too" as a suggestion."""
+        longer run across weekends and the model grows one block per week, a slower model
+        (docs/performance.md). `scheduler.analysis.no_plan` still tries "train on weekends too"
+        as a suggestion."""
         for variables in built.projects.values():
             project = variables.project
             starts = built.calendar.start_rules(project)

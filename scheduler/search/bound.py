@@ -704,7 +704,6 @@ class _Relaxation:
                 lp.Add(split.count * project.phases * some_in_term >= lp.Sum(in_term))
                 lp.Add(balance >= smallest * some_in_term)
 
-
     def _one_training_a_day(self) -> None:
         """One training at a time, where it needs no seats by town: an all-staff project of
         one class takes, on its days, every teacher of its audiences in every town it seats,

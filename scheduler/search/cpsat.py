@@ -73,9 +73,9 @@ def search_workers(asked: int | None, relaxation: Relaxation | None) -> Workers:
 
 WALL_SAFETY = 100
 """On the work clock a solve is stopped by the wall clock only past this many seconds per second
-of work left, a backstop, never the limit: a second of the work clock takes one to four seconds
-of a free core (docs/performance.md) and several times that on a loaded machine, where a cap of
-ten cut short a step and changed the plan."""
+of work left: a backstop against a solve that never ends, set far enough above what a second of
+work takes on a loaded machine (docs/performance.md) that it never ends a step and changes the
+plan."""
 
 
 def new_solver(deadline: float, seed: int, workers: Workers, clock: Clock = WALL

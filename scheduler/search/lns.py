@@ -34,6 +34,7 @@ Guide = Callable[[], dict[str, float] | None]
 """What each project's own terms cost in the relaxation's latest solution (`bound`),
 once there is one."""
 
+
 @dataclass
 class Incumbent:
     """The best complete assignment so far (every model variable) and its objective; `optimal`
